@@ -1,0 +1,108 @@
+/**
+ * Fault injection shared by the emulators. A fault applies to the next `count` requests that match it
+ * (`path` is an exact raw path; `bodyIncludes` a case-insensitive substring of the raw body):
+ * - `fail`: answer `status` (default 503) with a JSON `{error}` and do nothing else;
+ * - `delay`: wait `ms`, then handle the request normally (the work still happens, late);
+ * - `timeout`: hold the request unanswered for `ms` (default 30 s), then drop the connection; nothing is done.
+ */
+export type FaultKind = "fail" | "delay" | "timeout";
+
+export interface Fault {
+  kind: FaultKind;
+  count: number;
+  status: number;
+  ms: number;
+  path?: string;
+  bodyIncludes?: string;
+}
+
+export interface PendingFault extends Fault {
+  id: number;
+}
+
+interface Matchable {
+  rawPath: string;
+  body: Buffer;
+}
+
+const KINDS: readonly FaultKind[] = ["fail", "delay", "timeout"];
+
+function isRecord(v: unknown): v is Record<string, unknown> {
+  return typeof v === "object" && v !== null && !Array.isArray(v);
+}
+
+function intField(
+  o: Record<string, unknown>,
+  name: string,
+  fallback: number,
+  min: number,
+  max: number,
+): number {
+  const v = o[name];
+  if (v === undefined) return fallback;
+  if (typeof v !== "number" || !Number.isInteger(v) || v < min || v > max) {
+    throw new Error(`${name} must be an integer from ${min} to ${max}`);
+  }
+  return v;
+}
+
+/** Validates an admin request body into a fault; throws with a readable message. */
+export function parseFault(input: unknown): Fault {
+  if (!isRecord(input)) throw new Error("body must be a JSON object");
+  const kind = input.kind;
+  if (typeof kind !== "string" || !KINDS.includes(kind as FaultKind)) {
+    throw new Error(`kind must be one of ${KINDS.join(", ")}`);
+  }
+  const fault: Fault = {
+    kind: kind as FaultKind,
+    count: intField(input, "count", 1, 1, 1_000_000),
+    status: intField(input, "status", 503, 400, 599),
+    ms: intField(input, "ms", kind === "timeout" ? 30_000 : 0, 0, 3_600_000),
+  };
+  for (const key of ["path", "bodyIncludes"] as const) {
+    const v = input[key];
+    if (v === undefined) continue;
+    if (typeof v !== "string" || v.length === 0) throw new Error(`${key} must be a non-empty string`);
+    fault[key] = v;
+  }
+  return fault;
+}
+
+/** Pending faults in the order they were added; the first matching one is consumed. */
+export class FaultQueue {
+  private pending: PendingFault[] = [];
+  private nextId = 1;
+
+  add(fault: Fault): PendingFault {
+    const entry = { ...fault, id: this.nextId++ };
+    this.pending.push(entry);
+    return entry;
+  }
+
+  list(): PendingFault[] {
+    return this.pending.map((f) => ({ ...f }));
+  }
+
+  clear(): void {
+    this.pending = [];
+  }
+
+  /** Consumes one use of the first fault matching the request, if any. */
+  take(req: Matchable): PendingFault | undefined {
+    const index = this.pending.findIndex((f) => matches(f, req));
+    if (index === -1) return undefined;
+    const fault = this.pending[index];
+    if (!fault) return undefined;
+    fault.count -= 1;
+    if (fault.count <= 0) this.pending.splice(index, 1);
+    return { ...fault };
+  }
+}
+
+function matches(f: Fault, req: Matchable): boolean {
+  if (f.path !== undefined && f.path !== req.rawPath) return false;
+  if (f.bodyIncludes !== undefined) {
+    return req.body.toString("utf8").toLowerCase().includes(f.bodyIncludes.toLowerCase());
+  }
+  return true;
+}
