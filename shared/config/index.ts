@@ -1,0 +1,120 @@
+/**
+ * Worker configuration, read only from bindings (`c.env`) and validated at first use: a missing or malformed
+ * setting fails fast with a message naming it. Names follow DESIGN section 6.
+ */
+import { ConfigError } from "../errors";
+
+export type Bindings = Record<string, unknown>;
+
+function optional(env: Bindings, name: string): string | undefined {
+  const v = env[name];
+  if (v === undefined || v === null || v === "") return undefined;
+  if (typeof v !== "string") throw new ConfigError(name, "must be a string");
+  return v;
+}
+
+function required(env: Bindings, name: string): string {
+  const v = optional(env, name);
+  if (v === undefined)
+    throw new ConfigError(
+      name,
+      "is missing (set it in wrangler.*.toml [vars], as a secret, or in .dev.vars)",
+    );
+  return v;
+}
+
+function httpUrl(name: string, value: string): string {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new ConfigError(name, `must be an http(s) URL, got "${value}"`);
+  }
+  if (url.protocol !== "http:" && url.protocol !== "https:")
+    throw new ConfigError(name, `must be an http(s) URL, got "${value}"`);
+  return value;
+}
+
+function positiveInt(name: string, value: string | undefined, fallback: number): number {
+  if (value === undefined) return fallback;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1 || n > 1024)
+    throw new ConfigError(name, `must be an integer from 1 to 1024, got "${value}"`);
+  return n;
+}
+
+export interface RedisConfig {
+  url: string;
+  token: string;
+  prefix: string;
+}
+
+export interface KafkaConfig {
+  url: string;
+  username: string;
+  password: string;
+  topic: string;
+  partitions: number;
+}
+
+export interface QStashConfig {
+  url: string;
+  token: string;
+  projectorUrl: string;
+  urlGroup?: string;
+}
+
+export interface SigningConfig {
+  currentSigningKey: string;
+  nextSigningKey: string;
+  projectorUrl: string;
+}
+
+export function redisConfig(env: Bindings): RedisConfig {
+  const prefix = optional(env, "PROJECTION_PREFIX") ?? "todo:v1";
+  if (!/^[A-Za-z0-9:._-]{1,64}$/.test(prefix))
+    throw new ConfigError("PROJECTION_PREFIX", "must be 1-64 characters of A-Z a-z 0-9 : . _ -");
+  return {
+    url: httpUrl("UPSTASH_REDIS_REST_URL", required(env, "UPSTASH_REDIS_REST_URL")),
+    token: required(env, "UPSTASH_REDIS_REST_TOKEN"),
+    prefix,
+  };
+}
+
+export function kafkaConfig(env: Bindings): KafkaConfig {
+  const url = optional(env, "UPSTASH_KAFKA_URL") ?? optional(env, "UPSTASH_KAFKA_REST_URL");
+  if (url === undefined)
+    throw new ConfigError("UPSTASH_KAFKA_URL", "is missing (UPSTASH_KAFKA_REST_URL is accepted too)");
+  return {
+    url: httpUrl("UPSTASH_KAFKA_URL", url),
+    username: required(env, "UPSTASH_KAFKA_USERNAME"),
+    password: required(env, "UPSTASH_KAFKA_PASSWORD"),
+    topic: optional(env, "UPSTASH_KAFKA_TOPIC") ?? "events",
+    partitions: positiveInt("EVENT_LOG_PARTITIONS", optional(env, "EVENT_LOG_PARTITIONS"), 1),
+  };
+}
+
+export function qstashConfig(env: Bindings): QStashConfig {
+  const urlGroup = optional(env, "QSTASH_TOPIC");
+  if (urlGroup !== undefined && !/^[A-Za-z0-9._-]+$/.test(urlGroup)) {
+    throw new ConfigError("QSTASH_TOPIC", "must be a URL group name of A-Z a-z 0-9 . _ -");
+  }
+  return {
+    url: httpUrl("QSTASH_URL", optional(env, "QSTASH_URL") ?? "https://qstash.upstash.io"),
+    token: required(env, "QSTASH_TOKEN"),
+    projectorUrl: httpUrl("PROJECTOR_URL", required(env, "PROJECTOR_URL")),
+    ...(urlGroup ? { urlGroup } : {}),
+  };
+}
+
+export function signingConfig(env: Bindings): SigningConfig {
+  return {
+    currentSigningKey: required(env, "QSTASH_CURRENT_SIGNING_KEY"),
+    nextSigningKey: required(env, "QSTASH_NEXT_SIGNING_KEY"),
+    projectorUrl: httpUrl("PROJECTOR_URL", required(env, "PROJECTOR_URL")),
+  };
+}
+
+export function adminToken(env: Bindings): string | undefined {
+  return optional(env, "ADMIN_TOKEN");
+}

@@ -1,0 +1,56 @@
+import { unreachable } from "./unreachable";
+
+/** A live task: what the read side shows and what the decider validates against. */
+export interface Task {
+  readonly id: string;
+  readonly text: string;
+  readonly done: boolean;
+  /** ISO time of the task's `TaskCreated` event. */
+  readonly createdAt: string;
+  /** ISO time of the latest event applied to the task. */
+  readonly updatedAt: string;
+  /** Number of events applied to the task, i.e. the version after its last applied event (1 once created). */
+  readonly version: number;
+}
+
+/**
+ * The state of one task id. `absent` is a task that was never created (version 0); a deleted task keeps
+ * its id and version so that later events for it are recognised as stale, and it can never come back.
+ */
+export type TaskState =
+  | { readonly status: "absent" }
+  | { readonly status: "active"; readonly task: Task }
+  | { readonly status: "deleted"; readonly id: string; readonly version: number; readonly deletedAt: string };
+
+/** The state of every task id before its first event. */
+export function initialState(): TaskState {
+  return { status: "absent" };
+}
+
+/** The version of a state: 0 when absent, otherwise the number of events applied to the task. */
+export function versionOf(state: TaskState): number {
+  switch (state.status) {
+    case "absent":
+      return 0;
+    case "active":
+      return state.task.version;
+    case "deleted":
+      return state.version;
+    default:
+      return unreachable(state, "task state");
+  }
+}
+
+/** The task id a state belongs to, or undefined while it is absent. */
+export function taskIdOf(state: TaskState): string | undefined {
+  switch (state.status) {
+    case "absent":
+      return undefined;
+    case "active":
+      return state.task.id;
+    case "deleted":
+      return state.id;
+    default:
+      return unreachable(state, "task state");
+  }
+}

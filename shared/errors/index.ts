@@ -1,0 +1,43 @@
+/**
+ * The application's error hierarchy. Domain errors carry a GraphQL-facing code; upstream errors name the
+ * service and status; configuration errors name the binding. They are mapped to HTTP or GraphQL errors in
+ * exactly one place per worker.
+ */
+
+export type Service = "redis" | "kafka" | "qstash";
+
+/** A call to Redis, Kafka or QStash failed, timed out or answered something we cannot use. */
+export class UpstreamError extends Error {
+  override readonly name = "UpstreamError";
+  constructor(
+    readonly service: Service,
+    message: string,
+    readonly status?: number,
+    options?: { cause?: unknown },
+  ) {
+    super(`${service}: ${message}`, options);
+  }
+}
+
+/** The upstream did not answer within the time we allow on this path; the operation may or may not have happened. */
+export class UpstreamTimeoutError extends UpstreamError {
+  override readonly name = "UpstreamError";
+  constructor(
+    service: Service,
+    readonly timeoutMs: number,
+    options?: { cause?: unknown },
+  ) {
+    super(service, `no answer within ${timeoutMs} ms`, undefined, options);
+  }
+}
+
+/** A binding is missing or malformed. */
+export class ConfigError extends Error {
+  override readonly name = "ConfigError";
+  constructor(
+    readonly binding: string,
+    message: string,
+  ) {
+    super(`configuration: ${binding} ${message}`);
+  }
+}

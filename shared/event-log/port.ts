@@ -1,0 +1,48 @@
+/**
+ * The event log port. Nothing outside an adapter knows which log runs behind it.
+ * A position is `(partition, offset)`; offsets start at 0 and grow by one per record within a partition.
+ */
+
+export interface Position {
+  partition: number;
+  offset: number;
+}
+
+export interface LogRecord extends Position {
+  /** Epoch milliseconds at which the log stored the record. */
+  timestamp: number;
+  key: string;
+  value: string;
+}
+
+export interface ReadOptions {
+  /** At most this many records (the log may return fewer). */
+  limit?: number;
+  /** How long the log may wait for new records when `fromOffset` is at the end; 0 answers at once. */
+  waitMs?: number;
+}
+
+export interface EventLog {
+  readonly partitions: number;
+  /** The partition a key's records go to: one key's records are always in one partition, in order. */
+  partitionFor(key: string): number;
+  /** Appends one record under `key`; resolves once the log has acknowledged it durably. */
+  append(key: string, value: string): Promise<LogRecord>;
+  /** Records of `partition` from `fromOffset` (inclusive), in offset order; `[]` at the end or for an unknown topic. */
+  read(partition: number, fromOffset: number, options?: ReadOptions): Promise<LogRecord[]>;
+  /** The next offset to be written in `partition` (0 for an empty or unknown topic). */
+  head(partition: number): Promise<number>;
+}
+
+/**
+ * FNV-1a (32 bit) over the key's UTF-8 bytes, mod the partition count. Stable across runtimes and releases:
+ * changing it would move a task's future events to another partition and break their order.
+ */
+export function partitionOf(key: string, partitions: number): number {
+  let hash = 0x811c9dc5;
+  for (const byte of new TextEncoder().encode(key)) {
+    hash ^= byte;
+    hash = Math.imul(hash, 0x01000193) >>> 0;
+  }
+  return hash % partitions;
+}

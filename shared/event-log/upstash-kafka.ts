@@ -1,0 +1,148 @@
+/**
+ * Event log adapter for the Upstash Kafka REST protocol (POST /produce, /fetch, /offsets/latest; Basic auth).
+ * A small typed `fetch` client rather than `@upstash/kafka`, which retries every failure for ~15 s and takes
+ * no timeout: on the request path every call here has a bounded time and fails once, clearly.
+ */
+import { ConfigError, UpstreamError, UpstreamTimeoutError } from "../errors";
+import { type EventLog, type LogRecord, partitionOf, type ReadOptions } from "./port";
+
+export interface UpstashKafkaConfig {
+  url: string;
+  username: string;
+  password: string;
+  topic: string;
+  partitions: number;
+  /** Per-request time limit in ms (default 5000). */
+  timeoutMs?: number;
+  fetch?: typeof fetch;
+}
+
+const TOPIC_NAME = /^[A-Za-z0-9._-]{1,249}$/;
+
+function isRecord(v: unknown): v is Record<string, unknown> {
+  return typeof v === "object" && v !== null && !Array.isArray(v);
+}
+
+function toLogRecord(raw: unknown, topic: string, partition: number): LogRecord {
+  if (
+    !isRecord(raw) ||
+    raw.topic !== topic ||
+    raw.partition !== partition ||
+    typeof raw.offset !== "number" ||
+    typeof raw.value !== "string"
+  ) {
+    throw new UpstreamError(
+      "kafka",
+      `fetch answered a malformed record: ${JSON.stringify(raw).slice(0, 200)}`,
+    );
+  }
+  return {
+    partition,
+    offset: raw.offset,
+    timestamp: typeof raw.timestamp === "number" ? raw.timestamp : 0,
+    key: typeof raw.key === "string" ? raw.key : "",
+    value: raw.value,
+  };
+}
+
+/** Builds the event log over an Upstash-Kafka-REST-compatible endpoint. */
+export function createUpstashKafkaEventLog(config: UpstashKafkaConfig): EventLog {
+  if (!TOPIC_NAME.test(config.topic) || config.topic === "." || config.topic === "..") {
+    throw new ConfigError("UPSTASH_KAFKA_TOPIC", `"${config.topic}" is not a valid Kafka topic name`);
+  }
+  let authorization: string;
+  try {
+    authorization = `Basic ${btoa(`${config.username}:${config.password}`)}`;
+  } catch {
+    throw new ConfigError(
+      "UPSTASH_KAFKA_USERNAME",
+      "and UPSTASH_KAFKA_PASSWORD must be Latin-1 text (Basic auth)",
+    );
+  }
+  const base = config.url.replace(/\/+$/, "");
+  const timeoutMs = config.timeoutMs ?? 5000;
+  const doFetch = config.fetch ?? fetch;
+  const { topic, partitions } = config;
+
+  async function call(path: string, body: unknown, extraMs = 0): Promise<unknown> {
+    const limit = timeoutMs + extraMs;
+    let res: Response;
+    try {
+      res = await doFetch(`${base}${path}`, {
+        method: "POST",
+        headers: { authorization, "content-type": "application/json" },
+        body: JSON.stringify(body),
+        signal: AbortSignal.timeout(limit),
+      });
+    } catch (err) {
+      if (err instanceof Error && (err.name === "TimeoutError" || err.name === "AbortError")) {
+        throw new UpstreamTimeoutError("kafka", limit, { cause: err });
+      }
+      throw new UpstreamError("kafka", `request to ${path} failed: ${(err as Error).message}`, undefined, {
+        cause: err,
+      });
+    }
+    const text = await res.text();
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(text);
+    } catch {
+      throw new UpstreamError("kafka", `${path} answered ${res.status} with a non-JSON body`, res.status);
+    }
+    if (!res.ok) {
+      const reason = isRecord(parsed) && typeof parsed.error === "string" ? parsed.error : text.slice(0, 200);
+      throw new UpstreamError("kafka", `${path} answered ${res.status}: ${reason}`, res.status);
+    }
+    return parsed;
+  }
+
+  return {
+    partitions,
+    partitionFor: (key) => partitionOf(key, partitions),
+
+    async append(key, value) {
+      const partition = partitionOf(key, partitions);
+      const answer = await call("/produce", { topic, partition, key, value });
+      const meta = Array.isArray(answer) ? answer[0] : undefined;
+      if (
+        !isRecord(meta) ||
+        meta.topic !== topic ||
+        meta.partition !== partition ||
+        typeof meta.offset !== "number" ||
+        !Number.isInteger(meta.offset) ||
+        meta.offset < 0
+      ) {
+        throw new UpstreamError(
+          "kafka",
+          `produce answered no usable metadata: ${JSON.stringify(answer).slice(0, 200)}`,
+        );
+      }
+      const timestamp = typeof meta.timestamp === "number" ? meta.timestamp : 0;
+      return { partition, offset: meta.offset, timestamp, key, value };
+    },
+
+    async read(partition, fromOffset, options: ReadOptions = {}) {
+      const waitMs = options.waitMs ?? 0;
+      const answer = await call("/fetch", { topic, partition, offset: fromOffset, timeout: waitMs }, waitMs);
+      if (!Array.isArray(answer))
+        throw new UpstreamError("kafka", "fetch answered something other than an array");
+      // Some Kafka REST proxies return whole batches, including offsets below the one asked for.
+      const records = answer
+        .map((r) => toLogRecord(r, topic, partition))
+        .filter((r) => r.offset >= fromOffset);
+      records.sort((a, b) => a.offset - b.offset);
+      return options.limit === undefined ? records : records.slice(0, options.limit);
+    },
+
+    async head(partition) {
+      const answer = await call("/offsets/latest", [{ topic, partition }]);
+      const entry = Array.isArray(answer)
+        ? answer.find((e) => isRecord(e) && e.partition === partition)
+        : undefined;
+      if (!isRecord(entry) || typeof entry.offset !== "number") {
+        throw new UpstreamError("kafka", `offsets answered no offset for partition ${partition}`);
+      }
+      return Math.max(0, entry.offset);
+    },
+  };
+}

@@ -1,0 +1,55 @@
+/**
+ * The notifier: a "wake up" poke to the projector through QStash. The poke carries a position hint only;
+ * the projector trusts nothing in it and pulls from its own checkpoint.
+ */
+import { Client } from "@upstash/qstash";
+import { UpstreamError } from "../errors";
+import type { Position } from "../event-log/port";
+
+export interface Notifier {
+  /** Asks QStash to wake the projector; `hint` is the position that prompted the poke. */
+  poke(hint: Position, reason?: "append" | "continue"): Promise<void>;
+}
+
+export interface QStashNotifierConfig {
+  url: string;
+  token: string;
+  /** Where pokes go (`PROJECTOR_URL`). */
+  projectorUrl: string;
+  /** Publish to this URL group instead of `projectorUrl` (`QSTASH_TOPIC`). */
+  urlGroup?: string;
+  /** Delivery retries QStash makes when the projector fails (default 3). */
+  retries?: number;
+}
+
+/**
+ * Builds the QStash notifier. Each poke is deduplicated by the position it announces, so retried or repeated
+ * pokes for one event cost one delivery, and flow control keeps at most one delivery in flight for the projector
+ * (a second concurrent fold would only lose the checkpoint compare-and-set).
+ */
+export function createQStashNotifier(config: QStashNotifierConfig): Notifier {
+  // Network errors are retried once by the client; QStash itself retries deliveries.
+  const client = new Client({ baseUrl: config.url, token: config.token, retry: { retries: 1 } });
+  const destination = config.urlGroup ? { urlGroup: config.urlGroup } : { url: config.projectorUrl };
+  return {
+    async poke(hint, reason = "append") {
+      try {
+        await client.publishJSON({
+          ...destination,
+          body: { partition: hint.partition, offset: hint.offset, reason },
+          deduplicationId: `${reason}-p${hint.partition}-o${hint.offset}`,
+          retries: config.retries ?? 3,
+          flowControl: { key: "projector", parallelism: 1 },
+        });
+      } catch (err) {
+        const status =
+          typeof (err as { status?: unknown }).status === "number"
+            ? (err as { status: number }).status
+            : undefined;
+        throw new UpstreamError("qstash", `publish failed: ${(err as Error).message}`, status, {
+          cause: err,
+        });
+      }
+    },
+  };
+}

@@ -1,0 +1,147 @@
+import { describe, expect, test } from "vitest";
+import type { EventEnvelope } from "../../shared/domain";
+import { CURRENT_SCHEMA_VERSION, decodeEvent, encodeEvent, TASK_EVENT_TYPES } from "../../shared/domain";
+import {
+  completed,
+  created,
+  deleted,
+  envelope,
+  minutesAfterNow,
+  renamed,
+  reopened,
+  TASK_ID,
+  uuid,
+} from "./fixtures";
+
+const SAMPLE: EventEnvelope = {
+  ...envelope(renamed("Dishes"), { version: 2, eventId: uuid(0xabc), occurredAt: minutesAfterNow(2) }),
+  metadata: { requestId: "req-1", correlationId: "corr-1", idempotencyKey: "key-1" },
+};
+
+/** The sample as raw JSON fields, with `changes` merged in (undefined removes a field). */
+function rawWith(changes: Record<string, unknown>): string {
+  const fields: Record<string, unknown> = { ...JSON.parse(encodeEvent(SAMPLE)), ...changes };
+  for (const [key, value] of Object.entries(changes)) if (value === undefined) delete fields[key];
+  return JSON.stringify(fields);
+}
+
+describe("encodeEvent / decodeEvent", () => {
+  test("encodeEvent: writes the envelope fields in a fixed order", () => {
+    expect(encodeEvent(SAMPLE)).toBe(
+      `{"eventId":"${uuid(0xabc)}","type":"TaskRenamed","schemaVersion":1,"taskId":"${TASK_ID}","version":2,` +
+        `"occurredAt":"${minutesAfterNow(2)}","data":{"text":"Dishes"},` +
+        `"metadata":{"requestId":"req-1","correlationId":"corr-1","idempotencyKey":"key-1"}}`,
+    );
+  });
+
+  test.each([created("a\n\tb 😀"), renamed("b"), completed, reopened, deleted])(
+    "decodeEvent: reads back what encodeEvent wrote ($type)",
+    (event) => {
+      const original = envelope(event, { version: 3 });
+      expect(decodeEvent(encodeEvent(original))).toEqual({ ok: true, event: original });
+    },
+  );
+
+  test("decodeEvent: the known types are exactly the five task events", () => {
+    expect(TASK_EVENT_TYPES).toEqual([
+      "TaskCreated",
+      "TaskRenamed",
+      "TaskCompleted",
+      "TaskReopened",
+      "TaskDeleted",
+    ]);
+  });
+});
+
+describe("decodeEvent: poison events", () => {
+  test.each([
+    ["truncated JSON", '{"eventId":', /^invalid JSON: /],
+    ["an empty value", "", /^invalid JSON: /],
+  ])("decodeEvent: %s is invalid JSON", (_, raw, reason) => {
+    const result = decodeEvent(raw);
+    expect(result).toEqual({ ok: false, reason: expect.stringMatching(reason) });
+  });
+
+  test.each([
+    ["an array", "[]"],
+    ["null", "null"],
+    ["a string", '"TaskCreated"'],
+    ["a number", "1"],
+  ])("decodeEvent: %s is not an envelope", (_, raw) => {
+    expect(decodeEvent(raw)).toEqual({ ok: false, reason: "envelope must be a JSON object" });
+  });
+
+  test.each(["eventId", "type", "taskId", "version", "occurredAt", "data", "metadata", "schemaVersion"])(
+    "decodeEvent: a missing %s is refused",
+    (field) => {
+      expect(decodeEvent(rawWith({ [field]: undefined }))).toEqual({
+        ok: false,
+        reason: `missing field ${field}`,
+      });
+    },
+  );
+
+  test.each([
+    [
+      "an unknown type",
+      { type: "TaskArchived" },
+      'unknown event type "TaskArchived" (known: TaskCreated, TaskRenamed, TaskCompleted, TaskReopened, TaskDeleted)',
+    ],
+    [
+      "a type of the wrong case",
+      { type: "taskrenamed" },
+      'unknown event type "taskrenamed" (known: TaskCreated, TaskRenamed, TaskCompleted, TaskReopened, TaskDeleted)',
+    ],
+    ["a numeric type", { type: 3 }, "type must be a string"],
+    ["an upper-case eventId", { eventId: uuid(0xabc).toUpperCase() }, "eventId must be a lowercase UUID"],
+    ["a numeric eventId", { eventId: 7 }, "eventId must be a lowercase UUID"],
+    ["a taskId that is not a UUID", { taskId: "task-1" }, "taskId must be a lowercase UUID"],
+    ["version 0", { version: 0 }, "version must be a positive integer"],
+    ["a fractional version", { version: 1.5 }, "version must be a positive integer"],
+    ["a string version", { version: "2" }, "version must be a positive integer"],
+    [
+      "an occurredAt without milliseconds",
+      { occurredAt: "2025-03-01T10:02:00Z" },
+      "occurredAt must be an ISO timestamp like 2025-01-31T12:00:00.000Z",
+    ],
+    [
+      "an epoch occurredAt",
+      { occurredAt: 1_740_823_320_000 },
+      "occurredAt must be an ISO timestamp like 2025-01-31T12:00:00.000Z",
+    ],
+    ["data that is not an object", { data: "Dishes" }, "data must be an object"],
+    ["data that is null", { data: null }, "data must be an object"],
+    ["a numeric text", { data: { text: 5 } }, "TaskRenamed data.text must be a string"],
+    ["data without text", { data: {} }, "TaskRenamed data.text must be a string"],
+    [
+      "data with an extra field",
+      { data: { text: "a", done: true } },
+      'TaskRenamed data has an unexpected field "done"',
+    ],
+    [
+      "data on a TaskCompleted",
+      { type: "TaskCompleted", data: { text: "a" } },
+      'TaskCompleted data has an unexpected field "text"',
+    ],
+    ["metadata that is not an object", { metadata: [] }, "metadata must be an object"],
+    ["a numeric requestId", { metadata: { requestId: 1 } }, "metadata.requestId must be a string"],
+    [
+      "a null idempotencyKey",
+      { metadata: { idempotencyKey: null } },
+      "metadata.idempotencyKey must be a string",
+    ],
+    ["an unknown metadata field", { metadata: { userId: "u" } }, 'metadata has an unexpected field "userId"'],
+    ["an unknown envelope field", { priority: "high" }, 'envelope has an unexpected field "priority"'],
+    ["a string schemaVersion", { schemaVersion: "1" }, "schemaVersion must be a non-negative integer"],
+    ["a negative schemaVersion", { schemaVersion: -1 }, "schemaVersion must be a non-negative integer"],
+  ])("decodeEvent: %s is refused", (_, changes, reason) => {
+    expect(decodeEvent(rawWith(changes))).toEqual({ ok: false, reason });
+  });
+
+  test("decodeEvent: a schema version from the future is refused, not misread", () => {
+    expect(decodeEvent(rawWith({ schemaVersion: CURRENT_SCHEMA_VERSION + 1 }))).toEqual({
+      ok: false,
+      reason: `schemaVersion ${CURRENT_SCHEMA_VERSION + 1} is from the future (this code reads up to ${CURRENT_SCHEMA_VERSION})`,
+    });
+  });
+});
