@@ -1,0 +1,71 @@
+import { GraphQLRequestError } from "./errors";
+import { JSON_MEDIA_TYPE, parseContentType } from "./media-type";
+
+/**
+ * Reads a GraphQL POST body as text: checks the media type (application/json only, UTF-8 only), enforces
+ * the size limit before and while reading, and decodes strictly so invalid UTF-8 is a 400, not mojibake.
+ */
+export async function readJsonBody(request: Request, maxBodyBytes: number): Promise<string> {
+  const header = request.headers.get("content-type");
+  if (header === null) {
+    throw new GraphQLRequestError(
+      415,
+      "UNSUPPORTED_MEDIA_TYPE",
+      "Missing Content-Type: send application/json.",
+    );
+  }
+  const { mediaType, charset } = parseContentType(header);
+  if (mediaType !== JSON_MEDIA_TYPE) {
+    throw new GraphQLRequestError(
+      415,
+      "UNSUPPORTED_MEDIA_TYPE",
+      "Unsupported Content-Type: POST bodies must be application/json.",
+    );
+  }
+  if (charset !== undefined && charset !== "utf-8") {
+    throw new GraphQLRequestError(415, "UNSUPPORTED_MEDIA_TYPE", "Unsupported charset: send UTF-8.");
+  }
+  const declared = request.headers.get("content-length");
+  if (declared !== null && /^\d+$/.test(declared.trim()) && Number(declared) > maxBodyBytes) {
+    throw tooLarge(maxBodyBytes);
+  }
+  const bytes = await readAtMost(request, maxBodyBytes);
+  if (bytes === undefined) throw tooLarge(maxBodyBytes);
+  if (bytes.byteLength === 0) {
+    throw new GraphQLRequestError(400, "BAD_REQUEST", "Request body is empty: send a JSON object.");
+  }
+  try {
+    return new TextDecoder("utf-8", { fatal: true }).decode(bytes);
+  } catch {
+    throw new GraphQLRequestError(400, "BAD_REQUEST", "Request body is not valid UTF-8.");
+  }
+}
+
+function tooLarge(maxBodyBytes: number): GraphQLRequestError {
+  return new GraphQLRequestError(413, "PAYLOAD_TOO_LARGE", `Request body exceeds ${maxBodyBytes} bytes.`);
+}
+
+/** The whole body, or undefined as soon as it grows past the limit (Content-Length may be absent or lie). */
+async function readAtMost(request: Request, maxBytes: number): Promise<Uint8Array | undefined> {
+  if (request.body === null) return new Uint8Array(0);
+  const reader = request.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    total += value.byteLength;
+    if (total > maxBytes) {
+      await reader.cancel();
+      return undefined;
+    }
+    chunks.push(value);
+  }
+  const bytes = new Uint8Array(total);
+  let offset = 0;
+  for (const chunk of chunks) {
+    bytes.set(chunk, offset);
+    offset += chunk.byteLength;
+  }
+  return bytes;
+}

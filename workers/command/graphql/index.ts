@@ -1,0 +1,8 @@
+/**
+ * The GraphQL-over-HTTP boundary of the command worker: `@hono/graphql-server` for execution, wrapped
+ * so the endpoint passes the graphql-http audit and answers with coded, masked errors.
+ */
+export type { ErrorMapper } from "./answer";
+export { type BoundaryErrorCode, GraphQLAppError } from "./errors";
+export { createGraphQLHandler, type GraphQLHandlerOptions } from "./handler";
+export type { ResponseMediaType } from "./media-type";
