@@ -1,0 +1,195 @@
+/**
+ * Faults and counters of the Redis REST front end: injected failures, delays and timeouts through the admin
+ * API, per-endpoint request counts, and redis-server dying under it and coming back.
+ */
+import { randomUUID } from "node:crypto";
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { Redis } from "@upstash/redis";
+import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { type RedisServerProcess, startRedisServer } from "../../local/redis/server-process";
+import { type LocalRedis, startLocalRedis } from "../../local/redis/stack";
+
+const TOKEN = "redis-rest-faults-token";
+let stack: LocalRedis;
+let dir: string;
+let redis: Redis;
+let restarted: RedisServerProcess | undefined;
+
+const key = (name: string) => `${name}:${randomUUID()}`;
+
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), "redis-rest-faults-"));
+  stack = await startLocalRedis({ dir, token: TOKEN });
+  redis = new Redis({ url: stack.rest.url, token: TOKEN });
+});
+
+afterAll(async () => {
+  await stack?.close();
+  await restarted?.stop();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+async function admin(
+  path: string,
+  method = "GET",
+  body?: unknown,
+): Promise<{ status: number; body: unknown }> {
+  const res = await fetch(`${stack.rest.url}/__emulator/${path}`, {
+    method,
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  return { status: res.status, body: await res.json() };
+}
+
+async function post(
+  path: string,
+  command: unknown,
+  signal?: AbortSignal,
+): Promise<{ status: number; body: unknown }> {
+  const res = await fetch(`${stack.rest.url}${path}`, {
+    method: "POST",
+    headers: { authorization: `Bearer ${TOKEN}` },
+    body: JSON.stringify(command),
+    signal,
+  });
+  return { status: res.status, body: await res.json() };
+}
+
+describe("fault injection", () => {
+  test("fail: the next N requests get the injected status and the client throws it, then it recovers", async () => {
+    const k = key("fail");
+    expect((await admin("faults", "POST", { kind: "fail", count: 2, status: 500 })).status).toBe(200);
+    for (let i = 0; i < 2; i++) {
+      await expect(redis.set(k, i)).rejects.toThrow(
+        `injected fault: redis-rest failed this request, command was: [["set","${k}",${i}]]`,
+      );
+    }
+    expect(await redis.set(k, "ok")).toBe("OK");
+    expect(await redis.get(k)).toBe("ok");
+    expect((await admin("faults")).body).toEqual({ faults: [] });
+  });
+
+  test("fail: a raw request sees the whole injected answer", async () => {
+    await admin("faults", "POST", { kind: "fail", count: 1, status: 503, path: "/" });
+    expect(await post("/", ["ping"])).toEqual({
+      status: 503,
+      body: { error: "injected fault: redis-rest failed this request", status: 503 },
+    });
+    expect(await post("/", ["ping"])).toEqual({ status: 200, body: { result: "PONG" } });
+  });
+
+  test("delay: the request is held, then done late (after a request sent later)", async () => {
+    const k = key("delay");
+    await admin("faults", "POST", { kind: "delay", count: 1, ms: 1000, bodyIncludes: "late-value" });
+    const late = post("/", ["set", k, "late-value"]);
+    expect(await post("/", ["set", k, "early-value"])).toEqual({ status: 200, body: { result: "OK" } });
+    expect(await late).toEqual({ status: 200, body: { result: "OK" } });
+    expect(await redis.get(k)).toBe("late-value");
+  });
+
+  test("timeout: a raw fetch with a timeout signal gives up on the held request", async () => {
+    await admin("faults", "POST", { kind: "timeout", count: 1, ms: 3000, path: "/" });
+    await expect(post("/", ["ping"], AbortSignal.timeout(200))).rejects.toMatchObject({
+      name: "TimeoutError",
+    });
+    expect(await post("/", ["ping"])).toEqual({ status: 200, body: { result: "PONG" } });
+  });
+
+  test("timeout: the client with an abort signal throws instead of waiting", async () => {
+    const impatient = new Redis({
+      url: stack.rest.url,
+      token: TOKEN,
+      signal: () => AbortSignal.timeout(200),
+    });
+    await admin("faults", "POST", { kind: "timeout", count: 1, ms: 3000 });
+    await expect(impatient.get(key("timeout"))).rejects.toMatchObject({ name: "TimeoutError" });
+  });
+
+  test("timeout: when the connection is dropped the client retries, and the retry succeeds", async () => {
+    const k = key("retry");
+    stack.rest.resetStats();
+    await admin("faults", "POST", { kind: "timeout", count: 1, ms: 10 });
+    expect(await redis.set(k, "after-retry")).toBe("OK");
+    expect(stack.rest.stats()).toEqual({ "POST /pipeline": 2 });
+    expect(await redis.get(k)).toBe("after-retry");
+  });
+
+  test("bodyIncludes: a fault aimed at EVALSHA leaves other requests alone", async () => {
+    const script = redis.createScript<string>(`-- ${randomUUID()}\nreturn ARGV[1]`);
+    await admin("faults", "POST", { kind: "fail", count: 1, status: 500, bodyIncludes: "evalsha" });
+    expect(await redis.eval("return ARGV[1]", [], ["plain eval"])).toBe("plain eval");
+    expect((await admin("faults")).body).toMatchObject({
+      faults: [{ kind: "fail", bodyIncludes: "evalsha" }],
+    });
+    await expect(script.exec([], ["x"])).rejects.toThrow("injected fault: redis-rest failed this request");
+    expect(await script.exec([], ["second try"])).toBe("second try");
+  });
+});
+
+describe("stats", () => {
+  test("stats: requests are counted per endpoint", async () => {
+    const k = key("stats");
+    stack.rest.resetStats();
+    await redis.set(k, 1);
+    await redis.hgetall(key("stats-h"));
+    await redis.pipeline().incr(k).get(k).exec();
+    await redis.multi().incr(k).get(k).exec();
+    await fetch(`${stack.rest.url}/`, { method: "OPTIONS" });
+    expect(stack.rest.stats()).toEqual({
+      "POST /": 1,
+      "POST /pipeline": 2,
+      "POST /multi-exec": 1,
+      OPTIONS: 1,
+    });
+    expect((await admin("stats")).body).toEqual({
+      emulator: "redis-rest",
+      requests: { OPTIONS: 1, "POST /": 1, "POST /multi-exec": 1, "POST /pipeline": 2 },
+      total: 5,
+    });
+  });
+});
+
+/** Resolves once redis-server has written `text` to its append-only file (then SIGKILL cannot lose it). */
+async function untilInAof(text: string): Promise<void> {
+  const aofDir = join(dir, "appendonlydir");
+  for (;;) {
+    const contents = readdirSync(aofDir).map((f) => readFileSync(join(aofDir, f), "latin1"));
+    if (contents.some((c) => c.includes(text))) return;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+describe("redis-server failure", () => {
+  test("redis-server killed: requests get a 503 with a clear error, and succeed again once it is back", async () => {
+    const k = key("persisted");
+    await redis.set(k, "before the crash");
+    await untilInAof(k);
+
+    // A script busy for 10 s: it is still in flight when redis-server dies.
+    stack.rest.resetStats();
+    const busy =
+      "local t = tonumber(redis.call('TIME')[1]) + 10 while tonumber(redis.call('TIME')[1]) < t do end";
+    const inFlight = post("/", ["eval", busy, 0]);
+    while (!stack.rest.stats()["POST /"]) await new Promise((r) => setTimeout(r, 10));
+    await new Promise((r) => setTimeout(r, 100));
+    await stack.server.kill("SIGKILL");
+    const broken = await inFlight;
+    expect(broken.status).toBe(503);
+    expect((broken.body as { error: string }).error).toMatch(/^redis-server unavailable: /);
+
+    expect(await post("/pipeline", [["get", k]])).toEqual({
+      status: 503,
+      body: {
+        error: `redis-server unavailable: cannot connect to 127.0.0.1:${stack.redisPort}: connect ECONNREFUSED 127.0.0.1:${stack.redisPort}`,
+      },
+    });
+    await expect(redis.get(k)).rejects.toThrow(/^redis-server unavailable: cannot connect to 127\.0\.0\.1:/);
+
+    restarted = await startRedisServer({ port: stack.redisPort, dir });
+    expect(await redis.get(k)).toBe("before the crash");
+    expect(await redis.set(k, "after the restart")).toBe("OK");
+    expect(await redis.get(k)).toBe("after the restart");
+  });
+});
