@@ -1,0 +1,47 @@
+/** What every route of the Kafka emulator works with. */
+import type { EmulatorRequest, EmulatorResponse } from "../common/emulator";
+import type { ConsumerGroups } from "./groups/consumer-groups";
+import type { StoredRecord } from "./log/record-codec";
+import type { KafkaStorage } from "./storage";
+
+export interface KafkaContext {
+  storage: KafkaStorage;
+  groups: ConsumerGroups;
+  /** Most records one fetch or consume answers with. */
+  maxFetchRecords: number;
+  /** Longest long-poll a request may ask for, in ms. */
+  maxTimeoutMs: number;
+}
+
+/** A route handler; `params` are the raw (undecoded) path segments named by the route's pattern. */
+export type RouteHandler = (
+  ctx: KafkaContext,
+  req: EmulatorRequest,
+  params: Record<string, string>,
+) => Promise<EmulatorResponse> | EmulatorResponse;
+
+/** The `Message` object of fetch and consume answers (B.3.4). */
+export interface KafkaMessage {
+  topic: string;
+  partition: number;
+  offset: number;
+  timestamp: number;
+  key: string;
+  value: string;
+  headers: { key: string; value: string }[];
+}
+
+export function toMessage(topic: string, partition: number, record: StoredRecord): KafkaMessage {
+  return {
+    topic,
+    partition,
+    offset: record.offset,
+    timestamp: record.timestamp,
+    key: record.key,
+    value: record.value,
+    headers: record.headers.map((h) => ({ key: h.key, value: h.value })),
+  };
+}
+
+/** The body Upstash answered `commit` and `delete-consumer` with; the client needs JSON, whatever it is. */
+export const SUCCESS = { result: "Success", status: 200 } as const;

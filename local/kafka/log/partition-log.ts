@@ -1,0 +1,164 @@
+/**
+ * One partition: an append-only file of framed records (see record-codec.ts) plus the same records in memory
+ * for reads. Offsets start at 0 and grow by one, so a record's offset is its index in `records`.
+ *
+ * Group commit: appends queue up while a write+fsync is in flight; the next flush writes every queued record
+ * with one write and one fdatasync, and only then makes the records visible to readers and acknowledges
+ * them. A record is therefore never served or acknowledged before it is on disk, so an acknowledged record
+ * survives `kill -9` and no reader ever sees a record that a crash could take back.
+ */
+import { type FileHandle, open, readFile, truncate } from "node:fs/promises";
+import { decodeLog, encodeFrame, type RecordHeader, type StoredRecord } from "./record-codec";
+
+/** A record to append; the log assigns its offset. */
+export interface NewRecord {
+  timestamp: number;
+  key: string;
+  value: string;
+  headers: RecordHeader[];
+}
+
+interface PendingAppend {
+  records: NewRecord[];
+  resolve: (stored: StoredRecord[]) => void;
+  reject: (err: Error) => void;
+}
+
+export interface PartitionLogOptions {
+  path: string;
+  /** Used in log lines and errors, e.g. "events/0". */
+  label: string;
+  log: (line: string) => void;
+  /** Called after each flush, once the new records are durable and visible. */
+  onAppend: () => void;
+  /** Called once per fdatasync, for the storage's counters. */
+  onSync: (records: number) => void;
+}
+
+export class PartitionLog {
+  private readonly records: StoredRecord[];
+  private queue: PendingAppend[] = [];
+  private flushing: Promise<void> | undefined;
+  private failure: Error | undefined;
+  private closed = false;
+
+  private constructor(
+    private readonly opts: PartitionLogOptions,
+    private readonly handle: FileHandle,
+    records: StoredRecord[],
+  ) {
+    this.records = records;
+  }
+
+  /**
+   * Opens (creating if needed) the file at `opts.path` and loads every record. A torn or corrupt tail
+   * (short frame, bad checksum, undecodable payload) is cut off the file before anything is served,
+   * and reported through `opts.log`.
+   */
+  static async open(opts: PartitionLogOptions): Promise<PartitionLog> {
+    let content: Buffer;
+    try {
+      content = await readFile(opts.path);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== "ENOENT") throw err;
+      content = Buffer.alloc(0);
+    }
+    const decoded = decodeLog(content);
+    if (decoded.problem !== undefined) {
+      await truncate(opts.path, decoded.validBytes);
+      opts.log(
+        `[kafka] ${opts.label}: ${decoded.problem} at byte ${decoded.validBytes} (offset ${decoded.records.length}); ` +
+          `dropped ${content.length - decoded.validBytes} bytes, keeping ${decoded.records.length} records`,
+      );
+    }
+    const handle = await open(opts.path, "a");
+    if (decoded.problem !== undefined) await handle.datasync();
+    return new PartitionLog(opts, handle, decoded.records);
+  }
+
+  /** The next offset to be written, i.e. the number of durable records. */
+  get endOffset(): number {
+    return this.records.length;
+  }
+
+  /** Up to `max` records starting at `offset` (inclusive), in offset order. */
+  read(offset: number, max: number): StoredRecord[] {
+    return this.records.slice(offset, offset + Math.max(0, max));
+  }
+
+  /** The earliest offset whose timestamp is at or after `timestamp`, or the end offset when none is. */
+  offsetForTime(timestamp: number): number {
+    const index = this.records.findIndex((r) => r.timestamp >= timestamp);
+    return index === -1 ? this.records.length : index;
+  }
+
+  /**
+   * Appends `records` at consecutive offsets and resolves with them once they are fsynced. Records of one call
+   * are never interleaved with another call's.
+   */
+  append(records: NewRecord[]): Promise<StoredRecord[]> {
+    if (this.closed) return Promise.reject(new Error(`partition ${this.opts.label} is closed`));
+    if (this.failure) return Promise.reject(this.failure);
+    return new Promise((resolve, reject) => {
+      this.queue.push({ records, resolve, reject });
+      // Start on the next turn of the event loop, so requests that arrive together share one fsync.
+      this.flushing ??= new Promise<void>((done) => setImmediate(done)).then(() => this.drain());
+    });
+  }
+
+  private async drain(): Promise<void> {
+    try {
+      while (this.queue.length > 0) {
+        const batch = this.queue;
+        this.queue = [];
+        await this.flush(batch);
+      }
+    } finally {
+      this.flushing = undefined;
+    }
+  }
+
+  private async flush(batch: PendingAppend[]): Promise<void> {
+    if (this.failure) {
+      for (const pending of batch) pending.reject(this.failure);
+      return;
+    }
+    let next = this.records.length;
+    const stored = batch.map((pending) => pending.records.map((r) => ({ ...r, offset: next++ })));
+    const frames = Buffer.concat(stored.flat().map(encodeFrame));
+    try {
+      let written = 0;
+      while (written < frames.length) {
+        const { bytesWritten } = await this.handle.write(frames, written, frames.length - written);
+        written += bytesWritten;
+      }
+      await this.handle.datasync();
+    } catch (err) {
+      // The file may now hold part of this unacknowledged batch: like any failed Kafka produce, it may or may
+      // not be there after a restart (recovery cuts off a torn frame). Until that restart nothing more is
+      // appended, so no offset is ever handed out twice.
+      this.failure = new Error(
+        `partition ${this.opts.label} stopped after an I/O error (${(err as Error).message}); restart the emulator`,
+      );
+      this.opts.log(`[kafka] ${this.failure.message}`);
+      for (const pending of batch) pending.reject(this.failure);
+      return;
+    }
+    let count = 0;
+    for (const records of stored) {
+      for (const record of records) this.records.push(record);
+      count += records.length;
+    }
+    this.opts.onSync(count);
+    for (const [i, pending] of batch.entries()) pending.resolve(stored[i] ?? []);
+    this.opts.onAppend();
+  }
+
+  /** Waits for queued appends to become durable, then closes the file. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    while (this.flushing) await this.flushing;
+    await this.handle.close();
+  }
+}

@@ -1,0 +1,117 @@
+/**
+ * The Upstash Kafka REST emulator (reference Part B): the protocol `@upstash/kafka` 1.3.5 speaks, over the
+ * durable storage of storage.ts. Every answer is JSON; every request needs HTTP Basic auth.
+ */
+import {
+  type EmulatorRequest,
+  type EmulatorResponse,
+  errorResponse,
+  json,
+  type RunningEmulator,
+  startEmulator,
+} from "../common/emulator";
+import { isAuthorized } from "./auth";
+import type { KafkaContext } from "./context";
+import { KafkaHttpError } from "./errors";
+import { ConsumerGroups } from "./groups/consumer-groups";
+import { matchRoute } from "./router";
+import { KafkaStorage } from "./storage";
+
+export interface KafkaEmulatorOptions {
+  /** 0 picks a free port. */
+  port: number;
+  host?: string;
+  username: string;
+  password: string;
+  /** Where topics (`<topic>/<partition>.log`, `meta.json`) and committed offsets (`@groups/`) live. */
+  dataDir: string;
+  /** Partitions of a topic created by its first produce. Default 1. */
+  defaultPartitions?: number;
+  /** Most records one fetch or consume returns. Default 500. */
+  maxFetchRecords?: number;
+  /** Longest long-poll a request may ask for, in ms. Default 30 000. */
+  maxTimeoutMs?: number;
+  /** Where recovery and I/O problems are reported, one line each. Default: stderr. */
+  log?: (line: string) => void;
+}
+
+export type RunningKafkaEmulator = RunningEmulator & {
+  dataDir: string;
+  /** The live storage, for tests and benchmarks (e.g. `storage.stats()` shows group commit at work). */
+  storage: KafkaStorage;
+};
+
+async function handle(
+  ctx: KafkaContext,
+  opts: KafkaEmulatorOptions,
+  req: EmulatorRequest,
+): Promise<EmulatorResponse> {
+  if (!isAuthorized(req.headers, opts.username, opts.password)) {
+    return {
+      status: 401,
+      headers: { "www-authenticate": 'Basic realm="kafka"' },
+      body: { error: "Unauthorized: wrong or missing Basic credentials", status: 401 },
+    };
+  }
+  const match = matchRoute(req.method, req.rawPath);
+  if (match.kind === "not-found") return errorResponse(404, `no such endpoint: ${req.method} ${req.rawPath}`);
+  if (match.kind === "wrong-method") {
+    return errorResponse(
+      405,
+      `${req.method} is not allowed on ${req.rawPath}; use ${match.allowed.join(" or ")}`,
+    );
+  }
+  try {
+    return await match.handler(ctx, req, match.params);
+  } catch (err) {
+    if (err instanceof KafkaHttpError) return errorResponse(err.status, err.message);
+    throw err;
+  }
+}
+
+export async function startKafkaEmulator(opts: KafkaEmulatorOptions): Promise<RunningKafkaEmulator> {
+  const defaultPartitions = opts.defaultPartitions ?? 1;
+  if (!Number.isInteger(defaultPartitions) || defaultPartitions < 1) {
+    throw new Error(`defaultPartitions must be a positive integer, got ${defaultPartitions}`);
+  }
+  const storage = await KafkaStorage.open({
+    dataDir: opts.dataDir,
+    defaultPartitions,
+    log: opts.log ?? ((line) => console.error(line)),
+  });
+  const groups = await ConsumerGroups.open(storage);
+  const ctx: KafkaContext = {
+    storage,
+    groups,
+    maxFetchRecords: opts.maxFetchRecords ?? 500,
+    maxTimeoutMs: opts.maxTimeoutMs ?? 30_000,
+  };
+  let emulator: RunningEmulator;
+  try {
+    emulator = await startEmulator(
+      {
+        name: "kafka",
+        handle: (req) => handle(ctx, opts, req),
+        endpoint: (req) => matchRoute(req.method, req.rawPath).name,
+        admin: (req, sub) =>
+          sub === "storage" && req.method === "GET"
+            ? json(200, { topics: storage.topicPartitionCounts(), ...storage.stats() })
+            : undefined,
+      },
+      { port: opts.port, host: opts.host },
+    );
+  } catch (err) {
+    await storage.close();
+    throw err;
+  }
+  return {
+    ...emulator,
+    dataDir: opts.dataDir,
+    storage,
+    async close() {
+      await emulator.close();
+      await storage.close();
+      await groups.close();
+    },
+  };
+}
