@@ -26,8 +26,11 @@ export interface EventLog {
   readonly partitions: number;
   /** The partition a key's records go to: one key's records are always in one partition, in order. */
   partitionFor(key: string): number;
-  /** Appends one record under `key`; resolves once the log has acknowledged it durably. */
-  append(key: string, value: string): Promise<LogRecord>;
+  /**
+   * Appends records under `key`, in order, in one request; resolves once the log has acknowledged all of them
+   * durably. One task's events of one command go together so that they are never split by another writer.
+   */
+  append(key: string, values: readonly string[]): Promise<LogRecord[]>;
   /** Records of `partition` from `fromOffset` (inclusive), in offset order; `[]` at the end or for an unknown topic. */
   read(partition: number, fromOffset: number, options?: ReadOptions): Promise<LogRecord[]>;
   /** The next offset to be written in `partition` (0 for an empty or unknown topic). */

@@ -100,25 +100,35 @@ export function createUpstashKafkaEventLog(config: UpstashKafkaConfig): EventLog
     partitions,
     partitionFor: (key) => partitionOf(key, partitions),
 
-    async append(key, value) {
+    async append(key, values) {
       const partition = partitionOf(key, partitions);
-      const answer = await call("/produce", { topic, partition, key, value });
-      const meta = Array.isArray(answer) ? answer[0] : undefined;
-      if (
-        !isRecord(meta) ||
-        meta.topic !== topic ||
-        meta.partition !== partition ||
-        typeof meta.offset !== "number" ||
-        !Number.isInteger(meta.offset) ||
-        meta.offset < 0
-      ) {
+      const answer = await call(
+        "/produce",
+        values.map((value) => ({ topic, partition, key, value })),
+      );
+      if (!Array.isArray(answer) || answer.length !== values.length) {
         throw new UpstreamError(
           "kafka",
-          `produce answered no usable metadata: ${JSON.stringify(answer).slice(0, 200)}`,
+          `produce answered ${JSON.stringify(answer).slice(0, 200)} for ${values.length} records`,
         );
       }
-      const timestamp = typeof meta.timestamp === "number" ? meta.timestamp : 0;
-      return { partition, offset: meta.offset, timestamp, key, value };
+      return answer.map((meta, i) => {
+        if (
+          !isRecord(meta) ||
+          meta.topic !== topic ||
+          meta.partition !== partition ||
+          typeof meta.offset !== "number" ||
+          !Number.isInteger(meta.offset) ||
+          meta.offset < 0
+        ) {
+          throw new UpstreamError(
+            "kafka",
+            `produce answered no usable metadata: ${JSON.stringify(meta).slice(0, 200)}`,
+          );
+        }
+        const timestamp = typeof meta.timestamp === "number" ? meta.timestamp : 0;
+        return { partition, offset: meta.offset, timestamp, key, value: values[i] ?? "" };
+      });
     },
 
     async read(partition, fromOffset, options: ReadOptions = {}) {

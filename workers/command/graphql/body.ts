@@ -35,7 +35,7 @@ export async function readJsonBody(request: Request, maxBodyBytes: number): Prom
     throw new GraphQLRequestError(400, "BAD_REQUEST", "Request body is empty: send a JSON object.");
   }
   try {
-    return new TextDecoder("utf-8", { fatal: true }).decode(bytes);
+    return new TextDecoder("utf-8", { fatal: true, ignoreBOM: false }).decode(bytes);
   } catch {
     throw new GraphQLRequestError(400, "BAD_REQUEST", "Request body is not valid UTF-8.");
   }

@@ -1,0 +1,93 @@
+/**
+ * The local stack's settings: fixed, documented development values, each overridable by an environment
+ * variable of the same name. These are development credentials for loopback-only emulators, not secrets.
+ */
+export interface StackConfig {
+  redisServerPort: number;
+  redisRestPort: number;
+  kafkaPort: number;
+  qstashPort: number;
+  redisToken: string;
+  kafkaUsername: string;
+  kafkaPassword: string;
+  kafkaTopic: string;
+  kafkaPartitions: number;
+  qstashToken: string;
+  qstashCurrentSigningKey: string;
+  qstashNextSigningKey: string;
+  /** Multiplies QStash delays and retry backoff; 1 is Upstash's real schedule. */
+  qstashTimeScale: number;
+  adminToken: string;
+  projectionPrefix: string;
+  /** Where redis-server and the Kafka log keep their data. */
+  stateDir: string;
+}
+
+export const DEFAULTS = {
+  LOCAL_REDIS_SERVER_PORT: "16379",
+  LOCAL_REDIS_REST_PORT: "8079",
+  LOCAL_KAFKA_PORT: "8082",
+  LOCAL_QSTASH_PORT: "8081",
+  UPSTASH_REDIS_REST_TOKEN: "local-redis-token",
+  UPSTASH_KAFKA_USERNAME: "local",
+  UPSTASH_KAFKA_PASSWORD: "local-kafka-password",
+  UPSTASH_KAFKA_TOPIC: "events",
+  EVENT_LOG_PARTITIONS: "1",
+  QSTASH_TOKEN: "local-qstash-token",
+  QSTASH_CURRENT_SIGNING_KEY: "sig_localCurrentSigningKey000001",
+  QSTASH_NEXT_SIGNING_KEY: "sig_localNextSigningKey000000002",
+  LOCAL_QSTASH_TIME_SCALE: "0.01",
+  ADMIN_TOKEN: "local-admin-token",
+  PROJECTION_PREFIX: "todo:v1",
+  LOCAL_STATE_DIR: ".local",
+} as const;
+
+export type StackVariable = keyof typeof DEFAULTS;
+
+function portFrom(name: StackVariable, value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0 || n > 65535)
+    throw new Error(`${name} must be a TCP port (0-65535), got "${value}"`);
+  return n;
+}
+
+function positive(name: StackVariable, value: string, integer: boolean): number {
+  const n = Number(value);
+  if (!Number.isFinite(n) || n <= 0 || (integer && !Number.isInteger(n))) {
+    throw new Error(`${name} must be a positive ${integer ? "integer" : "number"}, got "${value}"`);
+  }
+  return n;
+}
+
+function shellSafe(name: StackVariable, value: string): string {
+  // stack.env is sourced by shells unquoted, so values must not need quoting.
+  if (!/^[A-Za-z0-9_.:/@%+=,-]+$/.test(value)) {
+    throw new Error(
+      `${name} may only contain letters, digits and _.:/@%+=,- (it is written unquoted to stack.env)`,
+    );
+  }
+  return value;
+}
+
+/** Reads the stack configuration from `env` (normally `process.env`), falling back to DEFAULTS. */
+export function loadStackConfig(env: Record<string, string | undefined>): StackConfig {
+  const get = (name: StackVariable) => shellSafe(name, env[name] ?? DEFAULTS[name]);
+  return {
+    redisServerPort: portFrom("LOCAL_REDIS_SERVER_PORT", get("LOCAL_REDIS_SERVER_PORT")),
+    redisRestPort: portFrom("LOCAL_REDIS_REST_PORT", get("LOCAL_REDIS_REST_PORT")),
+    kafkaPort: portFrom("LOCAL_KAFKA_PORT", get("LOCAL_KAFKA_PORT")),
+    qstashPort: portFrom("LOCAL_QSTASH_PORT", get("LOCAL_QSTASH_PORT")),
+    redisToken: get("UPSTASH_REDIS_REST_TOKEN"),
+    kafkaUsername: get("UPSTASH_KAFKA_USERNAME"),
+    kafkaPassword: get("UPSTASH_KAFKA_PASSWORD"),
+    kafkaTopic: get("UPSTASH_KAFKA_TOPIC"),
+    kafkaPartitions: positive("EVENT_LOG_PARTITIONS", get("EVENT_LOG_PARTITIONS"), true),
+    qstashToken: get("QSTASH_TOKEN"),
+    qstashCurrentSigningKey: get("QSTASH_CURRENT_SIGNING_KEY"),
+    qstashNextSigningKey: get("QSTASH_NEXT_SIGNING_KEY"),
+    qstashTimeScale: positive("LOCAL_QSTASH_TIME_SCALE", get("LOCAL_QSTASH_TIME_SCALE"), false),
+    adminToken: get("ADMIN_TOKEN"),
+    projectionPrefix: get("PROJECTION_PREFIX"),
+    stateDir: get("LOCAL_STATE_DIR"),
+  };
+}

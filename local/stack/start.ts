@@ -1,0 +1,107 @@
+/**
+ * Starts the whole local stack in this process: a real redis-server (child process), the Redis REST
+ * front end, the Kafka REST emulator and the QStash emulator. The launcher (`npm run dev:stack`) and the
+ * tests both start it through here; tests pass port 0 so they never collide with a running stack.
+ */
+import { mkdir } from "node:fs/promises";
+import { join, resolve } from "node:path";
+import type { RunningEmulator } from "../common/emulator";
+import { freePort } from "../common/ports";
+import { startKafkaEmulator } from "../kafka/rest";
+import { startQStashEmulator } from "../qstash/rest";
+import { startRedisRest } from "../redis/rest";
+import { ensureRedisServer, type RedisServerProcess, startRedisServer } from "../redis/server-process";
+import type { StackConfig } from "./config";
+
+export interface RunningStack {
+  config: StackConfig;
+  redisServer: RedisServerProcess;
+  redis: RunningEmulator;
+  kafka: Awaited<ReturnType<typeof startKafkaEmulator>>;
+  qstash: Awaited<ReturnType<typeof startQStashEmulator>>;
+  /** The settings of DESIGN section 6 for these running services (no worker URLs). */
+  env: Record<string, string>;
+  stop(): Promise<void>;
+}
+
+export interface StartStackOptions {
+  log?: (line: string) => void;
+  /** Log each QStash delivery attempt (the launcher does; tests usually do not). */
+  logDeliveries?: boolean;
+}
+
+/** Starts every service; if one fails to start, the ones already running are stopped before the error is thrown. */
+export async function startStack(config: StackConfig, opts: StartStackOptions = {}): Promise<RunningStack> {
+  const log = opts.log ?? (() => {});
+  const stateDir = resolve(config.stateDir);
+  await mkdir(stateDir, { recursive: true });
+  const stops: Array<() => Promise<void>> = [];
+  const stopAll = async () => {
+    for (const stop of stops.reverse()) await stop().catch(() => {});
+    stops.length = 0;
+  };
+  try {
+    const bin = await ensureRedisServer(log);
+    const redisPort = config.redisServerPort === 0 ? await freePort() : config.redisServerPort;
+    const redisServer = await startRedisServer({ port: redisPort, dir: join(stateDir, "redis"), bin });
+    stops.push(() => redisServer.stop());
+
+    const redis = await startRedisRest({
+      port: config.redisRestPort,
+      token: config.redisToken,
+      redis: { host: "127.0.0.1", port: redisServer.port },
+    });
+    stops.push(() => redis.close());
+
+    const kafka = await startKafkaEmulator({
+      port: config.kafkaPort,
+      username: config.kafkaUsername,
+      password: config.kafkaPassword,
+      dataDir: join(stateDir, "kafka"),
+      defaultPartitions: config.kafkaPartitions,
+    });
+    stops.push(() => kafka.close());
+
+    const qstash = await startQStashEmulator({
+      port: config.qstashPort,
+      token: config.qstashToken,
+      currentSigningKey: config.qstashCurrentSigningKey,
+      nextSigningKey: config.qstashNextSigningKey,
+      timeScale: config.qstashTimeScale,
+      ...(opts.logDeliveries ? { log } : {}),
+    });
+    stops.push(() => qstash.close());
+
+    const env: Record<string, string> = {
+      UPSTASH_REDIS_REST_URL: redis.url,
+      UPSTASH_REDIS_REST_TOKEN: config.redisToken,
+      UPSTASH_KAFKA_URL: kafka.url,
+      UPSTASH_KAFKA_REST_URL: kafka.url,
+      UPSTASH_KAFKA_USERNAME: config.kafkaUsername,
+      UPSTASH_KAFKA_PASSWORD: config.kafkaPassword,
+      UPSTASH_KAFKA_TOPIC: config.kafkaTopic,
+      EVENT_LOG_PARTITIONS: String(config.kafkaPartitions),
+      QSTASH_URL: qstash.url,
+      QSTASH_TOKEN: config.qstashToken,
+      QSTASH_CURRENT_SIGNING_KEY: config.qstashCurrentSigningKey,
+      QSTASH_NEXT_SIGNING_KEY: config.qstashNextSigningKey,
+      PROJECTION_PREFIX: config.projectionPrefix,
+      ADMIN_TOKEN: config.adminToken,
+    };
+    return { config, redisServer, redis, kafka, qstash, env, stop: stopAll };
+  } catch (err) {
+    await stopAll();
+    throw err;
+  }
+}
+
+/** Renders settings as `KEY=value` lines that a shell can `source` (values are validated to need no quoting). */
+export function renderEnvFile(env: Record<string, string>): string {
+  return `${Object.entries(env)
+    .map(([k, v]) => {
+      if (!/^[A-Za-z0-9_.:/@%+=,[\]-]*$/.test(v))
+        throw new Error(`${k} has a value that would need shell quoting`);
+      return `${k}=${v}`;
+    })
+    .join("\n")}\n`;
+}

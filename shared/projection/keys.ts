@@ -1,0 +1,35 @@
+/**
+ * Every Redis key of the projection lives under one namespace prefix (`PROJECTION_PREFIX`, e.g. `todo:v1`),
+ * so a projection can be rebuilt under a new prefix beside the live one and switched by changing the binding.
+ */
+export interface ProjectionKeys {
+  /** hash: task id → JSON TaskState (active or deleted) */
+  state: string;
+  /** sorted set: ids of active tasks, scored by creation order */
+  order: string;
+  /** hash: partition → next offset to fold (the checkpoint) */
+  checkpoint: string;
+  /** hash: applied / rejected / dead counters */
+  counters: string;
+  /** list: JSON dead letters (undecodable events) with position and reason */
+  dead: string;
+  /** list: JSON events that decoded but no longer applied (racing writes), with position and reason */
+  rejected: string;
+  /** list: one task's applied events, its audit trail */
+  history(taskId: string): string;
+  /** string: the highest version a writer has reserved for a task (expires) */
+  reservation(taskId: string): string;
+}
+
+export function projectionKeys(prefix: string): ProjectionKeys {
+  return {
+    state: `${prefix}:state`,
+    order: `${prefix}:order`,
+    checkpoint: `${prefix}:checkpoint`,
+    counters: `${prefix}:counters`,
+    dead: `${prefix}:dead`,
+    rejected: `${prefix}:rejected`,
+    history: (taskId) => `${prefix}:history:${taskId}`,
+    reservation: (taskId) => `${prefix}:reservation:${taskId}`,
+  };
+}

@@ -1,0 +1,37 @@
+/**
+ * The Upstash Redis client as the projection uses it: raw strings (we parse JSON ourselves, strictly),
+ * a bounded time per request that fails rather than resolving (a plain AbortSignal makes @upstash/redis
+ * resolve an aborted call as if it had succeeded; a signal *factory* makes it throw), and one network retry.
+ */
+import { Redis } from "@upstash/redis/cloudflare";
+import { UpstreamError, UpstreamTimeoutError } from "../errors";
+
+export interface RedisClientConfig {
+  url: string;
+  token: string;
+  timeoutMs?: number;
+}
+
+export function createRedisClient(config: RedisClientConfig): Redis {
+  const timeoutMs = config.timeoutMs ?? 5000;
+  return new Redis({
+    url: config.url,
+    token: config.token,
+    automaticDeserialization: false,
+    enableTelemetry: false,
+    retry: { retries: 1, backoff: () => 50 },
+    signal: () => AbortSignal.timeout(timeoutMs),
+  });
+}
+
+/** Runs a Redis call, turning every failure into an UpstreamError naming Redis. */
+export async function redisCall<T>(what: string, timeoutMs: number, call: () => Promise<T>): Promise<T> {
+  try {
+    return await call();
+  } catch (err) {
+    if (err instanceof Error && (err.name === "TimeoutError" || err.name === "AbortError")) {
+      throw new UpstreamTimeoutError("redis", timeoutMs, { cause: err });
+    }
+    throw new UpstreamError("redis", `${what} failed: ${(err as Error).message}`, undefined, { cause: err });
+  }
+}

@@ -1,0 +1,47 @@
+/** The projector's state per partition: checkpoint, log head, lag; plus counters and the newest problems. */
+import type { EventLog } from "../event-log/port";
+import type { ProjectionStore } from "./store";
+
+export interface ProjectionStatus {
+  partitions: Array<{ partition: number; checkpoint: number; head: number; lag: number }>;
+  lag: number;
+  applied: number;
+  rejected: number;
+  deadLettered: number;
+  deadLetters: unknown[];
+  rejectedEvents: unknown[];
+}
+
+const SHOWN = 20;
+
+export async function projectionStatus(log: EventLog, store: ProjectionStore): Promise<ProjectionStatus> {
+  const partitionIds = Array.from({ length: log.partitions }, (_, i) => i);
+  const [checkpoints, heads, counters, problems] = await Promise.all([
+    store.checkpoints(),
+    Promise.all(partitionIds.map((p) => log.head(p))),
+    store.counters(),
+    store.problems(SHOWN),
+  ]);
+  const partitions = partitionIds.map((partition) => {
+    const checkpoint = checkpoints.get(partition) ?? 0;
+    const head = heads[partition] ?? 0;
+    return { partition, checkpoint, head, lag: Math.max(0, head - checkpoint) };
+  });
+  return {
+    partitions,
+    lag: partitions.reduce((sum, p) => sum + p.lag, 0),
+    applied: counters.applied,
+    rejected: counters.rejected,
+    deadLettered: counters.dead,
+    deadLetters: problems.dead.map(parseOrRaw),
+    rejectedEvents: problems.rejected.map(parseOrRaw),
+  };
+}
+
+function parseOrRaw(s: string): unknown {
+  try {
+    return JSON.parse(s);
+  } catch {
+    return s;
+  }
+}

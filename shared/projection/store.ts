@@ -1,0 +1,217 @@
+/**
+ * The projection store over Upstash Redis: what the command worker reads and reserves, and what the
+ * projector folds into. Each method is one Redis round trip.
+ */
+import type { Task, TaskState } from "../domain";
+import { UpstreamError } from "../errors";
+import { decodeState, encodeState, toInt } from "./codec";
+import { type ProjectionKeys, projectionKeys } from "./keys";
+import { createRedisClient, redisCall } from "./redis";
+import { APPLY_BATCH, LIST_TASKS, RELEASE, RESERVE } from "./scripts";
+
+export interface ProjectionStoreConfig {
+  url: string;
+  token: string;
+  prefix: string;
+  timeoutMs?: number;
+}
+
+export interface TaskPage {
+  tasks: Task[];
+  total: number;
+  /** Next offset to fold, per partition that has a checkpoint. */
+  checkpoints: Map<number, number>;
+}
+
+export interface WriteView {
+  state: TaskState;
+  /** Highest version a writer has reserved and may not be projected yet (0 when none). */
+  reserved: number;
+  checkpoint: number;
+}
+
+/** A fold batch, every write computed by the projector; applied only if the checkpoint is still `from`. */
+export interface FoldBatch {
+  partition: number;
+  from: number;
+  to: number;
+  states: Array<[string, TaskState]>;
+  orderAdd: Array<[number, string]>;
+  orderRemove: string[];
+  /** [task id, JSON history entry] in order */
+  history: Array<[string, string]>;
+  deadLetters: string[];
+  rejected: string[];
+  counts: { applied: number; rejected: number; dead: number };
+}
+
+export interface ProjectionCounters {
+  applied: number;
+  rejected: number;
+  dead: number;
+}
+
+export type ProjectionStore = ReturnType<typeof createProjectionStore>;
+
+export function createProjectionStore(config: ProjectionStoreConfig) {
+  const timeoutMs = config.timeoutMs ?? 5000;
+  const redis = createRedisClient({ url: config.url, token: config.token, timeoutMs });
+  const keys: ProjectionKeys = projectionKeys(config.prefix);
+  const scripts = {
+    applyBatch: redis.createScript<unknown>(APPLY_BATCH),
+    list: redis.createScript<unknown>(LIST_TASKS),
+    reserve: redis.createScript<unknown>(RESERVE),
+    release: redis.createScript<unknown>(RELEASE),
+  };
+  const call = <T>(what: string, fn: () => Promise<T>) => redisCall(what, timeoutMs, fn);
+
+  return {
+    keys,
+
+    /** Active tasks in creation order (`limit` of them from `offset`), the total, and the checkpoints. */
+    async list(offset: number, limit: number): Promise<TaskPage> {
+      const answer = await call("list", () =>
+        scripts.list.exec(
+          [keys.order, keys.state, keys.checkpoint],
+          [String(offset), String(offset + limit - 1)],
+        ),
+      );
+      if (
+        !Array.isArray(answer) ||
+        answer.length !== 3 ||
+        !Array.isArray(answer[1]) ||
+        !Array.isArray(answer[2])
+      ) {
+        throw new UpstreamError("redis", "list script answered an unexpected shape");
+      }
+      const tasks: Task[] = [];
+      for (const raw of answer[2]) {
+        const state = decodeState(raw);
+        if (state.status === "active") tasks.push(state.task);
+      }
+      return { tasks, total: toInt(answer[0]), checkpoints: pairsToMap(answer[1]) };
+    },
+
+    /** One task's projected state, a pending reservation and its partition's checkpoint. */
+    async readForWrite(taskId: string, partition: number): Promise<WriteView> {
+      const p = redis.pipeline();
+      p.hget(keys.state, taskId);
+      p.get(keys.reservation(taskId));
+      p.hget(keys.checkpoint, String(partition));
+      const [state, reserved, checkpoint] = await call("read task", () =>
+        p.exec<[unknown, unknown, unknown]>(),
+      );
+      return { state: decodeState(state), reserved: toInt(reserved), checkpoint: toInt(checkpoint) };
+    },
+
+    async task(taskId: string): Promise<TaskState> {
+      return decodeState(await call("read task", () => redis.hget(keys.state, taskId)));
+    },
+
+    /** Reserves `newVersion` for a task if its projected version is still `baseVersion` and nobody reserved beyond it. */
+    async reserve(
+      taskId: string,
+      baseVersion: number,
+      newVersion: number,
+      ttlMs: number,
+    ): Promise<{ ok: boolean; projected: number; reserved: number }> {
+      const answer = await call("reserve", () =>
+        scripts.reserve.exec(
+          [keys.state, keys.reservation(taskId)],
+          [taskId, String(baseVersion), String(newVersion), String(ttlMs)],
+        ),
+      );
+      if (!Array.isArray(answer) || answer.length !== 3)
+        throw new UpstreamError("redis", "reserve script answered an unexpected shape");
+      return { ok: toInt(answer[0]) === 1, projected: toInt(answer[1]), reserved: toInt(answer[2]) };
+    },
+
+    async release(taskId: string, version: number): Promise<void> {
+      await call("release", () => scripts.release.exec([keys.reservation(taskId)], [String(version)]));
+    },
+
+    async history(taskId: string): Promise<string[]> {
+      const entries = await call("history", () => redis.lrange<string>(keys.history(taskId), 0, -1));
+      return entries.map(String);
+    },
+
+    async checkpoints(): Promise<Map<number, number>> {
+      // Without automatic deserialization HGETALL answers the flat [field, value, ...] array.
+      const raw: unknown = await call("read checkpoints", () => redis.hgetall(keys.checkpoint));
+      return pairsToMap(Array.isArray(raw) ? raw : []);
+    },
+
+    async checkpoint(partition: number): Promise<number> {
+      return toInt(await call("read checkpoint", () => redis.hget(keys.checkpoint, String(partition))));
+    },
+
+    async states(ids: string[]): Promise<Map<string, TaskState>> {
+      if (ids.length === 0) return new Map();
+      // Without automatic deserialization HMGET answers the plain array of values, in field order.
+      const raw: unknown = await call("read states", () => redis.hmget(keys.state, ...ids));
+      const values = Array.isArray(raw) ? raw : [];
+      return new Map(ids.map((id, i) => [id, decodeState(values[i])]));
+    },
+
+    /** Applies a fold batch atomically with the checkpoint; `{applied:false}` when another fold moved the checkpoint first. */
+    async applyBatch(batch: FoldBatch): Promise<{ applied: boolean; checkpoint: number }> {
+      const historyKeys: string[] = [];
+      const keyIndex = new Map<string, number>();
+      const h: Array<[number, string]> = [];
+      for (const [taskId, entry] of batch.history) {
+        let index = keyIndex.get(taskId);
+        if (index === undefined) {
+          historyKeys.push(keys.history(taskId));
+          index = 6 + historyKeys.length; // Lua arrays are 1-based, and 6 fixed keys come first
+          keyIndex.set(taskId, index);
+        }
+        h.push([index, entry]);
+      }
+      const payload = JSON.stringify({
+        s: batch.states.map(([id, state]) => [id, encodeState(state)]),
+        za: batch.orderAdd.map(([score, id]) => [String(score), id]),
+        zr: batch.orderRemove,
+        h,
+        d: batch.deadLetters,
+        r: batch.rejected,
+        c: [batch.counts.applied, batch.counts.rejected, batch.counts.dead],
+      });
+      const answer = await call("apply fold batch", () =>
+        scripts.applyBatch.exec(
+          [keys.checkpoint, keys.state, keys.order, keys.counters, keys.dead, keys.rejected, ...historyKeys],
+          [String(batch.partition), String(batch.from), String(batch.to), payload],
+        ),
+      );
+      if (!Array.isArray(answer) || answer.length !== 2)
+        throw new UpstreamError("redis", "fold script answered an unexpected shape");
+      return { applied: toInt(answer[0]) === 1, checkpoint: toInt(answer[1]) };
+    },
+
+    async counters(): Promise<ProjectionCounters> {
+      const raw: unknown = await call("read counters", () => redis.hgetall(keys.counters));
+      const flat = Array.isArray(raw) ? raw : [];
+      const counters = new Map<string, unknown>();
+      for (let i = 0; i + 1 < flat.length; i += 2) counters.set(String(flat[i]), flat[i + 1]);
+      return {
+        applied: toInt(counters.get("applied")),
+        rejected: toInt(counters.get("rejected")),
+        dead: toInt(counters.get("dead")),
+      };
+    },
+
+    /** The newest `count` dead letters and rejected events (JSON strings). */
+    async problems(count: number): Promise<{ dead: string[]; rejected: string[] }> {
+      const p = redis.pipeline();
+      p.lrange(keys.dead, -count, -1);
+      p.lrange(keys.rejected, -count, -1);
+      const [dead, rejected] = await call("read dead letters", () => p.exec<[string[], string[]]>());
+      return { dead: dead.map(String), rejected: rejected.map(String) };
+    },
+  };
+}
+
+function pairsToMap(flat: unknown[]): Map<number, number> {
+  const out = new Map<number, number>();
+  for (let i = 0; i + 1 < flat.length; i += 2) out.set(Number(flat[i]), toInt(flat[i + 1]));
+  return out;
+}

@@ -1,0 +1,161 @@
+/**
+ * The write side: decide against the projected state (after making sure the projection has every event the
+ * client could have seen), reserve the versions in Redis so racing writers are decided before the append,
+ * append (the commit point), and poke the projector off the response path.
+ */
+import {
+  type CommandMetadata,
+  decide,
+  encodeEvent,
+  evolve,
+  isTaskId,
+  makeEnvelopes,
+  type Task,
+  type TaskCommand,
+  type TaskEvent,
+  type TaskState,
+  versionOf,
+} from "../../shared/domain";
+import { UpstreamError, UpstreamTimeoutError } from "../../shared/errors";
+import type { LogRecord } from "../../shared/event-log/port";
+import { waitUntil } from "./consistency";
+import type { CommandDeps } from "./deps";
+import { GraphQLAppError } from "./graphql";
+
+export interface WriteContext {
+  deps: CommandDeps;
+  metadata: CommandMetadata;
+  newId: () => string;
+  /** Runs work after the response (ctx.waitUntil). */
+  background: (p: Promise<unknown>) => void;
+  logger: (message: string, fields?: Record<string, unknown>) => void;
+}
+
+export interface WriteResult {
+  state: TaskState;
+  /** The appended records; empty when the command changed nothing. */
+  records: LogRecord[];
+}
+
+/** A reservation outlives a timed-out append by this much, then frees the task for other writers. */
+const RESERVATION_TTL_MS = 30_000;
+const MAX_ATTEMPTS = 4;
+
+export async function createTask(
+  ctx: WriteContext,
+  text: string,
+): Promise<{ task: Task; record: LogRecord }> {
+  const command: TaskCommand = {
+    type: "CreateTask",
+    data: { taskId: ctx.newId(), text },
+    metadata: ctx.metadata,
+  };
+  // A fresh UUID cannot race another writer, so create needs no reservation: its critical path is one append.
+  const { state, records } = await append(ctx, command, { status: "absent" });
+  const record = records[0];
+  if (state.status !== "active" || !record) throw new Error("createTask produced no active task");
+  return { task: state.task, record };
+}
+
+export async function changeTask(
+  ctx: WriteContext,
+  command: Extract<TaskCommand, { type: "UpdateTask" | "DeleteTask" }>,
+): Promise<WriteResult> {
+  const taskId = command.data.taskId;
+  if (!isTaskId(taskId))
+    throw new GraphQLAppError("BAD_USER_INPUT", "id must be a task id (a lowercase UUID)");
+  const partition = ctx.deps.log.partitionFor(taskId);
+  for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+    const view = await ctx.deps.store.readForWrite(taskId, partition);
+    const projected = versionOf(view.state);
+    if (view.reserved > projected) {
+      // Another write to this task is appended (or in flight) but not projected yet: decide after it.
+      await awaitProjection(ctx, taskId, view.reserved);
+      continue;
+    }
+    if (view.state.status === "absent" && (await unprojectedEvents(ctx, partition, view.checkpoint)))
+      continue;
+    const decision = decide(command, view.state);
+    if (!decision.ok) throw decision.error;
+    if (decision.events.length === 0) return { state: view.state, records: [] };
+    const newVersion = projected + decision.events.length;
+    const reservation = await ctx.deps.store.reserve(taskId, projected, newVersion, RESERVATION_TTL_MS);
+    if (!reservation.ok) continue;
+    try {
+      return await append(ctx, command, view.state, decision.events);
+    } catch (err) {
+      // A definite refusal means nothing was appended: free the task now. After a timeout the append may have
+      // committed, so the reservation stays until it is projected or expires.
+      if (!(err instanceof UpstreamTimeoutError))
+        await ctx.deps.store.release(taskId, newVersion).catch(() => {});
+      throw err;
+    }
+  }
+  throw new GraphQLAppError(
+    "CONFLICT",
+    "the task is being changed by other writers; read it again and retry",
+  );
+}
+
+async function append(
+  ctx: WriteContext,
+  command: TaskCommand,
+  state: TaskState,
+  decided?: readonly TaskEvent[],
+): Promise<WriteResult> {
+  let events = decided;
+  if (!events) {
+    const decision = decide(command, state);
+    if (!decision.ok) throw decision.error;
+    events = decision.events;
+  }
+  const envelopes = makeEnvelopes(command, events, {
+    eventIds: events.map(() => ctx.newId()),
+    baseVersion: versionOf(state),
+  });
+  const taskId = command.data.taskId;
+  const records = await ctx.deps.log.append(taskId, envelopes.map(encodeEvent));
+  const last = records[records.length - 1];
+  ctx.logger("event saved", {
+    taskId,
+    types: envelopes.map((e) => e.type),
+    partition: last?.partition,
+    offset: last?.offset,
+  });
+  if (last) {
+    ctx.background(
+      ctx.deps.notifier
+        .poke({ partition: last.partition, offset: last.offset })
+        .then(() => ctx.logger("poke sent", { partition: last.partition, offset: last.offset }))
+        .catch((err: unknown) =>
+          ctx.logger("poke failed; the scheduled catch-up will project it", {
+            error: (err as Error).message,
+          }),
+        ),
+    );
+  }
+  return { state: envelopes.reduce(evolve, state), records };
+}
+
+async function awaitProjection(ctx: WriteContext, taskId: string, version: number): Promise<void> {
+  const ok = await waitUntil(async () => versionOf(await ctx.deps.store.task(taskId)) >= version);
+  if (!ok) {
+    throw new UpstreamError(
+      "redis",
+      `an earlier write to task ${taskId} is not projected yet (version ${version}); retry shortly`,
+    );
+  }
+}
+
+/** Whether the log holds events of this partition the projection has not folded; if so, waits for them. */
+async function unprojectedEvents(ctx: WriteContext, partition: number, checkpoint: number): Promise<boolean> {
+  const head = await ctx.deps.log.head(partition);
+  if (checkpoint >= head) return false;
+  const ok = await waitUntil(async () => (await ctx.deps.store.checkpoint(partition)) >= head);
+  if (!ok)
+    throw new UpstreamError(
+      "redis",
+      `the projection is behind the log on partition ${partition}; retry shortly`,
+    );
+  return true;
+}

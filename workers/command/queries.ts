@@ -1,0 +1,101 @@
+/** The read side: projections from Redis, waiting (bounded) for a consistency token when one is given. */
+import type { Task } from "../../shared/domain";
+import { isTaskId } from "../../shared/domain";
+import { projectionStatus } from "../../shared/projection/status";
+import { parseToken, reached, WAIT_LIMIT_MS, waitUntil } from "./consistency";
+import type { CommandDeps } from "./deps";
+import { GraphQLAppError } from "./graphql";
+
+export const MAX_LIST_LIMIT = 10_000;
+
+function staleError(token: string): GraphQLAppError {
+  return new GraphQLAppError(
+    "STALE",
+    `the projection has not reached ${token} within ${WAIT_LIMIT_MS} ms; retry`,
+  );
+}
+
+export async function listTasks(
+  deps: CommandDeps,
+  args: { offset?: number | null; limit?: number | null; after?: string | null },
+): Promise<Task[]> {
+  const offset = args.offset ?? 0;
+  const limit = args.limit ?? MAX_LIST_LIMIT;
+  if (!Number.isInteger(offset) || offset < 0)
+    throw new GraphQLAppError("BAD_USER_INPUT", "offset must be 0 or more");
+  if (!Number.isInteger(limit) || limit < 1 || limit > MAX_LIST_LIMIT) {
+    throw new GraphQLAppError("BAD_USER_INPUT", `limit must be from 1 to ${MAX_LIST_LIMIT}`);
+  }
+  const position = args.after ? parseToken(args.after, deps.log.partitions) : undefined;
+  let page = await deps.store.list(offset, limit);
+  if (position && !reached(page.checkpoints, position)) {
+    const ok = await waitUntil(
+      async () => (await deps.store.checkpoint(position.partition)) > position.offset,
+    );
+    if (!ok) throw staleError(args.after ?? "");
+    page = await deps.store.list(offset, limit);
+  }
+  return page.tasks;
+}
+
+export async function getTask(
+  deps: CommandDeps,
+  args: { id: string; after?: string | null },
+): Promise<Task | null> {
+  if (!isTaskId(args.id))
+    throw new GraphQLAppError("BAD_USER_INPUT", "id must be a task id (a lowercase UUID)");
+  if (args.after) {
+    const position = parseToken(args.after, deps.log.partitions);
+    const ok = await waitUntil(
+      async () => (await deps.store.checkpoint(position.partition)) > position.offset,
+    );
+    if (!ok) throw staleError(args.after);
+  }
+  const state = await deps.store.task(args.id);
+  return state.status === "active" ? state.task : null;
+}
+
+export interface HistoryEntry {
+  eventId: string;
+  type: string;
+  version: number;
+  occurredAt: string;
+  position: string;
+  text: string | null;
+}
+
+export async function taskHistory(deps: CommandDeps, id: string): Promise<HistoryEntry[]> {
+  if (!isTaskId(id)) throw new GraphQLAppError("BAD_USER_INPUT", "id must be a task id (a lowercase UUID)");
+  return (await deps.store.history(id)).map((raw) => {
+    const e = JSON.parse(raw) as {
+      eventId: string;
+      type: string;
+      version: number;
+      occurredAt: string;
+      partition: number;
+      offset: number;
+      data: { text?: string };
+    };
+    return {
+      eventId: e.eventId,
+      type: e.type,
+      version: e.version,
+      occurredAt: e.occurredAt,
+      position: `${e.partition}:${e.offset}`,
+      text: typeof e.data?.text === "string" ? e.data.text : null,
+    };
+  });
+}
+
+export async function projection(deps: CommandDeps) {
+  const status = await projectionStatus(deps.log, deps.store);
+  return {
+    ...status,
+    deadLetters: status.deadLetters.flatMap((d) => {
+      const r = d as { partition?: unknown; offset?: unknown; reason?: unknown };
+      return typeof r.partition === "number" && typeof r.offset === "number"
+        ? [{ partition: r.partition, offset: r.offset, reason: String(r.reason ?? "") }]
+        : [];
+    }),
+  };
+}

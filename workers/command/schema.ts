@@ -1,0 +1,82 @@
+/**
+ * The GraphQL schema: the original contract (Task, list, createTask, updateTask, deleteTask) kept exactly,
+ * with additive fields, arguments and queries only.
+ */
+import { buildSchema } from "graphql";
+
+export const typeDefs = /* GraphQL */ `
+  "A to-do item, as projected from its events."
+  type Task {
+    id: String!
+    text: String!
+    done: Boolean!
+    "When the task was created (ISO 8601)."
+    createdAt: String!
+    "When the last event changed the task (ISO 8601)."
+    updatedAt: String!
+    "How many events the task has had; pass it as expectedVersion to update only if nobody else did."
+    version: Int!
+  }
+
+  "One event of a task's audit trail."
+  type TaskEvent {
+    eventId: String!
+    type: String!
+    "The task's version after this event."
+    version: Int!
+    occurredAt: String!
+    "Where the event is in the log: partition:offset."
+    position: String!
+    "The text, for TaskCreated and TaskRenamed."
+    text: String
+  }
+
+  type PartitionStatus {
+    partition: Int!
+    "Next offset the projector will fold."
+    checkpoint: Int!
+    "Next offset the log will write."
+    head: Int!
+    lag: Int!
+  }
+
+  type DeadLetter {
+    partition: Int!
+    offset: Int!
+    reason: String!
+  }
+
+  type ProjectionStatus {
+    partitions: [PartitionStatus!]!
+    lag: Int!
+    applied: Int!
+    "Events that decoded but no longer applied (for example an update racing a delete)."
+    rejected: Int!
+    deadLettered: Int!
+    "The newest dead letters (undecodable events, skipped)."
+    deadLetters: [DeadLetter!]!
+  }
+
+  type Query {
+    """
+    Active tasks in creation order. offset/limit page through them (limit at most 10000, the default).
+    after: a consistency token from a mutation; the query waits (bounded) until the projection has it.
+    """
+    list(offset: Int, limit: Int, after: String): [Task]
+    task(id: String!, after: String): Task
+    "A task's events, oldest first: its audit trail (also for deleted tasks)."
+    history(id: String!): [TaskEvent!]!
+    "The projector's progress: checkpoint, log head and lag per partition, counters and dead letters."
+    projection: ProjectionStatus!
+  }
+
+  type Mutation {
+    createTask(text: String!): Task
+    "Emits only what changed (rename, complete, reopen). expectedVersion: fail with CONFLICT if the task moved on."
+    updateTask(id: String!, text: String!, done: Boolean!, expectedVersion: Int): Task
+    "Returns the deleted task's id."
+    deleteTask(id: String!, expectedVersion: Int): String
+  }
+`;
+
+export const schema = buildSchema(typeDefs);

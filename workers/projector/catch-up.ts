@@ -1,0 +1,108 @@
+/**
+ * Catch-up: for each partition, read the checkpoint, fetch the events after it, fold them and apply the batch
+ * atomically with the checkpoint (compare-and-set). Bounded by events and wall time per invocation.
+ */
+import type { TaskState } from "../../shared/domain";
+import type { EventLog } from "../../shared/event-log/port";
+import { decodeRecords, foldBatch, taskIdsOf } from "../../shared/projection/fold";
+import type { ProjectionStore } from "../../shared/projection/store";
+
+export interface CatchUpBudget {
+  /** Records per fetch and fold batch. */
+  batchSize: number;
+  /** Records per invocation, over all partitions. */
+  maxEvents: number;
+  /** Wall time per invocation in ms. */
+  maxMillis: number;
+}
+
+export const DEFAULT_BUDGET: CatchUpBudget = { batchSize: 500, maxEvents: 20_000, maxMillis: 10_000 };
+
+export interface PartitionProgress {
+  partition: number;
+  from: number;
+  checkpoint: number;
+  applied: number;
+  rejected: number;
+  dead: number;
+  /** Batches another invocation applied first (our compare-and-set lost). */
+  contended: number;
+  caughtUp: boolean;
+}
+
+export interface CatchUpResult {
+  /** True when every partition reached the end of the log. */
+  caughtUp: boolean;
+  partitions: PartitionProgress[];
+}
+
+export type Logger = (message: string, fields?: Record<string, unknown>) => void;
+
+/** After this many lost compare-and-sets in a row, another invocation owns the partition's progress. */
+const MAX_CONTENTION = 3;
+
+export async function catchUp(
+  deps: { log: EventLog; store: ProjectionStore; logger: Logger; now?: () => number },
+  budget: CatchUpBudget = DEFAULT_BUDGET,
+): Promise<CatchUpResult> {
+  const now = deps.now ?? Date.now;
+  const deadline = now() + budget.maxMillis;
+  let eventsLeft = budget.maxEvents;
+  const partitions: PartitionProgress[] = [];
+
+  for (let partition = 0; partition < deps.log.partitions; partition++) {
+    const from = await deps.store.checkpoint(partition);
+    const progress: PartitionProgress = {
+      partition,
+      from,
+      checkpoint: from,
+      applied: 0,
+      rejected: 0,
+      dead: 0,
+      contended: 0,
+      caughtUp: false,
+    };
+    partitions.push(progress);
+    // States this invocation knows to be current: valid while our compare-and-sets keep succeeding.
+    const known = new Map<string, TaskState>();
+    let lostInARow = 0;
+    while (eventsLeft > 0 && now() < deadline) {
+      const records = await deps.log.read(partition, progress.checkpoint, {
+        limit: Math.min(budget.batchSize, eventsLeft),
+      });
+      if (records.length === 0) {
+        progress.caughtUp = true;
+        break;
+      }
+      deps.logger("events loaded", { partition, from: progress.checkpoint, count: records.length });
+      const items = decodeRecords(records, deps.log.partitions);
+      const missing = taskIdsOf(items).filter((id) => !known.has(id));
+      for (const [id, state] of await deps.store.states(missing)) known.set(id, state);
+      const working = new Map(known);
+      const batch = foldBatch(partition, progress.checkpoint, items, working);
+      const result = await deps.store.applyBatch(batch);
+      if (!result.applied) {
+        progress.contended++;
+        lostInARow++;
+        deps.logger("checkpoint moved by another fold", {
+          partition,
+          expected: batch.from,
+          found: result.checkpoint,
+        });
+        known.clear();
+        progress.checkpoint = result.checkpoint;
+        if (lostInARow >= MAX_CONTENTION) break;
+        continue;
+      }
+      lostInARow = 0;
+      for (const [id, state] of working) known.set(id, state);
+      eventsLeft -= records.length;
+      progress.checkpoint = batch.to;
+      progress.applied += batch.counts.applied;
+      progress.rejected += batch.counts.rejected;
+      progress.dead += batch.counts.dead;
+      deps.logger("checkpoint advanced", { partition, from: batch.from, to: batch.to, ...batch.counts });
+    }
+  }
+  return { caughtUp: partitions.every((p) => p.caughtUp), partitions };
+}

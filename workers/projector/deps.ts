@@ -1,0 +1,17 @@
+/** Builds the projector's adapters from its bindings (validated at first use). */
+import { type Bindings, kafkaConfig, qstashConfig, redisConfig, signingConfig } from "../../shared/config";
+import { createUpstashKafkaEventLog } from "../../shared/event-log/upstash-kafka";
+import { createQStashNotifier } from "../../shared/notifier/qstash";
+import { createProjectionStore } from "../../shared/projection/store";
+
+export function projectorDeps(env: Bindings) {
+  const redis = redisConfig(env);
+  return {
+    log: createUpstashKafkaEventLog(kafkaConfig(env)),
+    store: createProjectionStore(redis),
+    notifier: createQStashNotifier(qstashConfig(env)),
+    signing: signingConfig(env),
+  };
+}
+
+export type ProjectorDeps = ReturnType<typeof projectorDeps>;

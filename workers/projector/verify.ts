@@ -1,0 +1,27 @@
+/**
+ * QStash signature check. `Receiver.verify` throws on a bad signature rather than returning false, and it
+ * must be given both keys explicitly (there is no process.env in a Worker).
+ */
+import { Receiver } from "@upstash/qstash";
+import type { SigningConfig } from "../../shared/config";
+
+export type Verification = { ok: true } | { ok: false; reason: string };
+
+export async function verifySignature(
+  config: SigningConfig,
+  signature: string | undefined,
+  body: string,
+): Promise<Verification> {
+  if (!signature) return { ok: false, reason: "missing Upstash-Signature header" };
+  const receiver = new Receiver({
+    currentSigningKey: config.currentSigningKey,
+    nextSigningKey: config.nextSigningKey,
+  });
+  try {
+    // The `sub` claim must be our configured public URL, not request.url (which differs behind proxies).
+    await receiver.verify({ signature, body, url: config.projectorUrl });
+    return { ok: true };
+  } catch (err) {
+    return { ok: false, reason: err instanceof Error ? err.message : "signature verification failed" };
+  }
+}
