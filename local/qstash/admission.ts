@@ -1,0 +1,50 @@
+/**
+ * Admission of delivery attempts: a message in a queue passes its queue's gate, and a message with a
+ * flow-control key passes that key's gate (limits from the latest publish with that key, periods time-scaled).
+ */
+import { Gate, type Release } from "./gate";
+import type { QStashMessage } from "./message";
+import type { QueueStore } from "./queues";
+
+export class Admission {
+  private readonly flowGates = new Map<string, Gate>();
+
+  constructor(
+    private readonly queues: QueueStore,
+    private readonly timeScale: number,
+  ) {}
+
+  /** Applies the message's flow-control limits to its key (creating the key's gate on first use). */
+  register(message: QStashMessage): void {
+    const fc = message.spec.flowControl;
+    if (!fc) return;
+    const limits = { parallelism: fc.parallelism, rate: fc.rate, periodMs: fc.periodMs * this.timeScale };
+    const gate = this.flowGates.get(fc.key);
+    if (gate) gate.update(limits);
+    else this.flowGates.set(fc.key, new Gate(limits));
+  }
+
+  /**
+   * Takes the queue's slot, then the flow-control key's (always in that order, so no two waits deadlock).
+   * A slot is held for one attempt only: a message waiting to be retried does not block its queue.
+   * Rejects with `GateClosedError` when the queue is deleted or the emulator stops.
+   */
+  async admit(message: QStashMessage): Promise<Release[]> {
+    const releases: Release[] = [];
+    try {
+      if (message.queueName !== undefined)
+        releases.push(await this.queues.ensure(message.queueName).gate.acquire());
+      const key = message.spec.flowControl?.key;
+      const gate = key === undefined ? undefined : this.flowGates.get(key);
+      if (gate) releases.push(await gate.acquire());
+      return releases;
+    } catch (err) {
+      for (const release of releases) release();
+      throw err;
+    }
+  }
+
+  close(): void {
+    for (const gate of this.flowGates.values()) gate.close();
+  }
+}

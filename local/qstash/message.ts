@@ -1,0 +1,78 @@
+/** One accepted message: a single delivery target with its own id and retry state. */
+import type { PublishSpec } from "./publish-headers";
+
+export type MessageState = "CREATED" | "ACTIVE" | "RETRY" | "DELIVERED" | "FAILED" | "CANCELED" | "DROPPED";
+
+export interface QStashMessage {
+  messageId: string;
+  /** The exact destination URL, query string included (also the signature's `sub`). */
+  url: string;
+  topicName?: string;
+  endpointName?: string;
+  queueName?: string;
+  spec: PublishSpec;
+  body: Buffer;
+  /** Unix ms. */
+  createdAt: number;
+  /** Unix ms of the first attempt (already scaled by the emulator's time scale). */
+  notBefore: number;
+  /** Attempts made so far; the next attempt's `Upstash-Retried` value. */
+  retried: number;
+  state: MessageState;
+}
+
+const utf8 = new TextDecoder("utf-8", { fatal: true });
+
+/** Go-style canonical header name (`x-custom` → `X-Custom`), the form QStash reports headers in. */
+export function canonicalHeaderName(name: string): string {
+  return name
+    .split("-")
+    .map((part) => (part === "" ? part : part[0]?.toUpperCase() + part.slice(1).toLowerCase()))
+    .join("-");
+}
+
+/** The body as UTF-8 text, or as base64 when it is not valid UTF-8 (the `body` / `bodyBase64` pair). */
+export function bodyFields(body: Buffer): { body: string } | { bodyBase64: string } {
+  try {
+    return { body: utf8.decode(body) };
+  } catch {
+    return { bodyBase64: body.toString("base64") };
+  }
+}
+
+/** The headers delivered with the message, prefix stripped, as QStash lists them (`Record<string, string[]>`). */
+export function messageHeaders(message: QStashMessage): Record<string, string[]> {
+  const header: Record<string, string[]> = {};
+  for (const [name, value] of message.spec.forward) {
+    const key = canonicalHeaderName(name);
+    header[key] = [...(header[key] ?? []), value];
+  }
+  if (message.spec.contentType !== undefined) header["Content-Type"] = [message.spec.contentType];
+  return header;
+}
+
+/** The JSON shape of `GET /v2/messages/{id}` (and the base of a DLQ entry). */
+export function messagePayload(message: QStashMessage): Record<string, unknown> {
+  const { spec } = message;
+  const fc = spec.flowControl;
+  return {
+    messageId: message.messageId,
+    ...(message.topicName !== undefined && { topicName: message.topicName }),
+    url: message.url,
+    ...(message.endpointName !== undefined && { endpointName: message.endpointName }),
+    ...(message.queueName !== undefined && { queueName: message.queueName }),
+    method: spec.method,
+    header: messageHeaders(message),
+    ...bodyFields(message.body),
+    maxRetries: spec.retries,
+    ...(spec.retryDelay && { retryDelayExpression: spec.retryDelay.expression }),
+    notBefore: message.notBefore,
+    createdAt: message.createdAt,
+    ...(fc && {
+      flowControlKey: fc.key,
+      ...(fc.parallelism !== undefined && { parallelism: fc.parallelism }),
+      ...(fc.rate !== undefined && { rate: fc.rate, period: fc.periodMs / 1000 }),
+    }),
+    ...(spec.labels.length > 0 && { label: spec.labels[0], labels: spec.labels }),
+  };
+}

@@ -1,0 +1,99 @@
+/**
+ * The QStash v2 emulator (protocol reference Part C): publish, enqueue and batch to URLs and URL groups,
+ * signed delivery with retries, deduplication, delays, flow control, the DLQ and events, plus delivery
+ * fault injection for tests. State lives in memory; a restart forgets pending messages.
+ */
+import { type RunningEmulator, startEmulator } from "../common/emulator";
+import { createAdmin } from "./admin";
+import { DedupStore } from "./dedup";
+import { DeliveryFaultQueue } from "./delivery-faults";
+import { DeadLetterQueue } from "./dlq";
+import { EventLog } from "./events";
+import { SigningKeys } from "./keys";
+import { QueueStore } from "./queues";
+import { createHandler, endpointName } from "./routes";
+import { DeliveryScheduler, type DeliverySummary } from "./scheduler";
+import { Destinations } from "./send";
+import type { QStashState } from "./state";
+import { UrlGroupStore } from "./url-groups";
+
+export interface QStashEmulatorOptions {
+  port: number;
+  host?: string;
+  /** The bearer token clients must send (`QSTASH_TOKEN`). */
+  token: string;
+  currentSigningKey: string;
+  nextSigningKey: string;
+  /** Multiplies every delay, retry backoff and flow-control period (default 1; tests use e.g. 0.001). */
+  timeScale?: number;
+  /** Response deadline for deliveries without `Upstash-Timeout`, in ms (default 30 s, not scaled). */
+  deliveryTimeoutMs?: number;
+  /** Receives one line per delivery attempt. */
+  log?: (line: string) => void;
+}
+
+export type RunningQStashEmulator = RunningEmulator & {
+  /** Resolves when no delivery is pending or in flight. */
+  idle(): Promise<void>;
+  /** Delivery counters (also at `GET /__emulator/deliveries`). */
+  deliveries(): DeliverySummary;
+  /** The signing keys as they are now (they change on `POST /v2/keys/rotate`). */
+  signingKeys(): { current: string; next: string };
+};
+
+const DEFAULT_DELIVERY_TIMEOUT_MS = 30_000;
+
+export async function startQStashEmulator(opts: QStashEmulatorOptions): Promise<RunningQStashEmulator> {
+  const timeScale = opts.timeScale ?? 1;
+  if (!Number.isFinite(timeScale) || timeScale < 0)
+    throw new Error("timeScale must be a non-negative number");
+  const keys = new SigningKeys(opts.currentSigningKey, opts.nextSigningKey);
+  const queues = new QueueStore();
+  const events = new EventLog();
+  const dlq = new DeadLetterQueue();
+  const faults = new DeliveryFaultQueue();
+  const destinations = new Destinations();
+  const scheduler = new DeliveryScheduler({
+    signingKey: () => keys.current,
+    timeScale,
+    defaultTimeoutMs: opts.deliveryTimeoutMs ?? DEFAULT_DELIVERY_TIMEOUT_MS,
+    destinations,
+    queues,
+    events,
+    dlq,
+    faults,
+    ...(opts.log && { log: opts.log }),
+  });
+  const state: QStashState = {
+    token: opts.token,
+    keys,
+    groups: new UrlGroupStore(),
+    queues,
+    dedup: new DedupStore(),
+    scheduler,
+    events,
+    dlq,
+    timeScale,
+  };
+  const emulator = await startEmulator(
+    {
+      name: "qstash",
+      handle: createHandler(state),
+      endpoint: endpointName,
+      admin: createAdmin(faults, scheduler),
+    },
+    { port: opts.port, ...(opts.host !== undefined && { host: opts.host }) },
+  );
+  return {
+    ...emulator,
+    idle: () => scheduler.idle(),
+    deliveries: () => scheduler.summary(),
+    signingKeys: () => keys.toJSON(),
+    async close() {
+      scheduler.close();
+      queues.close();
+      destinations.close();
+      await emulator.close();
+    },
+  };
+}

@@ -1,0 +1,148 @@
+/**
+ * Management routes: URL groups (C.5), signing keys, queues, messages, the DLQ and events (C.6). Paths are
+ * matched on undecoded segments; names are restricted to `[A-Za-z0-9._-]`, so nothing needs decoding.
+ */
+import { type EmulatorRequest, type EmulatorResponse, json } from "../common/emulator";
+import { badRequest, QStashRequestError } from "./errors";
+import { messagePayload } from "./message";
+import type { Queue } from "./queues";
+import type { QStashState } from "./state";
+import { parseEndpointList, parseEndpointsToAdd, type UrlGroup } from "./url-groups";
+
+/** Segments after `/v2/`, e.g. `["topics", "g1", "endpoints"]`. */
+export type Segments = string[];
+
+const ok = (): EmulatorResponse => json(200, {});
+
+function groupJson(g: UrlGroup): Record<string, unknown> {
+  return { name: g.name, createdAt: g.createdAt, updatedAt: g.updatedAt, endpoints: g.endpoints };
+}
+
+export function topics(
+  state: QStashState,
+  req: EmulatorRequest,
+  seg: Segments,
+): EmulatorResponse | undefined {
+  const [, name, sub, extra] = seg;
+  if (extra !== undefined) return undefined;
+  if (name === undefined)
+    return req.method === "GET" ? json(200, state.groups.list().map(groupJson)) : undefined;
+  if (sub === "endpoints" && req.method === "POST") {
+    state.groups.addEndpoints(name, parseEndpointsToAdd(req.body));
+    return ok();
+  }
+  if (sub === "endpoints" && req.method === "DELETE") {
+    state.groups.removeEndpoints(name, parseEndpointList(req.body));
+    return ok();
+  }
+  if (sub !== undefined) return undefined;
+  if (req.method === "GET") return json(200, groupJson(state.groups.get(name)));
+  if (req.method === "DELETE") {
+    state.groups.delete(name);
+    return ok();
+  }
+  return undefined;
+}
+
+export function keys(state: QStashState, req: EmulatorRequest, seg: Segments): EmulatorResponse | undefined {
+  if (seg.length === 1 && req.method === "GET") return json(200, state.keys.toJSON());
+  if (seg[1] === "rotate" && seg.length === 2 && req.method === "POST") return json(200, state.keys.rotate());
+  return undefined;
+}
+
+function queueJson(state: QStashState, q: Queue): Record<string, unknown> {
+  const { name, createdAt, updatedAt, parallelism, paused } = q;
+  return { name, createdAt, updatedAt, parallelism, lag: state.scheduler.pendingIn(name), paused };
+}
+
+function parseQueueUpsert(body: Buffer): { name: string; parallelism?: number; paused?: boolean } {
+  let parsed: Record<string, unknown>;
+  try {
+    parsed = JSON.parse(body.toString("utf8")) as Record<string, unknown>;
+  } catch {
+    throw badRequest("invalid JSON body: expected {queueName, parallelism?, paused?}");
+  }
+  const { queueName, parallelism, paused } = parsed ?? {};
+  if (typeof queueName !== "string") throw badRequest("queueName must be a string");
+  if (parallelism !== undefined && (!Number.isInteger(parallelism) || (parallelism as number) < 1)) {
+    throw badRequest("parallelism must be a positive integer");
+  }
+  if (paused !== undefined && typeof paused !== "boolean") throw badRequest("paused must be a boolean");
+  return {
+    name: queueName,
+    ...(parallelism !== undefined && { parallelism: parallelism as number }),
+    ...(paused !== undefined && { paused }),
+  };
+}
+
+export function queues(
+  state: QStashState,
+  req: EmulatorRequest,
+  seg: Segments,
+): EmulatorResponse | undefined {
+  const [, name, action, extra] = seg;
+  if (extra !== undefined) return undefined;
+  if (name === undefined) {
+    if (req.method === "GET")
+      return json(
+        200,
+        state.queues.list().map((q) => queueJson(state, q)),
+      );
+    if (req.method !== "POST") return undefined;
+    const { name: queueName, ...settings } = parseQueueUpsert(req.body);
+    state.queues.upsert(queueName, settings);
+    return ok();
+  }
+  if ((action === "pause" || action === "resume") && req.method === "POST") {
+    state.queues.get(name);
+    state.queues.upsert(name, { paused: action === "pause" });
+    return ok();
+  }
+  if (action !== undefined) return undefined;
+  if (req.method === "GET") return json(200, queueJson(state, state.queues.get(name)));
+  if (req.method === "DELETE") {
+    state.queues.delete(name);
+    return ok();
+  }
+  return undefined;
+}
+
+export function messages(
+  state: QStashState,
+  req: EmulatorRequest,
+  seg: Segments,
+): EmulatorResponse | undefined {
+  const [, id, extra] = seg;
+  if (id === undefined || extra !== undefined) return undefined;
+  const message = state.scheduler.get(id);
+  if (!message) throw new QStashRequestError(404, `message ${id} not found`);
+  if (req.method === "GET") return json(200, messagePayload(message));
+  if (req.method === "DELETE") return json(200, { cancelled: state.scheduler.cancel(id) ? 1 : 0 });
+  return undefined;
+}
+
+export function dlq(state: QStashState, req: EmulatorRequest, seg: Segments): EmulatorResponse | undefined {
+  const [, id, extra] = seg;
+  if (extra !== undefined) return undefined;
+  const query = new URLSearchParams(req.rawQuery);
+  if (id === undefined && req.method === "GET") return json(200, { messages: state.dlq.list(query) });
+  if (id === undefined && req.method === "DELETE") {
+    const ids = query.getAll("dlqIds");
+    if (ids.length === 0) throw badRequest("pass the DLQ ids to delete as dlqIds query parameters");
+    return json(200, { deleted: ids.filter((dlqId) => state.dlq.delete(dlqId)).length });
+  }
+  if (id !== undefined && req.method === "DELETE") {
+    if (!state.dlq.delete(id)) throw new QStashRequestError(404, `dlq message ${id} not found`);
+    return json(200, { deleted: 1 });
+  }
+  return undefined;
+}
+
+export function events(
+  state: QStashState,
+  req: EmulatorRequest,
+  seg: Segments,
+): EmulatorResponse | undefined {
+  if (seg.length !== 1 || req.method !== "GET") return undefined;
+  return json(200, state.events.list(new URLSearchParams(req.rawQuery)));
+}

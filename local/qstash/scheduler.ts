@@ -1,0 +1,264 @@
+/**
+ * The delivery engine: each accepted message waits for its time, passes its queue's and flow-control key's
+ * gates, is sent (signed afresh per attempt), and is retried with backoff until a 2xx, a non-retryable 489,
+ * or its retries run out, after which it lands in the DLQ. Delivery faults are applied per attempt.
+ */
+import { Admission } from "./admission";
+import { nextRetryDelayMs } from "./backoff";
+import type { DeliveryFaultQueue } from "./delivery-faults";
+import { deliveryHeaders } from "./delivery-headers";
+import type { DeadLetterQueue } from "./dlq";
+import type { EventLog } from "./events";
+import { GateClosedError, type Release } from "./gate";
+import type { QStashMessage } from "./message";
+import type { QueueStore } from "./queues";
+import type { AttemptResult, Destinations } from "./send";
+
+export interface SchedulerDeps {
+  signingKey: () => string;
+  timeScale: number;
+  /** Response deadline when the message sets no `Upstash-Timeout`. */
+  defaultTimeoutMs: number;
+  destinations: Destinations;
+  queues: QueueStore;
+  events: EventLog;
+  dlq: DeadLetterQueue;
+  faults: DeliveryFaultQueue;
+  log?: (line: string) => void;
+}
+
+/** Counters since start; `pending` and `inFlight` are the current numbers of messages and HTTP requests. */
+export interface DeliverySummary {
+  attempts: number;
+  successes: number;
+  failures: number;
+  dropped: number;
+  duplicated: number;
+  delayed: number;
+  deadLettered: number;
+  pending: number;
+  inFlight: number;
+}
+
+function isSuccess(r: AttemptResult): boolean {
+  return r.status !== undefined && r.status >= 200 && r.status < 300;
+}
+
+function isNonRetryable(r: AttemptResult): boolean {
+  return r.status === 489 && String(r.headers?.["upstash-nonretryable-error"]).toLowerCase() === "true";
+}
+
+/** A function rather than an inline check: the state changes across awaits, which narrowing cannot see. */
+function cancelled(m: QStashMessage): boolean {
+  return m.state === "CANCELED";
+}
+
+function describe(r: AttemptResult): string {
+  return r.status !== undefined ? String(r.status) : `error (${r.error ?? "unknown"})`;
+}
+
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
+export class DeliveryScheduler {
+  private readonly messages = new Map<string, QStashMessage>();
+  private readonly timers = new Map<string, NodeJS.Timeout>();
+  private readonly admission: Admission;
+  private idleWaiters: Array<() => void> = [];
+  private inFlight = 0;
+  private closed = false;
+  private readonly counts = { attempts: 0, successes: 0, failures: 0, dropped: 0, duplicated: 0, delayed: 0 };
+  private deadLettered = 0;
+
+  constructor(private readonly deps: SchedulerDeps) {
+    this.admission = new Admission(deps.queues, deps.timeScale);
+  }
+
+  /** Takes ownership of an accepted message and schedules its first attempt at `message.notBefore`. */
+  add(message: QStashMessage): void {
+    this.messages.set(message.messageId, message);
+    this.deps.events.record(message, "CREATED");
+    this.admission.register(message);
+    this.schedule(message, message.notBefore - Date.now());
+  }
+
+  /** A message still waiting or being delivered (delivered, failed and cancelled ones are forgotten). */
+  get(messageId: string): QStashMessage | undefined {
+    return this.messages.get(messageId);
+  }
+
+  pendingIn(queueName: string): number {
+    return [...this.messages.values()].filter((m) => m.queueName === queueName).length;
+  }
+
+  /** Cancels a waiting message (an attempt already in flight finishes, but no retry follows). */
+  cancel(messageId: string): boolean {
+    const message = this.messages.get(messageId);
+    if (!message) return false;
+    message.state = "CANCELED";
+    this.deps.events.record(message, "CANCELED");
+    const timer = this.timers.get(messageId);
+    if (timer) {
+      clearTimeout(timer);
+      this.timers.delete(messageId);
+      this.finish(message);
+    }
+    return true;
+  }
+
+  /** Resolves once no message is waiting or in flight. */
+  idle(): Promise<void> {
+    if (this.messages.size === 0) return Promise.resolve();
+    return new Promise((resolve) => this.idleWaiters.push(resolve));
+  }
+
+  summary(): DeliverySummary {
+    return {
+      ...this.counts,
+      deadLettered: this.deadLettered,
+      pending: this.messages.size,
+      inFlight: this.inFlight,
+    };
+  }
+
+  close(): void {
+    this.closed = true;
+    for (const timer of this.timers.values()) clearTimeout(timer);
+    this.timers.clear();
+    this.admission.close();
+    this.messages.clear();
+    this.wakeIdle();
+  }
+
+  private schedule(message: QStashMessage, delayMs: number): void {
+    const dueAt = Date.now() + Math.max(0, delayMs);
+    const arm = () => {
+      // setTimeout cannot wait longer than about 24.8 days; a later Not-Before waits in several steps.
+      const timer = setTimeout(fire, Math.min(MAX_TIMER_MS, Math.max(0, dueAt - Date.now())));
+      timer.unref();
+      this.timers.set(message.messageId, timer);
+    };
+    const fire = () => {
+      if (Date.now() < dueAt - 1) return arm();
+      this.timers.delete(message.messageId);
+      this.attempt(message).catch((err: unknown) => {
+        this.deps.log?.(`qstash ${message.messageId} internal error: ${(err as Error).message}`);
+        this.finish(message);
+      });
+    };
+    arm();
+  }
+
+  private async attempt(message: QStashMessage): Promise<void> {
+    if (this.closed || cancelled(message)) return this.finish(message);
+    const retried = message.retried;
+    const fault = this.deps.faults.take(message.url);
+    if (fault?.kind === "drop") {
+      this.counts.dropped += 1;
+      this.deps.events.record(message, "DROPPED", {
+        retried,
+        error: "dropped by an injected delivery fault",
+      });
+      this.logAttempt(message, retried, "dropped by an injected delivery fault");
+      return this.finish(message);
+    }
+    if (fault?.kind === "delay") {
+      this.counts.delayed += 1;
+      await new Promise((resolve) => setTimeout(resolve, fault.ms));
+    }
+    let releases: Release[];
+    try {
+      releases = await this.admission.admit(message);
+    } catch (err) {
+      if (err instanceof GateClosedError) return this.finish(message);
+      throw err;
+    }
+    if (this.closed || cancelled(message)) {
+      for (const release of releases) release();
+      return this.finish(message);
+    }
+    message.state = "ACTIVE";
+    this.deps.events.record(message, "ACTIVE", { retried });
+    const copies = fault?.kind === "duplicate" ? 2 : 1;
+    if (copies > 1) this.counts.duplicated += 1;
+    const started = Date.now();
+    const results = await Promise.all(Array.from({ length: copies }, () => this.send(message, retried)));
+    for (const release of releases) release();
+    message.retried += 1;
+    const result = results.find(isSuccess) ?? results[0] ?? { error: "no attempt made" };
+    this.settle(message, result, Date.now() - started);
+  }
+
+  private async send(message: QStashMessage, retried: number): Promise<AttemptResult> {
+    this.counts.attempts += 1;
+    this.inFlight += 1;
+    try {
+      return await this.deps.destinations.send({
+        url: message.url,
+        method: message.spec.method,
+        headers: deliveryHeaders(message, this.deps.signingKey(), retried),
+        ...(message.spec.method !== "GET" && { body: message.body }),
+        timeoutMs: message.spec.timeoutMs ?? this.deps.defaultTimeoutMs,
+      });
+    } finally {
+      this.inFlight -= 1;
+    }
+  }
+
+  private settle(message: QStashMessage, result: AttemptResult, tookMs: number): void {
+    if (this.closed) return;
+    const retried = message.retried - 1;
+    const status = result.status !== undefined ? { responseStatus: result.status } : {};
+    const outcome = `${message.spec.method} ${message.url} -> ${describe(result)} in ${tookMs} ms`;
+    if (isSuccess(result)) {
+      this.counts.successes += 1;
+      message.state = "DELIVERED";
+      this.deps.events.record(message, "DELIVERED", { retried, ...status });
+      this.logAttempt(message, retried, outcome);
+      this.finish(message);
+      return;
+    }
+    this.counts.failures += 1;
+    if (cancelled(message)) {
+      this.finish(message);
+      return;
+    }
+    const error = result.error ?? `destination answered ${result.status}`;
+    const canRetry = message.retried <= message.spec.retries && !isNonRetryable(result);
+    if (canRetry) {
+      const delay = nextRetryDelayMs({
+        attemptsMade: message.retried,
+        retryDelay: message.spec.retryDelay?.delay,
+        responseHeaders: result.headers,
+        timeScale: this.deps.timeScale,
+        nowMs: Date.now(),
+      });
+      message.state = "RETRY";
+      const details = { retried, error, nextDeliveryTime: Math.round(Date.now() + delay) };
+      this.deps.events.record(message, "RETRY", { ...details, ...status });
+      this.logAttempt(message, retried, `${outcome}; retry in ${Math.round(delay)} ms`);
+      this.schedule(message, delay);
+      return;
+    }
+    message.state = "FAILED";
+    this.deadLettered += 1;
+    this.deps.dlq.add(message, result);
+    this.deps.events.record(message, "FAILED", { retried, error, ...status });
+    this.logAttempt(message, retried, `${outcome}; moved to the DLQ`);
+    this.finish(message);
+  }
+
+  private logAttempt(message: QStashMessage, retried: number, text: string): void {
+    const attempt = `attempt ${retried + 1}/${message.spec.retries + 1}`;
+    this.deps.log?.(`qstash ${message.messageId} ${attempt} ${text}`);
+  }
+
+  private finish(message: QStashMessage): void {
+    this.timers.delete(message.messageId);
+    this.messages.delete(message.messageId);
+    if (this.messages.size === 0) this.wakeIdle();
+  }
+
+  private wakeIdle(): void {
+    for (const wake of this.idleWaiters.splice(0)) wake();
+  }
+}

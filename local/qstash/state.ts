@@ -1,0 +1,20 @@
+/** Everything one QStash emulator holds in memory, shared by its routes. */
+import type { DedupStore } from "./dedup";
+import type { DeadLetterQueue } from "./dlq";
+import type { EventLog } from "./events";
+import type { SigningKeys } from "./keys";
+import type { PublishContext } from "./publish";
+import type { QueueStore } from "./queues";
+import type { DeliveryScheduler } from "./scheduler";
+import type { UrlGroupStore } from "./url-groups";
+
+export interface QStashState extends PublishContext {
+  token: string;
+  keys: SigningKeys;
+  groups: UrlGroupStore;
+  queues: QueueStore;
+  dedup: DedupStore;
+  scheduler: DeliveryScheduler;
+  events: EventLog;
+  dlq: DeadLetterQueue;
+}
