@@ -1,0 +1,94 @@
+/**
+ * Runs the two workers under `wrangler dev` (workerd) for `npm run dev`, each in its own process group so that
+ * stopping the launcher stops wrangler and the workerd it started, leaving nothing behind.
+ */
+import { type ChildProcess, spawn } from "node:child_process";
+import { join, resolve } from "node:path";
+import { createInterface } from "node:readline";
+
+export interface WorkerProcess {
+  name: string;
+  url: string;
+  child: ChildProcess;
+  stop(): Promise<void>;
+}
+
+export interface WorkerSpec {
+  name: "command" | "projector";
+  config: string;
+  port: number;
+  envFile: string;
+  persistTo: string;
+  /** Each line the worker prints. */
+  onLine: (line: string) => void;
+}
+
+const WRANGLER = resolve("node_modules", ".bin", "wrangler");
+
+export function startWranglerDev(spec: WorkerSpec): WorkerProcess {
+  const child = spawn(
+    WRANGLER,
+    [
+      "dev",
+      "-c",
+      spec.config,
+      "--port",
+      String(spec.port),
+      "--ip",
+      "127.0.0.1",
+      "--env-file",
+      spec.envFile,
+      "--persist-to",
+      join(spec.persistTo, spec.name),
+      "--inspector-port",
+      String(spec.port + 10_000),
+      "--show-interactive-dev-session=false",
+    ],
+    {
+      detached: true,
+      stdio: ["ignore", "pipe", "pipe"],
+      env: { ...process.env, WRANGLER_SEND_METRICS: "false", CI: "true" },
+    },
+  );
+  for (const stream of [child.stdout, child.stderr]) {
+    if (stream) createInterface({ input: stream }).on("line", (line) => spec.onLine(line));
+  }
+  const exited = new Promise<void>((done) => child.once("exit", () => done()));
+  return {
+    name: spec.name,
+    url: `http://127.0.0.1:${spec.port}`,
+    child,
+    async stop() {
+      if (child.exitCode !== null || child.pid === undefined) return;
+      try {
+        process.kill(-child.pid, "SIGTERM");
+      } catch {
+        return;
+      }
+      const timer = setTimeout(() => {
+        try {
+          if (child.pid !== undefined) process.kill(-child.pid, "SIGKILL");
+        } catch {}
+      }, 5000);
+      await exited;
+      clearTimeout(timer);
+    },
+  };
+}
+
+/** Polls `url` until it answers 2xx, the process exits, or the time limit passes. */
+export async function waitForHttp(url: string, worker: WorkerProcess, limitMs = 90_000): Promise<void> {
+  const deadline = Date.now() + limitMs;
+  while (Date.now() < deadline) {
+    if (worker.child.exitCode !== null)
+      throw new Error(`${worker.name} worker exited with code ${worker.child.exitCode} before answering`);
+    try {
+      const res = await fetch(url, { signal: AbortSignal.timeout(2000) });
+      if (res.ok) return;
+    } catch {
+      // not up yet
+    }
+    await new Promise((r) => setTimeout(r, 300));
+  }
+  throw new Error(`${worker.name} worker did not answer ${url} within ${limitMs / 1000} s`);
+}
