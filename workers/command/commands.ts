@@ -16,9 +16,9 @@ import {
   type TaskState,
   versionOf,
 } from "../../shared/domain";
-import { UpstreamError, UpstreamTimeoutError } from "../../shared/errors";
+import { UpstreamTimeoutError } from "../../shared/errors";
 import type { LogRecord } from "../../shared/event-log/port";
-import { waitUntil } from "./consistency";
+import { WAIT_LIMIT_MS, waitUntil } from "./consistency";
 import type { CommandDeps } from "./deps";
 import { GraphQLAppError } from "./graphql";
 
@@ -40,6 +40,8 @@ export interface WriteResult {
 /** A reservation outlives a timed-out append by this much, then frees the task for other writers. */
 const RESERVATION_TTL_MS = 30_000;
 const MAX_ATTEMPTS = 4;
+/** How long a write waits for the projection before it suspects the poke was lost and pokes again. */
+const NUDGE_AFTER_MS = 1000;
 
 export async function createTask(
   ctx: WriteContext,
@@ -70,7 +72,7 @@ export async function changeTask(
     const projected = versionOf(view.state);
     if (view.reserved > projected) {
       // Another write to this task is appended (or in flight) but not projected yet: decide after it.
-      await awaitProjection(ctx, taskId, view.reserved);
+      await awaitProjection(ctx, taskId, partition, view.reserved);
       continue;
     }
     if (view.state.status === "absent" && (await unprojectedEvents(ctx, partition, view.checkpoint)))
@@ -137,13 +139,19 @@ async function append(
   return { state: envelopes.reduce(evolve, state), records };
 }
 
-async function awaitProjection(ctx: WriteContext, taskId: string, version: number): Promise<void> {
-  const ok = await waitUntil(async () => versionOf(await ctx.deps.store.task(taskId)) >= version);
+async function awaitProjection(
+  ctx: WriteContext,
+  taskId: string,
+  partition: number,
+  version: number,
+): Promise<void> {
+  const ok = await awaitFold(
+    ctx,
+    partition,
+    async () => versionOf(await ctx.deps.store.task(taskId)) >= version,
+  );
   if (!ok) {
-    throw new UpstreamError(
-      "redis",
-      `an earlier write to task ${taskId} is not projected yet (version ${version}); retry shortly`,
-    );
+    throw projectionBehind(`an earlier write to task ${taskId} (version ${version}) is not projected yet`);
   }
 }
 
@@ -151,11 +159,50 @@ async function awaitProjection(ctx: WriteContext, taskId: string, version: numbe
 async function unprojectedEvents(ctx: WriteContext, partition: number, checkpoint: number): Promise<boolean> {
   const head = await ctx.deps.log.head(partition);
   if (checkpoint >= head) return false;
-  const ok = await waitUntil(async () => (await ctx.deps.store.checkpoint(partition)) >= head);
-  if (!ok)
-    throw new UpstreamError(
-      "redis",
-      `the projection is behind the log on partition ${partition}; retry shortly`,
-    );
+  const ok = await awaitFold(
+    ctx,
+    partition,
+    async () => (await ctx.deps.store.checkpoint(partition)) >= head,
+  );
+  if (!ok) throw projectionBehind(`the projection is behind the log on partition ${partition}`);
   return true;
+}
+
+/**
+ * The write could not be decided because the projector is not keeping up. Redis answered fine, so this names the
+ * projector rather than passing as a Redis outage, and keeps the reason the operator needs.
+ */
+function projectionBehind(reason: string): GraphQLAppError {
+  return new GraphQLAppError(
+    "UNAVAILABLE",
+    `${reason} after waiting ${WAIT_LIMIT_MS} ms; nothing was changed by this request, retry shortly`,
+    { extensions: { service: "projector" } },
+  );
+}
+
+/**
+ * Waits (bounded) for the projector to fold what `check` needs. The append that made the wait necessary poked the
+ * projector, but that poke may have been lost (QStash down, a failed publish): if the fold has not come after a
+ * grace period, poke again rather than leave the wait to the cron and answer UNAVAILABLE. The poke is deduplicated
+ * by position, so when the first one did go out this costs no extra delivery.
+ */
+async function awaitFold(
+  ctx: WriteContext,
+  partition: number,
+  check: () => Promise<boolean>,
+): Promise<boolean> {
+  if (await waitUntil(check, NUDGE_AFTER_MS)) return true;
+  ctx.background(
+    ctx.deps.log
+      .head(partition)
+      .then(async (head) => {
+        if (head === 0) return;
+        await ctx.deps.notifier.poke({ partition, offset: head - 1 });
+        ctx.logger("projection behind; poke sent again", { partition, offset: head - 1 });
+      })
+      .catch((err: unknown) =>
+        ctx.logger("poke while waiting for the projection failed", { error: (err as Error).message }),
+      ),
+  );
+  return waitUntil(check, WAIT_LIMIT_MS - NUDGE_AFTER_MS);
 }

@@ -1,0 +1,147 @@
+/**
+ * What the command worker tests share: GraphQL operations of the public contract, bounded polling, and reads of
+ * the Kafka log itself (with the official `@upstash/kafka` client and the REST protocol), so a test can check
+ * what was appended without going through the worker it is testing.
+ */
+import { Kafka, type Message } from "@upstash/kafka";
+import { expect } from "vitest";
+import type { TestSystem } from "../support/system";
+
+export const TASK_FIELDS = "id text done version createdAt updatedAt";
+
+export const CREATE = `mutation ($text: String!) { createTask(text: $text) { ${TASK_FIELDS} } }`;
+export const UPDATE = `mutation ($id: String!, $text: String!, $done: Boolean!, $expectedVersion: Int) {
+  updateTask(id: $id, text: $text, done: $done, expectedVersion: $expectedVersion) { ${TASK_FIELDS} }
+}`;
+export const DELETE = `mutation ($id: String!, $expectedVersion: Int) {
+  deleteTask(id: $id, expectedVersion: $expectedVersion)
+}`;
+export const LIST = `query ($after: String) { list(after: $after) { ${TASK_FIELDS} } }`;
+export const TASK = `query ($id: String!, $after: String) { task(id: $id, after: $after) { ${TASK_FIELDS} } }`;
+export const HISTORY = `query ($id: String!) { history(id: $id) { eventId type version occurredAt position text } }`;
+
+export const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+export const ISO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
+
+export interface TaskView {
+  id: string;
+  text: string;
+  done: boolean;
+  version: number;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface CreatedTask {
+  task: TaskView;
+  /** The consistency token the mutation answered in `x-consistency-token`. */
+  token: string;
+}
+
+/** Creates a task and returns it with its consistency token; fails the test on any error. */
+export async function createTask(sys: TestSystem, text: string): Promise<CreatedTask> {
+  const res = await sys.graphql(CREATE, { text });
+  expect(res.body.errors).toBeUndefined();
+  expect(res.status).toBe(200);
+  const token = res.headers.get("x-consistency-token");
+  if (token === null) throw new Error("createTask answered no x-consistency-token");
+  return { task: res.body.data.createTask as TaskView, token };
+}
+
+/** Polls `probe` every 25 ms until it answers something other than undefined; fails after `limitMs`. */
+export async function eventually<T>(
+  probe: () => Promise<T | undefined>,
+  what: string,
+  limitMs = 10_000,
+): Promise<T> {
+  const deadline = Date.now() + limitMs;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`gave up waiting for ${what} after ${limitMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+}
+
+/** The task's audit trail once the projection holds at least `count` of its events. */
+export async function historyOf(
+  sys: TestSystem,
+  id: string,
+  count: number,
+): Promise<Array<Record<string, unknown>>> {
+  return eventually(async () => {
+    const res = await sys.graphql(HISTORY, { id });
+    const entries = res.body.data?.history as Array<Record<string, unknown>> | undefined;
+    return entries && entries.length >= count ? entries : undefined;
+  }, `${count} history entries of ${id}`);
+}
+
+/** Every record of partition 0 of the system's topic, read with the official client. */
+export async function readLog(sys: TestSystem): Promise<Message[]> {
+  const kafka = new Kafka({
+    url: kafkaUrl(sys),
+    username: env(sys, "UPSTASH_KAFKA_USERNAME"),
+    password: env(sys, "UPSTASH_KAFKA_PASSWORD"),
+  });
+  const topic = env(sys, "UPSTASH_KAFKA_TOPIC");
+  const records: Message[] = [];
+  for (;;) {
+    const page = await kafka.consumer().fetch({ topic, partition: 0, offset: records.length, timeout: 0 });
+    if (page.length === 0) return records;
+    records.push(...page);
+  }
+}
+
+/** The records of one task, in log order. */
+export async function recordsOf(sys: TestSystem, taskId: string): Promise<Message[]> {
+  return (await readLog(sys)).filter((m) => m.key === taskId);
+}
+
+/** The next offset the log will write in partition 0, asked of the Kafka REST endpoint directly. */
+export async function logHead(sys: TestSystem): Promise<number> {
+  const auth = btoa(`${env(sys, "UPSTASH_KAFKA_USERNAME")}:${env(sys, "UPSTASH_KAFKA_PASSWORD")}`);
+  const res = await fetch(`${kafkaUrl(sys)}/offsets/latest`, {
+    method: "POST",
+    headers: { authorization: `Basic ${auth}`, "content-type": "application/json" },
+    body: JSON.stringify([{ topic: env(sys, "UPSTASH_KAFKA_TOPIC"), partition: 0 }]),
+  });
+  expect(res.status).toBe(200);
+  const [entry] = (await res.json()) as Array<{ offset: number }>;
+  if (!entry) throw new Error("offsets/latest answered no entry");
+  return entry.offset;
+}
+
+/** Injects a request fault into one of the emulators (see local/common/faults.ts). */
+export async function injectFault(url: string, fault: Record<string, unknown>): Promise<void> {
+  const res = await fetch(`${url}/__emulator/faults`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify(fault),
+  });
+  expect(res.status).toBe(200);
+}
+
+/** Drops every pending request fault of an emulator, so one test's unused fault never reaches the next. */
+export async function clearFaults(url: string): Promise<void> {
+  const res = await fetch(`${url}/__emulator/faults`, { method: "DELETE" });
+  expect(res.status).toBe(200);
+}
+
+function kafkaUrl(sys: TestSystem): string {
+  return env(sys, "UPSTASH_KAFKA_URL");
+}
+
+function env(sys: TestSystem, name: string): string {
+  const value = sys.env[name];
+  if (value === undefined) throw new Error(`the test system has no ${name}`);
+  return value;
+}
+
+/** Waits until every injected request fault of an emulator has been used up by the requests it was meant for. */
+export async function faultsUsedUp(url: string): Promise<void> {
+  await eventually(async () => {
+    const res = await fetch(`${url}/__emulator/faults`);
+    const { faults } = (await res.json()) as { faults: unknown[] };
+    return faults.length === 0 ? true : undefined;
+  }, `the faults of ${url} to be used up`);
+}
