@@ -1,9 +1,11 @@
 /** The GraphQL root: each resolver reads its arguments and calls one named function. */
 import type { Context } from "hono";
 import type { Task } from "../../shared/domain";
+import type { LogRecord } from "../../shared/event-log/port";
 import type { CommandEnv } from "./app";
 import { changeTask, createTask, type WriteContext } from "./commands";
 import { formatToken } from "./consistency";
+import { idempotent } from "./idempotency";
 import { getTask, listTasks, projection, taskHistory } from "./queries";
 
 type C = Context<CommandEnv>;
@@ -12,19 +14,28 @@ function log(message: string, fields: Record<string, unknown> = {}): void {
   console.log(JSON.stringify({ worker: "command", msg: message, ...fields }));
 }
 
-function writeContext(c: C): WriteContext {
+function writeContext(c: C, idempotencyKey?: string | null): WriteContext {
   const requestId = c.req.header("x-request-id");
   return {
     deps: c.get("deps"),
-    metadata: { now: new Date().toISOString(), ...(requestId ? { requestId } : {}) },
+    metadata: {
+      now: new Date().toISOString(),
+      ...(requestId ? { requestId } : {}),
+      ...(idempotencyKey ? { idempotencyKey } : {}),
+    },
     newId: () => crypto.randomUUID(),
     background: (p) => c.executionCtx.waitUntil(p),
     logger: (message, fields) => log(message, { requestId, ...fields }),
   };
 }
 
-function setToken(c: C, position: { partition: number; offset: number } | undefined): void {
-  if (position) c.header("x-consistency-token", formatToken(position));
+function setToken(c: C, token: string | undefined): void {
+  if (token) c.header("x-consistency-token", token);
+}
+
+function tokenOf(records: LogRecord[]): string | undefined {
+  const last = records[records.length - 1];
+  return last ? formatToken(last) : undefined;
 }
 
 export function rootResolver(c: C) {
@@ -36,10 +47,20 @@ export function rootResolver(c: C) {
     history: (args: { id: string }) => taskHistory(deps, args.id),
     projection: () => projection(deps),
 
-    async createTask(args: { text: string }): Promise<Task> {
-      const { task, record } = await createTask(writeContext(c), args.text);
-      setToken(c, record);
-      return task;
+    async createTask(args: { text: string; idempotencyKey?: string | null }): Promise<Task> {
+      const ctx = writeContext(c, args.idempotencyKey);
+      const outcome = await idempotent(
+        deps.idempotency,
+        args.idempotencyKey,
+        { operation: "createTask", args: { text: args.text } },
+        async () => {
+          const { task, record } = await createTask(ctx, args.text);
+          return { value: task, token: formatToken(record) };
+        },
+        ctx.logger,
+      );
+      setToken(c, outcome.token);
+      return outcome.value;
     },
 
     async updateTask(args: {
@@ -47,31 +68,52 @@ export function rootResolver(c: C) {
       text: string;
       done: boolean;
       expectedVersion?: number | null;
+      idempotencyKey?: string | null;
     }): Promise<Task | null> {
-      const ctx = writeContext(c);
-      const { state, records } = await changeTask(ctx, {
-        type: "UpdateTask",
-        data: {
-          taskId: args.id,
-          text: args.text,
-          done: args.done,
-          expectedVersion: args.expectedVersion ?? null,
+      const ctx = writeContext(c, args.idempotencyKey);
+      const data = {
+        taskId: args.id,
+        text: args.text,
+        done: args.done,
+        expectedVersion: args.expectedVersion ?? null,
+      };
+      const outcome = await idempotent(
+        deps.idempotency,
+        args.idempotencyKey,
+        { operation: "updateTask", args: data },
+        async () => {
+          const { state, records } = await changeTask(ctx, {
+            type: "UpdateTask",
+            data,
+            metadata: ctx.metadata,
+          });
+          return { value: state.status === "active" ? state.task : null, token: tokenOf(records) };
         },
-        metadata: ctx.metadata,
-      });
-      setToken(c, records[records.length - 1]);
-      return state.status === "active" ? state.task : null;
+        ctx.logger,
+      );
+      setToken(c, outcome.token);
+      return outcome.value;
     },
 
-    async deleteTask(args: { id: string; expectedVersion?: number | null }): Promise<string> {
-      const ctx = writeContext(c);
-      const { records } = await changeTask(ctx, {
-        type: "DeleteTask",
-        data: { taskId: args.id, expectedVersion: args.expectedVersion ?? null },
-        metadata: ctx.metadata,
-      });
-      setToken(c, records[records.length - 1]);
-      return args.id;
+    async deleteTask(args: {
+      id: string;
+      expectedVersion?: number | null;
+      idempotencyKey?: string | null;
+    }): Promise<string> {
+      const ctx = writeContext(c, args.idempotencyKey);
+      const data = { taskId: args.id, expectedVersion: args.expectedVersion ?? null };
+      const outcome = await idempotent(
+        deps.idempotency,
+        args.idempotencyKey,
+        { operation: "deleteTask", args: data },
+        async () => {
+          const { records } = await changeTask(ctx, { type: "DeleteTask", data, metadata: ctx.metadata });
+          return { value: args.id, token: tokenOf(records) };
+        },
+        ctx.logger,
+      );
+      setToken(c, outcome.token);
+      return outcome.value;
     },
   };
 }

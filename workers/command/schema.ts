@@ -71,11 +71,15 @@ export const typeDefs = /* GraphQL */ `
   }
 
   type Mutation {
-    createTask(text: String!): Task
+    """
+    idempotencyKey (on every mutation): a retry with the same key and arguments returns the original result
+    instead of writing again.
+    """
+    createTask(text: String!, idempotencyKey: String): Task
     "Emits only what changed (rename, complete, reopen). expectedVersion: fail with CONFLICT if the task moved on."
-    updateTask(id: String!, text: String!, done: Boolean!, expectedVersion: Int): Task
+    updateTask(id: String!, text: String!, done: Boolean!, expectedVersion: Int, idempotencyKey: String): Task
     "Returns the deleted task's id."
-    deleteTask(id: String!, expectedVersion: Int): String
+    deleteTask(id: String!, expectedVersion: Int, idempotencyKey: String): String
   }
 `;
 
