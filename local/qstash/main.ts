@@ -3,47 +3,47 @@
  *   tsx local/qstash/main.ts --port 8081 --token T --current sig_A --next sig_B [--time-scale 0.01] [--host H] [--quiet]
  * Missing options fall back to QSTASH_TOKEN, QSTASH_CURRENT_SIGNING_KEY and QSTASH_NEXT_SIGNING_KEY.
  * Prints one ready line, then one line per delivery attempt (unless --quiet); stops cleanly on SIGINT/SIGTERM.
+ * A bad command line exits with code 2 and the usage line.
  */
-import { parseArgs } from "node:util";
+import { type Cli, parseFlags, portFlag, runMain, stopOnSignals, usageError } from "../common/cli";
 import { startQStashEmulator } from "./rest";
 
-function fail(message: string): never {
-  console.error(`qstash: ${message}`);
-  process.exit(2);
-}
+const CLI: Cli = {
+  name: "qstash",
+  usage:
+    "usage: tsx local/qstash/main.ts --token T --current sig_A --next sig_B [--port 8081] [--host H] [--time-scale N] [--quiet]",
+};
 
 function numberOption(name: string, value: string | undefined, fallback: number): number {
   if (value === undefined) return fallback;
   const n = Number(value);
   if (value.trim() === "" || !Number.isFinite(n) || n < 0)
-    fail(`--${name} must be a non-negative number, got "${value}"`);
+    usageError(CLI, `--${name} must be a non-negative number, got "${value}"`);
   return n;
 }
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({
-    options: {
-      port: { type: "string" },
-      host: { type: "string" },
-      token: { type: "string" },
-      current: { type: "string" },
-      next: { type: "string" },
-      "time-scale": { type: "string" },
-      quiet: { type: "boolean", default: false },
-    },
-    strict: true,
+  const values = parseFlags(CLI, {
+    port: { type: "string" },
+    host: { type: "string" },
+    token: { type: "string" },
+    current: { type: "string" },
+    next: { type: "string" },
+    "time-scale": { type: "string" },
+    quiet: { type: "boolean", default: false },
   });
-  const port = numberOption("port", values.port, 8081);
-  if (!Number.isInteger(port) || port > 65535) fail(`--port must be a TCP port, got "${values.port}"`);
-  const token = values.token ?? process.env.QSTASH_TOKEN ?? fail("--token (or QSTASH_TOKEN) is required");
+  const port = portFlag(CLI, "--port", values.port, 8081);
+  const token =
+    values.token ?? process.env.QSTASH_TOKEN ?? usageError(CLI, "--token (or QSTASH_TOKEN) is required");
   const current =
     values.current ??
     process.env.QSTASH_CURRENT_SIGNING_KEY ??
-    fail("--current (or QSTASH_CURRENT_SIGNING_KEY) is required");
+    usageError(CLI, "--current (or QSTASH_CURRENT_SIGNING_KEY) is required");
   const next =
     values.next ??
     process.env.QSTASH_NEXT_SIGNING_KEY ??
-    fail("--next (or QSTASH_NEXT_SIGNING_KEY) is required");
+    usageError(CLI, "--next (or QSTASH_NEXT_SIGNING_KEY) is required");
+  const timeScale = numberOption("time-scale", values["time-scale"], 1);
 
   const emulator = await startQStashEmulator({
     port,
@@ -51,29 +51,15 @@ async function main(): Promise<void> {
     token,
     currentSigningKey: current,
     nextSigningKey: next,
-    timeScale: numberOption("time-scale", values["time-scale"], 1),
+    timeScale,
     ...(!values.quiet && { log: (line: string) => console.log(line) }),
   });
   console.log(`qstash emulator ready at ${emulator.url}`);
 
-  let stopping = false;
-  const stop = (signal: NodeJS.Signals) => {
-    if (stopping) process.exit(130);
-    stopping = true;
+  stopOnSignals(CLI, async (signal) => {
     console.log(`qstash: ${signal}, stopping`);
-    emulator.close().then(
-      () => process.exit(0),
-      (err: unknown) => {
-        console.error(err);
-        process.exit(1);
-      },
-    );
-  };
-  process.on("SIGINT", stop);
-  process.on("SIGTERM", stop);
+    await emulator.close();
+  });
 }
 
-main().catch((err: unknown) => {
-  console.error(`qstash: ${(err as Error).message}`);
-  process.exit(1);
-});
+runMain(CLI, main);

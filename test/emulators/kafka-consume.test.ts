@@ -3,20 +3,19 @@
  * consumers, removeConsumerInstance), plus the path-style consume route. Each test uses its own topic and group.
  */
 import { randomUUID } from "node:crypto";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { Kafka } from "@upstash/kafka";
-import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { type RunningKafkaEmulator, startKafkaEmulator } from "../../local/kafka/rest";
+import { describe, expect, test } from "vitest";
+import { startKafkaEmulator } from "../../local/kafka/rest";
+import { basicAuth, useKafka } from "./support/kafka-fixture";
+import { useTempDirs } from "./support/temp-dirs";
 
 const USER = "kafka-groups-user";
 const PASS = "kafka-groups-pass";
-const AUTH = `Basic ${Buffer.from(`${USER}:${PASS}`).toString("base64")}`;
+const AUTH = basicAuth(USER, PASS);
 
-let emulator: RunningKafkaEmulator;
-let dir: string;
-let kafka: Kafka;
+const broker = useKafka({ name: "kafka-groups", username: USER, password: PASS, defaultPartitions: 3 });
+/** Data folders of emulators a test starts for itself. */
+const tempDir = useTempDirs("kafka-groups-restart-");
 
 const unique = (name: string) => `${name}-${randomUUID()}`;
 
@@ -31,38 +30,21 @@ const message = (topic: string, partition: number, offset: number, value: string
 });
 
 async function produce(topic: string, partition: number, values: string[]): Promise<void> {
-  const offsets = await kafka
+  const offsets = await broker.kafka
     .admin()
     .topicPartitionOffsets({ timestamp: "latest", topicPartition: { topic, partition } });
   const start = offsets[0]?.offset ?? 0;
-  await kafka
+  await broker.kafka
     .producer()
     .produceMany(values.map((value, i) => ({ topic, partition, value, timestamp: 1000 + start + i })));
 }
-
-beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), "kafka-groups-"));
-  emulator = await startKafkaEmulator({
-    port: 0,
-    username: USER,
-    password: PASS,
-    dataDir: dir,
-    defaultPartitions: 3,
-  });
-  kafka = new Kafka({ url: emulator.url, username: USER, password: PASS });
-});
-
-afterAll(async () => {
-  await emulator?.close();
-  rmSync(dir, { recursive: true, force: true });
-});
 
 describe("consume", () => {
   test("consume: a new group with earliest sees the records produced before it joined", async () => {
     const [topic, group] = [unique("earliest"), unique("g")];
     await produce(topic, 0, ["a", "b"]);
     await produce(topic, 2, ["c"]);
-    const consumer = kafka.consumer();
+    const consumer = broker.kafka.consumer();
     const request = {
       consumerGroupId: group,
       instanceId: "i1",
@@ -80,7 +62,7 @@ describe("consume", () => {
   test("consume: a new group with the default (latest) sees only records produced after it joined", async () => {
     const [topic, group] = [unique("latest"), unique("g")];
     await produce(topic, 0, ["old"]);
-    const consumer = kafka.consumer();
+    const consumer = broker.kafka.consumer();
     const request = { consumerGroupId: group, instanceId: "i1", topics: [topic], timeout: 0 };
     expect(await consumer.consume(request)).toEqual([]);
     await produce(topic, 0, ["new"]);
@@ -90,7 +72,7 @@ describe("consume", () => {
   test("consume: a long-poll answers as soon as a record arrives", async () => {
     const [topic, group] = [unique("consume-wait"), unique("g")];
     await produce(topic, 1, ["first"]);
-    const consumer = kafka.consumer();
+    const consumer = broker.kafka.consumer();
     const request = {
       consumerGroupId: group,
       instanceId: "i1",
@@ -108,7 +90,7 @@ describe("consume", () => {
     const [t1, t2, group] = [unique("multi-a"), unique("multi-b"), unique("g")];
     await produce(t1, 0, ["x"]);
     await produce(t2, 1, ["y"]);
-    const records = await kafka.consumer().consume({
+    const records = await broker.kafka.consumer().consume({
       consumerGroupId: group,
       instanceId: "i1",
       topics: [t1, t2],
@@ -121,7 +103,7 @@ describe("consume", () => {
 
   test("consume: partitions are divided among a group's instances (GET /consumers shows it)", async () => {
     const [topic, group] = [unique("split"), unique("g")];
-    const consumer = kafka.consumer();
+    const consumer = broker.kafka.consumer();
     const request = {
       consumerGroupId: group,
       topics: [topic],
@@ -137,7 +119,7 @@ describe("consume", () => {
     const a = await consumer.consume({ ...request, instanceId: "a" });
     expect(a).toEqual([message(topic, 0, 0, "p0"), message(topic, 2, 0, "p2")]);
     expect(b).toEqual([message(topic, 1, 0, "p1")]);
-    const groups = await kafka.admin().consumers();
+    const groups = await broker.kafka.admin().consumers();
     expect(groups.find((g) => g.name === group)).toEqual({
       name: group,
       instances: [
@@ -151,7 +133,7 @@ describe("consume", () => {
     const [topic, group] = [unique("rebalance"), unique("g")];
     await produce(topic, 0, ["p0"]);
     await produce(topic, 1, ["p1"]);
-    const consumer = kafka.consumer();
+    const consumer = broker.kafka.consumer();
     const request = {
       consumerGroupId: group,
       topics: [topic],
@@ -173,12 +155,12 @@ describe("consume", () => {
   test("GET /consume/{group}/{instance}/{topic}?timeout=: the path-style consume, with Kafka-* headers", async () => {
     const [topic, group] = [unique("path-style"), unique("g")];
     await produce(topic, 0, ["v"]);
-    const res = await fetch(`${emulator.url}/consume/${group}/i%201/${topic}?timeout=0`, {
+    const res = await fetch(`${broker.emulator.url}/consume/${group}/i%201/${topic}?timeout=0`, {
       headers: { authorization: AUTH, "kafka-auto-offset-reset": "earliest" },
     });
     expect(res.status).toBe(200);
     expect(await res.json()).toEqual([message(topic, 0, 0, "v")]);
-    const groups = await kafka.admin().consumers();
+    const groups = await broker.kafka.admin().consumers();
     expect(groups.find((g) => g.name === group)?.instances.map((i) => i.name)).toEqual(["i 1"]);
   });
 });
@@ -187,7 +169,7 @@ describe("commit and committed", () => {
   test("commit + committed: offsets are stored and answered verbatim; -1 where never committed", async () => {
     const [topic, group] = [unique("commit"), unique("g")];
     await produce(topic, 0, ["a"]);
-    const consumer = kafka.consumer();
+    const consumer = broker.kafka.consumer();
     const ids = { consumerGroupId: group, instanceId: "i1" };
     expect(await consumer.commit({ ...ids, offset: { topic, partition: 0, offset: 0 } })).toEqual({
       result: "Success",
@@ -200,16 +182,16 @@ describe("commit and committed", () => {
       { topic, partition: 1, offset: -1 },
       { topic, partition: 2, offset: 7 },
     ]);
-    expect(await kafka.admin().committedOffsets({ ...ids, topicPartition: { topic, partition: 2 } })).toEqual(
-      [{ topic, partition: 2, offset: 7 }],
-    );
+    expect(
+      await broker.kafka.admin().committedOffsets({ ...ids, topicPartition: { topic, partition: 2 } }),
+    ).toEqual([{ topic, partition: 2, offset: 7 }]);
   });
 
   test("commit: without offsets commits the instance's positions (the next offsets to read)", async () => {
     const [topic, group] = [unique("commit-positions"), unique("g")];
     await produce(topic, 0, ["a", "b"]);
     await produce(topic, 1, ["c"]);
-    const consumer = kafka.consumer();
+    const consumer = broker.kafka.consumer();
     const ids = { consumerGroupId: group, instanceId: "i1" };
     await consumer.consume({
       ...ids,
@@ -235,7 +217,7 @@ describe("commit and committed", () => {
   test("consume: auto-commit commits the positions of earlier polls at the next poll", async () => {
     const [topic, group] = [unique("auto-commit"), unique("g")];
     await produce(topic, 0, ["a", "b"]);
-    const consumer = kafka.consumer();
+    const consumer = broker.kafka.consumer();
     const request = {
       consumerGroupId: group,
       instanceId: "i1",
@@ -254,7 +236,7 @@ describe("commit and committed", () => {
   test("consume: a new instance of a group resumes from the group's committed offset", async () => {
     const [topic, group] = [unique("resume"), unique("g")];
     await produce(topic, 0, ["a", "b", "c"]);
-    const consumer = kafka.consumer();
+    const consumer = broker.kafka.consumer();
     await consumer.commit({
       consumerGroupId: group,
       instanceId: "old",
@@ -273,17 +255,19 @@ describe("commit and committed", () => {
     const [topic, group] = [unique("remove"), unique("g")];
     await produce(topic, 0, ["a"]);
     const ids = { consumerGroupId: group, instanceId: "i1" };
-    await kafka.consumer().consume({ ...ids, topics: [topic], autoOffsetReset: "earliest", timeout: 0 });
-    await kafka.admin().removeConsumerInstance(group, "i1");
-    expect((await kafka.admin().consumers()).find((g) => g.name === group)).toBeUndefined();
-    expect(await kafka.consumer().committed({ ...ids, topicPartitions: [{ topic, partition: 0 }] })).toEqual([
-      { topic, partition: 0, offset: 1 },
-    ]);
+    await broker.kafka
+      .consumer()
+      .consume({ ...ids, topics: [topic], autoOffsetReset: "earliest", timeout: 0 });
+    await broker.kafka.admin().removeConsumerInstance(group, "i1");
+    expect((await broker.kafka.admin().consumers()).find((g) => g.name === group)).toBeUndefined();
+    expect(
+      await broker.kafka.consumer().committed({ ...ids, topicPartitions: [{ topic, partition: 0 }] }),
+    ).toEqual([{ topic, partition: 0, offset: 1 }]);
     for (const [path, method] of [
       [`/delete-consumer/${group}/i1`, "POST"],
       [`/delete-consumer/${unique("no-group")}/i1`, "DELETE"],
     ] as const) {
-      const res = await fetch(`${emulator.url}${path}`, { method, headers: { authorization: AUTH } });
+      const res = await fetch(`${broker.emulator.url}${path}`, { method, headers: { authorization: AUTH } });
       const body = (await res.json()) as { error: string };
       expect({ status: res.status, body }).toEqual({ status: 404, body: { error: body.error, status: 404 } });
       expect(body.error).toMatch(/does not exist/);
@@ -292,32 +276,28 @@ describe("commit and committed", () => {
 
   test("committed offsets survive a restart of the emulator", async () => {
     const [topic, group] = [unique("durable-commit"), unique("g/x é")];
-    const ownDir = mkdtempSync(join(tmpdir(), "kafka-groups-restart-"));
+    const ownDir = tempDir();
     const options = { port: 0, username: USER, password: PASS, dataDir: ownDir };
-    try {
-      const first = await startKafkaEmulator(options);
-      const client = new Kafka({ url: first.url, username: USER, password: PASS });
-      await client.producer().produce(topic, "a", { partition: 0 });
-      const res = await fetch(`${first.url}/commit/${encodeURIComponent(group)}/i1`, {
-        method: "POST",
-        headers: { authorization: AUTH },
-        body: JSON.stringify({ topic, partition: 0, offset: 1 }),
-      });
-      expect({ status: res.status, body: await res.json() }).toEqual({
-        status: 200,
-        body: { result: "Success", status: 200 },
-      });
-      await first.close();
-      const second = await startKafkaEmulator(options);
-      const again = await fetch(`${second.url}/committed/${encodeURIComponent(group)}/i2`, {
-        method: "POST",
-        headers: { authorization: AUTH },
-        body: JSON.stringify([{ topic, partition: 0 }]),
-      });
-      expect(await again.json()).toEqual([{ topic, partition: 0, offset: 1 }]);
-      await second.close();
-    } finally {
-      rmSync(ownDir, { recursive: true, force: true });
-    }
+    const first = await startKafkaEmulator(options);
+    const client = new Kafka({ url: first.url, username: USER, password: PASS });
+    await client.producer().produce(topic, "a", { partition: 0 });
+    const res = await fetch(`${first.url}/commit/${encodeURIComponent(group)}/i1`, {
+      method: "POST",
+      headers: { authorization: AUTH },
+      body: JSON.stringify({ topic, partition: 0, offset: 1 }),
+    });
+    expect({ status: res.status, body: await res.json() }).toEqual({
+      status: 200,
+      body: { result: "Success", status: 200 },
+    });
+    await first.close();
+    const second = await startKafkaEmulator(options);
+    const again = await fetch(`${second.url}/committed/${encodeURIComponent(group)}/i2`, {
+      method: "POST",
+      headers: { authorization: AUTH },
+      body: JSON.stringify([{ topic, partition: 0 }]),
+    });
+    expect(await again.json()).toEqual([{ topic, partition: 0, offset: 1 }]);
+    await second.close();
   });
 });

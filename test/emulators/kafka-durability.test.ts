@@ -4,8 +4,7 @@
  * keep their partition count across restarts, and concurrent produces get distinct consecutive offsets.
  */
 import { type ChildProcess, spawn } from "node:child_process";
-import { appendFileSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { appendFileSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { Kafka } from "@upstash/kafka";
@@ -13,23 +12,19 @@ import { afterAll, describe, expect, test } from "vitest";
 import { freePort } from "../../local/common/ports";
 import { encodeFrame } from "../../local/kafka/log/record-codec";
 import { type KafkaEmulatorOptions, startKafkaEmulator } from "../../local/kafka/rest";
+import { useTempDirs } from "./support/temp-dirs";
 
 const USER = "kafka-durable-user";
 const PASS = "kafka-durable-pass";
 const ROOT = fileURLToPath(new URL("../..", import.meta.url));
 const TSX = join(ROOT, "node_modules", ".bin", "tsx");
 
-const dirs: string[] = [];
+const tempDir = useTempDirs("kafka-durable-");
 const children = new Set<ChildProcess>();
-const tempDir = () => {
-  const dir = mkdtempSync(join(tmpdir(), "kafka-durable-"));
-  dirs.push(dir);
-  return dir;
-};
 
+// Registered after useTempDirs, so it runs before the folders are removed (vitest runs after-hooks in reverse).
 afterAll(() => {
   for (const child of children) if (child.exitCode === null && child.pid) process.kill(child.pid, "SIGKILL");
-  for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
 });
 
 interface ChildEmulator {

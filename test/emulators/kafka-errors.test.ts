@@ -4,19 +4,19 @@
  * Also: Latin-1 Basic auth as the client encodes it, and fault injection on /produce.
  */
 import { randomUUID } from "node:crypto";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { Kafka } from "@upstash/kafka";
-import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { type RunningKafkaEmulator, startKafkaEmulator } from "../../local/kafka/rest";
+import { describe, expect, test } from "vitest";
+import { startKafkaEmulator } from "../../local/kafka/rest";
+import { basicAuth, useKafka } from "./support/kafka-fixture";
+import { useTempDirs } from "./support/temp-dirs";
 
 const USER = "kafka-errors-user";
 const PASS = "kafka-errors-pass";
-const AUTH = `Basic ${Buffer.from(`${USER}:${PASS}`).toString("base64")}`;
+const AUTH = basicAuth(USER, PASS);
 
-let emulator: RunningKafkaEmulator;
-let dir: string;
+const broker = useKafka({ name: "kafka-errors", username: USER, password: PASS, defaultPartitions: 2 });
+/** Data folders of emulators a test starts for itself. */
+const tempDir = useTempDirs("kafka-latin1-");
 
 const topicName = (name: string) => `${name}-${randomUUID()}`;
 
@@ -32,7 +32,7 @@ async function call(
   body?: unknown,
   headers: Record<string, string> = { authorization: AUTH },
 ): Promise<Answer> {
-  const res = await fetch(`${emulator.url}${path}`, {
+  const res = await fetch(`${broker.emulator.url}${path}`, {
     method,
     headers: { "content-type": "application/json", ...headers },
     body: body === undefined ? undefined : typeof body === "string" ? body : JSON.stringify(body),
@@ -52,22 +52,6 @@ async function latest(topic: string, partition = 0): Promise<unknown> {
   return (await call("POST", "/offsets/latest", [{ topic, partition }])).body;
 }
 
-beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), "kafka-errors-"));
-  emulator = await startKafkaEmulator({
-    port: 0,
-    username: USER,
-    password: PASS,
-    dataDir: dir,
-    defaultPartitions: 2,
-  });
-});
-
-afterAll(async () => {
-  await emulator?.close();
-  rmSync(dir, { recursive: true, force: true });
-});
-
 describe("authentication", () => {
   test("any route: missing or wrong Basic credentials are 401 JSON", async () => {
     const wrong = `Basic ${Buffer.from(`${USER}:nope`).toString("base64")}`;
@@ -80,11 +64,11 @@ describe("authentication", () => {
       expectError(await call("GET", "/topics", undefined, headers), 401, /Unauthorized/);
       expectError(await call("POST", "/produce", { topic: "t", value: "v" }, headers), 401, /Unauthorized/);
     }
-    expect(emulator.storage.topic("t")).toBeUndefined();
+    expect(broker.emulator.storage.topic("t")).toBeUndefined();
   });
 
   test("auth: Latin-1 credentials as the official client encodes them are accepted", async () => {
-    const latinDir = mkdtempSync(join(tmpdir(), "kafka-latin1-"));
+    const latinDir = tempDir();
     const password = "päss:wörd";
     const latin = await startKafkaEmulator({ port: 0, username: "üser", password, dataDir: latinDir });
     try {
@@ -101,7 +85,6 @@ describe("authentication", () => {
       expect({ status: res.status, body: await res.json() }).toEqual({ status: 200, body: { [topic]: 1 } });
     } finally {
       await latin.close();
-      rmSync(latinDir, { recursive: true, force: true });
     }
   });
 });
@@ -131,7 +114,7 @@ describe("bad requests", () => {
       400,
       /partition 2 is out of range/,
     );
-    expect(emulator.storage.topic(topic)).toBeUndefined();
+    expect(broker.emulator.storage.topic(topic)).toBeUndefined();
     expect((await call("POST", "/produce", { topic, value: "v", partition: 1 })).status).toBe(200);
     expectError(await call("POST", "/fetch", { topic, partition: 5, offset: 0 }), 400, /out of range/);
     expectError(await call("POST", "/offsets/earliest", [{ topic, partition: 2 }]), 400, /out of range/);
@@ -250,10 +233,10 @@ describe("routing", () => {
   });
 
   test("stats: requests are counted under their route's name", async () => {
-    emulator.resetStats();
+    broker.emulator.resetStats();
     await call("POST", "/fetch", { topic: topicName("stats"), partition: 0, offset: 0, timeout: 0 });
     await call("POST", "/consume/g/i/too/many", {});
-    expect(emulator.stats()).toEqual({ "POST /fetch": 1, "POST (no route)": 1 });
+    expect(broker.emulator.stats()).toEqual({ "POST /fetch": 1, "POST (no route)": 1 });
   });
 });
 
@@ -276,7 +259,7 @@ describe("fault injection", () => {
   test("produce: the official client retries an injected failure; the record is appended once", async () => {
     const topic = topicName("fault-retry");
     await call("POST", "/__emulator/faults", { kind: "fail", path: "/produce", bodyIncludes: topic });
-    const kafka = new Kafka({ url: emulator.url, username: USER, password: PASS });
+    const kafka = new Kafka({ url: broker.emulator.url, username: USER, password: PASS });
     expect(await kafka.producer().produce(topic, "v", { partition: 1, timestamp: 2 })).toEqual({
       topic,
       partition: 1,

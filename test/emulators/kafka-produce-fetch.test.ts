@@ -3,48 +3,30 @@
  * Kafka REST emulator exactly as it did against Upstash (reference Part B). Each test uses its own topic.
  */
 import { randomUUID } from "node:crypto";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { Kafka } from "@upstash/kafka";
-import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { type RunningKafkaEmulator, startKafkaEmulator } from "../../local/kafka/rest";
+import { describe, expect, test } from "vitest";
+import { basicAuth, useKafka } from "./support/kafka-fixture";
 
 const USER = "kafka-contract-user";
 const PASS = "kafka-contract-pass";
-const AUTH = `Basic ${Buffer.from(`${USER}:${PASS}`).toString("base64")}`;
+const AUTH = basicAuth(USER, PASS);
 const PARTITIONS = 3;
 const MAX_FETCH = 20;
 
-let emulator: RunningKafkaEmulator;
-let dir: string;
-let kafka: Kafka;
+const broker = useKafka({
+  name: "kafka-contract",
+  username: USER,
+  password: PASS,
+  defaultPartitions: PARTITIONS,
+  maxFetchRecords: MAX_FETCH,
+});
 
 /** A topic no other test uses. */
 const topicName = (name: string) => `${name}-${randomUUID()}`;
 
-beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), "kafka-contract-"));
-  emulator = await startKafkaEmulator({
-    port: 0,
-    username: USER,
-    password: PASS,
-    dataDir: dir,
-    defaultPartitions: PARTITIONS,
-    maxFetchRecords: MAX_FETCH,
-  });
-  kafka = new Kafka({ url: emulator.url, username: USER, password: PASS });
-});
-
-afterAll(async () => {
-  await emulator?.close();
-  rmSync(dir, { recursive: true, force: true });
-});
-
 describe("produce", () => {
   test("produce: answers the record's metadata; offsets start at 0 per partition", async () => {
     const topic = topicName("produce-one");
-    const producer = kafka.producer();
+    const producer = broker.kafka.producer();
     expect(await producer.produce(topic, "a", { partition: 0, timestamp: 1000 })).toEqual({
       topic,
       partition: 0,
@@ -68,7 +50,7 @@ describe("produce", () => {
   test("produce: without a timestamp the record gets the current epoch milliseconds", async () => {
     const topic = topicName("produce-now");
     const before = Date.now();
-    const answer = await kafka.producer().produce(topic, "now", { partition: 1 });
+    const answer = await broker.kafka.producer().produce(topic, "now", { partition: 1 });
     const after = Date.now();
     expect(answer).toEqual({ topic, partition: 1, offset: 0, timestamp: answer.timestamp });
     expect(answer.timestamp).toBeGreaterThanOrEqual(before);
@@ -77,7 +59,7 @@ describe("produce", () => {
 
   test("produceMany: answers an array in request order across topics and partitions", async () => {
     const [t1, t2] = [topicName("many-1"), topicName("many-2")];
-    const answer = await kafka.producer().produceMany([
+    const answer = await broker.kafka.producer().produceMany([
       { topic: t1, value: "a", partition: 1, timestamp: 5 },
       { topic: t2, value: { json: true }, partition: 0, timestamp: 6 },
       { topic: t1, value: "b", partition: 1, timestamp: 7 },
@@ -101,14 +83,14 @@ describe("produce", () => {
       ["abc", 479470107],
     ];
     for (const [key, hash] of vectors) {
-      const answer = await kafka.producer().produce(topic, key, { key });
+      const answer = await broker.kafka.producer().produce(topic, key, { key });
       expect(answer.partition).toBe((hash & 0x7fffffff) % PARTITIONS);
     }
   });
 
   test("produce: un-keyed messages without a partition are spread round-robin", async () => {
     const topic = topicName("round-robin");
-    const answers = await kafka
+    const answers = await broker.kafka
       .producer()
       .produceMany(Array.from({ length: 6 }, (_, i) => ({ topic, value: `v${i}`, timestamp: i })));
     expect(answers).toEqual([
@@ -128,9 +110,11 @@ describe("produce", () => {
       { key: "h1", value: "repeated" },
       { key: "ünï", value: "" },
     ];
-    await kafka.producer().produce(topic, "with", { partition: 0, key: "task-1", headers, timestamp: 10 });
-    await kafka.producer().produce(topic, "without", { partition: 0, timestamp: 11 });
-    const messages = await kafka.consumer().fetch({ topic, partition: 0, offset: 0, timeout: 0 });
+    await broker.kafka
+      .producer()
+      .produce(topic, "with", { partition: 0, key: "task-1", headers, timestamp: 10 });
+    await broker.kafka.producer().produce(topic, "without", { partition: 0, timestamp: 11 });
+    const messages = await broker.kafka.consumer().fetch({ topic, partition: 0, offset: 0, timeout: 0 });
     expect(messages).toEqual([
       { topic, partition: 0, offset: 0, timestamp: 10, key: "task-1", value: "with", headers },
       { topic, partition: 0, offset: 1, timestamp: 11, key: "", value: "without", headers: [] },
@@ -141,11 +125,11 @@ describe("produce", () => {
     const topic = topicName("hostile");
     const hostile = `/?#&%+ "'\n\u00e9\u{1F600}\\u0000 {"a":[1,"}"]}`;
     const json = { text: hostile, list: [1, null, "%2F"] };
-    await kafka.producer().produce(topic, hostile, { partition: 0, key: hostile, timestamp: 1 });
-    await kafka
+    await broker.kafka.producer().produce(topic, hostile, { partition: 0, key: hostile, timestamp: 1 });
+    await broker.kafka
       .producer()
       .produce(topic, json, { partition: 0, headers: [{ key: hostile, value: hostile }], timestamp: 2 });
-    const messages = await kafka.consumer().fetch({ topic, partition: 0, offset: 0, timeout: 0 });
+    const messages = await broker.kafka.consumer().fetch({ topic, partition: 0, offset: 0, timeout: 0 });
     expect(messages).toEqual([
       { topic, partition: 0, offset: 0, timestamp: 1, key: hostile, value: hostile, headers: [] },
       {
@@ -163,13 +147,16 @@ describe("produce", () => {
   test("GET /produce/{topic}/{message}: the URL-decoded path segment is the value; answers one object", async () => {
     const topic = topicName("legacy");
     const value = `?#&%+ "'\u00e9\u{1F600}`;
-    const res = await fetch(`${emulator.url}/produce/${topic}/${encodeURIComponent(value)}?key=k%201`, {
-      headers: { authorization: AUTH },
-    });
+    const res = await fetch(
+      `${broker.emulator.url}/produce/${topic}/${encodeURIComponent(value)}?key=k%201`,
+      {
+        headers: { authorization: AUTH },
+      },
+    );
     const body = (await res.json()) as { timestamp: number; partition: number };
     expect(res.status).toBe(200);
     expect(body).toEqual({ topic, partition: body.partition, offset: 0, timestamp: body.timestamp });
-    const [message] = await kafka
+    const [message] = await broker.kafka
       .consumer()
       .fetch({ topic, partition: body.partition, offset: 0, timeout: 0 });
     expect(message).toEqual({ ...body, key: "k 1", value, headers: [] });
@@ -178,7 +165,7 @@ describe("produce", () => {
   test("POST /produce/{topic}: one message or an array; the answer is always an array", async () => {
     const topic = topicName("topic-path");
     const post = async (body: unknown) => {
-      const res = await fetch(`${emulator.url}/produce/${topic}`, {
+      const res = await fetch(`${broker.emulator.url}/produce/${topic}`, {
         method: "POST",
         headers: { authorization: AUTH, "content-type": "application/json" },
         body: JSON.stringify(body),
@@ -206,7 +193,7 @@ describe("produce", () => {
 
 describe("fetch", () => {
   const produceRange = async (topic: string, partition: number, count: number) =>
-    kafka
+    broker.kafka
       .producer()
       .produceMany(
         Array.from({ length: count }, (_, i) => ({ topic, partition, value: `m${i}`, timestamp: 100 + i })),
@@ -224,30 +211,30 @@ describe("fetch", () => {
   test("fetch: reads a partition in offset order starting at the offset", async () => {
     const topic = topicName("fetch-from");
     await produceRange(topic, 1, 5);
-    const messages = await kafka.consumer().fetch({ topic, partition: 1, offset: 2, timeout: 0 });
+    const messages = await broker.kafka.consumer().fetch({ topic, partition: 1, offset: 2, timeout: 0 });
     expect(messages).toEqual([message(topic, 1, 2), message(topic, 1, 3), message(topic, 1, 4)]);
   });
 
   test("fetch: at or past the end answers [] once the timeout passes", async () => {
     const topic = topicName("fetch-end");
     await produceRange(topic, 0, 2);
-    expect(await kafka.consumer().fetch({ topic, partition: 0, offset: 2, timeout: 50 })).toEqual([]);
-    expect(await kafka.consumer().fetch({ topic, partition: 0, offset: 99, timeout: 0 })).toEqual([]);
-    expect(await kafka.consumer().fetch({ topic, partition: 1, offset: 0, timeout: 10 })).toEqual([]);
+    expect(await broker.kafka.consumer().fetch({ topic, partition: 0, offset: 2, timeout: 50 })).toEqual([]);
+    expect(await broker.kafka.consumer().fetch({ topic, partition: 0, offset: 99, timeout: 0 })).toEqual([]);
+    expect(await broker.kafka.consumer().fetch({ topic, partition: 1, offset: 0, timeout: 10 })).toEqual([]);
   });
 
   test("fetch: a long-poll at the end answers as soon as a record arrives", async () => {
     const topic = topicName("fetch-wait");
     await produceRange(topic, 0, 1);
-    const waiting = kafka.consumer().fetch({ topic, partition: 0, offset: 1, timeout: 25_000 });
+    const waiting = broker.kafka.consumer().fetch({ topic, partition: 0, offset: 1, timeout: 25_000 });
     await new Promise((resolve) => setTimeout(resolve, 50));
-    await kafka.producer().produce(topic, "m1", { partition: 0, timestamp: 101 });
+    await broker.kafka.producer().produce(topic, "m1", { partition: 0, timestamp: 101 });
     expect(await waiting).toEqual([message(topic, 0, 1)]);
   });
 
   test("fetch: an unknown topic is an empty log, answered with []", async () => {
     expect(
-      await kafka
+      await broker.kafka
         .consumer()
         .fetch({ topic: topicName("never-written"), partition: 0, offset: 0, timeout: 0 }),
     ).toEqual([]);
@@ -256,9 +243,9 @@ describe("fetch", () => {
   test("fetch: at most maxFetchRecords per request; the caller continues from the last offset + 1", async () => {
     const topic = topicName("fetch-batch");
     await produceRange(topic, 0, MAX_FETCH + 5);
-    const first = await kafka.consumer().fetch({ topic, partition: 0, offset: 0, timeout: 0 });
+    const first = await broker.kafka.consumer().fetch({ topic, partition: 0, offset: 0, timeout: 0 });
     expect(first).toEqual(Array.from({ length: MAX_FETCH }, (_, i) => message(topic, 0, i)));
-    const rest = await kafka.consumer().fetch({ topic, partition: 0, offset: MAX_FETCH, timeout: 0 });
+    const rest = await broker.kafka.consumer().fetch({ topic, partition: 0, offset: MAX_FETCH, timeout: 0 });
     expect(rest).toEqual(Array.from({ length: 5 }, (_, i) => message(topic, 0, MAX_FETCH + i)));
   });
 
@@ -285,9 +272,9 @@ describe("fetch", () => {
       message(topic, 2, 1),
       message(other, 1, 1),
     ];
-    expect(await kafka.consumer().fetch(request)).toEqual(expected);
-    expect(await kafka.consumer().fetch(request, { parallel: false })).toEqual(expected);
-    expect(emulator.stats()["POST /fetch"]).toBeGreaterThanOrEqual(5);
+    expect(await broker.kafka.consumer().fetch(request)).toEqual(expected);
+    expect(await broker.kafka.consumer().fetch(request, { parallel: false })).toEqual(expected);
+    expect(broker.emulator.stats()["POST /fetch"]).toBeGreaterThanOrEqual(5);
   });
 });
 
@@ -295,12 +282,12 @@ describe("admin", () => {
   test("offsets: earliest, latest, and the first offset at or after a timestamp in s or ms", async () => {
     const topic = topicName("offsets");
     const base = 1_700_000_000_000;
-    await kafka.producer().produceMany([
+    await broker.kafka.producer().produceMany([
       { topic, partition: 0, value: "a", timestamp: base },
       { topic, partition: 0, value: "b", timestamp: base + 2000 },
       { topic, partition: 0, value: "c", timestamp: base + 4000 },
     ]);
-    const admin = kafka.admin();
+    const admin = broker.kafka.admin();
     const at = (timestamp: number | "earliest" | "latest") =>
       admin.topicPartitionOffsets({
         timestamp,
@@ -340,11 +327,11 @@ describe("admin", () => {
 
   test("topics: maps every topic to its partition count", async () => {
     const [a, b] = [topicName("topics-a"), topicName("topics-b")];
-    await kafka.producer().produceMany([
+    await broker.kafka.producer().produceMany([
       { topic: a, value: "x" },
       { topic: b, value: "y" },
     ]);
-    const topics = await kafka.admin().topics();
+    const topics = await broker.kafka.admin().topics();
     expect(topics).toMatchObject({ [a]: PARTITIONS, [b]: PARTITIONS });
     expect(Object.values(topics).every((n) => n === PARTITIONS)).toBe(true);
   });

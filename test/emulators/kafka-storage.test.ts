@@ -2,26 +2,17 @@
  * The Kafka emulator's storage pieces on their own: the record framing and its recovery rules, the group
  * commit of a partition log, Kafka's murmur2 partitioner, topic-name rules and the group assignor.
  */
-import { appendFileSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { appendFileSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { afterAll, describe, expect, test } from "vitest";
+import { describe, expect, test } from "vitest";
 import { assignPartitions } from "../../local/kafka/groups/assignment";
 import { type NewRecord, PartitionLog } from "../../local/kafka/log/partition-log";
 import { murmur2, partitionForKey } from "../../local/kafka/log/partitioner";
 import { decodeLog, encodeFrame, type StoredRecord } from "../../local/kafka/log/record-codec";
 import { topicNameProblem } from "../../local/kafka/topic-name";
+import { useTempDirs } from "./support/temp-dirs";
 
-const dirs: string[] = [];
-const tempDir = () => {
-  const dir = mkdtempSync(join(tmpdir(), "kafka-storage-"));
-  dirs.push(dir);
-  return dir;
-};
-
-afterAll(() => {
-  for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
-});
+const tempDir = useTempDirs("kafka-storage-");
 
 const record = (offset: number, value = `v${offset}`): StoredRecord => ({
   offset,

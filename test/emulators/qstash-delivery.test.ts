@@ -3,72 +3,41 @@
  * retries with `Upstash-Retried` and fresh signatures, the DLQ, non-retryable 489, `Retry-After`, flow
  * control and FIFO queues. Time scale 0.001 turns Upstash's backoff of seconds into milliseconds.
  */
-import { Client, Receiver } from "@upstash/qstash";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import {
-  type RecordingDestination,
-  startRecordingDestination,
-} from "../../local/qstash/recording-destination";
-import { type RunningQStashEmulator, startQStashEmulator } from "../../local/qstash/rest";
+import { Receiver } from "@upstash/qstash";
+import { describe, expect, it } from "vitest";
+import { idOf, useQStash } from "./support/qstash-fixture";
 
 const TOKEN = "delivery-test-token";
 const CURRENT = "sig_deliveryTestCurrent0000001";
 const NEXT = "sig_deliveryTestNext000000000002";
 
-let emulator: RunningQStashEmulator;
-let client: Client;
-const receiver = new Receiver({ currentSigningKey: CURRENT, nextSigningKey: NEXT });
-const destinations: RecordingDestination[] = [];
 const logLines: string[] = [];
-
-async function destination(): Promise<RecordingDestination> {
-  const dest = await startRecordingDestination();
-  destinations.push(dest);
-  return dest;
-}
-
-function idOf(res: unknown): string {
-  return typeof res === "object" && res !== null && "messageId" in res ? String(res.messageId) : "";
-}
+const qstash = useQStash({
+  token: TOKEN,
+  currentSigningKey: CURRENT,
+  nextSigningKey: NEXT,
+  timeScale: 0.001,
+  log: (line) => logLines.push(line),
+});
+const receiver = new Receiver({ currentSigningKey: CURRENT, nextSigningKey: NEXT });
 
 async function eventsOf(messageId: string): Promise<Array<Record<string, unknown>>> {
-  const res = await fetch(`${emulator.url}/v2/events?messageId=${messageId}`, {
+  const res = await fetch(`${qstash.emulator.url}/v2/events?messageId=${messageId}`, {
     headers: { Authorization: `Bearer ${TOKEN}` },
   });
   const { events } = (await res.json()) as { events: Array<Record<string, unknown>> };
   return events.reverse();
 }
 
-beforeAll(async () => {
-  emulator = await startQStashEmulator({
-    port: 0,
-    token: TOKEN,
-    currentSigningKey: CURRENT,
-    nextSigningKey: NEXT,
-    timeScale: 0.001,
-    log: (line) => logLines.push(line),
-  });
-  client = new Client({ baseUrl: emulator.url, token: TOKEN });
-});
-
-afterEach(async () => {
-  await emulator.idle();
-  for (const dest of destinations.splice(0)) await dest.close();
-});
-
-afterAll(async () => {
-  await emulator.close();
-});
-
 describe("retries", () => {
   it("delivery: retries a failing destination with Upstash-Retried 0, 1, 2 and a fresh valid signature each time", async () => {
-    const dest = await destination();
+    const dest = await qstash.destination();
     const url = `${dest.url}/flaky`;
     dest.respond((_req, i) => (i < 2 ? { status: 500, body: "not yet" } : { status: 200 }));
 
-    const res = await client.publish({ url, body: "retry me" });
+    const res = await qstash.client.publish({ url, body: "retry me" });
     const attempts = await dest.waitFor("/flaky", 3);
-    await emulator.idle();
+    await qstash.emulator.idle();
 
     expect(attempts.map((r) => r.headers["upstash-retried"])).toEqual(["0", "1", "2"]);
     expect(new Set(attempts.map((r) => r.headers["upstash-message-id"]))).toEqual(new Set([idOf(res)]));
@@ -95,14 +64,19 @@ describe("retries", () => {
   });
 
   it("delivery: after the last retry the message lands in the DLQ, listed and deletable", async () => {
-    const dest = await destination();
+    const dest = await qstash.destination();
     const url = `${dest.url}/down`;
     dest.respond(() => ({ status: 503, body: "down for good" }));
 
-    const res = await client.publish({ url, body: "doomed", retries: 2, retryDelay: "pow(2, retried) * 10" });
+    const res = await qstash.client.publish({
+      url,
+      body: "doomed",
+      retries: 2,
+      retryDelay: "pow(2, retried) * 10",
+    });
     await dest.waitFor("/down", 3);
-    await emulator.idle();
-    const { messages } = await client.dlq.listMessages();
+    await qstash.emulator.idle();
+    const { messages } = await qstash.client.dlq.listMessages();
     const entry = messages.find((m) => m.messageId === idOf(res));
 
     expect(dest.requestsTo("/down").map((r) => r.headers["upstash-retried"])).toEqual(["0", "1", "2"]);
@@ -117,20 +91,20 @@ describe("retries", () => {
       responseBody: "down for good",
       dlqId: expect.any(String),
     });
-    await client.dlq.delete(entry?.dlqId ?? "");
-    const after = await client.dlq.listMessages();
+    await qstash.client.dlq.delete(entry?.dlqId ?? "");
+    const after = await qstash.client.dlq.listMessages();
     expect(after.messages.find((m) => m.messageId === idOf(res))).toBeUndefined();
   });
 
   it("delivery: 489 with Upstash-NonRetryable-Error: true goes to the DLQ without a retry", async () => {
-    const dest = await destination();
+    const dest = await qstash.destination();
     const url = `${dest.url}/reject`;
     dest.respond(() => ({ status: 489, headers: { "Upstash-NonRetryable-Error": "true" }, body: "never" }));
 
-    const res = await client.publish({ url, body: "x", retries: 5 });
+    const res = await qstash.client.publish({ url, body: "x", retries: 5 });
     await dest.waitFor("/reject", 1);
-    await emulator.idle();
-    const { messages } = await client.dlq.listMessages();
+    await qstash.emulator.idle();
+    const { messages } = await qstash.client.dlq.listMessages();
 
     expect(dest.requestsTo("/reject")).toHaveLength(1);
     expect(messages.find((m) => m.messageId === idOf(res))).toMatchObject({
@@ -140,15 +114,15 @@ describe("retries", () => {
   });
 
   it("delivery: a Retry-After answer sets the next attempt's time (time-scaled) instead of the backoff", async () => {
-    const dest = await destination();
+    const dest = await qstash.destination();
     const url = `${dest.url}/busy`;
     dest.respond((_req, i) =>
       i === 0 ? { status: 429, headers: { "Retry-After": "100" } } : { status: 200 },
     );
 
-    const res = await client.publish({ url, body: "x" });
+    const res = await qstash.client.publish({ url, body: "x" });
     await dest.waitFor("/busy", 2);
-    await emulator.idle();
+    await qstash.emulator.idle();
     const retry = (await eventsOf(idOf(res))).find((e) => e.state === "RETRY");
 
     // 100 s at time scale 0.001 is 100 ms; the default first backoff would be 12 ms.
@@ -158,13 +132,13 @@ describe("retries", () => {
   });
 
   it("delivery: a destination slower than Upstash-Timeout counts as a failure and is retried", async () => {
-    const dest = await destination();
+    const dest = await qstash.destination();
     const url = `${dest.url}/slow`;
     dest.respond((_req, i) => (i === 0 ? { status: 200, delayMs: 1500 } : { status: 200 }));
 
-    const res = await client.publish({ url, body: "x", timeout: "1s", retries: 1 });
+    const res = await qstash.client.publish({ url, body: "x", timeout: "1s", retries: 1 });
     await dest.waitFor("/slow", 2);
-    await emulator.idle();
+    await qstash.emulator.idle();
 
     const states = (await eventsOf(idOf(res))).map((e) => [e.state, e.error]);
     expect(states).toEqual([
@@ -179,17 +153,17 @@ describe("retries", () => {
 
 describe("ordering and flow control", () => {
   it("flow control: parallelism 1 never has two deliveries of the same key in flight", async () => {
-    const dest = await destination();
+    const dest = await qstash.destination();
     dest.respond(() => ({ status: 200, delayMs: 20 }));
     const flowControl = { key: `fc-${Date.now()}`, parallelism: 1 };
 
     await Promise.all(
       Array.from({ length: 6 }, (_, i) =>
-        client.publish({ url: `${dest.url}/fc`, body: String(i), flowControl }),
+        qstash.client.publish({ url: `${dest.url}/fc`, body: String(i), flowControl }),
       ),
     );
     await dest.waitFor("/fc", 6);
-    await emulator.idle();
+    await qstash.emulator.idle();
 
     expect(dest.maxConcurrent("/fc")).toBe(1);
     expect(
@@ -201,26 +175,26 @@ describe("ordering and flow control", () => {
   });
 
   it("enqueue: a queue delivers first in, first out, one at a time", async () => {
-    const dest = await destination();
+    const dest = await qstash.destination();
     dest.respond(() => ({ status: 200, delayMs: 10 }));
-    const queue = client.queue({ queueName: `fifo-${Date.now()}` });
+    const queue = qstash.client.queue({ queueName: `fifo-${Date.now()}` });
 
     for (let i = 0; i < 5; i++) await queue.enqueue({ url: `${dest.url}/fifo`, body: String(i) });
     await dest.waitFor("/fifo", 5);
-    await emulator.idle();
+    await qstash.emulator.idle();
 
     expect(dest.requestsTo("/fifo").map((r) => r.body.toString())).toEqual(["0", "1", "2", "3", "4"]);
     expect(dest.maxConcurrent("/fifo")).toBe(1);
   });
 
   it("idle: resolves only once every delivery has settled", async () => {
-    const dest = await destination();
+    const dest = await qstash.destination();
     dest.respond(() => ({ status: 200, delayMs: 50 }));
 
-    await client.publish({ url: `${dest.url}/idle`, body: "x" });
-    await emulator.idle();
+    await qstash.client.publish({ url: `${dest.url}/idle`, body: "x" });
+    await qstash.emulator.idle();
 
     expect(dest.requestsTo("/idle")).toHaveLength(1);
-    expect(emulator.deliveries()).toMatchObject({ pending: 0, inFlight: 0 });
+    expect(qstash.emulator.deliveries()).toMatchObject({ pending: 0, inFlight: 0 });
   });
 });

@@ -3,31 +3,25 @@
  * visible: authentication, malformed destinations, headers and batches. A refused request accepts nothing.
  */
 import { Client, QstashError } from "@upstash/qstash";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import {
-  type RecordingDestination,
-  startRecordingDestination,
-} from "../../local/qstash/recording-destination";
-import { type RunningQStashEmulator, startQStashEmulator } from "../../local/qstash/rest";
+import { describe, expect, it } from "vitest";
+import { useQStash } from "./support/qstash-fixture";
 
 const TOKEN = "errors-test-token";
 const AUTH = { Authorization: `Bearer ${TOKEN}` };
 
-let emulator: RunningQStashEmulator;
-const destinations: RecordingDestination[] = [];
-
-async function destination(): Promise<RecordingDestination> {
-  const dest = await startRecordingDestination();
-  destinations.push(dest);
-  return dest;
-}
+const qstash = useQStash({
+  token: TOKEN,
+  currentSigningKey: "sig_errorsCurrent",
+  nextSigningKey: "sig_errorsNext",
+  timeScale: 0.001,
+});
 
 async function call(
   method: string,
   path: string,
   init: { headers?: Record<string, string>; body?: string } = {},
 ): Promise<{ status: number; body: unknown }> {
-  const res = await fetch(`${emulator.url}${path}`, {
+  const res = await fetch(`${qstash.emulator.url}${path}`, {
     method,
     headers: { ...AUTH, ...init.headers },
     body: init.body,
@@ -38,31 +32,12 @@ async function call(
 
 const refused = (status: number, error: string) => ({ status, body: { error, status } });
 
-beforeAll(async () => {
-  emulator = await startQStashEmulator({
-    port: 0,
-    token: TOKEN,
-    currentSigningKey: "sig_errorsCurrent",
-    nextSigningKey: "sig_errorsNext",
-    timeScale: 0.001,
-  });
-});
-
-afterEach(async () => {
-  await emulator.idle();
-  for (const dest of destinations.splice(0)) await dest.close();
-});
-
-afterAll(async () => {
-  await emulator.close();
-});
-
 describe("authentication", () => {
   it("auth: a wrong or missing bearer token is 401 JSON", async () => {
     const wrong = await call("POST", "/v2/publish/http://127.0.0.1:1/x", {
       headers: { Authorization: "Bearer nope" },
     });
-    const missing = await fetch(`${emulator.url}/v2/topics`);
+    const missing = await fetch(`${qstash.emulator.url}/v2/topics`);
 
     const expected = refused(401, "unauthorized: send Authorization: Bearer <QSTASH_TOKEN>");
     expect(wrong).toEqual(expected);
@@ -70,7 +45,7 @@ describe("authentication", () => {
   });
 
   it("auth: the client surfaces a 401 as QstashError with the raw body", async () => {
-    const client = new Client({ baseUrl: emulator.url, token: "not-the-token" });
+    const client = new Client({ baseUrl: qstash.emulator.url, token: "not-the-token" });
 
     const error = await client.publish({ url: "http://127.0.0.1:1/x", body: "x" }).catch((e: unknown) => e);
 
@@ -104,7 +79,7 @@ describe("publish refusals", () => {
   });
 
   it("publish: malformed Upstash-* header values are 400 with the reason", async () => {
-    const dest = await destination();
+    const dest = await qstash.destination();
     const publish = (headers: Record<string, string>) =>
       call("POST", `/v2/publish/${dest.url}/never`, { headers, body: "x" });
 
@@ -131,7 +106,7 @@ describe("publish refusals", () => {
     expect(await publish({ "Upstash-Content-Based-Deduplication": "yes" })).toEqual(
       refused(400, 'invalid Upstash-Content-Based-Deduplication header "yes": expected true or false'),
     );
-    await emulator.idle();
+    await qstash.emulator.idle();
     expect(dest.requests).toHaveLength(0);
   });
 
@@ -155,7 +130,7 @@ describe("batch refusals", () => {
   });
 
   it("batch: malformed batches accept nothing, and publishing still works afterwards", async () => {
-    const dest = await destination();
+    const dest = await qstash.destination();
     const good = { destination: `${dest.url}/ok`, headers: {}, body: "ok" };
     const batches: Array<[unknown, string]> = [
       [{ destination: good.destination }, "batch body must be a JSON array"],
@@ -183,10 +158,10 @@ describe("batch refusals", () => {
         body: { error, status: 400 },
       });
     }
-    await emulator.idle();
+    await qstash.emulator.idle();
     expect(dest.requests).toHaveLength(0);
 
-    const client = new Client({ baseUrl: emulator.url, token: TOKEN });
+    const client = new Client({ baseUrl: qstash.emulator.url, token: TOKEN });
     const res = await client.publish({ url: `${dest.url}/ok`, body: "after" });
     const [req] = await dest.waitFor("/ok", 1);
     expect(res).toEqual({ messageId: expect.stringMatching(/^msg_/), url: `${dest.url}/ok` });

@@ -3,61 +3,30 @@
  * publishing to a URL group (one message per endpoint, an array answer) and batches (an aligned answer,
  * nested for groups), observed at a recording destination and checked with `Receiver`.
  */
-import { Client, Receiver } from "@upstash/qstash";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import {
-  type RecordingDestination,
-  startRecordingDestination,
-} from "../../local/qstash/recording-destination";
-import { type RunningQStashEmulator, startQStashEmulator } from "../../local/qstash/rest";
+import { Receiver } from "@upstash/qstash";
+import { describe, expect, it } from "vitest";
+import { signatureOf, useQStash } from "./support/qstash-fixture";
 
 const TOKEN = "fanout-test-token";
 const CURRENT = "sig_fanoutTestCurrent0000000001";
 const NEXT = "sig_fanoutTestNext000000000000002";
 
-let emulator: RunningQStashEmulator;
-let client: Client;
+const qstash = useQStash({
+  token: TOKEN,
+  currentSigningKey: CURRENT,
+  nextSigningKey: NEXT,
+  timeScale: 0.001,
+});
 const receiver = new Receiver({ currentSigningKey: CURRENT, nextSigningKey: NEXT });
-const destinations: RecordingDestination[] = [];
-
-async function destination(): Promise<RecordingDestination> {
-  const dest = await startRecordingDestination();
-  destinations.push(dest);
-  return dest;
-}
-
-function signatureOf(req: { headers: Record<string, unknown> }): string {
-  return String(req.headers["upstash-signature"]);
-}
-
-beforeAll(async () => {
-  emulator = await startQStashEmulator({
-    port: 0,
-    token: TOKEN,
-    currentSigningKey: CURRENT,
-    nextSigningKey: NEXT,
-    timeScale: 0.001,
-  });
-  client = new Client({ baseUrl: emulator.url, token: TOKEN });
-});
-
-afterEach(async () => {
-  await emulator.idle();
-  for (const dest of destinations.splice(0)) await dest.close();
-});
-
-afterAll(async () => {
-  await emulator.close();
-});
 
 describe("publish to a URL group", () => {
   it("publish: fans out to every endpoint, answers an array and sends Upstash-Topic-Name", async () => {
-    const dest = await destination();
+    const dest = await qstash.destination();
     const group = `fanout-${Date.now()}`;
     const endpoints = [{ name: "first", url: `${dest.url}/e1?k=1` }, { url: `${dest.url}/e2` }];
-    await client.urlGroups.addEndpoints({ name: group, endpoints });
+    await qstash.client.urlGroups.addEndpoints({ name: group, endpoints });
 
-    const res = await client.publish({ urlGroup: group, body: "to all" });
+    const res = await qstash.client.publish({ urlGroup: group, body: "to all" });
 
     expect(res).toEqual([
       { messageId: expect.stringMatching(/^msg_/), url: `${dest.url}/e1?k=1` },
@@ -82,14 +51,14 @@ describe("publish to a URL group", () => {
 
 describe("batch", () => {
   it("batch: answers an aligned array, nested for a group, and delivers every item", async () => {
-    const dest = await destination();
+    const dest = await qstash.destination();
     const group = `batch-${Date.now()}`;
-    await client.urlGroups.addEndpoints({
+    await qstash.client.urlGroups.addEndpoints({
       name: group,
       endpoints: [{ url: `${dest.url}/g1` }, { url: `${dest.url}/g2` }],
     });
 
-    const res = await client.batch([
+    const res = await qstash.client.batch([
       { url: `${dest.url}/one?q=1`, body: "a", headers: { "X-Item": "1" } },
       { urlGroup: group, body: "b" },
       { url: `${dest.url}/queued`, body: "c", queueName: `batch-queue-${Date.now()}` },
@@ -113,9 +82,9 @@ describe("batch", () => {
   });
 
   it("batchJSON: stringifies each body and sends application/json", async () => {
-    const dest = await destination();
+    const dest = await qstash.destination();
 
-    await client.batchJSON([{ url: `${dest.url}/j`, body: { a: [1, 2] } }]);
+    await qstash.client.batchJSON([{ url: `${dest.url}/j`, body: { a: [1, 2] } }]);
 
     const [req] = await dest.waitFor("/j", 1);
     expect(req?.body.toString()).toBe('{"a":[1,2]}');

@@ -2,77 +2,48 @@
  * Delivery fault injection of the QStash emulator (`/__emulator/delivery-faults`): drop, duplicate and
  * delay the next deliveries, scoped to each test's own destination by `urlPrefix`.
  */
-import { Client, Receiver } from "@upstash/qstash";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import {
-  type RecordingDestination,
-  startRecordingDestination,
-} from "../../local/qstash/recording-destination";
-import { type RunningQStashEmulator, startQStashEmulator } from "../../local/qstash/rest";
+import { Receiver } from "@upstash/qstash";
+import { describe, expect, it } from "vitest";
+import { idOf, useQStash } from "./support/qstash-fixture";
 
 const TOKEN = "faults-test-token";
 const CURRENT = "sig_faultsTestCurrent000000001";
 const NEXT = "sig_faultsTestNext00000000000002";
 
-let emulator: RunningQStashEmulator;
-let client: Client;
-const destinations: RecordingDestination[] = [];
-
-async function destination(): Promise<RecordingDestination> {
-  const dest = await startRecordingDestination();
-  destinations.push(dest);
-  return dest;
-}
+const qstash = useQStash({
+  token: TOKEN,
+  currentSigningKey: CURRENT,
+  nextSigningKey: NEXT,
+  timeScale: 0.001,
+  cleanUp: async () => {
+    await admin("DELETE", "delivery-faults");
+  },
+});
 
 async function admin(
   method: string,
   path: string,
   body?: unknown,
 ): Promise<{ status: number; body: unknown }> {
-  const res = await fetch(`${emulator.url}/__emulator/${path}`, {
+  const res = await fetch(`${qstash.emulator.url}/__emulator/${path}`, {
     method,
     ...(body !== undefined && { body: JSON.stringify(body) }),
   });
   return { status: res.status, body: await res.json() };
 }
 
-function idOf(res: unknown): string {
-  return typeof res === "object" && res !== null && "messageId" in res ? String(res.messageId) : "";
-}
-
-beforeAll(async () => {
-  emulator = await startQStashEmulator({
-    port: 0,
-    token: TOKEN,
-    currentSigningKey: CURRENT,
-    nextSigningKey: NEXT,
-    timeScale: 0.001,
-  });
-  client = new Client({ baseUrl: emulator.url, token: TOKEN });
-});
-
-afterEach(async () => {
-  await emulator.idle();
-  await admin("DELETE", "delivery-faults");
-  for (const dest of destinations.splice(0)) await dest.close();
-});
-
-afterAll(async () => {
-  await emulator.close();
-});
-
 describe("delivery faults", () => {
   it("delivery-faults: drop loses the next delivery without retry, records it, and spares the one after", async () => {
-    const dest = await destination();
-    const before = emulator.deliveries();
+    const dest = await qstash.destination();
+    const before = qstash.emulator.deliveries();
 
     const added = await admin("POST", "delivery-faults", { kind: "drop", urlPrefix: dest.url });
-    const lost = await client.publish({ url: `${dest.url}/drop`, body: "lost" });
-    await emulator.idle();
-    const kept = await client.publish({ url: `${dest.url}/drop`, body: "kept" });
+    const lost = await qstash.client.publish({ url: `${dest.url}/drop`, body: "lost" });
+    await qstash.emulator.idle();
+    const kept = await qstash.client.publish({ url: `${dest.url}/drop`, body: "kept" });
     await dest.waitFor("/drop", 1);
-    await emulator.idle();
-    const events = await fetch(`${emulator.url}/v2/events?messageId=${idOf(lost)}&state=DROPPED`, {
+    await qstash.emulator.idle();
+    const events = await fetch(`${qstash.emulator.url}/v2/events?messageId=${idOf(lost)}&state=DROPPED`, {
       headers: { Authorization: `Bearer ${TOKEN}` },
     });
 
@@ -95,18 +66,18 @@ describe("delivery faults", () => {
         },
       ],
     });
-    expect(emulator.deliveries().dropped - before.dropped).toBe(1);
+    expect(qstash.emulator.deliveries().dropped - before.dropped).toBe(1);
   });
 
   it("delivery-faults: duplicate delivers the message twice, each copy validly signed", async () => {
-    const dest = await destination();
+    const dest = await qstash.destination();
     const url = `${dest.url}/dup`;
     const receiver = new Receiver({ currentSigningKey: CURRENT, nextSigningKey: NEXT });
 
     await admin("POST", "delivery-faults", { kind: "duplicate", urlPrefix: dest.url });
-    const res = await client.publish({ url, body: "twice" });
+    const res = await qstash.client.publish({ url, body: "twice" });
     const copies = await dest.waitFor("/dup", 2);
-    await emulator.idle();
+    await qstash.emulator.idle();
 
     expect(copies.map((r) => r.headers["upstash-message-id"])).toEqual([idOf(res), idOf(res)]);
     expect(copies[0]?.headers["upstash-signature"]).not.toBe(copies[1]?.headers["upstash-signature"]);
@@ -118,11 +89,11 @@ describe("delivery faults", () => {
   });
 
   it("delivery-faults: delay holds the delivery for ms before making it", async () => {
-    const dest = await destination();
+    const dest = await qstash.destination();
 
     await admin("POST", "delivery-faults", { kind: "delay", ms: 300, urlPrefix: dest.url });
     const publishedAt = Date.now();
-    await client.publish({ url: `${dest.url}/held`, body: "late" });
+    await qstash.client.publish({ url: `${dest.url}/held`, body: "late" });
     const [req] = await dest.waitFor("/held", 1);
 
     expect(req?.receivedAt).toBeGreaterThanOrEqual(publishedAt + 300);
@@ -158,13 +129,13 @@ describe("delivery faults", () => {
   });
 
   it("deliveries: summarises attempts, successes, failures and pending work", async () => {
-    const dest = await destination();
+    const dest = await qstash.destination();
     dest.respond((_req, i) => (i === 0 ? { status: 500 } : { status: 204 }));
-    const before = emulator.deliveries();
+    const before = qstash.emulator.deliveries();
 
-    await client.publish({ url: `${dest.url}/count`, body: "x" });
+    await qstash.client.publish({ url: `${dest.url}/count`, body: "x" });
     await dest.waitFor("/count", 2);
-    await emulator.idle();
+    await qstash.emulator.idle();
     const summary = await admin("GET", "deliveries");
 
     expect(summary.status).toBe(200);
@@ -181,7 +152,7 @@ describe("delivery faults", () => {
   it("faults: the shared request faults apply to the QStash API itself", async () => {
     await admin("POST", "faults", { kind: "fail", status: 503, path: "/v2/topics" });
 
-    await expect(client.urlGroups.list()).rejects.toThrow(/injected fault/);
-    await expect(client.urlGroups.list()).resolves.toEqual(expect.any(Array));
+    await expect(qstash.client.urlGroups.list()).rejects.toThrow(/injected fault/);
+    await expect(qstash.client.urlGroups.list()).resolves.toEqual(expect.any(Array));
   });
 });

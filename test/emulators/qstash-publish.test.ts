@@ -4,60 +4,33 @@
  * and delays, each observed at a recording destination and checked with `Receiver`.
  */
 import { createHash } from "node:crypto";
-import { Client, Receiver } from "@upstash/qstash";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import {
-  type RecordingDestination,
-  startRecordingDestination,
-} from "../../local/qstash/recording-destination";
-import { type RunningQStashEmulator, startQStashEmulator } from "../../local/qstash/rest";
+import { Receiver } from "@upstash/qstash";
+import { describe, expect, it } from "vitest";
+import { signatureOf, useQStash } from "./support/qstash-fixture";
 
 const TOKEN = "publish-test-token";
 const CURRENT = "sig_publishTestCurrent000000001";
 const NEXT = "sig_publishTestNext00000000000002";
 
-let emulator: RunningQStashEmulator;
-let client: Client;
+const qstash = useQStash({
+  token: TOKEN,
+  currentSigningKey: CURRENT,
+  nextSigningKey: NEXT,
+  timeScale: 0.001,
+});
 const receiver = new Receiver({ currentSigningKey: CURRENT, nextSigningKey: NEXT });
-const destinations: RecordingDestination[] = [];
-
-async function destination(): Promise<RecordingDestination> {
-  const dest = await startRecordingDestination();
-  destinations.push(dest);
-  return dest;
-}
-
-function signatureOf(req: { headers: Record<string, unknown> }): string {
-  return String(req.headers["upstash-signature"]);
-}
-
-beforeAll(async () => {
-  emulator = await startQStashEmulator({
-    port: 0,
-    token: TOKEN,
-    currentSigningKey: CURRENT,
-    nextSigningKey: NEXT,
-    timeScale: 0.001,
-  });
-  client = new Client({ baseUrl: emulator.url, token: TOKEN });
-});
-
-afterEach(async () => {
-  await emulator.idle();
-  for (const dest of destinations.splice(0)) await dest.close();
-});
-
-afterAll(async () => {
-  await emulator.close();
-});
 
 describe("publish to a URL", () => {
   it("publish: answers {messageId, url} and delivers the body, content type and query string unchanged", async () => {
-    const dest = await destination();
+    const dest = await qstash.destination();
     const url = `${dest.url}/hooks//in?x=1&y=two&empty=&enc=a%20b`;
     const body = "héllo ✓ world";
 
-    const res = await client.publish({ url, body, headers: { "Content-Type": "text/plain; charset=utf-8" } });
+    const res = await qstash.client.publish({
+      url,
+      body,
+      headers: { "Content-Type": "text/plain; charset=utf-8" },
+    });
 
     expect(res).toEqual({ messageId: expect.stringMatching(/^msg_/), url });
     const [req] = await dest.waitFor("/hooks//in", 1);
@@ -70,10 +43,13 @@ describe("publish to a URL", () => {
   });
 
   it("publishJSON: delivers JSON.stringify(body) as application/json", async () => {
-    const dest = await destination();
+    const dest = await qstash.destination();
     const url = `${dest.url}/json`;
 
-    const res = await client.publishJSON({ url, body: { hello: "world", n: 1, nested: { ok: true } } });
+    const res = await qstash.client.publishJSON({
+      url,
+      body: { hello: "world", n: 1, nested: { ok: true } },
+    });
 
     expect(res).toEqual({ messageId: expect.stringMatching(/^msg_/), url });
     const [req] = await dest.waitFor("/json", 1);
@@ -82,11 +58,11 @@ describe("publish to a URL", () => {
   });
 
   it("publish: delivers non-UTF-8 bytes unchanged and signs their hash", async () => {
-    const dest = await destination();
+    const dest = await qstash.destination();
     const url = `${dest.url}/bytes`;
     const bytes = Buffer.from([0x00, 0xff, 0xfe, 0x80, 0x41]);
 
-    const res = await fetch(`${emulator.url}/v2/publish/${url}`, {
+    const res = await fetch(`${qstash.emulator.url}/v2/publish/${url}`, {
       method: "POST",
       headers: { Authorization: `Bearer ${TOKEN}`, "Content-Type": "application/octet-stream" },
       body: bytes,
@@ -105,10 +81,10 @@ describe("publish to a URL", () => {
   });
 
   it("publish: Upstash-Method GET delivers with GET and no body", async () => {
-    const dest = await destination();
+    const dest = await qstash.destination();
     const url = `${dest.url}/get?id=7`;
 
-    await client.publish({ url, method: "GET", body: "ignored" });
+    await qstash.client.publish({ url, method: "GET", body: "ignored" });
 
     const [req] = await dest.waitFor("/get", 1);
     expect(req?.method).toBe("GET");
@@ -117,10 +93,10 @@ describe("publish to a URL", () => {
   });
 
   it("publish: forwards Upstash-Forward-* headers with the prefix stripped and no other Upstash-* header", async () => {
-    const dest = await destination();
+    const dest = await qstash.destination();
     const url = `${dest.url}/forward`;
 
-    const res = await client.publish({
+    const res = await qstash.client.publish({
       url,
       body: "f",
       headers: { "X-Custom": "c", Authorization: "Bearer for-the-destination", "Content-Type": "text/plain" },
@@ -150,12 +126,12 @@ describe("publish to a URL", () => {
 
 describe("delay", () => {
   it("publish: Upstash-Delay holds the message (time-scaled), readable via messages.get until delivered", async () => {
-    const dest = await destination();
+    const dest = await qstash.destination();
     const url = `${dest.url}/later`;
 
-    const res = await client.publish({ url, body: "later", delay: 500 });
+    const res = await qstash.client.publish({ url, body: "later", delay: 500 });
     const messageId = "messageId" in res ? res.messageId : "";
-    const pending = await client.messages.get(messageId);
+    const pending = await qstash.client.messages.get(messageId);
 
     // 500 s at time scale 0.001 is 500 ms.
     expect(pending.notBefore).toBe(pending.createdAt + 500);
@@ -163,15 +139,20 @@ describe("delay", () => {
     const [req] = await dest.waitFor("/later", 1);
     // Timers may fire within a millisecond of their due time, hence the small allowance.
     expect(req?.receivedAt).toBeGreaterThanOrEqual((pending.notBefore ?? 0) - 2);
-    await emulator.idle();
-    await expect(client.messages.get(messageId)).rejects.toThrow(/not found/);
+    await qstash.emulator.idle();
+    await expect(qstash.client.messages.get(messageId)).rejects.toThrow(/not found/);
   });
 
   it("publish: Upstash-Not-Before overrides Upstash-Delay (a past time delivers at once)", async () => {
-    const dest = await destination();
+    const dest = await qstash.destination();
     const url = `${dest.url}/not-before`;
 
-    await client.publish({ url, body: "now", delay: "1d", notBefore: Math.floor(Date.now() / 1000) - 60 });
+    await qstash.client.publish({
+      url,
+      body: "now",
+      delay: "1d",
+      notBefore: Math.floor(Date.now() / 1000) - 60,
+    });
 
     // Held for the delay, this would take 86.4 s even at time scale 0.001, far past waitFor's 10 s.
     const [req] = await dest.waitFor("/not-before", 1);

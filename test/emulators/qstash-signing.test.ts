@@ -3,13 +3,10 @@
  * the published test vector, and signatures of real deliveries (URL bound, body bound, key rotation).
  */
 import { Client, Receiver } from "@upstash/qstash";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import {
-  type RecordingDestination,
-  startRecordingDestination,
-} from "../../local/qstash/recording-destination";
+import { describe, expect, it } from "vitest";
 import { type RunningQStashEmulator, startQStashEmulator } from "../../local/qstash/rest";
 import { bodyHash, signDelivery } from "../../local/qstash/signing";
+import { signatureOf, useQStash } from "./support/qstash-fixture";
 
 const TOKEN = "signing-test-token";
 const CURRENT = "sig_signingTestCurrent00000001";
@@ -24,20 +21,16 @@ const VECTOR = {
   jwt: "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJpc3MiOiJVcHN0YXNoIiwic3ViIjoiaHR0cDovL2xvY2FsaG9zdDozMDAwL2FwaS93ZWJob29rIiwiZXhwIjoxNzY3MjI1OTAwLCJuYmYiOjE3NjcyMjU2MDAsImlhdCI6MTc2NzIyNTYwMCwianRpIjoiand0XzJtQnFZazFzNG5KOGRRd1pwUjd2VHgiLCJib2R5IjoiazZJNWNha1U1ZXJMOEtqU1VWVE5vd25Ed2NjdnU1a1UxSHhnODh0b0ZZZz0ifQ.BKdPN0h5uWjGP7hVxzkFoUrW0fNxV3So_17B6kxthM4",
 };
 
-let emulator: RunningQStashEmulator;
-let client: Client;
-const destinations: RecordingDestination[] = [];
+/** Emulators a test starts for itself (e.g. to rotate keys without disturbing the others). */
 const emulators: RunningQStashEmulator[] = [];
-
-async function destination(): Promise<RecordingDestination> {
-  const dest = await startRecordingDestination();
-  destinations.push(dest);
-  return dest;
-}
-
-function signatureOf(req: { headers: Record<string, unknown> } | undefined): string {
-  return String(req?.headers["upstash-signature"]);
-}
+const qstash = useQStash({
+  token: TOKEN,
+  currentSigningKey: CURRENT,
+  nextSigningKey: NEXT,
+  cleanUp: async () => {
+    for (const e of emulators.splice(0)) await e.close();
+  },
+});
 
 function claimsOf(jwt: string): Record<string, unknown> {
   return JSON.parse(Buffer.from(jwt.split(".")[1] ?? "", "base64url").toString("utf8")) as Record<
@@ -45,25 +38,6 @@ function claimsOf(jwt: string): Record<string, unknown> {
     unknown
   >;
 }
-
-beforeAll(async () => {
-  emulator = await startQStashEmulator({
-    port: 0,
-    token: TOKEN,
-    currentSigningKey: CURRENT,
-    nextSigningKey: NEXT,
-  });
-  client = new Client({ baseUrl: emulator.url, token: TOKEN });
-});
-
-afterEach(async () => {
-  for (const e of emulators.splice(0)) await e.close();
-  for (const dest of destinations.splice(0)) await dest.close();
-});
-
-afterAll(async () => {
-  await emulator.close();
-});
 
 describe("signer", () => {
   it("signDelivery: reproduces the C.8 test vector byte for byte", () => {
@@ -114,9 +88,9 @@ describe("signer", () => {
 
 describe("signed deliveries", () => {
   it("delivery: Receiver accepts the signature bound to the exact destination URL", async () => {
-    const dest = await destination();
+    const dest = await qstash.destination();
     const url = `${dest.url}/signed?a=1&b=2`;
-    await client.publish({ url, body: "payload" });
+    await qstash.client.publish({ url, body: "payload" });
 
     const [req] = await dest.waitFor("/signed", 1);
     const receiver = new Receiver({ currentSigningKey: CURRENT, nextSigningKey: NEXT });
@@ -126,9 +100,9 @@ describe("signed deliveries", () => {
   });
 
   it("delivery: Receiver rejects a tampered body, a different URL and foreign keys", async () => {
-    const dest = await destination();
+    const dest = await qstash.destination();
     const url = `${dest.url}/tamper?a=1`;
-    await client.publish({ url, body: "original" });
+    await qstash.client.publish({ url, body: "original" });
 
     const [req] = await dest.waitFor("/tamper", 1);
     const signature = signatureOf(req);
@@ -156,7 +130,7 @@ describe("signed deliveries", () => {
     });
     emulators.push(own);
     const auth = { Authorization: `Bearer ${TOKEN}` };
-    const dest = await destination();
+    const dest = await qstash.destination();
     const url = `${dest.url}/rotated`;
 
     const before = await fetch(`${own.url}/v2/keys`, { headers: auth });

@@ -2,27 +2,15 @@
  * URL group management (protocol reference C.5) through the unmodified client: upsert of endpoints,
  * get, list, removal (the group disappears with its last endpoint) and delete.
  */
-import { Client } from "@upstash/qstash";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type RunningQStashEmulator, startQStashEmulator } from "../../local/qstash/rest";
+import { describe, expect, it } from "vitest";
+import { useQStash } from "./support/qstash-fixture";
 
 const TOKEN = "groups-test-token";
 
-let emulator: RunningQStashEmulator;
-let client: Client;
-
-beforeAll(async () => {
-  emulator = await startQStashEmulator({
-    port: 0,
-    token: TOKEN,
-    currentSigningKey: "sig_groupsCurrent",
-    nextSigningKey: "sig_groupsNext",
-  });
-  client = new Client({ baseUrl: emulator.url, token: TOKEN });
-});
-
-afterAll(async () => {
-  await emulator.close();
+const qstash = useQStash({
+  token: TOKEN,
+  currentSigningKey: "sig_groupsCurrent",
+  nextSigningKey: "sig_groupsNext",
 });
 
 const unique = (prefix: string) => `${prefix}-${Date.now()}-${Math.floor(Math.random() * 1e6)}`;
@@ -31,12 +19,15 @@ describe("url groups", () => {
   it("urlGroups.addEndpoints: creates the group, then upserts by URL and name", async () => {
     const name = unique("upsert");
 
-    await client.urlGroups.addEndpoints({ name, endpoints: [{ name: "a", url: "https://a.example/hook" }] });
-    await client.urlGroups.addEndpoints({
+    await qstash.client.urlGroups.addEndpoints({
+      name,
+      endpoints: [{ name: "a", url: "https://a.example/hook" }],
+    });
+    await qstash.client.urlGroups.addEndpoints({
       name,
       endpoints: [{ name: "a", url: "https://a2.example/hook" }, { url: "https://b.example/hook?x=1" }],
     });
-    const group = await client.urlGroups.get(name);
+    const group = await qstash.client.urlGroups.get(name);
 
     expect(group).toEqual({
       name,
@@ -49,9 +40,9 @@ describe("url groups", () => {
 
   it("urlGroups.list: includes every group with its endpoints", async () => {
     const name = unique("listed");
-    await client.urlGroups.addEndpoints({ name, endpoints: [{ url: "https://listed.example/" }] });
+    await qstash.client.urlGroups.addEndpoints({ name, endpoints: [{ url: "https://listed.example/" }] });
 
-    const groups = await client.urlGroups.list();
+    const groups = await qstash.client.urlGroups.list();
 
     expect(groups.find((g) => g.name === name)).toEqual({
       name,
@@ -63,26 +54,26 @@ describe("url groups", () => {
 
   it("urlGroups.removeEndpoints: removes by name or URL, and the last removal deletes the group", async () => {
     const name = unique("remove");
-    await client.urlGroups.addEndpoints({
+    await qstash.client.urlGroups.addEndpoints({
       name,
       endpoints: [{ name: "one", url: "https://one.example/" }, { url: "https://two.example/" }],
     });
 
-    await client.urlGroups.removeEndpoints({ name, endpoints: [{ name: "one" }] });
-    const afterFirst = await client.urlGroups.get(name);
-    await client.urlGroups.removeEndpoints({ name, endpoints: [{ url: "https://two.example/" }] });
+    await qstash.client.urlGroups.removeEndpoints({ name, endpoints: [{ name: "one" }] });
+    const afterFirst = await qstash.client.urlGroups.get(name);
+    await qstash.client.urlGroups.removeEndpoints({ name, endpoints: [{ url: "https://two.example/" }] });
 
     expect(afterFirst.endpoints).toEqual([{ url: "https://two.example/" }]);
-    await expect(client.urlGroups.get(name)).rejects.toMatchObject({ status: 404 });
+    await expect(qstash.client.urlGroups.get(name)).rejects.toMatchObject({ status: 404 });
   });
 
   it("urlGroups.delete: deletes the group; getting it is then 404", async () => {
     const name = unique("deleted");
-    await client.urlGroups.addEndpoints({ name, endpoints: [{ url: "https://gone.example/" }] });
+    await qstash.client.urlGroups.addEndpoints({ name, endpoints: [{ url: "https://gone.example/" }] });
 
-    await client.urlGroups.delete(name);
+    await qstash.client.urlGroups.delete(name);
 
-    const res = await fetch(`${emulator.url}/v2/topics/${name}`, {
+    const res = await fetch(`${qstash.emulator.url}/v2/topics/${name}`, {
       headers: { Authorization: `Bearer ${TOKEN}` },
     });
     expect(res.status).toBe(404);
@@ -92,7 +83,7 @@ describe("url groups", () => {
   it("urlGroups.addEndpoints: an endpoint URL that is not http(s) is 400", async () => {
     const name = unique("bad-endpoint");
 
-    const res = await fetch(`${emulator.url}/v2/topics/${name}/endpoints`, {
+    const res = await fetch(`${qstash.emulator.url}/v2/topics/${name}/endpoints`, {
       method: "POST",
       headers: { Authorization: `Bearer ${TOKEN}`, "Content-Type": "application/json" },
       body: JSON.stringify({ endpoints: [{ url: "ftp://files.example/" }] }),

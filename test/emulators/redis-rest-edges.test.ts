@@ -3,53 +3,15 @@
  * input, CORS, methods and path-style commands, checked with raw fetch.
  */
 import { randomUUID } from "node:crypto";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { Redis } from "@upstash/redis";
-import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { type LocalRedis, startLocalRedis } from "../../local/redis/stack";
+import { describe, expect, test } from "vitest";
+import { rawRequests, useLocalRedis } from "./support/redis-fixture";
 
 const TOKEN = "redis-rest-edges-token";
-let stack: LocalRedis;
-let dir: string;
+const local = useLocalRedis({ name: "redis-rest-edges", token: TOKEN });
+const { send, sendWithHeaders } = rawRequests(local);
 
 const key = (name: string) => `${name}:${randomUUID()}`;
-
-beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), "redis-rest-edges-"));
-  stack = await startLocalRedis({ dir, token: TOKEN });
-});
-
-afterAll(async () => {
-  await stack?.close();
-  rmSync(dir, { recursive: true, force: true });
-});
-
-interface Sent {
-  status: number;
-  body: unknown;
-}
-
-async function sendWithHeaders(
-  path: string,
-  body: string | Uint8Array<ArrayBuffer> | undefined,
-  init: { method?: string; headers?: Record<string, string> } = {},
-): Promise<Sent & { headers: Headers }> {
-  const res = await fetch(`${stack.rest.url}${path}`, {
-    method: init.method ?? "POST",
-    headers: { authorization: `Bearer ${TOKEN}`, "content-type": "application/json", ...init.headers },
-    body,
-  });
-  const text = await res.text();
-  return { status: res.status, body: text === "" ? undefined : JSON.parse(text), headers: res.headers };
-}
-
-/** Status and the whole parsed body, for exact comparison. */
-async function send(...args: Parameters<typeof sendWithHeaders>): Promise<Sent> {
-  const { status, body } = await sendWithHeaders(...args);
-  return { status, body };
-}
 
 describe("authentication", () => {
   test("auth: a wrong or missing token is a 401 {error}; ?_token= is accepted", async () => {
@@ -70,7 +32,7 @@ describe("authentication", () => {
   });
 
   test("auth: the client with a wrong token throws the 401's error", async () => {
-    const redis = new Redis({ url: stack.rest.url, token: "wrong" });
+    const redis = new Redis({ url: local.stack.rest.url, token: "wrong" });
     await expect(redis.get("k")).rejects.toThrow(
       'Unauthorized: missing or wrong token (send Authorization: Bearer <token>), command was: [["get","k"]]',
     );
@@ -168,7 +130,7 @@ describe("HTTP details", () => {
   });
 
   test("OPTIONS: a preflight gets permissive CORS without a token", async () => {
-    const res = await fetch(`${stack.rest.url}/pipeline`, {
+    const res = await fetch(`${local.stack.rest.url}/pipeline`, {
       method: "OPTIONS",
       headers: {
         origin: "http://localhost:5173",

@@ -3,32 +3,22 @@
  * API, per-endpoint request counts, and redis-server dying under it and coming back.
  */
 import { randomUUID } from "node:crypto";
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { Redis } from "@upstash/redis";
-import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { afterAll, describe, expect, test } from "vitest";
 import { type RedisServerProcess, startRedisServer } from "../../local/redis/server-process";
-import { type LocalRedis, startLocalRedis } from "../../local/redis/stack";
+import { useLocalRedis } from "./support/redis-fixture";
 
 const TOKEN = "redis-rest-faults-token";
-let stack: LocalRedis;
-let dir: string;
-let redis: Redis;
+const local = useLocalRedis({ name: "redis-rest-faults", token: TOKEN });
+/** The redis-server the crash test starts again in the stack's folder, after killing the stack's own. */
 let restarted: RedisServerProcess | undefined;
 
 const key = (name: string) => `${name}:${randomUUID()}`;
 
-beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), "redis-rest-faults-"));
-  stack = await startLocalRedis({ dir, token: TOKEN });
-  redis = new Redis({ url: stack.rest.url, token: TOKEN });
-});
-
 afterAll(async () => {
-  await stack?.close();
   await restarted?.stop();
-  rmSync(dir, { recursive: true, force: true });
 });
 
 async function admin(
@@ -36,7 +26,7 @@ async function admin(
   method = "GET",
   body?: unknown,
 ): Promise<{ status: number; body: unknown }> {
-  const res = await fetch(`${stack.rest.url}/__emulator/${path}`, {
+  const res = await fetch(`${local.stack.rest.url}/__emulator/${path}`, {
     method,
     body: body === undefined ? undefined : JSON.stringify(body),
   });
@@ -48,7 +38,7 @@ async function post(
   command: unknown,
   signal?: AbortSignal,
 ): Promise<{ status: number; body: unknown }> {
-  const res = await fetch(`${stack.rest.url}${path}`, {
+  const res = await fetch(`${local.stack.rest.url}${path}`, {
     method: "POST",
     headers: { authorization: `Bearer ${TOKEN}` },
     body: JSON.stringify(command),
@@ -62,12 +52,12 @@ describe("fault injection", () => {
     const k = key("fail");
     expect((await admin("faults", "POST", { kind: "fail", count: 2, status: 500 })).status).toBe(200);
     for (let i = 0; i < 2; i++) {
-      await expect(redis.set(k, i)).rejects.toThrow(
+      await expect(local.redis.set(k, i)).rejects.toThrow(
         `injected fault: redis-rest failed this request, command was: [["set","${k}",${i}]]`,
       );
     }
-    expect(await redis.set(k, "ok")).toBe("OK");
-    expect(await redis.get(k)).toBe("ok");
+    expect(await local.redis.set(k, "ok")).toBe("OK");
+    expect(await local.redis.get(k)).toBe("ok");
     expect((await admin("faults")).body).toEqual({ faults: [] });
   });
 
@@ -86,7 +76,7 @@ describe("fault injection", () => {
     const late = post("/", ["set", k, "late-value"]);
     expect(await post("/", ["set", k, "early-value"])).toEqual({ status: 200, body: { result: "OK" } });
     expect(await late).toEqual({ status: 200, body: { result: "OK" } });
-    expect(await redis.get(k)).toBe("late-value");
+    expect(await local.redis.get(k)).toBe("late-value");
   });
 
   test("timeout: a raw fetch with a timeout signal gives up on the held request", async () => {
@@ -99,7 +89,7 @@ describe("fault injection", () => {
 
   test("timeout: the client with an abort signal throws instead of waiting", async () => {
     const impatient = new Redis({
-      url: stack.rest.url,
+      url: local.stack.rest.url,
       token: TOKEN,
       signal: () => AbortSignal.timeout(200),
     });
@@ -109,17 +99,17 @@ describe("fault injection", () => {
 
   test("timeout: when the connection is dropped the client retries, and the retry succeeds", async () => {
     const k = key("retry");
-    stack.rest.resetStats();
+    local.stack.rest.resetStats();
     await admin("faults", "POST", { kind: "timeout", count: 1, ms: 10 });
-    expect(await redis.set(k, "after-retry")).toBe("OK");
-    expect(stack.rest.stats()).toEqual({ "POST /pipeline": 2 });
-    expect(await redis.get(k)).toBe("after-retry");
+    expect(await local.redis.set(k, "after-retry")).toBe("OK");
+    expect(local.stack.rest.stats()).toEqual({ "POST /pipeline": 2 });
+    expect(await local.redis.get(k)).toBe("after-retry");
   });
 
   test("bodyIncludes: a fault aimed at EVALSHA leaves other requests alone", async () => {
-    const script = redis.createScript<string>(`-- ${randomUUID()}\nreturn ARGV[1]`);
+    const script = local.redis.createScript<string>(`-- ${randomUUID()}\nreturn ARGV[1]`);
     await admin("faults", "POST", { kind: "fail", count: 1, status: 500, bodyIncludes: "evalsha" });
-    expect(await redis.eval("return ARGV[1]", [], ["plain eval"])).toBe("plain eval");
+    expect(await local.redis.eval("return ARGV[1]", [], ["plain eval"])).toBe("plain eval");
     expect((await admin("faults")).body).toMatchObject({
       faults: [{ kind: "fail", bodyIncludes: "evalsha" }],
     });
@@ -131,13 +121,13 @@ describe("fault injection", () => {
 describe("stats", () => {
   test("stats: requests are counted per endpoint", async () => {
     const k = key("stats");
-    stack.rest.resetStats();
-    await redis.set(k, 1);
-    await redis.hgetall(key("stats-h"));
-    await redis.pipeline().incr(k).get(k).exec();
-    await redis.multi().incr(k).get(k).exec();
-    await fetch(`${stack.rest.url}/`, { method: "OPTIONS" });
-    expect(stack.rest.stats()).toEqual({
+    local.stack.rest.resetStats();
+    await local.redis.set(k, 1);
+    await local.redis.hgetall(key("stats-h"));
+    await local.redis.pipeline().incr(k).get(k).exec();
+    await local.redis.multi().incr(k).get(k).exec();
+    await fetch(`${local.stack.rest.url}/`, { method: "OPTIONS" });
+    expect(local.stack.rest.stats()).toEqual({
       "POST /": 1,
       "POST /pipeline": 2,
       "POST /multi-exec": 1,
@@ -153,7 +143,7 @@ describe("stats", () => {
 
 /** Resolves once redis-server has written `text` to its append-only file (then SIGKILL cannot lose it). */
 async function untilInAof(text: string): Promise<void> {
-  const aofDir = join(dir, "appendonlydir");
+  const aofDir = join(local.stack.dir, "appendonlydir");
   for (;;) {
     const contents = readdirSync(aofDir).map((f) => readFileSync(join(aofDir, f), "latin1"));
     if (contents.some((c) => c.includes(text))) return;
@@ -164,17 +154,17 @@ async function untilInAof(text: string): Promise<void> {
 describe("redis-server failure", () => {
   test("redis-server killed: requests get a 503 with a clear error, and succeed again once it is back", async () => {
     const k = key("persisted");
-    await redis.set(k, "before the crash");
+    await local.redis.set(k, "before the crash");
     await untilInAof(k);
 
     // A script busy for 10 s: it is still in flight when redis-server dies.
-    stack.rest.resetStats();
+    local.stack.rest.resetStats();
     const busy =
       "local t = tonumber(redis.call('TIME')[1]) + 10 while tonumber(redis.call('TIME')[1]) < t do end";
     const inFlight = post("/", ["eval", busy, 0]);
-    while (!stack.rest.stats()["POST /"]) await new Promise((r) => setTimeout(r, 10));
+    while (!local.stack.rest.stats()["POST /"]) await new Promise((r) => setTimeout(r, 10));
     await new Promise((r) => setTimeout(r, 100));
-    await stack.server.kill("SIGKILL");
+    await local.stack.server.kill("SIGKILL");
     const broken = await inFlight;
     expect(broken.status).toBe(503);
     expect((broken.body as { error: string }).error).toMatch(/^redis-server unavailable: /);
@@ -182,14 +172,16 @@ describe("redis-server failure", () => {
     expect(await post("/pipeline", [["get", k]])).toEqual({
       status: 503,
       body: {
-        error: `redis-server unavailable: cannot connect to 127.0.0.1:${stack.redisPort}: connect ECONNREFUSED 127.0.0.1:${stack.redisPort}`,
+        error: `redis-server unavailable: cannot connect to 127.0.0.1:${local.stack.redisPort}: connect ECONNREFUSED 127.0.0.1:${local.stack.redisPort}`,
       },
     });
-    await expect(redis.get(k)).rejects.toThrow(/^redis-server unavailable: cannot connect to 127\.0\.0\.1:/);
+    await expect(local.redis.get(k)).rejects.toThrow(
+      /^redis-server unavailable: cannot connect to 127\.0\.0\.1:/,
+    );
 
-    restarted = await startRedisServer({ port: stack.redisPort, dir });
-    expect(await redis.get(k)).toBe("before the crash");
-    expect(await redis.set(k, "after the restart")).toBe("OK");
-    expect(await redis.get(k)).toBe("after the restart");
+    restarted = await startRedisServer({ port: local.stack.redisPort, dir: local.stack.dir });
+    expect(await local.redis.get(k)).toBe("before the crash");
+    expect(await local.redis.set(k, "after the restart")).toBe("OK");
+    expect(await local.redis.get(k)).toBe("after the restart");
   });
 });

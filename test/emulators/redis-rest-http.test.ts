@@ -3,53 +3,15 @@
  * `/multi-exec`, base64 encoding and refused commands, checked with raw fetch.
  */
 import { randomUUID } from "node:crypto";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { Redis } from "@upstash/redis";
-import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { type LocalRedis, startLocalRedis } from "../../local/redis/stack";
+import { describe, expect, test } from "vitest";
+import { rawRequests, useLocalRedis } from "./support/redis-fixture";
 
 const TOKEN = "redis-rest-http-token";
-let stack: LocalRedis;
-let dir: string;
+const local = useLocalRedis({ name: "redis-rest-http", token: TOKEN });
+const { send } = rawRequests(local);
 
 const key = (name: string) => `${name}:${randomUUID()}`;
-
-beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), "redis-rest-http-"));
-  stack = await startLocalRedis({ dir, token: TOKEN });
-});
-
-afterAll(async () => {
-  await stack?.close();
-  rmSync(dir, { recursive: true, force: true });
-});
-
-interface Sent {
-  status: number;
-  body: unknown;
-}
-
-async function sendWithHeaders(
-  path: string,
-  body: string | Uint8Array<ArrayBuffer> | undefined,
-  init: { method?: string; headers?: Record<string, string> } = {},
-): Promise<Sent & { headers: Headers }> {
-  const res = await fetch(`${stack.rest.url}${path}`, {
-    method: init.method ?? "POST",
-    headers: { authorization: `Bearer ${TOKEN}`, "content-type": "application/json", ...init.headers },
-    body,
-  });
-  const text = await res.text();
-  return { status: res.status, body: text === "" ? undefined : JSON.parse(text), headers: res.headers };
-}
-
-/** Status and the whole parsed body, for exact comparison. */
-async function send(...args: Parameters<typeof sendWithHeaders>): Promise<Sent> {
-  const { status, body } = await sendWithHeaders(...args);
-  return { status, body };
-}
 
 const base64 = { "upstash-encoding": "base64" };
 
@@ -77,7 +39,7 @@ describe("POST /", () => {
   });
 
   test("POST /: the client's generic exec of an unknown command throws Redis's error", async () => {
-    const redis = new Redis({ url: stack.rest.url, token: TOKEN });
+    const redis = new Redis({ url: local.stack.rest.url, token: TOKEN });
     await expect(redis.exec(["NOSUCHCOMMAND"])).rejects.toThrow(
       `ERR unknown command 'NOSUCHCOMMAND', with args beginning with: , command was: ["NOSUCHCOMMAND"]`,
     );

@@ -1,7 +1,7 @@
 /**
- * A destination for QStash deliveries that records every request: used by the contract tests and handy
- * when poking the emulator by hand. Answers are programmable per request (status, headers, body, delay),
- * and it tracks how many requests were in flight at once (per path) to observe flow control.
+ * A destination for QStash deliveries that records every request, for the emulator's contract tests.
+ * Answers are programmable per request (status, headers, body, delay), and it tracks how many requests
+ * were in flight at once (per path) to observe flow control.
  */
 import { createServer, type IncomingHttpHeaders } from "node:http";
 import type { Socket } from "node:net";

@@ -1,0 +1,67 @@
+/**
+ * What the stand-alone emulator processes (`local/<name>/main.ts`) share on their command line: strict flags,
+ * a bad command line answered with the usage line and exit code 2, a start failure with exit code 1, and a
+ * clean stop on SIGINT/SIGTERM.
+ */
+import { type ParseArgsConfig, parseArgs } from "node:util";
+
+/** A command-line program: `name` starts each of its error lines; `usage` is shown on a bad command line. */
+export interface Cli {
+  name: string;
+  usage: string;
+}
+
+/** Reports a bad command line on stderr (`<name>: <message>`, then the usage line) and exits with code 2. */
+export function usageError(cli: Cli, message: string): never {
+  console.error(`${cli.name}: ${message}\n${cli.usage}`);
+  process.exit(2);
+}
+
+type FlagOptions = NonNullable<ParseArgsConfig["options"]>;
+
+/** Parses the process's flags strictly (no unknown flags, no positionals); a bad one is a usage error. */
+export function parseFlags<T extends FlagOptions>(cli: Cli, options: T) {
+  try {
+    return parseArgs({ options, strict: true }).values;
+  } catch (err) {
+    return usageError(cli, (err as Error).message);
+  }
+}
+
+/** The TCP port (0 to 65535, digits only) given as `flag`; `fallback` when absent, a usage error without one. */
+export function portFlag(cli: Cli, flag: string, raw: string | undefined, fallback?: number): number {
+  if (raw === undefined) return fallback ?? usageError(cli, `${flag} is required`);
+  const port = Number(raw);
+  if (!/^\d+$/.test(raw) || port > 65535)
+    usageError(cli, `${flag} must be a TCP port (0-65535), got "${raw}"`);
+  return port;
+}
+
+/** Runs `main`; if it fails (the emulator could not start), reports why on stderr and exits with code 1. */
+export function runMain(cli: Cli, main: () => Promise<void>): void {
+  main().catch((err: unknown) => {
+    console.error(`${cli.name} failed to start: ${err instanceof Error ? err.message : String(err)}`);
+    process.exit(1);
+  });
+}
+
+/**
+ * On the first SIGINT or SIGTERM runs `stop`, then exits with 0, or with 1 (the error on stderr) if stopping
+ * failed. Signals arriving while it stops are ignored, so a second Ctrl-C cannot cut the clean stop short.
+ */
+export function stopOnSignals(cli: Cli, stop: (signal: NodeJS.Signals) => Promise<void>): void {
+  let stopping = false;
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (stopping) return;
+    stopping = true;
+    stop(signal).then(
+      () => process.exit(0),
+      (err: unknown) => {
+        console.error(`${cli.name}: error while stopping on ${signal}:`, err);
+        process.exit(1);
+      },
+    );
+  };
+  process.on("SIGINT", onSignal);
+  process.on("SIGTERM", onSignal);
+}
