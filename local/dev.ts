@@ -6,6 +6,7 @@
 
 import { writeFile } from "node:fs/promises";
 import { join, resolve } from "node:path";
+import { stripVTControlCharacters } from "node:util";
 import { loadStackConfig } from "./stack/config";
 import { logLine, onShutdown, writeStackEnv } from "./stack/process";
 import { renderEnvFile, startStack } from "./stack/start";
@@ -36,7 +37,7 @@ function workerLine(name: string) {
     // fires the cron itself. Neither message helps here.
     if (/Request\.cf|workers\.cloudflare\.com|not automatically triggered/.test(trimmed)) return;
     if (trimmed.startsWith("{")) logLine(name, trimmed);
-    else if (/error|warn|ready on/i.test(trimmed)) logLine(name, trimmed.replace(/\u001b\[[0-9;]*m/g, ""));
+    else if (/error|warn|ready on/i.test(trimmed)) logLine(name, stripVTControlCharacters(trimmed));
   };
 }
 

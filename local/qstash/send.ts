@@ -1,4 +1,6 @@
 /** One HTTP request to a destination, made with node:http so that forwarded headers reach it unchanged. */
+
+import { setMaxListeners } from "node:events";
 import { Agent as HttpAgent, request as httpRequest, type IncomingHttpHeaders } from "node:http";
 import { Agent as HttpsAgent, request as httpsRequest } from "node:https";
 
@@ -27,7 +29,12 @@ const MAX_KEPT_BODY = 64 * 1024;
 export class Destinations {
   private readonly http = new HttpAgent({ keepAlive: true });
   private readonly https = new HttpsAgent({ keepAlive: true });
-  private readonly controller = new AbortController();
+  private readonly controller = (() => {
+    // Every delivery in flight listens on this one signal (aborted on close): more than Node's default 10 is normal.
+    const c = new AbortController();
+    setMaxListeners(0, c.signal);
+    return c;
+  })();
 
   /** Sends the request; never throws (failures come back as `error`). */
   send(attempt: OutgoingAttempt): Promise<AttemptResult> {
