@@ -5,6 +5,7 @@
 
 /**
  * Applies one fold batch if, and only if, the partition's checkpoint still equals the batch's start.
+ * Counters: `applied`, `rejected`, `dead`, and `dead:<partition>` (dead letters per partition).
  * KEYS: checkpoint, state, order, counters, dead, rejected, history keys...
  * ARGV: partition, expected checkpoint, new checkpoint, JSON payload
  *   {s: [[id, stateJson]], za: [[score, id]], zr: [id], h: [[keyIndex, entryJson]], d: [json], r: [json], c: [applied, rejected, dead]}
@@ -22,7 +23,10 @@ for _, d in ipairs(p.d) do redis.call('RPUSH', KEYS[5], d) end
 for _, r in ipairs(p.r) do redis.call('RPUSH', KEYS[6], r) end
 if p.c[1] > 0 then redis.call('HINCRBY', KEYS[4], 'applied', p.c[1]) end
 if p.c[2] > 0 then redis.call('HINCRBY', KEYS[4], 'rejected', p.c[2]) end
-if p.c[3] > 0 then redis.call('HINCRBY', KEYS[4], 'dead', p.c[3]) end
+if p.c[3] > 0 then
+  redis.call('HINCRBY', KEYS[4], 'dead', p.c[3])
+  redis.call('HINCRBY', KEYS[4], 'dead:' .. ARGV[1], p.c[3])
+end
 redis.call('HSET', KEYS[1], ARGV[1], ARGV[3])
 return {1, ARGV[3]}
 `;

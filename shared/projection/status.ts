@@ -1,9 +1,15 @@
-/** The projector's state per partition: checkpoint, log head, lag; plus counters and the newest problems. */
+/** The projector's state per partition: checkpoint, log head, lag, dead letters; plus totals and the newest problems. */
 import type { EventLog } from "../event-log/port";
 import type { ProjectionStore } from "./store";
 
 export interface ProjectionStatus {
-  partitions: Array<{ partition: number; checkpoint: number; head: number; lag: number }>;
+  partitions: Array<{
+    partition: number;
+    checkpoint: number;
+    head: number;
+    lag: number;
+    deadLettered: number;
+  }>;
   lag: number;
   applied: number;
   rejected: number;
@@ -25,7 +31,8 @@ export async function projectionStatus(log: EventLog, store: ProjectionStore): P
   const partitions = partitionIds.map((partition) => {
     const checkpoint = checkpoints.get(partition) ?? 0;
     const head = heads[partition] ?? 0;
-    return { partition, checkpoint, head, lag: Math.max(0, head - checkpoint) };
+    const deadLettered = counters.deadByPartition.get(partition) ?? 0;
+    return { partition, checkpoint, head, lag: Math.max(0, head - checkpoint), deadLettered };
   });
   return {
     partitions,

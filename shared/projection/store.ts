@@ -49,6 +49,8 @@ export interface ProjectionCounters {
   applied: number;
   rejected: number;
   dead: number;
+  /** Dead letters per partition (partitions without any are absent). */
+  deadByPartition: Map<number, number>;
 }
 
 export type ProjectionStore = ReturnType<typeof createProjectionStore>;
@@ -192,10 +194,16 @@ export function createProjectionStore(config: ProjectionStoreConfig) {
       const flat = Array.isArray(raw) ? raw : [];
       const counters = new Map<string, unknown>();
       for (let i = 0; i + 1 < flat.length; i += 2) counters.set(String(flat[i]), flat[i + 1]);
+      const deadByPartition = new Map<number, number>();
+      for (const [name, value] of counters) {
+        const partition = /^dead:(\d+)$/.exec(name)?.[1];
+        if (partition !== undefined) deadByPartition.set(Number(partition), toInt(value));
+      }
       return {
         applied: toInt(counters.get("applied")),
         rejected: toInt(counters.get("rejected")),
         dead: toInt(counters.get("dead")),
+        deadByPartition,
       };
     },
 

@@ -5,7 +5,7 @@
 import { Hono } from "hono";
 import { ConfigError, UpstreamError } from "../../shared/errors";
 import { projectionStatus } from "../../shared/projection/status";
-import { catchUp, DEFAULT_BUDGET } from "./catch-up";
+import { catchUp } from "./catch-up";
 import { type ProjectorDeps, projectorDeps } from "./deps";
 import { logStep } from "./log";
 import { verifySignature } from "./verify";
@@ -23,19 +23,21 @@ export async function runCatchUp(
   trigger: string,
   waitUntil: (p: Promise<unknown>) => void,
 ) {
-  const result = await catchUp({ log: deps.log, store: deps.store, logger: log }, DEFAULT_BUDGET);
-  const owned = result.partitions.some((p) => !p.caughtUp && p.contended > 0);
-  if (!result.caughtUp && !owned) {
-    const first = result.partitions.find((p) => !p.caughtUp);
-    if (first) {
-      log("budget spent, re-poking", { trigger, partition: first.partition, checkpoint: first.checkpoint });
-      waitUntil(
-        deps.notifier
-          .poke({ partition: first.partition, offset: first.checkpoint }, "continue")
-          .catch((err: unknown) => log("re-poke failed", { error: (err as Error).message })),
-      );
-    }
+  const result = await catchUp({ log: deps.log, store: deps.store, logger: log }, deps.budget);
+  // A partition we yielded is being advanced by the invocation that beat us, which continues or re-pokes it.
+  // Any other unfinished partition is ours to continue, whatever contention we met on the way: deciding this
+  // on past contention let every racing invocation leave the rest of the backlog to the others, and it stalled.
+  const unfinished = result.partitions.filter((p) => !p.caughtUp);
+  const ours = unfinished.find((p) => !p.yielded);
+  if (ours) {
+    log("budget spent, re-poking", { trigger, partition: ours.partition, checkpoint: ours.checkpoint });
+    waitUntil(
+      deps.notifier
+        .poke({ partition: ours.partition, offset: ours.checkpoint }, "continue")
+        .catch((err: unknown) => log("re-poke failed", { error: (err as Error).message })),
+    );
   }
+  const owned = unfinished.length > 0 && ours === undefined;
   return { ...result, ownedElsewhere: owned };
 }
 

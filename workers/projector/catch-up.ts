@@ -27,6 +27,8 @@ export interface PartitionProgress {
   dead: number;
   /** Batches another invocation applied first (our compare-and-set lost). */
   contended: number;
+  /** Stopped after losing MAX_CONTENTION compare-and-sets in a row: another invocation is advancing it. */
+  yielded: boolean;
   caughtUp: boolean;
 }
 
@@ -60,6 +62,7 @@ export async function catchUp(
       rejected: 0,
       dead: 0,
       contended: 0,
+      yielded: false,
       caughtUp: false,
     };
     partitions.push(progress);
@@ -91,7 +94,10 @@ export async function catchUp(
         });
         known.clear();
         progress.checkpoint = result.checkpoint;
-        if (lostInARow >= MAX_CONTENTION) break;
+        if (lostInARow >= MAX_CONTENTION) {
+          progress.yielded = true;
+          break;
+        }
         continue;
       }
       lostInARow = 0;

@@ -3,6 +3,7 @@ import { type Bindings, kafkaConfig, qstashConfig, redisConfig, signingConfig } 
 import { createUpstashKafkaEventLog } from "../../shared/event-log/upstash-kafka";
 import { createQStashNotifier } from "../../shared/notifier/qstash";
 import { createProjectionStore } from "../../shared/projection/store";
+import { catchUpBudget } from "./budget";
 
 export function projectorDeps(env: Bindings) {
   const redis = redisConfig(env);
@@ -11,6 +12,7 @@ export function projectorDeps(env: Bindings) {
     store: createProjectionStore(redis),
     notifier: createQStashNotifier(qstashConfig(env)),
     signing: signingConfig(env),
+    budget: catchUpBudget(env),
   };
 }
 

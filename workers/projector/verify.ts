@@ -22,6 +22,9 @@ export async function verifySignature(
     await receiver.verify({ signature, body, url: config.projectorUrl });
     return { ok: true };
   } catch (err) {
-    return { ok: false, reason: err instanceof Error ? err.message : "signature verification failed" };
+    // Only a SignatureError carries a readable reason; anything else (a token without a `body` claim makes the
+    // Receiver throw a TypeError) is an internal message, not one to show a caller.
+    if (err instanceof Error && err.name === "SignatureError") return { ok: false, reason: err.message };
+    return { ok: false, reason: "malformed token (the Upstash claims are missing or of the wrong type)" };
   }
 }

@@ -1,0 +1,229 @@
+/**
+ * Duplicate and concurrent pokes are harmless (DESIGN section 4, guarantee 2): folds race only through the
+ * compare-and-set on the checkpoint, so the checkpoint only moves forward, every event is applied exactly
+ * once, and the projection equals the fold of the log, whatever the interleaving.
+ */
+import { Client } from "@upstash/qstash";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { createUpstashKafkaEventLog } from "../../shared/event-log/upstash-kafka";
+import { createProjectionStore, type ProjectionStore } from "../../shared/projection/store";
+import { catchUp } from "../../workers/projector/catch-up";
+import { startSystem, type TestSystem } from "../support/system";
+import { expectProjectionOfLog, interleavedLives, produceEvents, readCheckpoint } from "./projector-model";
+import {
+  type Answer,
+  admin,
+  eventually,
+  type Projector,
+  poke,
+  startProjector,
+  status,
+} from "./projector-support";
+
+let sys: TestSystem;
+const started: Projector[] = [];
+
+beforeAll(async () => {
+  sys = await startSystem();
+});
+
+afterEach(async () => {
+  await sys.stack.qstash.idle();
+  await Promise.all([
+    admin(sys.stack.redis.url, "DELETE", "faults"),
+    admin(sys.stack.qstash.url, "DELETE", "delivery-faults"),
+  ]);
+  await Promise.all(started.splice(0).map((p) => p.close()));
+});
+
+afterAll(async () => {
+  await sys.close();
+});
+
+async function projectorWith(bindings: Record<string, string> = {}): Promise<Projector> {
+  const p = await startProjector(sys, bindings);
+  started.push(p);
+  return p;
+}
+
+/** Reads the checkpoint over and over until `done` settles; returns every value seen, in order. */
+async function watchCheckpoint(p: Projector, done: Promise<unknown>): Promise<number[]> {
+  const seen: number[] = [];
+  let settled = false;
+  const stop = () => {
+    settled = true;
+  };
+  done.then(stop, stop);
+  while (!settled) seen.push(await readCheckpoint(p));
+  seen.push(await readCheckpoint(p));
+  return seen;
+}
+
+const appliedIn = (answers: Answer[]) =>
+  answers.reduce((sum, a) => sum + (a.body.partitions?.[0]?.applied ?? 0), 0);
+
+describe("concurrent pokes", () => {
+  it("projection: ten concurrent pokes for a backlog of 200 events apply each event exactly once", async () => {
+    const p = await projectorWith();
+    await produceEvents(p, interleavedLives(40, 4));
+
+    const answers = await Promise.all(Array.from({ length: 10 }, () => poke(p)));
+
+    expect(answers.map((a) => a.status)).toEqual(Array(10).fill(200));
+    expect(answers.every((a) => a.body.caughtUp === true)).toBe(true);
+    expect(appliedIn(answers)).toBe(200);
+    expect((await status(p)).partitions).toEqual([
+      { partition: 0, checkpoint: 200, head: 200, lag: 0, deadLettered: 0 },
+    ]);
+    const projection = await expectProjectionOfLog(p);
+    expect(projection.counters).toEqual({ applied: 200, rejected: 0, dead: 0 });
+  });
+
+  it("projection: racing pokes over small batches never move the checkpoint backwards", async () => {
+    const p = await projectorWith({ PROJECTOR_BATCH_SIZE: "7" });
+    await produceEvents(p, interleavedLives(40, 4));
+
+    const racing = Promise.all(Array.from({ length: 10 }, () => poke(p)));
+    const seen = await watchCheckpoint(p, racing);
+    const answers = await racing;
+
+    expect(answers.map((a) => a.status)).toEqual(Array(10).fill(200));
+    expect(seen).toEqual([...seen].sort((a, b) => a - b));
+    expect(seen.at(-1)).toBe(200);
+    expect(appliedIn(answers)).toBe(200);
+    // Losing a compare-and-set is how a race shows: at least one fold must have lost one here.
+    expect(answers.some((a) => a.body.partitions[0].contended > 0)).toBe(true);
+    await expectProjectionOfLog(p);
+  });
+
+  it("projection: a fold that loses the checkpoint to another applies nothing and ends at the winner's checkpoint", async () => {
+    const p = await projectorWith();
+    await produceEvents(p, interleavedLives(3, 2));
+    // Hold the first fold's script call in Redis until the second fold has applied the same batch.
+    await admin(sys.stack.redis.url, "POST", "faults", {
+      kind: "delay",
+      ms: 3000,
+      count: 1,
+      bodyIncludes: "evalsha",
+    });
+
+    const loser = poke(p);
+    await eventually(async () =>
+      expect(await admin(sys.stack.redis.url, "GET", "faults")).toEqual({ faults: [] }),
+    );
+    const winner = await poke(p);
+    const lost = await loser;
+
+    const progress = {
+      partition: 0,
+      from: 0,
+      checkpoint: 9,
+      rejected: 0,
+      dead: 0,
+      yielded: false,
+      caughtUp: true,
+    };
+    expect({ status: winner.status, body: winner.body }).toEqual({
+      status: 200,
+      body: {
+        caughtUp: true,
+        partitions: [{ ...progress, applied: 9, contended: 0 }],
+        ownedElsewhere: false,
+      },
+    });
+    expect({ status: lost.status, body: lost.body }).toEqual({
+      status: 200,
+      body: {
+        caughtUp: true,
+        partitions: [{ ...progress, applied: 0, contended: 1 }],
+        ownedElsewhere: false,
+      },
+    });
+    const projection = await expectProjectionOfLog(p);
+    expect(projection.counters).toEqual({ applied: 9, rejected: 0, dead: 0 });
+  });
+});
+
+describe("duplicate deliveries", () => {
+  it("projection: pokes QStash delivers twice at once, racing new appends, fold every event once", async () => {
+    const p = await projectorWith({ PROJECTOR_BATCH_SIZE: "5" });
+    const qstash = new Client({ baseUrl: sys.env.QSTASH_URL, token: sys.env.QSTASH_TOKEN ?? "" });
+    const before = sys.stack.qstash.deliveries();
+    await admin(sys.stack.qstash.url, "POST", "delivery-faults", {
+      kind: "duplicate",
+      count: 6,
+      urlPrefix: p.url,
+    });
+
+    for (let round = 0; round < 6; round++) {
+      await produceEvents(p, interleavedLives(4, 3));
+      await qstash.publishJSON({ url: p.webhook, body: { round }, retries: 3 });
+    }
+    await sys.stack.qstash.idle();
+
+    const after = sys.stack.qstash.deliveries();
+    // Each of the 6 messages: one delivery made as two requests at once, and delivered without a retry.
+    expect({
+      duplicated: after.duplicated - before.duplicated,
+      attempts: after.attempts - before.attempts,
+      successes: after.successes - before.successes,
+      failures: after.failures - before.failures,
+    }).toEqual({ duplicated: 6, attempts: 12, successes: 6, failures: 0 });
+    await eventually(async () =>
+      expect((await status(p)).partitions).toEqual([
+        { partition: 0, checkpoint: 96, head: 96, lag: 0, deadLettered: 0 },
+      ]),
+    );
+    const projection = await expectProjectionOfLog(p);
+    expect(projection.counters).toEqual({ applied: 96, rejected: 0, dead: 0 });
+  });
+});
+
+describe("the compare-and-set", () => {
+  it("catch-up: six catch-ups racing over the real adapters apply every batch once, in checkpoint order", async () => {
+    const p = await projectorWith();
+    await produceEvents(p, interleavedLives(30, 3));
+    const log = createUpstashKafkaEventLog({
+      url: sys.env.UPSTASH_KAFKA_URL ?? "",
+      username: sys.env.UPSTASH_KAFKA_USERNAME ?? "",
+      password: sys.env.UPSTASH_KAFKA_PASSWORD ?? "",
+      topic: p.topic,
+      partitions: 1,
+    });
+    const applied: Array<{ from: number; to: number }> = [];
+    // One store (one Redis client) per catch-up, as separate invocations would have.
+    const recordingStore = (): ProjectionStore => {
+      const store = createProjectionStore({
+        url: sys.env.UPSTASH_REDIS_REST_URL ?? "",
+        token: sys.env.UPSTASH_REDIS_REST_TOKEN ?? "",
+        prefix: p.prefix,
+      });
+      return {
+        ...store,
+        async applyBatch(batch) {
+          const result = await store.applyBatch(batch);
+          if (result.applied) applied.push({ from: batch.from, to: batch.to });
+          return result;
+        },
+      };
+    };
+    const budget = { batchSize: 4, maxEvents: 10_000, maxMillis: 20_000 };
+
+    const racing = Promise.all(
+      Array.from({ length: 6 }, () => catchUp({ log, store: recordingStore(), logger: () => {} }, budget)),
+    );
+    const seen = await watchCheckpoint(p, racing);
+    const results = await racing;
+
+    expect(seen).toEqual([...seen].sort((a, b) => a - b));
+    const chain = [...applied].sort((a, b) => a.from - b.from);
+    expect(chain.map((b) => b.from)).toEqual([0, ...chain.slice(0, -1).map((b) => b.to)]);
+    expect(chain.at(-1)?.to).toBe(120);
+    const partitions = results.map((r) => r.partitions[0]);
+    expect(partitions.reduce((sum, r) => sum + (r?.applied ?? 0), 0)).toBe(120);
+    expect(partitions.some((r) => (r?.contended ?? 0) > 0)).toBe(true);
+    expect(results.some((r) => r.caughtUp)).toBe(true);
+    const projection = await expectProjectionOfLog(p);
+    expect(projection.counters).toEqual({ applied: 120, rejected: 0, dead: 0 });
+  });
+});

@@ -1,0 +1,187 @@
+/**
+ * A log of three partitions (DESIGN section 2): the projector folds each from its own checkpoint, shows
+ * progress and dead letters per partition, and treats an event filed under another partition than its
+ * task's as poison (that task's order lives in its own partition).
+ */
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { encodeEvent } from "../../shared/domain";
+import { partitionOf } from "../../shared/event-log/port";
+import { startSystem, type TestSystem } from "../support/system";
+import {
+  expectProjectionOfLog,
+  interleavedLives,
+  newTaskId,
+  produce,
+  produceEvents,
+  taskLife,
+} from "./projector-model";
+import {
+  type Answer,
+  admin,
+  cron,
+  eventually,
+  type Projector,
+  poke,
+  startProjector,
+  status,
+} from "./projector-support";
+
+let sys: TestSystem;
+const started: Projector[] = [];
+
+beforeAll(async () => {
+  sys = await startSystem({ partitions: 3 });
+});
+
+afterEach(async () => {
+  await sys.stack.qstash.idle();
+  await admin(sys.stack.qstash.url, "DELETE", "delivery-faults");
+  await Promise.all(started.splice(0).map((p) => p.close()));
+});
+
+afterAll(async () => {
+  await sys.close();
+});
+
+async function projectorWith(bindings: Record<string, string> = {}): Promise<Projector> {
+  const p = await startProjector(sys, bindings);
+  started.push(p);
+  return p;
+}
+
+/** Heads per partition, from the positions the log gave the produced records. */
+function heads(positions: Array<{ partition: number; offset: number }>): number[] {
+  return [0, 1, 2].map((partition) =>
+    positions.filter((x) => x.partition === partition).reduce((max, x) => Math.max(max, x.offset + 1), 0),
+  );
+}
+
+const appliedIn = (answers: Answer[]) =>
+  answers.reduce(
+    (sum, a) => sum + (a.body.partitions as Array<{ applied: number }>).reduce((s, x) => s + x.applied, 0),
+    0,
+  );
+
+describe("three partitions", () => {
+  it("projection: folds every partition from its own checkpoint", async () => {
+    const p = await projectorWith();
+    const positions = await produceEvents(p, interleavedLives(30, 2));
+    const head = heads(positions);
+    expect(head.every((h) => h > 0)).toBe(true);
+
+    const res = await poke(p);
+
+    expect(res.status).toBe(200);
+    expect(res.body).toEqual({
+      caughtUp: true,
+      partitions: head.map((h, partition) => ({
+        partition,
+        from: 0,
+        checkpoint: h,
+        applied: h,
+        rejected: 0,
+        dead: 0,
+        contended: 0,
+        yielded: false,
+        caughtUp: true,
+      })),
+      ownedElsewhere: false,
+    });
+    const projection = await expectProjectionOfLog(p);
+    expect(projection.order).toHaveLength(30);
+    expect(projection.checkpoints).toEqual({ "0": head[0], "1": head[1], "2": head[2] });
+  });
+
+  it("status: shows checkpoint, head, lag and dead letters of each partition", async () => {
+    const p = await projectorWith();
+    await produceEvents(p, interleavedLives(12, 1));
+    await poke(p);
+    const taskId = newTaskId();
+    const home = partitionOf(taskId, 3);
+    const before = await status(p);
+    await produceEvents(p, taskLife(taskId, 3));
+    await produce(p, [{ key: taskId, value: "{not json" }]);
+
+    const lagging = await status(p);
+
+    const expected = before.partitions.map((x) =>
+      x.partition === home ? { ...x, head: x.head + 5, lag: 5 } : { ...x, lag: 0 },
+    );
+    expect(lagging).toEqual({ ...before, partitions: expected, lag: 5 });
+    await poke(p);
+    const after = await status(p);
+    expect(after.partitions).toEqual(
+      expected.map((x) => (x.partition === home ? { ...x, checkpoint: x.head, lag: 0, deadLettered: 1 } : x)),
+    );
+    expect(after).toMatchObject({
+      lag: 0,
+      deadLettered: 1,
+      deadLetters: [{ partition: home, offset: (before.partitions[home]?.head ?? 0) + 4 }],
+    });
+  });
+
+  it("projection: an event filed under another partition than its task's is dead-lettered", async () => {
+    const p = await projectorWith();
+    const taskId = newTaskId();
+    const home = partitionOf(taskId, 3);
+    const elsewhere = (home + 1) % 3;
+    const [created, renamed] = taskLife(taskId, 1);
+    if (!created || !renamed) throw new Error("no envelope");
+    await produceEvents(p, [created]);
+    const [misfiled] = await produce(p, [{ key: taskId, value: encodeEvent(renamed), partition: elsewhere }]);
+
+    const res = await poke(p);
+
+    expect(res.status).toBe(200);
+    const shown = await status(p);
+    expect(shown.deadLetters).toEqual([
+      {
+        partition: elsewhere,
+        offset: misfiled?.offset,
+        reason: `task ${taskId} belongs to partition ${home}, not ${elsewhere}`,
+        value: encodeEvent(renamed),
+        loggedAt: expect.any(Number),
+      },
+    ]);
+    expect(shown.partitions.map((x) => x.deadLettered)).toEqual(
+      [0, 1, 2].map((partition) => (partition === elsewhere ? 1 : 0)),
+    );
+    const projection = await expectProjectionOfLog(p);
+    expect(projection.states[taskId]).toMatchObject({ status: "active", task: { version: 1 } });
+  });
+
+  it("projection: ten concurrent pokes over three partitions apply each event exactly once", async () => {
+    const p = await projectorWith({ PROJECTOR_BATCH_SIZE: "6" });
+    await produceEvents(p, interleavedLives(40, 4));
+
+    const answers = await Promise.all(Array.from({ length: 10 }, () => poke(p)));
+
+    expect(answers.map((a) => a.status)).toEqual(Array(10).fill(200));
+    expect(appliedIn(answers)).toBe(200);
+    expect((await status(p)).lag).toBe(0);
+    const projection = await expectProjectionOfLog(p);
+    expect(projection.counters).toEqual({ applied: 200, rejected: 0, dead: 0 });
+  });
+
+  it("projection: a budget spent before the last partition drains every partition through self-pokes", async () => {
+    const p = await projectorWith({ PROJECTOR_BATCH_SIZE: "10", PROJECTOR_MAX_EVENTS: "25" });
+    await produceEvents(p, interleavedLives(30, 3));
+
+    const first = await poke(p);
+
+    expect(first.status).toBe(200);
+    expect(first.body.caughtUp).toBe(false);
+    await eventually(async () => expect((await status(p)).lag).toBe(0));
+    await expectProjectionOfLog(p);
+  });
+
+  it("cron: the scheduled handler folds every partition", async () => {
+    const p = await projectorWith();
+    await produceEvents(p, interleavedLives(15, 2));
+
+    await cron(p);
+
+    expect((await status(p)).partitions.map((x) => x.lag)).toEqual([0, 0, 0]);
+    await expectProjectionOfLog(p);
+  });
+});

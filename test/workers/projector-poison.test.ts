@@ -1,0 +1,149 @@
+/**
+ * The fold is total (DESIGN sections 3 and 4): a poison event (undecodable, unknown type, invalid, from a
+ * future schema) goes to the dead-letter list with its position and reason, an event that no longer applies
+ * to the rejected list; neither changes a task, and neither blocks the events after it.
+ */
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import type { TaskEvent } from "../../shared/domain";
+import { startSystem, type TestSystem } from "../support/system";
+import {
+  envelopes,
+  expectProjectionOfLog,
+  newTaskId,
+  produce,
+  produceEvents,
+  taskLife,
+} from "./projector-model";
+import {
+  type Projector,
+  poke,
+  caughtUpProgress as progress,
+  startProjector,
+  status,
+} from "./projector-support";
+
+let sys: TestSystem;
+let projector: Projector;
+
+beforeAll(async () => {
+  sys = await startSystem();
+});
+
+afterAll(async () => {
+  await sys.close();
+});
+
+beforeEach(async () => {
+  projector = await startProjector(sys);
+});
+
+afterEach(async () => {
+  await projector.close();
+});
+
+describe("poison and stale events", () => {
+  it("projection: poison events are dead-lettered with position and reason, and later events are still projected", async () => {
+    const taskId = newTaskId();
+    const later = newTaskId();
+    const [created] = taskLife(taskId, 0);
+    const [renamed] = envelopes(taskId, [{ type: "TaskRenamed", data: { text: "after the poison" } }], 1);
+    if (!created || !renamed) throw new Error("no envelope");
+    const valid = JSON.parse(JSON.stringify(renamed)) as Record<string, unknown>;
+    const poison = [
+      "{not json",
+      JSON.stringify({ ...valid, type: "TaskExploded" }),
+      JSON.stringify({ ...valid, data: {} }),
+      JSON.stringify({ ...valid, schemaVersion: 2 }),
+      JSON.stringify(Object.fromEntries(Object.entries(valid).filter(([k]) => k !== "taskId"))),
+      '"just a string"',
+    ];
+    await produceEvents(projector, [created]);
+    await produce(
+      projector,
+      poison.map((value) => ({ key: taskId, value })),
+    );
+    await produceEvents(projector, [renamed, ...taskLife(later, 1)]);
+
+    const res = await poke(projector);
+
+    expect({ status: res.status, body: res.body }).toEqual({
+      status: 200,
+      body: { caughtUp: true, partitions: [progress(0, 10, { applied: 4, dead: 6 })], ownedElsewhere: false },
+    });
+    const shown = await status(projector);
+    const reasons = [
+      expect.stringMatching(/^invalid JSON: /),
+      expect.stringContaining('unknown event type "TaskExploded"'),
+      "TaskRenamed data.text must be a string",
+      expect.stringContaining("schemaVersion 2 is from the future"),
+      "missing field taskId",
+      "envelope must be a JSON object",
+    ];
+    expect(shown).toEqual({
+      partitions: [{ partition: 0, checkpoint: 10, head: 10, lag: 0, deadLettered: 6 }],
+      lag: 0,
+      applied: 4,
+      rejected: 0,
+      deadLettered: 6,
+      deadLetters: poison.map((value, i) => ({
+        partition: 0,
+        offset: i + 1,
+        reason: reasons[i],
+        value,
+        loggedAt: expect.any(Number),
+      })),
+      rejectedEvents: [],
+    });
+    const projection = await expectProjectionOfLog(projector);
+    expect(projection.states[taskId]).toMatchObject({
+      status: "active",
+      task: { text: "after the poison", version: 2 },
+    });
+    expect(projection.order).toEqual([taskId, later]);
+  });
+
+  it("projection: events that no longer apply are recorded as rejected and change no task", async () => {
+    const taskId = newTaskId();
+    const life = taskLife(taskId, 1);
+    const deleted = envelopes(taskId, [{ type: "TaskDeleted", data: {} }], 2);
+    const late: TaskEvent[] = [{ type: "TaskRenamed", data: { text: "too late" } }];
+    const stale = [
+      ...life,
+      ...life.slice(0, 1),
+      ...deleted,
+      ...envelopes(taskId, late, 3),
+      ...envelopes(newTaskId(), late, 0),
+    ];
+    await produceEvents(projector, stale);
+
+    const res = await poke(projector);
+
+    expect({ status: res.status, body: res.body }).toEqual({
+      status: 200,
+      body: {
+        caughtUp: true,
+        partitions: [progress(0, 6, { applied: 3, rejected: 3 })],
+        ownedElsewhere: false,
+      },
+    });
+    const shown = await status(projector);
+    expect(shown.rejectedEvents).toEqual(
+      [2, 4, 5].map((offset) => ({
+        partition: 0,
+        offset,
+        eventId: stale[offset]?.eventId,
+        type: stale[offset]?.type,
+        taskId: stale[offset]?.taskId,
+        reason: expect.any(String),
+      })),
+    );
+    expect(shown.rejectedEvents.map((r) => r.reason)).toEqual([
+      expect.stringContaining(`task ${taskId} already exists`),
+      expect.stringContaining(`task ${taskId} has been deleted`),
+      expect.stringContaining("does not exist"),
+    ]);
+    const projection = await expectProjectionOfLog(projector);
+    expect(projection.states[taskId]).toMatchObject({ status: "deleted", version: 3 });
+    expect(projection.order).toEqual([]);
+  });
+});

@@ -1,0 +1,219 @@
+/**
+ * What the projector tests share: a projector of their own (the real worker bundle in workerd, through
+ * Miniflare) beside a test file's system, QStash signatures made by hand (protocol reference C.8), the
+ * emulators' admin routes, and bounded polling.
+ *
+ * Each test starts its own projector on its own topic and projection prefix against the file's local stack,
+ * so tests never see each other's events, checkpoints or dead letters, whatever order they run in.
+ */
+import { createHash, createHmac, randomUUID } from "node:crypto";
+import { Miniflare } from "miniflare";
+import { freePort } from "../../local/common/ports";
+import { bundleWorker } from "../support/bundle";
+import type { TestSystem } from "../support/system";
+
+export interface Projector {
+  /** Base URL, e.g. `http://127.0.0.1:1234`. */
+  url: string;
+  /** The webhook URL, also its `PROJECTOR_URL` binding: the `sub` a signature must carry. */
+  webhook: string;
+  /** The bindings it runs with. */
+  env: Record<string, string>;
+  topic: string;
+  prefix: string;
+  partitions: number;
+  close(): Promise<void>;
+}
+
+let started = 0;
+
+/**
+ * Starts the projector worker with the system's bindings, a fresh topic and prefix, and `bindings` on top.
+ * Close it in the test (or an `afterEach`) that started it.
+ */
+export async function startProjector(
+  sys: TestSystem,
+  bindings: Record<string, string> = {},
+): Promise<Projector> {
+  const port = await freePort();
+  const url = `http://127.0.0.1:${port}`;
+  const id = `${process.pid}-${++started}-${randomUUID().slice(0, 8)}`;
+  const env: Record<string, string> = {
+    ...sys.env,
+    UPSTASH_KAFKA_TOPIC: `projector-${id}`,
+    PROJECTION_PREFIX: `projector-test:${id}`,
+    PROJECTOR_URL: `${url}/projection`,
+    ...bindings,
+  };
+  const entry = "workers/projector/index.ts";
+  const mf = new Miniflare({
+    modules: [
+      { type: "ESModule", path: entry.replace(/\.ts$/, ".mjs"), contents: await bundleWorker(entry) },
+    ],
+    compatibilityDate: "2025-09-01",
+    bindings: env,
+    host: "127.0.0.1",
+    port,
+    unsafeTriggerHandlers: true,
+    handleRuntimeStdio: () => {},
+  });
+  await mf.ready;
+  return {
+    url,
+    webhook: env.PROJECTOR_URL ?? `${url}/projection`,
+    env,
+    topic: env.UPSTASH_KAFKA_TOPIC ?? "",
+    prefix: env.PROJECTION_PREFIX ?? "",
+    partitions: Number(env.EVENT_LOG_PARTITIONS ?? "1"),
+    close: () => mf.dispose(),
+  };
+}
+
+function base64url(bytes: Buffer | string): string {
+  return Buffer.from(bytes).toString("base64url");
+}
+
+export interface SignatureOptions {
+  /** The signing key, `sig_...`, used as UTF-8 bytes. */
+  key: string;
+  /** The `sub` claim. */
+  url: string;
+  body: string;
+  /** Issued-at, unix seconds (default now). */
+  iat?: number;
+  /** Seconds until `exp` (default 300, as QStash). */
+  lifetime?: number;
+  /** Claims to set or override (`undefined` removes one). */
+  claims?: Record<string, unknown>;
+}
+
+/** An `Upstash-Signature` JWT made exactly as QStash makes it (protocol reference C.8), HS256. */
+export function sign(options: SignatureOptions): string {
+  const iat = options.iat ?? Math.floor(Date.now() / 1000);
+  const payload = {
+    iss: "Upstash",
+    sub: options.url,
+    exp: iat + (options.lifetime ?? 300),
+    nbf: iat,
+    iat,
+    jti: `jwt_${randomUUID()}`,
+    body: base64url(createHash("sha256").update(options.body, "utf8").digest()),
+    ...options.claims,
+  };
+  const head = `${base64url(JSON.stringify({ alg: "HS256", typ: "JWT" }))}.${base64url(JSON.stringify(payload))}`;
+  return `${head}.${base64url(createHmac("sha256", Buffer.from(options.key, "utf8")).update(head).digest())}`;
+}
+
+export interface Answer {
+  status: number;
+  headers: Headers;
+  // biome-ignore lint/suspicious/noExplicitAny: answers are compared as whole bodies with toEqual
+  body: any;
+}
+
+async function answer(res: Response): Promise<Answer> {
+  const text = await res.text();
+  let body: unknown = text;
+  try {
+    body = JSON.parse(text);
+  } catch {
+    // not JSON: compared as text
+  }
+  return { status: res.status, headers: res.headers, body };
+}
+
+/** POSTs a poke to the webhook, signed with the current key for the projector's URL unless `signature` is given. */
+export async function poke(
+  p: Projector,
+  body = "{}",
+  signature: string | null = sign({ key: currentKey(p), url: p.webhook, body }),
+): Promise<Answer> {
+  const headers: Record<string, string> = { "content-type": "application/json" };
+  if (signature !== null) headers["upstash-signature"] = signature;
+  return answer(await fetch(p.webhook, { method: "POST", headers, body }));
+}
+
+export function currentKey(p: Projector): string {
+  return p.env.QSTASH_CURRENT_SIGNING_KEY ?? "";
+}
+
+export function nextKey(p: Projector): string {
+  return p.env.QSTASH_NEXT_SIGNING_KEY ?? "";
+}
+
+export async function get(url: string, init?: RequestInit): Promise<Answer> {
+  return answer(await fetch(url, init));
+}
+
+export interface PartitionStatus {
+  partition: number;
+  checkpoint: number;
+  head: number;
+  lag: number;
+  deadLettered: number;
+}
+
+export interface Status {
+  partitions: PartitionStatus[];
+  lag: number;
+  applied: number;
+  rejected: number;
+  deadLettered: number;
+  deadLetters: Array<Record<string, unknown>>;
+  rejectedEvents: Array<Record<string, unknown>>;
+}
+
+/** A partition's progress in a poke's answer, for a single-partition fold that caught up uncontended. */
+export function caughtUpProgress(
+  from: number,
+  checkpoint: number,
+  counts: { applied?: number; rejected?: number; dead?: number } = {},
+) {
+  return {
+    partition: 0,
+    from,
+    checkpoint,
+    applied: counts.applied ?? 0,
+    rejected: counts.rejected ?? 0,
+    dead: counts.dead ?? 0,
+    contended: 0,
+    yielded: false,
+    caughtUp: true,
+  };
+}
+
+/** `GET /status`, which must answer 200. */
+export async function status(p: Projector): Promise<Status> {
+  const res = await get(`${p.url}/status`);
+  if (res.status !== 200) throw new Error(`/status answered ${res.status}: ${JSON.stringify(res.body)}`);
+  return res.body as Status;
+}
+
+/** Runs the projector's scheduled (cron) handler once, as the platform does. */
+export async function cron(p: Projector): Promise<void> {
+  const res = await fetch(`${p.url}/cdn-cgi/handler/scheduled`);
+  if (!res.ok) throw new Error(`scheduled handler answered ${res.status}: ${await res.text()}`);
+}
+
+/** Calls an emulator's admin route (`/__emulator/<path>`) and returns its JSON answer. */
+export async function admin(baseUrl: string, method: string, path: string, body?: unknown): Promise<unknown> {
+  const res = await fetch(`${baseUrl}/__emulator/${path}`, {
+    method,
+    ...(body !== undefined && { body: JSON.stringify(body) }),
+  });
+  if (!res.ok) throw new Error(`admin ${method} ${path} answered ${res.status}: ${await res.text()}`);
+  return res.json();
+}
+
+/** Retries `check` (every 25 ms) until it stops throwing, for at most `timeoutMs`; then throws its last error. */
+export async function eventually<T>(check: () => Promise<T> | T, timeoutMs = 10_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      return await check();
+    } catch (err) {
+      if (Date.now() > deadline) throw err;
+      await new Promise((resolve) => setTimeout(resolve, 25));
+    }
+  }
+}
