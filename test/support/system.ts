@@ -71,6 +71,25 @@ async function startWorker(
   return mf;
 }
 
+/**
+ * Starts a worker on a free port. The port must be known before the worker starts (the projector's own URL is
+ * one of its bindings), so another process can take it between the choice and the bind: then choose again.
+ */
+export async function startWorkerOnFreePort(
+  entry: string,
+  bindingsFor: (port: number) => Record<string, string>,
+  verbose = false,
+): Promise<{ mf: Miniflare; port: number }> {
+  for (let attempt = 1; ; attempt++) {
+    const port = await freePort();
+    try {
+      return { mf: await startWorker(entry, port, bindingsFor(port), verbose), port };
+    } catch (err) {
+      if (attempt >= 5 || (err as { code?: unknown }).code !== "ERR_ADDRESS_IN_USE") throw err;
+    }
+  }
+}
+
 export async function startSystem(options: SystemOptions = {}): Promise<TestSystem> {
   const stateDir = await mkdtemp(join(tmpdir(), "todo-system-"));
   const config = loadStackConfig({
@@ -84,18 +103,26 @@ export async function startSystem(options: SystemOptions = {}): Promise<TestSyst
   });
   const stack = await startStack(config);
   const id = `${process.pid}-${++counter}`;
-  const [commandPort, projectorPort] = [await freePort(), await freePort()];
-  const projectorUrl = `http://127.0.0.1:${projectorPort}`;
-  const env: Record<string, string> = {
+  const verbose = options.verbose ?? false;
+  const bindingsFor = (projectorPort: number): Record<string, string> => ({
     ...stack.env,
     UPSTASH_KAFKA_TOPIC: `events-${id}`,
     PROJECTION_PREFIX: `${DEFAULTS.PROJECTION_PREFIX}-${id}`,
-    PROJECTOR_URL: `${projectorUrl}/projection`,
+    PROJECTOR_URL: `http://127.0.0.1:${projectorPort}/projection`,
     ...options.bindings,
-  };
-  const verbose = options.verbose ?? false;
-  const projector = await startWorker("workers/projector/index.ts", projectorPort, env, verbose);
-  const command = await startWorker("workers/command/index.ts", commandPort, env, verbose);
+  });
+  const { mf: projector, port: projectorPort } = await startWorkerOnFreePort(
+    "workers/projector/index.ts",
+    bindingsFor,
+    verbose,
+  );
+  const projectorUrl = `http://127.0.0.1:${projectorPort}`;
+  const env = bindingsFor(projectorPort);
+  const { mf: command, port: commandPort } = await startWorkerOnFreePort(
+    "workers/command/index.ts",
+    () => env,
+    verbose,
+  );
   const commandUrl = `http://127.0.0.1:${commandPort}`;
 
   return {

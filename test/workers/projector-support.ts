@@ -7,10 +7,7 @@
  * so tests never see each other's events, checkpoints or dead letters, whatever order they run in.
  */
 import { createHash, createHmac, randomUUID } from "node:crypto";
-import { Miniflare } from "miniflare";
-import { freePort } from "../../local/common/ports";
-import { bundleWorker } from "../support/bundle";
-import type { TestSystem } from "../support/system";
+import { startWorkerOnFreePort, type TestSystem } from "../support/system";
 
 export interface Projector {
   /** Base URL, e.g. `http://127.0.0.1:1234`. */
@@ -35,29 +32,17 @@ export async function startProjector(
   sys: TestSystem,
   bindings: Record<string, string> = {},
 ): Promise<Projector> {
-  const port = await freePort();
-  const url = `http://127.0.0.1:${port}`;
   const id = `${process.pid}-${++started}-${randomUUID().slice(0, 8)}`;
-  const env: Record<string, string> = {
+  const envFor = (port: number): Record<string, string> => ({
     ...sys.env,
     UPSTASH_KAFKA_TOPIC: `projector-${id}`,
     PROJECTION_PREFIX: `projector-test:${id}`,
-    PROJECTOR_URL: `${url}/projection`,
+    PROJECTOR_URL: `http://127.0.0.1:${port}/projection`,
     ...bindings,
-  };
-  const entry = "workers/projector/index.ts";
-  const mf = new Miniflare({
-    modules: [
-      { type: "ESModule", path: entry.replace(/\.ts$/, ".mjs"), contents: await bundleWorker(entry) },
-    ],
-    compatibilityDate: "2025-09-01",
-    bindings: env,
-    host: "127.0.0.1",
-    port,
-    unsafeTriggerHandlers: true,
-    handleRuntimeStdio: () => {},
   });
-  await mf.ready;
+  const { mf, port } = await startWorkerOnFreePort("workers/projector/index.ts", envFor);
+  const url = `http://127.0.0.1:${port}`;
+  const env = envFor(port);
   return {
     url,
     webhook: env.PROJECTOR_URL ?? `${url}/projection`,
@@ -182,9 +167,11 @@ export function caughtUpProgress(
   };
 }
 
-/** `GET /status`, which must answer 200. */
+/** `GET /status` as an admin (raw dead-letter values included), which must answer 200. */
 export async function status(p: Projector): Promise<Status> {
-  const res = await get(`${p.url}/status`);
+  const res = await get(`${p.url}/status`, {
+    headers: { authorization: `Bearer ${p.env.ADMIN_TOKEN ?? ""}` },
+  });
   if (res.status !== 200) throw new Error(`/status answered ${res.status}: ${JSON.stringify(res.body)}`);
   return res.body as Status;
 }
