@@ -6,6 +6,7 @@
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import type { Readable } from "node:stream";
 import { Miniflare } from "miniflare";
 import { freePort } from "../../local/common/ports";
 import { DEFAULTS, loadStackConfig } from "../../local/stack/config";
@@ -65,7 +66,16 @@ async function startWorker(
     host: "127.0.0.1",
     port,
     unsafeTriggerHandlers: true,
-    ...(verbose ? {} : { log: undefined, handleRuntimeStdio: () => {} }),
+    // Quiet unless verbose, but always drained: workerd blocks once its unread output fills the pipe.
+    ...(verbose
+      ? {}
+      : {
+          log: undefined,
+          handleRuntimeStdio: (stdout: Readable, stderr: Readable) => {
+            stdout.resume();
+            stderr.resume();
+          },
+        }),
   });
   await mf.ready;
   return mf;
