@@ -1,0 +1,94 @@
+/**
+ * What the benchmarks send: GraphQL operations to a command worker (the original walkthrough's queries, which
+ * both designs answer), and QStash-signed pokes straight to a projector's webhook.
+ */
+import { createHash, createHmac, randomUUID } from "node:crypto";
+import type { DesignPair } from "./system";
+
+export interface TaskView {
+  id: string;
+  text: string;
+  done: boolean;
+}
+
+interface GraphQLBody {
+  data?: Record<string, unknown> | null;
+  errors?: Array<{ message: string }>;
+}
+
+/** POSTs an operation and returns its `data`; any error (HTTP or GraphQL) throws. */
+export async function graphql(
+  pair: DesignPair,
+  query: string,
+  variables?: Record<string, unknown>,
+): Promise<Record<string, unknown>> {
+  const res = await fetch(`${pair.commandUrl}/graphql`, {
+    method: "POST",
+    headers: { "content-type": "application/json", accept: "application/json" },
+    body: JSON.stringify({ query, variables }),
+  });
+  const body = (await res.json()) as GraphQLBody;
+  if (!res.ok || body.errors || !body.data) {
+    throw new Error(`${pair.design} answered ${res.status}: ${JSON.stringify(body).slice(0, 300)}`);
+  }
+  return body.data;
+}
+
+const CREATE = "mutation ($text: String!) { createTask(text: $text) { id text done } }";
+const UPDATE =
+  "mutation ($id: String!, $text: String!, $done: Boolean!) { updateTask(id: $id, text: $text, done: $done) { id text done } }";
+const DELETE = "mutation ($id: String!) { deleteTask(id: $id) }";
+const LIST = "query { list { id text done } }";
+
+export async function createTask(pair: DesignPair, text: string): Promise<TaskView> {
+  const data = await graphql(pair, CREATE, { text });
+  return data.createTask as TaskView;
+}
+
+export async function updateTask(pair: DesignPair, task: TaskView): Promise<TaskView> {
+  const data = await graphql(pair, UPDATE, { id: task.id, text: task.text, done: task.done });
+  return data.updateTask as TaskView;
+}
+
+export async function deleteTask(pair: DesignPair, id: string): Promise<string> {
+  const data = await graphql(pair, DELETE, { id });
+  return data.deleteTask as string;
+}
+
+export async function listTasks(pair: DesignPair): Promise<TaskView[]> {
+  const data = await graphql(pair, LIST);
+  return data.list as TaskView[];
+}
+
+function base64url(bytes: Buffer | string): string {
+  return Buffer.from(bytes).toString("base64url");
+}
+
+/** An `Upstash-Signature` JWT (HS256) for `body`, made as QStash makes it, with the current signing key. */
+export function signPoke(pair: DesignPair, body: string): string {
+  const iat = Math.floor(Date.now() / 1000);
+  const claims = {
+    iss: "Upstash",
+    sub: pair.webhook,
+    exp: iat + 300,
+    nbf: iat,
+    iat,
+    jti: `jwt_${randomUUID()}`,
+    body: base64url(createHash("sha256").update(body, "utf8").digest()),
+  };
+  const head = `${base64url(JSON.stringify({ alg: "HS256", typ: "JWT" }))}.${base64url(JSON.stringify(claims))}`;
+  const key = Buffer.from(pair.env.QSTASH_CURRENT_SIGNING_KEY ?? "", "utf8");
+  return `${head}.${base64url(createHmac("sha256", key).update(head).digest())}`;
+}
+
+/** Delivers a signed poke to the projector directly (as QStash would) and returns its JSON answer. */
+export async function poke(pair: DesignPair, body = "{}"): Promise<unknown> {
+  const res = await fetch(pair.webhook, {
+    method: "POST",
+    headers: { "content-type": "application/json", "upstash-signature": signPoke(pair, body) },
+    body,
+  });
+  const answer: unknown = await res.json();
+  if (!res.ok) throw new Error(`${pair.design} projector answered ${res.status}: ${JSON.stringify(answer)}`);
+  return answer;
+}

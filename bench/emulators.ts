@@ -1,0 +1,165 @@
+/**
+ * The emulators as instruments, through their admin routes (never counted as requests): the request counters
+ * (`GET`/`DELETE /__emulator/stats`), request and delivery faults, QStash's delivery summary; and each design's
+ * projection progress (checkpoint against log head).
+ */
+import { poke } from "./client";
+import { sleep, until } from "./measure";
+import type { BenchStack, DesignPair } from "./system";
+
+type Service = keyof BenchStack["urls"];
+const SERVICES: readonly Service[] = ["redis", "kafka", "qstash"];
+
+export interface RequestCounts {
+  redis: number;
+  kafka: number;
+  qstash: number;
+  total: number;
+  /** Per emulator and endpoint, e.g. `kafka POST /produce`. */
+  endpoints: Record<string, number>;
+}
+
+async function admin(stack: BenchStack, service: Service, method: string, path: string, body?: unknown) {
+  const res = await fetch(`${stack.urls[service]}/__emulator/${path}`, {
+    method,
+    ...(body !== undefined && { body: JSON.stringify(body) }),
+  });
+  const answer: unknown = await res.json();
+  if (!res.ok) throw new Error(`${service} ${method} /__emulator/${path} answered ${res.status}`);
+  return answer;
+}
+
+export async function resetCounts(stack: BenchStack): Promise<void> {
+  await Promise.all(SERVICES.map((s) => admin(stack, s, "DELETE", "stats")));
+}
+
+export async function readCounts(stack: BenchStack): Promise<RequestCounts> {
+  const answers = await Promise.all(SERVICES.map((s) => admin(stack, s, "GET", "stats")));
+  const counts: RequestCounts = { redis: 0, kafka: 0, qstash: 0, total: 0, endpoints: {} };
+  SERVICES.forEach((service, i) => {
+    const { requests, total } = answers[i] as { requests: Record<string, number>; total: number };
+    counts[service] = total;
+    counts.total += total;
+    for (const [endpoint, n] of Object.entries(requests)) counts.endpoints[`${service} ${endpoint}`] = n;
+  });
+  return counts;
+}
+
+/** Holds the next `count` requests to `path` on the QStash emulator for `ms` each before handling them. */
+export async function delayQStash(stack: BenchStack, path: string, ms: number, count = 1): Promise<void> {
+  await admin(stack, "qstash", "POST", "faults", { kind: "delay", count, ms, path });
+}
+
+/** Request faults still pending on the QStash emulator (cleared on the way). */
+export async function takePendingQStashFaults(stack: BenchStack): Promise<number> {
+  const { faults } = (await admin(stack, "qstash", "GET", "faults")) as { faults: unknown[] };
+  if (faults.length > 0) await admin(stack, "qstash", "DELETE", "faults");
+  return faults.length;
+}
+
+/** Holds the next QStash delivery to a URL starting with `urlPrefix` for `ms` before it is attempted. */
+export async function delayDelivery(stack: BenchStack, urlPrefix: string, ms: number): Promise<void> {
+  await admin(stack, "qstash", "POST", "delivery-faults", { kind: "delay", count: 1, ms, urlPrefix });
+}
+
+export interface Deliveries {
+  successes: number;
+  pending: number;
+  inFlight: number;
+}
+
+export async function deliveries(stack: BenchStack): Promise<Deliveries> {
+  return (await admin(stack, "qstash", "GET", "deliveries")) as Deliveries;
+}
+
+/** Resolves once QStash has no message waiting or in flight. */
+export async function qstashIdle(stack: BenchStack): Promise<void> {
+  await until(
+    "QStash to deliver everything",
+    async () => ((await deliveries(stack)).pending === 0 ? true : undefined),
+    { everyMs: 5 },
+  );
+}
+
+async function getJson(url: string, init?: RequestInit): Promise<unknown> {
+  const res = await fetch(url, init);
+  if (!res.ok) throw new Error(`${init?.method ?? "GET"} ${url} answered ${res.status}`);
+  return res.json();
+}
+
+/** The next offset the log will write in partition 0 of the pair's topic. */
+export async function logHead(pair: DesignPair): Promise<number> {
+  const auth = btoa(`${pair.env.UPSTASH_KAFKA_USERNAME}:${pair.env.UPSTASH_KAFKA_PASSWORD}`);
+  const answer = await getJson(`${pair.env.UPSTASH_KAFKA_URL}/offsets/latest`, {
+    method: "POST",
+    headers: { authorization: `Basic ${auth}`, "content-type": "application/json" },
+    body: JSON.stringify([{ topic: pair.topic, partition: 0 }]),
+  });
+  const entry = Array.isArray(answer) ? (answer[0] as { offset?: unknown } | undefined) : undefined;
+  return typeof entry?.offset === "number" ? Math.max(0, entry.offset) : 0;
+}
+
+/** The next offset the pair's projector will fold: ours from its `/status`, the baseline's `GET offset` key. */
+export async function checkpoint(pair: DesignPair): Promise<number> {
+  if (pair.design === "ours") {
+    const status = (await getJson(`${pair.projectorUrl}/status`)) as {
+      partitions: Array<{ checkpoint: number }>;
+    };
+    return status.partitions[0]?.checkpoint ?? 0;
+  }
+  const answer = (await getJson(`${pair.env.UPSTASH_REDIS_REST_URL}/get/${pair.prefix}:offset`, {
+    headers: { authorization: `Bearer ${pair.env.UPSTASH_REDIS_REST_TOKEN}` },
+  })) as { result: string | null };
+  return Number(answer.result ?? 0);
+}
+
+export interface Quiet {
+  /** Pokes the bench had to send because the baseline's projector stopped short of the head by itself. */
+  extraPokes: number;
+}
+
+/**
+ * Waits until QStash has nothing pending and the pair's projection has reached the log head, so that the next
+ * measurement starts on a quiet machine. The baseline's non-atomic projector can leave its offset behind the head
+ * when concurrent pokes race (a later write of an older offset); then nothing would ever move it, so the bench
+ * sends one more poke, as the next mutation would. Those pokes are counted.
+ */
+export async function quiesce(stack: BenchStack, pair: DesignPair): Promise<Quiet> {
+  let extraPokes = 0;
+  await sleep(5);
+  await qstashIdle(stack);
+  const head = await logHead(pair);
+  await until(
+    `${pair.design} projection to reach offset ${head}`,
+    async () => {
+      if ((await checkpoint(pair)) >= head) return true;
+      await qstashIdle(stack);
+      if ((await checkpoint(pair)) >= head) return true;
+      if (pair.design === "baseline") {
+        extraPokes++;
+        await poke(pair);
+      }
+      return undefined;
+    },
+    { everyMs: 50 },
+  );
+  await qstashIdle(stack);
+  return { extraPokes };
+}
+
+/**
+ * Projects everything in the pair's topic now: ours by one signed poke (it re-pokes itself through QStash when its
+ * budget runs out), the baseline by pokes back to back, one fetch each, until its offset reaches the head.
+ */
+export async function projectAll(stack: BenchStack, pair: DesignPair): Promise<void> {
+  const head = await logHead(pair);
+  if (pair.design === "ours") {
+    await poke(pair);
+  } else {
+    for (;;) {
+      const answer = (await poke(pair)) as { offset: number; count: number };
+      if (answer.offset >= head || answer.count === 0) break;
+    }
+  }
+  await quiesce(stack, pair);
+}

@@ -1,0 +1,70 @@
+/**
+ * The run's results as bench/results/latest.json: ratios (ours / baseline, or ours / floor), round trips per
+ * operation for both designs, each target with whether it was met, and the raw summaries behind them.
+ */
+import type { MachineInfo } from "./machine";
+import { ratios, round } from "./ratios";
+import type { ConcurrentResult, SequentialResult } from "./scenarios/create";
+import type { FoldResult } from "./scenarios/fold";
+import type { LagResult } from "./scenarios/lag";
+import type { ListSize } from "./scenarios/list";
+import type { RoundTrips } from "./scenarios/round-trips";
+import { targets } from "./targets";
+
+export { renderMarkdown } from "./table";
+
+export interface BenchResults {
+  mode: "full" | "quick";
+  durationS: number;
+  machine: MachineInfo;
+  lag: LagResult;
+  roundTrips: { ours: RoundTrips; baseline: RoundTrips };
+  sequential: SequentialResult;
+  concurrent: ConcurrentResult;
+  list: ListSize[];
+  fold: { ours: FoldResult[]; baseline: FoldResult[] };
+}
+
+function tripsOf(t: RoundTrips) {
+  return {
+    create: t.create.critical,
+    create_total: t.create.commandTotal,
+    create_with_projection: t.create.withProjection,
+    update: t.update.critical,
+    update_total: t.update.commandTotal,
+    delete: t.delete.critical,
+    delete_total: t.delete.commandTotal,
+    list: t.list,
+    fold_batch: t.foldBatch,
+    fold_invocation_overhead: t.foldInvocationOverhead,
+  };
+}
+
+export function toJson(r: BenchResults) {
+  return {
+    mode: r.mode,
+    date: r.machine.date,
+    duration_s: round(r.durationS, 1),
+    machine: r.machine,
+    ratios: ratios(r),
+    round_trips: { ours: tripsOf(r.roundTrips.ours), baseline: tripsOf(r.roundTrips.baseline) },
+    targets: targets(r),
+    method: {
+      latency: "ms from the bench's fetch to the full answer; designs interleaved in alternating blocks",
+      create_critical_path:
+        "emulator request counters read when the answer arrives, with the next QStash publish held 300 ms; the publish counts as critical only if the answer waited for it",
+      lag: "ms from a createTask's answer until a list answer contains the task (list polled 1 ms apart)",
+      fold: "backlog produced straight into an empty topic, then one signed poke (ours re-pokes itself through QStash; the baseline gets back-to-back pokes, one fetch each); timed until the checkpoint reaches the head",
+      floor:
+        "a bare one-record POST /produce and a bare EVALSHA of `return 1`, sent by the bench with no worker in between",
+    },
+    results: {
+      create_c1: r.sequential,
+      create_concurrent: r.concurrent,
+      lag: r.lag,
+      list: r.list,
+      fold: r.fold,
+      round_trips: r.roundTrips,
+    },
+  };
+}

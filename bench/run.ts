@@ -1,0 +1,125 @@
+/**
+ * `npm run bench [-- --quick]`: starts its own local stack and both designs' workers, runs every scenario for
+ * this project and for the baseline (the original article's algorithm) on the same emulators in the same run,
+ * prints a Markdown table on stdout and writes bench/results/latest.json. Progress goes to stderr.
+ */
+import { mkdir, writeFile } from "node:fs/promises";
+import { fileURLToPath } from "node:url";
+import { createFloor } from "./floor";
+import { loadNow, machineInfo } from "./machine";
+import { now } from "./measure";
+import { type BenchResults, renderMarkdown, toJson } from "./report";
+import { measureConcurrentCreates, measureSequentialCreates, type Pairs, warmUp } from "./scenarios/create";
+import { type FoldResult, measureFold } from "./scenarios/fold";
+import { measureLag } from "./scenarios/lag";
+import { measureList } from "./scenarios/list";
+import { measureRoundTrips } from "./scenarios/round-trips";
+import { type BenchStack, type Design, startBenchStack, startPair } from "./system";
+
+// Paths (bundled workers, the stack process, results) are relative to the repository root.
+process.chdir(fileURLToPath(new URL("..", import.meta.url)));
+
+const quick = process.argv.includes("--quick");
+
+/** Sizes per mode: `--quick` keeps the whole run under a minute. */
+const SIZES = quick
+  ? {
+      warmUp: 3,
+      lag: { rounds: 3, perBlock: 4 },
+      sequential: { rounds: 3, perBlock: 8 },
+      concurrent: { rounds: 2, concurrency: 16, perClient: 3 },
+      list: [
+        { tasks: 1_000, rounds: 3, perBlock: 2 },
+        { tasks: 10_000, rounds: 2, perBlock: 1 },
+      ],
+      fold: { events: 10_000, runs: 1 },
+    }
+  : {
+      warmUp: 10,
+      lag: { rounds: 10, perBlock: 10 },
+      sequential: { rounds: 10, perBlock: 30 },
+      concurrent: { rounds: 6, concurrency: 16, perClient: 10 },
+      list: [
+        { tasks: 1_000, rounds: 10, perBlock: 5 },
+        { tasks: 10_000, rounds: 6, perBlock: 3 },
+      ],
+      fold: { events: 50_000, runs: 2 },
+    };
+
+const started = now();
+const progress = (message: string) =>
+  process.stderr.write(`[bench ${((now() - started) / 1000).toFixed(1).padStart(5)} s] ${message}\n`);
+
+async function startPairs(stack: BenchStack, scenario: string): Promise<Pairs> {
+  const [ours, baseline] = await Promise.all([
+    startPair(stack, "ours", scenario),
+    startPair(stack, "baseline", scenario),
+  ]);
+  return { ours, baseline };
+}
+
+async function closePairs(pairs: Pairs): Promise<void> {
+  await Promise.all([pairs.ours.close(), pairs.baseline.close()]);
+}
+
+async function main(): Promise<void> {
+  const machine = machineInfo();
+  progress(`${quick ? "quick" : "full"} run; load average ${machine.load.start.toFixed(2)}`);
+  const stack = await startBenchStack();
+  try {
+    const floor = await createFloor(stack);
+    // Every pair up front, while nothing is measured: starting workerd later would land in a measurement.
+    progress("starting the workers of both designs for every scenario");
+    const [main, listPairs, ...foldPairs] = await Promise.all([
+      startPairs(stack, "main"),
+      startPairs(stack, "list"),
+      ...Array.from({ length: SIZES.fold.runs }, (_, run) => startPairs(stack, `fold${run}`)),
+    ]);
+    floor.hopTo(main.ours.commandUrl);
+    let results: Omit<BenchResults, "fold" | "list" | "durationS">;
+    try {
+      await warmUp(main, floor, SIZES.warmUp);
+      progress("projection lag");
+      const lag = await measureLag(stack, main, SIZES.lag);
+      progress("round trips");
+      const roundTrips = {
+        ours: await measureRoundTrips(stack, main.ours),
+        baseline: await measureRoundTrips(stack, main.baseline),
+      };
+      progress("createTask at concurrency 1, with the floor");
+      const sequential = await measureSequentialCreates(stack, main, floor, SIZES.sequential);
+      progress(`createTask at concurrency ${SIZES.concurrent.concurrency}`);
+      const concurrent = await measureConcurrentCreates(stack, main, SIZES.concurrent);
+      results = { mode: quick ? "quick" : "full", machine, lag, roundTrips, sequential, concurrent };
+    } finally {
+      await closePairs(main);
+    }
+
+    progress(`list over ${SIZES.list.map((s) => s.tasks).join(" and ")} tasks`);
+    const list = await measureList(stack, listPairs, floor, SIZES.list).finally(() => closePairs(listPairs));
+
+    const fold: Record<Design, FoldResult[]> = { ours: [], baseline: [] };
+    for (const [run, pairs] of foldPairs.entries()) {
+      for (const design of run % 2 === 0
+        ? (["ours", "baseline"] as const)
+        : (["baseline", "ours"] as const)) {
+        progress(`fold of ${SIZES.fold.events} events, ${design}, run ${run + 1}/${SIZES.fold.runs}`);
+        fold[design].push(await measureFold(stack, pairs[design], SIZES.fold.events));
+      }
+    }
+
+    machine.load.end = loadNow();
+    const all: BenchResults = { ...results, list, fold, durationS: (now() - started) / 1000 };
+    await mkdir("bench/results", { recursive: true });
+    await writeFile("bench/results/latest.json", `${JSON.stringify(toJson(all), null, 2)}\n`);
+    process.stdout.write(renderMarkdown(all));
+    progress("wrote bench/results/latest.json");
+  } finally {
+    await stack.stop();
+  }
+}
+
+main().catch((err: unknown) => {
+  console.error(err);
+  process.exit(1);
+});

@@ -1,0 +1,155 @@
+/**
+ * The system under measurement: one local stack (redis-server, Redis REST, Kafka and QStash emulators) on free
+ * ports, quiet, in a process of its own, with its data on the project's disk; and, per scenario,
+ * a pair of workers (command + projector) of either design, each in workerd through Miniflare exactly as the
+ * tests run them, on their own topic and key prefix so that scenarios and designs never see each other's data.
+ */
+import { spawn } from "node:child_process";
+import { randomUUID } from "node:crypto";
+import { mkdir, mkdtemp, rm } from "node:fs/promises";
+import { join, resolve } from "node:path";
+import { createInterface } from "node:readline";
+import type { Readable } from "node:stream";
+import { Miniflare } from "miniflare";
+import { freePort } from "../local/common/ports";
+import { bundleWorker } from "../test/support/bundle";
+
+export type Design = "ours" | "baseline";
+
+const ENTRIES: Record<Design, { command: string; projector: string }> = {
+  ours: { command: "workers/command/index.ts", projector: "workers/projector/index.ts" },
+  baseline: { command: "bench/baseline/command.ts", projector: "bench/baseline/projector.ts" },
+};
+
+/** The stack as the bench sees it: the services' settings and admin URLs; it runs in a child process. */
+export interface BenchStack {
+  /** The settings of DESIGN section 6 for the running services (no worker URLs). */
+  env: Record<string, string>;
+  urls: { redis: string; kafka: string; qstash: string };
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts the stack (bench/stack-process.ts) in its own process, on free ports, with its state under `.local/`
+ * (the project's disk, not a tmpfs, so Kafka's fsync costs what it costs).
+ */
+export async function startBenchStack(): Promise<BenchStack> {
+  const parent = resolve(".local");
+  await mkdir(parent, { recursive: true });
+  const stateDir = await mkdtemp(join(parent, "bench-"));
+  const child = spawn(process.execPath, ["--import", "tsx", "bench/stack-process.ts", stateDir], {
+    stdio: ["pipe", "pipe", "inherit"],
+  });
+  const exited = new Promise<void>((done) => child.once("exit", () => done()));
+  const stop = async () => {
+    if (child.exitCode === null) child.kill("SIGTERM");
+    await exited;
+    await rm(stateDir, { recursive: true, force: true });
+  };
+  try {
+    const line = await new Promise<string>((done, fail) => {
+      if (!child.stdout) return fail(new Error("stack process has no stdout"));
+      const lines = createInterface({ input: child.stdout });
+      lines.once("line", done);
+      child.once("exit", (code) =>
+        fail(new Error(`stack process exited with code ${code} before it was ready`)),
+      );
+    });
+    const { env } = JSON.parse(line) as { env: Record<string, string> };
+    const url = (name: string) => {
+      const value = env[name];
+      if (!value) throw new Error(`stack process reported no ${name}`);
+      return value;
+    };
+    return {
+      env,
+      urls: {
+        redis: url("UPSTASH_REDIS_REST_URL"),
+        kafka: url("UPSTASH_KAFKA_URL"),
+        qstash: url("QSTASH_URL"),
+      },
+      stop,
+    };
+  } catch (err) {
+    await stop();
+    throw err;
+  }
+}
+
+export interface RunningWorker {
+  url: string;
+  close(): Promise<void>;
+}
+
+/** Runs a worker's bundle in workerd through Miniflare on `port` (a free one when not given), output discarded. */
+async function startWorker(
+  entry: string,
+  bindings: Record<string, string>,
+  port?: number,
+): Promise<RunningWorker> {
+  const listen = port ?? (await freePort());
+  const mf = new Miniflare({
+    // Modules given explicitly: Miniflare would otherwise refuse the bundle's dynamic imports (dead code in
+    // @upstash/qstash's local dev-server helper, never reached in a worker).
+    modules: [
+      { type: "ESModule", path: entry.replace(/\.ts$/, ".mjs"), contents: await bundleWorker(entry) },
+    ],
+    compatibilityDate: "2025-09-01",
+    bindings,
+    host: "127.0.0.1",
+    port: listen,
+    unsafeTriggerHandlers: true,
+    log: undefined,
+    // Drained and dropped: the workers log a line per step, and an unread pipe would stall workerd once full.
+    handleRuntimeStdio: (stdout: Readable, stderr: Readable) => {
+      stdout.resume();
+      stderr.resume();
+    },
+  });
+  await mf.ready;
+  return { url: `http://127.0.0.1:${listen}`, close: () => mf.dispose() };
+}
+
+/** One design's two workers, wired to the stack on their own topic and prefix. */
+export interface DesignPair {
+  design: Design;
+  topic: string;
+  prefix: string;
+  /** The bindings both workers run with. */
+  env: Record<string, string>;
+  commandUrl: string;
+  projectorUrl: string;
+  /** The webhook URL: the projector's `PROJECTOR_URL`, the `sub` its signatures must carry. */
+  webhook: string;
+  close(): Promise<void>;
+}
+
+/** Starts a design's projector and command worker on a fresh topic and key prefix named after `scenario`. */
+export async function startPair(stack: BenchStack, design: Design, scenario: string): Promise<DesignPair> {
+  const id = `${scenario}-${randomUUID().slice(0, 8)}`;
+  const topic = `bench-${design}-${id}`;
+  const prefix = `bench:${design}:${id}`;
+  const projectorPort = await freePort();
+  const webhook = `http://127.0.0.1:${projectorPort}/projection`;
+  const env: Record<string, string> = {
+    ...stack.env,
+    UPSTASH_KAFKA_TOPIC: topic,
+    PROJECTION_PREFIX: prefix,
+    PROJECTOR_URL: webhook,
+  };
+  const entries = ENTRIES[design];
+  const projector = await startWorker(entries.projector, env, projectorPort);
+  const command = await startWorker(entries.command, env);
+  return {
+    design,
+    topic,
+    prefix,
+    env,
+    commandUrl: command.url,
+    projectorUrl: projector.url,
+    webhook,
+    async close() {
+      await Promise.allSettled([command.close(), projector.close()]);
+    },
+  };
+}

@@ -1,0 +1,48 @@
+/** The Markdown report printed on stdout: machine and versions, the side-by-side table, and missed targets. */
+import type { BenchResults } from "./report";
+import { type Row, rows } from "./rows";
+import { targets } from "./targets";
+
+function table(rs: Row[]): string {
+  const head = [
+    "| scenario | ours | baseline | ratio (ours / baseline) | target | met? |",
+    "|---|---:|---:|---:|---|---|",
+  ];
+  const body = rs.map(
+    (x) => `| ${x.scenario} | ${x.ours} | ${x.baseline} | ${x.ratio} | ${x.target} | ${x.met} |`,
+  );
+  return [...head, ...body].join("\n");
+}
+
+export function renderMarkdown(r: BenchResults): string {
+  const m = r.machine;
+  const versions = Object.entries(m.versions)
+    .map(([k, v]) => `${k} ${v}`)
+    .join(", ");
+  const stalls = r.sequential.baselineStalls + r.concurrent.baselineStalls;
+  const lines = [
+    `## Benchmarks (${r.mode} run, ${m.date.slice(0, 10)})`,
+    "",
+    `${m.host.cpus} × ${m.host.cpuModel}, ${m.host.memoryGiB} GiB, ${m.host.platform} ${m.host.release}; ` +
+      `load average ${m.load.start.toFixed(2)} at start, ${(m.load.end ?? 0).toFixed(2)} at end; ` +
+      `commit ${m.commit}; ${r.durationS.toFixed(0)} s.`,
+    `Versions: ${versions}.`,
+    "",
+    table(rows(r)),
+    "",
+  ];
+  const missed = targets(r).filter((t) => !t.met);
+  if (missed.length > 0) {
+    lines.push("Targets missed:", "");
+    for (const t of missed) lines.push(`- \`${t.key}\` = ${t.value} (target ${t.target}): ${t.why ?? ""}`);
+    lines.push("");
+  }
+  if (stalls > 0) {
+    lines.push(
+      `The baseline's projector stopped behind the log head ${stalls} time(s) after racing pokes (its offset is ` +
+        "written by a non-atomic pipeline); the bench poked it again, as the next mutation would.",
+      "",
+    );
+  }
+  return `${lines.join("\n")}\n`;
+}
