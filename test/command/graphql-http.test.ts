@@ -2,7 +2,7 @@ import { buildSchema, GraphQLSchema } from "graphql";
 import { auditServer } from "graphql-http";
 import type { Context } from "hono";
 import { Hono } from "hono";
-import { afterEach, describe, expect, it, vi } from "vitest";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import {
   createGraphQLHandler,
   GraphQLAppError,
@@ -115,6 +115,11 @@ async function expectReply(res: Response, status: number, contentType: string, b
 
 const rejected = (code: string, message: string) => ({ errors: [{ message, extensions: { code } }] });
 
+beforeEach(() => {
+  // Refused requests log one info line each (asserted where it matters); keep the test output readable.
+  vi.spyOn(console, "log").mockImplementation(() => {});
+});
+
 afterEach(() => {
   vi.restoreAllMocks();
 });
@@ -183,8 +188,21 @@ describe("POST", () => {
   });
 
   it("POST: a body that is not a JSON object is a 400", async () => {
-    const res = await post("[1]", { accept: GQL });
+    const res = await post("1", { accept: GQL });
     await expectReply(res, 400, GQL_UTF8, rejected("BAD_REQUEST", "Request body must be a JSON object."));
+  });
+
+  it("POST: a batch (a JSON array of operations) is a 400 saying batching is not supported", async () => {
+    const res = await post([{ query: "{ __typename }" }, { query: "{ __typename }" }], { accept: GQL });
+    await expectReply(
+      res,
+      400,
+      GQL_UTF8,
+      rejected(
+        "BAD_REQUEST",
+        "Batched requests (a JSON array) are not supported: send one JSON object per operation.",
+      ),
+    );
   });
 
   it("POST: an empty body is a 400", async () => {
@@ -343,13 +361,63 @@ describe("request errors", () => {
     await expectReply(await post({ query: "{ nope }" }, { accept: GQL }), 400, GQL_UTF8, expected);
   });
 
-  it("logging: rejected, unparsable, invalid and uncoercible requests log nothing", async () => {
-    const log = vi.spyOn(console, "error").mockImplementation(() => {});
-    await post("{ nope");
-    await post({ query: "{" });
-    await post({ query: "{ nope }" });
-    await post({ query: "query Q($n: Int!) { count(n: $n) }", variables: { n: "x" } });
-    expect(log).not.toHaveBeenCalled();
+  it("logging: rejected, unparsable, invalid and uncoercible requests log one info line each, no error", async () => {
+    const errors = vi.spyOn(console, "error").mockImplementation(() => {});
+    const info = vi.spyOn(console, "log").mockImplementation(() => {});
+    await post("{ nope", { "x-request-id": "req-json" });
+    await post({ query: "{" }, { "x-request-id": "req-parse" });
+    await post({ query: "{ nope }" }, { "x-request-id": "req-valid" });
+    await post(
+      { query: "query Q($n: Int!) { count(n: $n) }", variables: { n: "x" } },
+      { "x-request-id": "req-coerce", accept: GQL },
+    );
+    expect(errors).not.toHaveBeenCalled();
+    expect(info.mock.calls.map(([line]) => JSON.parse(String(line)))).toEqual([
+      {
+        level: "info",
+        event: "graphql.request_refused",
+        requestId: "req-json",
+        status: 400,
+        code: "BAD_REQUEST",
+        message: "Request body is not valid JSON.",
+        errors: 1,
+      },
+      {
+        level: "info",
+        event: "graphql.request_refused",
+        requestId: "req-parse",
+        status: 200,
+        code: "GRAPHQL_PARSE_FAILED",
+        message: "Syntax Error: Expected Name, found <EOF>.",
+        errors: 1,
+      },
+      {
+        level: "info",
+        event: "graphql.request_refused",
+        requestId: "req-valid",
+        status: 200,
+        code: "GRAPHQL_VALIDATION_FAILED",
+        message: 'Cannot query field "nope" on type "Query".',
+        errors: 1,
+      },
+      {
+        level: "info",
+        event: "graphql.request_refused",
+        requestId: "req-coerce",
+        status: 400,
+        code: "BAD_USER_INPUT",
+        message: 'Variable "$n" got invalid value "x"; Int cannot represent non-integer value: "x"',
+        errors: 1,
+      },
+    ]);
+  });
+
+  it("logging: a successful request logs nothing", async () => {
+    const errors = vi.spyOn(console, "error").mockImplementation(() => {});
+    const info = vi.spyOn(console, "log").mockImplementation(() => {});
+    await post({ query: '{ hello(name: "Ada") }' });
+    expect(errors).not.toHaveBeenCalled();
+    expect(info).not.toHaveBeenCalled();
   });
 });
 

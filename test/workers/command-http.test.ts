@@ -88,7 +88,12 @@ describe("request errors", () => {
 
   for (const [name, body, message] of [
     ["malformed JSON", '{"query": "{ list { id } }"', "Request body is not valid JSON."],
-    ["a JSON array", "[]", "Request body must be a JSON object."],
+    [
+      "a JSON array (a batch)",
+      "[]",
+      "Batched requests (a JSON array) are not supported: send one JSON object per operation.",
+    ],
+    ["a JSON string", '"{ list { id } }"', "Request body must be a JSON object."],
     ["an empty body", "", "Request body is empty: send a JSON object."],
   ]) {
     it(`POST /graphql: ${name} is a 400 BAD_REQUEST, not a 500`, async () => {
@@ -141,10 +146,15 @@ describe("a missing binding", () => {
 
     const text = await res.text();
     expect(res.status).toBe(500);
+    expect(res.headers.get("content-type")).toBe(`${GQL}; charset=utf-8`);
     expect(JSON.parse(text)).toEqual({
-      error:
-        "configuration: UPSTASH_REDIS_REST_TOKEN is missing (set it in wrangler.*.toml [vars], as a secret, or in .dev.vars)",
-      code: "MISCONFIGURED",
+      errors: [
+        {
+          message:
+            "configuration: UPSTASH_REDIS_REST_TOKEN is missing (set it in wrangler.*.toml [vars], as a secret, or in .dev.vars)",
+          extensions: { code: "MISCONFIGURED", requestId: res.headers.get("x-request-id") },
+        },
+      ],
     });
     expect(text).not.toMatch(/\bat\s+\S+\s+\(|\.ts:\d+|\.js:\d+/);
   });

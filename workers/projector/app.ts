@@ -2,27 +2,37 @@
  * The projector: `POST /projection` is the QStash webhook (signature first, then catch-up), `GET /status`
  * shows checkpoint, head and lag per partition, `GET /health` answers when the worker is up.
  */
-import { Hono } from "hono";
+import { type Context, Hono } from "hono";
+import { adminToken } from "../../shared/config";
 import { ConfigError, UpstreamError } from "../../shared/errors";
 import { projectionStatus } from "../../shared/projection/status";
+import { publicStatus, statusAccess } from "./admin";
 import { catchUp } from "./catch-up";
 import { type ProjectorDeps, projectorDeps } from "./deps";
+import { readAtMost, refuse, requestIdFrom } from "./http";
 import { logStep } from "./log";
 import { verifySignature } from "./verify";
 
-export type ProjectorEnv = { Bindings: Cloudflare.Env; Variables: { deps: ProjectorDeps } };
+export type ProjectorEnv = { Bindings: Cloudflare.Env; Variables: { requestId: string } };
+type C = Context<ProjectorEnv>;
 
 /** Largest webhook body accepted: pokes carry a position hint at most. */
 const MAX_POKE_BYTES = 16 * 1024;
 
 const log = (message: string, fields?: Record<string, unknown>) => logStep("projector", message, fields);
 
-/** Runs a catch-up and, when the budget ran out with work left, pokes the projector again to continue. */
+/**
+ * Runs a catch-up and, when the budget ran out with work left, pokes the projector again to continue. `context`
+ * (a request id, say) is added to every log line of the run.
+ */
 export async function runCatchUp(
   deps: ProjectorDeps,
   trigger: string,
   waitUntil: (p: Promise<unknown>) => void,
+  context: Record<string, unknown> = {},
 ) {
+  const log = (message: string, fields?: Record<string, unknown>) =>
+    logStep("projector", message, { ...context, ...fields });
   const result = await catchUp({ log: deps.log, store: deps.store, logger: log }, deps.budget);
   // A partition we yielded is being advanced by the invocation that beat us, which continues or re-pokes it.
   // Any other unfinished partition is ours to continue, whatever contention we met on the way: deciding this
@@ -41,62 +51,89 @@ export async function runCatchUp(
   return { ...result, ownedElsewhere: owned };
 }
 
+const deps = (c: C): ProjectorDeps => projectorDeps(c.env as unknown as Record<string, unknown>);
+
+/** 405 for a known route asked with another method. */
+const wrongMethod = (c: C, allow: string) =>
+  refuse(c, 405, "METHOD_NOT_ALLOWED", `${new URL(c.req.url).pathname} only accepts ${allow}`, {
+    headers: { Allow: allow },
+  });
+
+/**
+ * Every answer carries an `x-request-id` (the caller's when it is a sane token, else a new UUID) and every refusal
+ * or failure is one JSON log line with it. Bindings are read only by the routes that need them, so a misconfigured
+ * projector still answers /health and turns away what it would turn away anyway. Failure bodies never carry an
+ * upstream's or the runtime's own message: the log line has it.
+ */
 export function createProjectorApp() {
   const app = new Hono<ProjectorEnv>();
 
+  app.use("*", async (c, next) => {
+    const requestId = requestIdFrom(c.req.header("x-request-id"));
+    c.set("requestId", requestId);
+    await next();
+    c.header("x-request-id", requestId);
+  });
+
   app.onError((err, c) => {
     if (err instanceof UpstreamError) {
-      log("transient failure", { service: err.service, error: err.message });
-      return c.json({ error: err.message, code: "UNAVAILABLE" }, 503);
+      return refuse(c, 503, "UNAVAILABLE", `a backing service is unavailable (${err.service}); retry later`, {
+        detail: { service: err.service, cause: err.message },
+      });
     }
-    if (err instanceof ConfigError) {
-      log("configuration error", { error: err.message });
-      return c.json({ error: err.message, code: "CONFIGURATION" }, 500);
-    }
-    log("internal error", { error: err instanceof Error ? err.message : String(err) });
-    return c.json({ error: "internal error", code: "INTERNAL_SERVER_ERROR" }, 500);
+    if (err instanceof ConfigError) return refuse(c, 500, "MISCONFIGURED", err.message);
+    const cause = err instanceof Error ? { name: err.name, message: err.message, stack: err.stack } : err;
+    return refuse(c, 500, "INTERNAL_SERVER_ERROR", "internal error", { detail: { cause } });
   });
 
-  app.notFound((c) =>
-    c.json({ error: `no route ${c.req.method} ${new URL(c.req.url).pathname}`, code: "NOT_FOUND" }, 404),
-  );
-
-  app.use("*", async (c, next) => {
-    c.set("deps", projectorDeps(c.env as unknown as Record<string, unknown>));
-    await next();
-  });
+  app.notFound((c) => refuse(c, 404, "NOT_FOUND", `no route ${c.req.method} ${new URL(c.req.url).pathname}`));
 
   app.get("/health", (c) => c.json({ ok: true, worker: "projector" }));
+  app.all("/health", (c) => wrongMethod(c, "GET"));
 
   app.get("/status", async (c) => {
-    const { log: eventLog, store } = c.get("deps");
-    return c.json(await projectionStatus(eventLog, store));
+    const access = await statusAccess(
+      c.req.header("authorization"),
+      adminToken(c.env as unknown as Record<string, unknown>),
+    );
+    if (access.kind === "refused") {
+      return refuse(c, 401, "UNAUTHORIZED", access.reason, { headers: { "WWW-Authenticate": "Bearer" } });
+    }
+    const { log: eventLog, store } = deps(c);
+    const status = await projectionStatus(eventLog, store);
+    return c.json(access.kind === "admin" ? status : publicStatus(status));
   });
+  app.all("/status", (c) => wrongMethod(c, "GET"));
 
   app.all("/projection", async (c) => {
     if (c.req.method !== "POST") {
-      return c.json({ error: "the QStash webhook only accepts POST", code: "METHOD_NOT_ALLOWED" }, 405, {
-        Allow: "POST",
+      return refuse(c, 405, "METHOD_NOT_ALLOWED", "the QStash webhook only accepts POST", {
+        headers: { Allow: "POST" },
       });
     }
-    const declared = Number(c.req.header("content-length") ?? "0");
-    if (declared > MAX_POKE_BYTES)
-      return c.json({ error: `body larger than ${MAX_POKE_BYTES} bytes`, code: "PAYLOAD_TOO_LARGE" }, 413);
-    const bytes = await c.req.arrayBuffer();
-    if (bytes.byteLength > MAX_POKE_BYTES)
-      return c.json({ error: `body larger than ${MAX_POKE_BYTES} bytes`, code: "PAYLOAD_TOO_LARGE" }, 413);
-    const body = new TextDecoder().decode(bytes);
-    const deps = c.get("deps");
-    const verification = await verifySignature(deps.signing, c.req.header("upstash-signature"), body);
-    if (!verification.ok) {
-      log("signature rejected", { reason: verification.reason });
-      return c.json({ error: `invalid signature: ${verification.reason}`, code: "UNAUTHORIZED" }, 401);
+    const tooLarge = () => refuse(c, 413, "PAYLOAD_TOO_LARGE", `body larger than ${MAX_POKE_BYTES} bytes`);
+    const declared = c.req.header("content-length");
+    if (declared !== undefined && /^\d+$/.test(declared.trim()) && Number(declared) > MAX_POKE_BYTES) {
+      return tooLarge();
     }
+    const bytes = await readAtMost(c.req.raw, MAX_POKE_BYTES);
+    if (bytes === undefined) return tooLarge();
+    let body: string;
+    try {
+      body = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true }).decode(bytes);
+    } catch {
+      return refuse(c, 400, "BAD_REQUEST", "body is not valid UTF-8");
+    }
+    const projector = deps(c);
+    const verification = await verifySignature(projector.signing, c.req.header("upstash-signature"), body);
+    if (!verification.ok) return refuse(c, 401, "UNAUTHORIZED", `invalid signature: ${verification.reason}`);
+    const requestId = c.get("requestId");
     log("signature valid", {
+      requestId,
       messageId: c.req.header("upstash-message-id"),
       retried: c.req.header("upstash-retried"),
     });
-    const result = await runCatchUp(deps, "poke", (p) => c.executionCtx.waitUntil(p));
+    const result = await runCatchUp(projector, "poke", (p) => c.executionCtx.waitUntil(p), { requestId });
     return c.json(result, 200);
   });
 

@@ -1,6 +1,6 @@
 import { GraphQLError, type GraphQLFormattedError } from "graphql";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
-import { codeOf, formatWithCode, logInternalError, maskedError } from "./errors";
+import { codeOf, formatWithCode, logInternalError, logRequestFailure, maskedError } from "./errors";
 import type { ServerAnswer } from "./execute";
 import { GRAPHQL_RESPONSE, type ResponseMediaType } from "./media-type";
 
@@ -25,7 +25,7 @@ interface ReplyContext {
  */
 export function requestErrorReply(
   errors: readonly GraphQLError[],
-  code: "GRAPHQL_PARSE_FAILED" | "GRAPHQL_VALIDATION_FAILED" | "BAD_USER_INPUT",
+  code: "GRAPHQL_PARSE_FAILED" | "GRAPHQL_VALIDATION_FAILED" | "BAD_USER_INPUT" | "QUERY_TOO_COMPLEX",
   mediaType: ResponseMediaType,
 ): GraphQLReply {
   return {
@@ -88,6 +88,19 @@ function fieldError(error: GraphQLError, { mapError, requestId }: ReplyContext):
 export function internalFailure(cause: unknown, requestId: string): GraphQLReply {
   logInternalError(requestId, cause);
   return { status: 500, body: { errors: [maskedError(requestId)] } };
+}
+
+/**
+ * A failure before execution that `mapError` gave a code (a missing binding, say): 503 for UNAVAILABLE, 500
+ * otherwise, with the mapped message (the mapper vouches it is fit for clients) and the request id; logged.
+ */
+export function codedFailure(error: GraphQLError, requestId: string): GraphQLReply {
+  const status = codeOf(error) === "UNAVAILABLE" ? 503 : 500;
+  logRequestFailure(requestId, status, error);
+  return {
+    status,
+    body: { errors: [{ message: error.message, extensions: { ...error.extensions, requestId } }] },
+  };
 }
 
 function graphqlErrors(value: unknown): GraphQLError[] | undefined {

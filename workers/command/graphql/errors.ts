@@ -8,6 +8,8 @@ export type BoundaryErrorCode =
   | "BAD_USER_INPUT"
   | "BAD_REQUEST"
   | "PAYLOAD_TOO_LARGE"
+  | "URI_TOO_LONG"
+  | "QUERY_TOO_COMPLEX"
   | "UNSUPPORTED_MEDIA_TYPE"
   | "METHOD_NOT_ALLOWED"
   | "NOT_ACCEPTABLE"
@@ -54,10 +56,63 @@ export function codeOf(error: GraphQLError): string | undefined {
   return typeof code === "string" ? code : undefined;
 }
 
+/** Longest message a request error carries: graphql-js quotes the client's input (names, values) in full. */
+const MAX_MESSAGE_CHARS = 500;
+
+/** Cuts a message quoting a huge input down to a readable size (never inside a surrogate pair). */
+export function boundedMessage(message: string): string {
+  if (message.length <= MAX_MESSAGE_CHARS) return message;
+  const cut = /[\uD800-\uDBFF]$/.test(message.slice(0, MAX_MESSAGE_CHARS))
+    ? MAX_MESSAGE_CHARS - 1
+    : MAX_MESSAGE_CHARS;
+  return `${message.slice(0, cut)}… (truncated)`;
+}
+
 /** Formats an error for the wire, adding `fallbackCode` when the error carries no code of its own. */
 export function formatWithCode(error: GraphQLError, fallbackCode: BoundaryErrorCode): GraphQLFormattedError {
   const formatted = error.toJSON();
-  return { ...formatted, extensions: { ...formatted.extensions, code: codeOf(error) ?? fallbackCode } };
+  return {
+    ...formatted,
+    message: boundedMessage(formatted.message),
+    extensions: { ...formatted.extensions, code: codeOf(error) ?? fallbackCode },
+  };
+}
+
+/**
+ * Writes one structured JSON line for a request refused before execution (4xx, or a request error answered 200 to
+ * an application/json client): the client's mistake, at info level, with the request id the response carries.
+ */
+export function logRefusal(
+  requestId: string,
+  status: number,
+  errors: readonly GraphQLFormattedError[],
+): void {
+  const [first] = errors;
+  console.log(
+    JSON.stringify({
+      level: "info",
+      event: "graphql.request_refused",
+      requestId,
+      status,
+      code: first?.extensions?.code,
+      message: first?.message,
+      errors: errors.length,
+    }),
+  );
+}
+
+/** Writes one structured JSON line for a coded failure of the server before execution (a missing binding, say). */
+export function logRequestFailure(requestId: string, status: number, error: GraphQLError): void {
+  console.error(
+    JSON.stringify({
+      level: "error",
+      event: "graphql.request_failed",
+      requestId,
+      status,
+      code: codeOf(error),
+      message: error.message,
+    }),
+  );
 }
 
 /** Writes one structured JSON line for an error the client only sees masked. */

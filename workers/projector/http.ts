@@ -1,0 +1,64 @@
+/**
+ * The projector's HTTP plumbing: a request id on every answer, one JSON log line per refused or failed request,
+ * and a body reader that stops at the limit.
+ */
+import type { Context } from "hono";
+import type { ContentfulStatusCode } from "hono/utils/http-status";
+import type { ProjectorEnv } from "./app";
+import { logStep } from "./log";
+
+/** Keeps the caller's request id when it is a plain token (so it is safe in logs and headers), else a new UUID. */
+export function requestIdFrom(header: string | undefined): string {
+  return header !== undefined && /^[A-Za-z0-9._:-]{1,128}$/.test(header) ? header : crypto.randomUUID();
+}
+
+/**
+ * Answers `{ error, code }` with `status` and logs it as one JSON line with the request id (`detail` goes to the
+ * log only). A 5xx body also carries the request id, so an operator can find the line.
+ */
+export function refuse(
+  c: Context<ProjectorEnv>,
+  status: ContentfulStatusCode,
+  code: string,
+  error: string,
+  options: { detail?: Record<string, unknown>; headers?: Record<string, string> } = {},
+): Response {
+  const requestId = c.get("requestId");
+  logStep("projector", status >= 500 ? "request failed" : "request refused", {
+    level: status >= 500 ? "error" : "info",
+    requestId,
+    method: c.req.method,
+    path: new URL(c.req.url).pathname,
+    status,
+    code,
+    error,
+    ...options.detail,
+  });
+  const body = status >= 500 ? { error, code, requestId } : { error, code };
+  return c.json(body, status, options.headers);
+}
+
+/** The whole body, or undefined as soon as it grows past `maxBytes` (Content-Length may be absent or lie). */
+export async function readAtMost(request: Request, maxBytes: number): Promise<Uint8Array | undefined> {
+  if (request.body === null) return new Uint8Array(0);
+  const reader = request.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    total += value.byteLength;
+    if (total > maxBytes) {
+      await reader.cancel();
+      return undefined;
+    }
+    chunks.push(value);
+  }
+  const bytes = new Uint8Array(total);
+  let offset = 0;
+  for (const chunk of chunks) {
+    bytes.set(chunk, offset);
+    offset += chunk.byteLength;
+  }
+  return bytes;
+}
