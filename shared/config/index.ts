@@ -43,10 +43,28 @@ function positiveInt(name: string, value: string | undefined, fallback: number):
   return n;
 }
 
+/** Bounds of the per-request time limits (`REDIS_TIMEOUT_MS`, `KAFKA_TIMEOUT_MS`), in ms. */
+export const TIMEOUT_LIMITS = { min: 50, max: 30_000, fallback: 5000 } as const;
+
+/** An optional per-request time limit in ms: unset means the default, anything else must be in range. */
+function timeoutMs(env: Bindings, name: string): number {
+  const raw = optional(env, name);
+  if (raw === undefined) return TIMEOUT_LIMITS.fallback;
+  const n = Number(raw);
+  if (!/^\d+$/.test(raw) || n < TIMEOUT_LIMITS.min || n > TIMEOUT_LIMITS.max)
+    throw new ConfigError(
+      name,
+      `must be an integer from ${TIMEOUT_LIMITS.min} to ${TIMEOUT_LIMITS.max} (ms), got "${raw}"`,
+    );
+  return n;
+}
+
 export interface RedisConfig {
   url: string;
   token: string;
   prefix: string;
+  /** Time limit of each Redis request in ms (`REDIS_TIMEOUT_MS`, default 5000). */
+  timeoutMs: number;
 }
 
 export interface KafkaConfig {
@@ -55,6 +73,8 @@ export interface KafkaConfig {
   password: string;
   topic: string;
   partitions: number;
+  /** Time limit of each event log request in ms (`KAFKA_TIMEOUT_MS`, default 5000). */
+  timeoutMs: number;
 }
 
 export interface QStashConfig {
@@ -78,6 +98,7 @@ export function redisConfig(env: Bindings): RedisConfig {
     url: httpUrl("UPSTASH_REDIS_REST_URL", required(env, "UPSTASH_REDIS_REST_URL")),
     token: required(env, "UPSTASH_REDIS_REST_TOKEN"),
     prefix,
+    timeoutMs: timeoutMs(env, "REDIS_TIMEOUT_MS"),
   };
 }
 
@@ -91,6 +112,7 @@ export function kafkaConfig(env: Bindings): KafkaConfig {
     password: required(env, "UPSTASH_KAFKA_PASSWORD"),
     topic: optional(env, "UPSTASH_KAFKA_TOPIC") ?? "events",
     partitions: positiveInt("EVENT_LOG_PARTITIONS", optional(env, "EVENT_LOG_PARTITIONS"), 1),
+    timeoutMs: timeoutMs(env, "KAFKA_TIMEOUT_MS"),
   };
 }
 

@@ -19,15 +19,26 @@ export class UpstreamError extends Error {
   }
 }
 
+/**
+ * A write went out and no answer came back (the connection dropped, or the time limit passed): the operation may
+ * or may not have happened, so nothing that depends on it not having happened may be undone.
+ */
+export class UpstreamUnknownOutcomeError extends UpstreamError {
+  override readonly name = "UpstreamError";
+  constructor(service: Service, message: string, options?: { cause?: unknown }) {
+    super(service, message, undefined, options);
+  }
+}
+
 /** The upstream did not answer within the time we allow on this path; the operation may or may not have happened. */
-export class UpstreamTimeoutError extends UpstreamError {
+export class UpstreamTimeoutError extends UpstreamUnknownOutcomeError {
   override readonly name = "UpstreamError";
   constructor(
     service: Service,
     readonly timeoutMs: number,
     options?: { cause?: unknown },
   ) {
-    super(service, `no answer within ${timeoutMs} ms`, undefined, options);
+    super(service, `no answer within ${timeoutMs} ms`, options);
   }
 }
 

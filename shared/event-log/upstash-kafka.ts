@@ -3,7 +3,7 @@
  * A small typed `fetch` client rather than `@upstash/kafka`, which retries every failure for ~15 s and takes
  * no timeout: on the request path every call here has a bounded time and fails once, clearly.
  */
-import { ConfigError, UpstreamError, UpstreamTimeoutError } from "../errors";
+import { ConfigError, UpstreamError, UpstreamTimeoutError, UpstreamUnknownOutcomeError } from "../errors";
 import { type EventLog, type LogRecord, partitionOf, type ReadOptions } from "./port";
 
 export interface UpstashKafkaConfig {
@@ -64,9 +64,15 @@ export function createUpstashKafkaEventLog(config: UpstashKafkaConfig): EventLog
   const doFetch = config.fetch ?? fetch;
   const { topic, partitions } = config;
 
+  /**
+   * One request. For a write (`/produce`), a connection lost before the answer is an unknown outcome, not a
+   * refusal: the log may have stored the records and only the answer was lost (a crash after the fsync).
+   */
   async function call(path: string, body: unknown, extraMs = 0): Promise<unknown> {
     const limit = timeoutMs + extraMs;
+    const write = path === "/produce";
     let res: Response;
+    let text: string;
     try {
       res = await doFetch(`${base}${path}`, {
         method: "POST",
@@ -74,15 +80,15 @@ export function createUpstashKafkaEventLog(config: UpstashKafkaConfig): EventLog
         body: JSON.stringify(body),
         signal: AbortSignal.timeout(limit),
       });
+      text = await res.text();
     } catch (err) {
       if (err instanceof Error && (err.name === "TimeoutError" || err.name === "AbortError")) {
         throw new UpstreamTimeoutError("kafka", limit, { cause: err });
       }
-      throw new UpstreamError("kafka", `request to ${path} failed: ${(err as Error).message}`, undefined, {
-        cause: err,
-      });
+      const message = `request to ${path} failed: ${(err as Error).message}`;
+      if (write) throw new UpstreamUnknownOutcomeError("kafka", message, { cause: err });
+      throw new UpstreamError("kafka", message, undefined, { cause: err });
     }
-    const text = await res.text();
     let parsed: unknown;
     try {
       parsed = JSON.parse(text);

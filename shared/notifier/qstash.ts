@@ -6,9 +6,16 @@ import { Client } from "@upstash/qstash";
 import { UpstreamError } from "../errors";
 import type { Position } from "../event-log/port";
 
+/**
+ * Why a poke is sent: an append, a projector continuing a backlog, or a write that waited for the projection in
+ * vain (the append's poke may have been accepted by QStash and then lost, so this one must not share its
+ * deduplication id).
+ */
+export type PokeReason = "append" | "continue" | "nudge";
+
 export interface Notifier {
   /** Asks QStash to wake the projector; `hint` is the position that prompted the poke. */
-  poke(hint: Position, reason?: "append" | "continue"): Promise<void>;
+  poke(hint: Position, reason?: PokeReason): Promise<void>;
 }
 
 export interface QStashNotifierConfig {

@@ -19,6 +19,11 @@ export interface ProjectionKeys {
   history(taskId: string): string;
   /** string: the highest version a writer has reserved for a task (expires) */
   reservation(taskId: string): string;
+  /**
+   * string: the version last reserved for a task, kept after the reservation expires: while it is neither held
+   * nor projected, an append that got no answer may still have committed it
+   */
+  lastReserved(taskId: string): string;
 }
 
 export function projectionKeys(prefix: string): ProjectionKeys {
@@ -31,5 +36,6 @@ export function projectionKeys(prefix: string): ProjectionKeys {
     rejected: `${prefix}:rejected`,
     history: (taskId) => `${prefix}:history:${taskId}`,
     reservation: (taskId) => `${prefix}:reservation:${taskId}`,
+    lastReserved: (taskId) => `${prefix}:last-reserved:${taskId}`,
   };
 }

@@ -54,8 +54,10 @@ return {total, checkpoints, out}
 
 /**
  * Reserves the versions a writer is about to append for one task, if the projected version is still the one it
- * decided on and no other writer holds a higher reservation.
- * KEYS: state, reservation. ARGV: task id, base version, new version, ttl ms.
+ * decided on and no other writer holds a higher reservation. The reservation expires after `ttl`; a copy of it
+ * (last-reserved) is kept `keep` ms, so that a later writer knows an append that got no answer may have
+ * committed it.
+ * KEYS: state, reservation, last-reserved. ARGV: task id, base version, new version, ttl ms, keep ms.
  * Returns {1, projected, reserved} on success, {0, projected, reserved} otherwise.
  */
 export const RESERVE = `
@@ -68,11 +70,15 @@ end
 local reserved = tonumber(redis.call('GET', KEYS[2]) or '0')
 if projected ~= tonumber(ARGV[2]) or reserved > projected then return {0, projected, reserved} end
 redis.call('SET', KEYS[2], ARGV[3], 'PX', ARGV[4])
+redis.call('SET', KEYS[3], ARGV[3], 'PX', ARGV[5])
 return {1, projected, reserved}
 `;
 
-/** Drops a reservation if it is still the caller's. KEYS: reservation. ARGV: the reserved version. */
+/** Drops each of KEYS that still holds the caller's value. ARGV: the value (a reserved version, a claim token). */
 export const RELEASE = `
-if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
-return 0
+local dropped = 0
+for _, key in ipairs(KEYS) do
+  if redis.call('GET', key) == ARGV[1] then dropped = dropped + redis.call('DEL', key) end
+end
+return dropped
 `;

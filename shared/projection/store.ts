@@ -27,8 +27,13 @@ export interface WriteView {
   state: TaskState;
   /** Highest version a writer has reserved and may not be projected yet (0 when none). */
   reserved: number;
+  /** The version last reserved, held or not (0 when none is remembered). */
+  lastReserved: number;
   checkpoint: number;
 }
+
+/** How long the last reserved version is remembered after its reservation expires. */
+export const LAST_RESERVED_KEEP_MS = 10 * 60_000;
 
 /** A fold batch, every write computed by the projector; applied only if the checkpoint is still `from`. */
 export interface FoldBatch {
@@ -94,16 +99,22 @@ export function createProjectionStore(config: ProjectionStoreConfig) {
       return { tasks, total: toInt(answer[0]), checkpoints: pairsToMap(answer[1]) };
     },
 
-    /** One task's projected state, a pending reservation and its partition's checkpoint. */
+    /** One task's projected state, a pending reservation, the last reserved version and the checkpoint. */
     async readForWrite(taskId: string, partition: number): Promise<WriteView> {
       const p = redis.pipeline();
       p.hget(keys.state, taskId);
       p.get(keys.reservation(taskId));
+      p.get(keys.lastReserved(taskId));
       p.hget(keys.checkpoint, String(partition));
-      const [state, reserved, checkpoint] = await call("read task", () =>
-        p.exec<[unknown, unknown, unknown]>(),
+      const [state, reserved, lastReserved, checkpoint] = await call("read task", () =>
+        p.exec<[unknown, unknown, unknown, unknown]>(),
       );
-      return { state: decodeState(state), reserved: toInt(reserved), checkpoint: toInt(checkpoint) };
+      return {
+        state: decodeState(state),
+        reserved: toInt(reserved),
+        lastReserved: toInt(lastReserved),
+        checkpoint: toInt(checkpoint),
+      };
     },
 
     async task(taskId: string): Promise<TaskState> {
@@ -119,8 +130,14 @@ export function createProjectionStore(config: ProjectionStoreConfig) {
     ): Promise<{ ok: boolean; projected: number; reserved: number }> {
       const answer = await call("reserve", () =>
         scripts.reserve.exec(
-          [keys.state, keys.reservation(taskId)],
-          [taskId, String(baseVersion), String(newVersion), String(ttlMs)],
+          [keys.state, keys.reservation(taskId), keys.lastReserved(taskId)],
+          [
+            taskId,
+            String(baseVersion),
+            String(newVersion),
+            String(ttlMs),
+            String(ttlMs + LAST_RESERVED_KEEP_MS),
+          ],
         ),
       );
       if (!Array.isArray(answer) || answer.length !== 3)
@@ -128,8 +145,11 @@ export function createProjectionStore(config: ProjectionStoreConfig) {
       return { ok: toInt(answer[0]) === 1, projected: toInt(answer[1]), reserved: toInt(answer[2]) };
     },
 
+    /** Drops a reservation (and its memory) after a definite refusal of the append, if it is still the caller's. */
     async release(taskId: string, version: number): Promise<void> {
-      await call("release", () => scripts.release.exec([keys.reservation(taskId)], [String(version)]));
+      await call("release", () =>
+        scripts.release.exec([keys.reservation(taskId), keys.lastReserved(taskId)], [String(version)]),
+      );
     },
 
     async history(taskId: string): Promise<string[]> {

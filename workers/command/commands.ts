@@ -16,7 +16,7 @@ import {
   type TaskState,
   versionOf,
 } from "../../shared/domain";
-import { UpstreamTimeoutError } from "../../shared/errors";
+import { UpstreamUnknownOutcomeError } from "../../shared/errors";
 import type { LogRecord } from "../../shared/event-log/port";
 import { WAIT_LIMIT_MS, waitUntil } from "./consistency";
 import type { CommandDeps } from "./deps";
@@ -37,8 +37,6 @@ export interface WriteResult {
   records: LogRecord[];
 }
 
-/** A reservation outlives a timed-out append by this much, then frees the task for other writers. */
-const RESERVATION_TTL_MS = 30_000;
 const MAX_ATTEMPTS = 4;
 /** How long a write waits for the projection before it suspects the poke was lost and pokes again. */
 const NUDGE_AFTER_MS = 1000;
@@ -75,20 +73,27 @@ export async function changeTask(
       await awaitProjection(ctx, taskId, partition, view.reserved);
       continue;
     }
-    if (view.state.status === "absent" && (await unprojectedEvents(ctx, partition, view.checkpoint)))
-      continue;
+    // A version reserved, no longer held, never projected: its append got no answer and may have committed after
+    // all. Like an absent task, it is decided only once the projection has every event the log holds.
+    const unsure = view.state.status === "absent" || view.lastReserved > projected;
+    if (unsure && (await unprojectedEvents(ctx, partition, view.checkpoint))) continue;
     const decision = decide(command, view.state);
     if (!decision.ok) throw decision.error;
     if (decision.events.length === 0) return { state: view.state, records: [] };
     const newVersion = projected + decision.events.length;
-    const reservation = await ctx.deps.store.reserve(taskId, projected, newVersion, RESERVATION_TTL_MS);
+    const reservation = await ctx.deps.store.reserve(
+      taskId,
+      projected,
+      newVersion,
+      ctx.deps.reservationTtlMs,
+    );
     if (!reservation.ok) continue;
     try {
       return await append(ctx, command, view.state, decision.events);
     } catch (err) {
-      // A definite refusal means nothing was appended: free the task now. After a timeout the append may have
-      // committed, so the reservation stays until it is projected or expires.
-      if (!(err instanceof UpstreamTimeoutError))
+      // A definite refusal means nothing was appended: free the task now. After a timeout or a lost connection
+      // the append may have committed, so the reservation stays until it is projected or expires.
+      if (!(err instanceof UpstreamUnknownOutcomeError))
         await ctx.deps.store.release(taskId, newVersion).catch(() => {});
       throw err;
     }
@@ -145,11 +150,12 @@ async function awaitProjection(
   partition: number,
   version: number,
 ): Promise<void> {
-  const ok = await awaitFold(
-    ctx,
-    partition,
-    async () => versionOf(await ctx.deps.store.task(taskId)) >= version,
-  );
+  // Done when the write is projected, or when its reservation expired (its append got no answer): the caller then
+  // decides on what the log holds, rather than stay wedged until the wait limit.
+  const ok = await awaitFold(ctx, partition, async () => {
+    const view = await ctx.deps.store.readForWrite(taskId, partition);
+    return versionOf(view.state) >= version || view.reserved < version;
+  });
   if (!ok) {
     throw projectionBehind(`an earlier write to task ${taskId} (version ${version}) is not projected yet`);
   }
@@ -182,9 +188,10 @@ function projectionBehind(reason: string): GraphQLAppError {
 
 /**
  * Waits (bounded) for the projector to fold what `check` needs. The append that made the wait necessary poked the
- * projector, but that poke may have been lost (QStash down, a failed publish): if the fold has not come after a
- * grace period, poke again rather than leave the wait to the cron and answer UNAVAILABLE. The poke is deduplicated
- * by position, so when the first one did go out this costs no extra delivery.
+ * projector, but that poke may have been lost (QStash down, a failed publish, a delivery that never arrived): if the
+ * fold has not come after a grace period, poke again rather than leave the wait to the cron and answer UNAVAILABLE.
+ * The nudge has a deduplication id of its own (the append's poke may have been accepted and then lost, and QStash
+ * would drop a poke with the same id unseen); writers waiting for the same position share one nudge.
  */
 async function awaitFold(
   ctx: WriteContext,
@@ -197,7 +204,7 @@ async function awaitFold(
       .head(partition)
       .then(async (head) => {
         if (head === 0) return;
-        await ctx.deps.notifier.poke({ partition, offset: head - 1 });
+        await ctx.deps.notifier.poke({ partition, offset: head - 1 }, "nudge");
         ctx.logger("projection behind; poke sent again", { partition, offset: head - 1 });
       })
       .catch((err: unknown) =>

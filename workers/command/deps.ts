@@ -5,10 +5,18 @@ import { createQStashNotifier } from "../../shared/notifier/qstash";
 import { createIdempotencyStore } from "../../shared/projection/idempotency";
 import { createProjectionStore } from "../../shared/projection/store";
 
+/**
+ * A reservation outlives its append's time limit by this factor (30 s at the default KAFKA_TIMEOUT_MS of 5 s):
+ * long enough that an append the log answers late still finds it, short enough not to wedge the task.
+ */
+export const RESERVATION_TTL_FACTOR = 6;
+
 export function commandDeps(env: Bindings) {
   const redis = redisConfig(env);
+  const kafka = kafkaConfig(env);
   return {
-    log: createUpstashKafkaEventLog(kafkaConfig(env)),
+    log: createUpstashKafkaEventLog(kafka),
+    reservationTtlMs: RESERVATION_TTL_FACTOR * kafka.timeoutMs,
     store: createProjectionStore(redis),
     idempotency: createIdempotencyStore(redis),
     notifier: createQStashNotifier(qstashConfig(env)),

@@ -1,7 +1,12 @@
 /** The one place where the command worker's errors become coded GraphQL errors. */
 import type { GraphQLError } from "graphql";
 import { DomainError } from "../../shared/domain";
-import { ConfigError, UpstreamError, UpstreamTimeoutError } from "../../shared/errors";
+import {
+  ConfigError,
+  UpstreamError,
+  UpstreamTimeoutError,
+  UpstreamUnknownOutcomeError,
+} from "../../shared/errors";
 import { GraphQLAppError } from "./graphql";
 
 export function mapError(err: unknown): GraphQLError | undefined {
@@ -17,6 +22,13 @@ export function mapError(err: unknown): GraphQLError | undefined {
     return new GraphQLAppError(
       "UNAVAILABLE",
       `${err.service} did not answer within ${err.timeoutMs} ms; the write may or may not have been recorded, so read before retrying`,
+      { extensions: { service: err.service } },
+    );
+  }
+  if (err instanceof UpstreamUnknownOutcomeError) {
+    return new GraphQLAppError(
+      "UNAVAILABLE",
+      `${err.service} lost the connection before answering; the write may or may not have been recorded, so read before retrying`,
       { extensions: { service: err.service } },
     );
   }

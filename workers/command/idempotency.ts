@@ -1,5 +1,5 @@
 /** Runs a mutation at most once per client-supplied idempotency key (see shared/projection/idempotency.ts). */
-import { UpstreamTimeoutError } from "../../shared/errors";
+import { UpstreamUnknownOutcomeError } from "../../shared/errors";
 import type { IdempotencyStore } from "../../shared/projection/idempotency";
 import { GraphQLAppError } from "./graphql";
 
@@ -44,8 +44,8 @@ export async function idempotent<T>(
   try {
     outcome = await run();
   } catch (err) {
-    // After a timeout the append may have committed: keep the claim pending until it expires.
-    if (!(err instanceof UpstreamTimeoutError)) await store.abandon(key, claim.token).catch(() => {});
+    // After a timeout or a lost connection the append may have committed: keep the claim pending until it expires.
+    if (!(err instanceof UpstreamUnknownOutcomeError)) await store.abandon(key, claim.token).catch(() => {});
     throw err;
   }
   // The append is the commit point: a failure to remember the result must not fail the mutation.
