@@ -13,6 +13,12 @@ export async function verifySignature(
   body: string,
 ): Promise<Verification> {
   if (!signature) return { ok: false, reason: "missing Upstash-Signature header" };
+  const alg = headerAlgorithm(signature);
+  // QStash signs with HS256: any other declared algorithm ("none" included) is refused here, in our words rather
+  // than the JWT library's. An unreadable header is left to the Receiver, which says what is wrong with it.
+  if (alg !== undefined && alg !== "HS256") {
+    return { ok: false, reason: `unsupported algorithm ${JSON.stringify(alg)}: QStash signs with HS256` };
+  }
   const receiver = new Receiver({
     currentSigningKey: config.currentSigningKey,
     nextSigningKey: config.nextSigningKey,
@@ -26,5 +32,18 @@ export async function verifySignature(
     // Receiver throw a TypeError) is an internal message, not one to show a caller.
     if (err instanceof Error && err.name === "SignatureError") return { ok: false, reason: err.message };
     return { ok: false, reason: "malformed token (the Upstash claims are missing or of the wrong type)" };
+  }
+}
+
+/** The `alg` of a compact JWS header, or undefined when the header is not readable JSON. */
+function headerAlgorithm(token: string): string | undefined {
+  const header = token.split(".", 1)[0] ?? "";
+  try {
+    const json = atob(header.replace(/-/g, "+").replace(/_/g, "/"));
+    const parsed: unknown = JSON.parse(json);
+    const alg = typeof parsed === "object" && parsed !== null ? (parsed as { alg?: unknown }).alg : undefined;
+    return typeof alg === "string" ? alg : undefined;
+  } catch {
+    return undefined;
   }
 }
