@@ -5,11 +5,12 @@
 import { type Context, Hono } from "hono";
 import { adminToken } from "../../shared/config";
 import { ConfigError, UpstreamError } from "../../shared/errors";
+import { readAtMost } from "../../shared/http/read-at-most";
 import { projectionStatus } from "../../shared/projection/status";
 import { publicStatus, statusAccess } from "./admin";
 import { catchUp } from "./catch-up";
 import { type ProjectorDeps, projectorDeps } from "./deps";
-import { readAtMost, refuse, requestIdFrom } from "./http";
+import { refuse, requestIdFrom } from "./http";
 import { logStep } from "./log";
 import { verifySignature } from "./verify";
 

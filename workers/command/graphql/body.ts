@@ -1,3 +1,4 @@
+import { readAtMost } from "../../../shared/http/read-at-most";
 import { GraphQLRequestError } from "./errors";
 import { JSON_MEDIA_TYPE, parseContentType } from "./media-type";
 
@@ -43,29 +44,4 @@ export async function readJsonBody(request: Request, maxBodyBytes: number): Prom
 
 function tooLarge(maxBodyBytes: number): GraphQLRequestError {
   return new GraphQLRequestError(413, "PAYLOAD_TOO_LARGE", `Request body exceeds ${maxBodyBytes} bytes.`);
-}
-
-/** The whole body, or undefined as soon as it grows past the limit (Content-Length may be absent or lie). */
-async function readAtMost(request: Request, maxBytes: number): Promise<Uint8Array | undefined> {
-  if (request.body === null) return new Uint8Array(0);
-  const reader = request.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let total = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    total += value.byteLength;
-    if (total > maxBytes) {
-      await reader.cancel();
-      return undefined;
-    }
-    chunks.push(value);
-  }
-  const bytes = new Uint8Array(total);
-  let offset = 0;
-  for (const chunk of chunks) {
-    bytes.set(chunk, offset);
-    offset += chunk.byteLength;
-  }
-  return bytes;
 }
