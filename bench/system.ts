@@ -9,10 +9,7 @@ import { randomUUID } from "node:crypto";
 import { mkdir, mkdtemp, rm } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import { createInterface } from "node:readline";
-import type { Readable } from "node:stream";
-import { Miniflare } from "miniflare";
-import { freePort } from "../local/common/ports";
-import { bundleWorker } from "../test/support/bundle";
+import { startWorkerOnFreePort } from "../local/workerd/worker";
 
 export type Design = "ours" | "baseline";
 
@@ -81,33 +78,13 @@ export interface RunningWorker {
   close(): Promise<void>;
 }
 
-/** Runs a worker's bundle in workerd through Miniflare on `port` (a free one when not given), output discarded. */
+/** Runs a worker's bundle in workerd on a free port, output drained and dropped. */
 async function startWorker(
   entry: string,
-  bindings: Record<string, string>,
-  port?: number,
-): Promise<RunningWorker> {
-  const listen = port ?? (await freePort());
-  const mf = new Miniflare({
-    // Modules given explicitly: Miniflare would otherwise refuse the bundle's dynamic imports (dead code in
-    // @upstash/qstash's local dev-server helper, never reached in a worker).
-    modules: [
-      { type: "ESModule", path: entry.replace(/\.ts$/, ".mjs"), contents: await bundleWorker(entry) },
-    ],
-    compatibilityDate: "2025-09-01",
-    bindings,
-    host: "127.0.0.1",
-    port: listen,
-    unsafeTriggerHandlers: true,
-    log: undefined,
-    // Drained and dropped: the workers log a line per step, and an unread pipe would stall workerd once full.
-    handleRuntimeStdio: (stdout: Readable, stderr: Readable) => {
-      stdout.resume();
-      stderr.resume();
-    },
-  });
-  await mf.ready;
-  return { url: `http://127.0.0.1:${listen}`, close: () => mf.dispose() };
+  bindingsFor: (port: number) => Record<string, string>,
+): Promise<RunningWorker & { port: number }> {
+  const { mf, port } = await startWorkerOnFreePort(entry, bindingsFor);
+  return { url: `http://127.0.0.1:${port}`, port, close: () => mf.dispose() };
 }
 
 /** One design's two workers, wired to the stack on their own topic and prefix. */
@@ -129,17 +106,17 @@ export async function startPair(stack: BenchStack, design: Design, scenario: str
   const id = `${scenario}-${randomUUID().slice(0, 8)}`;
   const topic = `bench-${design}-${id}`;
   const prefix = `bench:${design}:${id}`;
-  const projectorPort = await freePort();
-  const webhook = `http://127.0.0.1:${projectorPort}/projection`;
-  const env: Record<string, string> = {
+  const envFor = (projectorPort: number): Record<string, string> => ({
     ...stack.env,
     UPSTASH_KAFKA_TOPIC: topic,
     PROJECTION_PREFIX: prefix,
-    PROJECTOR_URL: webhook,
-  };
+    PROJECTOR_URL: `http://127.0.0.1:${projectorPort}/projection`,
+  });
   const entries = ENTRIES[design];
-  const projector = await startWorker(entries.projector, env, projectorPort);
-  const command = await startWorker(entries.command, env);
+  const projector = await startWorker(entries.projector, envFor);
+  const env = envFor(projector.port);
+  const webhook = env.PROJECTOR_URL ?? "";
+  const command = await startWorker(entries.command, () => env);
   return {
     design,
     topic,

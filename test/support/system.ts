@@ -6,12 +6,10 @@
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import type { Readable } from "node:stream";
-import { Miniflare } from "miniflare";
-import { freePort } from "../../local/common/ports";
+import type { Miniflare } from "miniflare";
 import { DEFAULTS, loadStackConfig } from "../../local/stack/config";
 import { type RunningStack, startStack } from "../../local/stack/start";
-import { bundleWorker } from "./bundle";
+import { startWorkerOnFreePort } from "../../local/workerd/worker";
 
 export interface TestSystem {
   stack: RunningStack;
@@ -49,57 +47,6 @@ export interface SystemOptions {
 
 let counter = 0;
 
-async function startWorker(
-  entry: string,
-  port: number,
-  bindings: Record<string, string>,
-  verbose: boolean,
-): Promise<Miniflare> {
-  const mf = new Miniflare({
-    // Modules given explicitly: Miniflare would otherwise refuse the bundle's dynamic imports (dead code
-    // in @upstash/qstash's local dev-server helper, never reached in a worker).
-    modules: [
-      { type: "ESModule", path: entry.replace(/\.ts$/, ".mjs"), contents: await bundleWorker(entry) },
-    ],
-    compatibilityDate: "2025-09-01",
-    bindings,
-    host: "127.0.0.1",
-    port,
-    unsafeTriggerHandlers: true,
-    // Quiet unless verbose, but always drained: workerd blocks once its unread output fills the pipe.
-    ...(verbose
-      ? {}
-      : {
-          log: undefined,
-          handleRuntimeStdio: (stdout: Readable, stderr: Readable) => {
-            stdout.resume();
-            stderr.resume();
-          },
-        }),
-  });
-  await mf.ready;
-  return mf;
-}
-
-/**
- * Starts a worker on a free port. The port must be known before the worker starts (the projector's own URL is
- * one of its bindings), so another process can take it between the choice and the bind: then choose again.
- */
-export async function startWorkerOnFreePort(
-  entry: string,
-  bindingsFor: (port: number) => Record<string, string>,
-  verbose = false,
-): Promise<{ mf: Miniflare; port: number }> {
-  for (let attempt = 1; ; attempt++) {
-    const port = await freePort();
-    try {
-      return { mf: await startWorker(entry, port, bindingsFor(port), verbose), port };
-    } catch (err) {
-      if (attempt >= 5 || (err as { code?: unknown }).code !== "ERR_ADDRESS_IN_USE") throw err;
-    }
-  }
-}
-
 export async function startSystem(options: SystemOptions = {}): Promise<TestSystem> {
   const stateDir = await mkdtemp(join(tmpdir(), "todo-system-"));
   const config = loadStackConfig({
@@ -124,14 +71,14 @@ export async function startSystem(options: SystemOptions = {}): Promise<TestSyst
   const { mf: projector, port: projectorPort } = await startWorkerOnFreePort(
     "workers/projector/index.ts",
     bindingsFor,
-    verbose,
+    { verbose },
   );
   const projectorUrl = `http://127.0.0.1:${projectorPort}`;
   const env = bindingsFor(projectorPort);
   const { mf: command, port: commandPort } = await startWorkerOnFreePort(
     "workers/command/index.ts",
     () => env,
-    verbose,
+    { verbose },
   );
   const commandUrl = `http://127.0.0.1:${commandPort}`;
 

@@ -6,10 +6,8 @@
  */
 import { randomUUID } from "node:crypto";
 import type { Readable } from "node:stream";
-import { Miniflare } from "miniflare";
 import { expect } from "vitest";
-import { freePort } from "../../local/common/ports";
-import { bundleWorker } from "../support/bundle";
+import { startWorkerOnFreePort } from "../../local/workerd/worker";
 import type { TestSystem } from "../support/system";
 import type { Projector } from "./projector-support";
 
@@ -31,21 +29,6 @@ export async function startCapturedWorker(
   entry: string,
   bindingsFor: (port: number) => Record<string, string>,
 ): Promise<CapturedWorker> {
-  for (let attempt = 1; ; attempt++) {
-    const port = await freePort();
-    try {
-      return await startCapturedWorkerOn(entry, bindingsFor(port), port);
-    } catch (err) {
-      if (attempt >= 5 || (err as { code?: unknown }).code !== "ERR_ADDRESS_IN_USE") throw err;
-    }
-  }
-}
-
-async function startCapturedWorkerOn(
-  entry: string,
-  bindings: Record<string, string>,
-  port: number,
-): Promise<CapturedWorker> {
   const lines: LogLine[] = [];
   const collect = (stream: Readable) => {
     let pending = "";
@@ -63,26 +46,12 @@ async function startCapturedWorkerOn(
       }
     });
   };
-  const mf = new Miniflare({
-    modules: [
-      { type: "ESModule", path: entry.replace(/\.ts$/, ".mjs"), contents: await bundleWorker(entry) },
-    ],
-    compatibilityDate: "2025-09-01",
-    bindings,
-    host: "127.0.0.1",
-    port,
-    unsafeTriggerHandlers: true,
-    handleRuntimeStdio: (stdout: Readable, stderr: Readable) => {
+  const { mf, port } = await startWorkerOnFreePort(entry, bindingsFor, {
+    onOutput: (stdout, stderr) => {
       collect(stdout);
       collect(stderr);
     },
   });
-  try {
-    await mf.ready;
-  } catch (err) {
-    await mf.dispose().catch(() => {});
-    throw err;
-  }
   return { url: `http://127.0.0.1:${port}`, lines: () => [...lines], close: () => mf.dispose() };
 }
 

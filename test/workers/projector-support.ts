@@ -7,7 +7,8 @@
  * so tests never see each other's events, checkpoints or dead letters, whatever order they run in.
  */
 import { createHash, createHmac, randomUUID } from "node:crypto";
-import { startWorkerOnFreePort, type TestSystem } from "../support/system";
+import { startWorkerOnFreePort } from "../../local/workerd/worker";
+import type { TestSystem } from "../support/system";
 
 export interface Projector {
   /** Base URL, e.g. `http://127.0.0.1:1234`. */

@@ -1,0 +1,69 @@
+/**
+ * Runs a worker's bundle in workerd through Miniflare on a free loopback port, for the tests and the benchmarks:
+ * the real worker code, bundled as wrangler bundles it.
+ */
+import type { Readable } from "node:stream";
+import { Miniflare } from "miniflare";
+import { freePort } from "../common/ports";
+import { bundleWorker } from "./bundle";
+
+export interface WorkerOutput {
+  /** Let the workers' console output through to the test output. */
+  verbose?: boolean;
+  /** Receives workerd's stdout and stderr instead (it must keep reading them). */
+  onOutput?: (stdout: Readable, stderr: Readable) => void;
+}
+
+async function startWorker(
+  entry: string,
+  port: number,
+  bindings: Record<string, string>,
+  output: WorkerOutput,
+): Promise<Miniflare> {
+  const drain = (stdout: Readable, stderr: Readable) => {
+    stdout.resume();
+    stderr.resume();
+  };
+  const mf = new Miniflare({
+    // Modules given explicitly: Miniflare would otherwise refuse the bundle's dynamic imports (dead code
+    // in @upstash/qstash's local dev-server helper, never reached in a worker).
+    modules: [
+      { type: "ESModule", path: entry.replace(/\.ts$/, ".mjs"), contents: await bundleWorker(entry) },
+    ],
+    compatibilityDate: "2025-09-01",
+    bindings,
+    host: "127.0.0.1",
+    port,
+    unsafeTriggerHandlers: true,
+    // Quiet unless verbose, but always read: workerd blocks once its unread output fills the pipe.
+    ...(output.verbose && !output.onOutput
+      ? {}
+      : { log: undefined, handleRuntimeStdio: output.onOutput ?? drain }),
+  });
+  try {
+    await mf.ready;
+  } catch (err) {
+    await mf.dispose().catch(() => {});
+    throw err;
+  }
+  return mf;
+}
+
+/**
+ * Starts a worker on a free port. The port must be known before the worker starts (the projector's own URL is
+ * one of its bindings), so another process can take it between the choice and the bind: then choose again.
+ */
+export async function startWorkerOnFreePort(
+  entry: string,
+  bindingsFor: (port: number) => Record<string, string>,
+  output: WorkerOutput = {},
+): Promise<{ mf: Miniflare; port: number }> {
+  for (let attempt = 1; ; attempt++) {
+    const port = await freePort();
+    try {
+      return { mf: await startWorker(entry, port, bindingsFor(port), output), port };
+    } catch (err) {
+      if (attempt >= 5 || (err as { code?: unknown }).code !== "ERR_ADDRESS_IN_USE") throw err;
+    }
+  }
+}
