@@ -6,21 +6,14 @@ import { auditServer } from "graphql-http";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startSystem, type TestSystem } from "../support/system";
 import { CREATE, UPDATE } from "./command-support";
+import { useSystem } from "./use-system";
 
 const GQL = "application/graphql-response+json";
 
-let sys: TestSystem;
-
-beforeAll(async () => {
-  sys = await startSystem();
-});
-
-afterAll(async () => {
-  await sys?.close();
-});
+const sys = useSystem();
 
 /** POSTs a raw body to /graphql; answers status, content type and the parsed JSON body. */
-async function post(body: string, accept = GQL, url = `${sys.commandUrl}/graphql`) {
+async function post(body: string, accept = GQL, url = `${sys().commandUrl}/graphql`) {
   const res = await fetch(url, {
     method: "POST",
     headers: { "content-type": "application/json", accept },
@@ -31,7 +24,7 @@ async function post(body: string, accept = GQL, url = `${sys.commandUrl}/graphql
 
 describe("graphql-http audit", () => {
   it("graphql-http audit: every MUST and SHOULD passes against the worker in workerd", async () => {
-    const results = await auditServer({ url: `${sys.commandUrl}/graphql` });
+    const results = await auditServer({ url: `${sys().commandUrl}/graphql` });
 
     const failures = results
       .filter((r) => r.status !== "ok")
@@ -107,7 +100,7 @@ describe("request errors", () => {
 
 describe("routes", () => {
   it("GET /health: answers 200 JSON", async () => {
-    const res = await fetch(`${sys.commandUrl}/health`);
+    const res = await fetch(`${sys().commandUrl}/health`);
 
     expect(res.status).toBe(200);
     expect(res.headers.get("content-type")).toMatch(/^application\/json/);
@@ -115,7 +108,7 @@ describe("routes", () => {
   });
 
   it("an unknown route: answers a JSON 404 naming where GraphQL is", async () => {
-    const res = await fetch(`${sys.commandUrl}/nope?x=1`, { method: "POST" });
+    const res = await fetch(`${sys().commandUrl}/nope?x=1`, { method: "POST" });
 
     expect(res.status).toBe(404);
     expect(res.headers.get("content-type")).toMatch(/^application\/json/);

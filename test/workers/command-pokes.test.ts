@@ -2,10 +2,9 @@
  * The poke to the projector is off the response path: a failing QStash publish never fails a mutation, the
  * cron projects what the lost poke did not, and a task can be changed right after it was written even then.
  */
-import { afterAll, afterEach, beforeAll, expect, it } from "vitest";
-import { startSystem, type TestSystem } from "../support/system";
+import { expect, it } from "vitest";
 import {
-  clearFaults,
+  clearFaultsAfterEach,
   createTask,
   DELETE,
   faultsUsedUp,
@@ -18,61 +17,50 @@ import {
   type TaskView,
   UPDATE,
 } from "./command-support";
+import { useSystem } from "./use-system";
 
 const PROJECTION = "{ projection { partitions { partition checkpoint head lag } } }";
 
-let sys: TestSystem;
-let qstashUrl: string;
-
-beforeAll(async () => {
-  sys = await startSystem();
-  qstashUrl = sys.stack.qstash.url;
-});
-
-afterEach(async () => {
-  await clearFaults(qstashUrl);
-});
-
-afterAll(async () => {
-  await sys?.close();
-});
+const sys = useSystem();
+const qstashUrl = () => sys().stack.qstash.url;
+clearFaultsAfterEach(qstashUrl);
 
 /** Makes the next QStash request fail (503), and later waits until the worker's poke has run into it. */
 async function failNextPoke(): Promise<{ used: () => Promise<void> }> {
-  await injectFault(qstashUrl, { kind: "fail", count: 1 });
-  return { used: () => faultsUsedUp(qstashUrl) };
+  await injectFault(qstashUrl(), { kind: "fail", count: 1 });
+  return { used: () => faultsUsedUp(qstashUrl()) };
 }
 
 async function loggedTypes(id: string): Promise<string[]> {
-  return (await recordsOf(sys, id)).map((r) => JSON.parse(r.value).type);
+  return (await recordsOf(sys(), id)).map((r) => JSON.parse(r.value).type);
 }
 
 it("createTask: a failing poke does not fail the mutation; the event is logged and the cron projects it", async () => {
   const poke = await failNextPoke();
 
-  const { task, token } = await createTask(sys, "Poke lost");
+  const { task, token } = await createTask(sys(), "Poke lost");
 
   expect(task).toMatchObject({ text: "Poke lost", done: false, version: 1 });
   await poke.used();
   expect(await loggedTypes(task.id)).toEqual(["TaskCreated"]);
   // Nothing else will deliver a poke: once QStash is idle, the projection is still short of the event.
-  await sys.stack.qstash.idle();
-  const before = await sys.graphql(PROJECTION);
+  await sys().stack.qstash.idle();
+  const before = await sys().graphql(PROJECTION);
   expect(before.body.data.projection.partitions[0].checkpoint).toBeLessThanOrEqual(
     Number(token.split(":")[1]),
   );
-  expect((await sys.graphql(TASK, { id: task.id })).body).toEqual({ data: { task: null } });
+  expect((await sys().graphql(TASK, { id: task.id })).body).toEqual({ data: { task: null } });
 
-  await sys.cron();
+  await sys().cron();
 
-  expect((await sys.graphql(TASK, { id: task.id })).body).toEqual({ data: { task } });
-  expect((await sys.graphql(PROJECTION)).body.data.projection.partitions[0].lag).toBe(0);
+  expect((await sys().graphql(TASK, { id: task.id })).body).toEqual({ data: { task } });
+  expect((await sys().graphql(PROJECTION)).body.data.projection.partitions[0].lag).toBe(0);
 });
 
 it("updateTask: right after createTask, with no wait in between, updates the task", async () => {
-  const { task } = await createTask(sys, "Quick");
+  const { task } = await createTask(sys(), "Quick");
 
-  const res = await sys.graphql(UPDATE, { id: task.id, text: "Quick, renamed", done: true });
+  const res = await sys().graphql(UPDATE, { id: task.id, text: "Quick, renamed", done: true });
 
   expect(res.body).toEqual({
     data: {
@@ -88,19 +76,19 @@ it("updateTask: right after createTask, with no wait in between, updates the tas
 });
 
 it("deleteTask: right after createTask, with no wait in between, deletes the task", async () => {
-  const { task } = await createTask(sys, "Quick delete");
+  const { task } = await createTask(sys(), "Quick delete");
 
-  const res = await sys.graphql(DELETE, { id: task.id });
+  const res = await sys().graphql(DELETE, { id: task.id });
 
   expect(res.body).toEqual({ data: { deleteTask: task.id } });
 });
 
 it("updateTask: right after a createTask whose poke failed, still updates the task", async () => {
   const poke = await failNextPoke();
-  const { task } = await createTask(sys, "Poke lost, then updated");
+  const { task } = await createTask(sys(), "Poke lost, then updated");
   await poke.used();
 
-  const res = await sys.graphql(UPDATE, { id: task.id, text: "Updated without the cron", done: false });
+  const res = await sys().graphql(UPDATE, { id: task.id, text: "Updated without the cron", done: false });
 
   expect(res.body).toEqual({
     data: {
@@ -113,7 +101,7 @@ it("updateTask: right after a createTask whose poke failed, still updates the ta
     },
   });
   const token = res.headers.get("x-consistency-token");
-  const list = await sys.graphql(LIST, { after: token });
+  const list = await sys().graphql(LIST, { after: token });
   expect((list.body.data.list as TaskView[]).filter((t) => t.id === task.id)).toEqual([
     res.body.data.updateTask,
   ]);
@@ -121,14 +109,14 @@ it("updateTask: right after a createTask whose poke failed, still updates the ta
 });
 
 it("updateTask: right after an updateTask whose poke failed, still updates the task", async () => {
-  const { task } = await createTask(sys, "Second poke lost");
-  await historyOf(sys, task.id, 1);
+  const { task } = await createTask(sys(), "Second poke lost");
+  await historyOf(sys(), task.id, 1);
   const poke = await failNextPoke();
-  const first = await sys.graphql(UPDATE, { id: task.id, text: "Second poke lost", done: true });
+  const first = await sys().graphql(UPDATE, { id: task.id, text: "Second poke lost", done: true });
   expect(first.body.errors).toBeUndefined();
   await poke.used();
 
-  const res = await sys.graphql(UPDATE, { id: task.id, text: "Second poke lost", done: false });
+  const res = await sys().graphql(UPDATE, { id: task.id, text: "Second poke lost", done: false });
 
   expect(res.body).toEqual({
     data: { updateTask: { ...task, version: 3, updatedAt: expect.stringMatching(ISO) } },
@@ -138,22 +126,22 @@ it("updateTask: right after an updateTask whose poke failed, still updates the t
 
 it("deleteTask: right after a createTask whose poke failed, still deletes the task", async () => {
   const poke = await failNextPoke();
-  const { task } = await createTask(sys, "Poke lost, then deleted");
+  const { task } = await createTask(sys(), "Poke lost, then deleted");
   await poke.used();
 
-  const res = await sys.graphql(DELETE, { id: task.id });
+  const res = await sys().graphql(DELETE, { id: task.id });
 
   expect(res.body).toEqual({ data: { deleteTask: task.id } });
   const token = res.headers.get("x-consistency-token");
-  expect((await sys.graphql(TASK, { id: task.id, after: token })).body).toEqual({ data: { task: null } });
+  expect((await sys().graphql(TASK, { id: task.id, after: token })).body).toEqual({ data: { task: null } });
 });
 
 it("updateTask: when no poke reaches the projector, is UNAVAILABLE after a bounded wait and appends nothing", async () => {
   // The create's poke and the write's second poke both fail: only the cron can project now.
-  await injectFault(qstashUrl, { kind: "fail", count: 2 });
-  const { task } = await createTask(sys, "Projector unreachable");
+  await injectFault(qstashUrl(), { kind: "fail", count: 2 });
+  const { task } = await createTask(sys(), "Projector unreachable");
 
-  const res = await sys.graphql(UPDATE, { id: task.id, text: "Projector unreachable", done: true });
+  const res = await sys().graphql(UPDATE, { id: task.id, text: "Projector unreachable", done: true });
 
   expect(res.body).toEqual({
     data: { updateTask: null },
@@ -168,8 +156,8 @@ it("updateTask: when no poke reaches the projector, is UNAVAILABLE after a bound
     ],
   });
   expect(await loggedTypes(task.id)).toEqual(["TaskCreated"]);
-  await faultsUsedUp(qstashUrl);
-  await sys.cron();
-  const retry = await sys.graphql(UPDATE, { id: task.id, text: "Projector unreachable", done: true });
+  await faultsUsedUp(qstashUrl());
+  await sys().cron();
+  const retry = await sys().graphql(UPDATE, { id: task.id, text: "Projector unreachable", done: true });
   expect(retry.body.data.updateTask).toMatchObject({ done: true, version: 2 });
 });

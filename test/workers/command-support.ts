@@ -4,7 +4,7 @@
  * what was appended without going through the worker it is testing.
  */
 import { Kafka, type Message } from "@upstash/kafka";
-import { expect } from "vitest";
+import { afterEach, expect } from "vitest";
 import type { TestSystem } from "../support/system";
 
 export const TASK_FIELDS = "id text done version createdAt updatedAt";
@@ -144,4 +144,11 @@ export async function faultsUsedUp(url: string): Promise<void> {
     const { faults } = (await res.json()) as { faults: unknown[] };
     return faults.length === 0 ? true : undefined;
   }, `the faults of ${url} to be used up`);
+}
+
+/** Drops the injected request faults of the emulator at `url()` after each test (see `clearFaults`). */
+export function clearFaultsAfterEach(url: () => string): void {
+  afterEach(async () => {
+    await clearFaults(url());
+  });
 }

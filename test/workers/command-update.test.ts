@@ -2,8 +2,7 @@
  * The command worker's updateTask: only what changed becomes events (checked in the Kafka log itself and in the
  * projected history), no change appends nothing, and expectedVersion guards against lost updates.
  */
-import { afterAll, beforeAll, expect, it } from "vitest";
-import { startSystem, type TestSystem } from "../support/system";
+import { expect, it } from "vitest";
 import {
   createTask,
   historyOf,
@@ -15,23 +14,16 @@ import {
   UPDATE,
   UUID,
 } from "./command-support";
+import { useSystem } from "./use-system";
 
-let sys: TestSystem;
-
-beforeAll(async () => {
-  sys = await startSystem();
-});
-
-afterAll(async () => {
-  await sys?.close();
-});
+const sys = useSystem();
 
 /** Runs updateTask and expects it to succeed; answers the task and the response's consistency token. */
 async function update(
   vars: { id: string; text: string; done: boolean; expectedVersion?: number },
   headers: Record<string, string> = {},
 ): Promise<{ task: TaskView; token: string | null }> {
-  const res = await sys.graphql(UPDATE, vars, headers);
+  const res = await sys().graphql(UPDATE, vars, headers);
   expect(res.body.errors).toBeUndefined();
   expect(res.status).toBe(200);
   return { task: res.body.data.updateTask as TaskView, token: res.headers.get("x-consistency-token") };
@@ -39,16 +31,16 @@ async function update(
 
 /** The event types of a task in the log, in order. */
 async function loggedTypes(id: string): Promise<string[]> {
-  return (await recordsOf(sys, id)).map((r) => JSON.parse(r.value).type);
+  return (await recordsOf(sys(), id)).map((r) => JSON.parse(r.value).type);
 }
 
 /** The event types of a task's projected history, once it holds `count` events. */
 async function historyTypes(id: string, count: number): Promise<unknown[]> {
-  return (await historyOf(sys, id, count)).map((e) => e.type);
+  return (await historyOf(sys(), id, count)).map((e) => e.type);
 }
 
 it("updateTask: a rename only appends one TaskRenamed", async () => {
-  const { task } = await createTask(sys, "Draft");
+  const { task } = await createTask(sys(), "Draft");
 
   const { task: updated, token } = await update(
     { id: task.id, text: "Final", done: false },
@@ -61,7 +53,7 @@ it("updateTask: a rename only appends one TaskRenamed", async () => {
     version: 2,
     updatedAt: expect.stringMatching(ISO),
   });
-  const records = await recordsOf(sys, task.id);
+  const records = await recordsOf(sys(), task.id);
   expect(records.map((r) => r.key)).toEqual([task.id, task.id]);
   expect(JSON.parse(records[1]?.value ?? "")).toEqual({
     eventId: expect.stringMatching(UUID),
@@ -78,7 +70,7 @@ it("updateTask: a rename only appends one TaskRenamed", async () => {
 });
 
 it("updateTask: done only appends TaskCompleted, and undone only TaskReopened", async () => {
-  const { task } = await createTask(sys, "Toggle me");
+  const { task } = await createTask(sys(), "Toggle me");
 
   const completed = await update({ id: task.id, text: "Toggle me", done: true });
   const reopened = await update({ id: task.id, text: "Toggle me", done: false });
@@ -87,12 +79,12 @@ it("updateTask: done only appends TaskCompleted, and undone only TaskReopened", 
   expect(reopened.task).toEqual({ ...task, done: false, version: 3, updatedAt: expect.stringMatching(ISO) });
   expect(await loggedTypes(task.id)).toEqual(["TaskCreated", "TaskCompleted", "TaskReopened"]);
   expect(await historyTypes(task.id, 3)).toEqual(["TaskCreated", "TaskCompleted", "TaskReopened"]);
-  const completion = JSON.parse((await recordsOf(sys, task.id))[1]?.value ?? "");
+  const completion = JSON.parse((await recordsOf(sys(), task.id))[1]?.value ?? "");
   expect(completion.data).toEqual({});
 });
 
 it("updateTask: renaming and completing at once appends two events, the rename first", async () => {
-  const { task } = await createTask(sys, "Both");
+  const { task } = await createTask(sys(), "Both");
 
   const { task: updated, token } = await update({ id: task.id, text: "Both, done", done: true });
 
@@ -103,7 +95,7 @@ it("updateTask: renaming and completing at once appends two events, the rename f
     version: 3,
     updatedAt: expect.stringMatching(ISO),
   });
-  const records = await recordsOf(sys, task.id);
+  const records = await recordsOf(sys(), task.id);
   expect(records.map((r) => [JSON.parse(r.value).type, JSON.parse(r.value).version])).toEqual([
     ["TaskCreated", 1],
     ["TaskRenamed", 2],
@@ -111,26 +103,28 @@ it("updateTask: renaming and completing at once appends two events, the rename f
   ]);
   // The token names the command's last event, so reading after it sees both.
   expect(`${records[2]?.partition}:${records[2]?.offset}`).toBe(token);
-  expect((await sys.graphql(TASK, { id: task.id, after: token })).body).toEqual({ data: { task: updated } });
+  expect((await sys().graphql(TASK, { id: task.id, after: token })).body).toEqual({
+    data: { task: updated },
+  });
   expect(await historyTypes(task.id, 3)).toEqual(["TaskCreated", "TaskRenamed", "TaskCompleted"]);
 });
 
 it("updateTask: an update that changes nothing appends nothing and answers the task as it is", async () => {
-  const { task, token } = await createTask(sys, "Unchanged");
-  const head = await logHead(sys);
+  const { task, token } = await createTask(sys(), "Unchanged");
+  const head = await logHead(sys());
 
-  const res = await sys.graphql(UPDATE, { id: task.id, text: "Unchanged", done: false });
+  const res = await sys().graphql(UPDATE, { id: task.id, text: "Unchanged", done: false });
 
   expect(res.status).toBe(200);
   expect(res.body).toEqual({ data: { updateTask: task } });
   expect(res.headers.get("x-consistency-token")).toBeNull();
-  expect(await logHead(sys)).toBe(head);
+  expect(await logHead(sys())).toBe(head);
   expect(await loggedTypes(task.id)).toEqual(["TaskCreated"]);
-  expect((await sys.graphql(TASK, { id: task.id, after: token })).body).toEqual({ data: { task } });
+  expect((await sys().graphql(TASK, { id: task.id, after: token })).body).toEqual({ data: { task } });
 });
 
 it("updateTask: a matching expectedVersion applies the update", async () => {
-  const { task } = await createTask(sys, "Versioned");
+  const { task } = await createTask(sys(), "Versioned");
 
   const { task: updated } = await update({
     id: task.id,
@@ -149,11 +143,11 @@ it("updateTask: a matching expectedVersion applies the update", async () => {
 });
 
 it("updateTask: a stale expectedVersion is CONFLICT and appends nothing", async () => {
-  const { task } = await createTask(sys, "Raced");
+  const { task } = await createTask(sys(), "Raced");
   await update({ id: task.id, text: "Raced, first writer", done: false, expectedVersion: 1 });
-  const head = await logHead(sys);
+  const head = await logHead(sys());
 
-  const res = await sys.graphql(UPDATE, {
+  const res = await sys().graphql(UPDATE, {
     id: task.id,
     text: "Raced, second writer",
     done: true,
@@ -173,6 +167,6 @@ it("updateTask: a stale expectedVersion is CONFLICT and appends nothing", async 
     ],
   });
   expect(res.headers.get("x-consistency-token")).toBeNull();
-  expect(await logHead(sys)).toBe(head);
+  expect(await logHead(sys())).toBe(head);
   expect(await loggedTypes(task.id)).toEqual(["TaskCreated", "TaskRenamed"]);
 });

@@ -2,8 +2,7 @@
  * The command worker's create and delete, through GraphQL against the real worker in workerd and the real local
  * stack: the answers, the consistency token, the event envelope in the Kafka log, and what the projection shows.
  */
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startSystem, type TestSystem } from "../support/system";
+import { describe, expect, it } from "vitest";
 import {
   CREATE,
   createTask,
@@ -16,27 +15,20 @@ import {
   type TaskView,
   UUID,
 } from "./command-support";
+import { useSystem } from "./use-system";
 
-let sys: TestSystem;
-
-beforeAll(async () => {
-  sys = await startSystem();
-});
-
-afterAll(async () => {
-  await sys?.close();
-});
+const sys = useSystem();
 
 /** The tasks of `list(after: token)` among `ids`, in the order list answered them. */
 async function listed(token: string, ids: string[]): Promise<TaskView[]> {
-  const res = await sys.graphql(LIST, { after: token });
+  const res = await sys().graphql(LIST, { after: token });
   expect(res.body.errors).toBeUndefined();
   return (res.body.data.list as TaskView[]).filter((t) => ids.includes(t.id));
 }
 
 describe("createTask", () => {
   it("createTask: answers the new task (UUID id, done false, version 1) and a consistency token", async () => {
-    const res = await sys.graphql(CREATE, { text: "Do the dishes!" });
+    const res = await sys().graphql(CREATE, { text: "Do the dishes!" });
 
     expect(res.status).toBe(200);
     const task = res.body.data?.createTask as TaskView;
@@ -58,16 +50,16 @@ describe("createTask", () => {
   it("createTask: the text is stored exactly as given, up to 1000 code points", async () => {
     // 1 + 996 + 3 = 1000 code points (1996 UTF-16 units), with the tab and newline plain text may hold.
     const text = ` ${"😀".repeat(996)}\tx\n`;
-    const { task, token } = await createTask(sys, text);
+    const { task, token } = await createTask(sys(), text);
 
     expect(task.text).toBe(text);
     expect(await listed(token, [task.id])).toEqual([task]);
   });
 
   it("list: with the create's token as after, shows the new task", async () => {
-    const { task, token } = await createTask(sys, "Buy milk");
+    const { task, token } = await createTask(sys(), "Buy milk");
 
-    const res = await sys.graphql(LIST, { after: token });
+    const res = await sys().graphql(LIST, { after: token });
 
     expect(res.status).toBe(200);
     expect(res.body.errors).toBeUndefined();
@@ -75,20 +67,24 @@ describe("createTask", () => {
   });
 
   it("task: with the create's token as after, answers the new task", async () => {
-    const { task, token } = await createTask(sys, "Water the plants");
+    const { task, token } = await createTask(sys(), "Water the plants");
 
-    const res = await sys.graphql(TASK, { id: task.id, after: token });
+    const res = await sys().graphql(TASK, { id: task.id, after: token });
 
     expect(res.status).toBe(200);
     expect(res.body).toEqual({ data: { task } });
   });
 
   it("createTask: appends one TaskCreated envelope keyed by the task id, with the request id", async () => {
-    const res = await sys.graphql(CREATE, { text: "Call mum" }, { "x-request-id": "req-create-envelope-1" });
+    const res = await sys().graphql(
+      CREATE,
+      { text: "Call mum" },
+      { "x-request-id": "req-create-envelope-1" },
+    );
     const task = res.body.data.createTask as TaskView;
     const token = res.headers.get("x-consistency-token");
 
-    const records = await recordsOf(sys, task.id);
+    const records = await recordsOf(sys(), task.id);
 
     expect(records).toHaveLength(1);
     const [record] = records;
@@ -108,10 +104,10 @@ describe("createTask", () => {
   });
 
   it("createTask: without an x-request-id, the event carries the id the response names", async () => {
-    const res = await sys.graphql(CREATE, { text: "Read a book" });
+    const res = await sys().graphql(CREATE, { text: "Read a book" });
     const task = res.body.data.createTask as TaskView;
 
-    const [record] = await recordsOf(sys, task.id);
+    const [record] = await recordsOf(sys(), task.id);
 
     const requestId = res.headers.get("x-request-id");
     expect(requestId).toMatch(UUID);
@@ -119,11 +115,11 @@ describe("createTask", () => {
   });
 
   it("history: shows the TaskCreated event of the log once projected", async () => {
-    const { task, token } = await createTask(sys, "Walk the dog");
-    const [record] = await recordsOf(sys, task.id);
+    const { task, token } = await createTask(sys(), "Walk the dog");
+    const [record] = await recordsOf(sys(), task.id);
     const envelope = JSON.parse(record?.value ?? "");
 
-    expect(await historyOf(sys, task.id, 1)).toEqual([
+    expect(await historyOf(sys(), task.id, 1)).toEqual([
       {
         eventId: envelope.eventId,
         type: "TaskCreated",
@@ -138,9 +134,9 @@ describe("createTask", () => {
 
 describe("list", () => {
   it("list: answers tasks in creation order", async () => {
-    const first = await createTask(sys, "order: first");
-    const second = await createTask(sys, "order: second");
-    const third = await createTask(sys, "order: third");
+    const first = await createTask(sys(), "order: first");
+    const second = await createTask(sys(), "order: second");
+    const third = await createTask(sys(), "order: third");
 
     const tasks = await listed(third.token, [third.task.id, first.task.id, second.task.id]);
 
@@ -150,24 +146,24 @@ describe("list", () => {
 
 describe("deleteTask", () => {
   it("deleteTask: answers the id; the task leaves list and task(id) answers null", async () => {
-    const { task } = await createTask(sys, "Throw away");
+    const { task } = await createTask(sys(), "Throw away");
 
-    const res = await sys.graphql(DELETE, { id: task.id });
+    const res = await sys().graphql(DELETE, { id: task.id });
 
     expect(res.status).toBe(200);
     expect(res.body).toEqual({ data: { deleteTask: task.id } });
     const token = res.headers.get("x-consistency-token");
     expect(token).toMatch(/^0:\d+$/);
     expect(await listed(token ?? "", [task.id])).toEqual([]);
-    expect((await sys.graphql(TASK, { id: task.id, after: token })).body).toEqual({ data: { task: null } });
+    expect((await sys().graphql(TASK, { id: task.id, after: token })).body).toEqual({ data: { task: null } });
   });
 
   it("deleteTask: appends one TaskDeleted, version 2, and history keeps the trail", async () => {
-    const { task } = await createTask(sys, "Delete me");
-    const res = await sys.graphql(DELETE, { id: task.id }, { "x-request-id": "req-delete-1" });
+    const { task } = await createTask(sys(), "Delete me");
+    const res = await sys().graphql(DELETE, { id: task.id }, { "x-request-id": "req-delete-1" });
     expect(res.body.errors).toBeUndefined();
 
-    const records = await recordsOf(sys, task.id);
+    const records = await recordsOf(sys(), task.id);
 
     expect(records.map((r) => JSON.parse(r.value))).toEqual([
       expect.objectContaining({ type: "TaskCreated", version: 1 }),
@@ -183,7 +179,7 @@ describe("deleteTask", () => {
       },
     ]);
     expect(records.map((r) => r.key)).toEqual([task.id, task.id]);
-    const history = await historyOf(sys, task.id, 2);
+    const history = await historyOf(sys(), task.id, 2);
     expect(history.map((e) => [e.type, e.version, e.text])).toEqual([
       ["TaskCreated", 1, "Delete me"],
       ["TaskDeleted", 2, null],

@@ -5,45 +5,31 @@
  * alone converges when every delivery is lost. (Duplicate and concurrent pokes: projector-concurrency.test.ts.)
  */
 import { Client } from "@upstash/qstash";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { startSystem, type TestSystem } from "../support/system";
+import { describe, expect, it } from "vitest";
+import type { TestSystem } from "../support/system";
 import { CREATE, LIST, type TaskView, UPDATE } from "./command-support";
 import { converge, expectMonotonic, systemProjector, watch } from "./guarantees-support";
 import { expectProjectionOfLog, interleavedLives, produceEvents, readCheckpoint } from "./projector-model";
-import { admin, cron, eventually, type Projector, startProjector, status } from "./projector-support";
+import { admin, cron, eventually, status, useProjectors } from "./projector-support";
+import { useSystem } from "./use-system";
 
-let sys: TestSystem;
-const started: Projector[] = [];
-
-beforeAll(async () => {
-  sys = await startSystem();
-});
-
-afterEach(async () => {
-  await sys.stack.qstash.idle();
-  await admin(sys.stack.qstash.url, "DELETE", "delivery-faults");
-  await Promise.all(started.splice(0).map((p) => p.close()));
-});
-
-afterAll(async () => {
-  await sys?.close();
-});
-
-async function projectorWith(bindings: Record<string, string> = {}): Promise<Projector> {
-  const p = await startProjector(sys, bindings);
-  started.push(p);
-  return p;
-}
+const sys = useSystem();
+const projectorWith = useProjectors(sys, { idle: true, faults: ["qstash"] });
 
 /** Holds each of the next deliveries to `urlPrefix` for the given times, in the order they are attempted. */
 async function delayDeliveries(urlPrefix: string, delaysMs: number[]): Promise<void> {
   for (const ms of delaysMs) {
-    await admin(sys.stack.qstash.url, "POST", "delivery-faults", { kind: "delay", ms, count: 1, urlPrefix });
+    await admin(sys().stack.qstash.url, "POST", "delivery-faults", {
+      kind: "delay",
+      ms,
+      count: 1,
+      urlPrefix,
+    });
   }
 }
 
 function deliveriesSince(before: ReturnType<TestSystem["stack"]["qstash"]["deliveries"]>) {
-  const after = sys.stack.qstash.deliveries();
+  const after = sys().stack.qstash.deliveries();
   return {
     attempts: after.attempts - before.attempts,
     successes: after.successes - before.successes,
@@ -55,7 +41,7 @@ function deliveriesSince(before: ReturnType<TestSystem["stack"]["qstash"]["deliv
 
 /** Runs `mutation` and expects it to succeed; answers its data. */
 async function mutate(query: string, variables: Record<string, unknown>) {
-  const res = await sys.graphql(query, variables);
+  const res = await sys().graphql(query, variables);
   expect(res.body.errors).toBeUndefined();
   return res.body.data;
 }
@@ -63,8 +49,8 @@ async function mutate(query: string, variables: Record<string, unknown>) {
 describe("delayed and reordered deliveries", () => {
   it("projection: pokes held back and overtaken by later ones fold every event once, the checkpoint only rising", async () => {
     const p = await projectorWith({ PROJECTOR_BATCH_SIZE: "6" });
-    const qstash = new Client({ baseUrl: sys.env.QSTASH_URL, token: sys.env.QSTASH_TOKEN ?? "" });
-    const before = sys.stack.qstash.deliveries();
+    const qstash = new Client({ baseUrl: sys().env.QSTASH_URL, token: sys().env.QSTASH_TOKEN ?? "" });
+    const before = sys().stack.qstash.deliveries();
     // The first poke arrives last, the second next to last: the reverse of the order they were sent in.
     await delayDeliveries(p.url, [900, 600, 300]);
 
@@ -73,7 +59,7 @@ describe("delayed and reordered deliveries", () => {
         await produceEvents(p, interleavedLives(3, 3));
         await qstash.publishJSON({ url: p.webhook, body: { partition: 0, offset: round }, retries: 3 });
       }
-      await sys.stack.qstash.idle();
+      await sys().stack.qstash.idle();
     })();
     const seen = await watch(() => readCheckpoint(p), rounds);
     await rounds;
@@ -92,8 +78,8 @@ describe("delayed and reordered deliveries", () => {
   });
 
   it("createTask, updateTask: with the worker's pokes delayed and reordered, every mutation is projected once", async () => {
-    const before = sys.stack.qstash.deliveries();
-    await delayDeliveries(sys.projectorUrl, [800, 500, 200, 100]);
+    const before = sys().stack.qstash.deliveries();
+    await delayDeliveries(sys().projectorUrl, [800, 500, 200, 100]);
 
     const created: TaskView[] = [];
     for (let i = 0; i < 4; i++) created.push((await mutate(CREATE, { text: `reordered ${i}` })).createTask);
@@ -104,26 +90,26 @@ describe("delayed and reordered deliveries", () => {
           .updateTask,
       );
     }
-    await converge(sys);
+    await converge(sys());
 
     expect(deliveriesSince(before).delayed).toBe(4);
     const ids = created.map((t) => t.id);
-    const list = (await sys.graphql(LIST)).body.data.list as TaskView[];
+    const list = (await sys().graphql(LIST)).body.data.list as TaskView[];
     expect(list.filter((t) => ids.includes(t.id))).toEqual(updated);
-    const projection = await expectProjectionOfLog(systemProjector(sys));
+    const projection = await expectProjectionOfLog(systemProjector(sys()));
     expect(projection.counters.rejected).toBe(0);
   });
 });
 
 describe("lost deliveries", () => {
   it("createTask: with every delivery lost, mutations still succeed and the scheduled handler alone projects them", async () => {
-    await admin(sys.stack.qstash.url, "POST", "delivery-faults", {
+    await admin(sys().stack.qstash.url, "POST", "delivery-faults", {
       kind: "drop",
       count: 1000,
-      urlPrefix: sys.projectorUrl,
+      urlPrefix: sys().projectorUrl,
     });
-    const before = sys.stack.qstash.deliveries();
-    const lagBefore = (await status(systemProjector(sys))).lag;
+    const before = sys().stack.qstash.deliveries();
+    const lagBefore = (await status(systemProjector(sys()))).lag;
 
     const created = await Promise.all(
       Array.from(
@@ -141,22 +127,22 @@ describe("lost deliveries", () => {
         delayed: 0,
       }),
     );
-    expect((await status(systemProjector(sys))).lag).toBe(lagBefore + 8);
+    expect((await status(systemProjector(sys()))).lag).toBe(lagBefore + 8);
 
-    await converge(sys);
+    await converge(sys());
 
     const ids = created.map((t: TaskView) => t.id);
-    const list = (await sys.graphql(LIST)).body.data.list as TaskView[];
+    const list = (await sys().graphql(LIST)).body.data.list as TaskView[];
     expect(list.filter((t) => ids.includes(t.id))).toEqual(
       [...created].sort((a: TaskView, b: TaskView) => a.createdAt.localeCompare(b.createdAt)),
     );
-    await expectProjectionOfLog(systemProjector(sys));
+    await expectProjectionOfLog(systemProjector(sys()));
   });
 
   it("cron: with its own re-pokes lost too, repeated scheduled runs drain a backlog larger than one budget", async () => {
     const p = await projectorWith({ PROJECTOR_BATCH_SIZE: "5", PROJECTOR_MAX_EVENTS: "10" });
     await produceEvents(p, interleavedLives(9, 4));
-    await admin(sys.stack.qstash.url, "POST", "delivery-faults", {
+    await admin(sys().stack.qstash.url, "POST", "delivery-faults", {
       kind: "drop",
       count: 1000,
       urlPrefix: p.url,
@@ -165,7 +151,7 @@ describe("lost deliveries", () => {
     const checkpoints: number[] = [];
     for (let run = 0; run < 5; run++) {
       await cron(p);
-      await sys.stack.qstash.idle();
+      await sys().stack.qstash.idle();
       checkpoints.push(await readCheckpoint(p));
     }
 

@@ -5,11 +5,10 @@
  * the reservation a timed-out update leaves holds the task only until its TTL (6 × KAFKA_TIMEOUT_MS), after
  * which the next write is decided on everything the log holds.
  */
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { startSystem, type TestSystem } from "../support/system";
+import { describe, expect, it } from "vitest";
 import {
   CREATE,
-  clearFaults,
+  clearFaultsAfterEach,
   createTask,
   eventually,
   historyOf,
@@ -23,26 +22,15 @@ import {
 } from "./command-support";
 import { converge, systemProjector } from "./guarantees-support";
 import { expectProjectionOfLog } from "./projector-model";
+import { useSystem } from "./use-system";
 
 const KAFKA_TIMEOUT_MS = 400;
 /** Longer than the time limit: the adapter gives up first. */
 const HANG_MS = 1200;
 
-let sys: TestSystem;
-let kafkaUrl: string;
-
-beforeAll(async () => {
-  sys = await startSystem({ bindings: { KAFKA_TIMEOUT_MS: String(KAFKA_TIMEOUT_MS) } });
-  kafkaUrl = sys.stack.kafka.url;
-});
-
-afterEach(async () => {
-  await clearFaults(kafkaUrl);
-});
-
-afterAll(async () => {
-  await sys?.close();
-});
+const sys = useSystem({ bindings: { KAFKA_TIMEOUT_MS: String(KAFKA_TIMEOUT_MS) } });
+const kafkaUrl = () => sys().stack.kafka.url;
+clearFaultsAfterEach(kafkaUrl);
 
 /** The whole body of a mutation that timed out on the event log. */
 function timedOut(field: string) {
@@ -60,47 +48,47 @@ function timedOut(field: string) {
 }
 
 /** The next produce is held unanswered, then its connection dropped: nothing is appended. */
-const hangNextProduce = () => injectFault(kafkaUrl, { kind: "timeout", ms: HANG_MS, path: "/produce" });
+const hangNextProduce = () => injectFault(kafkaUrl(), { kind: "timeout", ms: HANG_MS, path: "/produce" });
 /** The next produce is answered late: it is appended, after the adapter gave up on it. */
-const delayNextProduce = () => injectFault(kafkaUrl, { kind: "delay", ms: HANG_MS, path: "/produce" });
+const delayNextProduce = () => injectFault(kafkaUrl(), { kind: "delay", ms: HANG_MS, path: "/produce" });
 
 async function loggedTypes(id: string): Promise<string[]> {
-  return (await recordsOf(sys, id)).map((r) => JSON.parse(r.value).type);
+  return (await recordsOf(sys(), id)).map((r) => JSON.parse(r.value).type);
 }
 
 async function expectEveryEventApplied(): Promise<void> {
-  await converge(sys);
-  expect((await expectProjectionOfLog(systemProjector(sys))).counters.rejected).toBe(0);
+  await converge(sys());
+  expect((await expectProjectionOfLog(systemProjector(sys()))).counters.rejected).toBe(0);
 }
 
 describe("createTask", () => {
   it("createTask: an append held past KAFKA_TIMEOUT_MS is UNAVAILABLE naming the limit, and appends nothing", async () => {
-    const head = await logHead(sys);
+    const head = await logHead(sys());
     await hangNextProduce();
 
-    const res = await sys.graphql(CREATE, { text: "Held by Kafka" });
+    const res = await sys().graphql(CREATE, { text: "Held by Kafka" });
 
     expect(res.status).toBe(200);
     expect(res.body).toEqual(timedOut("createTask"));
     expect(res.headers.get("x-consistency-token")).toBeNull();
     // The fault held the append until the client had given up, then dropped it unprocessed.
     await new Promise((resolve) => setTimeout(resolve, HANG_MS));
-    expect(await logHead(sys)).toBe(head);
+    expect(await logHead(sys())).toBe(head);
   });
 
   it("createTask: an append answered after the time limit is UNAVAILABLE, yet committed, and is projected", async () => {
     await delayNextProduce();
 
-    const res = await sys.graphql(CREATE, { text: "Committed late" });
+    const res = await sys().graphql(CREATE, { text: "Committed late" });
 
     expect(res.body).toEqual(timedOut("createTask"));
     const record = await eventually(async () => {
-      const found = (await readLog(sys)).find((r) => JSON.parse(r.value).data?.text === "Committed late");
+      const found = (await readLog(sys())).find((r) => JSON.parse(r.value).data?.text === "Committed late");
       return found ?? undefined;
     }, "the late append in the log");
     // No poke went out for it (the append failed as far as the worker knew): the cron projects it.
-    await converge(sys);
-    const list = (await sys.graphql(LIST)).body.data.list as TaskView[];
+    await converge(sys());
+    const list = (await sys().graphql(LIST)).body.data.list as TaskView[];
     expect(list.filter((t) => t.text === "Committed late")).toEqual([
       expect.objectContaining({ id: record.key, version: 1, done: false }),
     ]);
@@ -111,9 +99,9 @@ describe("createTask", () => {
 describe("a connection lost", () => {
   it("createTask: a connection the log drops before answering is UNAVAILABLE as an unknown outcome, not a refusal", async () => {
     // Dropped before the time limit: to the worker, the log may have stored the record and lost only the answer.
-    await injectFault(kafkaUrl, { kind: "timeout", ms: 50, path: "/produce" });
+    await injectFault(kafkaUrl(), { kind: "timeout", ms: 50, path: "/produce" });
 
-    const res = await sys.graphql(CREATE, { text: "Answer lost" });
+    const res = await sys().graphql(CREATE, { text: "Answer lost" });
 
     expect(res.body).toEqual({
       data: { createTask: null },
@@ -132,12 +120,12 @@ describe("a connection lost", () => {
 
 describe("updateTask", () => {
   it("updateTask: after a timed-out append, the next update waits out the reservation's TTL and goes through", async () => {
-    const { task } = await createTask(sys, "Reserved, never appended");
-    await historyOf(sys, task.id, 1);
+    const { task } = await createTask(sys(), "Reserved, never appended");
+    await historyOf(sys(), task.id, 1);
     await hangNextProduce();
 
-    const failed = await sys.graphql(UPDATE, { id: task.id, text: "Lost in Kafka", done: false });
-    const next = await sys.graphql(UPDATE, { id: task.id, text: "Reserved, never appended", done: true });
+    const failed = await sys().graphql(UPDATE, { id: task.id, text: "Lost in Kafka", done: false });
+    const next = await sys().graphql(UPDATE, { id: task.id, text: "Reserved, never appended", done: true });
 
     expect(failed.body).toEqual(timedOut("updateTask"));
     expect(next.body).toEqual({
@@ -148,12 +136,12 @@ describe("updateTask", () => {
   });
 
   it("updateTask: after an append that timed out but committed, the next update is decided after it", async () => {
-    const { task } = await createTask(sys, "Renamed late");
-    await historyOf(sys, task.id, 1);
+    const { task } = await createTask(sys(), "Renamed late");
+    await historyOf(sys(), task.id, 1);
     await delayNextProduce();
 
-    const failed = await sys.graphql(UPDATE, { id: task.id, text: "Renamed, late", done: false });
-    const next = await sys.graphql(UPDATE, { id: task.id, text: "Renamed, late", done: true });
+    const failed = await sys().graphql(UPDATE, { id: task.id, text: "Renamed, late", done: false });
+    const next = await sys().graphql(UPDATE, { id: task.id, text: "Renamed, late", done: true });
 
     expect(failed.body).toEqual(timedOut("updateTask"));
     // The late rename is version 2 in the log, so the completion is decided on it: version 3, text kept.
@@ -167,11 +155,11 @@ describe("updateTask", () => {
   });
 
   it("updateTask: after a timed-out append that committed, an update sent after the TTL still sees it", async () => {
-    const { task } = await createTask(sys, "Seen after the TTL");
-    await historyOf(sys, task.id, 1);
+    const { task } = await createTask(sys(), "Seen after the TTL");
+    await historyOf(sys(), task.id, 1);
     await delayNextProduce();
 
-    const failed = await sys.graphql(UPDATE, {
+    const failed = await sys().graphql(UPDATE, {
       id: task.id,
       text: "Seen after the TTL, renamed",
       done: false,
@@ -179,7 +167,11 @@ describe("updateTask", () => {
     expect(failed.body).toEqual(timedOut("updateTask"));
     // Past the reservation's TTL; no poke, no cron: the projection has not folded the late rename.
     await new Promise((resolve) => setTimeout(resolve, 6 * KAFKA_TIMEOUT_MS + 200));
-    const next = await sys.graphql(UPDATE, { id: task.id, text: "Seen after the TTL, renamed", done: true });
+    const next = await sys().graphql(UPDATE, {
+      id: task.id,
+      text: "Seen after the TTL, renamed",
+      done: true,
+    });
 
     expect(next.body).toEqual({
       data: {

@@ -9,32 +9,24 @@
  * the sequence's seed; `GUARANTEES_SEED=<seed> npx vitest run test/workers/guarantees-model.test.ts` replays
  * that sequence's operations (the timing of deliveries may differ).
  */
-import { afterAll, beforeAll, expect, it } from "vitest";
-import { startSystem, type TestSystem } from "../support/system";
+import { expect, it } from "vitest";
 import { clearFaults, HISTORY, LIST, TASK, type TaskView } from "./command-support";
 import { rng, runSeed, TodoModel } from "./guarantees-model";
 import { type Run, runOp } from "./guarantees-model-ops";
 import { converge, systemProjector } from "./guarantees-support";
 import { expectProjectionOfLog } from "./projector-model";
 import { admin, status } from "./projector-support";
+import { useSystem } from "./use-system";
 
 const BUDGET_MS = Number(process.env.GUARANTEES_BUDGET_MS ?? 20_000);
 /** How far past the budget a sequence that started in time may run before it stops issuing operations. */
 const SEQUENCE_GRACE_MS = 5000;
 
-let sys: TestSystem;
-
-beforeAll(async () => {
-  sys = await startSystem();
-});
-
-afterAll(async () => {
-  await sys?.close();
-});
+const sys = useSystem();
 
 /** After convergence the read side shows exactly the model: list (this sequence's tasks), task and history. */
 async function expectReadSideIsModel(model: TodoModel): Promise<void> {
-  const list = (await sys.graphql(LIST)).body.data.list as TaskView[];
+  const list = (await sys().graphql(LIST)).body.data.list as TaskView[];
   const view = ({ id, text, done, version, createdAt, updatedAt }: TaskView) => ({
     id,
     text,
@@ -45,15 +37,15 @@ async function expectReadSideIsModel(model: TodoModel): Promise<void> {
   });
   expect(list.filter((t) => t.text.startsWith(`${model.tag} #`))).toEqual(model.active().map(view));
   for (const t of model.tasks) {
-    expect((await sys.graphql(TASK, { id: t.id })).body).toEqual({
+    expect((await sys().graphql(TASK, { id: t.id })).body).toEqual({
       data: { task: t.deleted ? null : view(t) },
     });
-    const history = (await sys.graphql(HISTORY, { id: t.id })).body.data.history as Array<
+    const history = (await sys().graphql(HISTORY, { id: t.id })).body.data.history as Array<
       Record<string, unknown>
     >;
     expect(history.map(({ type, version, text }) => ({ type, version, text }))).toEqual(t.history);
   }
-  const shown = await status(systemProjector(sys));
+  const shown = await status(systemProjector(sys()));
   expect({ lag: shown.lag, rejected: shown.rejected, deadLettered: shown.deadLettered }).toEqual({
     lag: 0,
     rejected: 0,
@@ -65,7 +57,13 @@ async function expectReadSideIsModel(model: TodoModel): Promise<void> {
 async function runSequence(seed: number, trace: string[], deadline: number): Promise<void> {
   const r = rng(seed);
   const model = new TodoModel(`s${seed}`);
-  const run: Run = { sys, model, pokes: [], lost: false, dropped: sys.stack.qstash.deliveries().dropped };
+  const run: Run = {
+    sys: sys(),
+    model,
+    pokes: [],
+    lost: false,
+    dropped: sys().stack.qstash.deliveries().dropped,
+  };
   const length = 12 + r.int(20);
   for (let i = 0; i < length && Date.now() < deadline; i++) {
     const op = model.op(r);
@@ -75,11 +73,11 @@ async function runSequence(seed: number, trace: string[], deadline: number): Pro
   // Pokes answer 503 only while a fold fault is pending; QStash and the cron retry for them.
   for (const s of await Promise.all(run.pokes)) expect([200, 503]).toContain(s);
   await Promise.all([
-    clearFaults(sys.stack.kafka.url),
-    clearFaults(sys.stack.redis.url),
-    admin(sys.stack.qstash.url, "DELETE", "delivery-faults"),
+    clearFaults(sys().stack.kafka.url),
+    clearFaults(sys().stack.redis.url),
+    admin(sys().stack.qstash.url, "DELETE", "delivery-faults"),
   ]);
-  await converge(sys);
+  await converge(sys());
   await expectReadSideIsModel(model);
 }
 
@@ -110,5 +108,5 @@ it("model: random mutations, pokes, cron runs and faults leave the read side equ
     `guarantees model: ${sequences} sequences from GUARANTEES_SEED=${seed} in ${Date.now() - started} ms`,
   );
   // The whole projection is the fold of the whole log.
-  await expectProjectionOfLog(systemProjector(sys));
+  await expectProjectionOfLog(systemProjector(sys()));
 });

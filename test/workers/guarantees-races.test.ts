@@ -4,8 +4,7 @@
  * before the append, so every appended event follows its task's version: the log holds contiguous versions,
  * the fold applies every appended event (none is rejected), and a deleted task never comes back.
  */
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startSystem, type TestSystem } from "../support/system";
+import { describe, expect, it } from "vitest";
 import {
   createTask,
   DELETE,
@@ -19,30 +18,23 @@ import {
 import { converge, outcome, systemProjector, tally } from "./guarantees-support";
 import { expectProjectionOfLog } from "./projector-model";
 import { status } from "./projector-support";
+import { useSystem } from "./use-system";
 
-let sys: TestSystem;
-
-beforeAll(async () => {
-  sys = await startSystem();
-});
-
-afterAll(async () => {
-  await sys?.close();
-});
+const sys = useSystem();
 
 const WRITERS = 6;
 const RACING = "the task is being changed by other writers; read it again and retry";
 
 /** A task created and projected, so every racing writer reads it at version 1. */
 async function projectedTask(text: string): Promise<TaskView> {
-  const { task } = await createTask(sys, text);
-  await historyOf(sys, task.id, 1);
+  const { task } = await createTask(sys(), text);
+  await historyOf(sys(), task.id, 1);
   return task;
 }
 
 /** Types and versions of a task's events in the log, in log order. */
 async function logged(id: string): Promise<Array<[string, number]>> {
-  return (await recordsOf(sys, id)).map((r) => {
+  return (await recordsOf(sys(), id)).map((r) => {
     const e = JSON.parse(r.value) as { type: string; version: number };
     return [e.type, e.version];
   });
@@ -50,16 +42,16 @@ async function logged(id: string): Promise<Array<[string, number]>> {
 
 /** Once converged: the whole projection is the fold of the whole log, and no appended event was rejected. */
 async function expectEveryEventApplied(): Promise<void> {
-  await converge(sys);
-  const projection = await expectProjectionOfLog(systemProjector(sys));
+  await converge(sys());
+  const projection = await expectProjectionOfLog(systemProjector(sys()));
   expect(projection.counters.rejected).toBe(0);
-  expect((await status(systemProjector(sys))).rejected).toBe(0);
+  expect((await status(systemProjector(sys()))).rejected).toBe(0);
 }
 
 /** The task as `task(id)` answers it once the projection has caught up. */
 async function projected(id: string): Promise<TaskView | null> {
-  await converge(sys);
-  return (await sys.graphql(TASK, { id })).body.data.task as TaskView | null;
+  await converge(sys());
+  return (await sys().graphql(TASK, { id })).body.data.task as TaskView | null;
 }
 
 describe("concurrent updates", () => {
@@ -68,7 +60,7 @@ describe("concurrent updates", () => {
 
     const answers = await Promise.all(
       Array.from({ length: WRITERS }, (_, i) =>
-        sys.graphql(UPDATE, { id: task.id, text: `writer ${i}`, done: false, expectedVersion: 1 }),
+        sys().graphql(UPDATE, { id: task.id, text: `writer ${i}`, done: false, expectedVersion: 1 }),
       ),
     );
 
@@ -95,7 +87,7 @@ describe("concurrent updates", () => {
     // Each writer renames, and every other one also completes: one or two events per successful writer.
     const answers = await Promise.all(
       Array.from({ length: WRITERS }, (_, i) =>
-        sys.graphql(UPDATE, { id: task.id, text: `free writer ${i}`, done: i % 2 === 1 }),
+        sys().graphql(UPDATE, { id: task.id, text: `free writer ${i}`, done: i % 2 === 1 }),
       ),
     );
 
@@ -116,7 +108,7 @@ describe("concurrent updates", () => {
     const versions = winners.map((w) => w.version);
     expect(new Set(versions).size).toBe(versions.length);
     expect(versions.at(-1)).toBe(log.length);
-    const history = await historyOf(sys, task.id, log.length);
+    const history = await historyOf(sys(), task.id, log.length);
     for (const w of winners) {
       const upTo = history.filter((e) => Number(e.version) <= w.version);
       expect(upTo.filter((e) => e.text !== null).at(-1)?.text).toBe(w.text);
@@ -131,7 +123,7 @@ describe("deletes", () => {
     const task = await projectedTask("Delete me many times");
 
     const answers = await Promise.all(
-      Array.from({ length: WRITERS }, () => sys.graphql(DELETE, { id: task.id })),
+      Array.from({ length: WRITERS }, () => sys().graphql(DELETE, { id: task.id })),
     );
 
     expect(tally(answers)).toEqual({ OK: 1, NOT_FOUND: WRITERS - 1 });
@@ -149,12 +141,12 @@ describe("deletes", () => {
 
   it("updateTask: updates sent right after a delete, before it is projected, are all NOT_FOUND", async () => {
     const task = await projectedTask("Deleted, then updated");
-    const deleted = await sys.graphql(DELETE, { id: task.id });
+    const deleted = await sys().graphql(DELETE, { id: task.id });
     expect(deleted.body).toEqual({ data: { deleteTask: task.id } });
 
     const answers = await Promise.all(
       Array.from({ length: WRITERS }, (_, i) =>
-        sys.graphql(UPDATE, { id: task.id, text: `too late ${i}`, done: true }),
+        sys().graphql(UPDATE, { id: task.id, text: `too late ${i}`, done: true }),
       ),
     );
 
@@ -172,16 +164,16 @@ describe("deletes", () => {
     const task = await projectedTask("Updated while deleted");
 
     const [deleted, ...updates] = await Promise.all([
-      sys.graphql(DELETE, { id: task.id }),
+      sys().graphql(DELETE, { id: task.id }),
       ...Array.from({ length: WRITERS - 1 }, (_, i) =>
-        sys.graphql(UPDATE, { id: task.id, text: `racing the delete ${i}`, done: i % 2 === 0 }),
+        sys().graphql(UPDATE, { id: task.id, text: `racing the delete ${i}`, done: i % 2 === 0 }),
       ),
     ]);
     if (!deleted) throw new Error("no answer to the delete");
     // The delete may lose every round to the updates; then it is CONFLICT and a retry deletes.
     if (outcome(deleted) !== "OK") {
       expect(deleted.body.errors?.[0]?.message).toBe(RACING);
-      expect((await sys.graphql(DELETE, { id: task.id })).body).toEqual({ data: { deleteTask: task.id } });
+      expect((await sys().graphql(DELETE, { id: task.id })).body).toEqual({ data: { deleteTask: task.id } });
     }
 
     expect(Object.keys(tally(updates)).filter((k) => !["OK", "NOT_FOUND", "CONFLICT"].includes(k))).toEqual(
@@ -197,7 +189,7 @@ describe("deletes", () => {
       expect((a.body.data.updateTask as TaskView).version).toBeLessThan(deleteVersion);
     }
     expect(await projected(task.id)).toBeNull();
-    const list = await sys.graphql(LIST);
+    const list = await sys().graphql(LIST);
     expect((list.body.data.list as TaskView[]).map((t) => t.id)).not.toContain(task.id);
     await expectEveryEventApplied();
   });

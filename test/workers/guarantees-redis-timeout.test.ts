@@ -4,8 +4,7 @@
  * failure. The projector answers 5xx (so QStash retries) and nothing partial is visible: a fold batch is either
  * all there with its checkpoint or not at all, even when the script lands after the projector gave up on it.
  */
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { startSystem, type TestSystem } from "../support/system";
+import { describe, expect, it } from "vitest";
 import { createTask, historyOf, injectFault, logHead, recordsOf, UPDATE } from "./command-support";
 import {
   expectProjectionOfLog,
@@ -16,37 +15,19 @@ import {
   readProjection,
   taskLife,
 } from "./projector-model";
-import { admin, eventually, type Projector, poke, startProjector, status } from "./projector-support";
+import { admin, eventually, type Projector, poke, status, useProjectors } from "./projector-support";
+import { useSystem } from "./use-system";
 
 const REDIS_TIMEOUT_MS = 300;
 /** Longer than the time limit: the store gives up first. */
 const HANG_MS = 1500;
 
-let sys: TestSystem;
-const started: Projector[] = [];
-
-beforeAll(async () => {
-  sys = await startSystem({ bindings: { REDIS_TIMEOUT_MS: String(REDIS_TIMEOUT_MS) } });
-});
-
-afterEach(async () => {
-  await admin(sys.stack.redis.url, "DELETE", "faults");
-  await Promise.all(started.splice(0).map((p) => p.close()));
-});
-
-afterAll(async () => {
-  await sys?.close();
-});
-
-async function projectorWith(bindings: Record<string, string> = {}): Promise<Projector> {
-  const p = await startProjector(sys, bindings);
-  started.push(p);
-  return p;
-}
+const sys = useSystem({ bindings: { REDIS_TIMEOUT_MS: String(REDIS_TIMEOUT_MS) } });
+const projectorWith = useProjectors(sys, { faults: ["redis"] });
 
 /** Holds (`timeout`) or delays the next fold script call of this projector (only its fold names its counters). */
 const faultNextFold = (p: Projector, kind: "timeout" | "delay") =>
-  admin(sys.stack.redis.url, "POST", "faults", {
+  admin(sys().stack.redis.url, "POST", "faults", {
     kind,
     ms: HANG_MS,
     count: 1,
@@ -106,16 +87,16 @@ describe("the fold script timing out", () => {
 
 describe("the reservation script timing out", () => {
   it("updateTask: a reservation held past REDIS_TIMEOUT_MS is UNAVAILABLE naming the limit, and appends nothing", async () => {
-    const { task } = await createTask(sys, "Redis holds the reservation");
-    await historyOf(sys, task.id, 1);
-    const head = await logHead(sys);
-    await injectFault(sys.stack.redis.url, {
+    const { task } = await createTask(sys(), "Redis holds the reservation");
+    await historyOf(sys(), task.id, 1);
+    const head = await logHead(sys());
+    await injectFault(sys().stack.redis.url, {
       kind: "timeout",
       ms: HANG_MS,
-      bodyIncludes: `${sys.env.PROJECTION_PREFIX}:reservation:${task.id}`,
+      bodyIncludes: `${sys().env.PROJECTION_PREFIX}:reservation:${task.id}`,
     });
 
-    const res = await sys.graphql(UPDATE, { id: task.id, text: "Never reserved", done: true });
+    const res = await sys().graphql(UPDATE, { id: task.id, text: "Never reserved", done: true });
 
     expect(res.body).toEqual({
       data: { updateTask: null },
@@ -128,9 +109,9 @@ describe("the reservation script timing out", () => {
         },
       ],
     });
-    expect(await logHead(sys)).toBe(head);
+    expect(await logHead(sys())).toBe(head);
     // The held call was never run, so nothing holds the task: a retry goes through at once.
-    const retry = await sys.graphql(UPDATE, { id: task.id, text: "Never reserved", done: true });
+    const retry = await sys().graphql(UPDATE, { id: task.id, text: "Never reserved", done: true });
     expect(retry.body).toEqual({
       data: {
         updateTask: {
@@ -142,7 +123,7 @@ describe("the reservation script timing out", () => {
         },
       },
     });
-    expect((await recordsOf(sys, task.id)).map((r) => JSON.parse(r.value).type)).toEqual([
+    expect((await recordsOf(sys(), task.id)).map((r) => JSON.parse(r.value).type)).toEqual([
       "TaskCreated",
       "TaskRenamed",
       "TaskCompleted",

@@ -7,7 +7,6 @@
  */
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startSystem, type TestSystem } from "../support/system";
 import { createTask, eventually, logHead, TASK_FIELDS } from "./command-support";
 import { COMMAND_CORPUS, type CommandCase, type Seed } from "./hostile-command-corpus";
 import {
@@ -18,8 +17,9 @@ import {
   send,
   startCapturedCommand,
 } from "./hostile-support";
+import { useSystem } from "./use-system";
 
-let sys: TestSystem;
+const sys = useSystem();
 let command: CapturedWorker;
 let seed: Seed;
 let before: Snapshot;
@@ -33,19 +33,20 @@ interface Snapshot {
 /** What a write would change: the log head, the projected list, and the projector's positions and counters. */
 async function snapshot(): Promise<Snapshot> {
   const [head, list, status] = await Promise.all([
-    logHead(sys),
-    sys.graphql(`{ list { ${TASK_FIELDS} } }`).then((res) => res.body),
-    fetch(`${sys.projectorUrl}/status`, {
-      headers: { authorization: `Bearer ${sys.env.ADMIN_TOKEN ?? ""}` },
+    logHead(sys()),
+    sys()
+      .graphql(`{ list { ${TASK_FIELDS} } }`)
+      .then((res) => res.body),
+    fetch(`${sys().projectorUrl}/status`, {
+      headers: { authorization: `Bearer ${sys().env.ADMIN_TOKEN ?? ""}` },
     }).then((res) => res.json()),
   ]);
   return { head, list, status };
 }
 
 beforeAll(async () => {
-  sys = await startSystem();
-  command = await startCapturedCommand(sys);
-  const { task } = await createTask(sys, "Seeded before the corpus");
+  command = await startCapturedCommand(sys());
+  const { task } = await createTask(sys(), "Seeded before the corpus");
   seed = { id: task.id, version: task.version };
   before = await eventually(async () => {
     const now = await snapshot();
@@ -56,7 +57,6 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await command?.close();
-  await sys?.close();
 });
 
 /** The first error's code and message, from a GraphQL body or from `{ error, code }`. */
@@ -143,7 +143,7 @@ describe("the GRAPHQL_INTROSPECTION binding", () => {
   });
 
   it("GRAPHQL_INTROSPECTION=false: introspection is a validation error and messages suggest no names", async () => {
-    const closed = await startCapturedCommand(sys, { GRAPHQL_INTROSPECTION: "false" });
+    const closed = await startCapturedCommand(sys(), { GRAPHQL_INTROSPECTION: "false" });
     try {
       const schemaAnswer = await send(closed.url, graphqlPost(introspect), "req-introspect");
       const typoAnswer = await send(closed.url, graphqlPost({ query: "{ lst { id } }" }), "req-typo");
@@ -183,7 +183,7 @@ describe("the GRAPHQL_INTROSPECTION binding", () => {
   });
 
   it("GRAPHQL_INTROSPECTION=maybe: a MISCONFIGURED GraphQL error naming the binding, logged with the request id", async () => {
-    const broken = await startCapturedCommand(sys, { GRAPHQL_INTROSPECTION: "maybe" });
+    const broken = await startCapturedCommand(sys(), { GRAPHQL_INTROSPECTION: "maybe" });
     try {
       const answer = await send(broken.url, graphqlPost({ query: "{ list { id } }" }), "req-misconfigured");
 

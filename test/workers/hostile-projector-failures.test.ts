@@ -5,7 +5,6 @@
  */
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startSystem, type TestSystem } from "../support/system";
 import { clearFaults, injectFault } from "./command-support";
 import {
   type CapturedWorker,
@@ -16,22 +15,15 @@ import {
 } from "./hostile-support";
 import { newTaskId, produce, produceEvents, taskLife } from "./projector-model";
 import { cron, currentKey, get, type Projector, sign } from "./projector-support";
+import { useSystem } from "./use-system";
 
-let sys: TestSystem;
-
-beforeAll(async () => {
-  sys = await startSystem();
-});
-
-afterAll(async () => {
-  await sys?.close();
-});
+const sys = useSystem();
 
 describe("a projector without ADMIN_TOKEN", () => {
   let open: Projector & { worker: CapturedWorker };
 
   beforeAll(async () => {
-    open = await startCapturedProjector(sys, { ADMIN_TOKEN: "" });
+    open = await startCapturedProjector(sys(), { ADMIN_TOKEN: "" });
     const taskId = newTaskId();
     await produceEvents(open, taskLife(taskId, 1));
     await produce(open, [{ key: taskId, value: "not json at all" }]);
@@ -84,7 +76,7 @@ describe("a projector without ADMIN_TOKEN", () => {
   it("status: any Authorization is a 401 saying admin access is disabled", async () => {
     const res = await send(
       open.url,
-      { method: "GET", path: "/status", headers: { authorization: `Bearer ${sys.env.ADMIN_TOKEN ?? ""}` } },
+      { method: "GET", path: "/status", headers: { authorization: `Bearer ${sys().env.ADMIN_TOKEN ?? ""}` } },
       "req-no-admin",
     );
 
@@ -96,7 +88,7 @@ describe("a projector without ADMIN_TOKEN", () => {
   });
 
   it("status: Redis failing is a 503 naming the service only; the log line keeps the cause", async () => {
-    await injectFault(sys.stack.redis.url, { kind: "fail", count: 1, status: 503 });
+    await injectFault(sys().stack.redis.url, { kind: "fail", count: 1, status: 503 });
     try {
       const res = await send(open.url, { method: "GET", path: "/status" }, "req-redis-down");
 
@@ -120,7 +112,7 @@ describe("a projector without ADMIN_TOKEN", () => {
         }),
       ]);
     } finally {
-      await clearFaults(sys.stack.redis.url);
+      await clearFaults(sys().stack.redis.url);
     }
   });
 });
@@ -129,7 +121,7 @@ describe("a misconfigured projector", () => {
   let broken: Projector & { worker: CapturedWorker };
 
   beforeAll(async () => {
-    broken = await startCapturedProjector(sys, { QSTASH_CURRENT_SIGNING_KEY: "" });
+    broken = await startCapturedProjector(sys(), { QSTASH_CURRENT_SIGNING_KEY: "" });
   });
 
   afterAll(async () => {

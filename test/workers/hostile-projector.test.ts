@@ -6,7 +6,6 @@
  */
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startSystem, type TestSystem } from "../support/system";
 import { PROJECTOR_CORPUS, type ProjectorCase } from "./hostile-projector-corpus";
 import {
   type CapturedWorker,
@@ -17,8 +16,9 @@ import {
 } from "./hostile-support";
 import { type Model, newTaskId, produce, produceEvents, readProjection, taskLife } from "./projector-model";
 import { type Projector, poke, type Status, status } from "./projector-support";
+import { useSystem } from "./use-system";
 
-let sys: TestSystem;
+const sys = useSystem();
 let projector: Projector & { worker: CapturedWorker };
 let before: { projection: Model; status: Status };
 
@@ -29,8 +29,7 @@ async function snapshot() {
 }
 
 beforeAll(async () => {
-  sys = await startSystem();
-  projector = await startCapturedProjector(sys);
+  projector = await startCapturedProjector(sys());
   // Folded: a task's life and a poison record (so there is a dead letter to guard). Waiting: another task's life.
   const folded = newTaskId();
   await produceEvents(projector, taskLife(folded, 1));
@@ -45,7 +44,6 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await projector?.close();
-  await sys?.close();
 });
 
 describe("the malformed-input corpus", () => {

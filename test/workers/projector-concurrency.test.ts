@@ -4,11 +4,10 @@
  * once, and the projection equals the fold of the log, whatever the interleaving.
  */
 import { Client } from "@upstash/qstash";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { createUpstashKafkaEventLog } from "../../shared/event-log/upstash-kafka";
 import { createProjectionStore, type ProjectionStore } from "../../shared/projection/store";
 import { catchUp } from "../../workers/projector/catch-up";
-import { startSystem, type TestSystem } from "../support/system";
 import { expectProjectionOfLog, interleavedLives, produceEvents, readCheckpoint } from "./projector-model";
 import {
   type Answer,
@@ -16,35 +15,13 @@ import {
   eventually,
   type Projector,
   poke,
-  startProjector,
   status,
+  useProjectors,
 } from "./projector-support";
+import { useSystem } from "./use-system";
 
-let sys: TestSystem;
-const started: Projector[] = [];
-
-beforeAll(async () => {
-  sys = await startSystem();
-});
-
-afterEach(async () => {
-  await sys.stack.qstash.idle();
-  await Promise.all([
-    admin(sys.stack.redis.url, "DELETE", "faults"),
-    admin(sys.stack.qstash.url, "DELETE", "delivery-faults"),
-  ]);
-  await Promise.all(started.splice(0).map((p) => p.close()));
-});
-
-afterAll(async () => {
-  await sys.close();
-});
-
-async function projectorWith(bindings: Record<string, string> = {}): Promise<Projector> {
-  const p = await startProjector(sys, bindings);
-  started.push(p);
-  return p;
-}
+const sys = useSystem();
+const projectorWith = useProjectors(sys, { idle: true, faults: ["redis", "qstash"] });
 
 /** Reads the checkpoint over and over until `done` settles; returns every value seen, in order. */
 async function watchCheckpoint(p: Projector, done: Promise<unknown>): Promise<number[]> {
@@ -100,7 +77,7 @@ describe("concurrent pokes", () => {
     const p = await projectorWith();
     await produceEvents(p, interleavedLives(3, 2));
     // Hold the first fold's script call in Redis until the second fold has applied the same batch.
-    await admin(sys.stack.redis.url, "POST", "faults", {
+    await admin(sys().stack.redis.url, "POST", "faults", {
       kind: "delay",
       ms: 3000,
       count: 1,
@@ -109,7 +86,7 @@ describe("concurrent pokes", () => {
 
     const loser = poke(p);
     await eventually(async () =>
-      expect(await admin(sys.stack.redis.url, "GET", "faults")).toEqual({ faults: [] }),
+      expect(await admin(sys().stack.redis.url, "GET", "faults")).toEqual({ faults: [] }),
     );
     const winner = await poke(p);
     const lost = await loser;
@@ -147,9 +124,9 @@ describe("concurrent pokes", () => {
 describe("duplicate deliveries", () => {
   it("projection: pokes QStash delivers twice at once, racing new appends, fold every event once", async () => {
     const p = await projectorWith({ PROJECTOR_BATCH_SIZE: "5" });
-    const qstash = new Client({ baseUrl: sys.env.QSTASH_URL, token: sys.env.QSTASH_TOKEN ?? "" });
-    const before = sys.stack.qstash.deliveries();
-    await admin(sys.stack.qstash.url, "POST", "delivery-faults", {
+    const qstash = new Client({ baseUrl: sys().env.QSTASH_URL, token: sys().env.QSTASH_TOKEN ?? "" });
+    const before = sys().stack.qstash.deliveries();
+    await admin(sys().stack.qstash.url, "POST", "delivery-faults", {
       kind: "duplicate",
       count: 6,
       urlPrefix: p.url,
@@ -159,9 +136,9 @@ describe("duplicate deliveries", () => {
       await produceEvents(p, interleavedLives(4, 3));
       await qstash.publishJSON({ url: p.webhook, body: { round }, retries: 3 });
     }
-    await sys.stack.qstash.idle();
+    await sys().stack.qstash.idle();
 
-    const after = sys.stack.qstash.deliveries();
+    const after = sys().stack.qstash.deliveries();
     // Each of the 6 messages: one delivery made as two requests at once, and delivered without a retry.
     expect({
       duplicated: after.duplicated - before.duplicated,
@@ -184,9 +161,9 @@ describe("the compare-and-set", () => {
     const p = await projectorWith();
     await produceEvents(p, interleavedLives(30, 3));
     const log = createUpstashKafkaEventLog({
-      url: sys.env.UPSTASH_KAFKA_URL ?? "",
-      username: sys.env.UPSTASH_KAFKA_USERNAME ?? "",
-      password: sys.env.UPSTASH_KAFKA_PASSWORD ?? "",
+      url: sys().env.UPSTASH_KAFKA_URL ?? "",
+      username: sys().env.UPSTASH_KAFKA_USERNAME ?? "",
+      password: sys().env.UPSTASH_KAFKA_PASSWORD ?? "",
       topic: p.topic,
       partitions: 1,
     });
@@ -194,8 +171,8 @@ describe("the compare-and-set", () => {
     // One store (one Redis client) per catch-up, as separate invocations would have.
     const recordingStore = (): ProjectionStore => {
       const store = createProjectionStore({
-        url: sys.env.UPSTASH_REDIS_REST_URL ?? "",
-        token: sys.env.UPSTASH_REDIS_REST_TOKEN ?? "",
+        url: sys().env.UPSTASH_REDIS_REST_URL ?? "",
+        token: sys().env.UPSTASH_REDIS_REST_TOKEN ?? "",
         prefix: p.prefix,
       });
       return {

@@ -3,8 +3,7 @@
  * offset 0 included, and nothing at all when nothing is new; an unknown topic is an empty log; the cron
  * handler runs the same catch-up.
  */
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { startSystem, type TestSystem } from "../support/system";
+import { describe, expect, it } from "vitest";
 import {
   envelopes,
   expectProjectionOfLog,
@@ -16,46 +15,30 @@ import {
 import {
   admin,
   cron,
-  type Projector,
   poke,
   caughtUpProgress as progress,
-  startProjector,
   status,
+  useProjectorPerTest,
 } from "./projector-support";
+import { useSystem } from "./use-system";
 
-let sys: TestSystem;
-let projector: Projector;
-
-beforeAll(async () => {
-  sys = await startSystem();
-});
-
-afterAll(async () => {
-  await sys.close();
-});
-
-beforeEach(async () => {
-  projector = await startProjector(sys);
-});
-
-afterEach(async () => {
-  await projector.close();
-});
+const sys = useSystem();
+const projector = useProjectorPerTest(sys);
 
 describe("folding", () => {
   it("projection: the first event (offset 0) is projected", async () => {
     const taskId = newTaskId();
     const [created] = envelopes(taskId, [{ type: "TaskCreated", data: { text: "Do the dishes!" } }]);
     if (!created) throw new Error("no envelope");
-    expect(await produceEvents(projector, [created])).toEqual([{ partition: 0, offset: 0 }]);
+    expect(await produceEvents(projector(), [created])).toEqual([{ partition: 0, offset: 0 }]);
 
-    const res = await poke(projector);
+    const res = await poke(projector());
 
     expect({ status: res.status, body: res.body }).toEqual({
       status: 200,
       body: { caughtUp: true, partitions: [progress(0, 1, { applied: 1 })], ownedElsewhere: false },
     });
-    const projection = await expectProjectionOfLog(projector);
+    const projection = await expectProjectionOfLog(projector());
     expect(projection.states).toEqual({
       [taskId]: {
         status: "active",
@@ -75,37 +58,37 @@ describe("folding", () => {
   it("projection: a poke continues from the checkpoint and folds only what is new", async () => {
     const first = newTaskId();
     const second = newTaskId();
-    await produceEvents(projector, taskLife(first, 2));
-    await poke(projector);
-    await produceEvents(projector, [
+    await produceEvents(projector(), taskLife(first, 2));
+    await poke(projector());
+    await produceEvents(projector(), [
       ...taskLife(second, 3),
       ...envelopes(first, [{ type: "TaskDeleted", data: {} }], 3),
     ]);
 
-    const res = await poke(projector);
+    const res = await poke(projector());
 
     expect({ status: res.status, body: res.body }).toEqual({
       status: 200,
       body: { caughtUp: true, partitions: [progress(3, 8, { applied: 5 })], ownedElsewhere: false },
     });
-    const projection = await expectProjectionOfLog(projector);
+    const projection = await expectProjectionOfLog(projector());
     expect(projection.order).toEqual([second]);
     expect(projection.states[first]).toMatchObject({ status: "deleted", id: first, version: 4 });
   });
 
   it("projection: a poke with nothing new reads the checkpoint and the log once and runs no fold script", async () => {
-    await produceEvents(projector, taskLife(newTaskId(), 2));
-    await poke(projector);
-    const before = await readProjection(projector);
-    const redisUrl = sys.stack.redis.url;
-    const kafkaUrl = sys.stack.kafka.url;
+    await produceEvents(projector(), taskLife(newTaskId(), 2));
+    await poke(projector());
+    const before = await readProjection(projector());
+    const redisUrl = sys().stack.redis.url;
+    const kafkaUrl = sys().stack.kafka.url;
     await Promise.all([
       admin(redisUrl, "DELETE", "stats"),
       admin(redisUrl, "DELETE", "commands"),
       admin(kafkaUrl, "DELETE", "stats"),
     ]);
 
-    const res = await poke(projector);
+    const res = await poke(projector());
 
     expect({ status: res.status, body: res.body }).toEqual({
       status: 200,
@@ -122,17 +105,17 @@ describe("folding", () => {
       requests: { "POST /fetch": 1 },
       total: 1,
     });
-    expect(await readProjection(projector)).toEqual(before);
+    expect(await readProjection(projector())).toEqual(before);
   });
 
   it("projection: an unknown topic is an empty log: 200, nothing folded, nothing written", async () => {
-    const res = await poke(projector);
+    const res = await poke(projector());
 
     expect({ status: res.status, body: res.body }).toEqual({
       status: 200,
       body: { caughtUp: true, partitions: [progress(0, 0, {})], ownedElsewhere: false },
     });
-    expect(await status(projector)).toEqual({
+    expect(await status(projector())).toEqual({
       partitions: [{ partition: 0, checkpoint: 0, head: 0, lag: 0, deadLettered: 0 }],
       lag: 0,
       applied: 0,
@@ -141,7 +124,7 @@ describe("folding", () => {
       deadLetters: [],
       rejectedEvents: [],
     });
-    expect(await readProjection(projector)).toEqual({
+    expect(await readProjection(projector())).toEqual({
       states: {},
       order: [],
       history: {},
@@ -153,13 +136,13 @@ describe("folding", () => {
   });
 
   it("cron: the scheduled handler runs the same catch-up as a poke", async () => {
-    await produceEvents(projector, [...taskLife(newTaskId(), 4), ...taskLife(newTaskId(), 0)]);
+    await produceEvents(projector(), [...taskLife(newTaskId(), 4), ...taskLife(newTaskId(), 0)]);
 
-    await cron(projector);
+    await cron(projector());
 
-    expect((await status(projector)).partitions).toEqual([
+    expect((await status(projector())).partitions).toEqual([
       { partition: 0, checkpoint: 6, head: 6, lag: 0, deadLettered: 0 },
     ]);
-    await expectProjectionOfLog(projector);
+    await expectProjectionOfLog(projector());
   });
 });

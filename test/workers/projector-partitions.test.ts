@@ -3,10 +3,9 @@
  * progress and dead letters per partition, and treats an event filed under another partition than its
  * task's as poison (that task's order lives in its own partition).
  */
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { encodeEvent } from "../../shared/domain";
 import { partitionOf } from "../../shared/event-log/port";
-import { startSystem, type TestSystem } from "../support/system";
 import {
   expectProjectionOfLog,
   interleavedLives,
@@ -15,39 +14,11 @@ import {
   produceEvents,
   taskLife,
 } from "./projector-model";
-import {
-  type Answer,
-  admin,
-  cron,
-  eventually,
-  type Projector,
-  poke,
-  startProjector,
-  status,
-} from "./projector-support";
+import { type Answer, cron, eventually, poke, status, useProjectors } from "./projector-support";
+import { useSystem } from "./use-system";
 
-let sys: TestSystem;
-const started: Projector[] = [];
-
-beforeAll(async () => {
-  sys = await startSystem({ partitions: 3 });
-});
-
-afterEach(async () => {
-  await sys.stack.qstash.idle();
-  await admin(sys.stack.qstash.url, "DELETE", "delivery-faults");
-  await Promise.all(started.splice(0).map((p) => p.close()));
-});
-
-afterAll(async () => {
-  await sys.close();
-});
-
-async function projectorWith(bindings: Record<string, string> = {}): Promise<Projector> {
-  const p = await startProjector(sys, bindings);
-  started.push(p);
-  return p;
-}
+const sys = useSystem({ partitions: 3 });
+const projectorWith = useProjectors(sys, { idle: true, faults: ["qstash"] });
 
 /** Heads per partition, from the positions the log gave the produced records. */
 function heads(positions: Array<{ partition: number; offset: number }>): number[] {

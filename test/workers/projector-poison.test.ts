@@ -3,9 +3,8 @@
  * future schema) goes to the dead-letter list with its position and reason, an event that no longer applies
  * to the rejected list; neither changes a task, and neither blocks the events after it.
  */
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { TaskEvent } from "../../shared/domain";
-import { startSystem, type TestSystem } from "../support/system";
 import {
   envelopes,
   expectProjectionOfLog,
@@ -14,32 +13,11 @@ import {
   produceEvents,
   taskLife,
 } from "./projector-model";
-import {
-  type Projector,
-  poke,
-  caughtUpProgress as progress,
-  startProjector,
-  status,
-} from "./projector-support";
+import { poke, caughtUpProgress as progress, status, useProjectorPerTest } from "./projector-support";
+import { useSystem } from "./use-system";
 
-let sys: TestSystem;
-let projector: Projector;
-
-beforeAll(async () => {
-  sys = await startSystem();
-});
-
-afterAll(async () => {
-  await sys.close();
-});
-
-beforeEach(async () => {
-  projector = await startProjector(sys);
-});
-
-afterEach(async () => {
-  await projector.close();
-});
+const sys = useSystem();
+const projector = useProjectorPerTest(sys);
 
 describe("poison and stale events", () => {
   it("projection: poison events are dead-lettered with position and reason, and later events are still projected", async () => {
@@ -57,20 +35,20 @@ describe("poison and stale events", () => {
       JSON.stringify(Object.fromEntries(Object.entries(valid).filter(([k]) => k !== "taskId"))),
       '"just a string"',
     ];
-    await produceEvents(projector, [created]);
+    await produceEvents(projector(), [created]);
     await produce(
-      projector,
+      projector(),
       poison.map((value) => ({ key: taskId, value })),
     );
-    await produceEvents(projector, [renamed, ...taskLife(later, 1)]);
+    await produceEvents(projector(), [renamed, ...taskLife(later, 1)]);
 
-    const res = await poke(projector);
+    const res = await poke(projector());
 
     expect({ status: res.status, body: res.body }).toEqual({
       status: 200,
       body: { caughtUp: true, partitions: [progress(0, 10, { applied: 4, dead: 6 })], ownedElsewhere: false },
     });
-    const shown = await status(projector);
+    const shown = await status(projector());
     const reasons = [
       expect.stringMatching(/^invalid JSON: /),
       expect.stringContaining('unknown event type "TaskExploded"'),
@@ -94,7 +72,7 @@ describe("poison and stale events", () => {
       })),
       rejectedEvents: [],
     });
-    const projection = await expectProjectionOfLog(projector);
+    const projection = await expectProjectionOfLog(projector());
     expect(projection.states[taskId]).toMatchObject({
       status: "active",
       task: { text: "after the poison", version: 2 },
@@ -114,9 +92,9 @@ describe("poison and stale events", () => {
       ...envelopes(taskId, late, 3),
       ...envelopes(newTaskId(), late, 0),
     ];
-    await produceEvents(projector, stale);
+    await produceEvents(projector(), stale);
 
-    const res = await poke(projector);
+    const res = await poke(projector());
 
     expect({ status: res.status, body: res.body }).toEqual({
       status: 200,
@@ -126,7 +104,7 @@ describe("poison and stale events", () => {
         ownedElsewhere: false,
       },
     });
-    const shown = await status(projector);
+    const shown = await status(projector());
     expect(shown.rejectedEvents).toEqual(
       [2, 4, 5].map((offset) => ({
         partition: 0,
@@ -142,7 +120,7 @@ describe("poison and stale events", () => {
       expect.stringContaining(`task ${taskId} has been deleted`),
       expect.stringContaining("does not exist"),
     ]);
-    const projection = await expectProjectionOfLog(projector);
+    const projection = await expectProjectionOfLog(projector());
     expect(projection.states[taskId]).toMatchObject({ status: "deleted", version: 3 });
     expect(projection.order).toEqual([]);
   });

@@ -4,8 +4,8 @@
  * one invocation's budget drains through the projector poking itself again, concurrent pokes included.
  */
 import { Client } from "@upstash/qstash";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { startSystem, type TestSystem } from "../support/system";
+import { describe, expect, it } from "vitest";
+import type { TestSystem } from "../support/system";
 import {
   expectProjectionOfLog,
   fold,
@@ -16,41 +16,18 @@ import {
   readProjection,
   taskLife,
 } from "./projector-model";
-import { admin, cron, eventually, type Projector, poke, startProjector, status } from "./projector-support";
+import { admin, cron, eventually, poke, status, useProjectors } from "./projector-support";
+import { useSystem } from "./use-system";
 
-let sys: TestSystem;
-const started: Projector[] = [];
-
-beforeAll(async () => {
-  sys = await startSystem();
-});
-
-afterEach(async () => {
-  await sys.stack.qstash.idle();
-  await Promise.all([
-    admin(sys.stack.redis.url, "DELETE", "faults"),
-    admin(sys.stack.kafka.url, "DELETE", "faults"),
-    admin(sys.stack.qstash.url, "DELETE", "delivery-faults"),
-  ]);
-  await Promise.all(started.splice(0).map((p) => p.close()));
-});
-
-afterAll(async () => {
-  await sys.close();
-});
-
-async function projectorWith(bindings: Record<string, string> = {}): Promise<Projector> {
-  const p = await startProjector(sys, bindings);
-  started.push(p);
-  return p;
-}
+const sys = useSystem();
+const projectorWith = useProjectors(sys, { idle: true, faults: ["redis", "kafka", "qstash"] });
 
 function qstash(): Client {
-  return new Client({ baseUrl: sys.env.QSTASH_URL, token: sys.env.QSTASH_TOKEN ?? "" });
+  return new Client({ baseUrl: sys().env.QSTASH_URL, token: sys().env.QSTASH_TOKEN ?? "" });
 }
 
 function deliveriesSince(before: ReturnType<TestSystem["stack"]["qstash"]["deliveries"]>) {
-  const after = sys.stack.qstash.deliveries();
+  const after = sys().stack.qstash.deliveries();
   return {
     attempts: after.attempts - before.attempts,
     successes: after.successes - before.successes,
@@ -60,17 +37,17 @@ function deliveriesSince(before: ReturnType<TestSystem["stack"]["qstash"]["deliv
 }
 
 const failNextFoldScript = (bodyIncludes = "evalsha", count = 1) =>
-  admin(sys.stack.redis.url, "POST", "faults", { kind: "fail", status: 503, count, bodyIncludes });
+  admin(sys().stack.redis.url, "POST", "faults", { kind: "fail", status: 503, count, bodyIncludes });
 
 describe("lost pokes", () => {
   it("projection: an event whose poke is dropped is projected by the scheduled handler", async () => {
     const p = await projectorWith();
     await produceEvents(p, taskLife(newTaskId(), 2));
-    const before = sys.stack.qstash.deliveries();
-    await admin(sys.stack.qstash.url, "POST", "delivery-faults", { kind: "drop", urlPrefix: p.url });
+    const before = sys().stack.qstash.deliveries();
+    await admin(sys().stack.qstash.url, "POST", "delivery-faults", { kind: "drop", urlPrefix: p.url });
 
     await qstash().publishJSON({ url: p.webhook, body: { partition: 0, offset: 2, reason: "append" } });
-    await sys.stack.qstash.idle();
+    await sys().stack.qstash.idle();
     expect(deliveriesSince(before)).toEqual({ attempts: 0, successes: 0, failures: 0, dropped: 1 });
     expect((await status(p)).partitions).toEqual([
       { partition: 0, checkpoint: 0, head: 3, lag: 3, deadLettered: 0 },
@@ -133,7 +110,7 @@ describe("upstream failures", () => {
   it("projection: the event log failing answers 503 and folds nothing", async () => {
     const p = await projectorWith();
     await produceEvents(p, taskLife(newTaskId(), 1));
-    await admin(sys.stack.kafka.url, "POST", "faults", { kind: "fail", status: 500, path: "/fetch" });
+    await admin(sys().stack.kafka.url, "POST", "faults", { kind: "fail", status: 500, path: "/fetch" });
 
     const failed = await poke(p);
 
@@ -152,7 +129,7 @@ describe("upstream failures", () => {
     const p = await projectorWith();
     await produceEvents(p, taskLife(newTaskId(), 4));
     await failNextFoldScript("evalsha", 2);
-    const before = sys.stack.qstash.deliveries();
+    const before = sys().stack.qstash.deliveries();
 
     await qstash().publishJSON({
       url: p.webhook,
@@ -160,7 +137,7 @@ describe("upstream failures", () => {
       retries: 3,
     });
     await eventually(async () => expect((await status(p)).lag).toBe(0));
-    await sys.stack.qstash.idle();
+    await sys().stack.qstash.idle();
 
     expect(deliveriesSince(before)).toEqual({ attempts: 3, successes: 1, failures: 2, dropped: 0 });
     await expectProjectionOfLog(p);
@@ -171,7 +148,7 @@ describe("budget", () => {
   it("projection: a backlog larger than one invocation's budget drains fully through self-pokes", async () => {
     const p = await projectorWith({ PROJECTOR_BATCH_SIZE: "10", PROJECTOR_MAX_EVENTS: "30" });
     await produceEvents(p, interleavedLives(20, 4));
-    const before = sys.stack.qstash.deliveries();
+    const before = sys().stack.qstash.deliveries();
 
     const first = await poke(p);
 
@@ -200,7 +177,7 @@ describe("budget", () => {
         { partition: 0, checkpoint: 100, head: 100, lag: 0, deadLettered: 0 },
       ]),
     );
-    await sys.stack.qstash.idle();
+    await sys().stack.qstash.idle();
     // 30 → 60 → 90 → 100: three more invocations, each started by the one before it.
     expect(deliveriesSince(before)).toEqual({ attempts: 3, successes: 3, failures: 0, dropped: 0 });
     await expectProjectionOfLog(p);

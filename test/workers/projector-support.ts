@@ -7,6 +7,7 @@
  * so tests never see each other's events, checkpoints or dead letters, whatever order they run in.
  */
 import { createHash, createHmac, randomUUID } from "node:crypto";
+import { afterEach, beforeEach } from "vitest";
 import { startWorkerOnFreePort } from "../../local/workerd/worker";
 import type { TestSystem } from "../support/system";
 
@@ -52,6 +53,56 @@ export async function startProjector(
     prefix: env.PROJECTION_PREFIX ?? "",
     partitions: Number(env.EVENT_LOG_PARTITIONS ?? "1"),
     close: () => mf.dispose(),
+  };
+}
+
+/** A fresh projector (as `startProjector(sys())`) for each test, closed after it; answers the current one. */
+export function useProjectorPerTest(sys: () => TestSystem): () => Projector {
+  let projector: Projector | undefined;
+  beforeEach(async () => {
+    projector = await startProjector(sys());
+  });
+  afterEach(async () => {
+    await projector?.close();
+  });
+  return () => {
+    if (projector === undefined) throw new Error("no projector outside a test");
+    return projector;
+  };
+}
+
+/** What to put back after each test of `useProjectors`, so one test's leftovers never reach the next. */
+export interface ProjectorReset {
+  /** Wait until QStash has no delivery pending first. */
+  idle?: boolean;
+  /** The emulators whose injected faults to drop (Redis and Kafka request faults, QStash delivery faults). */
+  faults?: Array<"redis" | "kafka" | "qstash">;
+}
+
+/**
+ * Projectors started by tests on demand (`startProjector(sys(), bindings)`) and closed after each test, once
+ * `reset` has run. Answers the function a test starts one with.
+ */
+export function useProjectors(
+  sys: () => TestSystem,
+  reset: ProjectorReset = {},
+): (bindings?: Record<string, string>) => Promise<Projector> {
+  const started: Projector[] = [];
+  afterEach(async () => {
+    const { stack } = sys();
+    if (reset.idle) await stack.qstash.idle();
+    const urls = { redis: stack.redis.url, kafka: stack.kafka.url, qstash: stack.qstash.url };
+    await Promise.all(
+      (reset.faults ?? []).map((name) =>
+        admin(urls[name], "DELETE", name === "qstash" ? "delivery-faults" : "faults"),
+      ),
+    );
+    await Promise.all(started.splice(0).map((p) => p.close()));
+  });
+  return async (bindings = {}) => {
+    const p = await startProjector(sys(), bindings);
+    started.push(p);
+    return p;
   };
 }
 

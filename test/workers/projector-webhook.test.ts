@@ -4,7 +4,6 @@
  * waiting in the log stay unprojected and the checkpoint stays where it was.
  */
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { startSystem, type TestSystem } from "../support/system";
 import { expectProjectionOfLog, newTaskId, produceEvents, readProjection, taskLife } from "./projector-model";
 import {
   caughtUpProgress,
@@ -17,20 +16,13 @@ import {
   startProjector,
   status,
 } from "./projector-support";
+import { useSystem } from "./use-system";
 
-let sys: TestSystem;
-
-beforeAll(async () => {
-  sys = await startSystem();
-});
-
-afterAll(async () => {
-  await sys.close();
-});
+const sys = useSystem();
 
 /** A projector with two events waiting in its log: a request that gets through folds them. */
 async function projectorWithBacklog(): Promise<Projector> {
-  const p = await startProjector(sys);
+  const p = await startProjector(sys());
   await produceEvents(p, taskLife(newTaskId(), 1));
   return p;
 }
@@ -50,7 +42,7 @@ const caughtUpAnswer = {
 
 describe("health", () => {
   it("health: answers 200 with the worker's name", async () => {
-    const res = await get(`${sys.projectorUrl}/health`);
+    const res = await get(`${sys().projectorUrl}/health`);
 
     expect({ status: res.status, body: res.body }).toEqual({
       status: 200,
