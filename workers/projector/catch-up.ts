@@ -3,7 +3,7 @@
  * atomically with the checkpoint (compare-and-set). Bounded by events and wall time per invocation.
  */
 import type { TaskState } from "../../shared/domain";
-import type { EventLog } from "../../shared/event-log/port";
+import type { EventLog, LogRecord } from "../../shared/event-log/port";
 import { decodeRecords, foldBatch, taskIdsOf } from "../../shared/projection/fold";
 import type { ProjectionStore } from "../../shared/projection/store";
 
@@ -40,6 +40,8 @@ export interface CatchUpResult {
 
 export type Logger = (message: string, fields?: Record<string, unknown>) => void;
 
+type Settled = { records: LogRecord[] } | { error: unknown };
+
 /** After this many lost compare-and-sets in a row, another invocation owns the partition's progress. */
 const MAX_CONTENTION = 3;
 
@@ -69,10 +71,22 @@ export async function catchUp(
     // States this invocation knows to be current: valid while our compare-and-sets keep succeeding.
     const known = new Map<string, TaskState>();
     let lostInARow = 0;
+    // The next batch, read while the current one applies (the fold is a chain of round trips, so overlapping
+    // the read with the script keeps both the log and Redis busy). Used only if the apply moved the checkpoint
+    // to where it starts; its failure surfaces only if it is used.
+    let ahead: { from: number; settled: Promise<Settled> } | undefined;
+    const readFrom = (offset: number, left: number): Promise<Settled> =>
+      deps.log.read(partition, offset, { limit: Math.min(budget.batchSize, left) }).then(
+        (records) => ({ records }),
+        (error: unknown) => ({ error }),
+      );
     while (eventsLeft > 0 && now() < deadline) {
-      const records = await deps.log.read(partition, progress.checkpoint, {
-        limit: Math.min(budget.batchSize, eventsLeft),
-      });
+      const pending =
+        ahead?.from === progress.checkpoint ? ahead.settled : readFrom(progress.checkpoint, eventsLeft);
+      ahead = undefined;
+      const read = await pending;
+      if ("error" in read) throw read.error;
+      const records = read.records;
       if (records.length === 0) {
         progress.caughtUp = true;
         break;
@@ -83,7 +97,11 @@ export async function catchUp(
       for (const [id, state] of await deps.store.states(missing)) known.set(id, state);
       const working = new Map(known);
       const batch = foldBatch(partition, progress.checkpoint, items, working);
-      const result = await deps.store.applyBatch(batch);
+      const applying = deps.store.applyBatch(batch);
+      const leftAfter = eventsLeft - records.length;
+      if (leftAfter > 0 && now() < deadline)
+        ahead = { from: batch.to, settled: readFrom(batch.to, leftAfter) };
+      const result = await applying;
       if (!result.applied) {
         progress.contended++;
         lostInARow++;
