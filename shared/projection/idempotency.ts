@@ -5,7 +5,8 @@
  * the write may have committed, so a retry inside that window is refused rather than risk a duplicate.
  */
 import { UpstreamError } from "../errors";
-import { createRedisClient, redisCall } from "./redis";
+import { projectionKeys } from "./keys";
+import { createRedisClient, type Redis, redisCall } from "./redis";
 import { RELEASE } from "./scripts";
 
 export interface IdempotencyConfig {
@@ -28,11 +29,10 @@ export type Claim =
 
 export type IdempotencyStore = ReturnType<typeof createIdempotencyStore>;
 
-export function createIdempotencyStore(config: IdempotencyConfig) {
+export function createIdempotencyStore(config: IdempotencyConfig, redis: Redis = createRedisClient(config)) {
   const timeoutMs = config.timeoutMs ?? 5000;
-  const redis = createRedisClient({ url: config.url, token: config.token, timeoutMs });
   const release = redis.createScript<unknown>(RELEASE);
-  const keyOf = (key: string) => `${config.prefix}:idempotency:${key}`;
+  const keyOf = projectionKeys(config.prefix).idempotency;
 
   return {
     /** Claims `key` for a request with this fingerprint, or reports what an earlier request with it left. */

@@ -17,6 +17,8 @@ export interface ProjectionKeys {
   rejected: string;
   /** list: one task's applied events, its audit trail */
   history(taskId: string): string;
+  /** string: a client idempotency key's claim or remembered result (expires) */
+  idempotency(key: string): string;
   /** string: the highest version a writer has reserved for a task (expires) */
   reservation(taskId: string): string;
   /**
@@ -36,6 +38,7 @@ export function projectionKeys(prefix: string): ProjectionKeys {
     rejected: `${prefix}:rejected`,
     history: (taskId) => `${prefix}:history:${taskId}`,
     reservation: (taskId) => `${prefix}:reservation:${taskId}`,
+    idempotency: (key) => `${prefix}:idempotency:${key}`,
     lastReserved: (taskId) => `${prefix}:last-reserved:${taskId}`,
   };
 }

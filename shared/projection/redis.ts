@@ -4,6 +4,9 @@
  * resolve an aborted call as if it had succeeded; a signal *factory* makes it throw), and one network retry.
  */
 import { Redis } from "@upstash/redis/cloudflare";
+
+export type { Redis };
+
 import { UpstreamError, UpstreamTimeoutError } from "../errors";
 
 export interface RedisClientConfig {

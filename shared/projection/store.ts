@@ -6,7 +6,7 @@ import type { Task, TaskState } from "../domain";
 import { UpstreamError } from "../errors";
 import { decodeState, encodeState, toInt } from "./codec";
 import { type ProjectionKeys, projectionKeys } from "./keys";
-import { createRedisClient, redisCall } from "./redis";
+import { createRedisClient, type Redis, redisCall } from "./redis";
 import { APPLY_BATCH, LIST_TASKS, RELEASE, RESERVE } from "./scripts";
 
 export interface ProjectionStoreConfig {
@@ -60,9 +60,12 @@ export interface ProjectionCounters {
 
 export type ProjectionStore = ReturnType<typeof createProjectionStore>;
 
-export function createProjectionStore(config: ProjectionStoreConfig) {
+/** `redis` lets a worker share one client between the stores it builds per request. */
+export function createProjectionStore(
+  config: ProjectionStoreConfig,
+  redis: Redis = createRedisClient(config),
+) {
   const timeoutMs = config.timeoutMs ?? 5000;
-  const redis = createRedisClient({ url: config.url, token: config.token, timeoutMs });
   const keys: ProjectionKeys = projectionKeys(config.prefix);
   const scripts = {
     applyBatch: redis.createScript<unknown>(APPLY_BATCH),

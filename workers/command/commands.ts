@@ -51,7 +51,10 @@ export async function createTask(
     metadata: ctx.metadata,
   };
   // A fresh UUID cannot race another writer, so create needs no reservation: its critical path is one append.
-  const { state, records } = await append(ctx, command, { status: "absent" });
+  const absent: TaskState = { status: "absent" };
+  const decision = decide(command, absent);
+  if (!decision.ok) throw decision.error;
+  const { state, records } = await append(ctx, command, absent, decision.events);
   const record = records[0];
   if (state.status !== "active" || !record) throw new Error("createTask produced no active task");
   return { task: state.task, record };
@@ -108,14 +111,8 @@ async function append(
   ctx: WriteContext,
   command: TaskCommand,
   state: TaskState,
-  decided?: readonly TaskEvent[],
+  events: readonly TaskEvent[],
 ): Promise<WriteResult> {
-  let events = decided;
-  if (!events) {
-    const decision = decide(command, state);
-    if (!decision.ok) throw decision.error;
-    events = decision.events;
-  }
   const envelopes = makeEnvelopes(command, events, {
     eventIds: events.map(() => ctx.newId()),
     baseVersion: versionOf(state),

@@ -3,6 +3,7 @@ import { type Bindings, kafkaConfig, qstashConfig, redisConfig } from "../../sha
 import { createUpstashKafkaEventLog } from "../../shared/event-log/upstash-kafka";
 import { createQStashNotifier } from "../../shared/notifier/qstash";
 import { createIdempotencyStore } from "../../shared/projection/idempotency";
+import { createRedisClient } from "../../shared/projection/redis";
 import { createProjectionStore } from "../../shared/projection/store";
 
 /**
@@ -14,11 +15,13 @@ export const RESERVATION_TTL_FACTOR = 6;
 export function commandDeps(env: Bindings) {
   const redis = redisConfig(env);
   const kafka = kafkaConfig(env);
+  // One Redis client for both stores: the auto-pipeline can then merge their commands issued in the same tick.
+  const client = createRedisClient(redis);
   return {
     log: createUpstashKafkaEventLog(kafka),
     reservationTtlMs: RESERVATION_TTL_FACTOR * kafka.timeoutMs,
-    store: createProjectionStore(redis),
-    idempotency: createIdempotencyStore(redis),
+    store: createProjectionStore(redis, client),
+    idempotency: createIdempotencyStore(redis, client),
     notifier: createQStashNotifier(qstashConfig(env)),
   };
 }
