@@ -3,7 +3,7 @@
  * large or not UTF-8, documents too big, deep or wide, broken and mistyped variables, unknown fields and
  * operations, huge strings, and mutations the domain refuses. Each case names the answer it must get.
  */
-import { type RawRequest, streamed } from "./hostile-support";
+import { type RawRequest, streamedPast } from "./hostile-support";
 
 const GQL = "application/graphql-response+json";
 
@@ -61,7 +61,7 @@ const envelope: CommandCase[] = [
   { name: "invalid UTF-8 bytes", request: { ...post(""), body: new Uint8Array([0x7b, 0x22, 0xff, 0xfe, 0x22, 0x7d]) }, status: 400, code: "BAD_REQUEST", message: "Request body is not valid UTF-8." },
   { name: "an encoded lone surrogate", request: { ...post(""), body: new Uint8Array([0x7b, 0x22, 0xed, 0xa0, 0x80, 0x22, 0x3a, 0x31, 0x7d]) }, status: 400, code: "BAD_REQUEST", message: "Request body is not valid UTF-8." },
   { name: "a body over 64 KiB", request: post({ query: "{ list { id } }", pad: "x".repeat(64 * 1024) }), status: 413, code: "PAYLOAD_TOO_LARGE", message: "Request body exceeds 65536 bytes." },
-  { name: "a streamed body over 64 KiB without Content-Length", request: { ...post(""), body: streamed(80 * 1024) }, status: 413, code: "PAYLOAD_TOO_LARGE", message: "Request body exceeds 65536 bytes." },
+  { name: "a streamed body crossing 64 KiB, without Content-Length and never ended", request: { ...post(""), body: streamedPast(64 * 1024) }, status: 413, code: "PAYLOAD_TOO_LARGE", message: "Request body exceeds 65536 bytes." },
   { name: "no Content-Type", request: { path: "/graphql", headers: { accept: GQL }, body: new TextEncoder().encode('{"query":"{ list { id } }"}'), }, status: 415, code: "UNSUPPORTED_MEDIA_TYPE", message: "Missing Content-Type: send application/json." },
   { name: "text/plain", request: post('{"query":"{ list { id } }"}', { "content-type": "text/plain" }), status: 415, code: "UNSUPPORTED_MEDIA_TYPE", message: "Unsupported Content-Type: POST bodies must be application/json." },
   { name: "a form", request: post("query=%7B%20list%20%7B%20id%20%7D%20%7D", { "content-type": "application/x-www-form-urlencoded", }), status: 415, code: "UNSUPPORTED_MEDIA_TYPE", message: "Unsupported Content-Type: POST bodies must be application/json." },

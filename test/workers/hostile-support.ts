@@ -8,6 +8,7 @@ import { randomUUID } from "node:crypto";
 import type { Readable } from "node:stream";
 import { expect } from "vitest";
 import { startWorkerOnFreePort } from "../../local/workerd/worker";
+import { sendOpenStream } from "../support/open-stream";
 import type { TestSystem } from "../support/system";
 import type { Projector } from "./projector-support";
 
@@ -101,13 +102,18 @@ export async function linesOf(worker: CapturedWorker, requestId: string): Promis
   }
 }
 
+/** A body streamed without Content-Length that never ends by itself (see `sendOpenStream`). */
+export interface OpenStreamBody {
+  openStreamBytes: number;
+}
+
 /** A raw request: any method, headers and body (a string, bytes, or a stream sent without Content-Length). */
 export interface RawRequest {
   method?: string;
   /** Path and query, e.g. `/graphql?query=...`. */
   path: string;
   headers?: Record<string, string>;
-  body?: string | Uint8Array<ArrayBuffer> | (() => ReadableStream<Uint8Array>);
+  body?: string | Uint8Array<ArrayBuffer> | OpenStreamBody;
 }
 
 export interface RawAnswer {
@@ -120,40 +126,35 @@ export interface RawAnswer {
 
 /** Sends `request` to `baseUrl` with `x-request-id: requestId` and reads the whole answer. */
 export async function send(baseUrl: string, request: RawRequest, requestId: string): Promise<RawAnswer> {
-  const body = typeof request.body === "function" ? request.body() : request.body;
-  const init: RequestInit & { duplex?: "half" } = {
-    method: request.method ?? "POST",
-    headers: { "x-request-id": requestId, ...request.headers },
-    ...(body !== undefined ? { body } : {}),
-    ...(body instanceof ReadableStream ? { duplex: "half" } : {}),
-  };
-  const res = await fetch(`${baseUrl}${request.path}`, init);
-  const text = await res.text();
+  const { body } = request;
+  const method = request.method ?? "POST";
+  const headers = { "x-request-id": requestId, ...request.headers };
+  const {
+    status,
+    headers: answerHeaders,
+    text,
+  } = typeof body === "object" && "openStreamBytes" in body
+    ? await sendOpenStream({ url: `${baseUrl}${request.path}`, method, headers, bytes: body.openStreamBytes })
+    : await fetch(`${baseUrl}${request.path}`, {
+        method,
+        headers,
+        ...(body !== undefined ? { body } : {}),
+      }).then(async (res) => ({ status: res.status, headers: res.headers, text: await res.text() }));
   let json: unknown;
   try {
     json = JSON.parse(text);
   } catch {
     json = undefined;
   }
-  return { status: res.status, headers: res.headers, text, json };
+  return { status, headers: answerHeaders, text, json };
 }
 
-/** A body streamed in chunks of 8 KiB without a Content-Length, `bytes` long in all. */
-export function streamed(bytes: number): () => ReadableStream<Uint8Array> {
-  return () => {
-    let left = bytes;
-    return new ReadableStream<Uint8Array>({
-      pull(controller) {
-        if (left <= 0) {
-          controller.close();
-          return;
-        }
-        const size = Math.min(left, 8 * 1024);
-        left -= size;
-        controller.enqueue(new Uint8Array(size).fill(0x20));
-      },
-    });
-  };
+/**
+ * A body streamed without a Content-Length that crosses `limit` by one byte and then never ends: only a worker that
+ * refuses it once the limit is crossed can answer it, and the client can always read that answer.
+ */
+export function streamedPast(limit: number): OpenStreamBody {
+  return { openStreamBytes: limit + 1 };
 }
 
 /** Stack frames, source positions and runtime error names: none of them belongs in an answer. */
