@@ -30,9 +30,21 @@ export interface QStashNotifierConfig {
 }
 
 /**
- * Builds the QStash notifier. Each poke is deduplicated by the position it announces, so retried or repeated
- * pokes for one event cost one delivery, and flow control keeps at most one delivery in flight for the projector
- * (a second concurrent fold would only lose the checkpoint compare-and-set).
+ * Nudges from writers waiting for the projection are deduplicated per partition within windows of this length, so
+ * however many writers wait (and however fast the head moves), the system sends at most one nudge per partition per
+ * window: a nudge heals a lost poke; more of them would only feed a storm that delays the fold they wait for.
+ */
+export const NUDGE_WINDOW_MS = 2000;
+
+/** The poke's QStash deduplication id: by the position it announces, or by partition and window for a nudge. */
+export function pokeDeduplicationId(hint: Position, reason: PokeReason, now: number): string {
+  if (reason === "nudge") return `nudge-p${hint.partition}-w${Math.floor(now / NUDGE_WINDOW_MS)}`;
+  return `${reason}-p${hint.partition}-o${hint.offset}`;
+}
+
+/**
+ * Builds the QStash notifier. Each poke is deduplicated (see `pokeDeduplicationId`), so retried or repeated pokes
+ * for one event cost one delivery, and flow control keeps at most one delivery in flight for the projector.
  */
 export function createQStashNotifier(config: QStashNotifierConfig): Notifier {
   // Network errors are retried once by the client; QStash itself retries deliveries.
@@ -44,7 +56,7 @@ export function createQStashNotifier(config: QStashNotifierConfig): Notifier {
         await client.publishJSON({
           ...destination,
           body: { partition: hint.partition, offset: hint.offset, reason },
-          deduplicationId: `${reason}-p${hint.partition}-o${hint.offset}`,
+          deduplicationId: pokeDeduplicationId(hint, reason, Date.now()),
           retries: config.retries ?? 3,
           flowControl: { key: "projector", parallelism: 1 },
         });

@@ -26,6 +26,10 @@ export interface ProjectionKeys {
    * nor projected, an append that got no answer may still have committed it
    */
   lastReserved(taskId: string): string;
+  /** string: the token of the one fold that holds a partition (expires), so concurrent pokes coalesce */
+  foldLease(partition: number): string;
+  /** string: set by a poke that found the partition's lease held: its holder must read again before it lets go */
+  foldMore(partition: number): string;
 }
 
 export function projectionKeys(prefix: string): ProjectionKeys {
@@ -40,5 +44,7 @@ export function projectionKeys(prefix: string): ProjectionKeys {
     reservation: (taskId) => `${prefix}:reservation:${taskId}`,
     idempotency: (key) => `${prefix}:idempotency:${key}`,
     lastReserved: (taskId) => `${prefix}:last-reserved:${taskId}`,
+    foldLease: (partition) => `${prefix}:fold-lease:${partition}`,
+    foldMore: (partition) => `${prefix}:fold-more:${partition}`,
   };
 }

@@ -5,7 +5,8 @@
 
 /**
  * Applies one fold batch if, and only if, the partition's checkpoint still equals the batch's start.
- * Counters: `applied`, `rejected`, `dead`, and `dead:<partition>` (dead letters per partition).
+ * Counters: `applied`, `rejected`, `dead`, and `dead:<partition>` (dead letters per partition); `batches` (folds
+ * applied) and `lost` (folds that found the checkpoint moved: work thrown away, counted instead of logged).
  * KEYS: checkpoint, state, order, counters, dead, rejected, history keys...
  * ARGV: partition, expected checkpoint, new checkpoint, JSON payload
  *   {s: [[id, stateJson]], za: [[score, id]], zr: [id], h: [[keyIndex, entryJson]], d: [json], r: [json], c: [applied, rejected, dead]}
@@ -13,7 +14,10 @@
  */
 export const APPLY_BATCH = `
 local stored = redis.call('HGET', KEYS[1], ARGV[1]) or '0'
-if stored ~= ARGV[2] then return {0, stored} end
+if stored ~= ARGV[2] then
+  redis.call('HINCRBY', KEYS[4], 'lost', 1)
+  return {0, stored}
+end
 local p = cjson.decode(ARGV[4])
 for _, s in ipairs(p.s) do redis.call('HSET', KEYS[2], s[1], s[2]) end
 for _, z in ipairs(p.za) do redis.call('ZADD', KEYS[3], z[1], z[2]) end
@@ -27,6 +31,7 @@ if p.c[3] > 0 then
   redis.call('HINCRBY', KEYS[4], 'dead', p.c[3])
   redis.call('HINCRBY', KEYS[4], 'dead:' .. ARGV[1], p.c[3])
 end
+redis.call('HINCRBY', KEYS[4], 'batches', 1)
 redis.call('HSET', KEYS[1], ARGV[1], ARGV[3])
 return {1, ARGV[3]}
 `;

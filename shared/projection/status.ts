@@ -14,6 +14,8 @@ export interface ProjectionStatus {
   applied: number;
   rejected: number;
   deadLettered: number;
+  /** Fold batches applied, and folds whose compare-and-set lost (their work was thrown away). */
+  folds: { applied: number; lost: number };
   deadLetters: unknown[];
   rejectedEvents: unknown[];
 }
@@ -40,6 +42,7 @@ export async function projectionStatus(log: EventLog, store: ProjectionStore): P
     applied: counters.applied,
     rejected: counters.rejected,
     deadLettered: counters.dead,
+    folds: counters.folds,
     deadLetters: problems.dead.map(parseOrRaw),
     rejectedEvents: problems.rejected.map(parseOrRaw),
   };

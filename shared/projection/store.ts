@@ -56,6 +56,8 @@ export interface ProjectionCounters {
   dead: number;
   /** Dead letters per partition (partitions without any are absent). */
   deadByPartition: Map<number, number>;
+  /** Fold batches applied, and folds that lost the checkpoint compare-and-set (their work was thrown away). */
+  folds: { applied: number; lost: number };
 }
 
 export type ProjectionStore = ReturnType<typeof createProjectionStore>;
@@ -227,6 +229,7 @@ export function createProjectionStore(
         rejected: toInt(counters.get("rejected")),
         dead: toInt(counters.get("dead")),
         deadByPartition,
+        folds: { applied: toInt(counters.get("batches")), lost: toInt(counters.get("lost")) },
       };
     },
 

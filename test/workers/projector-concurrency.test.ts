@@ -6,9 +6,16 @@
 import { Client } from "@upstash/qstash";
 import { describe, expect, it } from "vitest";
 import { createUpstashKafkaEventLog } from "../../shared/event-log/upstash-kafka";
+import { createFoldLease, type FoldLease, type FoldLeaseConfig } from "../../shared/projection/fold-lease";
 import { createProjectionStore, type ProjectionStore } from "../../shared/projection/store";
 import { catchUp } from "../../workers/projector/catch-up";
-import { expectProjectionOfLog, interleavedLives, produceEvents, readCheckpoint } from "./projector-model";
+import {
+  expectProjectionOfLog,
+  interleavedLives,
+  produceEvents,
+  readCheckpoint,
+  redis,
+} from "./projector-model";
 import {
   type Answer,
   admin,
@@ -40,14 +47,17 @@ const appliedIn = (answers: Answer[]) =>
   answers.reduce((sum, a) => sum + (a.body.partitions?.[0]?.applied ?? 0), 0);
 
 describe("concurrent pokes", () => {
-  it("projection: ten concurrent pokes for a backlog of 200 events apply each event exactly once", async () => {
+  it("projection: ten concurrent pokes for a backlog of 200 events coalesce on one fold that applies each event once", async () => {
     const p = await projectorWith();
     await produceEvents(p, interleavedLives(40, 4));
 
     const answers = await Promise.all(Array.from({ length: 10 }, () => poke(p)));
 
     expect(answers.map((a) => a.status)).toEqual(Array(10).fill(200));
-    expect(answers.every((a) => a.body.caughtUp === true)).toBe(true);
+    const [folded, coalesced] = partitionBy(answers, (a) => !a.body.partitions[0].coalesced);
+    expect(folded.length).toBeGreaterThanOrEqual(1);
+    expect(folded.every((a) => a.body.caughtUp === true)).toBe(true);
+    expect(coalesced.every((a) => a.body.ownedElsewhere === true)).toBe(true);
     expect(appliedIn(answers)).toBe(200);
     expect((await status(p)).partitions).toEqual([
       { partition: 0, checkpoint: 200, head: 200, lag: 0, deadLettered: 0 },
@@ -56,7 +66,7 @@ describe("concurrent pokes", () => {
     expect(projection.counters).toEqual({ applied: 200, rejected: 0, dead: 0 });
   });
 
-  it("projection: racing pokes over small batches never move the checkpoint backwards", async () => {
+  it("projection: racing pokes over small batches never move the checkpoint backwards nor lose a race", async () => {
     const p = await projectorWith({ PROJECTOR_BATCH_SIZE: "7" });
     await produceEvents(p, interleavedLives(40, 4));
 
@@ -68,26 +78,29 @@ describe("concurrent pokes", () => {
     expect(seen).toEqual([...seen].sort((a, b) => a - b));
     expect(seen.at(-1)).toBe(200);
     expect(appliedIn(answers)).toBe(200);
-    // Losing a compare-and-set is how a race shows: at least one fold must have lost one here.
-    expect(answers.some((a) => a.body.partitions[0].contended > 0)).toBe(true);
+    // The pokes coalesce on the partition's lease, so no fold's work is thrown away.
+    expect(answers.map((a) => a.body.partitions[0].contended)).toEqual(Array(10).fill(0));
+    expect((await status(p)).folds).toEqual({ applied: Math.ceil(200 / 7), lost: 0 });
     await expectProjectionOfLog(p);
   });
 
-  it("projection: a fold that loses the checkpoint to another applies nothing and ends at the winner's checkpoint", async () => {
+  it("projection: a fold whose lease expired while it stalled applies nothing and ends at the winner's checkpoint", async () => {
     const p = await projectorWith();
     await produceEvents(p, interleavedLives(3, 2));
-    // Hold the first fold's script call in Redis until the second fold has applied the same batch.
+    // Hold the first fold's batch script in Redis (its keys name the order set) until a second fold has applied
+    // the same batch; the first fold's lease is taken away meanwhile, as if it had expired.
     await admin(sys().stack.redis.url, "POST", "faults", {
       kind: "delay",
       ms: 3000,
       count: 1,
-      bodyIncludes: "evalsha",
+      bodyIncludes: `${p.prefix}:order`,
     });
 
     const loser = poke(p);
     await eventually(async () =>
       expect(await admin(sys().stack.redis.url, "GET", "faults")).toEqual({ faults: [] }),
     );
+    await redis(p).del(`${p.prefix}:fold-lease:0`);
     const winner = await poke(p);
     const lost = await loser;
 
@@ -98,6 +111,7 @@ describe("concurrent pokes", () => {
       rejected: 0,
       dead: 0,
       yielded: false,
+      coalesced: false,
       caughtUp: true,
     };
     expect({ status: winner.status, body: winner.body }).toEqual({
@@ -118,8 +132,14 @@ describe("concurrent pokes", () => {
     });
     const projection = await expectProjectionOfLog(p);
     expect(projection.counters).toEqual({ applied: 9, rejected: 0, dead: 0 });
+    expect((await status(p)).folds).toEqual({ applied: 1, lost: 1 });
   });
 });
+
+/** Splits `items` into those `test` holds for and the others. */
+function partitionBy<T>(items: T[], test: (item: T) => boolean): [T[], T[]] {
+  return [items.filter(test), items.filter((item) => !test(item))];
+}
 
 describe("duplicate deliveries", () => {
   it("projection: pokes QStash delivers twice at once, racing new appends, fold every event once", async () => {
@@ -156,41 +176,59 @@ describe("duplicate deliveries", () => {
   });
 });
 
+/**
+ * Six catch-ups racing over the real adapters, each with its own Redis client as separate invocations would have,
+ * with leases from `leaseFor`; answers their results and the batches that were applied, in the order they were.
+ */
+async function raceCatchUps(p: Projector, leaseFor: (redis: FoldLeaseConfig) => FoldLease) {
+  const log = createUpstashKafkaEventLog({
+    url: sys().env.UPSTASH_KAFKA_URL ?? "",
+    username: sys().env.UPSTASH_KAFKA_USERNAME ?? "",
+    password: sys().env.UPSTASH_KAFKA_PASSWORD ?? "",
+    topic: p.topic,
+    partitions: 1,
+  });
+  const redis = {
+    url: sys().env.UPSTASH_REDIS_REST_URL ?? "",
+    token: sys().env.UPSTASH_REDIS_REST_TOKEN ?? "",
+    prefix: p.prefix,
+  };
+  const applied: Array<{ from: number; to: number }> = [];
+  const recordingStore = (): ProjectionStore => {
+    const store = createProjectionStore(redis);
+    return {
+      ...store,
+      async applyBatch(batch) {
+        const result = await store.applyBatch(batch);
+        if (result.applied) applied.push({ from: batch.from, to: batch.to });
+        return result;
+      },
+    };
+  };
+  const budget = { batchSize: 4, maxEvents: 10_000, maxMillis: 20_000 };
+  const racing = Promise.all(
+    Array.from({ length: 6 }, () =>
+      catchUp({ log, store: recordingStore(), lease: leaseFor(redis), logger: () => {} }, budget),
+    ),
+  );
+  const seen = await watchCheckpoint(p, racing);
+  return { results: await racing, applied, seen };
+}
+
 describe("the compare-and-set", () => {
   it("catch-up: six catch-ups racing over the real adapters apply every batch once, in checkpoint order", async () => {
     const p = await projectorWith();
     await produceEvents(p, interleavedLives(30, 3));
-    const log = createUpstashKafkaEventLog({
-      url: sys().env.UPSTASH_KAFKA_URL ?? "",
-      username: sys().env.UPSTASH_KAFKA_USERNAME ?? "",
-      password: sys().env.UPSTASH_KAFKA_PASSWORD ?? "",
-      topic: p.topic,
-      partitions: 1,
-    });
-    const applied: Array<{ from: number; to: number }> = [];
-    // One store (one Redis client) per catch-up, as separate invocations would have.
-    const recordingStore = (): ProjectionStore => {
-      const store = createProjectionStore({
-        url: sys().env.UPSTASH_REDIS_REST_URL ?? "",
-        token: sys().env.UPSTASH_REDIS_REST_TOKEN ?? "",
-        prefix: p.prefix,
-      });
+    // Every lease granted, as when each racer's lease expired while it stalled: the compare-and-set alone fences.
+    const expired = (redis: FoldLeaseConfig): FoldLease => {
+      const lease = createFoldLease(redis);
       return {
-        ...store,
-        async applyBatch(batch) {
-          const result = await store.applyBatch(batch);
-          if (result.applied) applied.push({ from: batch.from, to: batch.to });
-          return result;
-        },
+        ...lease,
+        claim: async (partition) => ({ claimed: true, checkpoint: await readCheckpoint(p, partition) }),
       };
     };
-    const budget = { batchSize: 4, maxEvents: 10_000, maxMillis: 20_000 };
 
-    const racing = Promise.all(
-      Array.from({ length: 6 }, () => catchUp({ log, store: recordingStore(), logger: () => {} }, budget)),
-    );
-    const seen = await watchCheckpoint(p, racing);
-    const results = await racing;
+    const { results, applied, seen } = await raceCatchUps(p, expired);
 
     expect(seen).toEqual([...seen].sort((a, b) => a - b));
     const chain = [...applied].sort((a, b) => a.from - b.from);
@@ -202,5 +240,20 @@ describe("the compare-and-set", () => {
     expect(results.some((r) => r.caughtUp)).toBe(true);
     const projection = await expectProjectionOfLog(p);
     expect(projection.counters).toEqual({ applied: 120, rejected: 0, dead: 0 });
+  });
+
+  it("catch-up: six catch-ups racing with the partition lease coalesce on one fold and throw no work away", async () => {
+    const p = await projectorWith();
+    await produceEvents(p, interleavedLives(30, 3));
+
+    const { results, applied } = await raceCatchUps(p, (redis) => createFoldLease(redis));
+
+    const partitions = results.map((r) => r.partitions[0]);
+    expect(partitions.filter((r) => r?.coalesced).length).toBe(5);
+    expect(partitions.reduce((sum, r) => sum + (r?.contended ?? 0), 0)).toBe(0);
+    expect(applied.map((b) => b.from)).toEqual(Array.from({ length: 30 }, (_, i) => i * 4));
+    const projection = await expectProjectionOfLog(p);
+    expect(projection.counters).toEqual({ applied: 120, rejected: 0, dead: 0 });
+    expect((await status(p)).folds).toEqual({ applied: 30, lost: 0 });
   });
 });

@@ -76,7 +76,7 @@ describe("folding", () => {
     expect(projection.states[first]).toMatchObject({ status: "deleted", id: first, version: 4 });
   });
 
-  it("projection: a poke with nothing new reads the checkpoint and the log once and runs no fold script", async () => {
+  it("projection: a poke with nothing new claims the partition with its checkpoint, reads the log once, lets go, and runs no fold script", async () => {
     await produceEvents(projector(), taskLife(newTaskId(), 2));
     await poke(projector());
     const before = await readProjection(projector());
@@ -94,11 +94,12 @@ describe("folding", () => {
       status: 200,
       body: { caughtUp: true, partitions: [progress(3, 3, {})], ownedElsewhere: false },
     });
-    expect(await admin(redisUrl, "GET", "commands")).toEqual({ commands: { HGET: 1 } });
+    // Two scripts: claim the partition (reading its checkpoint), then let it go (no poke marked more work).
+    expect(await admin(redisUrl, "GET", "commands")).toEqual({ commands: { EVALSHA: 2 } });
     expect(await admin(redisUrl, "GET", "stats")).toEqual({
       emulator: "redis-rest",
-      requests: { "POST /pipeline": 1 },
-      total: 1,
+      requests: { "POST /pipeline": 2 },
+      total: 2,
     });
     expect(await admin(kafkaUrl, "GET", "stats")).toEqual({
       emulator: "kafka",
@@ -121,6 +122,7 @@ describe("folding", () => {
       applied: 0,
       rejected: 0,
       deadLettered: 0,
+      folds: { applied: 0, lost: 0 },
       deadLetters: [],
       rejectedEvents: [],
     });

@@ -164,7 +164,8 @@ export function fold(records: LogRecord[], partitions: number): Model {
   return model;
 }
 
-function redis(p: Projector): Redis {
+/** A Redis client on the projector's database, for tests that read or plant keys directly. */
+export function redis(p: Projector): Redis {
   return new Redis({
     url: p.env.UPSTASH_REDIS_REST_URL ?? "",
     token: p.env.UPSTASH_REDIS_REST_TOKEN ?? "",

@@ -54,6 +54,7 @@ describe("three partitions", () => {
         dead: 0,
         contended: 0,
         yielded: false,
+        coalesced: false,
         caughtUp: true,
       })),
       ownedElsewhere: false,

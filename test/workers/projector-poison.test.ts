@@ -63,6 +63,7 @@ describe("poison and stale events", () => {
       applied: 4,
       rejected: 0,
       deadLettered: 6,
+      folds: { applied: 1, lost: 0 },
       deadLetters: poison.map((value, i) => ({
         partition: 0,
         offset: i + 1,

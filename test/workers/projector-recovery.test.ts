@@ -166,6 +166,7 @@ describe("budget", () => {
             dead: 0,
             contended: 0,
             yielded: false,
+            coalesced: false,
             caughtUp: false,
           },
         ],

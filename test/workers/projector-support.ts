@@ -196,6 +196,7 @@ export interface Status {
   applied: number;
   rejected: number;
   deadLettered: number;
+  folds: { applied: number; lost: number };
   deadLetters: Array<Record<string, unknown>>;
   rejectedEvents: Array<Record<string, unknown>>;
 }
@@ -215,6 +216,7 @@ export function caughtUpProgress(
     dead: counts.dead ?? 0,
     contended: 0,
     yielded: false,
+    coalesced: false,
     caughtUp: true,
   };
 }

@@ -188,7 +188,7 @@ function projectionBehind(reason: string): GraphQLAppError {
  * projector, but that poke may have been lost (QStash down, a failed publish, a delivery that never arrived): if the
  * fold has not come after a grace period, poke again rather than leave the wait to the cron and answer UNAVAILABLE.
  * The nudge has a deduplication id of its own (the append's poke may have been accepted and then lost, and QStash
- * would drop a poke with the same id unseen); writers waiting for the same position share one nudge.
+ * would drop a poke with the same id unseen); all writers waiting on a partition share one nudge per window.
  */
 async function awaitFold(
   ctx: WriteContext,

@@ -34,12 +34,16 @@ export async function runCatchUp(
 ) {
   const log = (message: string, fields?: Record<string, unknown>) =>
     logStep("projector", message, { ...context, ...fields });
-  const result = await catchUp({ log: deps.log, store: deps.store, logger: log }, deps.budget);
-  // A partition we yielded is being advanced by the invocation that beat us, which continues or re-pokes it.
-  // Any other unfinished partition is ours to continue, whatever contention we met on the way: deciding this
-  // on past contention let every racing invocation leave the rest of the backlog to the others, and it stalled.
+  const result = await catchUp(
+    { log: deps.log, store: deps.store, lease: deps.lease, logger: log },
+    deps.budget,
+  );
+  // A partition another fold holds (coalesced) or that we yielded to the invocation that beat us is advanced by
+  // that fold, which continues or re-pokes it. Any other unfinished partition is ours to continue, whatever
+  // contention we met on the way: deciding this on past contention let every racing invocation leave the rest of
+  // the backlog to the others, and it stalled.
   const unfinished = result.partitions.filter((p) => !p.caughtUp);
-  const ours = unfinished.find((p) => !p.yielded);
+  const ours = unfinished.find((p) => !p.yielded && !p.coalesced);
   if (ours) {
     log("budget spent, re-poking", { trigger, partition: ours.partition, checkpoint: ours.checkpoint });
     waitUntil(

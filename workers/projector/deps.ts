@@ -2,14 +2,18 @@
 import { type Bindings, kafkaConfig, qstashConfig, redisConfig, signingConfig } from "../../shared/config";
 import { createUpstashKafkaEventLog } from "../../shared/event-log/upstash-kafka";
 import { createQStashNotifier } from "../../shared/notifier/qstash";
+import { createFoldLease } from "../../shared/projection/fold-lease";
+import { createRedisClient } from "../../shared/projection/redis";
 import { createProjectionStore } from "../../shared/projection/store";
 import { catchUpBudget } from "./budget";
 
 export function projectorDeps(env: Bindings) {
   const redis = redisConfig(env);
+  const client = createRedisClient(redis);
   return {
     log: createUpstashKafkaEventLog(kafkaConfig(env)),
-    store: createProjectionStore(redis),
+    store: createProjectionStore(redis, client),
+    lease: createFoldLease(redis, client),
     notifier: createQStashNotifier(qstashConfig(env)),
     signing: signingConfig(env),
     budget: catchUpBudget(env),
