@@ -4,6 +4,7 @@
  */
 import type { MachineInfo } from "./machine";
 import { ratios, round } from "./ratios";
+import type { BurstResult } from "./scenarios/burst";
 import type { ConcurrentResult, SequentialResult } from "./scenarios/create";
 import type { FoldResult } from "./scenarios/fold";
 import type { LagResult } from "./scenarios/lag";
@@ -23,6 +24,7 @@ export interface BenchResults {
   concurrent: ConcurrentResult;
   list: ListSize[];
   fold: { ours: FoldResult[]; baseline: FoldResult[] };
+  burst: { ours: BurstResult[]; baseline: BurstResult[] };
 }
 
 function tripsOf(t: RoundTrips) {
@@ -55,6 +57,8 @@ export function toJson(r: BenchResults) {
         "emulator request counters read when the answer arrives, with the next QStash publish held 300 ms; the publish counts as critical only if the answer waited for it",
       lag: "ms from a createTask's answer until a list answer contains the task (list polled 1 ms apart)",
       fold: "backlog produced straight into an empty topic, then one signed poke (ours re-pokes itself through QStash; the baseline gets back-to-back pokes, one fetch each); timed until the checkpoint reaches the head",
+      burst:
+        "N clients each create → 1-4 updates → delete every third, while N×10 signed duplicate pokes reach the projector over ~1.5 s; lag from each answer until the checkpoint (read from Redis) passes its position; Redis commands are REST commands (a script is one) per event in the log",
       floor:
         "a bare one-record POST /produce and a bare EVALSHA of `return 1`, sent by the bench with no worker in between",
     },
@@ -64,6 +68,7 @@ export function toJson(r: BenchResults) {
       lag: r.lag,
       list: r.list,
       fold: r.fold,
+      burst: r.burst,
       round_trips: r.roundTrips,
     },
   };

@@ -147,6 +147,43 @@ export function rows(r: BenchResults): Row[] {
     ratioText(seq.baseline.p50 / (seq.floorProduce.p50 + seq.floorHop.p50)),
     q.create_p50_vs_floor_and_hop,
   );
+  for (const [i, o] of r.burst.ours.entries()) {
+    const b = r.burst.baseline[i];
+    if (!b) continue;
+    const label = `burst ${o.clients} writers + ${o.extraPokes} pokes`;
+    const key = i === 0 ? "burst" : `burst_x${i + 1}`;
+    add(
+      `${label}: mutation errors / ${o.mutations}`,
+      `${o.errors}`,
+      `${b.errors}`,
+      undefined,
+      `${key}.errors`,
+    );
+    add(`${label}: pokes answered 5xx`, `${o.pokes5xx}`, `${b.pokes5xx}`, undefined, `${key}.pokes_5xx`);
+    latency(`${label}: write p50`, o.writeMs, b.writeMs, "p50");
+    latency(`${label}: write p99`, o.writeMs, b.writeMs, "p99");
+    add(`${label}: lag p99`, o.lagMs ? msText(o.lagMs.p99) : "–", "–", undefined, `${key}.lag_p99_ms`);
+    add(
+      `${label}: converged after last answer (exact)`,
+      `${msText(o.convergedAfterMs)} (${o.exact ? "yes" : "no"})`,
+      `${msText(b.convergedAfterMs)} (${b.exact ? "yes" : "no"})`,
+      undefined,
+      `${key}.converged_ms`,
+    );
+    add(
+      `${label}: fold batches lost / applied`,
+      o.folds ? `${o.folds.lost} / ${o.folds.applied}` : "–",
+      "–",
+      undefined,
+      `${key}.lost_cas_share`,
+    );
+    add(
+      `${label}: Redis commands per event`,
+      o.redisCommandsPerEvent.toFixed(2),
+      b.redisCommandsPerEvent.toFixed(2),
+      o.redisCommandsPerEvent / b.redisCommandsPerEvent,
+    );
+  }
   const l1 = r.list.find((s) => s.tasks === 1_000);
   if (l1) {
     add(

@@ -9,6 +9,7 @@ import { createFloor } from "./floor";
 import { loadNow, machineInfo } from "./machine";
 import { now } from "./measure";
 import { type BenchResults, renderMarkdown, toJson } from "./report";
+import { type BurstResult, measureBurst } from "./scenarios/burst";
 import { measureConcurrentCreates, measureSequentialCreates, type Pairs, warmUp } from "./scenarios/create";
 import { type FoldResult, measureFold } from "./scenarios/fold";
 import { measureLag } from "./scenarios/lag";
@@ -33,6 +34,7 @@ const SIZES = quick
         { tasks: 10_000, rounds: 2, perBlock: 1 },
       ],
       fold: { events: 10_000, runs: 1 },
+      burst: [{ clients: 20, extraPokes: 200 }],
     }
   : {
       warmUp: 10,
@@ -44,6 +46,10 @@ const SIZES = quick
         { tasks: 10_000, rounds: 6, perBlock: 3 },
       ],
       fold: { events: 50_000, runs: 2 },
+      burst: [
+        { clients: 20, extraPokes: 200 },
+        { clients: 40, extraPokes: 400 },
+      ],
     };
 
 const started = now();
@@ -70,13 +76,16 @@ async function main(): Promise<void> {
     const floor = await createFloor(stack);
     // Every pair up front, while nothing is measured: starting workerd later would land in a measurement.
     progress("starting the workers of both designs for every scenario");
-    const [main, listPairs, ...foldPairs] = await Promise.all([
+    const [main, listPairs, ...morePairs] = await Promise.all([
       startPairs(stack, "main"),
       startPairs(stack, "list"),
       ...Array.from({ length: SIZES.fold.runs }, (_, run) => startPairs(stack, `fold${run}`)),
+      ...SIZES.burst.map((_, i) => startPairs(stack, `burst${i}`)),
     ]);
+    const foldPairs = morePairs.slice(0, SIZES.fold.runs);
+    const burstPairs = morePairs.slice(SIZES.fold.runs);
     floor.hopTo(main.ours.commandUrl);
-    let results: Omit<BenchResults, "fold" | "list" | "durationS">;
+    let results: Omit<BenchResults, "fold" | "list" | "burst" | "durationS">;
     try {
       await warmUp(main, floor, SIZES.warmUp);
       progress("projection lag");
@@ -108,8 +117,18 @@ async function main(): Promise<void> {
       }
     }
 
+    const burst: Record<Design, BurstResult[]> = { ours: [], baseline: [] };
+    for (const [i, pairs] of burstPairs.entries()) {
+      const size = SIZES.burst[i] ?? { clients: 0, extraPokes: 0 };
+      for (const design of ["ours", "baseline"] as const) {
+        progress(`burst of ${size.clients} writers and ${size.extraPokes} extra pokes, ${design}`);
+        burst[design].push(await measureBurst(stack, pairs[design], size));
+      }
+      await closePairs(pairs);
+    }
+
     machine.load.end = loadNow();
-    const all: BenchResults = { ...results, list, fold, durationS: (now() - started) / 1000 };
+    const all: BenchResults = { ...results, list, fold, burst, durationS: (now() - started) / 1000 };
     await mkdir("bench/results", { recursive: true });
     await writeFile("bench/results/latest.json", `${JSON.stringify(toJson(all), null, 2)}\n`);
     process.stdout.write(renderMarkdown(all));

@@ -2,7 +2,7 @@
  * The issue's targets, reported against (never asserted): each with the measured value, whether it was met and,
  * when it was not, why and what would reach it, in this run's own numbers.
  */
-import { foldRate, listAt, ratios } from "./ratios";
+import { foldRate, listAt, ratios, round } from "./ratios";
 import type { BenchResults } from "./report";
 import { HOSTED_PUBLISH_MS } from "./scenarios/create";
 
@@ -157,5 +157,27 @@ export function targets(r: BenchResults): Target[] {
       why: floorWhy(r, q),
     },
   ];
+  for (const [i, o] of r.burst.ours.entries()) {
+    const key = i === 0 ? "burst" : `burst_x${i + 1}`;
+    const lostShare = o.folds && o.folds.applied > 0 ? o.folds.lost / o.folds.applied : Number.NaN;
+    const why = o.errorSamples.length > 0 ? `Errors: ${o.errorSamples.join(" | ")}` : undefined;
+    list.push(
+      { key: `${key}.errors`, target: "0", value: o.errors, met: o.errors === 0, ...(why && { why }) },
+      { key: `${key}.pokes_5xx`, target: "0", value: o.pokes5xx, met: o.pokes5xx === 0 },
+      {
+        key: `${key}.converged_ms`,
+        target: "≤ 1,000 ms after the last answer, exactly the acknowledged writes",
+        value: Math.round(o.convergedAfterMs),
+        met: o.exact && o.convergedAfterMs <= 1000,
+      },
+      { key: `${key}.lost_cas_share`, target: "≤ 0.10", value: round(lostShare), met: lostShare <= 0.1 },
+      {
+        key: `${key}.lag_p99_ms`,
+        target: "< 500 ms",
+        value: Math.round(o.lagMs?.p99 ?? Number.NaN),
+        met: (o.lagMs?.p99 ?? Number.POSITIVE_INFINITY) < 500,
+      },
+    );
+  }
   return list.map(({ why, ...t }) => (t.met ? t : { ...t, why }));
 }
