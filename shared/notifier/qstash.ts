@@ -44,7 +44,9 @@ export function pokeDeduplicationId(hint: Position, reason: PokeReason, now: num
 
 /**
  * Builds the QStash notifier. Each poke is deduplicated (see `pokeDeduplicationId`), so retried or repeated pokes
- * for one event cost one delivery, and flow control keeps at most one delivery in flight for the projector.
+ * for one event cost one delivery. No flow control: concurrent deliveries coalesce on the projector's partition
+ * lease at one round trip each, while a queue of one delivery at a time would hold the newest poke behind all the
+ * older ones (the projection's lag would grow with the burst).
  */
 export function createQStashNotifier(config: QStashNotifierConfig): Notifier {
   // Network errors are retried once by the client; QStash itself retries deliveries.
@@ -58,7 +60,6 @@ export function createQStashNotifier(config: QStashNotifierConfig): Notifier {
           body: { partition: hint.partition, offset: hint.offset, reason },
           deduplicationId: pokeDeduplicationId(hint, reason, Date.now()),
           retries: config.retries ?? 3,
-          flowControl: { key: "projector", parallelism: 1 },
         });
       } catch (err) {
         const status =
