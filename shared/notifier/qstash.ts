@@ -11,11 +11,13 @@ import type { Position } from "../event-log/port";
  * vain (the append's poke may have been accepted by QStash and then lost, so this one must not share its
  * deduplication id).
  */
-export type PokeReason = "append" | "continue" | "nudge";
+export type PokeReason = "append" | "continue" | "nudge" | "sweep";
 
 export interface Notifier {
   /** Asks QStash to wake the projector; `hint` is the position that prompted the poke. */
   poke(hint: Position, reason?: PokeReason): Promise<void>;
+  /** One poke per hint, in one QStash batch request (the scheduled sweep's fan-out over lagging partitions). */
+  pokeMany(hints: readonly Position[], reason: PokeReason): Promise<void>;
 }
 
 export interface QStashNotifierConfig {
@@ -30,15 +32,17 @@ export interface QStashNotifierConfig {
 }
 
 /**
- * Nudges from writers waiting for the projection are deduplicated per partition within windows of this length, so
- * however many writers wait (and however fast the head moves), the system sends at most one nudge per partition per
- * window: a nudge heals a lost poke; more of them would only feed a storm that delays the fold they wait for.
+ * Nudges from writers waiting for the projection, and the scheduled sweep's pokes, are deduplicated per partition
+ * within windows of this length, so however many writers wait (and however fast the head moves), the system sends
+ * at most one of each per partition per window: they heal a lost poke; more of them would only feed a storm that
+ * delays the fold they wait for. A later window sends again, so a lost one is not deduplicated away for good.
  */
 export const NUDGE_WINDOW_MS = 2000;
 
-/** The poke's QStash deduplication id: by the position it announces, or by partition and window for a nudge. */
+/** The poke's QStash deduplication id: by the position it announces, or by partition and window for a re-poke. */
 export function pokeDeduplicationId(hint: Position, reason: PokeReason, now: number): string {
-  if (reason === "nudge") return `nudge-p${hint.partition}-w${Math.floor(now / NUDGE_WINDOW_MS)}`;
+  if (reason === "nudge" || reason === "sweep")
+    return `${reason}-p${hint.partition}-w${Math.floor(now / NUDGE_WINDOW_MS)}`;
   return `${reason}-p${hint.partition}-o${hint.offset}`;
 }
 
@@ -52,24 +56,33 @@ export function createQStashNotifier(config: QStashNotifierConfig): Notifier {
   // Network errors are retried once by the client; QStash itself retries deliveries.
   const client = new Client({ baseUrl: config.url, token: config.token, retry: { retries: 1 } });
   const destination = config.urlGroup ? { urlGroup: config.urlGroup } : { url: config.projectorUrl };
+  const message = (hint: Position, reason: PokeReason, now: number) => ({
+    ...destination,
+    body: { partition: hint.partition, offset: hint.offset, reason },
+    deduplicationId: pokeDeduplicationId(hint, reason, now),
+    retries: config.retries ?? 3,
+  });
   return {
     async poke(hint, reason = "append") {
-      try {
-        await client.publishJSON({
-          ...destination,
-          body: { partition: hint.partition, offset: hint.offset, reason },
-          deduplicationId: pokeDeduplicationId(hint, reason, Date.now()),
-          retries: config.retries ?? 3,
-        });
-      } catch (err) {
-        const status =
-          typeof (err as { status?: unknown }).status === "number"
-            ? (err as { status: number }).status
-            : undefined;
-        throw new UpstreamError("qstash", `publish failed: ${(err as Error).message}`, status, {
-          cause: err,
-        });
-      }
+      await publishing(() => client.publishJSON(message(hint, reason, Date.now())));
+    },
+    async pokeMany(hints, reason) {
+      if (hints.length === 0) return;
+      const now = Date.now();
+      await publishing(() => client.batchJSON(hints.map((hint) => message(hint, reason, now))));
     },
   };
+}
+
+/** Runs a publish, turning its failure into an UpstreamError naming QStash (with the status it answered, if any). */
+async function publishing(publish: () => Promise<unknown>): Promise<void> {
+  try {
+    await publish();
+  } catch (err) {
+    const status =
+      typeof (err as { status?: unknown }).status === "number"
+        ? (err as { status: number }).status
+        : undefined;
+    throw new UpstreamError("qstash", `publish failed: ${(err as Error).message}`, status, { cause: err });
+  }
 }

@@ -14,7 +14,7 @@ import {
   produceEvents,
   taskLife,
 } from "./projector-model";
-import { type Answer, cron, eventually, poke, status, useProjectors } from "./projector-support";
+import { type Answer, admin, cron, eventually, poke, status, useProjectors } from "./projector-support";
 import { useSystem } from "./use-system";
 
 const sys = useSystem({ partitions: 3 });
@@ -147,13 +147,50 @@ describe("three partitions", () => {
     await expectProjectionOfLog(p);
   });
 
-  it("cron: the scheduled handler folds every partition", async () => {
+  it("projection: a poke naming one partition folds that partition only", async () => {
     const p = await projectorWith();
-    await produceEvents(p, interleavedLives(15, 2));
+    const head = heads(await produceEvents(p, interleavedLives(30, 2)));
+
+    const res = await poke(p, JSON.stringify({ partition: 1, offset: 0 }));
+
+    expect(res.status).toBe(200);
+    expect(res.body.partitions.map((x: { partition: number }) => x.partition)).toEqual([1]);
+    expect((await status(p)).partitions.map((x) => x.checkpoint)).toEqual([0, head[1], 0]);
+  });
+
+  it("cron: folds the most lagging partition itself and pokes every other lagging partition through QStash", async () => {
+    const p = await projectorWith();
+    const head = heads(await produceEvents(p, interleavedLives(30, 2)));
+    const mostBehind = head.indexOf(Math.max(...head));
+    // Hold QStash's deliveries to this projector, so what the cron folded by itself shows before the fan-out lands.
+    await admin(sys().stack.qstash.url, "POST", "delivery-faults", {
+      kind: "delay",
+      ms: 4000,
+      count: 2,
+      urlPrefix: p.url,
+    });
+    const before = sys().stack.qstash.deliveries();
 
     await cron(p);
 
-    expect((await status(p)).partitions.map((x) => x.lag)).toEqual([0, 0, 0]);
+    const right = (await status(p)).partitions.map((x) => x.checkpoint);
+    expect(right).toEqual(head.map((h, partition) => (partition === mostBehind ? h : 0)));
+    await eventually(async () => expect((await status(p)).partitions.map((x) => x.lag)).toEqual([0, 0, 0]));
+    await sys().stack.qstash.idle();
+    expect(sys().stack.qstash.deliveries().successes - before.successes).toBe(2);
     await expectProjectionOfLog(p);
+  });
+
+  it("cron: with nothing behind, folds nothing and pokes nothing", async () => {
+    const p = await projectorWith();
+    await produceEvents(p, interleavedLives(6, 1));
+    await poke(p);
+    const before = sys().stack.qstash.deliveries();
+
+    await cron(p);
+    await sys().stack.qstash.idle();
+
+    expect(sys().stack.qstash.deliveries().attempts - before.attempts).toBe(0);
+    expect((await status(p)).lag).toBe(0);
   });
 });

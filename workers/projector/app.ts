@@ -12,6 +12,7 @@ import { catchUp } from "./catch-up";
 import { type ProjectorDeps, projectorDeps } from "./deps";
 import { refuse, requestIdFrom } from "./http";
 import { logStep } from "./log";
+import { pokeTarget } from "./poke-target";
 import { verifySignature } from "./verify";
 
 export type ProjectorEnv = { Bindings: Cloudflare.Env; Variables: { requestId: string } };
@@ -31,28 +32,31 @@ export async function runCatchUp(
   trigger: string,
   waitUntil: (p: Promise<unknown>) => void,
   context: Record<string, unknown> = {},
+  only?: readonly number[],
 ) {
   const log = (message: string, fields?: Record<string, unknown>) =>
     logStep("projector", message, { ...context, ...fields });
   const result = await catchUp(
     { log: deps.log, store: deps.store, lease: deps.lease, logger: log },
     deps.budget,
+    only,
   );
   // A partition another fold holds (coalesced) or that we yielded to the invocation that beat us is advanced by
   // that fold, which continues or re-pokes it. Any other unfinished partition is ours to continue, whatever
   // contention we met on the way: deciding this on past contention let every racing invocation leave the rest of
-  // the backlog to the others, and it stalled.
+  // the backlog to the others, and it stalled. Each gets a poke of its own, so each continues in its own invocation.
   const unfinished = result.partitions.filter((p) => !p.caughtUp);
-  const ours = unfinished.find((p) => !p.yielded && !p.coalesced);
-  if (ours) {
-    log("budget spent, re-poking", { trigger, partition: ours.partition, checkpoint: ours.checkpoint });
+  const ours = unfinished.filter((p) => !p.yielded && !p.coalesced);
+  if (ours.length > 0) {
+    const hints = ours.map((p) => ({ partition: p.partition, offset: p.checkpoint }));
+    log("budget spent, re-poking", { trigger, partitions: hints });
     waitUntil(
       deps.notifier
-        .poke({ partition: ours.partition, offset: ours.checkpoint }, "continue")
+        .pokeMany(hints, "continue")
         .catch((err: unknown) => log("re-poke failed", { error: (err as Error).message })),
     );
   }
-  const owned = unfinished.length > 0 && ours === undefined;
+  const owned = unfinished.length > 0 && ours.length === 0;
   return { ...result, ownedElsewhere: owned };
 }
 
@@ -138,7 +142,14 @@ export function createProjectorApp() {
       messageId: c.req.header("upstash-message-id"),
       retried: c.req.header("upstash-retried"),
     });
-    const result = await runCatchUp(projector, "poke", (p) => c.executionCtx.waitUntil(p), { requestId });
+    const target = pokeTarget(body, projector.log.partitions);
+    const result = await runCatchUp(
+      projector,
+      "poke",
+      (p) => c.executionCtx.waitUntil(p),
+      { requestId },
+      target === "every" ? undefined : [target.partition],
+    );
     return c.json(result, 200);
   });
 

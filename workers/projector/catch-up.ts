@@ -60,9 +60,13 @@ export interface CatchUpDeps {
   now?: () => number;
 }
 
+/**
+ * Folds `only` these partitions (default: every partition of the log), one after the other, within one budget.
+ */
 export async function catchUp(
   deps: CatchUpDeps,
   budget: CatchUpBudget = DEFAULT_BUDGET,
+  only: readonly number[] = Array.from({ length: deps.log.partitions }, (_, p) => p),
 ): Promise<CatchUpResult> {
   const now = deps.now ?? Date.now;
   const deadline = now() + budget.maxMillis;
@@ -70,7 +74,7 @@ export async function catchUp(
   let eventsLeft = budget.maxEvents;
   const partitions: PartitionProgress[] = [];
 
-  for (let partition = 0; partition < deps.log.partitions; partition++) {
+  for (const partition of only) {
     const token = crypto.randomUUID();
     const progress: PartitionProgress = {
       partition,
@@ -85,6 +89,8 @@ export async function catchUp(
       caughtUp: false,
     };
     partitions.push(progress);
+    // Budget spent: the partitions left are continued by the caller's re-pokes, not claimed here for nothing.
+    if (eventsLeft <= 0 || now() >= deadline) continue;
     const claim = await deps.lease.claim(partition, token, leaseMs);
     if (!claim.claimed) {
       progress.coalesced = true;

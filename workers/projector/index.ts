@@ -1,7 +1,8 @@
 /** The projector worker: composes the app and the cron trigger. */
-import { createProjectorApp, runCatchUp } from "./app";
+import { createProjectorApp } from "./app";
 import { projectorDeps } from "./deps";
 import { logStep } from "./log";
+import { sweep } from "./sweep";
 
 const app = createProjectorApp();
 
@@ -9,7 +10,7 @@ export default {
   fetch: app.fetch,
   async scheduled(_controller, env, ctx) {
     const deps = projectorDeps(env as unknown as Record<string, unknown>);
-    const result = await runCatchUp(deps, "cron", (p) => ctx.waitUntil(p));
-    logStep("projector", "scheduled catch-up done", { caughtUp: result.caughtUp });
+    const result = await sweep(deps, (p) => ctx.waitUntil(p));
+    logStep("projector", "scheduled catch-up done", { ...result });
   },
 } satisfies ExportedHandler<Cloudflare.Env>;
