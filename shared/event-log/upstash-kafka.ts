@@ -4,6 +4,7 @@
  * no timeout: on the request path every call here has a bounded time and fails once, clearly.
  */
 import { ConfigError, UpstreamError, UpstreamTimeoutError, UpstreamUnknownOutcomeError } from "../errors";
+import { appendFailure, unusableAppendAnswer } from "./append-outcome";
 import { type EventLog, type LogRecord, partitionOf, type ReadOptions } from "./port";
 
 export interface UpstashKafkaConfig {
@@ -65,8 +66,8 @@ export function createUpstashKafkaEventLog(config: UpstashKafkaConfig): EventLog
   const { topic, partitions } = config;
 
   /**
-   * One request. For a write (`/produce`), a connection lost before the answer is an unknown outcome, not a
-   * refusal: the log may have stored the records and only the answer was lost (a crash after the fsync).
+   * One request. For a write (`/produce`) every answer that does not prove a refusal is an unknown outcome (see
+   * append-outcome.ts): a lost connection, a 5xx, a 408, a body that is not JSON; the log may hold the records.
    */
   async function call(path: string, body: unknown, extraMs = 0): Promise<unknown> {
     const limit = timeoutMs + extraMs;
@@ -93,11 +94,16 @@ export function createUpstashKafkaEventLog(config: UpstashKafkaConfig): EventLog
     try {
       parsed = JSON.parse(text);
     } catch {
-      throw new UpstreamError("kafka", `${path} answered ${res.status} with a non-JSON body`, res.status);
+      const message = `${path} answered ${res.status} with a non-JSON body`;
+      if (!write) throw new UpstreamError("kafka", message, res.status);
+      if (res.ok) throw unusableAppendAnswer("kafka", res.status, "its body is not JSON");
+      throw appendFailure("kafka", res.status, message);
     }
     if (!res.ok) {
-      const reason = isRecord(parsed) && typeof parsed.error === "string" ? parsed.error : text.slice(0, 200);
-      throw new UpstreamError("kafka", `${path} answered ${res.status}: ${reason}`, res.status);
+      const reason = isRecord(parsed) && typeof parsed.error === "string" ? parsed.error : text;
+      const message = `${path} answered ${res.status}: ${reason.slice(0, 200)}`;
+      if (write) throw appendFailure("kafka", res.status, message);
+      throw new UpstreamError("kafka", message, res.status);
     }
     return parsed;
   }
@@ -113,9 +119,10 @@ export function createUpstashKafkaEventLog(config: UpstashKafkaConfig): EventLog
         values.map((value) => ({ topic, partition, key, value })),
       );
       if (!Array.isArray(answer) || answer.length !== values.length) {
-        throw new UpstreamError(
+        throw unusableAppendAnswer(
           "kafka",
-          `produce answered ${JSON.stringify(answer).slice(0, 200)} for ${values.length} records`,
+          200,
+          `its body is ${JSON.stringify(answer).slice(0, 200)} for ${values.length} records`,
         );
       }
       return answer.map((meta, i) => {
@@ -127,9 +134,10 @@ export function createUpstashKafkaEventLog(config: UpstashKafkaConfig): EventLog
           !Number.isInteger(meta.offset) ||
           meta.offset < 0
         ) {
-          throw new UpstreamError(
+          throw unusableAppendAnswer(
             "kafka",
-            `produce answered no usable metadata: ${JSON.stringify(meta).slice(0, 200)}`,
+            200,
+            `it carries no usable metadata: ${JSON.stringify(meta).slice(0, 200)}`,
           );
         }
         const timestamp = typeof meta.timestamp === "number" ? meta.timestamp : 0;
