@@ -3,7 +3,7 @@
  * the projector trusts nothing in it and pulls from its own checkpoint.
  */
 import { Client } from "@upstash/qstash";
-import { UpstreamError } from "../errors";
+import { UpstreamError, UpstreamTimeoutError } from "../errors";
 import type { Position } from "../event-log/port";
 
 /**
@@ -27,6 +27,8 @@ export interface QStashNotifierConfig {
   urlGroup?: string;
   /** Delivery retries QStash makes when the projector fails (default 3). */
   retries?: number;
+  /** How long a publish may take, its one network retry included, before the poke counts as failed (default 5000). */
+  timeoutMs?: number;
 }
 
 /**
@@ -38,17 +40,26 @@ export function createQStashNotifier(config: QStashNotifierConfig): Notifier {
   // Network errors are retried once by the client; QStash itself retries deliveries.
   const client = new Client({ baseUrl: config.url, token: config.token, retry: { retries: 1 } });
   const destination = config.urlGroup ? { urlGroup: config.urlGroup } : { url: config.projectorUrl };
+  const timeoutMs = config.timeoutMs ?? 5000;
   return {
     async poke(hint, reason = "append") {
+      // The client takes no signal, so the wait is bounded here: a publish still pending when the request's
+      // background work ends is cancelled by the runtime, and a poke that lands late anyway is harmless.
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      const deadline = new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(new UpstreamTimeoutError("qstash", timeoutMs)), timeoutMs);
+      });
+      const publish = client.publishJSON({
+        ...destination,
+        body: { partition: hint.partition, offset: hint.offset, reason },
+        deduplicationId: `${reason}-p${hint.partition}-o${hint.offset}`,
+        retries: config.retries ?? 3,
+        flowControl: { key: "projector", parallelism: 1 },
+      });
       try {
-        await client.publishJSON({
-          ...destination,
-          body: { partition: hint.partition, offset: hint.offset, reason },
-          deduplicationId: `${reason}-p${hint.partition}-o${hint.offset}`,
-          retries: config.retries ?? 3,
-          flowControl: { key: "projector", parallelism: 1 },
-        });
+        await Promise.race([publish, deadline]);
       } catch (err) {
+        if (err instanceof UpstreamError) throw err;
         const status =
           typeof (err as { status?: unknown }).status === "number"
             ? (err as { status: number }).status
@@ -56,6 +67,8 @@ export function createQStashNotifier(config: QStashNotifierConfig): Notifier {
         throw new UpstreamError("qstash", `publish failed: ${(err as Error).message}`, status, {
           cause: err,
         });
+      } finally {
+        if (timer !== undefined) clearTimeout(timer);
       }
     },
   };
