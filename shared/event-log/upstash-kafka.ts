@@ -46,6 +46,22 @@ function toLogRecord(raw: unknown, topic: string, partition: number): LogRecord 
   };
 }
 
+/** Throws unless `records` (sorted) are `fromOffset`, `fromOffset + 1`, ... with none missing or repeated. */
+function assertContiguous(records: readonly LogRecord[], fromOffset: number): void {
+  if (records.every((r, i) => r.offset === fromOffset + i)) return;
+  const first = records[0]?.offset;
+  const last = records[records.length - 1]?.offset;
+  const repeated = records.some((r, i) => i > 0 && records[i - 1]?.offset === r.offset);
+  const missing = (last ?? 0) - (first ?? 0) + 1 - new Set(records.map((r) => r.offset)).size;
+  const shape = [...(missing > 0 ? [`${missing} missing`] : []), ...(repeated ? ["one twice"] : [])].join(
+    " and ",
+  );
+  throw new UpstreamError(
+    "kafka",
+    `fetch from offset ${fromOffset} answered offsets ${first} to ${last}${shape ? ` with ${shape}` : ""}: the records must start at the offset asked, one after another`,
+  );
+}
+
 /** Builds the event log over an Upstash-Kafka-REST-compatible endpoint. */
 export function createUpstashKafkaEventLog(config: UpstashKafkaConfig): EventLog {
   if (!TOPIC_NAME.test(config.topic) || config.topic === "." || config.topic === "..") {
@@ -145,6 +161,11 @@ export function createUpstashKafkaEventLog(config: UpstashKafkaConfig): EventLog
       });
     },
 
+    /**
+     * The Upstash fetch request has no field for a record count (the server picks its batch size), so `limit` cuts
+     * the answer here. The answer must start at `fromOffset` and be contiguous: a log whose offsets are not dense
+     * (retention, compaction, a proxy dropping records) fails loudly instead of letting a reader skip events.
+     */
     async read(partition, fromOffset, options: ReadOptions = {}) {
       const waitMs = options.waitMs ?? 0;
       const answer = await call("/fetch", { topic, partition, offset: fromOffset, timeout: waitMs }, waitMs);
@@ -155,6 +176,7 @@ export function createUpstashKafkaEventLog(config: UpstashKafkaConfig): EventLog
         .map((r) => toLogRecord(r, topic, partition))
         .filter((r) => r.offset >= fromOffset);
       records.sort((a, b) => a.offset - b.offset);
+      assertContiguous(records, fromOffset);
       return options.limit === undefined ? records : records.slice(0, options.limit);
     },
 
