@@ -67,8 +67,8 @@ export async function idempotent<T>(
     claim = pending(found.taskId ?? request.taskId);
     answer = await claimOrUndo(store, key, claim, found.raw);
     if (!answer.claimed) {
-      // Another retry took it over (or finished) first: its claim is in progress whatever its deadline.
-      const again = whatWasLeft(answer.stored, fingerprint, Number.NEGATIVE_INFINITY);
+      // Another retry took it over (or finished) first: a claim it has just written is in progress.
+      const again = whatWasLeft(answer.stored, fingerprint, request.now());
       if (again.state === "done") return again.result as Outcome<T>;
       throw new GraphQLAppError("CONFLICT", "a request with this idempotencyKey is still in progress");
     }
