@@ -36,6 +36,7 @@ clearFaultsAfterEach(kafkaUrl);
 clearFaultsAfterEach(redisUrl);
 
 const CREATE = `mutation ($text: String!, $key: String) { createTask(text: $text, idempotencyKey: $key) { ${TASK_FIELDS} } }`;
+const DELETE = `mutation ($id: String!, $key: String) { deleteTask(id: $id, idempotencyKey: $key) }`;
 const UPDATE = `mutation ($id: String!, $text: String!, $done: Boolean!, $key: String) {
   updateTask(id: $id, text: $text, done: $done, idempotencyKey: $key) { ${TASK_FIELDS} }
 }`;
@@ -113,6 +114,47 @@ describe("a create whose append timed out", () => {
     expect(retry.body.data.createTask).toMatchObject({ id: taskId, text: "never committed", version: 1 });
     await new Promise((resolve) => setTimeout(resolve, HANG_MS));
     expect((await recordsOf(sys(), taskId)).map((r) => JSON.parse(r.value).type)).toEqual(["TaskCreated"]);
+  });
+});
+
+describe("a change whose append timed out", () => {
+  it("deleteTask: a delete that timed out but committed answers the task's id to a retry, not NOT_FOUND", async () => {
+    const { task } = await createTask(sys(), "Deleted late");
+    await historyOf(sys(), task.id, 1);
+    const key = freshKey("delete-late");
+    await injectFault(kafkaUrl(), { kind: "delay", ms: HANG_MS, path: "/produce" });
+
+    const first = await sys().graphql(DELETE, { id: task.id, key });
+    const retry = await retryUntilTakenOver(DELETE, { id: task.id, key });
+
+    expect(first.body.errors?.[0]?.extensions?.code).toBe("UNAVAILABLE");
+    expect(retry.body).toEqual({ data: { deleteTask: task.id } });
+    expect((await recordsOf(sys(), task.id)).map((r) => JSON.parse(r.value).type)).toEqual([
+      "TaskCreated",
+      "TaskDeleted",
+    ]);
+  });
+
+  it("updateTask: an update that timed out but committed answers the task to a retry, and appends nothing more", async () => {
+    const { task } = await createTask(sys(), "Renamed late");
+    await historyOf(sys(), task.id, 1);
+    const key = freshKey("update-late");
+    await injectFault(kafkaUrl(), { kind: "delay", ms: HANG_MS, path: "/produce" });
+
+    const first = await sys().graphql(UPDATE, { id: task.id, text: "Renamed, late", done: true, key });
+    const retry = await retryUntilTakenOver(UPDATE, { id: task.id, text: "Renamed, late", done: true, key });
+
+    expect(first.body.errors?.[0]?.extensions?.code).toBe("UNAVAILABLE");
+    expect(retry.body).toEqual({
+      data: {
+        updateTask: { ...task, text: "Renamed, late", done: true, version: 3, updatedAt: expect.any(String) },
+      },
+    });
+    expect((await recordsOf(sys(), task.id)).map((r) => JSON.parse(r.value).type)).toEqual([
+      "TaskCreated",
+      "TaskRenamed",
+      "TaskCompleted",
+    ]);
   });
 });
 

@@ -92,9 +92,15 @@ async function earlierCreate(ctx: WriteContext, taskId: string): Promise<Task | 
   return undefined;
 }
 
+/**
+ * Updates or deletes a task. `resumed`: an earlier request with the same idempotency key may have appended this
+ * change already (its outcome was unknown); a decision that fails only because it did (the task is deleted, or
+ * past the expected version) then answers the task as it is rather than an error.
+ */
 export async function changeTask(
   ctx: WriteContext,
   command: Extract<TaskCommand, { type: "UpdateTask" | "DeleteTask" }>,
+  resumed = false,
 ): Promise<WriteResult> {
   const taskId = command.data.taskId;
   if (!isTaskId(taskId))
@@ -113,7 +119,10 @@ export async function changeTask(
     const unsure = view.state.status === "absent" || view.lastReserved > projected;
     if (unsure && (await unprojectedEvents(ctx, partition, view.checkpoint))) continue;
     const decision = decide(command, view.state);
-    if (!decision.ok) throw decision.error;
+    if (!decision.ok) {
+      if (resumed && (await appendedEarlier(ctx, taskId))) return { state: view.state, records: [] };
+      throw decision.error;
+    }
     if (decision.events.length === 0) return { state: view.state, records: [] };
     const newVersion = projected + decision.events.length;
     const nonce = ctx.newId();
@@ -141,6 +150,21 @@ export async function changeTask(
     "CONFLICT",
     "the task is being changed by other writers; read it again and retry",
   );
+}
+
+/** Whether the task's projected history holds an event appended under this request's idempotency key. */
+async function appendedEarlier(ctx: WriteContext, taskId: string): Promise<boolean> {
+  const key = ctx.metadata.idempotencyKey;
+  if (key === undefined) return false;
+  const history = await ctx.deps.store.history(taskId);
+  return history.some((raw) => {
+    try {
+      const entry = JSON.parse(raw) as { metadata?: { idempotencyKey?: unknown } };
+      return entry.metadata?.idempotencyKey === key;
+    } catch {
+      return false;
+    }
+  });
 }
 
 async function append(

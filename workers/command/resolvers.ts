@@ -93,12 +93,12 @@ export function rootResolver(c: C) {
         deps.idempotency,
         args.idempotencyKey,
         request(deps, "updateTask", data),
-        async () => {
-          const { state, records } = await changeTask(ctx, {
-            type: "UpdateTask",
-            data,
-            metadata: ctx.metadata,
-          });
+        async ({ resumed }) => {
+          const { state, records } = await changeTask(
+            ctx,
+            { type: "UpdateTask", data, metadata: ctx.metadata },
+            resumed,
+          );
           return { value: state.status === "active" ? state.task : null, token: tokenOf(records) };
         },
         ctx.logger,
@@ -118,8 +118,12 @@ export function rootResolver(c: C) {
         deps.idempotency,
         args.idempotencyKey,
         request(deps, "deleteTask", data),
-        async () => {
-          const { records } = await changeTask(ctx, { type: "DeleteTask", data, metadata: ctx.metadata });
+        async ({ resumed }) => {
+          const { records } = await changeTask(
+            ctx,
+            { type: "DeleteTask", data, metadata: ctx.metadata },
+            resumed,
+          );
           return { value: args.id, token: tokenOf(records) };
         },
         ctx.logger,
