@@ -214,9 +214,18 @@ export async function startEmulator(opts: EmulatorOptions, listen: ListenOptions
         req.socket.destroy();
         return;
       }
-      await sleep(fault.ms);
+      if (fault.kind === "delay") await sleep(fault.ms);
     }
-    send(res, await opts.handle(request));
+    const answer = await opts.handle(request);
+    if (fault?.kind === "fail-after") {
+      send(res, errorResponse(fault.status, `injected fault: ${opts.name} did this request, then failed it`));
+      return;
+    }
+    if (fault?.kind === "drop-after") {
+      req.socket.destroy();
+      return;
+    }
+    send(res, answer);
   }
 
   const onRequest = (req: IncomingMessage, res: ServerResponse) => {

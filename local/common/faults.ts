@@ -3,9 +3,12 @@
  * (`path` is an exact raw path; `bodyIncludes` a case-insensitive substring of the raw body):
  * - `fail`: answer `status` (default 503) with a JSON `{error}` and do nothing else;
  * - `delay`: wait `ms`, then handle the request normally (the work still happens, late);
- * - `timeout`: hold the request unanswered for `ms` (default 30 s), then drop the connection; nothing is done.
+ * - `timeout`: hold the request unanswered for `ms` (default 30 s), then drop the connection; nothing is done;
+ * - `fail-after`: handle the request (the work is done), then answer `status` with a JSON `{error}` instead of the
+ *   result: a proxy's 502 after the upstream committed, or a 2xx whose body is unusable (`status` from 200);
+ * - `drop-after`: handle the request, then drop the connection without answering: an answer lost on the way back.
  */
-export type FaultKind = "fail" | "delay" | "timeout";
+export type FaultKind = "fail" | "delay" | "timeout" | "fail-after" | "drop-after";
 
 export interface Fault {
   kind: FaultKind;
@@ -25,7 +28,7 @@ interface Matchable {
   body: Buffer;
 }
 
-const KINDS: readonly FaultKind[] = ["fail", "delay", "timeout"];
+const KINDS: readonly FaultKind[] = ["fail", "delay", "timeout", "fail-after", "drop-after"];
 
 function isRecord(v: unknown): v is Record<string, unknown> {
   return typeof v === "object" && v !== null && !Array.isArray(v);
@@ -56,7 +59,7 @@ export function parseFault(input: unknown): Fault {
   const fault: Fault = {
     kind: kind as FaultKind,
     count: intField(input, "count", 1, 1, 1_000_000),
-    status: intField(input, "status", 503, 400, 599),
+    status: intField(input, "status", 503, kind === "fail-after" ? 200 : 400, 599),
     ms: intField(input, "ms", kind === "timeout" ? 30_000 : 0, 0, 3_600_000),
   };
   for (const key of ["path", "bodyIncludes"] as const) {

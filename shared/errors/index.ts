@@ -25,8 +25,9 @@ export class UpstreamError extends Error {
  */
 export class UpstreamUnknownOutcomeError extends UpstreamError {
   override readonly name = "UpstreamError";
-  constructor(service: Service, message: string, options?: { cause?: unknown }) {
-    super(service, message, undefined, options);
+  /** `status` is the HTTP status of an answer that did not settle the outcome (a 502, an unusable 2xx). */
+  constructor(service: Service, message: string, options?: { cause?: unknown; status?: number }) {
+    super(service, message, options?.status, options);
   }
 }
 

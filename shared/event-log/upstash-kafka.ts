@@ -4,6 +4,7 @@
  * no timeout: on the request path every call here has a bounded time and fails once, clearly.
  */
 import { ConfigError, UpstreamError, UpstreamTimeoutError, UpstreamUnknownOutcomeError } from "../errors";
+import { appendFailure, unusableAppendAnswer } from "./append-outcome";
 import { type EventLog, type LogRecord, partitionOf, type ReadOptions } from "./port";
 
 export interface UpstashKafkaConfig {
@@ -45,6 +46,22 @@ function toLogRecord(raw: unknown, topic: string, partition: number): LogRecord 
   };
 }
 
+/** Throws unless `records` (sorted) are `fromOffset`, `fromOffset + 1`, ... with none missing or repeated. */
+function assertContiguous(records: readonly LogRecord[], fromOffset: number): void {
+  if (records.every((r, i) => r.offset === fromOffset + i)) return;
+  const first = records[0]?.offset;
+  const last = records[records.length - 1]?.offset;
+  const repeated = records.some((r, i) => i > 0 && records[i - 1]?.offset === r.offset);
+  const missing = (last ?? 0) - (first ?? 0) + 1 - new Set(records.map((r) => r.offset)).size;
+  const shape = [...(missing > 0 ? [`${missing} missing`] : []), ...(repeated ? ["one twice"] : [])].join(
+    " and ",
+  );
+  throw new UpstreamError(
+    "kafka",
+    `fetch from offset ${fromOffset} answered offsets ${first} to ${last}${shape ? ` with ${shape}` : ""}: the records must start at the offset asked, one after another`,
+  );
+}
+
 /** Builds the event log over an Upstash-Kafka-REST-compatible endpoint. */
 export function createUpstashKafkaEventLog(config: UpstashKafkaConfig): EventLog {
   if (!TOPIC_NAME.test(config.topic) || config.topic === "." || config.topic === "..") {
@@ -65,8 +82,8 @@ export function createUpstashKafkaEventLog(config: UpstashKafkaConfig): EventLog
   const { topic, partitions } = config;
 
   /**
-   * One request. For a write (`/produce`), a connection lost before the answer is an unknown outcome, not a
-   * refusal: the log may have stored the records and only the answer was lost (a crash after the fsync).
+   * One request. For a write (`/produce`) every answer that does not prove a refusal is an unknown outcome (see
+   * append-outcome.ts): a lost connection, a 5xx, a 408, a body that is not JSON; the log may hold the records.
    */
   async function call(path: string, body: unknown, extraMs = 0): Promise<unknown> {
     const limit = timeoutMs + extraMs;
@@ -93,11 +110,16 @@ export function createUpstashKafkaEventLog(config: UpstashKafkaConfig): EventLog
     try {
       parsed = JSON.parse(text);
     } catch {
-      throw new UpstreamError("kafka", `${path} answered ${res.status} with a non-JSON body`, res.status);
+      const message = `${path} answered ${res.status} with a non-JSON body`;
+      if (!write) throw new UpstreamError("kafka", message, res.status);
+      if (res.ok) throw unusableAppendAnswer("kafka", res.status, "its body is not JSON");
+      throw appendFailure("kafka", res.status, message);
     }
     if (!res.ok) {
-      const reason = isRecord(parsed) && typeof parsed.error === "string" ? parsed.error : text.slice(0, 200);
-      throw new UpstreamError("kafka", `${path} answered ${res.status}: ${reason}`, res.status);
+      const reason = isRecord(parsed) && typeof parsed.error === "string" ? parsed.error : text;
+      const message = `${path} answered ${res.status}: ${reason.slice(0, 200)}`;
+      if (write) throw appendFailure("kafka", res.status, message);
+      throw new UpstreamError("kafka", message, res.status);
     }
     return parsed;
   }
@@ -113,9 +135,10 @@ export function createUpstashKafkaEventLog(config: UpstashKafkaConfig): EventLog
         values.map((value) => ({ topic, partition, key, value })),
       );
       if (!Array.isArray(answer) || answer.length !== values.length) {
-        throw new UpstreamError(
+        throw unusableAppendAnswer(
           "kafka",
-          `produce answered ${JSON.stringify(answer).slice(0, 200)} for ${values.length} records`,
+          200,
+          `its body is ${JSON.stringify(answer).slice(0, 200)} for ${values.length} records`,
         );
       }
       return answer.map((meta, i) => {
@@ -127,9 +150,10 @@ export function createUpstashKafkaEventLog(config: UpstashKafkaConfig): EventLog
           !Number.isInteger(meta.offset) ||
           meta.offset < 0
         ) {
-          throw new UpstreamError(
+          throw unusableAppendAnswer(
             "kafka",
-            `produce answered no usable metadata: ${JSON.stringify(meta).slice(0, 200)}`,
+            200,
+            `it carries no usable metadata: ${JSON.stringify(meta).slice(0, 200)}`,
           );
         }
         const timestamp = typeof meta.timestamp === "number" ? meta.timestamp : 0;
@@ -137,6 +161,11 @@ export function createUpstashKafkaEventLog(config: UpstashKafkaConfig): EventLog
       });
     },
 
+    /**
+     * The Upstash fetch request has no field for a record count (the server picks its batch size), so `limit` cuts
+     * the answer here. The answer must start at `fromOffset` and be contiguous: a log whose offsets are not dense
+     * (retention, compaction, a proxy dropping records) fails loudly instead of letting a reader skip events.
+     */
     async read(partition, fromOffset, options: ReadOptions = {}) {
       const waitMs = options.waitMs ?? 0;
       const answer = await call("/fetch", { topic, partition, offset: fromOffset, timeout: waitMs }, waitMs);
@@ -147,6 +176,7 @@ export function createUpstashKafkaEventLog(config: UpstashKafkaConfig): EventLog
         .map((r) => toLogRecord(r, topic, partition))
         .filter((r) => r.offset >= fromOffset);
       records.sort((a, b) => a.offset - b.offset);
+      assertContiguous(records, fromOffset);
       return options.limit === undefined ? records : records.slice(0, options.limit);
     },
 

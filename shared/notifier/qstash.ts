@@ -3,7 +3,7 @@
  * the projector trusts nothing in it and pulls from its own checkpoint.
  */
 import { Client } from "@upstash/qstash";
-import { UpstreamError } from "../errors";
+import { UpstreamError, UpstreamTimeoutError } from "../errors";
 import type { Position } from "../event-log/port";
 
 /**
@@ -29,6 +29,8 @@ export interface QStashNotifierConfig {
   urlGroup?: string;
   /** Delivery retries QStash makes when the projector fails (default 3). */
   retries?: number;
+  /** How long a publish may take, its one network retry included, before the poke counts as failed (default 5000). */
+  timeoutMs?: number;
 }
 
 /**
@@ -56,6 +58,7 @@ export function createQStashNotifier(config: QStashNotifierConfig): Notifier {
   // Network errors are retried once by the client; QStash itself retries deliveries.
   const client = new Client({ baseUrl: config.url, token: config.token, retry: { retries: 1 } });
   const destination = config.urlGroup ? { urlGroup: config.urlGroup } : { url: config.projectorUrl };
+  const timeoutMs = config.timeoutMs ?? 5000;
   const message = (hint: Position, reason: PokeReason, now: number) => ({
     ...destination,
     body: { partition: hint.partition, offset: hint.offset, reason },
@@ -64,25 +67,36 @@ export function createQStashNotifier(config: QStashNotifierConfig): Notifier {
   });
   return {
     async poke(hint, reason = "append") {
-      await publishing(() => client.publishJSON(message(hint, reason, Date.now())));
+      await publishing(() => client.publishJSON(message(hint, reason, Date.now())), timeoutMs);
     },
     async pokeMany(hints, reason) {
       if (hints.length === 0) return;
       const now = Date.now();
-      await publishing(() => client.batchJSON(hints.map((hint) => message(hint, reason, now))));
+      await publishing(() => client.batchJSON(hints.map((hint) => message(hint, reason, now))), timeoutMs);
     },
   };
 }
 
-/** Runs a publish, turning its failure into an UpstreamError naming QStash (with the status it answered, if any). */
-async function publishing(publish: () => Promise<unknown>): Promise<void> {
+/**
+ * Runs a publish within `timeoutMs`, turning its failure into an UpstreamError naming QStash (with the status it
+ * answered, if any). The client takes no signal, so the wait is bounded here: a publish still pending when the
+ * request's background work ends is cancelled by the runtime, and a poke that lands late anyway is harmless.
+ */
+async function publishing(publish: () => Promise<unknown>, timeoutMs: number): Promise<void> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new UpstreamTimeoutError("qstash", timeoutMs)), timeoutMs);
+  });
   try {
-    await publish();
+    await Promise.race([publish(), deadline]);
   } catch (err) {
+    if (err instanceof UpstreamError) throw err;
     const status =
       typeof (err as { status?: unknown }).status === "number"
         ? (err as { status: number }).status
         : undefined;
     throw new UpstreamError("qstash", `publish failed: ${(err as Error).message}`, status, { cause: err });
+  } finally {
+    if (timer !== undefined) clearTimeout(timer);
   }
 }

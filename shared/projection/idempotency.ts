@@ -1,13 +1,18 @@
 /**
  * Idempotency keys: a client-supplied key makes a retried mutation return the original result instead of
- * appending twice. A key is claimed atomically (SET NX) before the append, completed with the result after it,
- * and abandoned when the append was refused. A claim whose append timed out stays "pending" until it expires:
- * the write may have committed, so a retry inside that window is refused rather than risk a duplicate.
+ * appending twice. A key is claimed atomically before the append, completed with the result after it, and abandoned
+ * when the request certainly appended nothing.
+ *
+ * A claim whose append got no answer (it may have committed) stays pending as long as a result would be kept, and
+ * it names the task its request chose: a retry after the first request's time is up takes the claim over and
+ * works on that same task, so it can never create a second one (the log may then hold the create twice; the fold
+ * applies the first and rejects the second). A call retried by the Redis client after its answer was lost finds
+ * its own claim and goes on.
  */
 import { UpstreamError } from "../errors";
 import { projectionKeys } from "./keys";
 import { createRedisClient, type Redis, redisCall } from "./redis";
-import { RELEASE } from "./scripts";
+import { CLAIM, RELEASE } from "./scripts";
 
 export interface IdempotencyConfig {
   url: string;
@@ -16,56 +21,96 @@ export interface IdempotencyConfig {
   timeoutMs?: number;
 }
 
-/** How long a claim may stay pending (the append's time limit plus a margin). */
-export const PENDING_TTL_MS = 60_000;
-/** How long a completed result is remembered. */
+/** How long a completed result, and a claim whose outcome is unknown, are remembered. */
 export const RESULT_TTL_MS = 24 * 60 * 60 * 1000;
 
-export type Claim =
-  | { status: "claimed"; token: string }
-  | { status: "pending" }
-  | { status: "done"; fingerprint: string; result: unknown }
-  | { status: "mismatch" };
+/** What a request leaves in its key while it runs (and after, if its append's outcome is unknown). */
+export interface PendingClaim {
+  state: "pending";
+  fingerprint: string;
+  /** The request's own id: two requests never write the same claim. */
+  nonce: string;
+  /** Epoch ms until which the request that wrote the claim may still be running; after it, a retry takes over. */
+  until: number;
+  /** The task a create chose, so that a retry creates that one and no other. */
+  taskId?: string;
+}
+
+export interface DoneClaim {
+  state: "done";
+  fingerprint: string;
+  result: unknown;
+}
+
+/** What another request left in a key: its claim (and the exact stored text, to take it over) or its result. */
+export type StoredClaim = (PendingClaim & { raw: string }) | DoneClaim;
+
+export type ClaimAnswer = { claimed: true; token: string } | { claimed: false; stored: StoredClaim };
 
 export type IdempotencyStore = ReturnType<typeof createIdempotencyStore>;
 
 export function createIdempotencyStore(config: IdempotencyConfig, redis: Redis = createRedisClient(config)) {
   const timeoutMs = config.timeoutMs ?? 5000;
+  const claimScript = redis.createScript<unknown>(CLAIM);
   const release = redis.createScript<unknown>(RELEASE);
   const keyOf = projectionKeys(config.prefix).idempotency;
 
   return {
-    /** Claims `key` for a request with this fingerprint, or reports what an earlier request with it left. */
-    async claim(key: string, fingerprint: string, nonce: string): Promise<Claim> {
-      const pending = JSON.stringify({ state: "pending", fingerprint, nonce });
-      const set = await redisCall("claim idempotency key", timeoutMs, () =>
-        redis.set(keyOf(key), pending, { nx: true, px: PENDING_TTL_MS }),
+    /**
+     * Claims `key` for `claim`, or takes over the stale claim stored as `replacing`; otherwise answers what the
+     * key holds. On a failure the claim may have been written: the caller abandons it with {@link claimToken}.
+     */
+    async claim(key: string, claim: PendingClaim, replacing = ""): Promise<ClaimAnswer> {
+      const token = claimToken(claim);
+      const answer = await redisCall("claim idempotency key", timeoutMs, () =>
+        claimScript.exec([keyOf(key)], [token, String(RESULT_TTL_MS), replacing]),
       );
-      if (set === "OK") return { status: "claimed", token: pending };
-      const raw = await redisCall("read idempotency key", timeoutMs, () => redis.get<string>(keyOf(key)));
-      // Expired between the two calls: treat as in progress; the client's retry will claim it.
-      if (raw === null || raw === undefined) return { status: "pending" };
-      let stored: { state?: unknown; fingerprint?: unknown; result?: unknown };
-      try {
-        stored = JSON.parse(String(raw));
-      } catch {
-        throw new UpstreamError("redis", "an idempotency record is not JSON");
+      if (!Array.isArray(answer) || answer.length !== 2 || typeof answer[1] !== "string") {
+        throw new UpstreamError("redis", "the idempotency claim script answered an unexpected shape");
       }
-      if (stored.fingerprint !== fingerprint) return { status: "mismatch" };
-      if (stored.state === "done") return { status: "done", fingerprint, result: stored.result };
-      return { status: "pending" };
+      if (Number(answer[0]) === 1) return { claimed: true, token };
+      return { claimed: false, stored: parseStored(answer[1]) };
     },
 
     async complete(key: string, fingerprint: string, result: unknown): Promise<void> {
-      const value = JSON.stringify({ state: "done", fingerprint, result });
+      const value = JSON.stringify({ state: "done", fingerprint, result } satisfies DoneClaim);
       await redisCall("complete idempotency key", timeoutMs, () =>
         redis.set(keyOf(key), value, { px: RESULT_TTL_MS }),
       );
     },
 
-    /** Frees a claim after a definite failure, if it is still the caller's. */
+    /** Frees a claim after the request certainly appended nothing, if it is still the caller's. */
     async abandon(key: string, token: string): Promise<void> {
       await redisCall("abandon idempotency key", timeoutMs, () => release.exec([keyOf(key)], [token]));
     },
+  };
+}
+
+/** The exact text a claim is stored as (and compared by). */
+export function claimToken(claim: PendingClaim): string {
+  return JSON.stringify(claim);
+}
+
+function parseStored(raw: string): StoredClaim {
+  let stored: unknown;
+  try {
+    stored = JSON.parse(raw);
+  } catch {
+    throw new UpstreamError("redis", "an idempotency record is not JSON");
+  }
+  if (typeof stored !== "object" || stored === null) {
+    throw new UpstreamError("redis", "an idempotency record is not an object");
+  }
+  const s = stored as Record<string, unknown>;
+  const fingerprint = typeof s.fingerprint === "string" ? s.fingerprint : "";
+  if (s.state === "done") return { state: "done", fingerprint, result: s.result };
+  return {
+    state: "pending",
+    fingerprint,
+    nonce: typeof s.nonce === "string" ? s.nonce : "",
+    // A claim written before claims carried a deadline is treated as stale: its request is long over.
+    until: typeof s.until === "number" ? s.until : 0,
+    ...(typeof s.taskId === "string" ? { taskId: s.taskId } : {}),
+    raw,
   };
 }

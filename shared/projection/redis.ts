@@ -2,6 +2,8 @@
  * The Upstash Redis client as the projection uses it: raw strings (we parse JSON ourselves, strictly),
  * a bounded time per request that fails rather than resolving (a plain AbortSignal makes @upstash/redis
  * resolve an aborted call as if it had succeeded; a signal *factory* makes it throw), and one network retry.
+ * A retried call may be one whose answer was lost after it ran, so every call that is not idempotent by nature
+ * carries its writer's own token and accepts finding it (the reservation script, the idempotency claim).
  */
 import { Redis } from "@upstash/redis/cloudflare";
 

@@ -61,8 +61,9 @@ return {total, checkpoints, out}
  * Reserves the versions a writer is about to append for one task, if the projected version is still the one it
  * decided on and no other writer holds a higher reservation. The reservation expires after `ttl`; a copy of it
  * (last-reserved) is kept `keep` ms, so that a later writer knows an append that got no answer may have
- * committed it.
- * KEYS: state, reservation, last-reserved. ARGV: task id, base version, new version, ttl ms, keep ms.
+ * committed it. Both hold the writer's token, `<new version>:<nonce>`: a call that finds its own token already
+ * there is the same writer's call retried after its answer was lost, and succeeds again.
+ * KEYS: state, reservation, last-reserved. ARGV: task id, base version, new version, ttl ms, keep ms, token.
  * Returns {1, projected, reserved} on success, {0, projected, reserved} otherwise.
  */
 export const RESERVE = `
@@ -72,18 +73,37 @@ if s then
   local st = cjson.decode(s)
   if st.status == 'active' then projected = st.task.version else projected = st.version end
 end
-local reserved = tonumber(redis.call('GET', KEYS[2]) or '0')
+local held = redis.call('GET', KEYS[2])
+if held == ARGV[6] then return {1, projected, projected} end
+local reserved = 0
+if held then reserved = tonumber(string.match(held, '^%d+')) or 0 end
 if projected ~= tonumber(ARGV[2]) or reserved > projected then return {0, projected, reserved} end
-redis.call('SET', KEYS[2], ARGV[3], 'PX', ARGV[4])
-redis.call('SET', KEYS[3], ARGV[3], 'PX', ARGV[5])
+redis.call('SET', KEYS[2], ARGV[6], 'PX', ARGV[4])
+redis.call('SET', KEYS[3], ARGV[6], 'PX', ARGV[5])
 return {1, projected, reserved}
 `;
 
-/** Drops each of KEYS that still holds the caller's value. ARGV: the value (a reserved version, a claim token). */
+/** Drops each of KEYS that still holds the caller's value. ARGV: the value (a reservation token, a claim). */
 export const RELEASE = `
 local dropped = 0
 for _, key in ipairs(KEYS) do
   if redis.call('GET', key) == ARGV[1] then dropped = dropped + redis.call('DEL', key) end
 end
 return dropped
+`;
+
+/**
+ * Claims an idempotency key: sets the claim if the key is free or still holds `replacing` (a stale claim being taken
+ * over); a key that already holds this very claim is the same request's call retried after its answer was lost.
+ * KEYS: the key. ARGV: the claim, ttl ms, the claim it may replace ("" for none).
+ * Returns {1, claim} when claimed, {0, stored} otherwise.
+ */
+export const CLAIM = `
+local stored = redis.call('GET', KEYS[1])
+if stored == ARGV[1] then return {1, stored} end
+if not stored or stored == ARGV[3] then
+  redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
+  return {1, ARGV[1]}
+end
+return {0, stored}
 `;

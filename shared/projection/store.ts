@@ -116,8 +116,8 @@ export function createProjectionStore(
       );
       return {
         state: decodeState(state),
-        reserved: toInt(reserved),
-        lastReserved: toInt(lastReserved),
+        reserved: reservedVersion(reserved),
+        lastReserved: reservedVersion(lastReserved),
         checkpoint: toInt(checkpoint),
       };
     },
@@ -126,13 +126,19 @@ export function createProjectionStore(
       return decodeState(await call("read task", () => redis.hget(keys.state, taskId)));
     },
 
-    /** Reserves `newVersion` for a task if its projected version is still `baseVersion` and nobody reserved beyond it. */
+    /**
+     * Reserves `newVersion` for a task if its projected version is still `baseVersion` and nobody reserved beyond
+     * it. `nonce` is the writer's own (one per attempt): the reservation is held under the token it answers, and a
+     * call retried after its answer was lost finds that token and succeeds rather than refuse its own writer.
+     */
     async reserve(
       taskId: string,
       baseVersion: number,
       newVersion: number,
       ttlMs: number,
-    ): Promise<{ ok: boolean; projected: number; reserved: number }> {
+      nonce: string,
+    ): Promise<{ ok: boolean; projected: number; reserved: number; token: string }> {
+      const token = reservationToken(newVersion, nonce);
       const answer = await call("reserve", () =>
         scripts.reserve.exec(
           [keys.state, keys.reservation(taskId), keys.lastReserved(taskId)],
@@ -142,18 +148,24 @@ export function createProjectionStore(
             String(newVersion),
             String(ttlMs),
             String(ttlMs + LAST_RESERVED_KEEP_MS),
+            token,
           ],
         ),
       );
       if (!Array.isArray(answer) || answer.length !== 3)
         throw new UpstreamError("redis", "reserve script answered an unexpected shape");
-      return { ok: toInt(answer[0]) === 1, projected: toInt(answer[1]), reserved: toInt(answer[2]) };
+      return {
+        ok: toInt(answer[0]) === 1,
+        projected: toInt(answer[1]),
+        reserved: toInt(answer[2]),
+        token,
+      };
     },
 
-    /** Drops a reservation (and its memory) after a definite refusal of the append, if it is still the caller's. */
-    async release(taskId: string, version: number): Promise<void> {
+    /** Drops a reservation (and its memory) held under `token`, after the append certainly stored nothing. */
+    async release(taskId: string, token: string): Promise<void> {
       await call("release", () =>
-        scripts.release.exec([keys.reservation(taskId), keys.lastReserved(taskId)], [String(version)]),
+        scripts.release.exec([keys.reservation(taskId), keys.lastReserved(taskId)], [token]),
       );
     },
 
@@ -242,6 +254,17 @@ export function createProjectionStore(
       return { dead: dead.map(String), rejected: rejected.map(String) };
     },
   };
+}
+
+/** What a writer's reservation holds: the version it reserved and its own nonce. */
+export function reservationToken(version: number, nonce: string): string {
+  return `${version}:${nonce}`;
+}
+
+/** The version in a reservation token (`<version>:<nonce>`); 0 when none is held. */
+function reservedVersion(raw: unknown): number {
+  if (raw === null || raw === undefined) return 0;
+  return toInt(String(raw).split(":", 1)[0]);
 }
 
 function pairsToMap(flat: unknown[]): Map<number, number> {

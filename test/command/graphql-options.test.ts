@@ -141,6 +141,7 @@ describe("introspection per request", () => {
         status: 500,
         code: "MISCONFIGURED",
         message: 'configuration: INTROSPECTION must be "true" or "false", got "maybe"',
+        cause: 'Error: configuration: INTROSPECTION must be "true" or "false", got "maybe"',
       },
     ]);
   });

@@ -1,6 +1,6 @@
 /**
  * The command worker's refusals: unknown and deleted tasks are NOT_FOUND, malformed ids and texts are
- * BAD_USER_INPUT, a Kafka failure is UNAVAILABLE; none of them appends anything to the log.
+ * BAD_USER_INPUT, a Kafka refusal is UNAVAILABLE; none of them appends anything to the log.
  */
 import { describe, expect, it } from "vitest";
 import {
@@ -177,13 +177,13 @@ describe("invalid text", () => {
   }
 });
 
-describe("Kafka failing", () => {
+describe("Kafka refusing an append (a 4xx: nothing was written)", () => {
   const unavailable =
     "a backing service is unavailable (kafka); nothing was changed by this request, retry later";
 
   it("createTask: a failing append is UNAVAILABLE and appends nothing", async () => {
     const head = await logHead(sys());
-    await injectFault(kafkaUrl(), { kind: "fail", count: 1, path: "/produce" });
+    await injectFault(kafkaUrl(), { kind: "fail", count: 1, status: 429, path: "/produce" });
 
     const res = await sys().graphql(CREATE, { text: "Lost to a Kafka outage" });
 
@@ -198,7 +198,7 @@ describe("Kafka failing", () => {
   it("updateTask: a failing append is UNAVAILABLE, appends nothing, and a retry then succeeds", async () => {
     const { task } = await createTask(sys(), "Outage");
     const head = await logHead(sys());
-    await injectFault(kafkaUrl(), { kind: "fail", count: 1, path: "/produce" });
+    await injectFault(kafkaUrl(), { kind: "fail", count: 1, status: 429, path: "/produce" });
 
     const res = await sys().graphql(UPDATE, { id: task.id, text: "Outage, renamed", done: false });
 

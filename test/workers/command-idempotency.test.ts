@@ -79,7 +79,7 @@ describe("idempotency keys", () => {
 
   test("createTask: a key whose append was refused can be retried and then appends once", async () => {
     const key = freshKey();
-    await injectFault(sys().env.UPSTASH_KAFKA_URL ?? "", { kind: "fail", path: "/produce" });
+    await injectFault(sys().env.UPSTASH_KAFKA_URL ?? "", { kind: "fail", status: 429, path: "/produce" });
     const failed = await sys().graphql(CREATE, { text: "after a failure", key });
     expect(failed.body.errors?.[0]?.extensions?.code).toBe("UNAVAILABLE");
     await clearFaults(sys().env.UPSTASH_KAFKA_URL ?? "");

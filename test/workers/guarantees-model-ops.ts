@@ -135,7 +135,7 @@ export async function runOp(run: Run, op: Op): Promise<void> {
       const id = await inject(
         url,
         op.service === "kafka" || m.kind === "create"
-          ? { kind: "fail", path: "/produce" }
+          ? { kind: "fail", status: 429, path: "/produce" }
           : { kind: "fail", bodyIncludes: `${prefix}:reservation:${m.id}` },
       );
       const answer = await send(sys, m);

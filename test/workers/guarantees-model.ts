@@ -85,7 +85,7 @@ export type Mutation =
 
 export type Op =
   | { kind: "mutate"; mutation: Mutation }
-  /** The next write of `mutation` fails: the append (kafka) or the reservation (redis) answers 503. */
+  /** The next write of `mutation` is refused: the append (kafka) answers 429, or the reservation (redis) 503. */
   | { kind: "fail-write"; service: "kafka" | "redis"; mutation: Mutation }
   | { kind: "poke" }
   /** A poke whose signature must not verify: it must be turned away (401) and fold nothing. */

@@ -102,7 +102,7 @@ describe("the reservation script timing out", () => {
       data: { updateTask: null },
       errors: [
         {
-          message: `redis did not answer within ${REDIS_TIMEOUT_MS} ms; the write may or may not have been recorded, so read before retrying`,
+          message: `redis did not answer within ${REDIS_TIMEOUT_MS} ms; nothing was changed by this request, retry later`,
           locations: [expect.any(Object)],
           path: ["updateTask"],
           extensions: { code: "UNAVAILABLE", service: "redis" },

@@ -203,6 +203,7 @@ describe("the GRAPHQL_INTROSPECTION binding", () => {
           status: 500,
           code: "MISCONFIGURED",
           message,
+          cause: `ConfigError: ${message}`,
         },
       ]);
     } finally {

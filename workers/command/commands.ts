@@ -18,8 +18,10 @@ import {
 } from "../../shared/domain";
 import { UpstreamUnknownOutcomeError } from "../../shared/errors";
 import type { LogRecord } from "../../shared/event-log/port";
+import { reservationToken } from "../../shared/projection/store";
 import { WAIT_LIMIT_MS, waitUntil } from "./consistency";
 import type { CommandDeps } from "./deps";
+import { AppendOutcomeUnknownError } from "./errors";
 import { GraphQLAppError } from "./graphql";
 
 export interface WriteContext {
@@ -41,15 +43,29 @@ const MAX_ATTEMPTS = 4;
 /** How long a write waits for the projection before it suspects the poke was lost and pokes again. */
 const NUDGE_AFTER_MS = 1000;
 
+/** How a create runs: the task id it creates, and whether an earlier request under its idempotency key may have. */
+export interface CreateIntent {
+  taskId: string;
+  /**
+   * An earlier request with the same idempotency key chose this task id and its append's outcome is unknown: the
+   * task may already be in the log. The create then waits for the projection to hold everything the log does and
+   * answers that task if it is there; otherwise it appends the create again (a second create of one id, should the
+   * first land after all, is rejected by the fold).
+   */
+  resumed: boolean;
+}
+
 export async function createTask(
   ctx: WriteContext,
   text: string,
-): Promise<{ task: Task; record: LogRecord }> {
-  const command: TaskCommand = {
-    type: "CreateTask",
-    data: { taskId: ctx.newId(), text },
-    metadata: ctx.metadata,
-  };
+  intent: CreateIntent = { taskId: ctx.newId(), resumed: false },
+): Promise<{ task: Task; record?: LogRecord }> {
+  const { taskId } = intent;
+  if (intent.resumed) {
+    const earlier = await earlierCreate(ctx, taskId);
+    if (earlier) return { task: earlier };
+  }
+  const command: TaskCommand = { type: "CreateTask", data: { taskId, text }, metadata: ctx.metadata };
   // A fresh UUID cannot race another writer, so create needs no reservation: its critical path is one append.
   const absent: TaskState = { status: "absent" };
   const decision = decide(command, absent);
@@ -60,9 +76,31 @@ export async function createTask(
   return { task: state.task, record };
 }
 
+/** The task an earlier request created under this id, once the projection holds everything the log does. */
+async function earlierCreate(ctx: WriteContext, taskId: string): Promise<Task | undefined> {
+  const partition = ctx.deps.log.partitionFor(taskId);
+  await unprojectedEvents(ctx, partition, await ctx.deps.store.checkpoint(partition));
+  const state = await ctx.deps.store.task(taskId);
+  if (state.status === "active") return state.task;
+  if (state.status === "deleted") {
+    throw new GraphQLAppError(
+      "NOT_FOUND",
+      `the task this idempotencyKey created (${taskId}) has been deleted since`,
+      { extensions: { field: "taskId" } },
+    );
+  }
+  return undefined;
+}
+
+/**
+ * Updates or deletes a task. `resumed`: an earlier request with the same idempotency key may have appended this
+ * change already (its outcome was unknown); a decision that fails only because it did (the task is deleted, or
+ * past the expected version) then answers the task as it is rather than an error.
+ */
 export async function changeTask(
   ctx: WriteContext,
   command: Extract<TaskCommand, { type: "UpdateTask" | "DeleteTask" }>,
+  resumed = false,
 ): Promise<WriteResult> {
   const taskId = command.data.taskId;
   if (!isTaskId(taskId))
@@ -81,23 +119,30 @@ export async function changeTask(
     const unsure = view.state.status === "absent" || view.lastReserved > projected;
     if (unsure && (await unprojectedEvents(ctx, partition, view.checkpoint))) continue;
     const decision = decide(command, view.state);
-    if (!decision.ok) throw decision.error;
+    if (!decision.ok) {
+      if (resumed && (await appendedEarlier(ctx, taskId))) return { state: view.state, records: [] };
+      throw decision.error;
+    }
     if (decision.events.length === 0) return { state: view.state, records: [] };
     const newVersion = projected + decision.events.length;
-    const reservation = await ctx.deps.store.reserve(
-      taskId,
-      projected,
-      newVersion,
-      ctx.deps.reservationTtlMs,
-    );
-    if (!reservation.ok) continue;
+    const nonce = ctx.newId();
+    const token = reservationToken(newVersion, nonce);
     try {
+      const reservation = await ctx.deps.store.reserve(
+        taskId,
+        projected,
+        newVersion,
+        ctx.deps.reservationTtlMs,
+        nonce,
+      );
+      if (!reservation.ok) continue;
       return await append(ctx, command, view.state, decision.events);
     } catch (err) {
-      // A definite refusal means nothing was appended: free the task now. After a timeout or a lost connection
-      // the append may have committed, so the reservation stays until it is projected or expires.
-      if (!(err instanceof UpstreamUnknownOutcomeError))
-        await ctx.deps.store.release(taskId, newVersion).catch(() => {});
+      // Unless the append's outcome is unknown, nothing was appended: free the task now (a reserve call that failed
+      // may still have reserved). An append that may have committed keeps the reservation until it is projected
+      // or expires.
+      if (!(err instanceof AppendOutcomeUnknownError))
+        await ctx.deps.store.release(taskId, token).catch(() => {});
       throw err;
     }
   }
@@ -105,6 +150,21 @@ export async function changeTask(
     "CONFLICT",
     "the task is being changed by other writers; read it again and retry",
   );
+}
+
+/** Whether the task's projected history holds an event appended under this request's idempotency key. */
+async function appendedEarlier(ctx: WriteContext, taskId: string): Promise<boolean> {
+  const key = ctx.metadata.idempotencyKey;
+  if (key === undefined) return false;
+  const history = await ctx.deps.store.history(taskId);
+  return history.some((raw) => {
+    try {
+      const entry = JSON.parse(raw) as { metadata?: { idempotencyKey?: unknown } };
+      return entry.metadata?.idempotencyKey === key;
+    } catch {
+      return false;
+    }
+  });
 }
 
 async function append(
@@ -118,7 +178,13 @@ async function append(
     baseVersion: versionOf(state),
   });
   const taskId = command.data.taskId;
-  const records = await ctx.deps.log.append(taskId, envelopes.map(encodeEvent));
+  let records: LogRecord[];
+  try {
+    records = await ctx.deps.log.append(taskId, envelopes.map(encodeEvent));
+  } catch (err) {
+    if (err instanceof UpstreamUnknownOutcomeError) throw new AppendOutcomeUnknownError(err);
+    throw err;
+  }
   const last = records[records.length - 1];
   ctx.logger("event saved", {
     taskId,

@@ -1,6 +1,11 @@
 /** Runs a mutation at most once per client-supplied idempotency key (see shared/projection/idempotency.ts). */
-import { UpstreamUnknownOutcomeError } from "../../shared/errors";
-import type { IdempotencyStore } from "../../shared/projection/idempotency";
+import {
+  claimToken,
+  type IdempotencyStore,
+  type PendingClaim,
+  type StoredClaim,
+} from "../../shared/projection/idempotency";
+import { AppendOutcomeUnknownError } from "./errors";
 import { GraphQLAppError } from "./graphql";
 
 const KEY = /^[A-Za-z0-9._:-]{1,128}$/;
@@ -11,14 +16,31 @@ export interface Outcome<T> {
   token?: string;
 }
 
+export interface IdempotentRequest {
+  operation: string;
+  args: unknown;
+  /** The task a create would create: remembered in the claim so that any retry creates that one. */
+  taskId?: string;
+  /** How long the request may run; until then a retry with its key is told it is still in progress. */
+  runsForMs: number;
+  now: () => number;
+}
+
+/** What a run is told: the task id to create (a retry's is the first request's), and whether it resumes one. */
+export interface RunIntent {
+  taskId?: string;
+  /** An earlier request with this key may have appended: the run must not assume it starts from nothing. */
+  resumed: boolean;
+}
+
 export async function idempotent<T>(
   store: IdempotencyStore,
   key: string | null | undefined,
-  request: { operation: string; args: unknown },
-  run: () => Promise<Outcome<T>>,
+  request: IdempotentRequest,
+  run: (intent: RunIntent) => Promise<Outcome<T>>,
   logger: (message: string, fields?: Record<string, unknown>) => void,
 ): Promise<Outcome<T>> {
-  if (key === null || key === undefined) return run();
+  if (key === null || key === undefined) return run({ taskId: request.taskId, resumed: false });
   if (!KEY.test(key)) {
     throw new GraphQLAppError(
       "BAD_USER_INPUT",
@@ -26,33 +48,80 @@ export async function idempotent<T>(
     );
   }
   const fingerprint = JSON.stringify([request.operation, request.args]);
-  const claim = await store.claim(key, fingerprint, crypto.randomUUID());
-  if (claim.status === "done") return claim.result as Outcome<T>;
-  if (claim.status === "pending") {
-    throw new GraphQLAppError(
-      "CONFLICT",
-      "a request with this idempotencyKey is still in progress (or its outcome is unknown); retry in a minute",
-    );
+  const nonce = crypto.randomUUID();
+  const pending = (taskId: string | undefined): PendingClaim => ({
+    state: "pending",
+    fingerprint,
+    nonce,
+    until: request.now() + request.runsForMs,
+    ...(taskId === undefined ? {} : { taskId }),
+  });
+
+  let claim = pending(request.taskId);
+  let answer = await claimOrUndo(store, key, claim);
+  let resumed = false;
+  if (!answer.claimed) {
+    const found = whatWasLeft(answer.stored, fingerprint, request.now());
+    if (found.state === "done") return found.result as Outcome<T>;
+    // The first request's time is up and its append's outcome is unknown: take over, keeping its task id.
+    claim = pending(found.taskId ?? request.taskId);
+    answer = await claimOrUndo(store, key, claim, found.raw);
+    if (!answer.claimed) {
+      // Another retry took it over (or finished) first: a claim it has just written is in progress.
+      const again = whatWasLeft(answer.stored, fingerprint, request.now());
+      if (again.state === "done") return again.result as Outcome<T>;
+      throw new GraphQLAppError("CONFLICT", "a request with this idempotencyKey is still in progress");
+    }
+    resumed = true;
   }
-  if (claim.status === "mismatch") {
+
+  let outcome: Outcome<T>;
+  try {
+    outcome = await run({ taskId: claim.taskId, resumed });
+  } catch (err) {
+    // Only an append whose outcome is unknown keeps the claim (it may have committed). Anything else failed before
+    // an append or was refused; the claim is dropped, unless it carries an earlier request's unknown outcome.
+    if (!(err instanceof AppendOutcomeUnknownError) && !resumed) {
+      await store.abandon(key, claimToken(claim)).catch(() => {});
+    }
+    throw err;
+  }
+  // The append is the commit point: a failure to remember the result must not fail the mutation.
+  await store.complete(key, fingerprint, outcome).catch((err: unknown) =>
+    logger("idempotency result not stored; a retry after this request's time will run it again", {
+      error: (err as Error).message,
+    }),
+  );
+  return outcome;
+}
+
+/** Claims the key; if the call fails, drops what it may have written (the claim is this request's own). */
+async function claimOrUndo(store: IdempotencyStore, key: string, claim: PendingClaim, replacing?: string) {
+  try {
+    return await store.claim(key, claim, replacing);
+  } catch (err) {
+    await store.abandon(key, claimToken(claim)).catch(() => {});
+    throw err;
+  }
+}
+
+/**
+ * What another request left in the key: its result, or its claim once its time is up (to take over). Throws what
+ * the client must hear otherwise: the key belongs to a different request, or its request is still in progress.
+ */
+function whatWasLeft(stored: StoredClaim, fingerprint: string, now: number): StoredClaim {
+  if (stored.fingerprint !== fingerprint) {
     throw new GraphQLAppError(
       "BAD_USER_INPUT",
       "this idempotencyKey was already used for a different request",
     );
   }
-  let outcome: Outcome<T>;
-  try {
-    outcome = await run();
-  } catch (err) {
-    // After a timeout or a lost connection the append may have committed: keep the claim pending until it expires.
-    if (!(err instanceof UpstreamUnknownOutcomeError)) await store.abandon(key, claim.token).catch(() => {});
-    throw err;
+  if (stored.state === "pending" && now < stored.until) {
+    const seconds = Math.max(1, Math.ceil((stored.until - now) / 1000));
+    throw new GraphQLAppError(
+      "CONFLICT",
+      `a request with this idempotencyKey is still in progress; retry in ${seconds} s`,
+    );
   }
-  // The append is the commit point: a failure to remember the result must not fail the mutation.
-  await store.complete(key, fingerprint, outcome).catch((err: unknown) =>
-    logger("idempotency result not stored; a retry within a minute is refused, later one appends again", {
-      error: (err as Error).message,
-    }),
-  );
-  return outcome;
+  return stored;
 }

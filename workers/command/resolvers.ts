@@ -5,7 +5,8 @@ import type { LogRecord } from "../../shared/event-log/port";
 import type { CommandEnv } from "./app";
 import { changeTask, createTask, type WriteContext } from "./commands";
 import { formatToken } from "./consistency";
-import { idempotent } from "./idempotency";
+import type { CommandDeps } from "./deps";
+import { type IdempotentRequest, idempotent } from "./idempotency";
 import { getTask, listTasks, projection, taskHistory } from "./queries";
 
 type C = Context<CommandEnv>;
@@ -38,6 +39,14 @@ function tokenOf(records: LogRecord[]): string | undefined {
   return last ? formatToken(last) : undefined;
 }
 
+/**
+ * A mutation as its idempotency key remembers it. Its request may run as long as a reservation is held (a bound on
+ * the append's time limit and the waits around it); until then a retry with its key is "in progress".
+ */
+function request(deps: CommandDeps, operation: string, args: unknown): IdempotentRequest {
+  return { operation, args, runsForMs: deps.reservationTtlMs, now: () => Date.now() };
+}
+
 export function rootResolver(c: C) {
   const deps = c.get("deps");
   return {
@@ -52,10 +61,13 @@ export function rootResolver(c: C) {
       const outcome = await idempotent(
         deps.idempotency,
         args.idempotencyKey,
-        { operation: "createTask", args: { text: args.text } },
-        async () => {
-          const { task, record } = await createTask(ctx, args.text);
-          return { value: task, token: formatToken(record) };
+        { ...request(deps, "createTask", { text: args.text }), taskId: ctx.newId() },
+        async ({ taskId, resumed }) => {
+          const { task, record } = await createTask(ctx, args.text, {
+            taskId: taskId ?? ctx.newId(),
+            resumed,
+          });
+          return { value: task, ...(record ? { token: formatToken(record) } : {}) };
         },
         ctx.logger,
       );
@@ -80,13 +92,13 @@ export function rootResolver(c: C) {
       const outcome = await idempotent(
         deps.idempotency,
         args.idempotencyKey,
-        { operation: "updateTask", args: data },
-        async () => {
-          const { state, records } = await changeTask(ctx, {
-            type: "UpdateTask",
-            data,
-            metadata: ctx.metadata,
-          });
+        request(deps, "updateTask", data),
+        async ({ resumed }) => {
+          const { state, records } = await changeTask(
+            ctx,
+            { type: "UpdateTask", data, metadata: ctx.metadata },
+            resumed,
+          );
           return { value: state.status === "active" ? state.task : null, token: tokenOf(records) };
         },
         ctx.logger,
@@ -105,9 +117,13 @@ export function rootResolver(c: C) {
       const outcome = await idempotent(
         deps.idempotency,
         args.idempotencyKey,
-        { operation: "deleteTask", args: data },
-        async () => {
-          const { records } = await changeTask(ctx, { type: "DeleteTask", data, metadata: ctx.metadata });
+        request(deps, "deleteTask", data),
+        async ({ resumed }) => {
+          const { records } = await changeTask(
+            ctx,
+            { type: "DeleteTask", data, metadata: ctx.metadata },
+            resumed,
+          );
           return { value: args.id, token: tokenOf(records) };
         },
         ctx.logger,

@@ -1,6 +1,13 @@
 import { GraphQLError, type GraphQLFormattedError } from "graphql";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
-import { codeOf, formatWithCode, logInternalError, logRequestFailure, maskedError } from "./errors";
+import {
+  codeOf,
+  formatWithCode,
+  logFieldFailure,
+  logInternalError,
+  logRequestFailure,
+  maskedError,
+} from "./errors";
 import type { ServerAnswer } from "./execute";
 import { GRAPHQL_RESPONSE, type ResponseMediaType } from "./media-type";
 
@@ -69,13 +76,18 @@ function executed(data: unknown, errors: readonly GraphQLError[], context: Reply
   return { status: 200, body: { data, errors: errors.map((error) => fieldError(error, context)) } };
 }
 
-/** Maps, passes through coded errors, and masks everything else (logging the original). */
+/** Codes of field errors that are the server's failure, not the client's: each leaves one log line. */
+const SERVER_SIDE_CODES: ReadonlySet<string> = new Set(["UNAVAILABLE", "MISCONFIGURED"]);
+
+/** Maps, passes through coded errors, and masks everything else; a failure of the server's side is logged once. */
 function fieldError(error: GraphQLError, { mapError, requestId }: ReplyContext): GraphQLFormattedError {
   const original = error.originalError ?? error;
   const mapped = mapError?.(original);
   const chosen = mapped ?? error;
   const formatted = error.toJSON();
-  if (codeOf(chosen) !== undefined) {
+  const code = codeOf(chosen);
+  if (code !== undefined) {
+    if (SERVER_SIDE_CODES.has(code)) logFieldFailure(requestId, chosen, original, error.path);
     return mapped
       ? { ...formatted, message: mapped.message, extensions: { ...mapped.extensions } }
       : formatted;
@@ -94,9 +106,9 @@ export function internalFailure(cause: unknown, requestId: string): GraphQLReply
  * A failure before execution that `mapError` gave a code (a missing binding, say): 503 for UNAVAILABLE, 500
  * otherwise, with the mapped message (the mapper vouches it is fit for clients) and the request id; logged.
  */
-export function codedFailure(error: GraphQLError, requestId: string): GraphQLReply {
+export function codedFailure(error: GraphQLError, requestId: string, cause?: unknown): GraphQLReply {
   const status = codeOf(error) === "UNAVAILABLE" ? 503 : 500;
-  logRequestFailure(requestId, status, error);
+  logRequestFailure(requestId, status, error, cause);
   return {
     status,
     body: { errors: [{ message: error.message, extensions: { ...error.extensions, requestId } }] },

@@ -101,8 +101,21 @@ export function logRefusal(
   );
 }
 
+/** Longest stack a log line carries. */
+const MAX_STACK_CHARS = 4000;
+
+/** The cause of a failure, for a log line: its message cut to a readable size (an upstream may quote a whole request). */
+function causeOf(error: unknown): string {
+  return boundedMessage(error instanceof Error ? `${error.name}: ${error.message}` : String(error));
+}
+
 /** Writes one structured JSON line for a coded failure of the server before execution (a missing binding, say). */
-export function logRequestFailure(requestId: string, status: number, error: GraphQLError): void {
+export function logRequestFailure(
+  requestId: string,
+  status: number,
+  error: GraphQLError,
+  cause?: unknown,
+): void {
   console.error(
     JSON.stringify({
       level: "error",
@@ -111,6 +124,31 @@ export function logRequestFailure(requestId: string, status: number, error: Grap
       status,
       code: codeOf(error),
       message: error.message,
+      ...(cause === undefined ? {} : { cause: causeOf(cause) }),
+    }),
+  );
+}
+
+/**
+ * Writes one structured JSON line for a field that failed on the server's side with a code the client sees
+ * (`UNAVAILABLE`, `MISCONFIGURED`): the client's message, and the cause it does not see, cut to a readable size.
+ */
+export function logFieldFailure(
+  requestId: string,
+  error: GraphQLError,
+  cause: unknown,
+  path?: ReadonlyArray<string | number>,
+): void {
+  console.error(
+    JSON.stringify({
+      level: "error",
+      event: "graphql.field_failed",
+      requestId,
+      path,
+      code: codeOf(error),
+      service: error.extensions.service,
+      message: error.message,
+      cause: causeOf(cause),
     }),
   );
 }
@@ -123,8 +161,12 @@ export function logInternalError(
 ): void {
   const detail =
     error instanceof Error
-      ? { name: error.name, message: error.message, stack: error.stack }
-      : { value: String(error) };
+      ? {
+          name: error.name,
+          message: boundedMessage(error.message),
+          stack: error.stack?.slice(0, MAX_STACK_CHARS),
+        }
+      : { value: boundedMessage(String(error)) };
   console.error(
     JSON.stringify({ level: "error", event: "graphql.internal_error", requestId, path, error: detail }),
   );

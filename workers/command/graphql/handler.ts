@@ -136,7 +136,7 @@ export function createGraphQLHandler<E extends Env = Env>(
         return send({ status: error.status, body }, error.headers);
       }
       const mapped = options.mapError?.(error);
-      if (mapped && codeOf(mapped) !== undefined) return send(codedFailure(mapped, requestId));
+      if (mapped && codeOf(mapped) !== undefined) return send(codedFailure(mapped, requestId, error));
       return send(internalFailure(error, requestId));
     }
   };
