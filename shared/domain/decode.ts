@@ -64,7 +64,10 @@ function decodeMetadata(value: unknown): EventMetadata {
     const field = value[key];
     if (field === undefined) continue;
     check(typeof field === "string", `metadata.${key} must be a string`);
-    check(field.length <= MAX_METADATA_CHARS, `metadata.${key} is longer than ${MAX_METADATA_CHARS} characters`);
+    check(
+      field.length <= MAX_METADATA_CHARS,
+      `metadata.${key} is longer than ${MAX_METADATA_CHARS} characters`,
+    );
     metadata[key] = field;
   }
   return metadata;
@@ -138,7 +141,10 @@ export function decodeEvent(raw: string): DecodeResult {
   } catch (error) {
     // The parser's message may quote the value; only the position is kept.
     const position = /at position (\d+)/.exec(error instanceof Error ? error.message : "")?.[1];
-    return { ok: false, reason: position === undefined ? "invalid JSON" : `invalid JSON at position ${position}` };
+    return {
+      ok: false,
+      reason: position === undefined ? "invalid JSON" : `invalid JSON at position ${position}`,
+    };
   }
   if (!isJsonRecord(parsed)) return { ok: false, reason: "envelope must be a JSON object" };
   if (!Object.hasOwn(parsed, "schemaVersion")) return { ok: false, reason: "missing field schemaVersion" };
@@ -156,6 +162,8 @@ export function decodeEvent(raw: string): DecodeResult {
     return { ok: true, event: validate(current.raw) };
   } catch (error) {
     if (!(error instanceof Invalid)) throw error;
-    return error.newer ? { ok: false, reason: error.message, newer: true } : { ok: false, reason: error.message };
+    return error.newer
+      ? { ok: false, reason: error.message, newer: true }
+      : { ok: false, reason: error.message };
   }
 }

@@ -41,6 +41,8 @@ export interface FoldBatch {
   from: number;
   to: number;
   states: Array<[string, TaskState]>;
+  /** Per state written, the version the batch was folded from (0: absent); the script checks Redis still has it. */
+  expected: Array<[string, number]>;
   orderAdd: Array<[number, string]>;
   orderRemove: string[];
   /** [task id, JSON history entry] in order */
@@ -48,7 +50,27 @@ export interface FoldBatch {
   deadLetters: string[];
   rejected: string[];
   counts: { applied: number; rejected: number; dead: number };
+  /** The partition stops at `offset` (= `to`): the record there cannot be folded by this code. */
+  stop?: { offset: number; reason: string };
 }
+
+/** Why a partition is not being folded past `offset`, since when (ISO). */
+export interface PartitionStop {
+  offset: number;
+  reason: string;
+  since: string;
+}
+
+/** What became of a fold batch. */
+export type ApplyOutcome =
+  | { kind: "applied"; checkpoint: number }
+  /** Another fold moved the checkpoint first; nothing was written. */
+  | { kind: "moved"; checkpoint: number }
+  /** The projection was folded with another partition count; nothing but the stop record was written. */
+  | { kind: "mismatch"; partitions: number };
+
+/** How many of the newest dead letters and rejected events are kept (the counters count them all). */
+export const PROBLEMS_KEPT = 1000;
 
 export interface ProjectionCounters {
   applied: number;
@@ -178,8 +200,12 @@ export function createProjectionStore(
       return new Map(ids.map((id, i) => [id, decodeState(values[i])]));
     },
 
-    /** Applies a fold batch atomically with the checkpoint; `{applied:false}` when another fold moved the checkpoint first. */
-    async applyBatch(batch: FoldBatch): Promise<{ applied: boolean; checkpoint: number }> {
+    /**
+     * Applies a fold batch atomically with the checkpoint, all of it or nothing, for a log of `partitions`
+     * partitions. Throws an UpstreamError, having written nothing, when a key it would write holds something
+     * else than the fold wrote there.
+     */
+    async applyBatch(batch: FoldBatch, partitions: number, now: Date = new Date()): Promise<ApplyOutcome> {
       const historyKeys: string[] = [];
       const keyIndex = new Map<string, number>();
       const h: Array<[number, string]> = [];
@@ -187,29 +213,59 @@ export function createProjectionStore(
         let index = keyIndex.get(taskId);
         if (index === undefined) {
           historyKeys.push(keys.history(taskId));
-          index = 6 + historyKeys.length; // Lua arrays are 1-based, and 6 fixed keys come first
+          index = 8 + historyKeys.length; // Lua arrays are 1-based, and 8 fixed keys come first
           keyIndex.set(taskId, index);
         }
         h.push([index, entry]);
       }
       const payload = JSON.stringify({
         s: batch.states.map(([id, state]) => [id, encodeState(state)]),
+        v: batch.expected,
         za: batch.orderAdd.map(([score, id]) => [String(score), id]),
         zr: batch.orderRemove,
         h,
         d: batch.deadLetters,
         r: batch.rejected,
         c: [batch.counts.applied, batch.counts.rejected, batch.counts.dead],
+        ...(batch.stop && { x: batch.stop }),
       });
       const answer = await call("apply fold batch", () =>
         scripts.applyBatch.exec(
-          [keys.checkpoint, keys.state, keys.order, keys.counters, keys.dead, keys.rejected, ...historyKeys],
-          [String(batch.partition), String(batch.from), String(batch.to), payload],
+          [
+            keys.checkpoint,
+            keys.state,
+            keys.order,
+            keys.counters,
+            keys.dead,
+            keys.rejected,
+            keys.stopped,
+            keys.partitions,
+            ...historyKeys,
+          ],
+          [
+            String(batch.partition),
+            String(batch.from),
+            String(batch.to),
+            payload,
+            String(partitions),
+            now.toISOString(),
+            String(PROBLEMS_KEPT),
+          ],
         ),
       );
-      if (!Array.isArray(answer) || answer.length !== 2)
-        throw new UpstreamError("redis", "fold script answered an unexpected shape");
-      return { applied: toInt(answer[0]) === 1, checkpoint: toInt(answer[1]) };
+      return applyOutcome(answer, batch);
+    },
+
+    /** The partitions that are stopped, with where and why. */
+    async stops(): Promise<Map<number, PartitionStop>> {
+      const raw: unknown = await call("read stops", () => redis.hgetall(keys.stopped));
+      const flat = Array.isArray(raw) ? raw : [];
+      const out = new Map<number, PartitionStop>();
+      for (let i = 0; i + 1 < flat.length; i += 2) {
+        const stop = parseStop(flat[i + 1]);
+        if (stop) out.set(Number(flat[i]), stop);
+      }
+      return out;
     },
 
     async counters(): Promise<ProjectionCounters> {
@@ -239,6 +295,47 @@ export function createProjectionStore(
       return { dead: dead.map(String), rejected: rejected.map(String) };
     },
   };
+}
+
+function applyOutcome(answer: unknown, batch: FoldBatch): ApplyOutcome {
+  if (!Array.isArray(answer) || answer.length < 2)
+    throw new UpstreamError("redis", "fold script answered an unexpected shape");
+  const where = `partition ${batch.partition} from offset ${batch.from}`;
+  switch (toInt(answer[0], -1)) {
+    case 1:
+      return { kind: "applied", checkpoint: toInt(answer[1]) };
+    case 0:
+      return { kind: "moved", checkpoint: toInt(answer[1]) };
+    case 2:
+      return { kind: "mismatch", partitions: toInt(answer[1]) };
+    case 3:
+      throw new UpstreamError(
+        "redis",
+        `fold of ${where} refused, nothing written: ${String(answer[1])} ${String(answer[2])}`,
+      );
+    case 4:
+      throw new UpstreamError(
+        "redis",
+        `fold of ${where} refused, nothing written: task ${String(answer[1])} is at version ` +
+          `${String(answer[2])} in Redis, not the one the batch was folded from`,
+      );
+    default:
+      throw new UpstreamError("redis", "fold script answered an unexpected shape");
+  }
+}
+
+/** A stop record as the fold script writes it; anything else is ignored rather than shown. */
+function parseStop(raw: unknown): PartitionStop | undefined {
+  try {
+    const v: unknown = JSON.parse(String(raw));
+    if (typeof v !== "object" || v === null) return undefined;
+    const { offset, reason, since } = v as Record<string, unknown>;
+    if (typeof offset !== "number" || typeof reason !== "string" || typeof since !== "string")
+      return undefined;
+    return { offset, reason, since };
+  } catch {
+    return undefined;
+  }
 }
 
 function pairsToMap(flat: unknown[]): Map<number, number> {

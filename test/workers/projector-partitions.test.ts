@@ -91,7 +91,7 @@ describe("three partitions", () => {
     });
   });
 
-  it("projection: an event filed under another partition than its task's is dead-lettered", async () => {
+  it("projection: an event filed under another partition than its task's stops that partition only", async () => {
     const p = await projectorWith();
     const taskId = newTaskId();
     const home = partitionOf(taskId, 3);
@@ -100,25 +100,61 @@ describe("three partitions", () => {
     if (!created || !renamed) throw new Error("no envelope");
     await produceEvents(p, [created]);
     const [misfiled] = await produce(p, [{ key: taskId, value: encodeEvent(renamed), partition: elsewhere }]);
+    const other = newTaskId();
+    await produceEvents(p, taskLife(other, 0));
 
     const res = await poke(p);
 
     expect(res.status).toBe(200);
     const shown = await status(p);
-    expect(shown.deadLetters).toEqual([
-      {
-        partition: elsewhere,
-        offset: misfiled?.offset,
-        reason: `task ${taskId} belongs to partition ${home}, not ${elsewhere}`,
-        value: encodeEvent(renamed),
-        loggedAt: expect.any(Number),
-      },
-    ]);
-    expect(shown.partitions.map((x) => x.deadLettered)).toEqual(
-      [0, 1, 2].map((partition) => (partition === elsewhere ? 1 : 0)),
+    expect(shown.deadLetters).toEqual([]);
+    expect(shown.partitions.map((x) => x.stopped)).toEqual(
+      [0, 1, 2].map((partition) =>
+        partition === elsewhere
+          ? {
+              offset: misfiled?.offset,
+              reason: expect.stringContaining(
+                `task ${taskId} belongs to partition ${home}, not ${elsewhere}`,
+              ),
+              since: expect.any(String),
+            }
+          : undefined,
+      ),
     );
     const projection = await expectProjectionOfLog(p);
     expect(projection.states[taskId]).toMatchObject({ status: "active", task: { version: 1 } });
+  });
+
+  it("projection: a projector configured with another partition count than the projection's refuses to fold", async () => {
+    const first = await projectorWith();
+    await produceEvents(first, interleavedLives(6, 1));
+    await poke(first);
+    const before = await status(first);
+    const narrow = await projectorWith({
+      UPSTASH_KAFKA_TOPIC: first.topic,
+      PROJECTION_PREFIX: first.prefix,
+      EVENT_LOG_PARTITIONS: "1",
+    });
+    await produceEvents(narrow, interleavedLives(6, 1));
+
+    const res = await poke(narrow);
+
+    expect(res.status).toBe(200);
+    expect(res.body.partitions).toEqual([
+      expect.objectContaining({
+        partition: 0,
+        applied: 0,
+        caughtUp: false,
+        stopped: {
+          offset: before.partitions[0]?.checkpoint,
+          reason: expect.stringMatching(/folded with 3 partitions.*EVENT_LOG_PARTITIONS is 1/),
+          since: expect.any(String),
+        },
+      }),
+    ]);
+    expect((await status(first)).partitions.map((x) => x.checkpoint)).toEqual(
+      before.partitions.map((x) => x.checkpoint),
+    );
   });
 
   it("projection: ten concurrent pokes over three partitions apply each event exactly once", async () => {

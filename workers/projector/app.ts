@@ -8,7 +8,7 @@ import { ConfigError, UpstreamError } from "../../shared/errors";
 import { readAtMost } from "../../shared/http/read-at-most";
 import { projectionStatus } from "../../shared/projection/status";
 import { publicStatus, statusAccess } from "./admin";
-import { catchUp } from "./catch-up";
+import { type CatchUpResult, catchUp } from "./catch-up";
 import { type ProjectorDeps, projectorDeps } from "./deps";
 import { refuse, requestIdFrom } from "./http";
 import { logStep } from "./log";
@@ -38,7 +38,8 @@ export async function runCatchUp(
   // A partition we yielded is being advanced by the invocation that beat us, which continues or re-pokes it.
   // Any other unfinished partition is ours to continue, whatever contention we met on the way: deciding this
   // on past contention let every racing invocation leave the rest of the backlog to the others, and it stalled.
-  const unfinished = result.partitions.filter((p) => !p.caughtUp);
+  // A stopped partition waits for an upgrade and a failed one for QStash's retry or the cron, not for a re-poke.
+  const unfinished = result.partitions.filter((p) => !p.caughtUp && !p.stopped && !p.failed);
   const ours = unfinished.find((p) => !p.yielded);
   if (ours) {
     log("budget spent, re-poking", { trigger, partition: ours.partition, checkpoint: ours.checkpoint });
@@ -50,6 +51,14 @@ export async function runCatchUp(
   }
   const owned = unfinished.length > 0 && ours === undefined;
   return { ...result, ownedElsewhere: owned };
+}
+
+/** The partitions whose fold failed, as one short sentence, or undefined when none did. */
+export function failures(result: CatchUpResult): { services: string; partitions: number[] } | undefined {
+  const failed = result.partitions.filter((p) => p.failed);
+  if (failed.length === 0) return undefined;
+  const services = [...new Set(failed.map((p) => p.failed?.service ?? "projector"))].join(", ");
+  return { services, partitions: failed.map((p) => p.partition) };
 }
 
 const deps = (c: C): ProjectorDeps => projectorDeps(c.env as unknown as Record<string, unknown>);
@@ -135,6 +144,17 @@ export function createProjectorApp() {
       retried: c.req.header("upstash-retried"),
     });
     const result = await runCatchUp(projector, "poke", (p) => c.executionCtx.waitUntil(p), { requestId });
+    const failed = failures(result);
+    // The other partitions were folded; a 5xx makes QStash retry the ones that failed (their log lines say why).
+    if (failed) {
+      return refuse(
+        c,
+        503,
+        "UNAVAILABLE",
+        `a backing service is unavailable (${failed.services}); retry later`,
+        { detail: { failedPartitions: failed.partitions } },
+      );
+    }
     return c.json(result, 200);
   });
 

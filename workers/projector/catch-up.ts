@@ -1,22 +1,33 @@
 /**
  * Catch-up: for each partition, read the checkpoint, fetch the events after it, fold them and apply the batch
- * atomically with the checkpoint (compare-and-set). Bounded by events and wall time per invocation.
+ * atomically with the checkpoint (compare-and-set). Bounded by events, bytes and wall time per invocation.
+ * Partitions are independent: one that fails or is stopped is reported and the others are still folded, and the
+ * first partition changes from one invocation to the next so that none waits behind another's backlog.
  */
 import type { TaskState } from "../../shared/domain";
+import { UpstreamError } from "../../shared/errors";
 import type { EventLog, LogRecord } from "../../shared/event-log/port";
-import { decodeRecords, foldBatch, taskIdsOf } from "../../shared/projection/fold";
-import type { ProjectionStore } from "../../shared/projection/store";
+import { DEFAULT_BATCH_BYTES, decodeRecords, foldBatch, taskIdsOf } from "../../shared/projection/fold";
+import type { PartitionStop, ProjectionStore } from "../../shared/projection/store";
+import { bounded } from "./log";
 
 export interface CatchUpBudget {
   /** Records per fetch and fold batch. */
   batchSize: number;
+  /** Bytes of Redis request per fold batch (see DEFAULT_BATCH_BYTES). */
+  batchBytes: number;
   /** Records per invocation, over all partitions. */
   maxEvents: number;
   /** Wall time per invocation in ms. */
   maxMillis: number;
 }
 
-export const DEFAULT_BUDGET: CatchUpBudget = { batchSize: 500, maxEvents: 20_000, maxMillis: 10_000 };
+export const DEFAULT_BUDGET: CatchUpBudget = {
+  batchSize: 500,
+  batchBytes: DEFAULT_BATCH_BYTES,
+  maxEvents: 20_000,
+  maxMillis: 10_000,
+};
 
 export interface PartitionProgress {
   partition: number;
@@ -30,11 +41,16 @@ export interface PartitionProgress {
   /** Stopped after losing MAX_CONTENTION compare-and-sets in a row: another invocation is advancing it. */
   yielded: boolean;
   caughtUp: boolean;
+  /** Present when the partition cannot be folded past `stopped.offset` by this projector (see PartitionStop). */
+  stopped?: PartitionStop;
+  /** Present when folding the partition failed (Redis or the log); the other partitions were still folded. */
+  failed?: { service?: string; error: string };
 }
 
 export interface CatchUpResult {
   /** True when every partition reached the end of the log. */
   caughtUp: boolean;
+  /** In partition order, whichever was folded first. */
   partitions: PartitionProgress[];
 }
 
@@ -45,21 +61,27 @@ type Settled = { records: LogRecord[] } | { error: unknown };
 /** After this many lost compare-and-sets in a row, another invocation owns the partition's progress. */
 const MAX_CONTENTION = 3;
 
-export async function catchUp(
-  deps: { log: EventLog; store: ProjectionStore; logger: Logger; now?: () => number },
-  budget: CatchUpBudget = DEFAULT_BUDGET,
-): Promise<CatchUpResult> {
-  const now = deps.now ?? Date.now;
-  const deadline = now() + budget.maxMillis;
-  let eventsLeft = budget.maxEvents;
-  const partitions: PartitionProgress[] = [];
+interface Deps {
+  log: EventLog;
+  store: ProjectionStore;
+  logger: Logger;
+  now?: () => number;
+  /** The partition to fold first (default: a random one, so the order rotates across invocations). */
+  start?: number;
+}
 
-  for (let partition = 0; partition < deps.log.partitions; partition++) {
-    const from = await deps.store.checkpoint(partition);
+export async function catchUp(deps: Deps, budget: CatchUpBudget = DEFAULT_BUDGET): Promise<CatchUpResult> {
+  const now = deps.now ?? Date.now;
+  const count = deps.log.partitions;
+  const start = deps.start ?? Math.floor(Math.random() * count);
+  const run = { deadline: now() + budget.maxMillis, eventsLeft: budget.maxEvents };
+  const partitions: PartitionProgress[] = [];
+  for (let i = 0; i < count; i++) {
+    const partition = (start + i) % count;
     const progress: PartitionProgress = {
       partition,
-      from,
-      checkpoint: from,
+      from: 0,
+      checkpoint: 0,
       applied: 0,
       rejected: 0,
       dead: 0,
@@ -68,65 +90,109 @@ export async function catchUp(
       caughtUp: false,
     };
     partitions.push(progress);
-    // States this invocation knows to be current: valid while our compare-and-sets keep succeeding.
-    const known = new Map<string, TaskState>();
-    let lostInARow = 0;
-    // The next batch, read while the current one applies (the fold is a chain of round trips, so overlapping
-    // the read with the script keeps both the log and Redis busy). Used only if the apply moved the checkpoint
-    // to where it starts; its failure surfaces only if it is used.
-    let ahead: { from: number; settled: Promise<Settled> } | undefined;
-    const readFrom = (offset: number, left: number): Promise<Settled> =>
-      deps.log.read(partition, offset, { limit: Math.min(budget.batchSize, left) }).then(
-        (records) => ({ records }),
-        (error: unknown) => ({ error }),
-      );
-    while (eventsLeft > 0 && now() < deadline) {
-      const pending =
-        ahead?.from === progress.checkpoint ? ahead.settled : readFrom(progress.checkpoint, eventsLeft);
-      ahead = undefined;
-      const read = await pending;
-      if ("error" in read) throw read.error;
-      const records = read.records;
-      if (records.length === 0) {
-        progress.caughtUp = true;
-        break;
-      }
-      deps.logger("events loaded", { partition, from: progress.checkpoint, count: records.length });
-      const items = decodeRecords(records, deps.log.partitions);
-      const missing = taskIdsOf(items).filter((id) => !known.has(id));
-      for (const [id, state] of await deps.store.states(missing)) known.set(id, state);
-      const working = new Map(known);
-      const batch = foldBatch(partition, progress.checkpoint, items, working);
-      const applying = deps.store.applyBatch(batch);
-      const leftAfter = eventsLeft - records.length;
-      if (leftAfter > 0 && now() < deadline)
-        ahead = { from: batch.to, settled: readFrom(batch.to, leftAfter) };
-      const result = await applying;
-      if (!result.applied) {
-        progress.contended++;
-        lostInARow++;
-        deps.logger("checkpoint moved by another fold", {
-          partition,
-          expected: batch.from,
-          found: result.checkpoint,
-        });
-        known.clear();
-        progress.checkpoint = result.checkpoint;
-        if (lostInARow >= MAX_CONTENTION) {
-          progress.yielded = true;
-          break;
-        }
-        continue;
-      }
-      lostInARow = 0;
-      for (const [id, state] of working) known.set(id, state);
-      eventsLeft -= records.length;
-      progress.checkpoint = batch.to;
-      progress.applied += batch.counts.applied;
-      progress.rejected += batch.counts.rejected;
-      progress.dead += batch.counts.dead;
-      deps.logger("checkpoint advanced", { partition, from: batch.from, to: batch.to, ...batch.counts });
+    try {
+      await catchUpPartition(deps, budget, run, progress, now);
+    } catch (err) {
+      progress.failed = {
+        ...(err instanceof UpstreamError && { service: err.service }),
+        error: bounded(err instanceof Error ? err.message : String(err)),
+      };
+      deps.logger("partition fold failed", {
+        level: "error",
+        partition,
+        checkpoint: progress.checkpoint,
+        ...progress.failed,
+      });
     }
   }
+  partitions.sort((a, b) => a.partition - b.partition);
   return { caughtUp: partitions.every((p) => p.caughtUp), partitions };
+}
+
+async function catchUpPartition(
+  deps: Deps,
+  budget: CatchUpBudget,
+  run: { deadline: number; eventsLeft: number },
+  progress: PartitionProgress,
+  now: () => number,
+): Promise<void> {
+  const { partition } = progress;
+  progress.from = await deps.store.checkpoint(partition);
+  progress.checkpoint = progress.from;
+  // States this invocation knows to be current: valid while our compare-and-sets keep succeeding.
+  const known = new Map<string, TaskState>();
+  let lostInARow = 0;
+  // The next batch, read while the current one applies (the fold is a chain of round trips, so overlapping
+  // the read with the script keeps both the log and Redis busy). Used only if the apply moved the checkpoint
+  // to where it starts; its failure surfaces only if it is used.
+  let ahead: { from: number; settled: Promise<Settled> } | undefined;
+  const readFrom = (offset: number, left: number): Promise<Settled> =>
+    deps.log.read(partition, offset, { limit: Math.min(budget.batchSize, left) }).then(
+      (records) => ({ records }),
+      (error: unknown) => ({ error }),
+    );
+  while (run.eventsLeft > 0 && now() < run.deadline) {
+    const pending =
+      ahead?.from === progress.checkpoint ? ahead.settled : readFrom(progress.checkpoint, run.eventsLeft);
+    ahead = undefined;
+    const read = await pending;
+    if ("error" in read) throw read.error;
+    const records = read.records;
+    if (records.length === 0) {
+      progress.caughtUp = true;
+      return;
+    }
+    deps.logger("events loaded", { partition, from: progress.checkpoint, count: records.length });
+    const items = decodeRecords(records, deps.log.partitions);
+    const missing = taskIdsOf(items).filter((id) => !known.has(id));
+    for (const [id, state] of await deps.store.states(missing)) known.set(id, state);
+    const working = new Map(known);
+    const batch = foldBatch(partition, progress.checkpoint, items, working, budget.batchBytes);
+    const applying = deps.store.applyBatch(batch, deps.log.partitions, new Date(now()));
+    const consumed = batch.to - batch.from;
+    const leftAfter = run.eventsLeft - consumed;
+    if (batch.stop === undefined && leftAfter > 0 && now() < run.deadline)
+      ahead = { from: batch.to, settled: readFrom(batch.to, leftAfter) };
+    const result = await applying;
+    if (result.kind === "mismatch") {
+      progress.stopped = (await deps.store.stops()).get(partition) ?? {
+        offset: progress.checkpoint,
+        reason: `the projection was folded with ${result.partitions} partitions, not ${deps.log.partitions}`,
+        since: new Date(now()).toISOString(),
+      };
+      deps.logger("partition stopped", { level: "error", partition, ...progress.stopped });
+      return;
+    }
+    if (result.kind === "moved") {
+      progress.contended++;
+      lostInARow++;
+      deps.logger("checkpoint moved by another fold", {
+        partition,
+        expected: batch.from,
+        found: result.checkpoint,
+      });
+      known.clear();
+      progress.checkpoint = result.checkpoint;
+      if (lostInARow >= MAX_CONTENTION) {
+        progress.yielded = true;
+        return;
+      }
+      continue;
+    }
+    lostInARow = 0;
+    for (const [id, state] of working) known.set(id, state);
+    run.eventsLeft -= consumed;
+    progress.checkpoint = batch.to;
+    progress.applied += batch.counts.applied;
+    progress.rejected += batch.counts.rejected;
+    progress.dead += batch.counts.dead;
+    if (consumed > 0)
+      deps.logger("checkpoint advanced", { partition, from: batch.from, to: batch.to, ...batch.counts });
+    if (batch.stop) {
+      const stops = await deps.store.stops();
+      progress.stopped = stops.get(partition) ?? { ...batch.stop, since: new Date(now()).toISOString() };
+      deps.logger("partition stopped", { level: "error", partition, ...progress.stopped });
+      return;
+    }
+  }
 }

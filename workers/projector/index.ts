@@ -1,5 +1,5 @@
 /** The projector worker: composes the app and the cron trigger. */
-import { createProjectorApp, runCatchUp } from "./app";
+import { createProjectorApp, failures, runCatchUp } from "./app";
 import { projectorDeps } from "./deps";
 import { logStep } from "./log";
 
@@ -10,6 +10,11 @@ export default {
   async scheduled(_controller, env, ctx) {
     const deps = projectorDeps(env as unknown as Record<string, unknown>);
     const result = await runCatchUp(deps, "cron", (p) => ctx.waitUntil(p));
-    logStep("projector", "scheduled catch-up done", { caughtUp: result.caughtUp });
+    const failed = failures(result);
+    logStep("projector", "scheduled catch-up done", {
+      caughtUp: result.caughtUp,
+      ...(failed && { level: "error", failedPartitions: failed.partitions }),
+      stoppedPartitions: result.partitions.filter((p) => p.stopped).map((p) => p.partition),
+    });
   },
 } satisfies ExportedHandler<Cloudflare.Env>;
