@@ -11,9 +11,9 @@ export interface ProjectionKeys {
   checkpoint: string;
   /** hash: applied / rejected / dead counters */
   counters: string;
-  /** list: JSON dead letters (undecodable events) with position and reason */
+  /** list: the newest JSON dead letters (undecodable events) with position and reason (see PROBLEMS_KEPT) */
   dead: string;
-  /** list: JSON events that decoded but no longer applied (racing writes), with position and reason */
+  /** list: the newest JSON events that decoded but no longer applied (racing writes), with position and reason */
   rejected: string;
   /** hash: partition → JSON stop record ({offset, reason, since}) while the fold cannot pass that offset */
   stopped: string;

@@ -1,5 +1,6 @@
 /** The projector's state per partition: checkpoint, log head, lag, dead letters; plus totals and the newest problems. */
 import type { EventLog } from "../event-log/port";
+import { boundReason } from "./fold";
 import type { PartitionStop, ProjectionStore } from "./store";
 
 export interface ProjectionStatus {
@@ -51,9 +52,16 @@ export async function projectionStatus(log: EventLog, store: ProjectionStore): P
     applied: counters.applied,
     rejected: counters.rejected,
     deadLettered: counters.dead,
-    deadLetters: problems.dead.map(parseOrRaw),
-    rejectedEvents: problems.rejected.map(parseOrRaw),
+    deadLetters: problems.dead.map(parseOrRaw).map(withBoundedReason),
+    rejectedEvents: problems.rejected.map(parseOrRaw).map(withBoundedReason),
   };
+}
+
+/** Entries written before reasons were bounded may hold a long one; it is cut when shown. */
+function withBoundedReason(entry: unknown): unknown {
+  if (typeof entry !== "object" || entry === null || Array.isArray(entry)) return entry;
+  const { reason } = entry as { reason?: unknown };
+  return typeof reason === "string" ? { ...entry, reason: boundReason(reason) } : entry;
 }
 
 function parseOrRaw(s: string): unknown {

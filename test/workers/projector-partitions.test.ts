@@ -5,7 +5,10 @@
  */
 import { describe, expect, it } from "vitest";
 import { encodeEvent } from "../../shared/domain";
-import { partitionOf } from "../../shared/event-log/port";
+import { type EventLog, partitionOf } from "../../shared/event-log/port";
+import { createUpstashKafkaEventLog } from "../../shared/event-log/upstash-kafka";
+import { createProjectionStore } from "../../shared/projection/store";
+import { catchUp } from "../../workers/projector/catch-up";
 import {
   expectProjectionOfLog,
   interleavedLives,
@@ -179,6 +182,41 @@ describe("three partitions", () => {
     expect(first.status).toBe(200);
     expect(first.body.caughtUp).toBe(false);
     await eventually(async () => expect((await status(p)).lag).toBe(0));
+    await expectProjectionOfLog(p);
+  });
+
+  it("catch-up: the partition folded first changes from one invocation to the next", async () => {
+    const p = await projectorWith();
+    await produceEvents(p, interleavedLives(9, 0));
+    const log = createUpstashKafkaEventLog({
+      url: p.env.UPSTASH_KAFKA_URL ?? "",
+      username: p.env.UPSTASH_KAFKA_USERNAME ?? "",
+      password: p.env.UPSTASH_KAFKA_PASSWORD ?? "",
+      topic: p.topic,
+      partitions: 3,
+    });
+    const store = createProjectionStore({
+      url: p.env.UPSTASH_REDIS_REST_URL ?? "",
+      token: p.env.UPSTASH_REDIS_REST_TOKEN ?? "",
+      prefix: p.prefix,
+    });
+    const firsts = new Set<number>();
+
+    for (let run = 0; run < 20; run++) {
+      const reads: number[] = [];
+      const recording: EventLog = {
+        ...log,
+        read: (partition, fromOffset, options) => {
+          reads.push(partition);
+          return log.read(partition, fromOffset, options);
+        },
+      };
+      const result = await catchUp({ log: recording, store, logger: () => {} });
+      expect(result.partitions.map((x) => x.partition)).toEqual([0, 1, 2]);
+      firsts.add(reads[0] ?? -1);
+    }
+
+    expect(firsts.size).toBeGreaterThan(1);
     await expectProjectionOfLog(p);
   });
 
