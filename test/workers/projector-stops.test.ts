@@ -5,6 +5,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { encodeEvent } from "../../shared/domain";
+import { linesOf, send, startCapturedProjector } from "./hostile-support";
 import {
   envelopes,
   expectProjectionOfLog,
@@ -14,9 +15,11 @@ import {
   taskLife,
 } from "./projector-model";
 import {
+  currentKey,
   type Projector,
   poke,
   caughtUpProgress as progress,
+  sign,
   status,
   useProjectorPerTest,
 } from "./projector-support";
@@ -123,6 +126,40 @@ describe("events from a newer writer", () => {
         },
       },
     });
+  });
+
+  it("projection: a stop leaves an error log line with the partition, offset and reason at every attempt", async () => {
+    const captured = await startCapturedProjector(sys());
+    try {
+      await produceAroundNewer(captured, (valid) => ({ ...valid, schemaVersion: 3 }));
+      for (const requestId of ["req-stop-1", "req-stop-2"]) {
+        const body = "{}";
+        const res = await send(
+          captured.url,
+          {
+            path: "/projection",
+            headers: {
+              "upstash-signature": sign({ key: currentKey(captured), url: captured.webhook, body }),
+            },
+            body,
+          },
+          requestId,
+        );
+        expect(res.status).toBe(200);
+        expect(
+          (await linesOf(captured.worker, requestId)).filter((l) => l.msg === "partition stopped"),
+        ).toEqual([
+          expect.objectContaining({
+            level: "error",
+            partition: 0,
+            offset: 1,
+            reason: expect.stringMatching(/^schemaVersion 3 is from the future/),
+          }),
+        ]);
+      }
+    } finally {
+      await captured.close();
+    }
   });
 
   it("projection: an undecodable record is still a dead letter, and the fold goes on", async () => {
