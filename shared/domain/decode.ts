@@ -7,11 +7,19 @@ import { isJsonRecord, type JsonRecord } from "./json";
 import { isIsoTimestamp } from "./timestamps";
 import { unreachable } from "./unreachable";
 import { upcast } from "./upcasters";
+import { MAX_TEXT_CODE_POINTS } from "./validation";
 
-/** A decoded, upcast and validated envelope, or why the record is a poison event. */
+/**
+ * A decoded, upcast and validated envelope, or why not. `newer` marks a record this code cannot read but a newer
+ * release may (a future schema version, an unknown event type): the projector stops there instead of skipping it.
+ * A reason never quotes the record (it is shown publicly) and stays short.
+ */
 export type DecodeResult =
   | { readonly ok: true; readonly event: EventEnvelope }
-  | { readonly ok: false; readonly reason: string };
+  | { readonly ok: false; readonly reason: string; readonly newer?: true };
+
+/** Longest metadata string (request ids and idempotency keys are at most 128 characters when written). */
+export const MAX_METADATA_CHARS = 256;
 
 const ENVELOPE_FIELDS = [
   "eventId",
@@ -25,15 +33,23 @@ const ENVELOPE_FIELDS = [
 ];
 const METADATA_FIELDS = ["requestId", "correlationId", "idempotencyKey"] as const;
 
-class Invalid extends Error {}
+class Invalid extends Error {
+  constructor(
+    reason: string,
+    readonly newer = false,
+  ) {
+    super(reason);
+  }
+}
 
 function check(condition: boolean, reason: string): asserts condition {
   if (!condition) throw new Invalid(reason);
 }
 
 function exactFields(record: JsonRecord, allowed: readonly string[], where: string): void {
-  const extra = Object.keys(record).find((key) => !allowed.includes(key));
-  check(extra === undefined, `${where} has an unexpected field ${JSON.stringify(extra)}`);
+  // The field's name is the record's content, so the reason only counts them.
+  const extra = Object.keys(record).filter((key) => !allowed.includes(key)).length;
+  check(extra === 0, `${where} has ${extra} unexpected field${extra === 1 ? "" : "s"}`);
 }
 
 function isNonNegativeInteger(value: unknown): value is number {
@@ -48,6 +64,10 @@ function decodeMetadata(value: unknown): EventMetadata {
     const field = value[key];
     if (field === undefined) continue;
     check(typeof field === "string", `metadata.${key} must be a string`);
+    check(
+      field.length <= MAX_METADATA_CHARS,
+      `metadata.${key} is longer than ${MAX_METADATA_CHARS} characters`,
+    );
     metadata[key] = field;
   }
   return metadata;
@@ -60,6 +80,10 @@ function decodeData(type: TaskEventType, value: unknown): TaskEvent {
     case "TaskRenamed":
       exactFields(value, ["text"], `${type} data`);
       check(typeof value.text === "string", `${type} data.text must be a string`);
+      check(
+        codePointsAtMost(value.text, MAX_TEXT_CODE_POINTS),
+        `${type} data.text is longer than ${MAX_TEXT_CODE_POINTS} characters`,
+      );
       return { type, data: { text: value.text } };
     case "TaskCompleted":
     case "TaskReopened":
@@ -71,6 +95,20 @@ function decodeData(type: TaskEventType, value: unknown): TaskEvent {
   }
 }
 
+/** True when `text` has at most `max` code points; stops counting past `max`. */
+function codePointsAtMost(text: string, max: number): boolean {
+  if (text.length <= max) return true;
+  let count = 0;
+  for (let i = 0; i < text.length; i++) {
+    const unit = text.charCodeAt(i);
+    const next = text.charCodeAt(i + 1);
+    // A high surrogate followed by a low one is a single code point.
+    if (unit >= 0xd800 && unit <= 0xdbff && next >= 0xdc00 && next <= 0xdfff) i++;
+    if (++count > max) return false;
+  }
+  return true;
+}
+
 /** Validates a current-version raw envelope field by field; throws Invalid with the first problem. */
 function validate(raw: JsonRecord): EventEnvelope {
   exactFields(raw, ENVELOPE_FIELDS, "envelope");
@@ -79,10 +117,9 @@ function validate(raw: JsonRecord): EventEnvelope {
   const { eventId, type, taskId, version, occurredAt } = raw;
   check(isUuid(eventId), "eventId must be a lowercase UUID");
   check(typeof type === "string", "type must be a string");
-  check(
-    isTaskEventType(type),
-    `unknown event type ${JSON.stringify(type)} (known: ${TASK_EVENT_TYPES.join(", ")})`,
-  );
+  if (!isTaskEventType(type)) {
+    throw new Invalid(`unknown event type (this code knows ${TASK_EVENT_TYPES.join(", ")})`, true);
+  }
   check(isTaskId(taskId), "taskId must be a lowercase UUID");
   check(isNonNegativeInteger(version) && version >= 1, "version must be a positive integer");
   check(isIsoTimestamp(occurredAt), "occurredAt must be an ISO timestamp like 2025-01-31T12:00:00.000Z");
@@ -102,7 +139,12 @@ export function decodeEvent(raw: string): DecodeResult {
   try {
     parsed = JSON.parse(raw);
   } catch (error) {
-    return { ok: false, reason: `invalid JSON: ${error instanceof Error ? error.message : String(error)}` };
+    // The parser's message may quote the value; only the position is kept.
+    const position = /at position (\d+)/.exec(error instanceof Error ? error.message : "")?.[1];
+    return {
+      ok: false,
+      reason: position === undefined ? "invalid JSON" : `invalid JSON at position ${position}`,
+    };
   }
   if (!isJsonRecord(parsed)) return { ok: false, reason: "envelope must be a JSON object" };
   if (!Object.hasOwn(parsed, "schemaVersion")) return { ok: false, reason: "missing field schemaVersion" };
@@ -111,11 +153,17 @@ export function decodeEvent(raw: string): DecodeResult {
     return { ok: false, reason: "schemaVersion must be a non-negative integer" };
   }
   const current = upcast(parsed, schemaVersion);
-  if (!current.ok) return current;
+  if (!current.ok) {
+    return schemaVersion > CURRENT_SCHEMA_VERSION
+      ? { ok: false, reason: current.reason, newer: true }
+      : { ok: false, reason: current.reason };
+  }
   try {
     return { ok: true, event: validate(current.raw) };
   } catch (error) {
-    if (error instanceof Invalid) return { ok: false, reason: error.message };
-    throw error;
+    if (!(error instanceof Invalid)) throw error;
+    return error.newer
+      ? { ok: false, reason: error.message, newer: true }
+      : { ok: false, reason: error.message };
   }
 }

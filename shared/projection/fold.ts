@@ -1,32 +1,61 @@
 /**
  * The fold, pure: turns a batch of log records and the states they touch into one FoldBatch of writes.
  * Total: an undecodable record becomes a dead letter, an event that no longer applies is recorded as rejected;
- * neither stops the partition, and neither changes any task.
+ * neither stops the partition, and neither changes any task. A record this code cannot read *yet* (a newer
+ * schema version or event type) or one filed under another partition than its task's ends the batch before it
+ * and stops the partition there, so that nothing after it is folded out of turn.
  */
 import { applyEvent, decodeEvent, type EventEnvelope, type TaskState } from "../domain";
 import { type LogRecord, partitionOf } from "../event-log/port";
+import { encodeState } from "./codec";
 import type { FoldBatch } from "./store";
 
 export interface DecodedRecord {
   record: LogRecord;
   event?: EventEnvelope;
-  /** Why the record is poison, when it is. */
+  /** Why the record is poison (skipped as a dead letter), when it is. */
   poison?: string;
+  /** Why the partition must stop at this record, when it must. */
+  stop?: string;
 }
 
-/** Largest part of a poison record's value kept in the dead-letter list. */
+/** Largest part of a poison record's value kept in the dead-letter list (shown only to an admin). */
 const DEAD_LETTER_VALUE_CHARS = 2048;
 
-/** Decodes records; an event filed under the wrong partition is poison too (its task's order lives elsewhere). */
+/** Longest reason kept for a dead letter, a rejected event or a stop: they are shown publicly. */
+export const MAX_REASON_CHARS = 200;
+
+/**
+ * Bytes of Redis request one fold batch may take (its script call, as sent to Upstash's REST API). Upstash
+ * refuses requests over 10 MB; a tenth of that keeps every call far from it, and one call quick to run.
+ */
+export const DEFAULT_BATCH_BYTES = 1_000_000;
+
+/** Cuts a reason to MAX_REASON_CHARS. */
+export function boundReason(reason: string): string {
+  return reason.length <= MAX_REASON_CHARS ? reason : `${reason.slice(0, MAX_REASON_CHARS - 1)}…`;
+}
+
+/**
+ * Decodes records. An event filed under another partition than its task's, or one that only a newer release can
+ * read, is a stop rather than poison: skipping it would let the task's later events be folded without it.
+ */
 export function decodeRecords(records: LogRecord[], partitions: number): DecodedRecord[] {
   return records.map((record) => {
     const decoded = decodeEvent(record.value);
-    if (!decoded.ok) return { record, poison: decoded.reason };
+    if (!decoded.ok) {
+      return decoded.newer
+        ? { record, stop: boundReason(`${decoded.reason}; waiting here for a projector that reads it`) }
+        : { record, poison: boundReason(decoded.reason) };
+    }
     const expected = partitionOf(decoded.event.taskId, partitions);
     if (expected !== record.partition) {
       return {
         record,
-        poison: `task ${decoded.event.taskId} belongs to partition ${expected}, not ${record.partition}`,
+        stop: boundReason(
+          `task ${decoded.event.taskId} belongs to partition ${expected}, not ${record.partition} ` +
+            `(of ${partitions}): do the workers agree on EVENT_LOG_PARTITIONS?`,
+        ),
       };
     }
     return { record, event: decoded.event };
@@ -43,21 +72,49 @@ export function orderScore(createdAt: string, offset: number): number {
   return Date.parse(createdAt) * 1024 + (offset % 1024);
 }
 
+/** UTF-8 length of a string, without encoding it. */
+function utf8Bytes(s: string): number {
+  let bytes = 0;
+  for (let i = 0; i < s.length; i++) {
+    const unit = s.charCodeAt(i);
+    bytes += unit < 0x80 ? 1 : unit < 0x800 ? 2 : unit >= 0xd800 && unit <= 0xdfff ? 2 : 3;
+  }
+  return bytes;
+}
+
+/**
+ * What a string written by the batch adds to the script call: it is a JSON string inside the JSON payload,
+ * which is itself a string in the JSON body of the REST request, so it is escaped twice; plus room for its
+ * position, key index and separators.
+ */
+function requestCost(s: string): number {
+  return utf8Bytes(JSON.stringify(JSON.stringify(s))) + 64;
+}
+
+/** The version a state holds (0 when absent): the fold script checks that Redis still holds it. */
+function versionOf(state: TaskState): number {
+  return state.status === "active" ? state.task.version : state.status === "deleted" ? state.version : 0;
+}
+
 /**
  * Folds `items` (consecutive records of one partition starting at `from`) over `states` (which it updates in place,
- * so the caller can keep it for the next batch once this one is applied).
+ * so the caller can keep it for the next batch once this one is applied). The batch ends early, at `batch.to`,
+ * once its script call would exceed `maxBytes`, or at a record the partition must stop at (`batch.stop`). A
+ * record that alone exceeds `maxBytes` is dead-lettered.
  */
 export function foldBatch(
   partition: number,
   from: number,
   items: DecodedRecord[],
   states: Map<string, TaskState>,
+  maxBytes = DEFAULT_BATCH_BYTES,
 ): FoldBatch {
   const batch: FoldBatch = {
     partition,
     from,
     to: from,
     states: [],
+    expected: [],
     orderAdd: [],
     orderRemove: [],
     history: [],
@@ -65,59 +122,87 @@ export function foldBatch(
     rejected: [],
     counts: { applied: 0, rejected: 0, dead: 0 },
   };
-  const touched = new Set<string>();
-  for (const { record, event, poison } of items) {
-    batch.to = record.offset + 1;
+  const base = new Map<string, number>();
+  const stateCost = new Map<string, number>();
+  let used = 0;
+  const deadLetter = (record: LogRecord, reason: string) => {
+    const entry = JSON.stringify({
+      partition: record.partition,
+      offset: record.offset,
+      reason: boundReason(reason),
+      value: record.value.slice(0, DEAD_LETTER_VALUE_CHARS),
+      loggedAt: record.timestamp,
+    });
+    batch.deadLetters.push(entry);
+    batch.counts.dead++;
+    used += requestCost(entry);
+  };
+
+  for (const { record, event, poison, stop } of items) {
     const position = { partition: record.partition, offset: record.offset };
+    const first = batch.to === from;
+    if (stop !== undefined) {
+      batch.stop = { offset: record.offset, reason: stop };
+      break;
+    }
     if (!event) {
-      batch.deadLetters.push(
-        JSON.stringify({
-          ...position,
-          reason: poison,
-          value: record.value.slice(0, DEAD_LETTER_VALUE_CHARS),
-          loggedAt: record.timestamp,
-        }),
-      );
-      batch.counts.dead++;
+      const cost = requestCost(record.value.slice(0, DEAD_LETTER_VALUE_CHARS)) + 400;
+      if (!first && used + cost > maxBytes) break;
+      batch.to = record.offset + 1;
+      deadLetter(record, poison ?? "undecodable");
       continue;
     }
     const before = states.get(event.taskId) ?? { status: "absent" };
     const result = applyEvent(before, event);
     if (!result.applied) {
-      batch.rejected.push(
-        JSON.stringify({
-          ...position,
-          eventId: event.eventId,
-          type: event.type,
-          taskId: event.taskId,
-          reason: result.reason,
-        }),
-      );
-      batch.counts.rejected++;
-      continue;
-    }
-    states.set(event.taskId, result.state);
-    touched.add(event.taskId);
-    batch.counts.applied++;
-    batch.history.push([
-      event.taskId,
-      JSON.stringify({
+      const entry = JSON.stringify({
         ...position,
         eventId: event.eventId,
         type: event.type,
-        version: event.version,
-        occurredAt: event.occurredAt,
-        data: event.data,
-        metadata: event.metadata,
-      }),
-    ]);
+        taskId: event.taskId,
+        reason: boundReason(result.reason),
+      });
+      const cost = requestCost(entry);
+      if (!first && used + cost > maxBytes) break;
+      batch.to = record.offset + 1;
+      batch.rejected.push(entry);
+      batch.counts.rejected++;
+      used += cost;
+      continue;
+    }
+    const entry = JSON.stringify({
+      ...position,
+      eventId: event.eventId,
+      type: event.type,
+      version: event.version,
+      occurredAt: event.occurredAt,
+      data: event.data,
+      metadata: event.metadata,
+    });
+    const newStateCost = requestCost(encodeState(result.state)) + requestCost(event.taskId);
+    const cost = requestCost(entry) + newStateCost - (stateCost.get(event.taskId) ?? 0) + 128;
+    if (cost > maxBytes && first) {
+      batch.to = record.offset + 1;
+      deadLetter(record, `event too large to project: about ${cost} bytes encoded, the limit is ${maxBytes}`);
+      continue;
+    }
+    if (used + cost > maxBytes) break;
+    batch.to = record.offset + 1;
+    used += cost;
+    stateCost.set(event.taskId, newStateCost);
+    if (!base.has(event.taskId)) base.set(event.taskId, versionOf(before));
+    states.set(event.taskId, result.state);
+    batch.counts.applied++;
+    batch.history.push([event.taskId, entry]);
     if (event.type === "TaskCreated")
       batch.orderAdd.push([orderScore(event.occurredAt, record.offset), event.taskId]);
     if (event.type === "TaskDeleted") batch.orderRemove.push(event.taskId);
   }
-  for (const id of touched) {
+  for (const [id, version] of base) {
     const state = states.get(id);
-    if (state) batch.states.push([id, state]);
+    if (!state) continue;
+    batch.states.push([id, state]);
+    batch.expected.push([id, version]);
   }
   return batch;
 }

@@ -11,10 +11,14 @@ export interface ProjectionKeys {
   checkpoint: string;
   /** hash: applied / rejected / dead counters */
   counters: string;
-  /** list: JSON dead letters (undecodable events) with position and reason */
+  /** list: the newest JSON dead letters (undecodable events) with position and reason (see PROBLEMS_KEPT) */
   dead: string;
-  /** list: JSON events that decoded but no longer applied (racing writes), with position and reason */
+  /** list: the newest JSON events that decoded but no longer applied (racing writes), with position and reason */
   rejected: string;
+  /** hash: partition → JSON stop record ({offset, reason, since}) while the fold cannot pass that offset */
+  stopped: string;
+  /** string: the partition count the projection was folded with (written by the first fold) */
+  partitions: string;
   /** list: one task's applied events, its audit trail */
   history(taskId: string): string;
   /** string: a client idempotency key's claim or remembered result (expires) */
@@ -40,6 +44,8 @@ export function projectionKeys(prefix: string): ProjectionKeys {
     counters: `${prefix}:counters`,
     dead: `${prefix}:dead`,
     rejected: `${prefix}:rejected`,
+    stopped: `${prefix}:stopped`,
+    partitions: `${prefix}:partitions`,
     history: (taskId) => `${prefix}:history:${taskId}`,
     reservation: (taskId) => `${prefix}:reservation:${taskId}`,
     idempotency: (key) => `${prefix}:idempotency:${key}`,

@@ -4,27 +4,76 @@
  */
 
 /**
- * Applies one fold batch if, and only if, the partition's checkpoint still equals the batch's start.
+ * Applies one fold batch if, and only if, the partition's checkpoint still equals the batch's start, and only
+ * after checking everything it will write (scripts do not roll back, so an error half-way would leave half a
+ * batch): the type of every key, the counters' values, and that each task's stored version is the one the batch
+ * was folded from. The first fold records the partition count; a fold configured with another count changes
+ * nothing but the partition's stop record.
  * Counters: `applied`, `rejected`, `dead`, and `dead:<partition>` (dead letters per partition); `batches` (folds
  * applied) and `lost` (folds that found the checkpoint moved: work thrown away, counted instead of logged).
- * KEYS: checkpoint, state, order, counters, dead, rejected, history keys...
- * ARGV: partition, expected checkpoint, new checkpoint, JSON payload
- *   {s: [[id, stateJson]], za: [[score, id]], zr: [id], h: [[keyIndex, entryJson]], d: [json], r: [json], c: [applied, rejected, dead]}
- * Returns {1, newCheckpoint} when applied, {0, storedCheckpoint} when another fold moved it first.
+ * KEYS: checkpoint, state, order, counters, dead, rejected, stopped, partitions, history keys...
+ * ARGV: partition, expected checkpoint, new checkpoint, JSON payload, partition count, now (ISO), problems kept
+ *   {s: [[id, stateJson]], v: [[id, expectedVersion]], za: [[score, id]], zr: [id], h: [[keyIndex, entryJson]],
+ *    d: [json], r: [json], c: [applied, rejected, dead], x: {offset, reason} (optional: stop here)}
+ * Returns {1, newCheckpoint} when applied, {0, storedCheckpoint} when another fold moved it first,
+ * {2, storedCount} on a partition-count mismatch, {3, key, problem} when a key cannot be written (nothing was),
+ * {4, taskId, storedVersion} when a task's state is not the one the batch was folded from (nothing was written).
  */
 export const APPLY_BATCH = `
+local function kind(key) return redis.call('TYPE', key).ok end
+local fixed = {{1, 'hash'}, {2, 'hash'}, {3, 'zset'}, {4, 'hash'}, {5, 'list'}, {6, 'list'}, {7, 'hash'}, {8, 'string'}}
+for _, f in ipairs(fixed) do
+  local t = kind(KEYS[f[1]])
+  if t ~= 'none' and t ~= f[2] then return {3, KEYS[f[1]], 'holds a ' .. t .. ', not a ' .. f[2]} end
+end
 local stored = redis.call('HGET', KEYS[1], ARGV[1]) or '0'
 if stored ~= ARGV[2] then
   redis.call('HINCRBY', KEYS[4], 'lost', 1)
   return {0, stored}
 end
+local function stop(offset, reason)
+  local current = redis.call('HGET', KEYS[7], ARGV[1])
+  if current then
+    local ok, old = pcall(cjson.decode, current)
+    if ok and type(old) == 'table' and old.offset == offset and old.reason == reason then return end
+  end
+  redis.call('HSET', KEYS[7], ARGV[1], cjson.encode({offset = offset, reason = reason, since = ARGV[6]}))
+end
+local count = redis.call('GET', KEYS[8])
+if count and count ~= ARGV[5] then
+  stop(tonumber(ARGV[2]), 'the projection was folded with ' .. count .. ' partitions, but this projector\\'s ' ..
+    'EVENT_LOG_PARTITIONS is ' .. ARGV[5] .. ': refusing to fold until they agree')
+  return {2, count}
+end
 local p = cjson.decode(ARGV[4])
+for i = 9, #KEYS do
+  local t = kind(KEYS[i])
+  if t ~= 'none' and t ~= 'list' then return {3, KEYS[i], 'holds a ' .. t .. ', not a list'} end
+end
+for _, field in ipairs({'applied', 'rejected', 'dead', 'dead:' .. ARGV[1], 'batches'}) do
+  local n = redis.call('HGET', KEYS[4], field)
+  if n and not string.match(n, '^%-?%d+$') then return {3, KEYS[4], field .. ' is not an integer'} end
+end
+for _, v in ipairs(p.v) do
+  local s = redis.call('HGET', KEYS[2], v[1])
+  local version = 0
+  if s then
+    local ok, st = pcall(cjson.decode, s)
+    if not ok or type(st) ~= 'table' then return {3, KEYS[2], 'holds a malformed state for ' .. v[1]} end
+    if st.status == 'active' and type(st.task) == 'table' then version = st.task.version else version = st.version end
+    if type(version) ~= 'number' then return {3, KEYS[2], 'holds a malformed state for ' .. v[1]} end
+  end
+  if version ~= v[2] then return {4, v[1], version} end
+end
+if not count then redis.call('SET', KEYS[8], ARGV[5]) end
 for _, s in ipairs(p.s) do redis.call('HSET', KEYS[2], s[1], s[2]) end
 for _, z in ipairs(p.za) do redis.call('ZADD', KEYS[3], z[1], z[2]) end
 for _, id in ipairs(p.zr) do redis.call('ZREM', KEYS[3], id) end
 for _, h in ipairs(p.h) do redis.call('RPUSH', KEYS[h[1]], h[2]) end
 for _, d in ipairs(p.d) do redis.call('RPUSH', KEYS[5], d) end
 for _, r in ipairs(p.r) do redis.call('RPUSH', KEYS[6], r) end
+if #p.d > 0 then redis.call('LTRIM', KEYS[5], -tonumber(ARGV[7]), -1) end
+if #p.r > 0 then redis.call('LTRIM', KEYS[6], -tonumber(ARGV[7]), -1) end
 if p.c[1] > 0 then redis.call('HINCRBY', KEYS[4], 'applied', p.c[1]) end
 if p.c[2] > 0 then redis.call('HINCRBY', KEYS[4], 'rejected', p.c[2]) end
 if p.c[3] > 0 then
@@ -33,6 +82,7 @@ if p.c[3] > 0 then
 end
 redis.call('HINCRBY', KEYS[4], 'batches', 1)
 redis.call('HSET', KEYS[1], ARGV[1], ARGV[3])
+if p.x then stop(p.x.offset, p.x.reason) else redis.call('HDEL', KEYS[7], ARGV[1]) end
 return {1, ARGV[3]}
 `;
 

@@ -1,6 +1,7 @@
 /** The projector's state per partition: checkpoint, log head, lag, dead letters; plus totals and the newest problems. */
 import type { EventLog } from "../event-log/port";
-import type { ProjectionStore } from "./store";
+import { boundReason } from "./fold";
+import type { PartitionStop, ProjectionStore } from "./store";
 
 export interface ProjectionStatus {
   partitions: Array<{
@@ -9,6 +10,8 @@ export interface ProjectionStatus {
     head: number;
     lag: number;
     deadLettered: number;
+    /** Present while the fold is stopped at an event it cannot fold (see PartitionStop). */
+    stopped?: PartitionStop;
   }>;
   lag: number;
   applied: number;
@@ -24,17 +27,26 @@ const SHOWN = 20;
 
 export async function projectionStatus(log: EventLog, store: ProjectionStore): Promise<ProjectionStatus> {
   const partitionIds = Array.from({ length: log.partitions }, (_, i) => i);
-  const [checkpoints, heads, counters, problems] = await Promise.all([
+  const [checkpoints, heads, counters, problems, stops] = await Promise.all([
     store.checkpoints(),
     Promise.all(partitionIds.map((p) => log.head(p))),
     store.counters(),
     store.problems(SHOWN),
+    store.stops(),
   ]);
   const partitions = partitionIds.map((partition) => {
     const checkpoint = checkpoints.get(partition) ?? 0;
     const head = heads[partition] ?? 0;
     const deadLettered = counters.deadByPartition.get(partition) ?? 0;
-    return { partition, checkpoint, head, lag: Math.max(0, head - checkpoint), deadLettered };
+    const stopped = stops.get(partition);
+    return {
+      partition,
+      checkpoint,
+      head,
+      lag: Math.max(0, head - checkpoint),
+      deadLettered,
+      ...(stopped && { stopped }),
+    };
   });
   return {
     partitions,
@@ -43,9 +55,16 @@ export async function projectionStatus(log: EventLog, store: ProjectionStore): P
     rejected: counters.rejected,
     deadLettered: counters.dead,
     folds: counters.folds,
-    deadLetters: problems.dead.map(parseOrRaw),
-    rejectedEvents: problems.rejected.map(parseOrRaw),
+    deadLetters: problems.dead.map(parseOrRaw).map(withBoundedReason),
+    rejectedEvents: problems.rejected.map(parseOrRaw).map(withBoundedReason),
   };
+}
+
+/** Entries written before reasons were bounded may hold a long one; it is cut when shown. */
+function withBoundedReason(entry: unknown): unknown {
+  if (typeof entry !== "object" || entry === null || Array.isArray(entry)) return entry;
+  const { reason } = entry as { reason?: unknown };
+  return typeof reason === "string" ? { ...entry, reason: boundReason(reason) } : entry;
 }
 
 function parseOrRaw(s: string): unknown {

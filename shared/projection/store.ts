@@ -5,9 +5,18 @@
 import type { Task, TaskState } from "../domain";
 import { UpstreamError } from "../errors";
 import { decodeState, encodeState, toInt } from "./codec";
+import {
+  type ApplyOutcome,
+  applyOutcome,
+  type PartitionStop,
+  PROBLEMS_KEPT,
+  parseStop,
+} from "./fold-outcome";
 import { type ProjectionKeys, projectionKeys } from "./keys";
 import { createRedisClient, type Redis, redisCall } from "./redis";
 import { APPLY_BATCH, LIST_TASKS, RELEASE, RESERVE } from "./scripts";
+
+export { type ApplyOutcome, type PartitionStop, PROBLEMS_KEPT } from "./fold-outcome";
 
 export interface ProjectionStoreConfig {
   url: string;
@@ -41,6 +50,8 @@ export interface FoldBatch {
   from: number;
   to: number;
   states: Array<[string, TaskState]>;
+  /** Per state written, the version the batch was folded from (0: absent); the script checks Redis still has it. */
+  expected: Array<[string, number]>;
   orderAdd: Array<[number, string]>;
   orderRemove: string[];
   /** [task id, JSON history entry] in order */
@@ -48,6 +59,8 @@ export interface FoldBatch {
   deadLetters: string[];
   rejected: string[];
   counts: { applied: number; rejected: number; dead: number };
+  /** The partition stops at `offset` (= `to`): the record there cannot be folded by this code. */
+  stop?: { offset: number; reason: string };
 }
 
 export interface ProjectionCounters {
@@ -192,8 +205,12 @@ export function createProjectionStore(
       return new Map(ids.map((id, i) => [id, decodeState(values[i])]));
     },
 
-    /** Applies a fold batch atomically with the checkpoint; `{applied:false}` when another fold moved the checkpoint first. */
-    async applyBatch(batch: FoldBatch): Promise<{ applied: boolean; checkpoint: number }> {
+    /**
+     * Applies a fold batch atomically with the checkpoint, all of it or nothing, for a log of `partitions`
+     * partitions. Throws an UpstreamError, having written nothing, when a key it would write holds something
+     * else than the fold wrote there.
+     */
+    async applyBatch(batch: FoldBatch, partitions: number, now: Date = new Date()): Promise<ApplyOutcome> {
       const historyKeys: string[] = [];
       const keyIndex = new Map<string, number>();
       const h: Array<[number, string]> = [];
@@ -201,29 +218,59 @@ export function createProjectionStore(
         let index = keyIndex.get(taskId);
         if (index === undefined) {
           historyKeys.push(keys.history(taskId));
-          index = 6 + historyKeys.length; // Lua arrays are 1-based, and 6 fixed keys come first
+          index = 8 + historyKeys.length; // Lua arrays are 1-based, and 8 fixed keys come first
           keyIndex.set(taskId, index);
         }
         h.push([index, entry]);
       }
       const payload = JSON.stringify({
         s: batch.states.map(([id, state]) => [id, encodeState(state)]),
+        v: batch.expected,
         za: batch.orderAdd.map(([score, id]) => [String(score), id]),
         zr: batch.orderRemove,
         h,
         d: batch.deadLetters,
         r: batch.rejected,
         c: [batch.counts.applied, batch.counts.rejected, batch.counts.dead],
+        ...(batch.stop && { x: batch.stop }),
       });
       const answer = await call("apply fold batch", () =>
         scripts.applyBatch.exec(
-          [keys.checkpoint, keys.state, keys.order, keys.counters, keys.dead, keys.rejected, ...historyKeys],
-          [String(batch.partition), String(batch.from), String(batch.to), payload],
+          [
+            keys.checkpoint,
+            keys.state,
+            keys.order,
+            keys.counters,
+            keys.dead,
+            keys.rejected,
+            keys.stopped,
+            keys.partitions,
+            ...historyKeys,
+          ],
+          [
+            String(batch.partition),
+            String(batch.from),
+            String(batch.to),
+            payload,
+            String(partitions),
+            now.toISOString(),
+            String(PROBLEMS_KEPT),
+          ],
         ),
       );
-      if (!Array.isArray(answer) || answer.length !== 2)
-        throw new UpstreamError("redis", "fold script answered an unexpected shape");
-      return { applied: toInt(answer[0]) === 1, checkpoint: toInt(answer[1]) };
+      return applyOutcome(answer, batch);
+    },
+
+    /** The partitions that are stopped, with where and why. */
+    async stops(): Promise<Map<number, PartitionStop>> {
+      const raw: unknown = await call("read stops", () => redis.hgetall(keys.stopped));
+      const flat = Array.isArray(raw) ? raw : [];
+      const out = new Map<number, PartitionStop>();
+      for (let i = 0; i + 1 < flat.length; i += 2) {
+        const stop = parseStop(flat[i + 1]);
+        if (stop) out.set(Number(flat[i]), stop);
+      }
+      return out;
     },
 
     async counters(): Promise<ProjectionCounters> {

@@ -4,7 +4,7 @@
  * keep their partition count across restarts, and concurrent produces get distinct consecutive offsets.
  */
 import { type ChildProcess, spawn } from "node:child_process";
-import { appendFileSync, readFileSync } from "node:fs";
+import { appendFileSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { Kafka } from "@upstash/kafka";
@@ -182,6 +182,27 @@ describe("recovery", () => {
 
   test("start: a few stray bytes after the last record are dropped", async () => {
     await withTornTail(Buffer.from([0x00, 0x07, 0xff]), /short frame header/);
+  });
+
+  test("start: a damaged record with acknowledged records after it refuses to start and drops nothing", async () => {
+    const dataDir = tempDir();
+    const lines: string[] = [];
+    const topic = "damaged";
+    const first = await startKafkaEmulator(options(dataDir, lines));
+    await new Kafka({ url: first.url, username: USER, password: PASS })
+      .producer()
+      .produceMany(["a", "b", "c", "d"].map((value, i) => ({ topic, value, partition: 0, timestamp: i })));
+    await first.close();
+    const file = join(dataDir, topic, "0.log");
+    const damaged = readFileSync(file);
+    const second = damaged.readUInt32BE(0) + 8 + 10;
+    damaged[second] = (damaged[second] ?? 0) ^ 0x5a;
+    writeFileSync(file, damaged);
+
+    await expect(startKafkaEmulator(options(dataDir, lines))).rejects.toThrow(
+      /damaged\/0: checksum mismatch at byte \d+ \(offset 1\), but 2 acknowledged records follow it .*refusing to start/,
+    );
+    expect(readFileSync(file)).toEqual(damaged);
   });
 
   test("start: a topic keeps its partition count whatever the default is on restart", async () => {

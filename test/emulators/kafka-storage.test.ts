@@ -2,7 +2,7 @@
  * The Kafka emulator's storage pieces on their own: the record framing and its recovery rules, the group
  * commit of a partition log, Kafka's murmur2 partitioner, topic-name rules and the group assignor.
  */
-import { appendFileSync, readFileSync } from "node:fs";
+import { appendFileSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, test } from "vitest";
 import { assignPartitions } from "../../local/kafka/groups/assignment";
@@ -120,6 +120,42 @@ describe("partition log", () => {
     expect(decodeLog(readFileSync(path))).toEqual({
       records: [0, 1, 2].map((i) => ({ ...newRecord(i), offset: i })),
       validBytes: readFileSync(path).length,
+    });
+  });
+
+  test("open: a corrupt frame with records after it refuses to start, says where, and leaves the file as it was", async () => {
+    const path = join(tempDir(), "0.log");
+    const { log } = await openLog(path);
+    await log.append([0, 1, 2, 3].map(newRecord));
+    await log.close();
+    const bytes = readFileSync(path);
+    const second = encodeFrame({ ...newRecord(1), offset: 1 });
+    const at = encodeFrame({ ...newRecord(0), offset: 0 }).length;
+    const corrupt = Buffer.from(bytes);
+    corrupt[at + second.length - 2] = (corrupt[at + second.length - 2] ?? 0) ^ 0xff;
+    writeFileSync(path, corrupt);
+
+    await expect(openLog(path)).rejects.toThrow(
+      new RegExp(
+        `t/0: checksum mismatch at byte ${at} \\(offset 1\\), but 2 acknowledged records follow it from byte ${at + second.length}; ` +
+          "refusing to start rather than drop them",
+      ),
+    );
+    expect(readFileSync(path)).toEqual(corrupt);
+  });
+
+  test("decodeLog: reports the first good frame after a corrupt one in the middle", () => {
+    const frames = [0, 1, 2].map((o) => encodeFrame(record(o)));
+    const [zero, one, two] = frames;
+    if (!zero || !one || !two) throw new Error("no frame");
+    const flipped = Buffer.from(one);
+    flipped[flipped.length - 2] = (flipped[flipped.length - 2] ?? 0) ^ 0xff;
+    const decoded = decodeLog(Buffer.concat([zero, flipped, two]));
+    expect(decoded).toEqual({
+      records: [record(0)],
+      validBytes: zero.length,
+      problem: "checksum mismatch",
+      resumesAt: { byte: zero.length + one.length, offset: 2, records: 1 },
     });
   });
 

@@ -8,7 +8,7 @@ import { describe, expect, it } from "vitest";
 import { createUpstashKafkaEventLog } from "../../shared/event-log/upstash-kafka";
 import { createFoldLease, type FoldLease, type FoldLeaseConfig } from "../../shared/projection/fold-lease";
 import { createProjectionStore, type ProjectionStore } from "../../shared/projection/store";
-import { catchUp } from "../../workers/projector/catch-up";
+import { catchUp, DEFAULT_BUDGET } from "../../workers/projector/catch-up";
 import {
   expectProjectionOfLog,
   interleavedLives,
@@ -198,14 +198,14 @@ async function raceCatchUps(p: Projector, leaseFor: (redis: FoldLeaseConfig) => 
     const store = createProjectionStore(redis);
     return {
       ...store,
-      async applyBatch(batch) {
-        const result = await store.applyBatch(batch);
-        if (result.applied) applied.push({ from: batch.from, to: batch.to });
+      async applyBatch(batch, partitions, now) {
+        const result = await store.applyBatch(batch, partitions, now);
+        if (result.kind === "applied") applied.push({ from: batch.from, to: batch.to });
         return result;
       },
     };
   };
-  const budget = { batchSize: 4, maxEvents: 10_000, maxMillis: 20_000 };
+  const budget = { ...DEFAULT_BUDGET, batchSize: 4, maxEvents: 10_000, maxMillis: 20_000 };
   const racing = Promise.all(
     Array.from({ length: 6 }, () =>
       catchUp({ log, store: recordingStore(), lease: leaseFor(redis), logger: () => {} }, budget),

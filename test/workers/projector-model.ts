@@ -124,6 +124,9 @@ export interface Model {
   checkpoints: Record<string, number>;
 }
 
+/** How many of the newest dead letters and rejected events the projection keeps (the counters count them all). */
+export const PROBLEMS_KEPT = 1000;
+
 /** Folds `records` (all partitions, each in offset order) with the domain's `applyEvent`. */
 export function fold(records: LogRecord[], partitions: number): Model {
   const model: Model = {
@@ -136,11 +139,22 @@ export function fold(records: LogRecord[], partitions: number): Model {
     checkpoints: {},
   };
   const created = new Map<string, number>();
+  const stopped = new Set<number>();
   for (const record of records) {
+    if (stopped.has(record.partition)) continue;
     const position = { partition: record.partition, offset: record.offset };
-    model.checkpoints[String(record.partition)] = record.offset + 1;
     const decoded = decodeEvent(record.value);
-    if (!decoded.ok || partitionOf(decoded.event.taskId, partitions) !== record.partition) {
+    // An event a newer projector may understand, or one filed under another partition, stops its partition.
+    if (
+      (!decoded.ok && decoded.newer === true) ||
+      (decoded.ok && partitionOf(decoded.event.taskId, partitions) !== record.partition)
+    ) {
+      stopped.add(record.partition);
+      model.checkpoints[String(record.partition)] = record.offset;
+      continue;
+    }
+    model.checkpoints[String(record.partition)] = record.offset + 1;
+    if (!decoded.ok) {
       model.deadLetters.push(position);
       model.counters.dead++;
       continue;
@@ -157,6 +171,8 @@ export function fold(records: LogRecord[], partitions: number): Model {
     model.counters.applied++;
     if (event.type === "TaskCreated") created.set(event.taskId, Date.parse(event.occurredAt));
   }
+  model.deadLetters = model.deadLetters.slice(-PROBLEMS_KEPT);
+  model.rejected = model.rejected.slice(-PROBLEMS_KEPT);
   model.order = Object.entries(model.states)
     .filter(([, s]) => s.status === "active")
     .map(([id]) => id)

@@ -5,7 +5,11 @@
  */
 import { describe, expect, it } from "vitest";
 import { encodeEvent } from "../../shared/domain";
-import { partitionOf } from "../../shared/event-log/port";
+import { type EventLog, partitionOf } from "../../shared/event-log/port";
+import { createUpstashKafkaEventLog } from "../../shared/event-log/upstash-kafka";
+import { createFoldLease } from "../../shared/projection/fold-lease";
+import { createProjectionStore } from "../../shared/projection/store";
+import { catchUp } from "../../workers/projector/catch-up";
 import {
   expectProjectionOfLog,
   interleavedLives,
@@ -92,7 +96,7 @@ describe("three partitions", () => {
     });
   });
 
-  it("projection: an event filed under another partition than its task's is dead-lettered", async () => {
+  it("projection: an event filed under another partition than its task's stops that partition only", async () => {
     const p = await projectorWith();
     const taskId = newTaskId();
     const home = partitionOf(taskId, 3);
@@ -101,25 +105,61 @@ describe("three partitions", () => {
     if (!created || !renamed) throw new Error("no envelope");
     await produceEvents(p, [created]);
     const [misfiled] = await produce(p, [{ key: taskId, value: encodeEvent(renamed), partition: elsewhere }]);
+    const other = newTaskId();
+    await produceEvents(p, taskLife(other, 0));
 
     const res = await poke(p);
 
     expect(res.status).toBe(200);
     const shown = await status(p);
-    expect(shown.deadLetters).toEqual([
-      {
-        partition: elsewhere,
-        offset: misfiled?.offset,
-        reason: `task ${taskId} belongs to partition ${home}, not ${elsewhere}`,
-        value: encodeEvent(renamed),
-        loggedAt: expect.any(Number),
-      },
-    ]);
-    expect(shown.partitions.map((x) => x.deadLettered)).toEqual(
-      [0, 1, 2].map((partition) => (partition === elsewhere ? 1 : 0)),
+    expect(shown.deadLetters).toEqual([]);
+    expect(shown.partitions.map((x) => x.stopped)).toEqual(
+      [0, 1, 2].map((partition) =>
+        partition === elsewhere
+          ? {
+              offset: misfiled?.offset,
+              reason: expect.stringContaining(
+                `task ${taskId} belongs to partition ${home}, not ${elsewhere}`,
+              ),
+              since: expect.any(String),
+            }
+          : undefined,
+      ),
     );
     const projection = await expectProjectionOfLog(p);
     expect(projection.states[taskId]).toMatchObject({ status: "active", task: { version: 1 } });
+  });
+
+  it("projection: a projector configured with another partition count than the projection's refuses to fold", async () => {
+    const first = await projectorWith();
+    await produceEvents(first, interleavedLives(6, 1));
+    await poke(first);
+    const before = await status(first);
+    const narrow = await projectorWith({
+      UPSTASH_KAFKA_TOPIC: first.topic,
+      PROJECTION_PREFIX: first.prefix,
+      EVENT_LOG_PARTITIONS: "1",
+    });
+    await produceEvents(narrow, interleavedLives(6, 1));
+
+    const res = await poke(narrow);
+
+    expect(res.status).toBe(200);
+    expect(res.body.partitions).toEqual([
+      expect.objectContaining({
+        partition: 0,
+        applied: 0,
+        caughtUp: false,
+        stopped: {
+          offset: before.partitions[0]?.checkpoint,
+          reason: expect.stringMatching(/folded with 3 partitions.*EVENT_LOG_PARTITIONS is 1/),
+          since: expect.any(String),
+        },
+      }),
+    ]);
+    expect((await status(first)).partitions.map((x) => x.checkpoint)).toEqual(
+      before.partitions.map((x) => x.checkpoint),
+    );
   });
 
   it("projection: ten concurrent pokes over three partitions apply each event exactly once", async () => {
@@ -144,6 +184,43 @@ describe("three partitions", () => {
     expect(first.status).toBe(200);
     expect(first.body.caughtUp).toBe(false);
     await eventually(async () => expect((await status(p)).lag).toBe(0));
+    await expectProjectionOfLog(p);
+  });
+
+  it("catch-up: the partition folded first changes from one invocation to the next", async () => {
+    const p = await projectorWith();
+    await produceEvents(p, interleavedLives(9, 0));
+    const log = createUpstashKafkaEventLog({
+      url: p.env.UPSTASH_KAFKA_URL ?? "",
+      username: p.env.UPSTASH_KAFKA_USERNAME ?? "",
+      password: p.env.UPSTASH_KAFKA_PASSWORD ?? "",
+      topic: p.topic,
+      partitions: 3,
+    });
+    const redis = {
+      url: p.env.UPSTASH_REDIS_REST_URL ?? "",
+      token: p.env.UPSTASH_REDIS_REST_TOKEN ?? "",
+      prefix: p.prefix,
+    };
+    const store = createProjectionStore(redis);
+    const lease = createFoldLease(redis);
+    const firsts = new Set<number>();
+
+    for (let run = 0; run < 20; run++) {
+      const reads: number[] = [];
+      const recording: EventLog = {
+        ...log,
+        read: (partition, fromOffset, options) => {
+          reads.push(partition);
+          return log.read(partition, fromOffset, options);
+        },
+      };
+      const result = await catchUp({ log: recording, store, lease, logger: () => {} });
+      expect(result.partitions.map((x) => x.partition)).toEqual([0, 1, 2]);
+      firsts.add(reads[0] ?? -1);
+    }
+
+    expect(firsts.size).toBeGreaterThan(1);
     await expectProjectionOfLog(p);
   });
 

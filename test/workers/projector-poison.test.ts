@@ -1,6 +1,7 @@
 /**
- * The fold is total (DESIGN sections 3 and 4): a poison event (undecodable, unknown type, invalid, from a
- * future schema) goes to the dead-letter list with its position and reason, an event that no longer applies
+ * The fold is total (DESIGN sections 3 and 4): a poison event (undecodable, invalid) goes to the dead-letter
+ * list with its position and reason (an unknown type or a future schema stops the partition instead, see
+ * projector-stops.test.ts), an event that no longer applies
  * to the rejected list; neither changes a task, and neither blocks the events after it.
  */
 import { describe, expect, it } from "vitest";
@@ -29,9 +30,7 @@ describe("poison and stale events", () => {
     const valid = JSON.parse(JSON.stringify(renamed)) as Record<string, unknown>;
     const poison = [
       "{not json",
-      JSON.stringify({ ...valid, type: "TaskExploded" }),
       JSON.stringify({ ...valid, data: {} }),
-      JSON.stringify({ ...valid, schemaVersion: 2 }),
       JSON.stringify(Object.fromEntries(Object.entries(valid).filter(([k]) => k !== "taskId"))),
       '"just a string"',
     ];
@@ -46,23 +45,21 @@ describe("poison and stale events", () => {
 
     expect({ status: res.status, body: res.body }).toEqual({
       status: 200,
-      body: { caughtUp: true, partitions: [progress(0, 10, { applied: 4, dead: 6 })], ownedElsewhere: false },
+      body: { caughtUp: true, partitions: [progress(0, 8, { applied: 4, dead: 4 })], ownedElsewhere: false },
     });
     const shown = await status(projector());
     const reasons = [
-      expect.stringMatching(/^invalid JSON: /),
-      expect.stringContaining('unknown event type "TaskExploded"'),
+      expect.stringMatching(/^invalid JSON( at position \d+)?$/),
       "TaskRenamed data.text must be a string",
-      expect.stringContaining("schemaVersion 2 is from the future"),
       "missing field taskId",
       "envelope must be a JSON object",
     ];
     expect(shown).toEqual({
-      partitions: [{ partition: 0, checkpoint: 10, head: 10, lag: 0, deadLettered: 6 }],
+      partitions: [{ partition: 0, checkpoint: 8, head: 8, lag: 0, deadLettered: 4 }],
       lag: 0,
       applied: 4,
       rejected: 0,
-      deadLettered: 6,
+      deadLettered: 4,
       folds: { applied: 1, lost: 0 },
       deadLetters: poison.map((value, i) => ({
         partition: 0,

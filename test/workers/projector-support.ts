@@ -188,6 +188,8 @@ export interface PartitionStatus {
   head: number;
   lag: number;
   deadLettered: number;
+  /** Present while the partition is stopped at an event this projector cannot fold. */
+  stopped?: { offset: number; reason: string; since: string };
 }
 
 export interface Status {

@@ -38,6 +38,16 @@ export const typeDefs = /* GraphQL */ `
     "Next offset the log will write."
     head: Int!
     lag: Int!
+    "Set while the projector is stopped at an event it cannot fold yet (a newer schema or event type, or a partition-count mismatch)."
+    stopped: PartitionStop
+  }
+
+  type PartitionStop {
+    "The offset the partition waits at: nothing from here on is folded until a projector that can fold it runs."
+    offset: Int!
+    reason: String!
+    "When the projector first stopped there (ISO)."
+    since: String!
   }
 
   type DeadLetter {

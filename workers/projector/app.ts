@@ -8,7 +8,7 @@ import { ConfigError, UpstreamError } from "../../shared/errors";
 import { readAtMost } from "../../shared/http/read-at-most";
 import { projectionStatus } from "../../shared/projection/status";
 import { publicStatus, statusAccess } from "./admin";
-import { catchUp } from "./catch-up";
+import { type CatchUpResult, catchUp } from "./catch-up";
 import { type ProjectorDeps, projectorDeps } from "./deps";
 import { refuse, requestIdFrom } from "./http";
 import { logStep } from "./log";
@@ -45,7 +45,8 @@ export async function runCatchUp(
   // that fold, which continues or re-pokes it. Any other unfinished partition is ours to continue, whatever
   // contention we met on the way: deciding this on past contention let every racing invocation leave the rest of
   // the backlog to the others, and it stalled. Each gets a poke of its own, so each continues in its own invocation.
-  const unfinished = result.partitions.filter((p) => !p.caughtUp);
+  // A stopped partition waits for an upgrade and a failed one for QStash's retry or the cron, not for a re-poke.
+  const unfinished = result.partitions.filter((p) => !p.caughtUp && !p.stopped && !p.failed);
   const ours = unfinished.filter((p) => !p.yielded && !p.coalesced);
   if (ours.length > 0) {
     const hints = ours.map((p) => ({ partition: p.partition, offset: p.checkpoint }));
@@ -58,6 +59,14 @@ export async function runCatchUp(
   }
   const owned = unfinished.length > 0 && ours.length === 0;
   return { ...result, ownedElsewhere: owned };
+}
+
+/** The partitions whose fold failed, as one short sentence, or undefined when none did. */
+export function failures(result: CatchUpResult): { services: string; partitions: number[] } | undefined {
+  const failed = result.partitions.filter((p) => p.failed);
+  if (failed.length === 0) return undefined;
+  const services = [...new Set(failed.map((p) => p.failed?.service ?? "projector"))].join(", ");
+  return { services, partitions: failed.map((p) => p.partition) };
 }
 
 const deps = (c: C): ProjectorDeps => projectorDeps(c.env as unknown as Record<string, unknown>);
@@ -150,6 +159,17 @@ export function createProjectorApp() {
       { requestId },
       target === "every" ? undefined : [target.partition],
     );
+    const failed = failures(result);
+    // The other partitions were folded; a 5xx makes QStash retry the ones that failed (their log lines say why).
+    if (failed) {
+      return refuse(
+        c,
+        503,
+        "UNAVAILABLE",
+        `a backing service is unavailable (${failed.services}); retry later`,
+        { detail: { failedPartitions: failed.partitions } },
+      );
+    }
     return c.json(result, 200);
   });
 

@@ -1,24 +1,35 @@
 /**
- * Catch-up: for each partition, claim it (concurrent pokes coalesce on one fold), read the checkpoint, fetch the
+ * Catch-up: for each partition, claim it (concurrent pokes coalesce on one fold) with its checkpoint, fetch the
  * events after it, fold them and apply the batch atomically with the checkpoint (compare-and-set). Bounded by
- * events and wall time per invocation.
+ * events, bytes and wall time per invocation.
+ * Partitions are independent: one that fails or is stopped is reported and the others are still folded, and the
+ * first partition changes from one invocation to the next so that none waits behind another's backlog.
  */
 import type { TaskState } from "../../shared/domain";
+import { UpstreamError } from "../../shared/errors";
 import type { EventLog, LogRecord } from "../../shared/event-log/port";
-import { decodeRecords, foldBatch, taskIdsOf } from "../../shared/projection/fold";
+import { DEFAULT_BATCH_BYTES, decodeRecords, foldBatch, taskIdsOf } from "../../shared/projection/fold";
 import type { FoldLease } from "../../shared/projection/fold-lease";
-import type { ProjectionStore } from "../../shared/projection/store";
+import type { PartitionStop, ProjectionStore } from "../../shared/projection/store";
+import { bounded } from "./log";
 
 export interface CatchUpBudget {
   /** Records per fetch and fold batch. */
   batchSize: number;
+  /** Bytes of Redis request per fold batch (see DEFAULT_BATCH_BYTES). */
+  batchBytes: number;
   /** Records per invocation, over all partitions. */
   maxEvents: number;
   /** Wall time per invocation in ms. */
   maxMillis: number;
 }
 
-export const DEFAULT_BUDGET: CatchUpBudget = { batchSize: 500, maxEvents: 20_000, maxMillis: 10_000 };
+export const DEFAULT_BUDGET: CatchUpBudget = {
+  batchSize: 500,
+  batchBytes: DEFAULT_BATCH_BYTES,
+  maxEvents: 20_000,
+  maxMillis: 10_000,
+};
 
 export interface PartitionProgress {
   partition: number;
@@ -34,11 +45,16 @@ export interface PartitionProgress {
   /** Another invocation held the partition: it was marked for that fold to read again, and not read here. */
   coalesced: boolean;
   caughtUp: boolean;
+  /** Present when the partition cannot be folded past `stopped.offset` by this projector (see PartitionStop). */
+  stopped?: PartitionStop;
+  /** Present when folding the partition failed (Redis or the log); the other partitions were still folded. */
+  failed?: { service?: string; error: string };
 }
 
 export interface CatchUpResult {
   /** True when every partition reached the end of the log. */
   caughtUp: boolean;
+  /** In partition order, whichever was folded first. */
   partitions: PartitionProgress[];
 }
 
@@ -58,7 +74,11 @@ export interface CatchUpDeps {
   lease: FoldLease;
   logger: Logger;
   now?: () => number;
+  /** Where in `only` to start (default: at random, so the order rotates across invocations). */
+  start?: number;
 }
+
+type Run = { deadline: number; eventsLeft: number; leaseMs: number };
 
 /**
  * Folds `only` these partitions (default: every partition of the log), one after the other, within one budget.
@@ -69,13 +89,15 @@ export async function catchUp(
   only: readonly number[] = Array.from({ length: deps.log.partitions }, (_, p) => p),
 ): Promise<CatchUpResult> {
   const now = deps.now ?? Date.now;
-  const deadline = now() + budget.maxMillis;
-  const leaseMs = budget.maxMillis + LEASE_MARGIN_MS;
-  let eventsLeft = budget.maxEvents;
+  const start = deps.start ?? Math.floor(Math.random() * only.length);
+  const run: Run = {
+    deadline: now() + budget.maxMillis,
+    eventsLeft: budget.maxEvents,
+    leaseMs: budget.maxMillis + LEASE_MARGIN_MS,
+  };
   const partitions: PartitionProgress[] = [];
-
-  for (const partition of only) {
-    const token = crypto.randomUUID();
+  for (let i = 0; i < only.length; i++) {
+    const partition = only[(start + i) % only.length] ?? 0;
     const progress: PartitionProgress = {
       partition,
       from: 0,
@@ -90,55 +112,78 @@ export async function catchUp(
     };
     partitions.push(progress);
     // Budget spent: the partitions left are continued by the caller's re-pokes, not claimed here for nothing.
-    if (eventsLeft <= 0 || now() >= deadline) continue;
-    const claim = await deps.lease.claim(partition, token, leaseMs);
-    if (!claim.claimed) {
-      progress.coalesced = true;
-      continue;
-    }
-    progress.from = claim.checkpoint;
-    progress.checkpoint = claim.checkpoint;
+    if (run.eventsLeft <= 0 || now() >= run.deadline) continue;
     try {
-      for (;;) {
-        eventsLeft = await foldPartition(deps, progress, budget, eventsLeft, deadline);
-        if (!progress.caughtUp) break;
-        // Not caught up for good until the lease is let go with no poke marked since our last read.
-        progress.caughtUp = false;
-        if ((await deps.lease.finish(partition, token, leaseMs)) !== "more") {
-          progress.caughtUp = true;
-          break;
-        }
-      }
-    } finally {
-      // Caught up: `finish` already let go. Otherwise (budget spent, yielded, or failed) give the lease up, so the
-      // continuation poke, the retried delivery or the next poke can claim it.
-      if (!progress.caughtUp) {
-        await deps.lease.drop(partition, token).catch((err: unknown) =>
-          deps.logger("lease not given up; it expires by itself", {
-            partition,
-            error: (err as Error).message,
-          }),
-        );
-      }
+      await foldClaimed(deps, budget, run, progress, now);
+    } catch (err) {
+      progress.failed = {
+        ...(err instanceof UpstreamError && { service: err.service }),
+        error: bounded(err instanceof Error ? err.message : String(err)),
+      };
+      deps.logger("partition fold failed", {
+        level: "error",
+        partition,
+        checkpoint: progress.checkpoint,
+        ...progress.failed,
+      });
     }
   }
+  partitions.sort((a, b) => a.partition - b.partition);
   return { caughtUp: partitions.every((p) => p.caughtUp), partitions };
 }
 
 /**
- * Folds one partition from `progress.checkpoint` until the log's end, the budget, or MAX_CONTENTION lost compare-and-sets
- * in a row; updates `progress` and answers the events left in the invocation's budget.
+ * Claims the partition and folds it; once caught up, lets it go only if no poke marked more work since the last
+ * read (otherwise reads again). Gives the lease up when it stops short (budget, contention, a stop or a failure).
  */
-async function foldPartition(
+async function foldClaimed(
   deps: CatchUpDeps,
-  progress: PartitionProgress,
   budget: CatchUpBudget,
-  eventsLeftAtStart: number,
-  deadline: number,
-): Promise<number> {
-  const now = deps.now ?? Date.now;
-  const partition = progress.partition;
-  let eventsLeft = eventsLeftAtStart;
+  run: Run,
+  progress: PartitionProgress,
+  now: () => number,
+): Promise<void> {
+  const { partition } = progress;
+  const token = crypto.randomUUID();
+  const claim = await deps.lease.claim(partition, token, run.leaseMs);
+  if (!claim.claimed) {
+    progress.coalesced = true;
+    return;
+  }
+  progress.from = claim.checkpoint;
+  progress.checkpoint = claim.checkpoint;
+  try {
+    for (;;) {
+      await catchUpPartition(deps, budget, run, progress, now);
+      if (!progress.caughtUp) return;
+      // Not caught up for good until the lease is let go with no poke marked since our last read.
+      progress.caughtUp = false;
+      if ((await deps.lease.finish(partition, token, run.leaseMs)) !== "more") {
+        progress.caughtUp = true;
+        return;
+      }
+    }
+  } finally {
+    if (!progress.caughtUp) {
+      await deps.lease.drop(partition, token).catch((err: unknown) =>
+        deps.logger("lease not given up; it expires by itself", {
+          partition,
+          error: bounded((err as Error).message),
+        }),
+      );
+    }
+  }
+}
+
+/** Folds a claimed partition from `progress.checkpoint` until the log's end, the budget, a stop or contention. */
+async function catchUpPartition(
+  deps: CatchUpDeps,
+  budget: CatchUpBudget,
+  run: Run,
+  progress: PartitionProgress,
+  now: () => number,
+): Promise<void> {
+  const { partition } = progress;
   // States this invocation knows to be current: valid while our compare-and-sets keep succeeding.
   const known = new Map<string, TaskState>();
   let lostInARow = 0;
@@ -151,28 +196,39 @@ async function foldPartition(
       (records) => ({ records }),
       (error: unknown) => ({ error }),
     );
-  while (eventsLeft > 0 && now() < deadline) {
+  while (run.eventsLeft > 0 && now() < run.deadline) {
     const pending =
-      ahead?.from === progress.checkpoint ? ahead.settled : readFrom(progress.checkpoint, eventsLeft);
+      ahead?.from === progress.checkpoint ? ahead.settled : readFrom(progress.checkpoint, run.eventsLeft);
     ahead = undefined;
     const read = await pending;
     if ("error" in read) throw read.error;
     const records = read.records;
     if (records.length === 0) {
       progress.caughtUp = true;
-      break;
+      return;
     }
     deps.logger("events loaded", { partition, from: progress.checkpoint, count: records.length });
     const items = decodeRecords(records, deps.log.partitions);
     const missing = taskIdsOf(items).filter((id) => !known.has(id));
     for (const [id, state] of await deps.store.states(missing)) known.set(id, state);
     const working = new Map(known);
-    const batch = foldBatch(partition, progress.checkpoint, items, working);
-    const applying = deps.store.applyBatch(batch);
-    const leftAfter = eventsLeft - records.length;
-    if (leftAfter > 0 && now() < deadline) ahead = { from: batch.to, settled: readFrom(batch.to, leftAfter) };
+    const batch = foldBatch(partition, progress.checkpoint, items, working, budget.batchBytes);
+    const applying = deps.store.applyBatch(batch, deps.log.partitions, new Date(now()));
+    const consumed = batch.to - batch.from;
+    const leftAfter = run.eventsLeft - consumed;
+    if (batch.stop === undefined && leftAfter > 0 && now() < run.deadline)
+      ahead = { from: batch.to, settled: readFrom(batch.to, leftAfter) };
     const result = await applying;
-    if (!result.applied) {
+    if (result.kind === "mismatch") {
+      progress.stopped = (await deps.store.stops()).get(partition) ?? {
+        offset: progress.checkpoint,
+        reason: `the projection was folded with ${result.partitions} partitions, not ${deps.log.partitions}`,
+        since: new Date(now()).toISOString(),
+      };
+      deps.logger("partition stopped", { level: "error", partition, ...progress.stopped });
+      return;
+    }
+    if (result.kind === "moved") {
       // Counted by the fold script (`folds.lost` in the status), not logged: under a storm of pokes a line per
       // lost race would be most of the log.
       progress.contended++;
@@ -181,18 +237,24 @@ async function foldPartition(
       progress.checkpoint = result.checkpoint;
       if (lostInARow >= MAX_CONTENTION) {
         progress.yielded = true;
-        break;
+        return;
       }
       continue;
     }
     lostInARow = 0;
     for (const [id, state] of working) known.set(id, state);
-    eventsLeft -= records.length;
+    run.eventsLeft -= consumed;
     progress.checkpoint = batch.to;
     progress.applied += batch.counts.applied;
     progress.rejected += batch.counts.rejected;
     progress.dead += batch.counts.dead;
-    deps.logger("checkpoint advanced", { partition, from: batch.from, to: batch.to, ...batch.counts });
+    if (consumed > 0)
+      deps.logger("checkpoint advanced", { partition, from: batch.from, to: batch.to, ...batch.counts });
+    if (batch.stop) {
+      const stops = await deps.store.stops();
+      progress.stopped = stops.get(partition) ?? { ...batch.stop, since: new Date(now()).toISOString() };
+      deps.logger("partition stopped", { level: "error", partition, ...progress.stopped });
+      return;
+    }
   }
-  return eventsLeft;
 }

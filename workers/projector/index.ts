@@ -11,6 +11,9 @@ export default {
   async scheduled(_controller, env, ctx) {
     const deps = projectorDeps(env as unknown as Record<string, unknown>);
     const result = await sweep(deps, (p) => ctx.waitUntil(p));
-    logStep("projector", "scheduled catch-up done", { ...result });
+    logStep("projector", "scheduled catch-up done", {
+      ...result,
+      ...(result.failed && { level: "error" }),
+    });
   },
 } satisfies ExportedHandler<Cloudflare.Env>;

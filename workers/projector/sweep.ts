@@ -4,7 +4,7 @@
  * lagging partition in one QStash batch: one invocation's work stays one partition's, however many there are.
  * When the fan-out cannot be published, the next sweep tries again, and meanwhile folds the most lagging one.
  */
-import { runCatchUp } from "./app";
+import { failures, runCatchUp } from "./app";
 import type { ProjectorDeps } from "./deps";
 import { logStep } from "./log";
 
@@ -16,6 +16,9 @@ export interface SweepResult {
   caughtUp: boolean;
   /** The partitions poked through QStash, each folded by an invocation of its own. */
   fannedOut: number[];
+  /** The folded partition, when it failed (a backing service) or is stopped (an event it cannot fold yet). */
+  failed?: number[];
+  stopped?: number[];
 }
 
 export async function sweep(
@@ -49,5 +52,14 @@ export async function sweep(
   const lagging = behind.map((p) => p.partition);
   if (!first) return { lagging, caughtUp: true, fannedOut };
   const result = await runCatchUp(deps, "cron", waitUntil, {}, [first.partition]);
-  return { lagging, folded: first.partition, caughtUp: result.caughtUp, fannedOut };
+  const failed = failures(result)?.partitions;
+  const stopped = result.partitions.filter((p) => p.stopped).map((p) => p.partition);
+  return {
+    lagging,
+    folded: first.partition,
+    caughtUp: result.caughtUp,
+    fannedOut,
+    ...(failed && { failed }),
+    ...(stopped.length > 0 && { stopped }),
+  };
 }

@@ -52,8 +52,9 @@ export class PartitionLog {
 
   /**
    * Opens (creating if needed) the file at `opts.path` and loads every record. A torn or corrupt tail
-   * (short frame, bad checksum, undecodable payload) is cut off the file before anything is served,
-   * and reported through `opts.log`.
+   * (short frame, bad checksum, undecodable payload, with no whole frame after it) is cut off the file before
+   * anything is served, and reported through `opts.log`. A damaged frame with whole frames after it is not a
+   * torn tail: opening fails with an error saying where, and the file is left as it is.
    */
   static async open(opts: PartitionLogOptions): Promise<PartitionLog> {
     let content: Buffer;
@@ -64,6 +65,17 @@ export class PartitionLog {
       content = Buffer.alloc(0);
     }
     const decoded = decodeLog(content);
+    const after = decoded.resumesAt;
+    if (decoded.problem !== undefined && after !== undefined) {
+      // Damage in the middle, not a torn tail: the records after it were acknowledged, so cutting the file would
+      // lose them silently, and serving around the gap would renumber them. The operator decides.
+      throw new Error(
+        `[kafka] ${opts.label}: ${decoded.problem} at byte ${decoded.validBytes} (offset ${decoded.records.length}), ` +
+          `but ${after.records} acknowledged records follow it from byte ${after.byte}; refusing to start rather ` +
+          `than drop them. Restore ${opts.path} from a copy, or keep only its first ${decoded.records.length} ` +
+          `records with: truncate -s ${decoded.validBytes} ${opts.path}`,
+      );
+    }
     if (decoded.problem !== undefined) {
       await truncate(opts.path, decoded.validBytes);
       opts.log(

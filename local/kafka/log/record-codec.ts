@@ -87,13 +87,55 @@ export interface DecodedLog {
   validBytes: number;
   /** Why decoding stopped before the end of the buffer; undefined when the whole buffer was valid. */
   problem?: string;
+  /**
+   * The first whole, valid frame after the problem, if any: then the problem is not a torn tail but damage in the
+   * middle, and `records` frames from `byte` on (from `offset`) would be lost by cutting the file there.
+   */
+  resumesAt?: { byte: number; offset: number; records: number };
+}
+
+/** Every payload starts with these bytes (see encodeFrame), which makes scanning for a frame cheap. */
+const PAYLOAD_START = Buffer.from('{"o":', "utf8");
+
+/** The whole, valid frame starting at `pos`, if there is one. */
+function frameAt(buf: Buffer, pos: number): { record: StoredRecord; length: number } | undefined {
+  if (buf.length - pos < FRAME_HEADER_BYTES) return undefined;
+  const length = buf.readUInt32BE(pos);
+  if (length > MAX_PAYLOAD_BYTES || buf.length - pos < FRAME_HEADER_BYTES + length) return undefined;
+  const frame = buf.subarray(pos, pos + FRAME_HEADER_BYTES + length);
+  if (frame.readUInt32BE(4) !== frameChecksum(frame, length)) return undefined;
+  const record = decodePayload(frame.subarray(FRAME_HEADER_BYTES));
+  return record && { record, length: frame.length };
+}
+
+/** Looks for whole frames after a problem at `pos`: a crash tears only the tail, so any such frame is damage. */
+function framesAfter(buf: Buffer, pos: number): DecodedLog["resumesAt"] {
+  for (let at = buf.indexOf(PAYLOAD_START, pos + 1); at !== -1; at = buf.indexOf(PAYLOAD_START, at + 1)) {
+    const start = at - FRAME_HEADER_BYTES;
+    if (start <= pos) continue;
+    const first = frameAt(buf, start);
+    if (!first) continue;
+    let records = 0;
+    let next = start;
+    for (let frame = frameAt(buf, next); frame !== undefined; frame = frameAt(buf, next)) {
+      records++;
+      next += frame.length;
+    }
+    return { byte: start, offset: first.record.offset, records };
+  }
+  return undefined;
 }
 
 /** Decodes a whole partition file, stopping at the first frame that is short, corrupt or out of sequence. */
 export function decodeLog(buf: Buffer): DecodedLog {
   const records: StoredRecord[] = [];
   let pos = 0;
-  const stop = (problem: string): DecodedLog => ({ records, validBytes: pos, problem });
+  const stop = (problem: string): DecodedLog => {
+    const resumesAt = framesAfter(buf, pos);
+    return resumesAt
+      ? { records, validBytes: pos, problem, resumesAt }
+      : { records, validBytes: pos, problem };
+  };
   while (pos < buf.length) {
     const remaining = buf.length - pos;
     if (remaining < FRAME_HEADER_BYTES) return stop(`short frame header (${remaining} bytes)`);

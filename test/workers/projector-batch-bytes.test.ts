@@ -1,0 +1,72 @@
+/**
+ * The fold's byte budget, driven below the worker: the real fold and the real projection store against the
+ * file's Redis REST emulator, which refuses a request over 10 MB as Upstash does. A batch ends before its script
+ * call would pass the budget, and a record that alone passes it is dead-lettered.
+ */
+import { randomUUID } from "node:crypto";
+import { describe, expect, it } from "vitest";
+import { encodeEvent, MAX_TEXT_CODE_POINTS, type TaskState } from "../../shared/domain";
+import type { LogRecord } from "../../shared/event-log/port";
+import { DEFAULT_BATCH_BYTES, decodeRecords, foldBatch } from "../../shared/projection/fold";
+import { createProjectionStore } from "../../shared/projection/store";
+import { envelopes, newTaskId } from "./projector-model";
+import { useSystem } from "./use-system";
+
+const sys = useSystem();
+
+/** `count` records, each a create whose text is the longest run of quotes the API accepts (escaped twice on the way). */
+function quoteRecords(count: number): LogRecord[] {
+  return Array.from({ length: count }, (_, offset) => {
+    const [created] = envelopes(newTaskId(), [
+      { type: "TaskCreated", data: { text: '"'.repeat(MAX_TEXT_CODE_POINTS) } },
+    ]);
+    if (!created) throw new Error("no envelope");
+    return { partition: 0, offset, timestamp: 1, key: created.taskId, value: encodeEvent(created) };
+  });
+}
+
+describe("fold batch bytes", () => {
+  it("applyBatch: 700 of the largest valid events (about 12 MB as one call) go to Redis in calls under the budget", async () => {
+    const store = createProjectionStore({
+      url: sys().env.UPSTASH_REDIS_REST_URL ?? "",
+      token: sys().env.UPSTASH_REDIS_REST_TOKEN ?? "",
+      prefix: `batch-bytes:${randomUUID()}`,
+    });
+    const records = quoteRecords(700);
+    const states = new Map<string, TaskState>();
+    let from = 0;
+    let calls = 0;
+
+    while (from < records.length) {
+      const batch = foldBatch(0, from, decodeRecords(records.slice(from), 1), states);
+      const outcome = await store.applyBatch(batch, 1);
+      expect(outcome).toEqual({ kind: "applied", checkpoint: batch.to });
+      from = batch.to;
+      calls++;
+    }
+
+    expect(calls).toBeGreaterThanOrEqual(10);
+    expect(await store.counters()).toMatchObject({ applied: 700, rejected: 0, dead: 0 });
+    expect(await store.checkpoint(0)).toBe(700);
+  });
+
+  it("foldBatch: a record whose writes alone pass the budget is dead-lettered with its size, not its content", () => {
+    const [record] = quoteRecords(1);
+    if (!record) throw new Error("no record");
+
+    const batch = foldBatch(0, 0, decodeRecords([record], 1), new Map(), 5_000);
+
+    expect(batch).toMatchObject({ from: 0, to: 1, states: [], history: [], counts: { applied: 0, dead: 1 } });
+    const [deadLetter] = batch.deadLetters.map((d) => JSON.parse(d) as Record<string, unknown>);
+    expect(deadLetter).toEqual({
+      partition: 0,
+      offset: 0,
+      reason: expect.stringMatching(
+        /^event too large to project: about \d+ bytes encoded, the limit is 5000$/,
+      ),
+      value: record.value.slice(0, 2048),
+      loggedAt: 1,
+    });
+    expect(DEFAULT_BATCH_BYTES).toBeLessThanOrEqual((10 * 1024 * 1024) / 10);
+  });
+});
