@@ -39,7 +39,7 @@ export interface QStashNotifierConfig {
  * at most one of each per partition per window: they heal a lost poke; more of them would only feed a storm that
  * delays the fold they wait for. A later window sends again, so a lost one is not deduplicated away for good.
  */
-export const NUDGE_WINDOW_MS = 2000;
+export const NUDGE_WINDOW_MS = 500;
 
 /** The poke's QStash deduplication id: by the position it announces, or by partition and window for a re-poke. */
 export function pokeDeduplicationId(hint: Position, reason: PokeReason, now: number): string {

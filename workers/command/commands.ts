@@ -18,6 +18,7 @@ import {
 } from "../../shared/domain";
 import { UpstreamUnknownOutcomeError } from "../../shared/errors";
 import type { LogRecord } from "../../shared/event-log/port";
+import { NUDGE_WINDOW_MS } from "../../shared/notifier/qstash";
 import { reservationToken } from "../../shared/projection/store";
 import { WAIT_LIMIT_MS, waitUntil } from "./consistency";
 import type { CommandDeps } from "./deps";
@@ -232,6 +233,7 @@ async function unprojectedEvents(ctx: WriteContext, partition: number, checkpoin
     ctx,
     partition,
     async () => (await ctx.deps.store.checkpoint(partition)) >= head,
+    head - 1,
   );
   if (!ok) throw projectionBehind(`the projection is behind the log on partition ${partition}`);
   return true;
@@ -252,27 +254,29 @@ function projectionBehind(reason: string): GraphQLAppError {
 /**
  * Waits (bounded) for the projector to fold what `check` needs. The append that made the wait necessary poked the
  * projector, but that poke may have been lost (QStash down, a failed publish, a delivery that never arrived): if the
- * fold has not come after a grace period, poke again rather than leave the wait to the cron and answer UNAVAILABLE.
- * The nudge has a deduplication id of its own (the append's poke may have been accepted and then lost, and QStash
- * would drop a poke with the same id unseen); all writers waiting on a partition share one nudge per window.
+ * fold has not come after a grace period, poke again ("nudge") rather than leave the wait to the cron and answer
+ * UNAVAILABLE, and again in each later window while the wait lasts. QStash deduplicates nudges per partition and
+ * window, so however many writers wait, a partition gets at most one nudge per window (a storm of them would only
+ * delay the fold they wait for); a later window's nudge is not swallowed by one an earlier fold already served.
  */
 async function awaitFold(
   ctx: WriteContext,
   partition: number,
   check: () => Promise<boolean>,
+  hint = 0,
 ): Promise<boolean> {
+  const deadline = Date.now() + WAIT_LIMIT_MS;
   if (await waitUntil(check, NUDGE_AFTER_MS)) return true;
-  ctx.background(
-    ctx.deps.log
-      .head(partition)
-      .then(async (head) => {
-        if (head === 0) return;
-        await ctx.deps.notifier.poke({ partition, offset: head - 1 }, "nudge");
-        ctx.logger("projection behind; poke sent again", { partition, offset: head - 1 });
-      })
-      .catch((err: unknown) =>
-        ctx.logger("poke while waiting for the projection failed", { error: (err as Error).message }),
-      ),
-  );
-  return waitUntil(check, WAIT_LIMIT_MS - NUDGE_AFTER_MS);
+  for (let left = deadline - Date.now(); left > 0; left = deadline - Date.now()) {
+    ctx.background(
+      ctx.deps.notifier
+        .poke({ partition, offset: hint }, "nudge")
+        .then(() => ctx.logger("projection behind; poke sent again", { partition }))
+        .catch((err: unknown) =>
+          ctx.logger("poke while waiting for the projection failed", { error: (err as Error).message }),
+        ),
+    );
+    if (await waitUntil(check, Math.min(NUDGE_WINDOW_MS, left))) return true;
+  }
+  return false;
 }
