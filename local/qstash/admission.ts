@@ -1,6 +1,6 @@
 /**
  * Admission of delivery attempts: a message in a queue passes its queue's gate, and a message with a
- * flow-control key passes that key's gate (limits from the latest publish with that key, periods time-scaled).
+ * flow-control key passes that key's gate (limits from the latest publish with that key, periods as asked).
  */
 import { Gate, type Release } from "./gate";
 import type { QStashMessage } from "./message";
@@ -9,16 +9,13 @@ import type { QueueStore } from "./queues";
 export class Admission {
   private readonly flowGates = new Map<string, Gate>();
 
-  constructor(
-    private readonly queues: QueueStore,
-    private readonly timeScale: number,
-  ) {}
+  constructor(private readonly queues: QueueStore) {}
 
   /** Applies the message's flow-control limits to its key (creating the key's gate on first use). */
   register(message: QStashMessage): void {
     const fc = message.spec.flowControl;
     if (!fc) return;
-    const limits = { parallelism: fc.parallelism, rate: fc.rate, periodMs: fc.periodMs * this.timeScale };
+    const limits = { parallelism: fc.parallelism, rate: fc.rate, periodMs: fc.periodMs };
     const gate = this.flowGates.get(fc.key);
     if (gate) gate.update(limits);
     else this.flowGates.set(fc.key, new Gate(limits));

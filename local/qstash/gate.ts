@@ -7,7 +7,7 @@
 export interface GateLimits {
   parallelism?: number;
   rate?: number;
-  /** Window of `rate`, already time-scaled. */
+  /** Window of `rate`, in ms. */
   periodMs: number;
   paused?: boolean;
 }

@@ -7,8 +7,9 @@ import { Admission } from "./admission";
 import { nextRetryDelayMs } from "./backoff";
 import type { DeliveryFaultQueue } from "./delivery-faults";
 import { deliveryHeaders } from "./delivery-headers";
-import type { DeadLetterQueue } from "./dlq";
+import type { DeadLetterQueue, DlqEntry } from "./dlq";
 import type { EventLog } from "./events";
+import { type Filter, messageSubject } from "./filters";
 import { GateClosedError, type Release } from "./gate";
 import type { QStashMessage } from "./message";
 import type { QueueStore } from "./queues";
@@ -25,6 +26,10 @@ export interface SchedulerDeps {
   dlq: DeadLetterQueue;
   faults: DeliveryFaultQueue;
   log?: (line: string) => void;
+  /** Called after every attempt that got an answer or an error (callbacks hang here). */
+  afterAttempt?: (message: QStashMessage, result: AttemptResult) => void;
+  /** Called once a message has landed in the DLQ (failure callbacks hang here). */
+  afterDeadLetter?: (entry: DlqEntry) => void;
 }
 
 /** Counters since start; `pending` and `inFlight` are the current numbers of messages and HTTP requests. */
@@ -70,7 +75,7 @@ export class DeliveryScheduler {
   private deadLettered = 0;
 
   constructor(private readonly deps: SchedulerDeps) {
-    this.admission = new Admission(deps.queues, deps.timeScale);
+    this.admission = new Admission(deps.queues);
   }
 
   /** Takes ownership of an accepted message and schedules its first attempt at `message.notBefore`. */
@@ -90,10 +95,19 @@ export class DeliveryScheduler {
     return [...this.messages.values()].filter((m) => m.queueName === queueName).length;
   }
 
+  /** Cancels up to `count` pending messages matching `filter`, oldest first; returns how many. */
+  cancelMatching(filter: Filter, count: number): number {
+    const chosen = [...this.messages.values()]
+      .filter((m) => !cancelled(m) && filter.matches(messageSubject(m)))
+      .slice(0, count);
+    for (const m of chosen) this.cancel(m.messageId);
+    return chosen.length;
+  }
+
   /** Cancels a waiting message (an attempt already in flight finishes, but no retry follows). */
   cancel(messageId: string): boolean {
     const message = this.messages.get(messageId);
-    if (!message) return false;
+    if (!message || cancelled(message)) return false;
     message.state = "CANCELED";
     this.deps.events.record(message, "CANCELED");
     const timer = this.timers.get(messageId);
@@ -186,6 +200,7 @@ export class DeliveryScheduler {
     message.retried += 1;
     const result = results.find(isSuccess) ?? results[0] ?? { error: "no attempt made" };
     this.settle(message, result, Date.now() - started);
+    if (!this.closed) this.deps.afterAttempt?.(message, result);
   }
 
   private async send(message: QStashMessage, retried: number): Promise<AttemptResult> {
@@ -225,26 +240,29 @@ export class DeliveryScheduler {
     const error = result.error ?? `destination answered ${result.status}`;
     const canRetry = message.retried <= message.spec.retries && !isNonRetryable(result);
     if (canRetry) {
+      // One instant for the wait hint, the event's time and its nextDeliveryTime, so they agree exactly.
+      const now = Date.now();
       const delay = nextRetryDelayMs({
         attemptsMade: message.retried,
         retryDelay: message.spec.retryDelay?.delay,
         responseHeaders: result.headers,
         timeScale: this.deps.timeScale,
-        nowMs: Date.now(),
+        nowMs: now,
       });
       message.state = "RETRY";
-      const details = { retried, error, nextDeliveryTime: Math.round(Date.now() + delay) };
+      const details = { time: now, retried, error, nextDeliveryTime: Math.round(now + delay) };
       this.deps.events.record(message, "RETRY", { ...details, ...status });
       this.logAttempt(message, retried, `${outcome}; retry in ${Math.round(delay)} ms`);
-      this.schedule(message, delay);
+      this.schedule(message, now + delay - Date.now());
       return;
     }
     message.state = "FAILED";
     this.deadLettered += 1;
-    this.deps.dlq.add(message, result);
+    const entry = this.deps.dlq.add(message, result);
     this.deps.events.record(message, "FAILED", { retried, error, ...status });
     this.logAttempt(message, retried, `${outcome}; moved to the DLQ`);
     this.finish(message);
+    this.deps.afterDeadLetter?.(entry);
   }
 
   private logAttempt(message: QStashMessage, retried: number, text: string): void {

@@ -6,6 +6,7 @@ import type { SigningKeys } from "./keys";
 import type { PublishContext } from "./publish";
 import type { QueueStore } from "./queues";
 import type { DeliveryScheduler } from "./scheduler";
+import type { ScheduleStore } from "./schedules";
 import type { UrlGroupStore } from "./url-groups";
 
 export interface QStashState extends PublishContext {
@@ -17,4 +18,5 @@ export interface QStashState extends PublishContext {
   scheduler: DeliveryScheduler;
   events: EventLog;
   dlq: DeadLetterQueue;
+  schedules: ScheduleStore;
 }
