@@ -11,6 +11,7 @@ import { DedupStore } from "./dedup";
 import { DeliveryFaultQueue } from "./delivery-faults";
 import { DeadLetterQueue } from "./dlq";
 import { EventLog } from "./events";
+import { FlowControlKeys } from "./flow-control";
 import { SigningKeys } from "./keys";
 import { QueueStore } from "./queues";
 import { createHandler, endpointName } from "./routes";
@@ -55,6 +56,7 @@ export async function startQStashEmulator(opts: QStashEmulatorOptions): Promise<
     throw new Error("timeScale must be a non-negative number");
   const keys = new SigningKeys(opts.currentSigningKey, opts.nextSigningKey);
   const queues = new QueueStore();
+  const flowKeys = new FlowControlKeys();
   const events = new EventLog();
   const dlq = new DeadLetterQueue();
   const faults = new DeliveryFaultQueue();
@@ -65,6 +67,7 @@ export async function startQStashEmulator(opts: QStashEmulatorOptions): Promise<
     defaultTimeoutMs: opts.deliveryTimeoutMs ?? DEFAULT_DELIVERY_TIMEOUT_MS,
     destinations,
     queues,
+    flowKeys,
     events,
     dlq,
     faults,
@@ -80,7 +83,7 @@ export async function startQStashEmulator(opts: QStashEmulatorOptions): Promise<
   });
   const publishing = { groups: new UrlGroupStore(), queues, dedup: new DedupStore(), scheduler };
   const schedules = new ScheduleStore(publishing, opts.log);
-  const state: QStashState = { ...publishing, token: opts.token, keys, events, dlq, schedules };
+  const state: QStashState = { ...publishing, token: opts.token, keys, events, dlq, schedules, flowKeys };
   const emulator = await startEmulator(
     {
       name: "qstash",

@@ -6,8 +6,6 @@
 import { type EmulatorResponse, errorResponse } from "../common/emulator";
 
 const REFUSED: Record<string, string> = {
-  flowControl:
-    "flow-control management (get, pause, resume, pin, unpin, resetRate) is not emulated; flow-control keys still limit deliveries",
   globalParallelism: "global parallelism is a plan limit of hosted QStash, which the emulator does not have",
   workflows: "Upstash Workflow is not emulated",
   llm: "the LLM API is not emulated (no network to a provider)",

@@ -5,6 +5,7 @@
 import { type EmulatorRequest, type EmulatorResponse, errorResponse, type Handler } from "../common/emulator";
 import { QStashRequestError } from "./errors";
 import { dlq } from "./routes-dlq";
+import { flowControl } from "./routes-flow-control";
 import * as manage from "./routes-manage";
 import { messages } from "./routes-messages";
 import { batch, ENQUEUE_PREFIX, enqueue, PUBLISH_PREFIX, publish } from "./routes-publish";
@@ -22,6 +23,7 @@ const COLLECTIONS: Record<string, Route> = {
   dlq,
   events: manage.events,
   schedules,
+  flowControl,
 };
 
 function segments(rawPath: string): manage.Segments | undefined {

@@ -10,6 +10,7 @@ import { deliveryHeaders } from "./delivery-headers";
 import type { DeadLetterQueue, DlqEntry } from "./dlq";
 import type { EventLog } from "./events";
 import { type Filter, messageSubject } from "./filters";
+import type { FlowControlKeys } from "./flow-control";
 import { GateClosedError, type Release } from "./gate";
 import type { QStashMessage } from "./message";
 import type { QueueStore } from "./queues";
@@ -22,6 +23,7 @@ export interface SchedulerDeps {
   defaultTimeoutMs: number;
   destinations: Destinations;
   queues: QueueStore;
+  flowKeys: FlowControlKeys;
   events: EventLog;
   dlq: DeadLetterQueue;
   faults: DeliveryFaultQueue;
@@ -75,7 +77,7 @@ export class DeliveryScheduler {
   private deadLettered = 0;
 
   constructor(private readonly deps: SchedulerDeps) {
-    this.admission = new Admission(deps.queues);
+    this.admission = new Admission(deps.queues, deps.flowKeys);
   }
 
   /** Takes ownership of an accepted message and schedules its first attempt at `message.notBefore`. */

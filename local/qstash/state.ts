@@ -2,6 +2,7 @@
 import type { DedupStore } from "./dedup";
 import type { DeadLetterQueue } from "./dlq";
 import type { EventLog } from "./events";
+import type { FlowControlKeys } from "./flow-control";
 import type { SigningKeys } from "./keys";
 import type { PublishContext } from "./publish";
 import type { QueueStore } from "./queues";
@@ -19,4 +20,5 @@ export interface QStashState extends PublishContext {
   events: EventLog;
   dlq: DeadLetterQueue;
   schedules: ScheduleStore;
+  flowKeys: FlowControlKeys;
 }
