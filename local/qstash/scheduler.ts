@@ -8,13 +8,17 @@ import { nextRetryDelayMs } from "./backoff";
 import type { DeliveryFaultQueue } from "./delivery-faults";
 import { deliveryHeaders } from "./delivery-headers";
 import type { DeadLetterQueue, DlqEntry } from "./dlq";
+import { DueTimers } from "./due-timers";
 import type { EventLog } from "./events";
 import { type Filter, messageSubject } from "./filters";
 import type { FlowControlKeys } from "./flow-control";
 import { GateClosedError, type Release } from "./gate";
 import type { QStashMessage } from "./message";
+import { type DeliverySummary, describe, isNonRetryable, isSuccess } from "./outcomes";
 import type { QueueStore } from "./queues";
 import type { AttemptResult, Destinations } from "./send";
+
+export type { DeliverySummary } from "./outcomes";
 
 export interface SchedulerDeps {
   signingKey: () => string;
@@ -34,41 +38,14 @@ export interface SchedulerDeps {
   afterDeadLetter?: (entry: DlqEntry) => void;
 }
 
-/** Counters since start; `pending` and `inFlight` are the current numbers of messages and HTTP requests. */
-export interface DeliverySummary {
-  attempts: number;
-  successes: number;
-  failures: number;
-  dropped: number;
-  duplicated: number;
-  delayed: number;
-  deadLettered: number;
-  pending: number;
-  inFlight: number;
-}
-
-function isSuccess(r: AttemptResult): boolean {
-  return r.status !== undefined && r.status >= 200 && r.status < 300;
-}
-
-function isNonRetryable(r: AttemptResult): boolean {
-  return r.status === 489 && String(r.headers?.["upstash-nonretryable-error"]).toLowerCase() === "true";
-}
-
 /** A function rather than an inline check: the state changes across awaits, which narrowing cannot see. */
 function cancelled(m: QStashMessage): boolean {
   return m.state === "CANCELED";
 }
 
-function describe(r: AttemptResult): string {
-  return r.status !== undefined ? String(r.status) : `error (${r.error ?? "unknown"})`;
-}
-
-const MAX_TIMER_MS = 2 ** 31 - 1;
-
 export class DeliveryScheduler {
   private readonly messages = new Map<string, QStashMessage>();
-  private readonly timers = new Map<string, NodeJS.Timeout>();
+  private readonly timers = new DueTimers();
   private readonly admission: Admission;
   private idleWaiters: Array<() => void> = [];
   private inFlight = 0;
@@ -112,12 +89,7 @@ export class DeliveryScheduler {
     if (!message || cancelled(message)) return false;
     message.state = "CANCELED";
     this.deps.events.record(message, "CANCELED");
-    const timer = this.timers.get(messageId);
-    if (timer) {
-      clearTimeout(timer);
-      this.timers.delete(messageId);
-      this.finish(message);
-    }
+    if (this.timers.clear(messageId)) this.finish(message);
     return true;
   }
 
@@ -138,30 +110,19 @@ export class DeliveryScheduler {
 
   close(): void {
     this.closed = true;
-    for (const timer of this.timers.values()) clearTimeout(timer);
-    this.timers.clear();
+    this.timers.clearAll();
     this.admission.close();
     this.messages.clear();
     this.wakeIdle();
   }
 
   private schedule(message: QStashMessage, delayMs: number): void {
-    const dueAt = Date.now() + Math.max(0, delayMs);
-    const arm = () => {
-      // setTimeout cannot wait longer than about 24.8 days; a later Not-Before waits in several steps.
-      const timer = setTimeout(fire, Math.min(MAX_TIMER_MS, Math.max(0, dueAt - Date.now())));
-      timer.unref();
-      this.timers.set(message.messageId, timer);
-    };
-    const fire = () => {
-      if (Date.now() < dueAt - 1) return arm();
-      this.timers.delete(message.messageId);
+    this.timers.set(message.messageId, Date.now() + Math.max(0, delayMs), () => {
       this.attempt(message).catch((err: unknown) => {
         this.deps.log?.(`qstash ${message.messageId} internal error: ${(err as Error).message}`);
         this.finish(message);
       });
-    };
-    arm();
+    });
   }
 
   private async attempt(message: QStashMessage): Promise<void> {
@@ -273,7 +234,7 @@ export class DeliveryScheduler {
   }
 
   private finish(message: QStashMessage): void {
-    this.timers.delete(message.messageId);
+    this.timers.clear(message.messageId);
     this.messages.delete(message.messageId);
     if (this.messages.size === 0) this.wakeIdle();
   }

@@ -5,6 +5,7 @@
  */
 import { type Cron, nextRun, parseCron } from "./cron";
 import { parseDestination } from "./destination";
+import { DueTimers } from "./due-timers";
 import { badRequest, QStashRequestError } from "./errors";
 import { SCHEDULE_HEADERS } from "./header-refusals";
 import { randomId } from "./ids";
@@ -35,7 +36,6 @@ export interface ScheduleInput {
   callerIp?: string;
 }
 
-const MAX_TIMER_MS = 2 ** 31 - 1;
 const ID = /^[A-Za-z0-9._-]+$/;
 
 /** The JSON shape of `GET /v2/schedules/{id}`. */
@@ -62,7 +62,7 @@ export function scheduleJson(s: Schedule): Record<string, unknown> {
 
 export class ScheduleStore {
   private schedules = new Map<string, Schedule>();
-  private timers = new Map<string, NodeJS.Timeout>();
+  private readonly timers = new DueTimers();
 
   constructor(
     private readonly ctx: PublishContext,
@@ -102,7 +102,7 @@ export class ScheduleStore {
       createdAt: now,
       isPaused: false,
     };
-    this.disarm(scheduleId);
+    this.timers.clear(scheduleId);
     this.schedules.set(scheduleId, schedule);
     this.arm(schedule, now);
     return schedule;
@@ -120,7 +120,7 @@ export class ScheduleStore {
 
   delete(scheduleId: string): void {
     this.get(scheduleId);
-    this.disarm(scheduleId);
+    this.timers.clear(scheduleId);
     this.schedules.delete(scheduleId);
   }
 
@@ -128,7 +128,7 @@ export class ScheduleStore {
   setPaused(scheduleId: string, paused: boolean): void {
     const schedule = this.get(scheduleId);
     schedule.isPaused = paused;
-    this.disarm(scheduleId);
+    this.timers.clear(scheduleId);
     if (paused) delete schedule.nextScheduleTime;
     else this.arm(schedule, Date.now());
   }
@@ -152,21 +152,14 @@ export class ScheduleStore {
   }
 
   close(): void {
-    for (const id of [...this.timers.keys()]) this.disarm(id);
+    this.timers.clearAll();
   }
 
   private arm(schedule: Schedule, after: number): void {
     const next = nextRun(schedule.cron, after);
     if (next === undefined) return;
     schedule.nextScheduleTime = next;
-    const fire = () => {
-      if (Date.now() < next) {
-        const timer = setTimeout(fire, Math.min(MAX_TIMER_MS, next - Date.now()));
-        timer.unref();
-        this.timers.set(schedule.scheduleId, timer);
-        return;
-      }
-      this.timers.delete(schedule.scheduleId);
+    this.timers.set(schedule.scheduleId, next, () => {
       try {
         this.run(schedule.scheduleId, next);
       } catch (err) {
@@ -175,15 +168,6 @@ export class ScheduleStore {
       }
       if (this.schedules.get(schedule.scheduleId) === schedule && !schedule.isPaused)
         this.arm(schedule, next);
-    };
-    const timer = setTimeout(fire, Math.min(MAX_TIMER_MS, Math.max(0, next - Date.now())));
-    timer.unref();
-    this.timers.set(schedule.scheduleId, timer);
-  }
-
-  private disarm(scheduleId: string): void {
-    const timer = this.timers.get(scheduleId);
-    if (timer) clearTimeout(timer);
-    this.timers.delete(scheduleId);
+    });
   }
 }

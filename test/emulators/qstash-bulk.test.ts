@@ -72,9 +72,11 @@ describe("dlq delete", () => {
     const dest = await qstash.destination();
     dest.respond(() => ({ status: 500 }));
     const tag = label("del");
-    for (const body of ["1", "2", "3"])
+    for (const body of ["1", "2", "3"]) {
+      // One at a time, so that they reach the DLQ in publish order.
       await qstash.client.publish({ url: `${dest.url}/del`, body, retries: 0, label: tag });
-    await qstash.emulator.idle();
+      await qstash.emulator.idle();
+    }
 
     const first = await qstash.client.dlq.delete({ filter: { label: tag }, count: 2 });
     const left = await qstash.client.dlq.listMessages({ filter: { label: tag } });

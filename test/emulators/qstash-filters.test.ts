@@ -104,9 +104,11 @@ describe("dlq", () => {
     const dest = await qstash.destination();
     dest.respond(() => ({ status: 500 }));
     const label = `page-${stamp()}`;
-    for (const body of ["1", "2", "3"])
+    for (const body of ["1", "2", "3"]) {
+      // One at a time, so that they reach the DLQ in publish order.
       await qstash.client.publish({ url: `${dest.url}/p`, body, retries: 0, label });
-    await qstash.emulator.idle();
+      await qstash.emulator.idle();
+    }
 
     const first = await qstash.client.dlq.listMessages({ filter: { label }, count: 2 });
     const rest = await qstash.client.dlq.listMessages({ filter: { label }, count: 2, cursor: first.cursor });

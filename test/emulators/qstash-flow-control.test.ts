@@ -3,7 +3,7 @@
  * (a paused key holds its deliveries), pins that override the published limits until unpinned, and a
  * rate-window reset.
  */
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { useQStash } from "./support/qstash-fixture";
 
 const qstash = useQStash({
@@ -56,11 +56,18 @@ describe("flow control", () => {
 
     await qstash.client.flowControl.pause(key);
     await qstash.client.publish({ url: `${dest.url}/p`, body: "held", flowControl });
-    const held = await qstash.client.flowControl.get(key);
+    // The message reaches the key's wait list once its (immediate) due time has fired.
+    const held = await vi.waitFor(async () => {
+      const info = await qstash.client.flowControl.get(key);
+      expect(info.waitListSize).toBe(1);
+      return info;
+    });
+    const deliveredWhilePaused = dest.requestsTo("/p").length;
     await qstash.client.flowControl.resume(key);
     const [, released] = await dest.waitFor("/p", 2);
 
     expect(held).toMatchObject({ isPaused: true, waitListSize: 1 });
+    expect(deliveredWhilePaused).toBe(1);
     expect(released?.body.toString()).toBe("held");
   });
 
