@@ -23,6 +23,8 @@ export interface EmulatorRequest {
   rawQuery: string;
   headers: IncomingHttpHeaders;
   body: Buffer;
+  /** The peer's IP address (IPv4-mapped IPv6 addresses as plain IPv4). */
+  remoteAddress?: string;
 }
 
 export interface EmulatorResponse {
@@ -190,6 +192,9 @@ export async function startEmulator(opts: EmulatorOptions, listen: ListenOptions
       rawQuery,
       headers: req.headers,
       body,
+      ...(req.socket.remoteAddress !== undefined && {
+        remoteAddress: req.socket.remoteAddress.replace(/^::ffff:/, ""),
+      }),
     };
 
     if (rawPath.startsWith(ADMIN_PREFIX)) {

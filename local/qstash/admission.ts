@@ -1,27 +1,22 @@
 /**
  * Admission of delivery attempts: a message in a queue passes its queue's gate, and a message with a
- * flow-control key passes that key's gate (limits from the latest publish with that key, periods time-scaled).
+ * flow-control key passes that key's gate (see flow-control.ts).
  */
-import { Gate, type Release } from "./gate";
+import type { FlowControlKeys } from "./flow-control";
+import type { Release } from "./gate";
 import type { QStashMessage } from "./message";
 import type { QueueStore } from "./queues";
 
 export class Admission {
-  private readonly flowGates = new Map<string, Gate>();
-
   constructor(
     private readonly queues: QueueStore,
-    private readonly timeScale: number,
+    private readonly flowKeys: FlowControlKeys,
   ) {}
 
-  /** Applies the message's flow-control limits to its key (creating the key's gate on first use). */
+  /** Applies the message's flow-control limits to its key (creating the key on first use). */
   register(message: QStashMessage): void {
     const fc = message.spec.flowControl;
-    if (!fc) return;
-    const limits = { parallelism: fc.parallelism, rate: fc.rate, periodMs: fc.periodMs * this.timeScale };
-    const gate = this.flowGates.get(fc.key);
-    if (gate) gate.update(limits);
-    else this.flowGates.set(fc.key, new Gate(limits));
+    if (fc) this.flowKeys.register(fc);
   }
 
   /**
@@ -35,7 +30,7 @@ export class Admission {
       if (message.queueName !== undefined)
         releases.push(await this.queues.ensure(message.queueName).gate.acquire());
       const key = message.spec.flowControl?.key;
-      const gate = key === undefined ? undefined : this.flowGates.get(key);
+      const gate = key === undefined ? undefined : this.flowKeys.gate(key);
       if (gate) releases.push(await gate.acquire());
       return releases;
     } catch (err) {
@@ -45,6 +40,6 @@ export class Admission {
   }
 
   close(): void {
-    for (const gate of this.flowGates.values()) gate.close();
+    this.flowKeys.close();
   }
 }

@@ -20,6 +20,7 @@ export function deliveryHeaders(
   set("Upstash-Message-Id", message.messageId);
   set("Upstash-Retried", String(retried));
   if (message.topicName !== undefined) set("Upstash-Topic-Name", message.topicName);
+  if (message.scheduleId !== undefined) set("Upstash-Schedule-Id", message.scheduleId);
   set("Upstash-Signature", signDelivery({ key: signingKey, url: message.url, body: message.body }));
   return Object.fromEntries(headers.values());
 }

@@ -1,7 +1,10 @@
 /**
  * The dead-letter queue: messages whose retries ran out or whose destination answered 489 with
- * `Upstash-NonRetryable-Error: true`. Listed by `GET /v2/dlq` as `{messages:[...]}`.
+ * `Upstash-NonRetryable-Error: true`. Listed by `GET /v2/dlq` as `{messages, cursor?}`, selected for bulk
+ * delete and retry by ids, by filter or all, oldest first.
  */
+import { badRequest } from "./errors";
+import { type Filter, type FilterParam, messageSubject } from "./filters";
 import { randomId } from "./ids";
 import { bodyFields, canonicalHeaderName, messagePayload, type QStashMessage } from "./message";
 
@@ -16,7 +19,25 @@ export interface DlqEntry {
   dlqId: string;
   message: QStashMessage;
   response: LastResponse;
+  /** Unix ms when the message was dead-lettered (what fromDate and toDate compare). */
+  time: number;
 }
+
+/** The filters the DLQ routes accept (QStash refuses host and path here). */
+export const DLQ_FILTERS: FilterParam[] = [
+  "messageId",
+  "dlqIds",
+  "url",
+  "topicName",
+  "queueName",
+  "scheduleId",
+  "callerIp",
+  "label",
+  "flowControlKey",
+  "responseStatus",
+  "fromDate",
+  "toDate",
+];
 
 function responseFields(r: LastResponse): Record<string, unknown> {
   const header: Record<string, string[]> = {};
@@ -34,11 +55,23 @@ function responseFields(r: LastResponse): Record<string, unknown> {
   };
 }
 
+/** The JSON shape of one DLQ entry. */
+export function dlqPayload(e: DlqEntry): Record<string, unknown> {
+  return { ...messagePayload(e.message), dlqId: e.dlqId, ...responseFields(e.response) };
+}
+
+/** A page of entries and the cursor of the next page, if any. */
+export interface DlqPage {
+  entries: DlqEntry[];
+  cursor?: string;
+}
+
 export class DeadLetterQueue {
   private entries = new Map<string, DlqEntry>();
 
   add(message: QStashMessage, response: LastResponse): DlqEntry {
-    const entry = { dlqId: randomId(`${Date.now()}-`, 12), message, response };
+    const now = Date.now();
+    const entry = { dlqId: randomId(`${now}-`, 12), message, response, time: now };
     this.entries.set(entry.dlqId, entry);
     return entry;
   }
@@ -51,24 +84,22 @@ export class DeadLetterQueue {
     return this.entries.delete(dlqId);
   }
 
-  /** Oldest first, filtered by `dlqIds`, `messageId`, `url`, `topicName` and `queueName`, limited by `count`. */
-  list(query: URLSearchParams): Array<Record<string, unknown>> {
-    const ids = new Set(query.getAll("dlqIds"));
-    const want = (name: string, value: string | undefined) => {
-      const q = query.get(name);
-      return q === null || q === value;
-    };
-    const count = Math.max(1, Number(query.get("count") ?? 1000) || 1000);
-    return [...this.entries.values()]
-      .filter(
-        (e) =>
-          (ids.size === 0 || ids.has(e.dlqId)) &&
-          want("messageId", e.message.messageId) &&
-          want("url", e.message.url) &&
-          want("topicName", e.message.topicName) &&
-          want("queueName", e.message.queueName),
-      )
-      .slice(0, count)
-      .map((e) => ({ ...messagePayload(e.message), dlqId: e.dlqId, ...responseFields(e.response) }));
+  /**
+   * Matching entries, oldest first, from `cursor` (an offset this method returned) for at most `count`.
+   * Actions that remove what they select pass no cursor: what they handled is gone, so they start over.
+   */
+  select(filter: Filter, count: number, cursor: string | null = null): DlqPage {
+    if (cursor !== null && !/^\d+$/.test(cursor))
+      throw badRequest(`invalid cursor "${cursor}": pass back a cursor the DLQ returned`);
+    const start = Number(cursor ?? 0);
+    const all = [...this.entries.values()].filter((e) =>
+      filter.matches({ ...messageSubject(e.message, e.time), dlqId: e.dlqId, ...statusOf(e) }),
+    );
+    const entries = all.slice(start, start + count);
+    return start + count < all.length ? { entries, cursor: String(start + count) } : { entries };
   }
+}
+
+function statusOf(e: DlqEntry): { responseStatus?: number } {
+  return e.response.status === undefined ? {} : { responseStatus: e.response.status };
 }

@@ -7,7 +7,7 @@
 export interface GateLimits {
   parallelism?: number;
   rate?: number;
-  /** Window of `rate`, already time-scaled. */
+  /** Window of `rate`, in ms. */
   periodMs: number;
   paused?: boolean;
 }
@@ -37,6 +37,20 @@ export class Gate {
 
   get waiting(): number {
     return this.waiters.length;
+  }
+
+  /** Attempt starts within the current rate window, and when the oldest of them started. */
+  rateWindow(now = Date.now()): { count: number; start: number } {
+    this.starts = this.starts.filter((t) => t > now - this.limits.periodMs);
+    return { count: this.starts.length, start: this.starts[0] ?? now };
+  }
+
+  /** Forgets the starts counted against the rate, as if the window had just begun. */
+  resetRate(): void {
+    this.starts = [];
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+    this.pump();
   }
 
   acquire(): Promise<Release> {

@@ -4,8 +4,11 @@
  * is refused with a 400 naming the header, before anything is accepted.
  */
 import type { IncomingHttpHeaders } from "node:http";
+import { isHttpUrl } from "./destination";
 import { parseDuration } from "./durations";
 import { badRequest } from "./errors";
+import { refuseUnknownHeaders } from "./header-refusals";
+import { parseRedactFields, type Redaction } from "./redact";
 import { compileRetryDelay, type RetryDelay } from "./retry-delay";
 
 export type HttpMethod = "GET" | "POST" | "PUT" | "DELETE" | "PATCH";
@@ -27,7 +30,7 @@ export interface PublishSpec {
   contentType?: string;
   /** Headers to deliver, `Upstash-Forward-` stripped, lowercase names, in publish order. */
   forward: Array<[string, string]>;
-  /** Requested wait before the first attempt, in real (unscaled) ms. */
+  /** Requested wait before the first attempt, in ms (honoured as asked, never time-scaled). */
   delayMs: number;
   /** Unix seconds; overrides the delay. */
   notBefore?: number;
@@ -39,6 +42,11 @@ export interface PublishSpec {
   contentBasedDeduplication: boolean;
   flowControl?: FlowControlSpec;
   labels: string[];
+  /** Where each attempt's outcome is published (`Upstash-Callback`). */
+  callback?: string;
+  /** Where the message is published once it lands in the DLQ (`Upstash-Failure-Callback`). */
+  failureCallback?: string;
+  redact?: Redaction;
 }
 
 export const DEFAULT_RETRIES = 3;
@@ -138,8 +146,19 @@ function parseBoolean(name: string, value: string | undefined): boolean {
   return v === "true";
 }
 
-/** Builds the delivery spec from a publish's headers; throws a 400 `QStashRequestError` on a malformed value. */
-export function parsePublishHeaders(bag: HeaderBag): PublishSpec {
+function callbackUrl(name: string, value: string | undefined): string | undefined {
+  if (value === undefined) return undefined;
+  if (!isHttpUrl(value.trim()))
+    throw badRequest(`invalid ${name} header "${value}": expected an http(s) URL`);
+  return value.trim();
+}
+
+/**
+ * Builds the delivery spec from a publish's headers; throws a 400 `QStashRequestError` on a malformed value
+ * or on an `Upstash-*` header the emulator does not implement (`extraHeaders` are read by the caller).
+ */
+export function parsePublishHeaders(bag: HeaderBag, extraHeaders: readonly string[] = []): PublishSpec {
+  refuseUnknownHeaders(bag.keys(), extraHeaders);
   const get = (name: string) => bag.get(name);
   const spec: PublishSpec = {
     method: parseMethod(get("upstash-method")),
@@ -197,5 +216,11 @@ export function parsePublishHeaders(bag: HeaderBag): PublishSpec {
   }
   const label = get("upstash-label");
   if (label !== undefined) spec.labels = label.split(",").filter((l) => l !== "");
+  const callback = callbackUrl("Upstash-Callback", get("upstash-callback"));
+  if (callback !== undefined) spec.callback = callback;
+  const failureCallback = callbackUrl("Upstash-Failure-Callback", get("upstash-failure-callback"));
+  if (failureCallback !== undefined) spec.failureCallback = failureCallback;
+  const redact = get("upstash-redact-fields");
+  if (redact !== undefined) spec.redact = parseRedactFields(redact);
   return spec;
 }

@@ -6,8 +6,7 @@
 import type { EmulatorResponse } from "../common/emulator";
 import { type DedupStore, dedupKeys } from "./dedup";
 import { parseDestination } from "./destination";
-import { randomId } from "./ids";
-import type { QStashMessage } from "./message";
+import { newMessage } from "./message";
 import { type HeaderBag, type PublishSpec, parsePublishHeaders } from "./publish-headers";
 import { checkQueueName, type QueueStore } from "./queues";
 import type { DeliveryScheduler } from "./scheduler";
@@ -18,7 +17,6 @@ export interface PublishContext {
   queues: QueueStore;
   dedup: DedupStore;
   scheduler: DeliveryScheduler;
-  timeScale: number;
 }
 
 export interface PublishInput {
@@ -27,6 +25,11 @@ export interface PublishInput {
   headers: HeaderBag;
   body: Buffer;
   queueName?: string;
+  callerIp?: string;
+  /** Set when a schedule publishes. */
+  scheduleId?: string;
+  /** `Upstash-*` headers the caller reads itself (the schedule headers). */
+  extraHeaders?: readonly string[];
 }
 
 interface Target {
@@ -41,6 +44,8 @@ export interface PreparedPublish {
   targets: Target[];
   body: Buffer;
   queueName?: string;
+  callerIp?: string;
+  scheduleId?: string;
 }
 
 export interface PublishItem {
@@ -54,7 +59,7 @@ export type PublishOutcome = { kind: "url"; item: PublishItem } | { kind: "group
 /** Validates a publish and resolves its targets; throws a `QStashRequestError` (400 or 404) when refused. */
 export function preparePublish(ctx: PublishContext, input: PublishInput): PreparedPublish {
   const destination = parseDestination(input.destination);
-  const spec = parsePublishHeaders(input.headers);
+  const spec = parsePublishHeaders(input.headers, input.extraHeaders);
   if (input.queueName !== undefined) checkQueueName(input.queueName);
   const targets: Target[] =
     destination.kind === "url"
@@ -70,13 +75,17 @@ export function preparePublish(ctx: PublishContext, input: PublishInput): Prepar
     targets,
     body: input.body,
     ...(input.queueName !== undefined && { queueName: input.queueName }),
+    ...(input.callerIp !== undefined && { callerIp: input.callerIp }),
+    ...(input.scheduleId !== undefined && { scheduleId: input.scheduleId }),
   };
 }
 
-/** When the first attempt is due: `Upstash-Not-Before` wins over `Upstash-Delay`; the wait is time-scaled. */
-function firstAttemptAt(spec: PublishSpec, now: number, timeScale: number): number {
-  const wait = spec.notBefore !== undefined ? Math.max(0, spec.notBefore * 1000 - now) : spec.delayMs;
-  return now + wait * timeScale;
+/**
+ * When the first attempt is due: `Upstash-Not-Before` wins over `Upstash-Delay`. Both are honoured as asked:
+ * the emulator's time scale shortens retry backoff only, so a delayed message arrives when the client expects.
+ */
+function firstAttemptAt(spec: PublishSpec, now: number): number {
+  return spec.notBefore !== undefined ? Math.max(now, spec.notBefore * 1000) : now + spec.delayMs;
 }
 
 /** Accepts a prepared publish: one message per target not deduplicated. */
@@ -87,17 +96,18 @@ export function commitPublish(ctx: PublishContext, prepared: PreparedPublish): P
     const keys = dedupKeys(prepared.spec, target, prepared.body);
     const existing = ctx.dedup.find(keys, now);
     if (existing !== undefined) return { messageId: existing, url: target.url, deduplicated: true };
-    const message: QStashMessage = {
-      messageId: randomId("msg_", 28),
-      ...target,
-      ...(prepared.queueName !== undefined && { queueName: prepared.queueName }),
-      spec: prepared.spec,
-      body: prepared.body,
-      createdAt: now,
-      notBefore: Math.round(firstAttemptAt(prepared.spec, now, ctx.timeScale)),
-      retried: 0,
-      state: "CREATED",
-    };
+    const message = newMessage(
+      {
+        ...target,
+        ...(prepared.queueName !== undefined && { queueName: prepared.queueName }),
+        ...(prepared.callerIp !== undefined && { callerIp: prepared.callerIp }),
+        ...(prepared.scheduleId !== undefined && { scheduleId: prepared.scheduleId }),
+        spec: prepared.spec,
+        body: prepared.body,
+        notBefore: Math.round(firstAttemptAt(prepared.spec, now)),
+      },
+      now,
+    );
     ctx.dedup.remember(keys, message.messageId, now);
     ctx.scheduler.add(message);
     return { messageId: message.messageId, url: target.url };

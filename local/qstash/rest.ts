@@ -1,18 +1,22 @@
 /**
  * The QStash v2 emulator (protocol reference Part C): publish, enqueue and batch to URLs and URL groups,
- * signed delivery with retries, deduplication, delays, flow control, the DLQ and events, plus delivery
- * fault injection for tests. State lives in memory; a restart forgets pending messages.
+ * signed delivery with retries, callbacks, deduplication, delays, flow control, schedules, the DLQ and
+ * events, plus delivery fault injection for tests. State lives in memory; a restart forgets everything.
+ * What it does not implement it refuses by name (see README.md).
  */
 import { type RunningEmulator, startEmulator } from "../common/emulator";
 import { createAdmin } from "./admin";
+import { attemptCallback, failureCallback } from "./callbacks";
 import { DedupStore } from "./dedup";
 import { DeliveryFaultQueue } from "./delivery-faults";
 import { DeadLetterQueue } from "./dlq";
 import { EventLog } from "./events";
+import { FlowControlKeys } from "./flow-control";
 import { SigningKeys } from "./keys";
 import { QueueStore } from "./queues";
 import { createHandler, endpointName } from "./routes";
 import { DeliveryScheduler, type DeliverySummary } from "./scheduler";
+import { ScheduleStore } from "./schedules";
 import { Destinations } from "./send";
 import type { QStashState } from "./state";
 import { UrlGroupStore } from "./url-groups";
@@ -24,7 +28,10 @@ export interface QStashEmulatorOptions {
   token: string;
   currentSigningKey: string;
   nextSigningKey: string;
-  /** Multiplies every delay, retry backoff and flow-control period (default 1; tests use e.g. 0.001). */
+  /**
+   * Multiplies retry backoff only (default 1; tests use e.g. 0.001). Explicit delays, flow-control periods
+   * and schedules run on the real clock, as the client asked.
+   */
   timeScale?: number;
   /** Response deadline for deliveries without `Upstash-Timeout`, in ms (default 30 s, not scaled). */
   deliveryTimeoutMs?: number;
@@ -49,6 +56,7 @@ export async function startQStashEmulator(opts: QStashEmulatorOptions): Promise<
     throw new Error("timeScale must be a non-negative number");
   const keys = new SigningKeys(opts.currentSigningKey, opts.nextSigningKey);
   const queues = new QueueStore();
+  const flowKeys = new FlowControlKeys();
   const events = new EventLog();
   const dlq = new DeadLetterQueue();
   const faults = new DeliveryFaultQueue();
@@ -59,28 +67,29 @@ export async function startQStashEmulator(opts: QStashEmulatorOptions): Promise<
     defaultTimeoutMs: opts.deliveryTimeoutMs ?? DEFAULT_DELIVERY_TIMEOUT_MS,
     destinations,
     queues,
+    flowKeys,
     events,
     dlq,
     faults,
     ...(opts.log && { log: opts.log }),
+    afterAttempt: (message, result) => {
+      const callback = attemptCallback(message, result);
+      if (callback) scheduler.add(callback);
+    },
+    afterDeadLetter: (entry) => {
+      const callback = failureCallback(entry);
+      if (callback) scheduler.add(callback);
+    },
   });
-  const state: QStashState = {
-    token: opts.token,
-    keys,
-    groups: new UrlGroupStore(),
-    queues,
-    dedup: new DedupStore(),
-    scheduler,
-    events,
-    dlq,
-    timeScale,
-  };
+  const publishing = { groups: new UrlGroupStore(), queues, dedup: new DedupStore(), scheduler };
+  const schedules = new ScheduleStore(publishing, opts.log);
+  const state: QStashState = { ...publishing, token: opts.token, keys, events, dlq, schedules, flowKeys };
   const emulator = await startEmulator(
     {
       name: "qstash",
       handle: createHandler(state),
       endpoint: endpointName,
-      admin: createAdmin(faults, scheduler),
+      admin: createAdmin(faults, scheduler, schedules),
     },
     { port: opts.port, ...(opts.host !== undefined && { host: opts.host }) },
   );
@@ -90,6 +99,7 @@ export async function startQStashEmulator(opts: QStashEmulatorOptions): Promise<
     deliveries: () => scheduler.summary(),
     signingKeys: () => keys.toJSON(),
     async close() {
+      schedules.close();
       scheduler.close();
       queues.close();
       destinations.close();

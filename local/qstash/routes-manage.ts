@@ -1,10 +1,9 @@
 /**
- * Management routes: URL groups (C.5), signing keys, queues, messages, the DLQ and events (C.6). Paths are
- * matched on undecoded segments; names are restricted to `[A-Za-z0-9._-]`, so nothing needs decoding.
+ * Management routes: URL groups (C.5), signing keys, queues and events (C.6). Paths are matched on undecoded
+ * segments; names are restricted to `[A-Za-z0-9._-]`, so nothing needs decoding.
  */
 import { type EmulatorRequest, type EmulatorResponse, json } from "../common/emulator";
-import { badRequest, QStashRequestError } from "./errors";
-import { messagePayload } from "./message";
+import { badRequest } from "./errors";
 import type { Queue } from "./queues";
 import type { QStashState } from "./state";
 import { parseEndpointList, parseEndpointsToAdd, type UrlGroup } from "./url-groups";
@@ -13,6 +12,13 @@ import { parseEndpointList, parseEndpointsToAdd, type UrlGroup } from "./url-gro
 export type Segments = string[];
 
 const ok = (): EmulatorResponse => json(200, {});
+
+/** Refuses a query string on a route that reads none, so that no parameter is silently ignored. */
+export function noQuery(req: EmulatorRequest): void {
+  const name = new URLSearchParams(req.rawQuery).keys().next().value;
+  if (name !== undefined)
+    throw badRequest(`unsupported query parameter "${name}" on ${req.method} ${req.rawPath}`);
+}
 
 function groupJson(g: UrlGroup): Record<string, unknown> {
   return { name: g.name, createdAt: g.createdAt, updatedAt: g.updatedAt, endpoints: g.endpoints };
@@ -23,6 +29,7 @@ export function topics(
   req: EmulatorRequest,
   seg: Segments,
 ): EmulatorResponse | undefined {
+  noQuery(req);
   const [, name, sub, extra] = seg;
   if (extra !== undefined) return undefined;
   if (name === undefined)
@@ -45,6 +52,7 @@ export function topics(
 }
 
 export function keys(state: QStashState, req: EmulatorRequest, seg: Segments): EmulatorResponse | undefined {
+  noQuery(req);
   if (seg.length === 1 && req.method === "GET") return json(200, state.keys.toJSON());
   if (seg[1] === "rotate" && seg.length === 2 && req.method === "POST") return json(200, state.keys.rotate());
   return undefined;
@@ -62,7 +70,9 @@ function parseQueueUpsert(body: Buffer): { name: string; parallelism?: number; p
   } catch {
     throw badRequest("invalid JSON body: expected {queueName, parallelism?, paused?}");
   }
-  const { queueName, parallelism, paused } = parsed ?? {};
+  const { queueName, parallelism, paused, ...rest } = parsed ?? {};
+  const unknown = Object.keys(rest)[0];
+  if (unknown !== undefined) throw badRequest(`unsupported field "${unknown}" in the queue body`);
   if (typeof queueName !== "string") throw badRequest("queueName must be a string");
   if (parallelism !== undefined && (!Number.isInteger(parallelism) || (parallelism as number) < 1)) {
     throw badRequest("parallelism must be a positive integer");
@@ -80,6 +90,7 @@ export function queues(
   req: EmulatorRequest,
   seg: Segments,
 ): EmulatorResponse | undefined {
+  noQuery(req);
   const [, name, action, extra] = seg;
   if (extra !== undefined) return undefined;
   if (name === undefined) {
@@ -103,37 +114,6 @@ export function queues(
   if (req.method === "DELETE") {
     state.queues.delete(name);
     return ok();
-  }
-  return undefined;
-}
-
-export function messages(
-  state: QStashState,
-  req: EmulatorRequest,
-  seg: Segments,
-): EmulatorResponse | undefined {
-  const [, id, extra] = seg;
-  if (id === undefined || extra !== undefined) return undefined;
-  const message = state.scheduler.get(id);
-  if (!message) throw new QStashRequestError(404, `message ${id} not found`);
-  if (req.method === "GET") return json(200, messagePayload(message));
-  if (req.method === "DELETE") return json(200, { cancelled: state.scheduler.cancel(id) ? 1 : 0 });
-  return undefined;
-}
-
-export function dlq(state: QStashState, req: EmulatorRequest, seg: Segments): EmulatorResponse | undefined {
-  const [, id, extra] = seg;
-  if (extra !== undefined) return undefined;
-  const query = new URLSearchParams(req.rawQuery);
-  if (id === undefined && req.method === "GET") return json(200, { messages: state.dlq.list(query) });
-  if (id === undefined && req.method === "DELETE") {
-    const ids = query.getAll("dlqIds");
-    if (ids.length === 0) throw badRequest("pass the DLQ ids to delete as dlqIds query parameters");
-    return json(200, { deleted: ids.filter((dlqId) => state.dlq.delete(dlqId)).length });
-  }
-  if (id !== undefined && req.method === "DELETE") {
-    if (!state.dlq.delete(id)) throw new QStashRequestError(404, `dlq message ${id} not found`);
-    return json(200, { deleted: 1 });
   }
   return undefined;
 }

@@ -19,6 +19,10 @@ import type { QStashState } from "./state";
 export const PUBLISH_PREFIX = "/v2/publish/";
 export const ENQUEUE_PREFIX = "/v2/enqueue/";
 
+function callerOf(req: EmulatorRequest): { callerIp?: string } {
+  return req.remoteAddress === undefined ? {} : { callerIp: req.remoteAddress };
+}
+
 function withQuery(path: string, rawQuery: string): string {
   return rawQuery === "" ? path : `${path}?${rawQuery}`;
 }
@@ -30,6 +34,7 @@ export function publish(state: QStashState, req: EmulatorRequest): EmulatorRespo
     destination,
     headers: headerBagFromHttp(req.headers),
     body: req.body,
+    ...callerOf(req),
   });
   return publishResponse(commitPublish(state, prepared));
 }
@@ -44,15 +49,18 @@ export function enqueue(state: QStashState, req: EmulatorRequest): EmulatorRespo
     destination: withQuery(rest.slice(slash + 1), req.rawQuery),
     headers: headerBagFromHttp(req.headers),
     body: req.body,
+    ...callerOf(req),
   };
   return publishResponse(commitPublish(state, preparePublish(state, input)));
 }
 
-function batchItem(item: unknown, i: number): PublishInput {
+function batchItem(item: unknown, i: number, callerIp: { callerIp?: string }): PublishInput {
   const where = `batch item ${i}`;
   if (typeof item !== "object" || item === null || Array.isArray(item))
     throw badRequest(`${where} must be an object`);
-  const { destination, headers, body, queue } = item as Record<string, unknown>;
+  const { destination, headers, body, queue, ...rest } = item as Record<string, unknown>;
+  const unknown = Object.keys(rest)[0];
+  if (unknown !== undefined) throw badRequest(`${where}: unsupported field "${unknown}"`);
   if (typeof destination !== "string" || destination === "") {
     throw badRequest(`${where}: destination must be a non-empty string`);
   }
@@ -65,6 +73,7 @@ function batchItem(item: unknown, i: number): PublishInput {
     headers: headerBagFromObject(headers, where),
     body: Buffer.from(typeof body === "string" ? body : "", "utf8"),
     ...(queue !== undefined && queue !== "" && { queueName: queue }),
+    ...callerIp,
   };
 }
 
@@ -73,6 +82,7 @@ function batchItem(item: unknown, i: number): PublishInput {
  * (an object per URL, a nested array per group). Every item is validated before any is accepted.
  */
 export function batch(state: QStashState, req: EmulatorRequest): EmulatorResponse {
+  if (req.rawQuery !== "") throw badRequest("POST /v2/batch takes no query parameters");
   let parsed: unknown;
   try {
     parsed = JSON.parse(req.body.toString("utf8"));
@@ -82,7 +92,7 @@ export function batch(state: QStashState, req: EmulatorRequest): EmulatorRespons
   if (!Array.isArray(parsed)) throw badRequest("batch body must be a JSON array");
   if (parsed.length === 0) throw badRequest("batch must contain at least one message");
   const prepared: PreparedPublish[] = parsed.map((item, i) => {
-    const input = batchItem(item, i);
+    const input = batchItem(item, i, callerOf(req));
     try {
       return preparePublish(state, input);
     } catch (err) {

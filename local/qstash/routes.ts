@@ -4,8 +4,13 @@
  */
 import { type EmulatorRequest, type EmulatorResponse, errorResponse, type Handler } from "../common/emulator";
 import { QStashRequestError } from "./errors";
+import { dlq } from "./routes-dlq";
+import { flowControl } from "./routes-flow-control";
 import * as manage from "./routes-manage";
+import { messages } from "./routes-messages";
 import { batch, ENQUEUE_PREFIX, enqueue, PUBLISH_PREFIX, publish } from "./routes-publish";
+import { refusedRoute } from "./routes-refused";
+import { SCHEDULES_PREFIX, schedules } from "./routes-schedules";
 import type { QStashState } from "./state";
 
 type Route = (state: QStashState, req: EmulatorRequest, seg: manage.Segments) => EmulatorResponse | undefined;
@@ -14,9 +19,11 @@ const COLLECTIONS: Record<string, Route> = {
   topics: manage.topics,
   keys: manage.keys,
   queues: manage.queues,
-  messages: manage.messages,
-  dlq: manage.dlq,
+  messages,
+  dlq,
   events: manage.events,
+  schedules,
+  flowControl,
 };
 
 function segments(rawPath: string): manage.Segments | undefined {
@@ -27,6 +34,7 @@ function segments(rawPath: string): manage.Segments | undefined {
 export function endpointName(req: EmulatorRequest): string {
   if (req.rawPath.startsWith(PUBLISH_PREFIX)) return `${req.method} /v2/publish`;
   if (req.rawPath.startsWith(ENQUEUE_PREFIX)) return `${req.method} /v2/enqueue`;
+  if (req.rawPath.startsWith(SCHEDULES_PREFIX) && req.method === "POST") return "POST /v2/schedules";
   const seg = segments(req.rawPath);
   if (!seg || seg[0] === "keys") return `${req.method} ${req.rawPath}`;
   const template = seg.map((s, i) => (i === 1 ? ":id" : s));
@@ -42,8 +50,10 @@ function route(state: QStashState, req: EmulatorRequest): EmulatorResponse | und
   if (req.rawPath.startsWith(ENQUEUE_PREFIX)) return req.method === "POST" ? enqueue(state, req) : undefined;
   if (req.rawPath === "/v2/batch") return req.method === "POST" ? batch(state, req) : undefined;
   const seg = segments(req.rawPath);
-  const handler = seg?.[0] === undefined ? undefined : COLLECTIONS[seg[0]];
-  return seg && handler ? handler(state, req, seg) : undefined;
+  const collection = seg?.[0];
+  if (seg === undefined || collection === undefined) return undefined;
+  const handler = Object.hasOwn(COLLECTIONS, collection) ? COLLECTIONS[collection] : undefined;
+  return handler ? handler(state, req, seg) : refusedRoute(collection, req.method, req.rawPath);
 }
 
 export function createHandler(state: QStashState): Handler {

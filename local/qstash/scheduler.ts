@@ -7,12 +7,18 @@ import { Admission } from "./admission";
 import { nextRetryDelayMs } from "./backoff";
 import type { DeliveryFaultQueue } from "./delivery-faults";
 import { deliveryHeaders } from "./delivery-headers";
-import type { DeadLetterQueue } from "./dlq";
+import type { DeadLetterQueue, DlqEntry } from "./dlq";
+import { DueTimers } from "./due-timers";
 import type { EventLog } from "./events";
+import { type Filter, messageSubject } from "./filters";
+import type { FlowControlKeys } from "./flow-control";
 import { GateClosedError, type Release } from "./gate";
 import type { QStashMessage } from "./message";
+import { type DeliverySummary, describe, isNonRetryable, isSuccess } from "./outcomes";
 import type { QueueStore } from "./queues";
 import type { AttemptResult, Destinations } from "./send";
+
+export type { DeliverySummary } from "./outcomes";
 
 export interface SchedulerDeps {
   signingKey: () => string;
@@ -21,31 +27,15 @@ export interface SchedulerDeps {
   defaultTimeoutMs: number;
   destinations: Destinations;
   queues: QueueStore;
+  flowKeys: FlowControlKeys;
   events: EventLog;
   dlq: DeadLetterQueue;
   faults: DeliveryFaultQueue;
   log?: (line: string) => void;
-}
-
-/** Counters since start; `pending` and `inFlight` are the current numbers of messages and HTTP requests. */
-export interface DeliverySummary {
-  attempts: number;
-  successes: number;
-  failures: number;
-  dropped: number;
-  duplicated: number;
-  delayed: number;
-  deadLettered: number;
-  pending: number;
-  inFlight: number;
-}
-
-function isSuccess(r: AttemptResult): boolean {
-  return r.status !== undefined && r.status >= 200 && r.status < 300;
-}
-
-function isNonRetryable(r: AttemptResult): boolean {
-  return r.status === 489 && String(r.headers?.["upstash-nonretryable-error"]).toLowerCase() === "true";
+  /** Called after every attempt that got an answer or an error (callbacks hang here). */
+  afterAttempt?: (message: QStashMessage, result: AttemptResult) => void;
+  /** Called once a message has landed in the DLQ (failure callbacks hang here). */
+  afterDeadLetter?: (entry: DlqEntry) => void;
 }
 
 /** A function rather than an inline check: the state changes across awaits, which narrowing cannot see. */
@@ -53,15 +43,9 @@ function cancelled(m: QStashMessage): boolean {
   return m.state === "CANCELED";
 }
 
-function describe(r: AttemptResult): string {
-  return r.status !== undefined ? String(r.status) : `error (${r.error ?? "unknown"})`;
-}
-
-const MAX_TIMER_MS = 2 ** 31 - 1;
-
 export class DeliveryScheduler {
   private readonly messages = new Map<string, QStashMessage>();
-  private readonly timers = new Map<string, NodeJS.Timeout>();
+  private readonly timers = new DueTimers();
   private readonly admission: Admission;
   private idleWaiters: Array<() => void> = [];
   private inFlight = 0;
@@ -70,7 +54,7 @@ export class DeliveryScheduler {
   private deadLettered = 0;
 
   constructor(private readonly deps: SchedulerDeps) {
-    this.admission = new Admission(deps.queues, deps.timeScale);
+    this.admission = new Admission(deps.queues, deps.flowKeys);
   }
 
   /** Takes ownership of an accepted message and schedules its first attempt at `message.notBefore`. */
@@ -90,18 +74,22 @@ export class DeliveryScheduler {
     return [...this.messages.values()].filter((m) => m.queueName === queueName).length;
   }
 
+  /** Cancels up to `count` pending messages matching `filter`, oldest first; returns how many. */
+  cancelMatching(filter: Filter, count: number): number {
+    const chosen = [...this.messages.values()]
+      .filter((m) => !cancelled(m) && filter.matches(messageSubject(m)))
+      .slice(0, count);
+    for (const m of chosen) this.cancel(m.messageId);
+    return chosen.length;
+  }
+
   /** Cancels a waiting message (an attempt already in flight finishes, but no retry follows). */
   cancel(messageId: string): boolean {
     const message = this.messages.get(messageId);
-    if (!message) return false;
+    if (!message || cancelled(message)) return false;
     message.state = "CANCELED";
     this.deps.events.record(message, "CANCELED");
-    const timer = this.timers.get(messageId);
-    if (timer) {
-      clearTimeout(timer);
-      this.timers.delete(messageId);
-      this.finish(message);
-    }
+    if (this.timers.clear(messageId)) this.finish(message);
     return true;
   }
 
@@ -122,30 +110,19 @@ export class DeliveryScheduler {
 
   close(): void {
     this.closed = true;
-    for (const timer of this.timers.values()) clearTimeout(timer);
-    this.timers.clear();
+    this.timers.clearAll();
     this.admission.close();
     this.messages.clear();
     this.wakeIdle();
   }
 
   private schedule(message: QStashMessage, delayMs: number): void {
-    const dueAt = Date.now() + Math.max(0, delayMs);
-    const arm = () => {
-      // setTimeout cannot wait longer than about 24.8 days; a later Not-Before waits in several steps.
-      const timer = setTimeout(fire, Math.min(MAX_TIMER_MS, Math.max(0, dueAt - Date.now())));
-      timer.unref();
-      this.timers.set(message.messageId, timer);
-    };
-    const fire = () => {
-      if (Date.now() < dueAt - 1) return arm();
-      this.timers.delete(message.messageId);
+    this.timers.set(message.messageId, Date.now() + Math.max(0, delayMs), () => {
       this.attempt(message).catch((err: unknown) => {
         this.deps.log?.(`qstash ${message.messageId} internal error: ${(err as Error).message}`);
         this.finish(message);
       });
-    };
-    arm();
+    });
   }
 
   private async attempt(message: QStashMessage): Promise<void> {
@@ -186,6 +163,7 @@ export class DeliveryScheduler {
     message.retried += 1;
     const result = results.find(isSuccess) ?? results[0] ?? { error: "no attempt made" };
     this.settle(message, result, Date.now() - started);
+    if (!this.closed) this.deps.afterAttempt?.(message, result);
   }
 
   private async send(message: QStashMessage, retried: number): Promise<AttemptResult> {
@@ -225,26 +203,29 @@ export class DeliveryScheduler {
     const error = result.error ?? `destination answered ${result.status}`;
     const canRetry = message.retried <= message.spec.retries && !isNonRetryable(result);
     if (canRetry) {
+      // One instant for the wait hint, the event's time and its nextDeliveryTime, so they agree exactly.
+      const now = Date.now();
       const delay = nextRetryDelayMs({
         attemptsMade: message.retried,
         retryDelay: message.spec.retryDelay?.delay,
         responseHeaders: result.headers,
         timeScale: this.deps.timeScale,
-        nowMs: Date.now(),
+        nowMs: now,
       });
       message.state = "RETRY";
-      const details = { retried, error, nextDeliveryTime: Math.round(Date.now() + delay) };
+      const details = { time: now, retried, error, nextDeliveryTime: Math.round(now + delay) };
       this.deps.events.record(message, "RETRY", { ...details, ...status });
       this.logAttempt(message, retried, `${outcome}; retry in ${Math.round(delay)} ms`);
-      this.schedule(message, delay);
+      this.schedule(message, now + delay - Date.now());
       return;
     }
     message.state = "FAILED";
     this.deadLettered += 1;
-    this.deps.dlq.add(message, result);
+    const entry = this.deps.dlq.add(message, result);
     this.deps.events.record(message, "FAILED", { retried, error, ...status });
     this.logAttempt(message, retried, `${outcome}; moved to the DLQ`);
     this.finish(message);
+    this.deps.afterDeadLetter?.(entry);
   }
 
   private logAttempt(message: QStashMessage, retried: number, text: string): void {
@@ -253,7 +234,7 @@ export class DeliveryScheduler {
   }
 
   private finish(message: QStashMessage): void {
-    this.timers.delete(message.messageId);
+    this.timers.clear(message.messageId);
     this.messages.delete(message.messageId);
     if (this.messages.size === 0) this.wakeIdle();
   }

@@ -61,6 +61,8 @@ describe("delivery faults", () => {
           state: "DROPPED",
           messageId: idOf(lost),
           url: `${dest.url}/drop`,
+          header: { "Content-Type": "text/plain;charset=UTF-8" },
+          body: Buffer.from("lost").toString("base64"),
           retried: 0,
           error: "dropped by an injected delivery fault",
         },

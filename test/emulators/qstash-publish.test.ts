@@ -125,22 +125,35 @@ describe("publish to a URL", () => {
 });
 
 describe("delay", () => {
-  it("publish: Upstash-Delay holds the message (time-scaled), readable via messages.get until delivered", async () => {
+  it("publish: Upstash-Delay holds the message as asked (not time-scaled), readable via messages.get until delivered", async () => {
     const dest = await qstash.destination();
     const url = `${dest.url}/later`;
 
-    const res = await qstash.client.publish({ url, body: "later", delay: 500 });
+    // The emulator runs at time scale 0.001: that shortens retry backoff, never an explicit delay.
+    const res = await qstash.client.publish({ url, body: "later", delay: 1 });
     const messageId = "messageId" in res ? res.messageId : "";
     const pending = await qstash.client.messages.get(messageId);
 
-    // 500 s at time scale 0.001 is 500 ms.
-    expect(pending.notBefore).toBe(pending.createdAt + 500);
+    expect(pending.notBefore).toBe(pending.createdAt + 1000);
     expect(pending).toMatchObject({ messageId, url, method: "POST", body: "later", maxRetries: 3 });
     const [req] = await dest.waitFor("/later", 1);
     // Timers may fire within a millisecond of their due time, hence the small allowance.
     expect(req?.receivedAt).toBeGreaterThanOrEqual((pending.notBefore ?? 0) - 2);
     await qstash.emulator.idle();
     await expect(qstash.client.messages.get(messageId)).rejects.toThrow(/not found/);
+  });
+
+  it("publish: Upstash-Not-Before is honoured as asked (unix seconds, not time-scaled)", async () => {
+    const dest = await qstash.destination();
+    const url = `${dest.url}/at`;
+    const at = Math.floor(Date.now() / 1000) + 2;
+
+    const res = await qstash.client.publish({ url, body: "at", notBefore: at });
+    const pending = await qstash.client.messages.get("messageId" in res ? res.messageId : "");
+
+    expect(pending.notBefore).toBe(at * 1000);
+    const [req] = await dest.waitFor("/at", 1);
+    expect(req?.receivedAt).toBeGreaterThanOrEqual(at * 1000 - 2);
   });
 
   it("publish: Upstash-Not-Before overrides Upstash-Delay (a past time delivers at once)", async () => {
