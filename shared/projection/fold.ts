@@ -60,6 +60,8 @@ export function foldBatch(
     states: [],
     orderAdd: [],
     orderRemove: [],
+    listAdd: [],
+    listRemove: [],
     history: [],
     deadLetters: [],
     rejected: [],
@@ -111,13 +113,26 @@ export function foldBatch(
         metadata: event.metadata,
       }),
     ]);
-    if (event.type === "TaskCreated")
-      batch.orderAdd.push([orderScore(event.occurredAt, record.offset), event.taskId]);
-    if (event.type === "TaskDeleted") batch.orderRemove.push(event.taskId);
+    indexByList(batch, before, event, record.offset);
   }
   for (const id of touched) {
     const state = states.get(id);
     if (state) batch.states.push([id, state]);
   }
   return batch;
+}
+
+/** Keeps each list's creation-order index: the default list's is `order`, a named list's its own sorted set. */
+function indexByList(batch: FoldBatch, before: TaskState, event: EventEnvelope, offset: number): void {
+  if (event.type === "TaskCreated") {
+    const score = orderScore(event.occurredAt, offset);
+    const listId = event.data.listId;
+    if (listId === undefined) batch.orderAdd.push([score, event.taskId]);
+    else batch.listAdd.push([listId, score, event.taskId]);
+  }
+  if (event.type === "TaskDeleted") {
+    const listId = before.status === "active" ? before.task.listId : undefined;
+    if (listId === undefined) batch.orderRemove.push(event.taskId);
+    else batch.listRemove.push([listId, event.taskId]);
+  }
 }

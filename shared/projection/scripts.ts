@@ -6,9 +6,11 @@
 /**
  * Applies one fold batch if, and only if, the partition's checkpoint still equals the batch's start.
  * Counters: `applied`, `rejected`, `dead`, and `dead:<partition>` (dead letters per partition).
- * KEYS: checkpoint, state, order, counters, dead, rejected, history keys...
+ * KEYS: checkpoint, state, order, counters, dead, rejected, then history and named-list keys...
  * ARGV: partition, expected checkpoint, new checkpoint, JSON payload
- *   {s: [[id, stateJson]], za: [[score, id]], zr: [id], h: [[keyIndex, entryJson]], d: [json], r: [json], c: [applied, rejected, dead]}
+ *   {s: [[id, stateJson]], za: [[score, id]], zr: [id], h: [[keyIndex, entryJson]],
+ *    la: [[keyIndex, score, id]], lr: [[keyIndex, id]], d: [json], r: [json], c: [applied, rejected, dead]}
+ *   (za/zr index the default list in `order`; la/lr a named list's sorted set; la/lr may be absent)
  * Returns {1, newCheckpoint} when applied, {0, storedCheckpoint} when another fold moved it first.
  */
 export const APPLY_BATCH = `
@@ -18,6 +20,8 @@ local p = cjson.decode(ARGV[4])
 for _, s in ipairs(p.s) do redis.call('HSET', KEYS[2], s[1], s[2]) end
 for _, z in ipairs(p.za) do redis.call('ZADD', KEYS[3], z[1], z[2]) end
 for _, id in ipairs(p.zr) do redis.call('ZREM', KEYS[3], id) end
+for _, z in ipairs(p.la or {}) do redis.call('ZADD', KEYS[z[1]], z[2], z[3]) end
+for _, z in ipairs(p.lr or {}) do redis.call('ZREM', KEYS[z[1]], z[2]) end
 for _, h in ipairs(p.h) do redis.call('RPUSH', KEYS[h[1]], h[2]) end
 for _, d in ipairs(p.d) do redis.call('RPUSH', KEYS[5], d) end
 for _, r in ipairs(p.r) do redis.call('RPUSH', KEYS[6], r) end

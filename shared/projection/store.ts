@@ -43,6 +43,10 @@ export interface FoldBatch {
   states: Array<[string, TaskState]>;
   orderAdd: Array<[number, string]>;
   orderRemove: string[];
+  /** [list id, score, task id]: a task created on a named list */
+  listAdd: Array<[string, number, string]>;
+  /** [list id, task id]: a task of a named list deleted */
+  listRemove: Array<[string, string]>;
   /** [task id, JSON history entry] in order */
   history: Array<[string, string]>;
   deadLetters: string[];
@@ -78,13 +82,14 @@ export function createProjectionStore(
   return {
     keys,
 
-    /** Active tasks in creation order (`limit` of them from `offset`), the total, and the checkpoints. */
-    async list(offset: number, limit: number): Promise<TaskPage> {
+    /**
+     * Active tasks of a list in creation order (`limit` of them from `offset`), the total, and the checkpoints.
+     * No `listId`: the default list.
+     */
+    async list(offset: number, limit: number, listId?: string): Promise<TaskPage> {
+      const index = listId === undefined ? keys.order : keys.list(listId);
       const answer = await call("list", () =>
-        scripts.list.exec(
-          [keys.order, keys.state, keys.checkpoint],
-          [String(offset), String(offset + limit - 1)],
-        ),
+        scripts.list.exec([index, keys.state, keys.checkpoint], [String(offset), String(offset + limit - 1)]),
       );
       if (
         !Array.isArray(answer) ||
@@ -180,30 +185,38 @@ export function createProjectionStore(
 
     /** Applies a fold batch atomically with the checkpoint; `{applied:false}` when another fold moved the checkpoint first. */
     async applyBatch(batch: FoldBatch): Promise<{ applied: boolean; checkpoint: number }> {
-      const historyKeys: string[] = [];
+      // Keys beyond the 6 fixed ones, each passed once; the payload names them by their 1-based Lua index.
+      const extraKeys: string[] = [];
       const keyIndex = new Map<string, number>();
-      const h: Array<[number, string]> = [];
-      for (const [taskId, entry] of batch.history) {
-        let index = keyIndex.get(taskId);
+      const indexOf = (key: string): number => {
+        let index = keyIndex.get(key);
         if (index === undefined) {
-          historyKeys.push(keys.history(taskId));
-          index = 6 + historyKeys.length; // Lua arrays are 1-based, and 6 fixed keys come first
-          keyIndex.set(taskId, index);
+          extraKeys.push(key);
+          index = 6 + extraKeys.length;
+          keyIndex.set(key, index);
         }
-        h.push([index, entry]);
-      }
+        return index;
+      };
+      const h: Array<[number, string]> = batch.history.map(([taskId, entry]) => [
+        indexOf(keys.history(taskId)),
+        entry,
+      ]);
+      const la = batch.listAdd.map(([listId, score, id]) => [indexOf(keys.list(listId)), String(score), id]);
+      const lr = batch.listRemove.map(([listId, id]) => [indexOf(keys.list(listId)), id]);
       const payload = JSON.stringify({
         s: batch.states.map(([id, state]) => [id, encodeState(state)]),
         za: batch.orderAdd.map(([score, id]) => [String(score), id]),
         zr: batch.orderRemove,
         h,
+        la,
+        lr,
         d: batch.deadLetters,
         r: batch.rejected,
         c: [batch.counts.applied, batch.counts.rejected, batch.counts.dead],
       });
       const answer = await call("apply fold batch", () =>
         scripts.applyBatch.exec(
-          [keys.checkpoint, keys.state, keys.order, keys.counters, keys.dead, keys.rejected, ...historyKeys],
+          [keys.checkpoint, keys.state, keys.order, keys.counters, keys.dead, keys.rejected, ...extraKeys],
           [String(batch.partition), String(batch.from), String(batch.to), payload],
         ),
       );

@@ -44,10 +44,11 @@ const NUDGE_AFTER_MS = 1000;
 export async function createTask(
   ctx: WriteContext,
   text: string,
+  listId?: string | null,
 ): Promise<{ task: Task; record: LogRecord }> {
   const command: TaskCommand = {
     type: "CreateTask",
-    data: { taskId: ctx.newId(), text },
+    data: { taskId: ctx.newId(), text, listId },
     metadata: ctx.metadata,
   };
   // A fresh UUID cannot race another writer, so create needs no reservation: its critical path is one append.

@@ -41,20 +41,30 @@ function tokenOf(records: LogRecord[]): string | undefined {
 export function rootResolver(c: C) {
   const deps = c.get("deps");
   return {
-    list: (args: { offset?: number | null; limit?: number | null; after?: string | null }) =>
-      listTasks(deps, args),
+    list: (args: {
+      offset?: number | null;
+      limit?: number | null;
+      after?: string | null;
+      listId?: string | null;
+    }) => listTasks(deps, args),
     task: (args: { id: string; after?: string | null }) => getTask(deps, args),
     history: (args: { id: string }) => taskHistory(deps, args.id),
     projection: () => projection(deps),
 
-    async createTask(args: { text: string; idempotencyKey?: string | null }): Promise<Task> {
+    async createTask(args: {
+      text: string;
+      idempotencyKey?: string | null;
+      listId?: string | null;
+    }): Promise<Task> {
       const ctx = writeContext(c, args.idempotencyKey);
+      // Without a listId the fingerprint is what it always was, so keys stored before lists existed still match.
+      const fingerprint = args.listId ? { text: args.text, listId: args.listId } : { text: args.text };
       const outcome = await idempotent(
         deps.idempotency,
         args.idempotencyKey,
-        { operation: "createTask", args: { text: args.text } },
+        { operation: "createTask", args: fingerprint },
         async () => {
-          const { task, record } = await createTask(ctx, args.text);
+          const { task, record } = await createTask(ctx, args.text, args.listId);
           return { value: task, token: formatToken(record) };
         },
         ctx.logger,
