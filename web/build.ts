@@ -1,0 +1,62 @@
+/**
+ * Builds the command worker's static assets into web/dist: the to-do app (TypeScript, bundled with its CSS and
+ * todomvc-app-css), and GraphiQL bundled from the `graphiql` package with React, so no page needs a CDN.
+ * Offline and deterministic: fixed file names, no timestamps, inputs only from the repository and node_modules.
+ * Run by `npm run build` (and before `npm run dev`, `npm run deploy:check` and the tests).
+ */
+import { cp, mkdir, readdir, rm, stat } from "node:fs/promises";
+import { dirname, join, relative, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { build } from "esbuild";
+
+const here = dirname(fileURLToPath(import.meta.url));
+/** Where the assets go: `[assets] directory` in wrangler.command.toml, and what the test harness serves. */
+export const WEB_DIST = resolve(here, "dist");
+
+const common = {
+  bundle: true,
+  minify: true,
+  format: "esm",
+  target: "es2020",
+  charset: "utf8",
+  legalComments: "eof",
+  logLevel: "warning",
+  outdir: WEB_DIST,
+  define: { "process.env.NODE_ENV": '"production"' },
+} as const;
+
+/** Builds everything; answers each file's path and size, for the record. */
+export async function buildWeb(): Promise<Array<{ file: string; bytes: number }>> {
+  await rm(WEB_DIST, { recursive: true, force: true });
+  await mkdir(WEB_DIST, { recursive: true });
+  await cp(join(here, "static"), WEB_DIST, { recursive: true });
+  await build({
+    ...common,
+    entryPoints: { app: join(here, "app", "main.ts"), style: join(here, "app", "style.css") },
+  });
+  await build({
+    ...common,
+    entryPoints: {
+      "graphiql/graphiql": join(here, "graphiql", "main.js"),
+      "graphiql/style": join(here, "graphiql", "style.css"),
+    },
+    loader: { ".woff": "file", ".woff2": "file", ".ttf": "file" },
+  });
+  return listFiles(WEB_DIST);
+}
+
+async function listFiles(dir: string): Promise<Array<{ file: string; bytes: number }>> {
+  const out: Array<{ file: string; bytes: number }> = [];
+  for (const name of (await readdir(dir)).sort()) {
+    const path = join(dir, name);
+    const info = await stat(path);
+    if (info.isDirectory()) out.push(...(await listFiles(path)));
+    else out.push({ file: relative(WEB_DIST, path), bytes: info.size });
+  }
+  return out;
+}
+
+if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  const files = await buildWeb();
+  for (const { file, bytes } of files) console.log(`web/dist/${file}  ${bytes} B`);
+}
