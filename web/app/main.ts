@@ -45,6 +45,8 @@ const dialog = document.querySelector<HTMLDialogElement>("dialog.timeline");
 const openHistory = dialog ? createTimeline(dialog) : () => {};
 view = new TodoView(sync, { openHistory });
 view.render();
+// Send what a reload cut short (same idempotency keys: nothing is done twice), then read the server's list.
+sync.refresh();
 
 const share = document.querySelector<HTMLAnchorElement>(".share-link");
 const updateShare = () => {

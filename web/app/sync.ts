@@ -157,13 +157,13 @@ export class TodoSync {
       const variables = { text: op.title, listId: this.listId, key: op.key };
       const answer = await graphql<{ createTask: TaskView }>(CREATE, variables, keepalive);
       const task = answer.data.createTask;
+      // Re-key first, so the view keeps the same element (and any edit under way) for the confirmed todo.
+      this.ops = renameId(this.ops, op.id, task.id);
+      this.on.renamed(op.id, task.id);
       this.confirm(op, answer.token, (base) => [
         ...base,
         { id: task.id, title: task.text, completed: task.done },
       ]);
-      this.ops = renameId(this.ops, op.id, task.id);
-      this.save();
-      this.on.renamed(op.id, task.id);
     } else if (op.kind === "update") {
       const variables = { id: op.id, text: op.title, done: op.completed, key: op.key };
       const answer = await graphql<{ updateTask: TaskView | null }>(UPDATE, variables, keepalive);
@@ -177,7 +177,7 @@ export class TodoSync {
   /** The server has the op: it moves from the outbox into the confirmed list. */
   private confirm(op: Op, token: string | null, into: (base: Todo[]) => Todo[]): void {
     this.base = into(this.base);
-    this.ops = this.ops.filter((o) => o !== op);
+    this.ops = this.ops.filter((o) => o.key !== op.key);
     if (token) this.token = token;
     this.save();
     this.on.changed();

@@ -70,7 +70,11 @@ export function createTimeline(dialog: HTMLDialogElement): (todo: Todo, opener: 
   const heading = dialog.querySelector("h2");
   const body = dialog.querySelector<HTMLElement>(".timeline-body");
   let opener: HTMLElement | undefined;
-  dialog.addEventListener("close", () => opener?.focus());
+  // The opener is shown only while its item has focus or the pointer: keep it shown until focus is back on it.
+  dialog.addEventListener("close", () => {
+    opener?.focus();
+    opener?.closest("li")?.classList.remove("history-open");
+  });
   dialog.querySelector(".timeline-close")?.addEventListener("click", () => dialog.close());
   // A click on the backdrop (outside the dialog's box) closes it too.
   dialog.addEventListener("click", (e) => {
@@ -80,6 +84,7 @@ export function createTimeline(dialog: HTMLDialogElement): (todo: Todo, opener: 
   return (todo, from) => {
     if (!heading || !body) return;
     opener = from;
+    from.closest("li")?.classList.add("history-open");
     heading.textContent = `History of “${todo.title}”`;
     body.replaceChildren(Object.assign(document.createElement("p"), { textContent: "Loading…" }));
     dialog.showModal();
