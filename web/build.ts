@@ -4,10 +4,10 @@
  * Offline and deterministic: fixed file names, no timestamps, inputs only from the repository and node_modules.
  * Run by `npm run build` (and before `npm run dev`, `npm run deploy:check` and the tests).
  */
-import { cp, mkdir, readdir, rm, stat } from "node:fs/promises";
+import { cp, mkdir, readdir, readFile, rm, stat } from "node:fs/promises";
 import { dirname, join, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { build } from "esbuild";
+import { build, type Plugin } from "esbuild";
 
 const here = dirname(fileURLToPath(import.meta.url));
 /** Where the assets go: `[assets] directory` in wrangler.command.toml, and what the test harness serves. */
@@ -25,6 +25,20 @@ const common = {
   define: { "process.env.NODE_ENV": '"production"' },
 } as const;
 
+/**
+ * GraphiQL's stylesheet inlines its web fonts (Roboto and Fira Code as data URLs): 360 KB of its 409 KB, and they
+ * barely compress. Without them GraphiQL falls back to the system's sans-serif and monospace fonts.
+ */
+const withoutWebFonts: Plugin = {
+  name: "graphiql-without-web-fonts",
+  setup(b) {
+    b.onLoad({ filter: /graphiql[\\/]graphiql\.css$/ }, async (args) => ({
+      contents: (await readFile(args.path, "utf8")).replace(/@font-face\s*\{[^}]*\}/g, ""),
+      loader: "css",
+    }));
+  },
+};
+
 /** Builds everything; answers each file's path and size, for the record. */
 export async function buildWeb(): Promise<Array<{ file: string; bytes: number }>> {
   await rm(WEB_DIST, { recursive: true, force: true });
@@ -40,7 +54,7 @@ export async function buildWeb(): Promise<Array<{ file: string; bytes: number }>
       "graphiql/graphiql": join(here, "graphiql", "main.js"),
       "graphiql/style": join(here, "graphiql", "style.css"),
     },
-    loader: { ".woff": "file", ".woff2": "file", ".ttf": "file" },
+    plugins: [withoutWebFonts],
   });
   return listFiles(WEB_DIST);
 }

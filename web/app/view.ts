@@ -105,7 +105,9 @@ export class TodoView {
     li.dataset.id = todo.id;
     li.innerHTML =
       '<div class="view"><input class="toggle" type="checkbox"><label tabindex="0"></label>' +
-      '<button class="history" type="button" title="History">History</button>' +
+      '<button class="history" type="button" title="History">' +
+      '<svg viewBox="0 0 24 24" width="20" height="20" aria-hidden="true" focusable="false">' +
+      '<circle cx="12" cy="12" r="8.5"/><path d="M12 7.5V12l3 2"/></svg></button>' +
       '<button class="destroy" type="button"></button></div><input class="edit">';
     const toggle = need<HTMLInputElement>(li, ".toggle");
     const label = need<HTMLLabelElement>(li, "label");
