@@ -2,20 +2,44 @@
  * Fast hands: changes show at once, reach the server in order, exactly once, and survive a reload that cuts them
  * short; failures are explained in words and the page recovers.
  */
+import type { Page } from "@playwright/test";
 import { addTodos, expect, labels, listIdOf, openApp, serverTitles, synced, test } from "./fixtures";
+
+/** Injects a request fault into the Kafka emulator (local/common/faults.ts); `bodyIncludes` keeps it to one test. */
+async function injectFault(fault: Record<string, unknown>): Promise<void> {
+  const res = await fetch(`${process.env.E2E_KAFKA_URL}/__emulator/faults`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify(fault),
+  });
+  expect(res.status).toBe(200);
+}
+
+/** How many changes the page holds that the server has not confirmed yet. */
+function unsent(page: Page): Promise<number> {
+  return page.evaluate(() => {
+    const key = Object.keys(localStorage).find((k) => k.startsWith("todos-es-cqrs:state:"));
+    const saved = JSON.parse((key && localStorage.getItem(key)) || "{}") as { ops?: unknown[] };
+    return saved.ops?.length ?? 0;
+  });
+}
 
 test("fast hands: five todos typed in a row, reloaded at once, all appear in order, none twice", async ({
   page,
   baseURL,
 }) => {
   await openApp(page);
-  const five = ["first", "second", "third", "fourth", "fifth"];
+  const marker = `fast${Date.now()}`;
+  const five = ["first", "second", "third", "fourth", "fifth"].map((word) => `${marker} ${word}`);
+  // Each append of these takes 400 ms more, so the reload surely cuts requests short and leaves changes unsent.
+  await injectFault({ kind: "delay", ms: 400, count: 10, path: "/produce", bodyIncludes: marker });
   const input = page.locator(".new-todo");
   for (const title of five) {
     await input.pressSequentially(title, { delay: 0 });
     await input.press("Enter");
   }
   await expect(labels(page)).toHaveText(five);
+  expect(await unsent(page)).toBeGreaterThan(0);
   await page.reload();
 
   await expect(labels(page)).toHaveText(five);
@@ -34,13 +58,7 @@ test("errors: a change the log refuses is explained in words, retried, and saved
   await openApp(page);
   const text = `unlucky ${Date.now()}`;
   // The next two produce requests carrying this text fail, as an Upstash outage would.
-  const kafka = process.env.E2E_KAFKA_URL ?? "";
-  const fault = await fetch(`${kafka}/__emulator/faults`, {
-    method: "POST",
-    headers: { "content-type": "application/json" },
-    body: JSON.stringify({ kind: "fail", status: 503, count: 2, path: "/produce", bodyIncludes: text }),
-  });
-  expect(fault.status).toBe(200);
+  await injectFault({ kind: "fail", status: 503, count: 2, path: "/produce", bodyIncludes: text });
 
   await addTodos(page, text);
   const alert = page.getByRole("alert");
