@@ -4,7 +4,7 @@
  * Offline and deterministic: fixed file names, no timestamps, inputs only from the repository and node_modules.
  * Run by `npm run build` (and before `npm run dev`, `npm run deploy:check` and the tests).
  */
-import { cp, mkdir, readdir, readFile, rm, stat } from "node:fs/promises";
+import { cp, mkdir, readdir, readFile, rename, rm, stat } from "node:fs/promises";
 import { dirname, join, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { build, type Plugin } from "esbuild";
@@ -21,7 +21,6 @@ const common = {
   charset: "utf8",
   legalComments: "eof",
   logLevel: "warning",
-  outdir: WEB_DIST,
   define: { "process.env.NODE_ENV": '"production"' },
 } as const;
 
@@ -39,23 +38,31 @@ const withoutWebFonts: Plugin = {
   },
 };
 
-/** Builds everything; answers each file's path and size, for the record. */
+/**
+ * Builds everything into a folder of its own, then swaps it in, so a worker serving web/dist (a test run, `wrangler
+ * dev`) never sees it half written. Answers each file's path and size, for the record.
+ */
 export async function buildWeb(): Promise<Array<{ file: string; bytes: number }>> {
-  await rm(WEB_DIST, { recursive: true, force: true });
-  await mkdir(WEB_DIST, { recursive: true });
-  await cp(join(here, "static"), WEB_DIST, { recursive: true });
+  const out = `${WEB_DIST}.${process.pid}.tmp`;
+  await rm(out, { recursive: true, force: true });
+  await mkdir(out, { recursive: true });
+  await cp(join(here, "static"), out, { recursive: true });
   await build({
     ...common,
+    outdir: out,
     entryPoints: { app: join(here, "app", "main.ts"), style: join(here, "app", "style.css") },
   });
   await build({
     ...common,
+    outdir: out,
     entryPoints: {
       "graphiql/graphiql": join(here, "graphiql", "main.js"),
       "graphiql/style": join(here, "graphiql", "style.css"),
     },
     plugins: [withoutWebFonts],
   });
+  await rm(WEB_DIST, { recursive: true, force: true });
+  await rename(out, WEB_DIST);
   return listFiles(WEB_DIST);
 }
 
