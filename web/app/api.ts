@@ -26,6 +26,8 @@ export interface Answer<T> {
 /** Codes the server answers for conditions that pass: the same request later can succeed. */
 const TRANSIENT = new Set(["UNAVAILABLE", "STALE", "CONFLICT", "INTERNAL_SERVER_ERROR"]);
 
+const REQUEST_TIMEOUT_MS = 20_000;
+
 interface ErrorBody {
   message?: string;
   extensions?: { code?: string; requestId?: string };
@@ -45,6 +47,8 @@ export async function graphql<T>(
       // A mutation in flight when the page unloads still reaches the server; the outbox replays it after the
       // reload with the same idempotency key, which then answers the original result.
       keepalive: options.keepalive ?? false,
+      // The server bounds its own waits (a few seconds); past this the connection itself is lost: retry.
+      signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
     });
   } catch {
     throw new ApiError("offline", undefined, "the server could not be reached");
