@@ -79,7 +79,7 @@ try {
     cronEveryMs: cronMs,
   });
   console.log(
-    `\n  GraphQL:   ${graphqlUrl}   (GraphiQL in a browser)\n  Projector: ${projectorUrl}\n  Settings:  ${stackEnv}\n  Ctrl-C stops everything.\n`,
+    `\n  To-do app: ${new URL("/", graphqlUrl).href}\n  GraphQL:   ${graphqlUrl}   (GraphiQL in a browser)\n  Projector: ${projectorUrl}\n  Settings:  ${stackEnv}\n  Ctrl-C stops everything.\n`,
   );
 } catch (err) {
   console.error(`dev: ${(err as Error).message}`);

@@ -12,6 +12,11 @@ export interface WorkerOutput {
   verbose?: boolean;
   /** Receives workerd's stdout and stderr instead (it must keep reading them). */
   onOutput?: (stdout: Readable, stderr: Readable) => void;
+  /**
+   * Serve this folder as the worker's static assets (binding ASSETS), in front of the worker as Cloudflare does;
+   * the settings are those of `[assets]` in wrangler.command.toml.
+   */
+  assets?: string;
 }
 
 async function startWorker(
@@ -32,6 +37,16 @@ async function startWorker(
     ],
     compatibilityDate: "2025-09-01",
     bindings,
+    ...(output.assets
+      ? {
+          assets: {
+            directory: output.assets,
+            binding: "ASSETS",
+            routerConfig: { has_user_worker: true },
+            assetConfig: { html_handling: "auto-trailing-slash", not_found_handling: "none" },
+          },
+        }
+      : {}),
     host: "127.0.0.1",
     port,
     unsafeTriggerHandlers: true,

@@ -11,10 +11,10 @@ export interface CommandMetadata {
   readonly idempotencyKey?: string;
 }
 
-/** Create a task under an id the shell generated (a lowercase UUID). */
+/** Create a task under an id the shell generated (a lowercase UUID), on a named list or (no `listId`) the default one. */
 export interface CreateTask {
   readonly type: "CreateTask";
-  readonly data: { readonly taskId: string; readonly text: string };
+  readonly data: { readonly taskId: string; readonly text: string; readonly listId?: string | null };
   readonly metadata: CommandMetadata;
 }
 

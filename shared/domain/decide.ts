@@ -3,7 +3,13 @@ import { DomainError } from "./errors";
 import type { TaskEvent } from "./events";
 import type { Task, TaskState } from "./task-state";
 import { unreachable } from "./unreachable";
-import { validateDone, validateExpectedVersion, validateTaskId, validateText } from "./validation";
+import {
+  validateDone,
+  validateExpectedVersion,
+  validateListId,
+  validateTaskId,
+  validateText,
+} from "./validation";
 
 /** What `decide` answers: the events to append (possibly none), or why the command is refused. */
 export type DecideResult =
@@ -42,12 +48,14 @@ function versionConflict(task: Task, expected: number | null | undefined): Domai
 }
 
 function createTask({ data }: CreateTask, state: TaskState): DecideResult {
-  const invalid = validateTaskId(data.taskId) ?? validateText(data.text);
+  const invalid = validateTaskId(data.taskId) ?? validateText(data.text) ?? validateListId(data.listId);
   if (invalid) return refuse(invalid);
   if (state.status !== "absent") {
     return refuse(new DomainError("CONFLICT", `task ${data.taskId} already exists`, "taskId"));
   }
-  return accept([{ type: "TaskCreated", data: { text: data.text } }]);
+  // No listId at all for the default list, so such an event is exactly what was written before lists existed.
+  const listed = data.listId ? { listId: data.listId } : {};
+  return accept([{ type: "TaskCreated", data: { text: data.text, ...listed } }]);
 }
 
 function updateTask({ data }: UpdateTask, state: TaskState): DecideResult {

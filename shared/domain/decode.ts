@@ -2,7 +2,7 @@ import type { EventEnvelope, EventMetadata } from "./envelope";
 import { CURRENT_SCHEMA_VERSION } from "./envelope";
 import type { TaskEvent, TaskEventType } from "./events";
 import { isTaskEventType, TASK_EVENT_TYPES } from "./events";
-import { isTaskId, isUuid } from "./ids";
+import { isListId, isTaskId, isUuid } from "./ids";
 import { isJsonRecord, type JsonRecord } from "./json";
 import { isIsoTimestamp } from "./timestamps";
 import { unreachable } from "./unreachable";
@@ -76,7 +76,13 @@ function decodeMetadata(value: unknown): EventMetadata {
 function decodeData(type: TaskEventType, value: unknown): TaskEvent {
   check(isJsonRecord(value), "data must be an object");
   switch (type) {
-    case "TaskCreated":
+    case "TaskCreated": {
+      exactFields(value, ["text", "listId"], `${type} data`);
+      check(typeof value.text === "string", `${type} data.text must be a string`);
+      if (value.listId === undefined) return { type, data: { text: value.text } };
+      check(isListId(value.listId), `${type} data.listId must be 1-64 characters of A-Z a-z 0-9 _ -`);
+      return { type, data: { text: value.text, listId: value.listId } };
+    }
     case "TaskRenamed":
       exactFields(value, ["text"], `${type} data`);
       check(typeof value.text === "string", `${type} data.text must be a string`);

@@ -3,7 +3,10 @@ import type { TaskEvent } from "./events";
 /**
  * The schema version every envelope is written in. Older versions are upcast on read (see upcasters.ts);
  * a newer one is refused. Bump it, and add an upcaster from the previous version, whenever the envelope
- * or any event's data changes shape, additive changes included: decoding is strict.
+ * or any event's data changes shape, additive changes included: decoding is strict. The one exception is
+ * TaskCreated's optional `listId`: an event without it is byte for byte what version 1 always wrote, so old
+ * records and old readers of default-list events are untouched; a projector from before lists dead-letters an
+ * event that has one, which is why projectors are deployed before the command worker (README, "Deploy").
  */
 export const CURRENT_SCHEMA_VERSION = 1;
 

@@ -1,7 +1,8 @@
 /** Domain events as `decide` emits them: the facts, without the envelope (ids, time, version). */
+/** `listId` names the list the task is on; absent (every event written before lists existed) is the default list. */
 export interface TaskCreated {
   readonly type: "TaskCreated";
-  readonly data: { readonly text: string };
+  readonly data: { readonly text: string; readonly listId?: string };
 }
 
 export interface TaskRenamed {

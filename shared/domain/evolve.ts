@@ -30,9 +30,18 @@ function inTurn(state: TaskState, event: EventEnvelope, next: () => TaskState): 
 
 function created(event: EventEnvelope<TaskCreated>): TaskState {
   const { taskId: id, occurredAt, version } = event;
+  const listed = event.data.listId === undefined ? {} : { listId: event.data.listId };
   return {
     status: "active",
-    task: { id, text: event.data.text, done: false, createdAt: occurredAt, updatedAt: occurredAt, version },
+    task: {
+      id,
+      text: event.data.text,
+      done: false,
+      createdAt: occurredAt,
+      updatedAt: occurredAt,
+      version,
+      ...listed,
+    },
   };
 }
 

@@ -10,3 +10,11 @@ export function isUuid(value: unknown): value is string {
 export function isTaskId(value: unknown): value is string {
   return isUuid(value);
 }
+
+/**
+ * A list id: 1-64 of `A-Z a-z 0-9 _ -`, so it is safe in a Redis key, a URL fragment and a log line. The default
+ * list has no id at all.
+ */
+export function isListId(value: unknown): value is string {
+  return typeof value === "string" && /^[A-Za-z0-9_-]{1,64}$/.test(value);
+}

@@ -29,7 +29,7 @@ export type {
 export { isTaskEventType, TASK_EVENT_TYPES } from "./events";
 export type { ApplyResult } from "./evolve";
 export { applyEvent, evolve } from "./evolve";
-export { isTaskId, isUuid } from "./ids";
+export { isListId, isTaskId, isUuid } from "./ids";
 export type { EnvelopeContext } from "./make-envelopes";
 export { makeEnvelopes } from "./make-envelopes";
 export type { Task, TaskState } from "./task-state";
@@ -37,4 +37,4 @@ export { initialState, taskIdOf, versionOf } from "./task-state";
 export { isIsoTimestamp } from "./timestamps";
 export type { Upcaster } from "./upcasters";
 export { OLDEST_SCHEMA_VERSION, UPCASTERS } from "./upcasters";
-export { MAX_TEXT_CODE_POINTS, validateText } from "./validation";
+export { MAX_TEXT_CODE_POINTS, validateListId, validateText } from "./validation";

@@ -11,6 +11,8 @@ export interface Task {
   readonly updatedAt: string;
   /** Number of events applied to the task, i.e. the version after its last applied event (1 once created). */
   readonly version: number;
+  /** The list the task was created on; absent for the default list. */
+  readonly listId?: string;
 }
 
 /**

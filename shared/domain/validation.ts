@@ -1,5 +1,5 @@
 import { DomainError } from "./errors";
-import { isTaskId } from "./ids";
+import { isListId, isTaskId } from "./ids";
 
 /** Longest task text, counted in Unicode code points (an emoji such as 😀 counts as one). */
 export const MAX_TEXT_CODE_POINTS = 1000;
@@ -81,4 +81,10 @@ export function validateExpectedVersion(value: unknown, field = "expectedVersion
 /** Checks a done flag. */
 export function validateDone(value: unknown, field = "done"): DomainError | undefined {
   return typeof value === "boolean" ? undefined : badInput(`${field} must be a boolean`, field);
+}
+
+/** Checks an optional list id: null or undefined (the default list), or a list id (see `isListId`). */
+export function validateListId(value: unknown, field = "listId"): DomainError | undefined {
+  if (value === undefined || value === null || isListId(value)) return undefined;
+  return badInput(`${field} must be 1-64 characters of A-Z a-z 0-9 _ -`, field);
 }

@@ -14,7 +14,8 @@ function isTask(v: unknown): v is Task {
     typeof v.done === "boolean" &&
     typeof v.createdAt === "string" &&
     typeof v.updatedAt === "string" &&
-    typeof v.version === "number"
+    typeof v.version === "number" &&
+    (v.listId === undefined || typeof v.listId === "string")
   );
 }
 

@@ -117,6 +117,8 @@ export function foldBatch(
     expected: [],
     orderAdd: [],
     orderRemove: [],
+    listAdd: [],
+    listRemove: [],
     history: [],
     deadLetters: [],
     rejected: [],
@@ -194,9 +196,7 @@ export function foldBatch(
     states.set(event.taskId, result.state);
     batch.counts.applied++;
     batch.history.push([event.taskId, entry]);
-    if (event.type === "TaskCreated")
-      batch.orderAdd.push([orderScore(event.occurredAt, record.offset), event.taskId]);
-    if (event.type === "TaskDeleted") batch.orderRemove.push(event.taskId);
+    indexByList(batch, before, event, record.offset);
   }
   for (const [id, version] of base) {
     const state = states.get(id);
@@ -205,4 +205,19 @@ export function foldBatch(
     batch.expected.push([id, version]);
   }
   return batch;
+}
+
+/** Keeps each list's creation-order index: the default list's is `order`, a named list's its own sorted set. */
+function indexByList(batch: FoldBatch, before: TaskState, event: EventEnvelope, offset: number): void {
+  if (event.type === "TaskCreated") {
+    const score = orderScore(event.occurredAt, offset);
+    const listId = event.data.listId;
+    if (listId === undefined) batch.orderAdd.push([score, event.taskId]);
+    else batch.listAdd.push([listId, score, event.taskId]);
+  }
+  if (event.type === "TaskDeleted") {
+    const listId = before.status === "active" ? before.task.listId : undefined;
+    if (listId === undefined) batch.orderRemove.push(event.taskId);
+    else batch.listRemove.push([listId, event.taskId]);
+  }
 }

@@ -5,8 +5,10 @@
 export interface ProjectionKeys {
   /** hash: task id → JSON TaskState (active or deleted) */
   state: string;
-  /** sorted set: ids of active tasks, scored by creation order */
+  /** sorted set: ids of the default list's active tasks, scored by creation order */
   order: string;
+  /** sorted set: ids of a named list's active tasks, scored by creation order (the default list is `order`) */
+  list(listId: string): string;
   /** hash: partition → next offset to fold (the checkpoint) */
   checkpoint: string;
   /** hash: applied / rejected / dead counters */
@@ -40,6 +42,7 @@ export function projectionKeys(prefix: string): ProjectionKeys {
   return {
     state: `${prefix}:state`,
     order: `${prefix}:order`,
+    list: (listId) => `${prefix}:list:${listId}`,
     checkpoint: `${prefix}:checkpoint`,
     counters: `${prefix}:counters`,
     dead: `${prefix}:dead`,

@@ -11,10 +11,12 @@
  * nothing but the partition's stop record.
  * Counters: `applied`, `rejected`, `dead`, and `dead:<partition>` (dead letters per partition); `batches` (folds
  * applied) and `lost` (folds that found the checkpoint moved: work thrown away, counted instead of logged).
- * KEYS: checkpoint, state, order, counters, dead, rejected, stopped, partitions, history keys...
+ * KEYS: checkpoint, state, order, counters, dead, rejected, stopped, partitions, then history and named-list keys...
  * ARGV: partition, expected checkpoint, new checkpoint, JSON payload, partition count, now (ISO), problems kept
  *   {s: [[id, stateJson]], v: [[id, expectedVersion]], za: [[score, id]], zr: [id], h: [[keyIndex, entryJson]],
- *    d: [json], r: [json], c: [applied, rejected, dead], x: {offset, reason} (optional: stop here)}
+ *    la: [[keyIndex, score, id]], lr: [[keyIndex, id]], d: [json], r: [json], c: [applied, rejected, dead],
+ *    x: {offset, reason} (optional: stop here)}
+ *   (za/zr index the default list in `order`; la/lr a named list's sorted set; la/lr may be absent)
  * Returns {1, newCheckpoint} when applied, {0, storedCheckpoint} when another fold moved it first,
  * {2, storedCount} on a partition-count mismatch, {3, key, problem} when a key cannot be written (nothing was),
  * {4, taskId, storedVersion} when a task's state is not the one the batch was folded from (nothing was written).
@@ -46,9 +48,24 @@ if count and count ~= ARGV[5] then
   return {2, count}
 end
 local p = cjson.decode(ARGV[4])
-for i = 9, #KEYS do
-  local t = kind(KEYS[i])
-  if t ~= 'none' and t ~= 'list' then return {3, KEYS[i], 'holds a ' .. t .. ', not a list'} end
+local checked = {}
+local function expect(index, want)
+  if checked[index] then return nil end
+  checked[index] = true
+  local t = kind(KEYS[index])
+  if t ~= 'none' and t ~= want then return {3, KEYS[index], 'holds a ' .. t .. ', not a ' .. want} end
+end
+for _, h in ipairs(p.h) do
+  local bad = expect(h[1], 'list')
+  if bad then return bad end
+end
+for _, z in ipairs(p.la or {}) do
+  local bad = expect(z[1], 'zset')
+  if bad then return bad end
+end
+for _, z in ipairs(p.lr or {}) do
+  local bad = expect(z[1], 'zset')
+  if bad then return bad end
 end
 for _, field in ipairs({'applied', 'rejected', 'dead', 'dead:' .. ARGV[1], 'batches'}) do
   local n = redis.call('HGET', KEYS[4], field)
@@ -69,6 +86,8 @@ if not count then redis.call('SET', KEYS[8], ARGV[5]) end
 for _, s in ipairs(p.s) do redis.call('HSET', KEYS[2], s[1], s[2]) end
 for _, z in ipairs(p.za) do redis.call('ZADD', KEYS[3], z[1], z[2]) end
 for _, id in ipairs(p.zr) do redis.call('ZREM', KEYS[3], id) end
+for _, z in ipairs(p.la or {}) do redis.call('ZADD', KEYS[z[1]], z[2], z[3]) end
+for _, z in ipairs(p.lr or {}) do redis.call('ZREM', KEYS[z[1]], z[2]) end
 for _, h in ipairs(p.h) do redis.call('RPUSH', KEYS[h[1]], h[2]) end
 for _, d in ipairs(p.d) do redis.call('RPUSH', KEYS[5], d) end
 for _, r in ipairs(p.r) do redis.call('RPUSH', KEYS[6], r) end

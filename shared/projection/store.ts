@@ -54,6 +54,10 @@ export interface FoldBatch {
   expected: Array<[string, number]>;
   orderAdd: Array<[number, string]>;
   orderRemove: string[];
+  /** [list id, score, task id]: a task created on a named list */
+  listAdd: Array<[string, number, string]>;
+  /** [list id, task id]: a task of a named list deleted */
+  listRemove: Array<[string, string]>;
   /** [task id, JSON history entry] in order */
   history: Array<[string, string]>;
   deadLetters: string[];
@@ -93,13 +97,14 @@ export function createProjectionStore(
   return {
     keys,
 
-    /** Active tasks in creation order (`limit` of them from `offset`), the total, and the checkpoints. */
-    async list(offset: number, limit: number): Promise<TaskPage> {
+    /**
+     * Active tasks of a list in creation order (`limit` of them from `offset`), the total, and the checkpoints.
+     * No `listId`: the default list.
+     */
+    async list(offset: number, limit: number, listId?: string): Promise<TaskPage> {
+      const index = listId === undefined ? keys.order : keys.list(listId);
       const answer = await call("list", () =>
-        scripts.list.exec(
-          [keys.order, keys.state, keys.checkpoint],
-          [String(offset), String(offset + limit - 1)],
-        ),
+        scripts.list.exec([index, keys.state, keys.checkpoint], [String(offset), String(offset + limit - 1)]),
       );
       if (
         !Array.isArray(answer) ||
@@ -211,24 +216,32 @@ export function createProjectionStore(
      * else than the fold wrote there.
      */
     async applyBatch(batch: FoldBatch, partitions: number, now: Date = new Date()): Promise<ApplyOutcome> {
-      const historyKeys: string[] = [];
+      // Keys beyond the 8 fixed ones, each passed once; the payload names them by their 1-based Lua index.
+      const extraKeys: string[] = [];
       const keyIndex = new Map<string, number>();
-      const h: Array<[number, string]> = [];
-      for (const [taskId, entry] of batch.history) {
-        let index = keyIndex.get(taskId);
+      const indexOf = (key: string): number => {
+        let index = keyIndex.get(key);
         if (index === undefined) {
-          historyKeys.push(keys.history(taskId));
-          index = 8 + historyKeys.length; // Lua arrays are 1-based, and 8 fixed keys come first
-          keyIndex.set(taskId, index);
+          extraKeys.push(key);
+          index = 8 + extraKeys.length;
+          keyIndex.set(key, index);
         }
-        h.push([index, entry]);
-      }
+        return index;
+      };
+      const h: Array<[number, string]> = batch.history.map(([taskId, entry]) => [
+        indexOf(keys.history(taskId)),
+        entry,
+      ]);
+      const la = batch.listAdd.map(([listId, score, id]) => [indexOf(keys.list(listId)), String(score), id]);
+      const lr = batch.listRemove.map(([listId, id]) => [indexOf(keys.list(listId)), id]);
       const payload = JSON.stringify({
         s: batch.states.map(([id, state]) => [id, encodeState(state)]),
         v: batch.expected,
         za: batch.orderAdd.map(([score, id]) => [String(score), id]),
         zr: batch.orderRemove,
         h,
+        la,
+        lr,
         d: batch.deadLetters,
         r: batch.rejected,
         c: [batch.counts.applied, batch.counts.rejected, batch.counts.dead],
@@ -245,7 +258,7 @@ export function createProjectionStore(
             keys.rejected,
             keys.stopped,
             keys.partitions,
-            ...historyKeys,
+            ...extraKeys,
           ],
           [
             String(batch.partition),

@@ -591,10 +591,11 @@ describe("GET", () => {
   });
 
   it("GET: GraphiQL is served to a browser when enabled, JSON clients still get GraphQL", async () => {
-    const withGraphiql = appWith({ graphiql: true });
+    const withGraphiql = appWith({ graphiql: (c) => c.html("<title>GraphiQL</title>") });
     const page = await withGraphiql(URL_, { headers: { accept: "text/html,*/*;q=0.8" } });
     expect(page.status).toBe(200);
     expect(page.headers.get("content-type")).toBe("text/html; charset=UTF-8");
+    expect(page.headers.get("vary")).toBe("accept");
     expect(page.headers.get("x-request-id")).toMatch(/^[0-9a-f-]{36}$/);
     expect(await page.text()).toContain("<title>GraphiQL</title>");
     const data = await withGraphiql(`${URL_}?query=${encodeURIComponent("{ __typename }")}`, {

@@ -10,6 +10,7 @@ import type { Miniflare } from "miniflare";
 import { DEFAULTS, loadStackConfig } from "../../local/stack/config";
 import { type RunningStack, startStack } from "../../local/stack/start";
 import { startWorkerOnFreePort } from "../../local/workerd/worker";
+import { WEB_DIST } from "../../web/build";
 
 export interface TestSystem {
   stack: RunningStack;
@@ -75,10 +76,11 @@ export async function startSystem(options: SystemOptions = {}): Promise<TestSyst
   );
   const projectorUrl = `http://127.0.0.1:${projectorPort}`;
   const env = bindingsFor(projectorPort);
+  // The app and GraphiQL as deployed: web/dist, built once per run by the tests' global setup.
   const { mf: command, port: commandPort } = await startWorkerOnFreePort(
     "workers/command/index.ts",
     () => env,
-    { verbose },
+    { verbose, assets: WEB_DIST },
   );
   const commandUrl = `http://127.0.0.1:${commandPort}`;
 

@@ -1,8 +1,12 @@
-/** The command worker's app: GraphQL at /graphql, a health check, and nothing else. */
+/**
+ * The command worker's app: GraphQL at /graphql (GraphiQL for browsers) and a health check. The to-do app and
+ * GraphiQL's files are static assets, answered before the worker runs (see wrangler.command.toml).
+ */
 import { Hono } from "hono";
 import { ConfigError } from "../../shared/errors";
 import { type CommandDeps, commandDeps } from "./deps";
 import { mapError } from "./errors";
+import { graphiqlPage } from "./graphiql";
 import { createGraphQLHandler, requestIdFrom } from "./graphql";
 import { rootResolver } from "./resolvers";
 import { schema } from "./schema";
@@ -39,7 +43,7 @@ export function createCommandApp() {
     },
     introspection: (c) => introspectionEnabled(bindings(c.env)),
     requestId: (c) => c.get("requestId"),
-    graphiql: true,
+    graphiql: graphiqlPage,
     mapError,
   });
 

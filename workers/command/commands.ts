@@ -60,13 +60,14 @@ export async function createTask(
   ctx: WriteContext,
   text: string,
   intent: CreateIntent = { taskId: ctx.newId(), resumed: false },
+  listId?: string | null,
 ): Promise<{ task: Task; record?: LogRecord }> {
   const { taskId } = intent;
   if (intent.resumed) {
     const earlier = await earlierCreate(ctx, taskId);
     if (earlier) return { task: earlier };
   }
-  const command: TaskCommand = { type: "CreateTask", data: { taskId, text }, metadata: ctx.metadata };
+  const command: TaskCommand = { type: "CreateTask", data: { taskId, text, listId }, metadata: ctx.metadata };
   // A fresh UUID cannot race another writer, so create needs no reservation: its critical path is one append.
   const absent: TaskState = { status: "absent" };
   const decision = decide(command, absent);

@@ -1,6 +1,6 @@
 /** The read side: projections from Redis, waiting (bounded) for a consistency token when one is given. */
 import type { Task } from "../../shared/domain";
-import { isTaskId } from "../../shared/domain";
+import { isTaskId, validateListId } from "../../shared/domain";
 import { projectionStatus } from "../../shared/projection/status";
 import { parseToken, reached, WAIT_LIMIT_MS, waitUntil } from "./consistency";
 import type { CommandDeps } from "./deps";
@@ -17,8 +17,11 @@ function staleError(token: string): GraphQLAppError {
 
 export async function listTasks(
   deps: CommandDeps,
-  args: { offset?: number | null; limit?: number | null; after?: string | null },
+  args: { offset?: number | null; limit?: number | null; after?: string | null; listId?: string | null },
 ): Promise<Task[]> {
+  const badList = validateListId(args.listId);
+  if (badList) throw new GraphQLAppError("BAD_USER_INPUT", badList.message);
+  const listId = args.listId ?? undefined;
   const offset = args.offset ?? 0;
   const limit = args.limit ?? MAX_LIST_LIMIT;
   if (!Number.isInteger(offset) || offset < 0)
@@ -27,13 +30,13 @@ export async function listTasks(
     throw new GraphQLAppError("BAD_USER_INPUT", `limit must be from 1 to ${MAX_LIST_LIMIT}`);
   }
   const position = args.after ? parseToken(args.after, deps.log.partitions) : undefined;
-  let page = await deps.store.list(offset, limit);
+  let page = await deps.store.list(offset, limit, listId);
   if (position && !reached(page.checkpoints, position)) {
     const ok = await waitUntil(
       async () => (await deps.store.checkpoint(position.partition)) > position.offset,
     );
     if (!ok) throw staleError(args.after ?? "");
-    page = await deps.store.list(offset, limit);
+    page = await deps.store.list(offset, limit, listId);
   }
   return page.tasks;
 }

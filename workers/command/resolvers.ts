@@ -50,23 +50,35 @@ function request(deps: CommandDeps, operation: string, args: unknown): Idempoten
 export function rootResolver(c: C) {
   const deps = c.get("deps");
   return {
-    list: (args: { offset?: number | null; limit?: number | null; after?: string | null }) =>
-      listTasks(deps, args),
+    list: (args: {
+      offset?: number | null;
+      limit?: number | null;
+      after?: string | null;
+      listId?: string | null;
+    }) => listTasks(deps, args),
     task: (args: { id: string; after?: string | null }) => getTask(deps, args),
     history: (args: { id: string }) => taskHistory(deps, args.id),
     projection: () => projection(deps),
 
-    async createTask(args: { text: string; idempotencyKey?: string | null }): Promise<Task> {
+    async createTask(args: {
+      text: string;
+      idempotencyKey?: string | null;
+      listId?: string | null;
+    }): Promise<Task> {
       const ctx = writeContext(c, args.idempotencyKey);
+      // Without a listId the fingerprint is what it always was, so keys stored before lists existed still match.
+      const fingerprint = args.listId ? { text: args.text, listId: args.listId } : { text: args.text };
       const outcome = await idempotent(
         deps.idempotency,
         args.idempotencyKey,
-        { ...request(deps, "createTask", { text: args.text }), taskId: ctx.newId() },
+        { ...request(deps, "createTask", fingerprint), taskId: ctx.newId() },
         async ({ taskId, resumed }) => {
-          const { task, record } = await createTask(ctx, args.text, {
-            taskId: taskId ?? ctx.newId(),
-            resumed,
-          });
+          const { task, record } = await createTask(
+            ctx,
+            args.text,
+            { taskId: taskId ?? ctx.newId(), resumed },
+            args.listId,
+          );
           return { value: task, ...(record ? { token: formatToken(record) } : {}) };
         },
         ctx.logger,

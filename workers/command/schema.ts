@@ -16,6 +16,8 @@ export const typeDefs = /* GraphQL */ `
     updatedAt: String!
     "How many events the task has had; pass it as expectedVersion to update only if nobody else did."
     version: Int!
+    "The list the task is on; null for the default list."
+    listId: String
   }
 
   "One event of a task's audit trail."
@@ -71,8 +73,9 @@ export const typeDefs = /* GraphQL */ `
     """
     Active tasks in creation order. offset/limit page through them (limit at most 10000, the default).
     after: a consistency token from a mutation; the query waits (bounded) until the projection has it.
+    listId: which list (1-64 of A-Z a-z 0-9 _ -); without it, the default list.
     """
-    list(offset: Int, limit: Int, after: String): [Task]
+    list(offset: Int, limit: Int, after: String, listId: String): [Task]
     task(id: String!, after: String): Task
     "A task's events, oldest first: its audit trail (also for deleted tasks)."
     history(id: String!): [TaskEvent!]!
@@ -83,9 +86,9 @@ export const typeDefs = /* GraphQL */ `
   type Mutation {
     """
     idempotencyKey (on every mutation): a retry with the same key and arguments returns the original result
-    instead of writing again.
+    instead of writing again. listId: create it on that list (1-64 of A-Z a-z 0-9 _ -) instead of the default one.
     """
-    createTask(text: String!, idempotencyKey: String): Task
+    createTask(text: String!, idempotencyKey: String, listId: String): Task
     "Emits only what changed (rename, complete, reopen). expectedVersion: fail with CONFLICT if the task moved on."
     updateTask(id: String!, text: String!, done: Boolean!, expectedVersion: Int, idempotencyKey: String): Task
     "Returns the deleted task's id."

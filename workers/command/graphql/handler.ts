@@ -1,4 +1,3 @@
-import { respondWithGraphiQL } from "@hono/graphql-server";
 import {
   assertValidSchema,
   type DocumentNode,
@@ -34,8 +33,11 @@ export interface GraphQLHandlerOptions<E extends Env = Env> {
   schema: GraphQLSchema;
   /** Computes the root value per request; resolvers also receive `c` as their context. */
   rootResolver?: (c: Context<E>) => unknown;
-  /** Serve GraphiQL on a GET without `query` from a client preferring text/html. Default false. */
-  graphiql?: boolean;
+  /**
+   * The GraphiQL page, answered to a GET without `query` from a client preferring text/html. Unset: such a GET is
+   * a GraphQL request without a query (400).
+   */
+  graphiql?: (c: Context<E>) => Response | Promise<Response>;
   /** Largest accepted POST body (and GET query string) in bytes. Default 64 KiB. */
   maxBodyBytes?: number;
   /**
@@ -99,9 +101,11 @@ export function createGraphQLHandler<E extends Env = Env>(
       }
       const url = new URL(c.req.url);
       if (method === "GET" && options.graphiql && prefersHtml && !url.searchParams.has("query")) {
-        const page = respondWithGraphiQL(c);
-        page.headers.set("x-request-id", requestId);
-        return page;
+        const page = await options.graphiql(c);
+        const headers = new Headers(page.headers);
+        headers.set("x-request-id", requestId);
+        headers.append("vary", "accept");
+        return new Response(page.body, { status: page.status, headers });
       }
       if (mediaType === undefined) {
         throw new GraphQLRequestError(

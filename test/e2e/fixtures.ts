@@ -1,0 +1,58 @@
+/** What the browser tests share: the running system's address, and steps on the TodoMVC page. */
+import { test as base, expect, type Page } from "@playwright/test";
+
+export const test = base.extend({
+  // The system starts in global setup, after the config is read: its address comes from the environment.
+  // biome-ignore lint/correctness/noEmptyPattern: Playwright reads a fixture's dependencies from this pattern
+  baseURL: async ({}, use) => {
+    const url = process.env.E2E_BASE_URL;
+    if (!url) throw new Error("E2E_BASE_URL is not set: run through playwright.config.ts (its global setup)");
+    await use(url);
+  },
+});
+
+export { expect };
+
+/** Opens the app on a fresh list of this test's own. */
+export async function openApp(page: Page): Promise<void> {
+  await page.goto("/");
+  await expect(page.locator(".new-todo")).toBeFocused();
+}
+
+/** Types todos into the new-todo field, pressing Enter after each. */
+export async function addTodos(page: Page, ...titles: string[]): Promise<void> {
+  const input = page.locator(".new-todo");
+  for (const title of titles) {
+    await input.fill(title);
+    await input.press("Enter");
+  }
+}
+
+/** Waits until every change has reached the server (the outbox is empty and the last read is done). */
+export async function synced(page: Page): Promise<void> {
+  await expect(page.locator("body")).toHaveAttribute("data-sync", "saved");
+}
+
+export const items = (page: Page) => page.locator(".todo-list li");
+export const labels = (page: Page) => page.locator(".todo-list li label");
+
+/** The list this page shows, from its address bar (`?list=`). */
+export function listIdOf(page: Page): string {
+  const id = new URL(page.url()).searchParams.get("list");
+  if (!id) throw new Error(`no ?list= in ${page.url()}`);
+  return id;
+}
+
+/** The list as the API has it (not as the page shows it), through GraphQL. */
+export async function serverTitles(baseURL: string, listId: string): Promise<string[]> {
+  const res = await fetch(`${baseURL}/graphql`, {
+    method: "POST",
+    headers: { "content-type": "application/json", accept: "application/json" },
+    body: JSON.stringify({
+      query: "query ($l: String) { list(listId: $l) { text } }",
+      variables: { l: listId },
+    }),
+  });
+  const body = (await res.json()) as { data: { list: Array<{ text: string }> } };
+  return body.data.list.map((t) => t.text);
+}

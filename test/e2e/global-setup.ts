@@ -1,0 +1,16 @@
+/**
+ * Starts what the browser tests run against, once for the run: the assets built as `npm run build` builds them,
+ * and a whole system (local stack on free ports, both workers in workerd serving those assets). Tests find it
+ * through E2E_* environment variables; each test's browser context has empty storage, hence a list of its own.
+ */
+
+import buildWeb from "../support/build-web";
+import { startSystem } from "../support/system";
+
+export default async function globalSetup(): Promise<() => Promise<void>> {
+  await buildWeb();
+  const sys = await startSystem();
+  process.env.E2E_BASE_URL = sys.commandUrl;
+  process.env.E2E_KAFKA_URL = sys.env.UPSTASH_KAFKA_URL ?? "";
+  return () => sys.close();
+}

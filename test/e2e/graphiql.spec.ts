@@ -1,0 +1,31 @@
+/** GraphiQL with the network cut off: every request but those to this machine is refused. */
+import { expect, test } from "./fixtures";
+
+test("graphiql: loads and runs the walkthrough with no network but localhost", async ({ page, context }) => {
+  const refused: string[] = [];
+  await context.route("**/*", (route) => {
+    const { hostname } = new URL(route.request().url());
+    if (hostname === "127.0.0.1" || hostname === "localhost") return route.continue();
+    refused.push(route.request().url());
+    return route.abort("internetdisconnected");
+  });
+
+  await page.goto("/graphql");
+  const editor = page.locator(".graphiql-query-editor");
+  await expect(editor).toContainText("mutation CreateTask");
+  await expect(editor).toContainText("query List");
+  await expect(editor).toContainText("mutation UpdateTask");
+  await expect(editor).toContainText("mutation DeleteTask");
+
+  await page.getByRole("button", { name: /Execute query/ }).click();
+  await page.getByRole("menuitem", { name: "CreateTask" }).click();
+  const result = page.locator(".graphiql-response");
+  await expect(result).toContainText('"text": "Do the dishes!"');
+  await expect(result).toContainText('"done": false');
+
+  await page.getByRole("button", { name: /Execute query/ }).click();
+  await page.getByRole("menuitem", { name: "List" }).click();
+  await expect(result).toContainText('"list"');
+  await expect(result).toContainText("Do the dishes!");
+  expect(refused).toEqual([]);
+});

@@ -1,0 +1,43 @@
+/** The app's pure model: what the person sees is the confirmed list with the unsent changes applied, in order. */
+import { describe, expect, test } from "vitest";
+import { filterOf, filterTodos, itemsWord, type Op, renameId, type Todo, visible } from "../../web/app/model";
+
+const base: Todo[] = [
+  { id: "a", title: "one", completed: false },
+  { id: "b", title: "two", completed: true },
+];
+
+describe("app model", () => {
+  test("visible: unsent changes apply on top of the confirmed list, in order", () => {
+    const ops: Op[] = [
+      { kind: "create", id: "local:x", title: "three", key: "k1" },
+      { kind: "update", id: "a", title: "one!", completed: true, key: "k2" },
+      { kind: "delete", id: "b", key: "k3" },
+      { kind: "update", id: "local:x", title: "three!", completed: false, key: "k4" },
+    ];
+    expect(visible(base, ops)).toEqual([
+      { id: "a", title: "one!", completed: true },
+      { id: "local:x", title: "three!", completed: false },
+    ]);
+  });
+
+  test("renameId: once a create is answered, later changes name the server's id", () => {
+    const ops: Op[] = [{ kind: "delete", id: "local:x", key: "k" }];
+    expect(renameId(ops, "local:x", "server-id")).toEqual([{ kind: "delete", id: "server-id", key: "k" }]);
+  });
+
+  test("filterOf: #/, #/active, #/completed and the #!/ form", () => {
+    expect([filterOf(""), filterOf("#/"), filterOf("#/active"), filterOf("#!/completed")]).toEqual([
+      "all",
+      "all",
+      "active",
+      "completed",
+    ]);
+    expect(filterTodos(base, "active").map((t) => t.id)).toEqual(["a"]);
+    expect(filterTodos(base, "completed").map((t) => t.id)).toEqual(["b"]);
+  });
+
+  test("itemsWord: 0 items, 1 item, 2 items", () => {
+    expect([0, 1, 2].map(itemsWord)).toEqual(["items", "item", "items"]);
+  });
+});

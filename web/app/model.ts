@@ -1,0 +1,65 @@
+/**
+ * The app's model, pure: the list as the server last confirmed it (`base`) with the changes not confirmed yet
+ * (`ops`, oldest first) applied on top. What the person sees is always `visible(base, ops)`, so a change shows
+ * at once (optimistic) and a refresh from the server never loses one still on its way.
+ */
+export interface Todo {
+  /** The task id from the server, or a local id (`local:...`) until its createTask is answered. */
+  id: string;
+  title: string;
+  completed: boolean;
+}
+
+/** One change to send, with the idempotency key all its retries share. */
+export type Op =
+  | { kind: "create"; id: string; title: string; key: string }
+  | { kind: "update"; id: string; title: string; completed: boolean; key: string }
+  | { kind: "delete"; id: string; key: string };
+
+/** An op as the view asks for it; the sync gives it its key. */
+export type Change = Op extends infer O ? (O extends Op ? Omit<O, "key"> : never) : never;
+
+export type Filter = "all" | "active" | "completed";
+
+export function applyOp(todos: Todo[], op: Op): Todo[] {
+  switch (op.kind) {
+    case "create":
+      return [...todos, { id: op.id, title: op.title, completed: false }];
+    case "update":
+      return todos.map((t) => (t.id === op.id ? { ...t, title: op.title, completed: op.completed } : t));
+    case "delete":
+      return todos.filter((t) => t.id !== op.id);
+  }
+}
+
+export function visible(base: Todo[], ops: Op[]): Todo[] {
+  return ops.reduce(applyOp, base);
+}
+
+/** Once a create is answered, later changes to that todo name its real id. */
+export function renameId(ops: Op[], from: string, to: string): Op[] {
+  return ops.map((op) => (op.id === from ? { ...op, id: to } : op));
+}
+
+export function isLocalId(id: string): boolean {
+  return id.startsWith("local:");
+}
+
+export function filterTodos(todos: Todo[], filter: Filter): Todo[] {
+  if (filter === "active") return todos.filter((t) => !t.completed);
+  if (filter === "completed") return todos.filter((t) => t.completed);
+  return todos;
+}
+
+/** `#/active` → active; anything else but `#/completed` is all (also `#!/...`). */
+export function filterOf(hash: string): Filter {
+  const route = hash.replace(/^#!?/, "");
+  if (route === "/active") return "active";
+  if (route === "/completed") return "completed";
+  return "all";
+}
+
+/** "0 items left", "1 item left", "2 items left" (the number goes in a <strong>). */
+export function itemsWord(count: number): string {
+  return count === 1 ? "item" : "items";
+}

@@ -1,0 +1,211 @@
+/**
+ * Keeps one list in step with the server. Changes go into an outbox that is saved in localStorage before
+ * anything is sent, and are sent one at a time, in order, each with its own idempotency key: a retry (after a
+ * failure, or after a reload that cut a request short) never duplicates, and five todos typed in a row are
+ * created in that order. Reads pass the token of the last confirmed change as `after`, so the server answers
+ * only once it shows that change; a read runs only while no change is in flight, so it cannot undo one.
+ */
+import { ApiError, graphql } from "./api";
+import { randomId } from "./ids";
+import { applyOp, type Change, isLocalId, type Op, renameId, type Todo, visible } from "./model";
+import { describeError } from "./words";
+
+export type SyncStatus =
+  | { state: "saved" }
+  | { state: "saving"; pending: number }
+  | { state: "retrying"; message: string }
+  | { state: "failed"; message: string };
+
+interface Saved {
+  base: Todo[];
+  ops: Op[];
+  token: string | null;
+}
+
+interface TaskView {
+  id: string;
+  text: string;
+  done: boolean;
+}
+
+const CREATE = `mutation Create($text: String!, $listId: String, $key: String) {
+  createTask(text: $text, listId: $listId, idempotencyKey: $key) { id text done }
+}`;
+const UPDATE = `mutation Update($id: String!, $text: String!, $done: Boolean!, $key: String) {
+  updateTask(id: $id, text: $text, done: $done, idempotencyKey: $key) { id text done }
+}`;
+const DELETE = `mutation Delete($id: String!, $key: String) { deleteTask(id: $id, idempotencyKey: $key) }`;
+const LIST = `query List($listId: String, $after: String) { list(listId: $listId, after: $after) { id text done } }`;
+
+const MAX_BACKOFF_MS = 8000;
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+export interface SyncEvents {
+  changed: () => void;
+  status: (status: SyncStatus) => void;
+  /** A todo got its server id: anything the view keyed by the old one follows. */
+  renamed: (from: string, to: string) => void;
+}
+
+export class TodoSync {
+  private base: Todo[] = [];
+  private ops: Op[] = [];
+  private token: string | null = null;
+  private running = false;
+  private refreshWanted = true;
+  private readonly storageKey: string;
+
+  constructor(
+    readonly listId: string,
+    private readonly storage: Storage,
+    private readonly on: SyncEvents,
+  ) {
+    this.storageKey = `todos-es-cqrs:state:${listId}`;
+    this.load();
+  }
+
+  todos(): Todo[] {
+    return visible(this.base, this.ops);
+  }
+
+  /** Applies a change at once and queues it for the server. */
+  change(change: Change): void {
+    this.ops.push({ ...change, key: randomId() });
+    this.save();
+    this.on.changed();
+    this.kick();
+  }
+
+  create(title: string): void {
+    this.change({ kind: "create", id: `local:${randomId()}`, title });
+  }
+
+  /** Asks for the server's list (after every queued change is sent). */
+  refresh(): void {
+    this.refreshWanted = true;
+    this.kick();
+  }
+
+  idle(): boolean {
+    return !this.running && this.ops.length === 0;
+  }
+
+  private kick(): void {
+    if (this.running) return;
+    this.running = true;
+    void this.run().finally(() => {
+      this.running = false;
+      if (this.ops.length > 0 || this.refreshWanted) this.kick();
+    });
+  }
+
+  private async run(): Promise<void> {
+    while (this.ops.length > 0 || this.refreshWanted) {
+      const head = this.ops[0];
+      this.on.status({ state: "saving", pending: this.ops.length });
+      if (head) await this.attempt(() => this.send(head), head);
+      else await this.attempt(() => this.read());
+    }
+    this.on.status({ state: "saved" });
+  }
+
+  /**
+   * Runs `step` until it succeeds or fails for good. Offline and transient failures wait and try again (the same
+   * op, the same key); a permanent one drops the op, says why and reloads the list from the server.
+   */
+  private async attempt(step: () => Promise<void>, op?: Op): Promise<void> {
+    for (let tries = 1; ; tries++) {
+      try {
+        await step();
+        return;
+      } catch (err) {
+        const error = err instanceof ApiError ? err : new ApiError("permanent", undefined, String(err));
+        console.warn("todo sync:", error.code ?? error.kind, error.message);
+        if (error.kind === "permanent") {
+          this.on.status({ state: "failed", message: describeError(error, false) });
+          if (op) {
+            this.drop(op);
+            this.refreshWanted = true;
+          } else {
+            // A read the server refuses for good (a token it no longer knows, say) is not asked again as it was.
+            this.token = null;
+            this.refreshWanted = false;
+          }
+          return;
+        }
+        this.on.status({ state: "retrying", message: describeError(error, true) });
+        await sleep(Math.min(MAX_BACKOFF_MS, 250 * 2 ** tries));
+      }
+    }
+  }
+
+  private drop(op: Op): void {
+    this.ops = this.ops.filter((o) => o !== op);
+    // Changes to a todo whose create failed for good can never apply: they go with it.
+    if (op.kind === "create") this.ops = this.ops.filter((o) => o.id !== op.id);
+    this.save();
+    this.on.changed();
+  }
+
+  private async send(op: Op): Promise<void> {
+    if (isLocalId(op.id) && op.kind !== "create") {
+      this.drop(op);
+      return;
+    }
+    const keepalive = { keepalive: true };
+    if (op.kind === "create") {
+      const variables = { text: op.title, listId: this.listId, key: op.key };
+      const answer = await graphql<{ createTask: TaskView }>(CREATE, variables, keepalive);
+      const task = answer.data.createTask;
+      // Re-key first, so the view keeps the same element (and any edit under way) for the confirmed todo.
+      this.ops = renameId(this.ops, op.id, task.id);
+      this.on.renamed(op.id, task.id);
+      this.confirm(op, answer.token, (base) => [
+        ...base,
+        { id: task.id, title: task.text, completed: task.done },
+      ]);
+    } else if (op.kind === "update") {
+      const variables = { id: op.id, text: op.title, done: op.completed, key: op.key };
+      const answer = await graphql<{ updateTask: TaskView | null }>(UPDATE, variables, keepalive);
+      this.confirm(op, answer.token, (base) => applyOp(base, op));
+    } else {
+      const answer = await graphql<{ deleteTask: string }>(DELETE, { id: op.id, key: op.key }, keepalive);
+      this.confirm(op, answer.token, (base) => applyOp(base, op));
+    }
+  }
+
+  /** The server has the op: it moves from the outbox into the confirmed list. */
+  private confirm(op: Op, token: string | null, into: (base: Todo[]) => Todo[]): void {
+    this.base = into(this.base);
+    this.ops = this.ops.filter((o) => o.key !== op.key);
+    if (token) this.token = token;
+    this.save();
+    this.on.changed();
+  }
+
+  private async read(): Promise<void> {
+    this.refreshWanted = false;
+    const answer = await graphql<{ list: TaskView[] }>(LIST, { listId: this.listId, after: this.token });
+    this.base = answer.data.list.map((t) => ({ id: t.id, title: t.text, completed: t.done }));
+    this.save();
+    this.on.changed();
+  }
+
+  private load(): void {
+    try {
+      const saved = JSON.parse(this.storage.getItem(this.storageKey) ?? "null") as Saved | null;
+      if (saved && Array.isArray(saved.base) && Array.isArray(saved.ops)) {
+        this.base = saved.base;
+        this.ops = saved.ops;
+        this.token = typeof saved.token === "string" ? saved.token : null;
+      }
+    } catch {
+      // A damaged copy is only a cache of the server's list: start from the server.
+    }
+  }
+
+  private save(): void {
+    const saved: Saved = { base: this.base, ops: this.ops, token: this.token };
+    this.storage.setItem(this.storageKey, JSON.stringify(saved));
+  }
+}

@@ -1,0 +1,119 @@
+/**
+ * A todo's timeline: every event the log holds for it (`history(id)`), oldest first, with its time, the version
+ * it made and where it sits in the log. Shown in a modal <dialog>: focus moves in, Escape closes it, and focus
+ * returns to the button that opened it.
+ */
+import { ApiError, graphql } from "./api";
+import { isLocalId, type Todo } from "./model";
+import { describeError } from "./words";
+
+interface HistoryEntry {
+  type: string;
+  version: number;
+  occurredAt: string;
+  position: string;
+  text: string | null;
+}
+
+const HISTORY = `query History($id: String!) { history(id: $id) { type version occurredAt position text } }`;
+
+function what(entry: HistoryEntry): string {
+  switch (entry.type) {
+    case "TaskCreated":
+      return `Created “${entry.text ?? ""}”`;
+    case "TaskRenamed":
+      return `Renamed to “${entry.text ?? ""}”`;
+    case "TaskCompleted":
+      return "Marked complete";
+    case "TaskReopened":
+      return "Marked active again";
+    case "TaskDeleted":
+      return "Deleted";
+    default:
+      return entry.type;
+  }
+}
+
+const relative = new Intl.RelativeTimeFormat(undefined, { numeric: "auto" });
+
+function ago(iso: string, now: number): string {
+  const seconds = Math.round((Date.parse(iso) - now) / 1000);
+  const steps: Array<[Intl.RelativeTimeFormatUnit, number]> = [
+    ["day", 86_400],
+    ["hour", 3600],
+    ["minute", 60],
+  ];
+  for (const [unit, size] of steps) {
+    if (Math.abs(seconds) >= size) return relative.format(Math.round(seconds / size), unit);
+  }
+  return relative.format(seconds, "second");
+}
+
+function entryItem(entry: HistoryEntry, now: number): HTMLLIElement {
+  const li = document.createElement("li");
+  li.className = `event event-${entry.type.replace(/^Task/, "").toLowerCase()}`;
+  const title = document.createElement("span");
+  title.className = "event-what";
+  title.textContent = what(entry);
+  const time = document.createElement("time");
+  time.dateTime = entry.occurredAt;
+  time.title = new Date(entry.occurredAt).toLocaleString();
+  time.textContent = ago(entry.occurredAt, now);
+  const meta = document.createElement("span");
+  meta.className = "event-meta";
+  meta.append(time, ` · version ${entry.version} · log position ${entry.position}`);
+  li.append(title, meta);
+  return li;
+}
+
+export function createTimeline(dialog: HTMLDialogElement): (todo: Todo, opener: HTMLElement) => void {
+  const heading = dialog.querySelector("h2");
+  const body = dialog.querySelector<HTMLElement>(".timeline-body");
+  let opener: HTMLElement | undefined;
+  // The opener is shown only while its item has focus or the pointer: keep it shown until focus is back on it.
+  dialog.addEventListener("close", () => {
+    opener?.focus();
+    opener?.closest("li")?.classList.remove("history-open");
+  });
+  dialog.querySelector(".timeline-close")?.addEventListener("click", () => dialog.close());
+  // A click on the backdrop (outside the dialog's box) closes it too.
+  dialog.addEventListener("click", (e) => {
+    if (e.target === dialog) dialog.close();
+  });
+
+  return (todo, from) => {
+    if (!heading || !body) return;
+    opener = from;
+    from.closest("li")?.classList.add("history-open");
+    heading.textContent = `History of “${todo.title}”`;
+    body.replaceChildren(Object.assign(document.createElement("p"), { textContent: "Loading…" }));
+    dialog.showModal();
+    if (isLocalId(todo.id)) {
+      body.replaceChildren(
+        Object.assign(document.createElement("p"), {
+          textContent: "This todo is still being saved: its history starts once the server has it.",
+        }),
+      );
+      return;
+    }
+    graphql<{ history: HistoryEntry[] }>(HISTORY, { id: todo.id }).then(
+      ({ data }) => {
+        const list = document.createElement("ol");
+        list.className = "events";
+        const now = Date.now();
+        for (const entry of data.history) list.append(entryItem(entry, now));
+        const summary = document.createElement("p");
+        summary.className = "timeline-summary";
+        summary.textContent = `${data.history.length} ${data.history.length === 1 ? "event" : "events"} in the log for this todo.`;
+        body.replaceChildren(summary, list);
+      },
+      (err: unknown) => {
+        const message =
+          err instanceof ApiError ? describeError(err, false) : "The history could not be loaded.";
+        body.replaceChildren(
+          Object.assign(document.createElement("p"), { textContent: message, role: "alert" }),
+        );
+      },
+    );
+  };
+}

@@ -1,0 +1,178 @@
+/**
+ * The TodoMVC page: renders the list with the spec's markup and class names, keyed by todo id so that an
+ * update never recreates the <li> being edited or focused, and turns what the person does into changes.
+ */
+import { filterOf, filterTodos, itemsWord, type Todo } from "./model";
+import type { TodoSync } from "./sync";
+
+const ENTER_KEY = "Enter";
+const ESCAPE_KEY = "Escape";
+
+function need<T extends Element>(root: ParentNode, selector: string): T {
+  const element = root.querySelector<T>(selector);
+  if (!element) throw new Error(`the page has no ${selector}`);
+  return element;
+}
+
+export interface ViewHooks {
+  openHistory: (todo: Todo, opener: HTMLElement) => void;
+}
+
+export class TodoView {
+  private readonly items = new Map<string, HTMLLIElement>();
+  private editing: string | undefined;
+  private readonly newTodo = need<HTMLInputElement>(document, ".new-todo");
+  private readonly main = need<HTMLElement>(document, ".main");
+  private readonly footer = need<HTMLElement>(document, ".footer");
+  private readonly list = need<HTMLUListElement>(document, ".todo-list");
+  private readonly toggleAll = need<HTMLInputElement>(document, ".toggle-all");
+  private readonly count = need<HTMLElement>(document, ".todo-count");
+  private readonly clear = need<HTMLButtonElement>(document, ".clear-completed");
+
+  constructor(
+    private readonly sync: TodoSync,
+    private readonly hooks: ViewHooks,
+  ) {
+    this.newTodo.addEventListener("keydown", (e) => {
+      if (e.key !== ENTER_KEY || e.isComposing) return;
+      const title = this.newTodo.value.trim();
+      if (title === "") return;
+      this.sync.create(title);
+      this.newTodo.value = "";
+    });
+    this.toggleAll.addEventListener("change", () => {
+      const completed = this.toggleAll.checked;
+      for (const t of this.sync.todos()) {
+        if (t.completed !== completed)
+          this.sync.change({ kind: "update", id: t.id, title: t.title, completed });
+      }
+    });
+    this.clear.addEventListener("click", () => {
+      for (const t of this.sync.todos()) if (t.completed) this.sync.change({ kind: "delete", id: t.id });
+    });
+    window.addEventListener("hashchange", () => this.render());
+  }
+
+  /** A todo's id changed (its create was answered): the element, and an edit under way, follow it. */
+  rename(from: string, to: string): void {
+    const li = this.items.get(from);
+    if (li) {
+      this.items.delete(from);
+      this.items.set(to, li);
+      li.dataset.id = to;
+    }
+    if (this.editing === from) this.editing = to;
+  }
+
+  render(): void {
+    const todos = this.sync.todos();
+    const filter = filterOf(location.hash);
+    const shown = filterTodos(todos, filter);
+    const active = todos.filter((t) => !t.completed).length;
+    const completed = todos.length - active;
+
+    this.main.hidden = todos.length === 0;
+    this.footer.hidden = todos.length === 0;
+    this.toggleAll.checked = todos.length > 0 && active === 0;
+    this.count.replaceChildren(
+      Object.assign(document.createElement("strong"), { textContent: String(active) }),
+      ` ${itemsWord(active)} left`,
+    );
+    this.clear.hidden = completed === 0;
+    for (const a of document.querySelectorAll<HTMLAnchorElement>(".filters a")) {
+      const selected = filterOf(a.hash) === filter;
+      a.classList.toggle("selected", selected);
+      if (selected) a.setAttribute("aria-current", "page");
+      else a.removeAttribute("aria-current");
+    }
+
+    const keep = new Set(shown.map((t) => t.id));
+    for (const [id, li] of this.items) {
+      if (!keep.has(id)) {
+        li.remove();
+        this.items.delete(id);
+      }
+    }
+    shown.forEach((todo, index) => {
+      const li = this.items.get(todo.id) ?? this.createItem(todo);
+      this.fill(li, todo);
+      if (this.list.children[index] !== li) this.list.insertBefore(li, this.list.children[index] ?? null);
+    });
+  }
+
+  private createItem(todo: Todo): HTMLLIElement {
+    const li = document.createElement("li");
+    li.dataset.id = todo.id;
+    li.innerHTML =
+      '<div class="view"><input class="toggle" type="checkbox"><label tabindex="0"></label>' +
+      '<button class="history" type="button" title="History">' +
+      '<svg viewBox="0 0 24 24" width="20" height="20" aria-hidden="true" focusable="false">' +
+      '<circle cx="12" cy="12" r="8.5"/><path d="M12 7.5V12l3 2"/></svg></button>' +
+      '<button class="destroy" type="button"></button></div><input class="edit">';
+    const toggle = need<HTMLInputElement>(li, ".toggle");
+    const label = need<HTMLLabelElement>(li, "label");
+    const edit = need<HTMLInputElement>(li, ".edit");
+    const current = () => this.sync.todos().find((t) => t.id === li.dataset.id);
+    label.id = `todo-${Math.random().toString(36).slice(2)}`;
+    toggle.setAttribute("aria-labelledby", label.id);
+
+    toggle.addEventListener("change", () => {
+      const t = current();
+      if (t) this.sync.change({ kind: "update", id: t.id, title: t.title, completed: toggle.checked });
+    });
+    need(li, ".destroy").addEventListener("click", () => {
+      const t = current();
+      if (t) this.sync.change({ kind: "delete", id: t.id });
+    });
+    need<HTMLButtonElement>(li, ".history").addEventListener("click", (e) => {
+      const t = current();
+      if (t) this.hooks.openHistory(t, e.currentTarget as HTMLElement);
+    });
+    const startEditing = () => {
+      const t = current();
+      if (!t) return;
+      this.editing = t.id;
+      li.classList.add("editing");
+      edit.value = t.title;
+      edit.focus();
+      edit.setSelectionRange(edit.value.length, edit.value.length);
+    };
+    label.addEventListener("dblclick", startEditing);
+    label.addEventListener("keydown", (e) => {
+      if (e.key === ENTER_KEY || e.key === "F2") startEditing();
+    });
+    const finish = (save: boolean) => {
+      if (!li.classList.contains("editing")) return;
+      li.classList.remove("editing");
+      this.editing = undefined;
+      const t = current();
+      if (!t) return;
+      const title = edit.value.trim();
+      if (save && title === "") this.sync.change({ kind: "delete", id: t.id });
+      else if (save && title !== t.title)
+        this.sync.change({ kind: "update", id: t.id, title, completed: t.completed });
+      else this.render();
+      if (li.isConnected) label.focus();
+    };
+    edit.addEventListener("keydown", (e) => {
+      if (e.key === ENTER_KEY && !e.isComposing) finish(true);
+      else if (e.key === ESCAPE_KEY) finish(false);
+    });
+    edit.addEventListener("blur", () => finish(true));
+    this.items.set(todo.id, li);
+    return li;
+  }
+
+  private fill(li: HTMLLIElement, todo: Todo): void {
+    li.classList.toggle("completed", todo.completed);
+    li.classList.toggle("pending", todo.id.startsWith("local:"));
+    const toggle = need<HTMLInputElement>(li, ".toggle");
+    const label = need<HTMLLabelElement>(li, "label");
+    toggle.checked = todo.completed;
+    if (label.textContent !== todo.title) label.textContent = todo.title;
+    label.title = "Double-click, or press Enter, to edit";
+    need(li, ".destroy").setAttribute("aria-label", `Delete: ${todo.title}`);
+    need(li, ".history").setAttribute("aria-label", `History of: ${todo.title}`);
+    need(li, ".edit").setAttribute("aria-label", `Edit: ${todo.title}`);
+  }
+}
