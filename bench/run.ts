@@ -5,6 +5,7 @@
  */
 import { mkdir, writeFile } from "node:fs/promises";
 import { fileURLToPath } from "node:url";
+import { measureBackends } from "./backends";
 import { createFloor } from "./floor";
 import { loadNow, machineInfo } from "./machine";
 import { now } from "./measure";
@@ -35,6 +36,7 @@ const SIZES = quick
       ],
       fold: { events: 10_000, runs: 1 },
       burst: [{ clients: 20, extraPokes: 200 }],
+      backends: { creates: 20, lags: 10, foldEvents: 5_000 },
     }
   : {
       warmUp: 10,
@@ -50,6 +52,7 @@ const SIZES = quick
         { clients: 20, extraPokes: 200 },
         { clients: 40, extraPokes: 400 },
       ],
+      backends: { creates: 100, lags: 40, foldEvents: 20_000 },
     };
 
 const started = now();
@@ -85,7 +88,7 @@ async function main(): Promise<void> {
     const foldPairs = morePairs.slice(0, SIZES.fold.runs);
     const burstPairs = morePairs.slice(SIZES.fold.runs);
     floor.hopTo(main.ours.commandUrl);
-    let results: Omit<BenchResults, "fold" | "list" | "burst" | "durationS">;
+    let results: Omit<BenchResults, "fold" | "list" | "burst" | "backends" | "durationS">;
     try {
       await warmUp(main, floor, SIZES.warmUp);
       progress("projection lag");
@@ -127,8 +130,17 @@ async function main(): Promise<void> {
       await closePairs(pairs);
     }
 
+    const backends = await measureBackends(stack, SIZES.backends, progress);
+
     machine.load.end = loadNow();
-    const all: BenchResults = { ...results, list, fold, burst, durationS: (now() - started) / 1000 };
+    const all: BenchResults = {
+      ...results,
+      list,
+      fold,
+      burst,
+      backends,
+      durationS: (now() - started) / 1000,
+    };
     await mkdir("bench/results", { recursive: true });
     await writeFile("bench/results/latest.json", `${JSON.stringify(toJson(all), null, 2)}\n`);
     process.stdout.write(renderMarkdown(all));

@@ -44,7 +44,8 @@ function workerLine(name: string) {
 try {
   stack = await startStack(config, { log: (msg) => logLine("stack", msg), logDeliveries: true });
   const projectorUrl = `http://localhost:${projectorPort}/projection`;
-  const workerEnv = { ...stack.env, PROJECTOR_URL: projectorUrl };
+  // The topic under its backend-neutral name too, so that it overrides the one in wrangler.*.toml [vars].
+  const workerEnv = { ...stack.env, EVENT_LOG_TOPIC: config.kafkaTopic, PROJECTOR_URL: projectorUrl };
   const envFile = join(resolve(config.stateDir), "workers.env");
   await writeFile(envFile, renderEnvFile(workerEnv));
   for (const [name, port] of [
@@ -73,13 +74,14 @@ try {
   }, cronMs);
 
   logLine("dev", "ready", {
+    eventLog: config.eventLog,
     graphql: graphqlUrl,
     projector: projectorUrl,
     env: stackEnv,
     cronEveryMs: cronMs,
   });
   console.log(
-    `\n  To-do app: ${new URL("/", graphqlUrl).href}\n  GraphQL:   ${graphqlUrl}   (GraphiQL in a browser)\n  Projector: ${projectorUrl}\n  Settings:  ${stackEnv}\n  Ctrl-C stops everything.\n`,
+    `\n  To-do app: ${new URL("/", graphqlUrl).href}\n  GraphQL:   ${graphqlUrl}   (GraphiQL in a browser)\n  Projector: ${projectorUrl}\n  Event log: ${config.eventLog}\n  Settings:  ${stackEnv}\n  Ctrl-C stops everything.\n`,
   );
 } catch (err) {
   console.error(`dev: ${(err as Error).message}`);

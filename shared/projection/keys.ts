@@ -21,6 +21,8 @@ export interface ProjectionKeys {
   stopped: string;
   /** string: the partition count the projection was folded with (written by the first fold) */
   partitions: string;
+  /** string: the identity of the event log this projection is folded from (see shared/event-log/identity.ts) */
+  logIdentity: string;
   /** list: one task's applied events, its audit trail */
   history(taskId: string): string;
   /** string: a client idempotency key's claim or remembered result (expires) */
@@ -49,6 +51,7 @@ export function projectionKeys(prefix: string): ProjectionKeys {
     rejected: `${prefix}:rejected`,
     stopped: `${prefix}:stopped`,
     partitions: `${prefix}:partitions`,
+    logIdentity: `${prefix}:log-identity`,
     history: (taskId) => `${prefix}:history:${taskId}`,
     reservation: (taskId) => `${prefix}:reservation:${taskId}`,
     idempotency: (key) => `${prefix}:idempotency:${key}`,

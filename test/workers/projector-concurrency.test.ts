@@ -5,7 +5,8 @@
  */
 import { Client } from "@upstash/qstash";
 import { describe, expect, it } from "vitest";
-import { createUpstashKafkaEventLog } from "../../shared/event-log/upstash-kafka";
+import { eventLogConfig } from "../../shared/config/event-log";
+import { createEventLog } from "../../shared/event-log/create";
 import { createFoldLease, type FoldLease, type FoldLeaseConfig } from "../../shared/projection/fold-lease";
 import { createProjectionStore, type ProjectionStore } from "../../shared/projection/store";
 import { catchUp, DEFAULT_BUDGET } from "../../workers/projector/catch-up";
@@ -181,13 +182,7 @@ describe("duplicate deliveries", () => {
  * with leases from `leaseFor`; answers their results and the batches that were applied, in the order they were.
  */
 async function raceCatchUps(p: Projector, leaseFor: (redis: FoldLeaseConfig) => FoldLease) {
-  const log = createUpstashKafkaEventLog({
-    url: sys().env.UPSTASH_KAFKA_URL ?? "",
-    username: sys().env.UPSTASH_KAFKA_USERNAME ?? "",
-    password: sys().env.UPSTASH_KAFKA_PASSWORD ?? "",
-    topic: p.topic,
-    partitions: 1,
-  });
+  const log = createEventLog(eventLogConfig(p.env));
   const redis = {
     url: sys().env.UPSTASH_REDIS_REST_URL ?? "",
     token: sys().env.UPSTASH_REDIS_REST_TOKEN ?? "",

@@ -1,6 +1,6 @@
 /** Builds the projector's adapters from its bindings (validated at first use). */
-import { type Bindings, kafkaConfig, qstashConfig, redisConfig, signingConfig } from "../../shared/config";
-import { createUpstashKafkaEventLog } from "../../shared/event-log/upstash-kafka";
+import { type Bindings, qstashConfig, redisConfig, signingConfig } from "../../shared/config";
+import { eventLogFromBindings } from "../../shared/event-log/from-bindings";
 import { createQStashNotifier } from "../../shared/notifier/qstash";
 import { createFoldLease } from "../../shared/projection/fold-lease";
 import { createRedisClient } from "../../shared/projection/redis";
@@ -11,7 +11,7 @@ export function projectorDeps(env: Bindings) {
   const redis = redisConfig(env);
   const client = createRedisClient(redis);
   return {
-    log: createUpstashKafkaEventLog(kafkaConfig(env)),
+    log: eventLogFromBindings(env, redis, client).log,
     store: createProjectionStore(redis, client),
     lease: createFoldLease(redis, client),
     notifier: createQStashNotifier(qstashConfig(env)),
