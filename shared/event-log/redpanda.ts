@@ -1,0 +1,237 @@
+/**
+ * Event log adapter for Kafka through Redpanda's HTTP Proxy (pandaproxy): `POST /topics/{t}` to produce and
+ * the stateless `GET /topics/{t}/partitions/{p}/records?offset=&timeout=&max_bytes=` to read, with Basic auth.
+ * Keys and values travel in the binary embedded format (base64), so the bytes stored are exactly the UTF-8 of
+ * the value given, whoever reads them later. The proxy exposes no record timestamps, so records carry 0.
+ */
+import { ConfigError, UpstreamError, UpstreamUnknownOutcomeError } from "../errors";
+import { type EventLog, type LogRecord, partitionOf, type ReadOptions } from "./port";
+import { findEnd, type Probe } from "./redpanda-head";
+import {
+  base64ToUtf8,
+  createTransport,
+  isRecord,
+  MEDIA,
+  RedpandaRefusal,
+  utf8ToBase64,
+} from "./redpanda-http";
+
+export interface RedpandaConfig {
+  /** The HTTP Proxy's base URL, e.g. `https://proxy.example.com:30082`. */
+  url: string;
+  username: string;
+  password: string;
+  topic: string;
+  partitions: number;
+  /** Per-request time limit in ms (default 5000). */
+  timeoutMs?: number;
+  /** `max_bytes` of a read (default 1 MiB); the first batch is answered whatever its size. */
+  maxReadBytes?: number;
+  fetch?: typeof fetch;
+}
+
+const TOPIC_NAME = /^[A-Za-z0-9._-]{1,249}$/;
+const PARTITION_NOT_FOUND = 40402;
+/**
+ * Kafka errors in a produce answer that every attempt of the proxy's client would get again for this request,
+ * so no attempt can have stored it: unknown topic or partition, corrupt message, message too large, record
+ * list too large, invalid topic, topic authorization failed, invalid record. Anything else (a timeout, not
+ * enough replicas after append, a leader change) may follow an attempt that was stored.
+ */
+const DETERMINISTIC_PRODUCE_ERRORS = new Set([2, 3, 10, 17, 18, 29, 87]);
+
+interface ProducedEntry {
+  partition: number;
+  offset: number;
+  errorCode: number | undefined;
+}
+
+function producedEntry(raw: unknown): ProducedEntry | undefined {
+  if (!isRecord(raw) || typeof raw.partition !== "number" || typeof raw.offset !== "number") return undefined;
+  const errorCode = typeof raw.error_code === "number" ? raw.error_code : undefined;
+  return { partition: raw.partition, offset: raw.offset, errorCode };
+}
+
+/** Builds the event log over a Redpanda HTTP Proxy. */
+export function createRedpandaEventLog(config: RedpandaConfig): EventLog {
+  if (!TOPIC_NAME.test(config.topic) || config.topic === "." || config.topic === "..") {
+    throw new ConfigError("REDPANDA_TOPIC", `"${config.topic}" is not a valid Kafka topic name`);
+  }
+  let authorization: string;
+  try {
+    authorization = `Basic ${btoa(`${config.username}:${config.password}`)}`;
+  } catch {
+    throw new ConfigError("REDPANDA_USERNAME", "and REDPANDA_PASSWORD must be Latin-1 text (Basic auth)");
+  }
+  const http = createTransport({
+    url: config.url,
+    authorization,
+    timeoutMs: config.timeoutMs ?? 5000,
+    fetch: config.fetch ?? fetch,
+  });
+  const { topic, partitions } = config;
+  const maxReadBytes = config.maxReadBytes ?? 1024 * 1024;
+  const topicPath = `/topics/${topic}`;
+  /** Per partition, an offset this adapter has seen the log reach: where a head search starts. */
+  const reached = new Map<number, number>();
+  const saw = (partition: number, next: number) =>
+    reached.set(partition, Math.max(reached.get(partition) ?? 0, next));
+
+  /** The raw records of one fetch, or undefined when the topic or partition does not exist. */
+  async function fetchRecords(partition: number, offset: number, maxBytes: number, waitMs: number) {
+    const query = `offset=${offset}&timeout=${waitMs}&max_bytes=${maxBytes}`;
+    try {
+      const answer = await http.request("GET", `${topicPath}/partitions/${partition}/records?${query}`, {
+        headers: { accept: MEDIA.binary },
+        write: false,
+        extraMs: waitMs,
+      });
+      if (!Array.isArray(answer))
+        throw new UpstreamError("kafka", "fetch answered something other than an array");
+      return answer;
+    } catch (err) {
+      if (err instanceof RedpandaRefusal && err.errorCode === PARTITION_NOT_FOUND) {
+        await assertTopicAbsent(partition);
+        return undefined;
+      }
+      throw err;
+    }
+  }
+
+  /** An unknown topic is an empty log; a known topic without this partition is a misconfiguration. */
+  async function assertTopicAbsent(partition: number): Promise<void> {
+    const topics = await http.request("GET", "/topics", { headers: { accept: MEDIA.v2 }, write: false });
+    if (Array.isArray(topics) && topics.includes(topic)) {
+      throw new UpstreamError(
+        "kafka",
+        `topic ${topic} has no partition ${partition}; EVENT_LOG_PARTITIONS (${partitions}) must not exceed its partition count`,
+      );
+    }
+  }
+
+  function toLogRecord(raw: unknown, partition: number): LogRecord {
+    if (
+      !isRecord(raw) ||
+      raw.topic !== topic ||
+      raw.partition !== partition ||
+      typeof raw.offset !== "number" ||
+      !Number.isSafeInteger(raw.offset) ||
+      (raw.value !== null && typeof raw.value !== "string") ||
+      (raw.key !== null && raw.key !== undefined && typeof raw.key !== "string")
+    ) {
+      throw new UpstreamError(
+        "kafka",
+        `fetch answered a malformed record: ${JSON.stringify(raw).slice(0, 200)}`,
+      );
+    }
+    const text = (v: unknown) => (typeof v === "string" ? base64ToUtf8(v) : "");
+    return { partition, offset: raw.offset, timestamp: 0, key: text(raw.key), value: text(raw.value) };
+  }
+
+  async function probe(partition: number, offset: number): Promise<Probe | "no-topic"> {
+    try {
+      const records = await fetchRecords(partition, offset, 1, 0);
+      if (records === undefined) return "no-topic";
+      if (records.length === 0) return { kind: "end" };
+      const last = Math.max(...records.map((r) => toLogRecord(r, partition).offset));
+      return { kind: "below", next: Math.max(offset + 1, last + 1) };
+    } catch (err) {
+      if (err instanceof RedpandaRefusal && err.status === 400 && /offset_out_of_range/.test(err.message)) {
+        return { kind: "beyond" };
+      }
+      throw err;
+    }
+  }
+
+  async function headOf(partition: number): Promise<number> {
+    let topicMissing = false;
+    const end = await findEnd(async (offset) => {
+      const answer = await probe(partition, offset);
+      if (answer !== "no-topic") return answer;
+      topicMissing = true;
+      return { kind: "end" };
+    }, reached.get(partition) ?? 0);
+    if (topicMissing) return 0;
+    saw(partition, end);
+    return end;
+  }
+
+  return {
+    partitions,
+    partitionFor: (key) => partitionOf(key, partitions),
+
+    async append(key, values) {
+      const partition = partitionOf(key, partitions);
+      const encodedKey = utf8ToBase64(key);
+      const body = JSON.stringify({
+        records: values.map((value) => ({ key: encodedKey, value: utf8ToBase64(value), partition })),
+      });
+      const answer = await http.request("POST", topicPath, {
+        headers: { "content-type": MEDIA.binary, accept: MEDIA.v2 },
+        body,
+        write: true,
+      });
+      const offsets = isRecord(answer) && Array.isArray(answer.offsets) ? answer.offsets : [];
+      const entries = offsets.map(producedEntry);
+      const entry = entries.length === 1 ? entries[0] : undefined;
+      if (!entry || entry.partition !== partition) {
+        throw new UpstreamUnknownOutcomeError(
+          "kafka",
+          `produce answered ${JSON.stringify(answer).slice(0, 200)} for one batch to partition ${partition}`,
+        );
+      }
+      if (entry.errorCode !== undefined) {
+        const message = `produce to ${topic}/${partition} failed with Kafka error ${entry.errorCode}`;
+        if (DETERMINISTIC_PRODUCE_ERRORS.has(entry.errorCode)) {
+          throw new RedpandaRefusal(
+            entry.errorCode === 3
+              ? `${message} (unknown topic or partition: create the topic first)`
+              : message,
+            200,
+            entry.errorCode,
+          );
+        }
+        throw new UpstreamUnknownOutcomeError("kafka", message);
+      }
+      if (!Number.isSafeInteger(entry.offset) || entry.offset < 0) {
+        throw new UpstreamUnknownOutcomeError("kafka", `produce answered offset ${entry.offset}`);
+      }
+      // One request to one partition is one batch: its records are at consecutive offsets from the base.
+      saw(partition, entry.offset + values.length);
+      return values.map((value, i) => ({ partition, offset: entry.offset + i, timestamp: 0, key, value }));
+    },
+
+    async read(partition, fromOffset, options: ReadOptions = {}) {
+      const waitMs = options.waitMs ?? 0;
+      let raw: unknown[] | undefined;
+      try {
+        raw = await fetchRecords(partition, fromOffset, maxReadBytes, waitMs);
+      } catch (err) {
+        if (!(err instanceof RedpandaRefusal && /offset_out_of_range/.test(err.message))) throw err;
+        // Past the end is nothing there yet; below the start, records were deleted, which the fold must not skip.
+        if (fromOffset >= (await headOf(partition))) return [];
+        throw new UpstreamError(
+          "kafka",
+          `${topic}/${partition} no longer holds offset ${fromOffset}: the topic must keep every record (retention.ms=-1)`,
+        );
+      }
+      if (raw === undefined) return [];
+      // Whole batches come back, so records below the asked offset are dropped here.
+      const records = raw.map((r) => toLogRecord(r, partition)).filter((r) => r.offset >= fromOffset);
+      records.sort((a, b) => a.offset - b.offset);
+      for (const [i, record] of records.entries()) {
+        if (record.offset !== fromOffset + i) {
+          throw new UpstreamError(
+            "kafka",
+            `${topic}/${partition} has no record at offset ${fromOffset + i}: the topic must keep every record (cleanup.policy=delete, retention.ms=-1, no transactional producers)`,
+          );
+        }
+      }
+      const last = records.at(-1);
+      if (last) saw(partition, last.offset + 1);
+      return options.limit === undefined ? records : records.slice(0, options.limit);
+    },
+
+    head: headOf,
+  };
+}
