@@ -1,6 +1,8 @@
 /**
- * A real redis-server as a child process: loopback only, data in `dir` with an append-only file
- * (fsync every second), so a developer's projection survives restarts of the local stack.
+ * A real redis-server as a child process: loopback only, data in `dir` with an append-only file, so a developer's
+ * projection survives restarts of the local stack. The file is fsynced every second by default; with
+ * `fsync: "always"` before every reply, so an acknowledged write survives `kill -9` (what the stack uses when the
+ * event log itself lives in this Redis).
  */
 import { type ChildProcess, spawn } from "node:child_process";
 import { mkdirSync } from "node:fs";
@@ -18,6 +20,8 @@ export interface RedisServerOptions {
   bin?: string;
   /** How long to wait for the server to answer PING. Default 10 s. */
   startTimeoutMs?: number;
+  /** `appendfsync`: "everysec" (default) loses up to a second of writes on a crash; "always" loses none. */
+  fsync?: "always" | "everysec";
 }
 
 export interface RedisServerProcess {
@@ -97,7 +101,7 @@ export async function startRedisServer(opts: RedisServerOptions): Promise<RedisS
     "--daemonize", "no",
     "--dir", dir,
     "--appendonly", "yes",
-    "--appendfsync", "everysec",
+    "--appendfsync", opts.fsync ?? "everysec",
   ];
   const child = spawn(bin, args, { stdio: ["ignore", "pipe", "pipe"] });
   const output = captureTail(child);

@@ -3,77 +3,16 @@
  * setting fails fast with a message naming it. Names follow DESIGN section 6.
  */
 import { ConfigError } from "../errors";
+import { type Bindings, httpUrl, optional, required, timeoutMs } from "./read";
 
-export type Bindings = Record<string, unknown>;
-
-function optional(env: Bindings, name: string): string | undefined {
-  const v = env[name];
-  if (v === undefined || v === null || v === "") return undefined;
-  if (typeof v !== "string") throw new ConfigError(name, "must be a string");
-  return v;
-}
-
-function required(env: Bindings, name: string): string {
-  const v = optional(env, name);
-  if (v === undefined)
-    throw new ConfigError(
-      name,
-      "is missing (set it in wrangler.*.toml [vars], as a secret, or in .dev.vars)",
-    );
-  return v;
-}
-
-function httpUrl(name: string, value: string): string {
-  let url: URL;
-  try {
-    url = new URL(value);
-  } catch {
-    throw new ConfigError(name, `must be an http(s) URL, got "${value}"`);
-  }
-  if (url.protocol !== "http:" && url.protocol !== "https:")
-    throw new ConfigError(name, `must be an http(s) URL, got "${value}"`);
-  return value;
-}
-
-function positiveInt(name: string, value: string | undefined, fallback: number): number {
-  if (value === undefined) return fallback;
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 1 || n > 1024)
-    throw new ConfigError(name, `must be an integer from 1 to 1024, got "${value}"`);
-  return n;
-}
-
-/** Bounds of the per-request time limits (`REDIS_TIMEOUT_MS`, `KAFKA_TIMEOUT_MS`), in ms. */
-export const TIMEOUT_LIMITS = { min: 50, max: 30_000, fallback: 5000 } as const;
-
-/** An optional per-request time limit in ms: unset means the default, anything else must be in range. */
-function timeoutMs(env: Bindings, name: string): number {
-  const raw = optional(env, name);
-  if (raw === undefined) return TIMEOUT_LIMITS.fallback;
-  const n = Number(raw);
-  if (!/^\d+$/.test(raw) || n < TIMEOUT_LIMITS.min || n > TIMEOUT_LIMITS.max)
-    throw new ConfigError(
-      name,
-      `must be an integer from ${TIMEOUT_LIMITS.min} to ${TIMEOUT_LIMITS.max} (ms), got "${raw}"`,
-    );
-  return n;
-}
+export * from "./event-log";
+export { type Bindings, TIMEOUT_LIMITS } from "./read";
 
 export interface RedisConfig {
   url: string;
   token: string;
   prefix: string;
   /** Time limit of each Redis request in ms (`REDIS_TIMEOUT_MS`, default 5000). */
-  timeoutMs: number;
-}
-
-export interface KafkaConfig {
-  url: string;
-  username: string;
-  password: string;
-  topic: string;
-  partitions: number;
-  /** Time limit of each event log request in ms (`KAFKA_TIMEOUT_MS`, default 5000). */
   timeoutMs: number;
 }
 
@@ -99,20 +38,6 @@ export function redisConfig(env: Bindings): RedisConfig {
     token: required(env, "UPSTASH_REDIS_REST_TOKEN"),
     prefix,
     timeoutMs: timeoutMs(env, "REDIS_TIMEOUT_MS"),
-  };
-}
-
-export function kafkaConfig(env: Bindings): KafkaConfig {
-  const url = optional(env, "UPSTASH_KAFKA_URL") ?? optional(env, "UPSTASH_KAFKA_REST_URL");
-  if (url === undefined)
-    throw new ConfigError("UPSTASH_KAFKA_URL", "is missing (UPSTASH_KAFKA_REST_URL is accepted too)");
-  return {
-    url: httpUrl("UPSTASH_KAFKA_URL", url),
-    username: required(env, "UPSTASH_KAFKA_USERNAME"),
-    password: required(env, "UPSTASH_KAFKA_PASSWORD"),
-    topic: optional(env, "UPSTASH_KAFKA_TOPIC") ?? "events",
-    partitions: positiveInt("EVENT_LOG_PARTITIONS", optional(env, "EVENT_LOG_PARTITIONS"), 1),
-    timeoutMs: timeoutMs(env, "KAFKA_TIMEOUT_MS"),
   };
 }
 

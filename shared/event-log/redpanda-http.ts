@@ -39,7 +39,8 @@ export interface ProxyRequestInit {
 
 export interface TransportConfig {
   url: string;
-  authorization: string;
+  /** The `Authorization` header, when the proxy requires one. */
+  authorization: string | undefined;
   timeoutMs: number;
   fetch: typeof fetch;
 }
@@ -74,7 +75,10 @@ export function createTransport(config: TransportConfig): ProxyTransport {
       try {
         res = await config.fetch(`${base}${path}`, {
           method,
-          headers: { authorization: config.authorization, ...init.headers },
+          headers: {
+            ...(config.authorization ? { authorization: config.authorization } : {}),
+            ...init.headers,
+          },
           ...(init.body === undefined ? {} : { body: init.body }),
           signal: AbortSignal.timeout(limit),
         });

@@ -16,11 +16,12 @@ import {
   utf8ToBase64,
 } from "./redpanda-http";
 
-export interface RedpandaConfig {
-  /** The HTTP Proxy's base URL, e.g. `https://proxy.example.com:30082`. */
+export interface RedpandaEventLogOptions {
+  /** The HTTP Proxy's base URL (`REDPANDA_PROXY_URL`), e.g. `https://proxy.example.com:30082`. */
   url: string;
-  username: string;
-  password: string;
+  /** Basic auth (`REDPANDA_USERNAME`, `REDPANDA_PASSWORD`); both or neither, for a proxy without auth. */
+  username?: string;
+  password?: string;
   topic: string;
   partitions: number;
   /** Per-request time limit in ms (default 5000). */
@@ -29,6 +30,15 @@ export interface RedpandaConfig {
   maxReadBytes?: number;
   fetch?: typeof fetch;
 }
+
+/**
+ * Largest append: the UTF-8 bytes of all of one command's values and keys. Redpanda refuses a batch over
+ * `kafka_batch_max_bytes` (1 MiB by default) with Kafka error 10; this keeps a margin for the batch header and
+ * the records' framing, and refuses before sending anything.
+ */
+export const MAX_APPEND_BYTES = 1_000_000;
+/** Largest record value, in UTF-8 bytes: any single record fits an append with room for a small neighbour. */
+export const MAX_RECORD_BYTES = 900_000;
 
 const TOPIC_NAME = /^[A-Za-z0-9._-]{1,249}$/;
 const PARTITION_NOT_FOUND = 40402;
@@ -52,14 +62,41 @@ function producedEntry(raw: unknown): ProducedEntry | undefined {
   return { partition: raw.partition, offset: raw.offset, errorCode };
 }
 
-/** Builds the event log over a Redpanda HTTP Proxy. */
-export function createRedpandaEventLog(config: RedpandaConfig): EventLog {
-  if (!TOPIC_NAME.test(config.topic) || config.topic === "." || config.topic === "..") {
-    throw new ConfigError("REDPANDA_TOPIC", `"${config.topic}" is not a valid Kafka topic name`);
+/** Refuses, before any request, an append Redpanda would refuse as too large (nothing is sent, so nothing is stored). */
+function checkSize(key: string, values: readonly string[]): void {
+  const encoder = new TextEncoder();
+  const keyBytes = encoder.encode(key).byteLength;
+  let total = 0;
+  for (const value of values) {
+    const bytes = encoder.encode(value).byteLength;
+    if (bytes > MAX_RECORD_BYTES) {
+      throw new UpstreamError(
+        "kafka",
+        `a record of ${bytes} bytes exceeds the ${MAX_RECORD_BYTES}-byte limit`,
+        413,
+      );
+    }
+    total += bytes + keyBytes;
   }
-  let authorization: string;
+  if (total > MAX_APPEND_BYTES) {
+    throw new UpstreamError(
+      "kafka",
+      `an append of ${total} bytes exceeds the ${MAX_APPEND_BYTES}-byte limit`,
+      413,
+    );
+  }
+}
+
+/** Builds the event log over a Redpanda HTTP Proxy. */
+export function createRedpandaEventLog(config: RedpandaEventLogOptions): EventLog {
+  if (!TOPIC_NAME.test(config.topic) || config.topic === "." || config.topic === "..") {
+    throw new ConfigError("EVENT_LOG_TOPIC", `"${config.topic}" is not a valid Kafka topic name`);
+  }
+  let authorization: string | undefined;
   try {
-    authorization = `Basic ${btoa(`${config.username}:${config.password}`)}`;
+    if (config.username !== undefined && config.password !== undefined) {
+      authorization = `Basic ${btoa(`${config.username}:${config.password}`)}`;
+    }
   } catch {
     throw new ConfigError("REDPANDA_USERNAME", "and REDPANDA_PASSWORD must be Latin-1 text (Basic auth)");
   }
@@ -162,6 +199,7 @@ export function createRedpandaEventLog(config: RedpandaConfig): EventLog {
 
     async append(key, values) {
       const partition = partitionOf(key, partitions);
+      checkSize(key, values);
       const encodedKey = utf8ToBase64(key);
       const body = JSON.stringify({
         records: values.map((value) => ({ key: encodedKey, value: utf8ToBase64(value), partition })),
@@ -183,13 +221,13 @@ export function createRedpandaEventLog(config: RedpandaConfig): EventLog {
       if (entry.errorCode !== undefined) {
         const message = `produce to ${topic}/${partition} failed with Kafka error ${entry.errorCode}`;
         if (DETERMINISTIC_PRODUCE_ERRORS.has(entry.errorCode)) {
-          throw new RedpandaRefusal(
+          const hint =
             entry.errorCode === 3
-              ? `${message} (unknown topic or partition: create the topic first)`
-              : message,
-            200,
-            entry.errorCode,
-          );
+              ? " (unknown topic or partition: create the topic with enough partitions first)"
+              : entry.errorCode === 10
+                ? " (message too large: the batch exceeds the topic's max.message.bytes)"
+                : "";
+          throw new RedpandaRefusal(`${message}${hint}`, 200, entry.errorCode);
         }
         throw new UpstreamUnknownOutcomeError("kafka", message);
       }

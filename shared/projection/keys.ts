@@ -15,6 +15,8 @@ export interface ProjectionKeys {
   dead: string;
   /** list: JSON events that decoded but no longer applied (racing writes), with position and reason */
   rejected: string;
+  /** string: the identity of the event log this projection is folded from (see shared/event-log/identity.ts) */
+  logIdentity: string;
   /** list: one task's applied events, its audit trail */
   history(taskId: string): string;
   /** string: a client idempotency key's claim or remembered result (expires) */
@@ -36,6 +38,7 @@ export function projectionKeys(prefix: string): ProjectionKeys {
     counters: `${prefix}:counters`,
     dead: `${prefix}:dead`,
     rejected: `${prefix}:rejected`,
+    logIdentity: `${prefix}:log-identity`,
     history: (taskId) => `${prefix}:history:${taskId}`,
     reservation: (taskId) => `${prefix}:reservation:${taskId}`,
     idempotency: (key) => `${prefix}:idempotency:${key}`,

@@ -16,6 +16,8 @@ export interface KafkaProcessOptions {
   dataDir: string;
   username: string;
   password: string;
+  /** Partitions of a topic created by its first produce (the emulator's default otherwise). */
+  partitions?: number;
 }
 
 export interface KafkaProcess {
@@ -33,6 +35,7 @@ export interface KafkaProcess {
 /** Starts the emulator and resolves once it prints its ready line; rejects if it exits first. */
 export async function startKafkaProcess(options: KafkaProcessOptions): Promise<KafkaProcess> {
   const args = ["local/kafka/main.ts", "--port", String(options.port), "--data", options.dataDir];
+  if (options.partitions !== undefined) args.push("--partitions", String(options.partitions));
   const child: ChildProcess = spawn(
     TSX,
     [...args, "--username", options.username, "--password", options.password],

@@ -1,25 +1,25 @@
 /** Builds the command worker's adapters from its bindings (validated at first use, per request). */
-import { type Bindings, kafkaConfig, qstashConfig, redisConfig } from "../../shared/config";
-import { createUpstashKafkaEventLog } from "../../shared/event-log/upstash-kafka";
+import { type Bindings, qstashConfig, redisConfig } from "../../shared/config";
+import { eventLogFromBindings } from "../../shared/event-log/from-bindings";
 import { createQStashNotifier } from "../../shared/notifier/qstash";
 import { createIdempotencyStore } from "../../shared/projection/idempotency";
 import { createRedisClient } from "../../shared/projection/redis";
 import { createProjectionStore } from "../../shared/projection/store";
 
 /**
- * A reservation outlives its append's time limit by this factor (30 s at the default KAFKA_TIMEOUT_MS of 5 s):
- * long enough that an append the log answers late still finds it, short enough not to wedge the task.
+ * A reservation outlives its append's time limit by this factor (30 s at the default time limit of 5 s): long
+ * enough that an append the log answers late still finds it, short enough not to wedge the task.
  */
 export const RESERVATION_TTL_FACTOR = 6;
 
 export function commandDeps(env: Bindings) {
   const redis = redisConfig(env);
-  const kafka = kafkaConfig(env);
   // One Redis client for both stores: the auto-pipeline can then merge their commands issued in the same tick.
   const client = createRedisClient(redis);
+  const { log, timeoutMs } = eventLogFromBindings(env, redis, client);
   return {
-    log: createUpstashKafkaEventLog(kafka),
-    reservationTtlMs: RESERVATION_TTL_FACTOR * kafka.timeoutMs,
+    log,
+    reservationTtlMs: RESERVATION_TTL_FACTOR * timeoutMs,
     store: createProjectionStore(redis, client),
     idempotency: createIdempotencyStore(redis, client),
     notifier: createQStashNotifier(qstashConfig(env)),

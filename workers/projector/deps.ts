@@ -1,15 +1,17 @@
 /** Builds the projector's adapters from its bindings (validated at first use). */
-import { type Bindings, kafkaConfig, qstashConfig, redisConfig, signingConfig } from "../../shared/config";
-import { createUpstashKafkaEventLog } from "../../shared/event-log/upstash-kafka";
+import { type Bindings, qstashConfig, redisConfig, signingConfig } from "../../shared/config";
+import { eventLogFromBindings } from "../../shared/event-log/from-bindings";
 import { createQStashNotifier } from "../../shared/notifier/qstash";
+import { createRedisClient } from "../../shared/projection/redis";
 import { createProjectionStore } from "../../shared/projection/store";
 import { catchUpBudget } from "./budget";
 
 export function projectorDeps(env: Bindings) {
   const redis = redisConfig(env);
+  const client = createRedisClient(redis);
   return {
-    log: createUpstashKafkaEventLog(kafkaConfig(env)),
-    store: createProjectionStore(redis),
+    log: eventLogFromBindings(env, redis, client).log,
+    store: createProjectionStore(redis, client),
     notifier: createQStashNotifier(qstashConfig(env)),
     signing: signingConfig(env),
     budget: catchUpBudget(env),

@@ -1,0 +1,24 @@
+/** The event log a worker's bindings select, guarded so that it is used only if it is the projection's log. */
+import { type Bindings, eventLogConfig, type RedisConfig } from "../config";
+import { projectionKeys } from "../projection/keys";
+import type { Redis } from "../projection/redis";
+import { createEventLog } from "./create";
+import { checkLogIdentity, guardedLog, logIdentity } from "./identity";
+import type { EventLog } from "./port";
+
+/**
+ * Builds the selected log from `env`. `redis` is the projection's client and `projection` its settings: the
+ * identity of the log is checked there before the log's first use in this isolate.
+ */
+export function eventLogFromBindings(
+  env: Bindings,
+  projection: RedisConfig,
+  redis: Redis,
+): { log: EventLog; timeoutMs: number } {
+  const config = eventLogConfig(env);
+  const identity = logIdentity(config);
+  const key = projectionKeys(projection.prefix).logIdentity;
+  const check = () =>
+    checkLogIdentity({ redis, key, prefix: projection.prefix, identity, timeoutMs: projection.timeoutMs });
+  return { log: guardedLog(createEventLog(config), check), timeoutMs: config.timeoutMs };
+}

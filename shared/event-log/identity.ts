@@ -1,0 +1,85 @@
+/**
+ * Which log a projection is folded from. The first worker to use a projection namespace records the identity of
+ * its event log there (backend, address, topic, partitions); every worker then compares its own before it reads or
+ * writes the log. Two workers set to different logs would otherwise each work "correctly": the command worker
+ * appending to one log, the projector folding another, and every write silently missing from reads.
+ */
+import type { EventLogConfig } from "../config";
+import { ConfigError } from "../errors";
+import { type Redis, redisCall } from "../projection/redis";
+import type { EventLog } from "./port";
+
+/** Returns the stored identity, storing ARGV[1] first when there is none. KEYS[1]: the identity key. */
+const CLAIM = `
+local stored = redis.call('GET', KEYS[1])
+if stored then return stored end
+redis.call('SET', KEYS[1], ARGV[1])
+return ARGV[1]
+`;
+
+/** The log's identity as one line, e.g. `redis-streams topic=events partitions=1 at db.upstash.io`. */
+export function logIdentity(config: EventLogConfig): string {
+  let host: string;
+  try {
+    host = new URL(config.url).host;
+  } catch {
+    host = config.url;
+  }
+  return `${config.backend} topic=${config.topic} partitions=${config.partitions} at ${host}`;
+}
+
+export interface IdentityCheck {
+  redis: Redis;
+  /** Where the identity is kept: a key of the projection's namespace. */
+  key: string;
+  /** The projection's namespace, named in the error. */
+  prefix: string;
+  identity: string;
+  timeoutMs: number;
+}
+
+/** Identities already checked by this isolate: the check costs one round trip per isolate, not per request. */
+const checked = new Map<string, Promise<void>>();
+
+/** Claims or compares the identity; rejects with a ConfigError naming both logs when they differ. */
+export function checkLogIdentity(check: IdentityCheck): Promise<void> {
+  const memo = `${check.key}\n${check.identity}`;
+  let pending = checked.get(memo);
+  if (pending === undefined) {
+    pending = (async () => {
+      const stored = await redisCall("check the event log identity", check.timeoutMs, () =>
+        check.redis.eval(CLAIM, [check.key], [check.identity]),
+      );
+      if (String(stored) !== check.identity) {
+        throw new ConfigError(
+          "EVENT_LOG",
+          `does not match the log the projection "${check.prefix}" is folded from: that log is "${String(stored)}", this worker's is "${check.identity}". Give both workers the same EVENT_LOG, log address, topic and EVENT_LOG_PARTITIONS, or fold a new projection under another PROJECTION_PREFIX`,
+        );
+      }
+    })();
+    checked.set(memo, pending);
+    // A failure is not remembered: the next request checks again (the fix may be a redeploy of the other worker).
+    pending.catch(() => checked.delete(memo));
+  }
+  return pending;
+}
+
+/** The log, used only once its identity matches the projection's. */
+export function guardedLog(log: EventLog, check: () => Promise<void>): EventLog {
+  return {
+    partitions: log.partitions,
+    partitionFor: (key) => log.partitionFor(key),
+    async append(key, values) {
+      await check();
+      return log.append(key, values);
+    },
+    async read(partition, fromOffset, options) {
+      await check();
+      return log.read(partition, fromOffset, options);
+    },
+    async head(partition) {
+      await check();
+      return log.head(partition);
+    },
+  };
+}

@@ -1,0 +1,249 @@
+/**
+ * The event log contract: what every adapter of the port (shared/event-log/port.ts) must do, run against the
+ * engine on the local stack. An adapter's test file calls `eventLogContract` with a `LogSubject` that starts its
+ * engine (behind the emulator whose fault injection the failure tests use) and opens logs on fresh topics.
+ */
+import { randomUUID } from "node:crypto";
+import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { UpstreamError, UpstreamTimeoutError, UpstreamUnknownOutcomeError } from "../../shared/errors";
+import type { EventLog, LogRecord } from "../../shared/event-log/port";
+
+export interface OpenOptions {
+  partitions?: number;
+  /** Per-request time limit of the adapter, ms. */
+  timeoutMs?: number;
+  /** Open with credentials the engine refuses. */
+  wrongCredentials?: boolean;
+}
+
+export interface LogSubject {
+  /** An adapter over `topic` (a fresh, unused name per call). */
+  open(topic: string, options?: OpenOptions): EventLog;
+  /** Base URL of the emulator in front of the engine: faults go to `${emulatorUrl}/__emulator/faults`. */
+  emulatorUrl: string;
+  /** The largest record value the adapter accepts, in UTF-8 bytes. */
+  largestRecordBytes: number;
+  /**
+   * How an injected fault picks this topic's appends out (fault fields `path` / `bodyIncludes`). Default: the
+   * topic appears in the request body; Redpanda's produce names the topic only in its path.
+   */
+  appendsTo?: (topic: string) => Record<string, unknown>;
+  /** False when the engine's API serves no record timestamps (Redpanda's HTTP Proxy): records then carry 0. */
+  timestamps?: boolean;
+  /** Kills the engine's process with SIGKILL and starts it again on the same data; resolves once it serves. */
+  crash(): Promise<void>;
+  close(): Promise<void>;
+}
+
+let topics = 0;
+const freshTopic = () => `contract-${process.pid}-${++topics}-${randomUUID().slice(0, 8)}`;
+
+async function inject(subject: LogSubject, fault: Record<string, unknown>): Promise<void> {
+  const res = await fetch(`${subject.emulatorUrl}/__emulator/faults`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify(fault),
+  });
+  if (!res.ok) throw new Error(`fault injection answered ${res.status}: ${await res.text()}`);
+}
+
+async function clearFaults(subject: LogSubject): Promise<void> {
+  await fetch(`${subject.emulatorUrl}/__emulator/faults`, { method: "DELETE" });
+}
+
+/** A string of exactly `bytes` UTF-8 bytes, mixing 1-, 2-, 3- and 4-byte characters. */
+function unicodeOfBytes(bytes: number): string {
+  const unit = "aé€😀"; // 1 + 2 + 3 + 4 bytes
+  return unit.repeat(Math.floor(bytes / 10)) + "a".repeat(bytes % 10);
+}
+
+/** The fault fields that match the appends to `topic`. */
+const appendsTo = (subject: LogSubject, topic: string): Record<string, unknown> =>
+  subject.appendsTo ? subject.appendsTo(topic) : { bodyIncludes: topic };
+
+const values = (records: readonly LogRecord[]) => records.map((r) => r.value);
+const offsets = (records: readonly LogRecord[]) => records.map((r) => r.offset);
+
+/** Registers the contract's tests for one adapter. */
+export function eventLogContract(name: string, start: () => Promise<LogSubject>): void {
+  describe(`event log contract: ${name}`, () => {
+    let subject: LogSubject | undefined;
+    const s = (): LogSubject => {
+      if (subject === undefined) throw new Error("the subject did not start");
+      return subject;
+    };
+    beforeAll(async () => {
+      subject = await start();
+    });
+    afterAll(async () => {
+      await subject?.close();
+    });
+
+    test("append: offsets are dense integers from 0, in order, with key and timestamp", async () => {
+      const log = s().open(freshTopic());
+      const before = Date.now();
+      const appended: LogRecord[] = [];
+      for (const v of ["a", "b", "c"]) appended.push(...(await log.append("task-1", [v])));
+      expect(offsets(appended)).toEqual([0, 1, 2]);
+      const read = await log.read(0, 0);
+      expect(offsets(read)).toEqual([0, 1, 2]);
+      expect(values(read)).toEqual(["a", "b", "c"]);
+      for (const r of read) {
+        expect(r.key).toBe("task-1");
+        expect(r.partition).toBe(0);
+        if (s().timestamps === false) expect(r.timestamp).toBe(0);
+        else expect(r.timestamp).toBeGreaterThanOrEqual(before - 60_000);
+      }
+    });
+
+    test("append: a multi-record append is contiguous and comes back in order", async () => {
+      const log = s().open(freshTopic());
+      await log.append("k", ["x"]);
+      const records = await log.append("k", ["one", "two", "three"]);
+      expect(offsets(records)).toEqual([1, 2, 3]);
+      expect(values(await log.read(0, 1))).toEqual(["one", "two", "three"]);
+    });
+
+    test("append: concurrent multi-record appends never interleave", async () => {
+      const log = s().open(freshTopic());
+      const writers = Array.from({ length: 12 }, (_, w) =>
+        log.append(`w${w}`, [`w${w}-0`, `w${w}-1`, `w${w}-2`]),
+      );
+      const answers = await Promise.all(writers);
+      for (const records of answers) {
+        const first = records[0]?.offset ?? -1;
+        expect(offsets(records)).toEqual([first, first + 1, first + 2]);
+      }
+      const read = await log.read(0, 0, { limit: 100 });
+      expect(offsets(read)).toEqual(Array.from({ length: 36 }, (_, i) => i));
+      for (let i = 0; i < read.length; i += 3) {
+        const writer = read[i]?.key;
+        expect(values(read.slice(i, i + 3))).toEqual([`${writer}-0`, `${writer}-1`, `${writer}-2`]);
+      }
+    });
+
+    test("append: 50 concurrent appenders get distinct, contiguous offsets", async () => {
+      const log = s().open(freshTopic());
+      const answers = await Promise.all(
+        Array.from({ length: 50 }, (_, i) => log.append("same-key", [`v${i}`])),
+      );
+      const got = answers.flatMap(offsets).sort((a, b) => a - b);
+      expect(got).toEqual(Array.from({ length: 50 }, (_, i) => i));
+      const read = await log.read(0, 0, { limit: 50 });
+      expect(new Set(values(read))).toEqual(new Set(Array.from({ length: 50 }, (_, i) => `v${i}`)));
+      expect(await log.head(0)).toBe(50);
+    });
+
+    test("read: from the middle, with a limit, past the end", async () => {
+      const log = s().open(freshTopic());
+      await log.append("k", ["r0", "r1", "r2", "r3", "r4", "r5"]);
+      expect(values(await log.read(0, 3))).toEqual(["r3", "r4", "r5"]);
+      expect(values(await log.read(0, 2, { limit: 2 }))).toEqual(["r2", "r3"]);
+      expect(await log.read(0, 6)).toEqual([]);
+      expect(await log.read(0, 1000)).toEqual([]);
+    });
+
+    test("read: an unknown topic is an empty log", async () => {
+      const log = s().open(freshTopic());
+      expect(await log.read(0, 0)).toEqual([]);
+      expect(await log.head(0)).toBe(0);
+    });
+
+    test("head: the next offset to be written", async () => {
+      const log = s().open(freshTopic());
+      expect(await log.head(0)).toBe(0);
+      await log.append("k", ["a", "b"]);
+      expect(await log.head(0)).toBe(2);
+      await log.append("k", ["c"]);
+      expect(await log.head(0)).toBe(3);
+    });
+
+    test("append: a key's records go to its partition, each partition counting from 0", async () => {
+      const log = s().open(freshTopic(), { partitions: 3 });
+      const keys = ["alpha", "beta", "gamma", "delta", "epsilon", "zeta"];
+      for (const key of keys) {
+        const [record] = await log.append(key, [`${key}-value`]);
+        expect(record?.partition).toBe(log.partitionFor(key));
+      }
+      let total = 0;
+      for (let p = 0; p < 3; p++) {
+        const read = await log.read(p, 0);
+        expect(offsets(read)).toEqual(read.map((_, i) => i));
+        for (const r of read) expect(log.partitionFor(r.key)).toBe(p);
+        total += read.length;
+      }
+      expect(total).toBe(keys.length);
+    });
+
+    test("append: Unicode and the largest allowed record come back byte for byte", async () => {
+      const log = s().open(freshTopic());
+      const small = 'ünïcödé ✓ 日本語 😀 "quotes" \\ back\nslash\ttab';
+      const largest = unicodeOfBytes(s().largestRecordBytes);
+      expect(new TextEncoder().encode(largest).byteLength).toBe(s().largestRecordBytes);
+      await log.append("clé-ü", [small, largest]);
+      const read = await log.read(0, 0);
+      expect(read.map((r) => r.key)).toEqual(["clé-ü", "clé-ü"]);
+      expect(read[0]?.value).toBe(small);
+      expect(read[1]?.value === largest).toBe(true);
+    });
+
+    test("append: a refused request is a definite refusal and stores nothing", async () => {
+      const topic = freshTopic();
+      const refused = s().open(topic, { wrongCredentials: true });
+      const error = await refused.append("k", ["never"]).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(UpstreamError);
+      expect(error).not.toBeInstanceOf(UpstreamUnknownOutcomeError);
+
+      const log = s().open(topic);
+      await inject(s(), { kind: "fail", status: 400, ...appendsTo(s(), topic) });
+      const failed = await log.append("k", ["never either"]).catch((e: unknown) => e);
+      expect(failed).toBeInstanceOf(UpstreamError);
+      expect(failed).not.toBeInstanceOf(UpstreamUnknownOutcomeError);
+      expect(await log.read(0, 0)).toEqual([]);
+    });
+
+    test("append: no answer within the time limit is an unknown outcome (timeout)", async () => {
+      const topic = freshTopic();
+      const log = s().open(topic, { timeoutMs: 300 });
+      await inject(s(), { kind: "timeout", ms: 3000, ...appendsTo(s(), topic) });
+      try {
+        const error = await log.append("k", ["maybe"]).catch((e: unknown) => e);
+        expect(error).toBeInstanceOf(UpstreamTimeoutError);
+        expect(error).toBeInstanceOf(UpstreamUnknownOutcomeError);
+      } finally {
+        await clearFaults(s());
+      }
+    });
+
+    test("append: a dropped connection is an unknown outcome", async () => {
+      const topic = freshTopic();
+      const log = s().open(topic, { timeoutMs: 5000 });
+      await inject(s(), { kind: "timeout", ms: 50, ...appendsTo(s(), topic) });
+      const error = await log.append("k", ["maybe"]).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(UpstreamUnknownOutcomeError);
+      expect(error).not.toBeInstanceOf(UpstreamTimeoutError);
+    });
+
+    test("append: acknowledged records survive kill -9 of the engine's process", async () => {
+      const log = s().open(freshTopic(), { partitions: 2 });
+      const acknowledged: LogRecord[] = [];
+      await Promise.all(
+        Array.from({ length: 20 }, async (_, i) => {
+          acknowledged.push(...(await log.append(`key-${i % 5}`, [`durable-${i}`, `durable-${i}-b`])));
+        }),
+      );
+      await s().crash();
+      for (let p = 0; p < 2; p++) {
+        const mine = acknowledged.filter((r) => r.partition === p).sort((a, b) => a.offset - b.offset);
+        const read = await log.read(p, 0, { limit: 1000 });
+        expect(read.map((r) => [r.offset, r.key, r.value])).toEqual(
+          mine.map((r) => [r.offset, r.key, r.value]),
+        );
+        const head = await log.head(p);
+        expect(head).toBe(mine.length);
+        const [next] = await log.append(acknowledged.find((r) => r.partition === p)?.key ?? "x", ["after"]);
+        expect(next?.offset).toBe(head);
+      }
+    });
+  });
+}
