@@ -1,0 +1,128 @@
+/**
+ * What the Redpanda adapter does beyond the shared contract: how it classifies the proxy's answers (a refusal
+ * only when nothing can have been stored), what it refuses before sending, a topic with too few partitions,
+ * and what a head costs in requests. Driven against the Redpanda HTTP Proxy emulator.
+ */
+
+import { randomUUID } from "node:crypto";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { type RunningRedpandaEmulator, startRedpandaEmulator } from "../../local/redpanda/rest";
+import { UpstreamError, UpstreamUnknownOutcomeError } from "../../shared/errors";
+import { createRedpandaEventLog, MAX_APPEND_BYTES } from "../../shared/event-log/redpanda";
+
+const USERNAME = "adapter-redpanda";
+const PASSWORD = "adapter-redpanda-password";
+const FETCH_ROUTE = "GET /topics/{topic}/partitions/{partition}/records";
+const PRODUCE_ROUTE = "POST /topics/{topic}";
+
+let emulator: RunningRedpandaEmulator | undefined;
+let strict: RunningRedpandaEmulator | undefined;
+const dirs: string[] = [];
+
+const start = (autoCreateTopics: boolean) => {
+  const dataDir = mkdtempSync(join(tmpdir(), "redpanda-adapter-"));
+  dirs.push(dataDir);
+  return startRedpandaEmulator({
+    port: 0,
+    username: USERNAME,
+    password: PASSWORD,
+    dataDir,
+    autoCreateTopics,
+  });
+};
+
+beforeAll(async () => {
+  emulator = await start(true);
+  strict = await start(false);
+});
+
+afterAll(async () => {
+  await emulator?.close();
+  await strict?.close();
+  for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
+});
+
+function proxy(which: RunningRedpandaEmulator | undefined = emulator): RunningRedpandaEmulator {
+  if (!which) throw new Error("the emulator did not start");
+  return which;
+}
+
+const open = (topic: string, partitions = 1, which = proxy()) =>
+  createRedpandaEventLog({ url: which.url, username: USERNAME, password: PASSWORD, topic, partitions });
+const fresh = () => `adapter-${randomUUID()}`;
+
+describe("append outcomes", () => {
+  test("append: a 5xx answer is an unknown outcome, since the proxy may have handed the batch to Kafka", async () => {
+    for (const status of [500, 503]) {
+      const topic = fresh();
+      proxy().faults.add({ kind: "fail", count: 1, status, ms: 0, path: `/topics/${topic}` });
+      const error = await open(topic)
+        .append("k", ["maybe"])
+        .catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(UpstreamUnknownOutcomeError);
+    }
+  });
+
+  test("append: a 408 answer is an unknown outcome", async () => {
+    const topic = fresh();
+    proxy().faults.add({ kind: "fail", count: 1, status: 408, ms: 0, path: `/topics/${topic}` });
+    const error = await open(topic)
+      .append("k", ["maybe"])
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(UpstreamUnknownOutcomeError);
+  });
+
+  test("append: an unknown topic on a cluster without auto-creation is a definite refusal that says what to do", async () => {
+    const topic = fresh();
+    const error = await open(topic, 1, proxy(strict))
+      .append("k", ["never"])
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(UpstreamError);
+    expect(error).not.toBeInstanceOf(UpstreamUnknownOutcomeError);
+    expect(String((error as Error).message)).toMatch(/Kafka error 3 .*create the topic/);
+  });
+
+  test("append: an append over the size limit is refused before any request", async () => {
+    const topic = fresh();
+    proxy().resetStats();
+    const values = ["x".repeat(MAX_APPEND_BYTES / 2), "y".repeat(MAX_APPEND_BYTES / 2)];
+    const error = await open(topic)
+      .append("k", values)
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(UpstreamError);
+    expect(error).not.toBeInstanceOf(UpstreamUnknownOutcomeError);
+    expect(proxy().stats()[PRODUCE_ROUTE]).toBeUndefined();
+  });
+});
+
+describe("partitions", () => {
+  test("read: a partition the topic does not have is an error naming EVENT_LOG_PARTITIONS, not an empty log", async () => {
+    const topic = fresh();
+    await open(topic, 1).append("k", ["one partition"]);
+    const wide = open(topic, 3);
+    const error = await wide.read(2, 0).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(UpstreamError);
+    expect(String((error as Error).message)).toMatch(/no partition 2.*EVENT_LOG_PARTITIONS/);
+    expect(await wide.head(2).catch((e: unknown) => e)).toBeInstanceOf(UpstreamError);
+  });
+});
+
+describe("head cost", () => {
+  test("head: one fetch once the adapter has seen the end; a handful from a fresh adapter", async () => {
+    const topic = fresh();
+    const log = open(topic);
+    for (let i = 0; i < 40; i++) await log.append(`k${i}`, [`a${i}`, `b${i}`, `c${i}`]);
+    proxy().resetStats();
+    expect(await log.head(0)).toBe(120);
+    expect(proxy().stats()[FETCH_ROUTE]).toBe(1);
+
+    proxy().resetStats();
+    expect(await open(topic).head(0)).toBe(120);
+    const probes = proxy().stats()[FETCH_ROUTE] ?? 0;
+    expect(probes).toBeGreaterThan(1);
+    expect(probes).toBeLessThanOrEqual(2 * Math.ceil(Math.log2(120)) + 2);
+  });
+});
