@@ -73,13 +73,14 @@ try {
   }, cronMs);
 
   logLine("dev", "ready", {
+    eventLog: config.eventLog,
     graphql: graphqlUrl,
     projector: projectorUrl,
     env: stackEnv,
     cronEveryMs: cronMs,
   });
   console.log(
-    `\n  GraphQL:   ${graphqlUrl}   (GraphiQL in a browser)\n  Projector: ${projectorUrl}\n  Settings:  ${stackEnv}\n  Ctrl-C stops everything.\n`,
+    `\n  GraphQL:   ${graphqlUrl}   (GraphiQL in a browser)\n  Projector: ${projectorUrl}\n  Event log: ${config.eventLog}\n  Settings:  ${stackEnv}\n  Ctrl-C stops everything.\n`,
   );
 } catch (err) {
   console.error(`dev: ${(err as Error).message}`);

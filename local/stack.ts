@@ -16,6 +16,7 @@ const stack = await startStack(config, { log: (msg) => logLine("stack", msg), lo
 const envFile = await writeStackEnv(config.stateDir, stack.env);
 onShutdown(() => stack.stop());
 logLine("stack", "ready", {
+  eventLog: config.eventLog,
   redis: stack.redis.url,
   kafka: stack.kafka.url,
   qstash: stack.qstash.url,

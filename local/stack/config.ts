@@ -1,8 +1,12 @@
+import { EVENT_LOG_BACKENDS, type EventLogBackend } from "../../shared/config/event-log";
+
 /**
  * The local stack's settings: fixed, documented development values, each overridable by an environment
  * variable of the same name. These are development credentials for loopback-only emulators, not secrets.
  */
 export interface StackConfig {
+  /** The event log the workers are given (`EVENT_LOG`); the stack starts what it needs. */
+  eventLog: EventLogBackend;
   redisServerPort: number;
   redisRestPort: number;
   kafkaPort: number;
@@ -24,6 +28,7 @@ export interface StackConfig {
 }
 
 export const DEFAULTS = {
+  EVENT_LOG: "upstash-kafka",
   LOCAL_REDIS_SERVER_PORT: "16379",
   LOCAL_REDIS_REST_PORT: "8079",
   LOCAL_KAFKA_PORT: "8082",
@@ -69,10 +74,18 @@ function shellSafe(name: StackVariable, value: string): string {
   return value;
 }
 
+function backendFrom(value: string): EventLogBackend {
+  const backend = EVENT_LOG_BACKENDS.find((b) => b === value);
+  if (backend === undefined)
+    throw new Error(`EVENT_LOG must be one of ${EVENT_LOG_BACKENDS.join(", ")}, got "${value}"`);
+  return backend;
+}
+
 /** Reads the stack configuration from `env` (normally `process.env`), falling back to DEFAULTS. */
 export function loadStackConfig(env: Record<string, string | undefined>): StackConfig {
   const get = (name: StackVariable) => shellSafe(name, env[name] ?? DEFAULTS[name]);
   return {
+    eventLog: backendFrom(get("EVENT_LOG")),
     redisServerPort: portFrom("LOCAL_REDIS_SERVER_PORT", get("LOCAL_REDIS_SERVER_PORT")),
     redisRestPort: portFrom("LOCAL_REDIS_REST_PORT", get("LOCAL_REDIS_REST_PORT")),
     kafkaPort: portFrom("LOCAL_KAFKA_PORT", get("LOCAL_KAFKA_PORT")),

@@ -43,7 +43,10 @@ export async function startStack(config: StackConfig, opts: StartStackOptions = 
   try {
     const bin = await ensureRedisServer(log);
     const redisPort = config.redisServerPort === 0 ? await freePort() : config.redisServerPort;
-    const redisServer = await startRedisServer({ port: redisPort, dir: join(stateDir, "redis"), bin });
+    // With the event log in this Redis, an acknowledged append must survive a crash: fsync before every reply.
+    // Otherwise it holds only the projection, which can be folded again from the log: fsync once a second.
+    const fsync = config.eventLog === "redis-streams" ? "always" : "everysec";
+    const redisServer = await startRedisServer({ port: redisPort, dir: join(stateDir, "redis"), bin, fsync });
     stops.push(() => redisServer.stop());
 
     const redis = await startRedisRest({
@@ -73,6 +76,7 @@ export async function startStack(config: StackConfig, opts: StartStackOptions = 
     stops.push(() => qstash.close());
 
     const env: Record<string, string> = {
+      EVENT_LOG: config.eventLog,
       UPSTASH_REDIS_REST_URL: redis.url,
       UPSTASH_REDIS_REST_TOKEN: config.redisToken,
       UPSTASH_KAFKA_URL: kafka.url,

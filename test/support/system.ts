@@ -10,11 +10,20 @@ import type { Miniflare } from "miniflare";
 import { DEFAULTS, loadStackConfig } from "../../local/stack/config";
 import { type RunningStack, startStack } from "../../local/stack/start";
 import { startWorkerOnFreePort } from "../../local/workerd/worker";
+import { type EventLogBackend, eventLogBackend, eventLogConfig } from "../../shared/config/event-log";
+import { createEventLog } from "../../shared/event-log/create";
+import type { EventLog } from "../../shared/event-log/port";
 
 export interface TestSystem {
   stack: RunningStack;
-  /** The bindings both workers were given. */
+  /** The bindings both workers were given (the command worker's, when they differ). */
   env: Record<string, string>;
+  /** The event log both workers use. */
+  eventLog: EventLogBackend;
+  /** The log the workers use, through the same adapter they run (for tests that read or write it directly). */
+  log(): EventLog;
+  /** The emulator in front of the log's engine (for its counters and fault injection). */
+  logEmulatorUrl: string;
   commandUrl: string;
   projectorUrl: string;
   command: Miniflare;
@@ -39,8 +48,16 @@ export interface GraphQLAnswer {
 
 export interface SystemOptions {
   partitions?: number;
+  /**
+   * The event log (`EVENT_LOG`) both workers use. Default: the environment variable `TEST_EVENT_LOG`, so that a
+   * vitest project can run the same files on another backend; else `upstash-kafka`.
+   */
+  eventLog?: EventLogBackend;
   /** Extra or overriding bindings for both workers. */
   bindings?: Record<string, string>;
+  /** Extra or overriding bindings for one worker only (applied after `bindings`). */
+  commandBindings?: Record<string, string>;
+  projectorBindings?: Record<string, string>;
   /** Show the workers' console output (off by default to keep test output readable). */
   verbose?: boolean;
 }
@@ -57,6 +74,7 @@ export async function startSystem(options: SystemOptions = {}): Promise<TestSyst
     LOCAL_QSTASH_PORT: "0",
     LOCAL_QSTASH_TIME_SCALE: "0.001",
     EVENT_LOG_PARTITIONS: String(options.partitions ?? 1),
+    EVENT_LOG: options.eventLog ?? eventLogBackend({ EVENT_LOG: process.env.TEST_EVENT_LOG }),
   });
   const stack = await startStack(config);
   const id = `${process.pid}-${++counter}`;
@@ -70,11 +88,11 @@ export async function startSystem(options: SystemOptions = {}): Promise<TestSyst
   });
   const { mf: projector, port: projectorPort } = await startWorkerOnFreePort(
     "workers/projector/index.ts",
-    bindingsFor,
+    (port) => ({ ...bindingsFor(port), ...options.projectorBindings }),
     { verbose },
   );
   const projectorUrl = `http://127.0.0.1:${projectorPort}`;
-  const env = bindingsFor(projectorPort);
+  const env = { ...bindingsFor(projectorPort), ...options.commandBindings };
   const { mf: command, port: commandPort } = await startWorkerOnFreePort(
     "workers/command/index.ts",
     () => env,
@@ -82,9 +100,13 @@ export async function startSystem(options: SystemOptions = {}): Promise<TestSyst
   );
   const commandUrl = `http://127.0.0.1:${commandPort}`;
 
+  const logEmulatorUrl = config.eventLog === "redis-streams" ? stack.redis.url : stack.kafka.url;
   return {
     stack,
     env,
+    eventLog: config.eventLog,
+    log: () => createEventLog(eventLogConfig(env)),
+    logEmulatorUrl,
     commandUrl,
     projectorUrl,
     command,

@@ -5,7 +5,8 @@
  */
 import { Client } from "@upstash/qstash";
 import { describe, expect, it } from "vitest";
-import { createUpstashKafkaEventLog } from "../../shared/event-log/upstash-kafka";
+import { eventLogConfig } from "../../shared/config/event-log";
+import { createEventLog } from "../../shared/event-log/create";
 import { createProjectionStore, type ProjectionStore } from "../../shared/projection/store";
 import { catchUp } from "../../workers/projector/catch-up";
 import { expectProjectionOfLog, interleavedLives, produceEvents, readCheckpoint } from "./projector-model";
@@ -160,13 +161,7 @@ describe("the compare-and-set", () => {
   it("catch-up: six catch-ups racing over the real adapters apply every batch once, in checkpoint order", async () => {
     const p = await projectorWith();
     await produceEvents(p, interleavedLives(30, 3));
-    const log = createUpstashKafkaEventLog({
-      url: sys().env.UPSTASH_KAFKA_URL ?? "",
-      username: sys().env.UPSTASH_KAFKA_USERNAME ?? "",
-      password: sys().env.UPSTASH_KAFKA_PASSWORD ?? "",
-      topic: p.topic,
-      partitions: 1,
-    });
+    const log = createEventLog(eventLogConfig(p.env));
     const applied: Array<{ from: number; to: number }> = [];
     // One store (one Redis client) per catch-up, as separate invocations would have.
     const recordingStore = (): ProjectionStore => {

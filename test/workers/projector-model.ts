@@ -7,6 +7,7 @@ import { randomUUID } from "node:crypto";
 import { Kafka } from "@upstash/kafka";
 import { Redis } from "@upstash/redis";
 import { expect } from "vitest";
+import { eventLogConfig } from "../../shared/config/event-log";
 import {
   applyEvent,
   decodeEvent,
@@ -16,7 +17,8 @@ import {
   type TaskEvent,
   type TaskState,
 } from "../../shared/domain";
-import { type LogRecord, type Position, partitionOf } from "../../shared/event-log/port";
+import { createEventLog } from "../../shared/event-log/create";
+import { type EventLog, type LogRecord, type Position, partitionOf } from "../../shared/event-log/port";
 import type { Projector } from "./projector-support";
 
 let clock = Date.parse("2025-06-01T08:00:00.000Z");
@@ -70,8 +72,25 @@ function kafka(p: Projector): Kafka {
   });
 }
 
+/** The projector's log through its adapter, when it is not Kafka (whose official client these helpers use). */
+function otherLog(p: Projector): EventLog | undefined {
+  const config = eventLogConfig(p.env);
+  return config.backend === "upstash-kafka" ? undefined : createEventLog(config);
+}
+
 /** Produces raw records to the projector's topic, in order, and returns their positions. */
 export async function produce(p: Projector, records: RawRecord[]): Promise<Position[]> {
+  const log = otherLog(p);
+  if (log !== undefined) {
+    const positions: Position[] = [];
+    for (const r of records) {
+      if (r.partition !== undefined && r.partition !== log.partitionFor(r.key))
+        throw new Error(`${p.env.EVENT_LOG} files a key's records in its own partition only`);
+      const [record] = await log.append(r.key, [r.value]);
+      if (record) positions.push({ partition: record.partition, offset: record.offset });
+    }
+    return positions;
+  }
   const answer = await kafka(p)
     .producer()
     .produceMany(
@@ -95,6 +114,19 @@ export function produceEvents(p: Projector, events: EventEnvelope[]): Promise<Po
 
 /** Every record of the projector's topic, partition by partition, in offset order. */
 export async function readLog(p: Projector): Promise<LogRecord[]> {
+  const log = otherLog(p);
+  if (log !== undefined) {
+    const records: LogRecord[] = [];
+    for (let partition = 0; partition < p.partitions; partition++) {
+      for (;;) {
+        const from = records.filter((r) => r.partition === partition).length;
+        const page = await log.read(partition, from, { limit: 1000 });
+        if (page.length === 0) break;
+        records.push(...page);
+      }
+    }
+    return records;
+  }
   const consumer = kafka(p).consumer();
   const out: LogRecord[] = [];
   for (let partition = 0; partition < p.partitions; partition++) {
