@@ -100,7 +100,12 @@ export async function startSystem(options: SystemOptions = {}): Promise<TestSyst
   );
   const commandUrl = `http://127.0.0.1:${commandPort}`;
 
-  const logEmulatorUrl = config.eventLog === "redis-streams" ? stack.redis.url : stack.kafka.url;
+  const logEmulatorUrl =
+    config.eventLog === "redis-streams"
+      ? stack.redis.url
+      : config.eventLog === "redpanda" && stack.redpanda
+        ? stack.redpanda.url
+        : stack.kafka.url;
   return {
     stack,
     env,
