@@ -67,13 +67,15 @@ function refusalOrUnknown(path: string, status: number, text: string, write: boo
 
 export function createTransport(config: TransportConfig): ProxyTransport {
   const base = config.url.replace(/\/+$/, "");
+  // Called as a plain function: Workers' fetch throws "Illegal invocation" when called as a method of another object.
+  const doFetch = config.fetch;
   return {
     async request(method, path, init) {
       const limit = config.timeoutMs + (init.extraMs ?? 0);
       let res: Response;
       let text: string;
       try {
-        res = await config.fetch(`${base}${path}`, {
+        res = await doFetch(`${base}${path}`, {
           method,
           headers: {
             ...(config.authorization ? { authorization: config.authorization } : {}),

@@ -92,6 +92,13 @@ export function createRedpandaEventLog(config: RedpandaEventLogOptions): EventLo
   if (!TOPIC_NAME.test(config.topic) || config.topic === "." || config.topic === "..") {
     throw new ConfigError("EVENT_LOG_TOPIC", `"${config.topic}" is not a valid Kafka topic name`);
   }
+  const port = new URL(config.url).port;
+  if (config.url.startsWith("https:") && port !== "" && port !== "443") {
+    throw new ConfigError(
+      "REDPANDA_PROXY_URL",
+      `names port ${port}, but deployed Workers send https requests to port 443 whatever the URL says; serve the proxy on 443 (behind a TLS-terminating load balancer or reverse proxy)`,
+    );
+  }
   let authorization: string | undefined;
   try {
     if (config.username !== undefined && config.password !== undefined) {

@@ -10,7 +10,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { type RunningRedpandaEmulator, startRedpandaEmulator } from "../../local/redpanda/rest";
-import { UpstreamError, UpstreamUnknownOutcomeError } from "../../shared/errors";
+import { ConfigError, UpstreamError, UpstreamUnknownOutcomeError } from "../../shared/errors";
 import { createRedpandaEventLog, MAX_APPEND_BYTES } from "../../shared/event-log/redpanda";
 
 const USERNAME = "adapter-redpanda";
@@ -124,5 +124,17 @@ describe("head cost", () => {
     const probes = proxy().stats()[FETCH_ROUTE] ?? 0;
     expect(probes).toBeGreaterThan(1);
     expect(probes).toBeLessThanOrEqual(2 * Math.ceil(Math.log2(120)) + 2);
+  });
+});
+
+describe("configuration", () => {
+  test("config: an https URL with a port other than 443 is refused, since deployed Workers would ignore the port", () => {
+    const build = (url: string) => () =>
+      createRedpandaEventLog({ url, username: USERNAME, password: PASSWORD, topic: "events", partitions: 1 });
+    expect(build("https://proxy.example.com:30082")).toThrow(ConfigError);
+    expect(build("https://proxy.example.com:30082")).toThrow(/REDPANDA_PROXY_URL names port 30082/);
+    expect(build("https://proxy.example.com")).not.toThrow();
+    expect(build("https://proxy.example.com:443")).not.toThrow();
+    expect(build("http://127.0.0.1:8083")).not.toThrow();
   });
 });

@@ -71,6 +71,7 @@ export async function startSystem(options: SystemOptions = {}): Promise<TestSyst
     LOCAL_REDIS_SERVER_PORT: "0",
     LOCAL_REDIS_REST_PORT: "0",
     LOCAL_KAFKA_PORT: "0",
+    LOCAL_REDPANDA_PORT: "0",
     LOCAL_QSTASH_PORT: "0",
     LOCAL_QSTASH_TIME_SCALE: "0.001",
     EVENT_LOG_PARTITIONS: String(options.partitions ?? 1),
