@@ -5,7 +5,10 @@
  */
 import { randomUUID } from "node:crypto";
 import { Kafka } from "@upstash/kafka";
+import { eventLogConfig, type RedisStreamsConfig } from "../shared/config/event-log";
 import { encodeEvent, makeEnvelopes, type TaskCommand, type TaskEvent } from "../shared/domain";
+import { createEventLog } from "../shared/event-log/create";
+import { streamKey } from "../shared/event-log/redis-streams";
 import type { DesignPair } from "./system";
 
 /** One record to produce: the Kafka key and value. */
@@ -82,8 +85,18 @@ export function buildBacklog(
 
 const CHUNK = 5000;
 
-/** Produces records to the pair's topic, partition 0, with the official client's `produceMany`, in large batches. */
+/**
+ * Produces records to the pair's topic, partition 0, in large batches: with the official client's `produceMany`
+ * on Kafka, as pipelined XADDs in the adapter's format on Redis Streams, else one append at a time.
+ */
 export async function produceBacklog(pair: DesignPair, records: readonly BacklogRecord[]): Promise<void> {
+  const config = eventLogConfig(pair.env);
+  if (config.backend === "redis-streams") return loadStream(config, records);
+  if (config.backend !== "upstash-kafka") {
+    const log = createEventLog(config);
+    for (const r of records) await log.append(r.key, [r.value]);
+    return;
+  }
   const kafka = new Kafka({
     url: pair.env.UPSTASH_KAFKA_URL ?? "",
     username: pair.env.UPSTASH_KAFKA_USERNAME ?? "",
@@ -99,5 +112,25 @@ export async function produceBacklog(pair: DesignPair, records: readonly Backlog
         ...(r.key ? { key: r.key } : {}),
       })),
     );
+  }
+}
+
+/** Writes records after the stream's last entry with the ids and fields the Redis Streams adapter writes. */
+async function loadStream(config: RedisStreamsConfig, records: readonly BacklogRecord[]): Promise<void> {
+  const key = streamKey(config.topic, 0);
+  let offset = await createEventLog({ backend: "redis-streams", ...config }).head(0);
+  const t = String(Date.now());
+  for (let i = 0; i < records.length; i += CHUNK) {
+    const commands = records
+      .slice(i, i + CHUNK)
+      .map((r) => ["XADD", key, `${offset++}-1`, "k", r.key, "v", r.value, "t", t]);
+    const res = await fetch(`${config.url}/pipeline`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${config.token}`, "content-type": "application/json" },
+      body: JSON.stringify(commands),
+    });
+    const answer = (await res.json()) as Array<{ error?: string }>;
+    const failed = Array.isArray(answer) ? answer.find((a) => a.error) : { error: `HTTP ${res.status}` };
+    if (!res.ok || failed) throw new Error(`loading the stream failed: ${failed?.error ?? res.status}`);
   }
 }

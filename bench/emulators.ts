@@ -3,6 +3,8 @@
  * (`GET`/`DELETE /__emulator/stats`), request and delivery faults, QStash's delivery summary; and each design's
  * projection progress (checkpoint against log head).
  */
+import { eventLogConfig } from "../shared/config/event-log";
+import { createEventLog } from "../shared/event-log/create";
 import { poke } from "./client";
 import { sleep, until } from "./measure";
 import type { BenchStack, DesignPair } from "./system";
@@ -87,8 +89,10 @@ async function getJson(url: string, init?: RequestInit): Promise<unknown> {
   return res.json();
 }
 
-/** The next offset the log will write in partition 0 of the pair's topic. */
+/** The next offset the log will write in partition 0 of the pair's topic (through the adapter off Kafka). */
 export async function logHead(pair: DesignPair): Promise<number> {
+  const config = eventLogConfig(pair.env);
+  if (config.backend !== "upstash-kafka") return createEventLog(config).head(0);
   const auth = btoa(`${pair.env.UPSTASH_KAFKA_USERNAME}:${pair.env.UPSTASH_KAFKA_PASSWORD}`);
   const answer = await getJson(`${pair.env.UPSTASH_KAFKA_URL}/offsets/latest`, {
     method: "POST",

@@ -2,6 +2,8 @@
  * The run's results as bench/results/latest.json: ratios (ours / baseline, or ours / floor), round trips per
  * operation for both designs, each target with whether it was met, and the raw summaries behind them.
  */
+import type { EventLogBackend } from "../shared/config/event-log";
+import type { BackendResult } from "./backends";
 import type { MachineInfo } from "./machine";
 import { ratios, round } from "./ratios";
 import type { ConcurrentResult, SequentialResult } from "./scenarios/create";
@@ -23,6 +25,26 @@ export interface BenchResults {
   concurrent: ConcurrentResult;
   list: ListSize[];
   fold: { ours: FoldResult[]; baseline: FoldResult[] };
+  /** Our design on each event log backend. */
+  backends: Partial<Record<EventLogBackend, BackendResult>>;
+}
+
+function backendsOf(backends: BenchResults["backends"]) {
+  return Object.fromEntries(
+    Object.entries(backends).map(([name, b]) => [
+      name,
+      {
+        create_ms: { p50: round(b.create.p50, 1), p99: round(b.create.p99, 1), n: b.create.n },
+        lag_ms: { p50: round(b.lag.p50, 1), p99: round(b.lag.p99, 1), n: b.lag.n },
+        fold: {
+          events: b.fold.events,
+          events_per_s: Math.round(b.fold.eventsPerSecond),
+          invocations: b.fold.invocations,
+        },
+        round_trips: tripsOf(b.roundTrips),
+      },
+    ]),
+  );
 }
 
 function tripsOf(t: RoundTrips) {
@@ -48,6 +70,7 @@ export function toJson(r: BenchResults) {
     machine: r.machine,
     ratios: ratios(r),
     round_trips: { ours: tripsOf(r.roundTrips.ours), baseline: tripsOf(r.roundTrips.baseline) },
+    backends: backendsOf(r.backends),
     targets: targets(r),
     method: {
       latency: "ms from the bench's fetch to the full answer; designs interleaved in alternating blocks",

@@ -5,6 +5,7 @@
  */
 import { mkdir, writeFile } from "node:fs/promises";
 import { fileURLToPath } from "node:url";
+import { measureBackends } from "./backends";
 import { createFloor } from "./floor";
 import { loadNow, machineInfo } from "./machine";
 import { now } from "./measure";
@@ -33,6 +34,7 @@ const SIZES = quick
         { tasks: 10_000, rounds: 2, perBlock: 1 },
       ],
       fold: { events: 10_000, runs: 1 },
+      backends: { creates: 20, lags: 10, foldEvents: 5_000 },
     }
   : {
       warmUp: 10,
@@ -44,6 +46,7 @@ const SIZES = quick
         { tasks: 10_000, rounds: 6, perBlock: 3 },
       ],
       fold: { events: 50_000, runs: 2 },
+      backends: { creates: 100, lags: 40, foldEvents: 20_000 },
     };
 
 const started = now();
@@ -76,7 +79,7 @@ async function main(): Promise<void> {
       ...Array.from({ length: SIZES.fold.runs }, (_, run) => startPairs(stack, `fold${run}`)),
     ]);
     floor.hopTo(main.ours.commandUrl);
-    let results: Omit<BenchResults, "fold" | "list" | "durationS">;
+    let results: Omit<BenchResults, "fold" | "list" | "backends" | "durationS">;
     try {
       await warmUp(main, floor, SIZES.warmUp);
       progress("projection lag");
@@ -108,8 +111,10 @@ async function main(): Promise<void> {
       }
     }
 
+    const backends = await measureBackends(stack, SIZES.backends, progress);
+
     machine.load.end = loadNow();
-    const all: BenchResults = { ...results, list, fold, durationS: (now() - started) / 1000 };
+    const all: BenchResults = { ...results, list, fold, backends, durationS: (now() - started) / 1000 };
     await mkdir("bench/results", { recursive: true });
     await writeFile("bench/results/latest.json", `${JSON.stringify(toJson(all), null, 2)}\n`);
     process.stdout.write(renderMarkdown(all));

@@ -11,7 +11,7 @@ import { startStack } from "../local/stack/start";
 
 const stateDir = process.argv[2];
 if (!stateDir) {
-  console.error("usage: stack-process.ts <state folder>");
+  console.error("usage: stack-process.ts <state folder> [event log backend]");
   process.exit(2);
 }
 
@@ -24,6 +24,7 @@ const stack = await startStack(
     LOCAL_QSTASH_PORT: "0",
     LOCAL_QSTASH_TIME_SCALE: "0.01",
     EVENT_LOG_PARTITIONS: "1",
+    EVENT_LOG: process.argv[3] ?? "upstash-kafka",
   }),
 );
 process.stdout.write(`${JSON.stringify({ env: stack.env })}\n`);

@@ -10,6 +10,7 @@ import { mkdir, mkdtemp, rm } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import { createInterface } from "node:readline";
 import { startWorkerOnFreePort } from "../local/workerd/worker";
+import type { EventLogBackend } from "../shared/config/event-log";
 
 export type Design = "ours" | "baseline";
 
@@ -28,13 +29,14 @@ export interface BenchStack {
 
 /**
  * Starts the stack (bench/stack-process.ts) in its own process, on free ports, with its state under `.local/`
- * (the project's disk, not a tmpfs, so Kafka's fsync costs what it costs).
+ * (the project's disk, not a tmpfs, so Kafka's fsync costs what it costs), set up for `eventLog` (with
+ * redis-streams, redis-server fsyncs before every reply, as the local stack runs it).
  */
-export async function startBenchStack(): Promise<BenchStack> {
+export async function startBenchStack(eventLog: EventLogBackend = "upstash-kafka"): Promise<BenchStack> {
   const parent = resolve(".local");
   await mkdir(parent, { recursive: true });
   const stateDir = await mkdtemp(join(parent, "bench-"));
-  const child = spawn(process.execPath, ["--import", "tsx", "bench/stack-process.ts", stateDir], {
+  const child = spawn(process.execPath, ["--import", "tsx", "bench/stack-process.ts", stateDir, eventLog], {
     stdio: ["pipe", "pipe", "inherit"],
   });
   const exited = new Promise<void>((done) => child.once("exit", () => done()));
@@ -102,7 +104,12 @@ export interface DesignPair {
 }
 
 /** Starts a design's projector and command worker on a fresh topic and key prefix named after `scenario`. */
-export async function startPair(stack: BenchStack, design: Design, scenario: string): Promise<DesignPair> {
+export async function startPair(
+  stack: BenchStack,
+  design: Design,
+  scenario: string,
+  bindings: Record<string, string> = {},
+): Promise<DesignPair> {
   const id = `${scenario}-${randomUUID().slice(0, 8)}`;
   const topic = `bench-${design}-${id}`;
   const prefix = `bench:${design}:${id}`;
@@ -111,6 +118,7 @@ export async function startPair(stack: BenchStack, design: Design, scenario: str
     UPSTASH_KAFKA_TOPIC: topic,
     PROJECTION_PREFIX: prefix,
     PROJECTOR_URL: `http://127.0.0.1:${projectorPort}/projection`,
+    ...bindings,
   });
   const entries = ENTRIES[design];
   const projector = await startWorker(entries.projector, envFor);

@@ -14,6 +14,24 @@ function table(rs: Row[]): string {
   return [...head, ...body].join("\n");
 }
 
+/** Our design on each event log backend: latencies in ms, fold in events/s, round trips counted. */
+function backendTable(r: BenchResults): string[] {
+  const entries = Object.entries(r.backends);
+  if (entries.length === 0) return [];
+  const ms = (x: number) => x.toFixed(1);
+  return [
+    "| event log | createTask p50 / p99 | lag p50 / p99 | fold | round trips: create, update, list, per fold batch |",
+    "|---|---:|---:|---:|---|",
+    ...entries.map(
+      ([name, b]) =>
+        `| ${name} | ${ms(b.create.p50)} / ${ms(b.create.p99)} ms | ${ms(b.lag.p50)} / ${ms(b.lag.p99)} ms | ` +
+        `${Math.round(b.fold.eventsPerSecond).toLocaleString("en-US")}/s | ` +
+        `${b.roundTrips.create.critical}, ${b.roundTrips.update.critical}, ${b.roundTrips.list}, ${b.roundTrips.foldBatch} |`,
+    ),
+    "",
+  ];
+}
+
 export function renderMarkdown(r: BenchResults): string {
   const m = r.machine;
   const versions = Object.entries(m.versions)
@@ -30,6 +48,7 @@ export function renderMarkdown(r: BenchResults): string {
     "",
     table(rows(r)),
     "",
+    ...backendTable(r),
   ];
   const missed = targets(r).filter((t) => !t.met);
   if (missed.length > 0) {

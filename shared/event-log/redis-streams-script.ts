@@ -8,19 +8,23 @@
  * last id was ever moved past its last entry (entries deleted by hand): then nothing is written and the append
  * is refused.
  *
- * KEYS[1]: the stream. ARGV[1]: the records' key; ARGV[2..]: the values.
- * Fields per entry: k (key), v (value), t (epoch ms from the server's clock, the same for the whole append).
+ * KEYS[1]: the stream. ARGV[1]: the writer's clock (epoch ms); ARGV[2]: the records' key; ARGV[3..]: the values.
+ * Fields per entry: k (key), v (value), t (epoch ms, the same for the whole append): the server's clock, or the
+ * writer's where a server does not allow TIME in scripts (so that an append never fails for want of a clock).
  * Returns {first offset, timestamp as a string}.
  */
 export const APPEND_SCRIPT = `
 local last = redis.call('XREVRANGE', KEYS[1], '+', '-', 'COUNT', 1)
 local nextOffset = 0
 if last[1] then nextOffset = tonumber(string.match(last[1][1], '^(%d+)')) + 1 end
-local now = redis.call('TIME')
-local ms = string.format('%.0f', tonumber(now[1]) * 1000 + math.floor(tonumber(now[2]) / 1000))
-for i = 2, #ARGV do
-  local id = string.format('%.0f', nextOffset + i - 2) .. '-1'
-  redis.call('XADD', KEYS[1], id, 'k', ARGV[1], 'v', ARGV[i], 't', ms)
+local ms = ARGV[1]
+local now = redis.pcall('TIME')
+if type(now) == 'table' and now[1] and now[2] then
+  ms = string.format('%.0f', tonumber(now[1]) * 1000 + math.floor(tonumber(now[2]) / 1000))
+end
+for i = 3, #ARGV do
+  local id = string.format('%.0f', nextOffset + i - 3) .. '-1'
+  redis.call('XADD', KEYS[1], id, 'k', ARGV[2], 'v', ARGV[i], 't', ms)
 end
 return {nextOffset, ms}
 `;

@@ -145,7 +145,7 @@ export function createRedisStreamsEventLog(config: RedisStreamsConfig): EventLog
       if (values.length === 0) return [];
       checkSizes(values);
       const partition = partitionOf(key, partitions);
-      const tail = [1, streamKey(topic, partition), key, ...values];
+      const tail = [1, streamKey(topic, partition), Date.now(), key, ...values];
       let answer: unknown;
       try {
         answer = await command(["EVALSHA", await appendScriptSha(), ...tail], true);
