@@ -28,6 +28,8 @@ export async function findEnd(probe: (offset: number) => Promise<Probe>, from: n
     if (answer.kind === "end") return at;
     if (answer.kind === "below") {
       lo = Math.max(lo, answer.next);
+      // The log grew past an earlier "beyond" while the search ran: that bound no longer holds.
+      if (lo >= hi) hi = Number.POSITIVE_INFINITY;
       confirmed = true;
       step = step === 0 ? 1 : step * 2;
     } else {

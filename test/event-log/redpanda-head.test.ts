@@ -47,4 +47,17 @@ describe("findEnd", () => {
       expect(p.probes()).toBeLessThanOrEqual(2 * Math.ceil(Math.log2(end)) + 2);
     }
   });
+
+  test("head: a partition that grows while it is searched still yields an end it reached", async () => {
+    let end = 50;
+    const probe = async (offset: number): Promise<Probe> => {
+      const answer: Probe =
+        offset > end ? { kind: "beyond" } : offset === end ? { kind: "end" } : { kind: "below", next: end };
+      end += 7;
+      return answer;
+    };
+    const found = await findEnd(probe, 0);
+    expect(found).toBeGreaterThanOrEqual(50);
+    expect(found).toBeLessThanOrEqual(end);
+  });
 });
