@@ -44,7 +44,8 @@ function workerLine(name: string) {
 try {
   stack = await startStack(config, { log: (msg) => logLine("stack", msg), logDeliveries: true });
   const projectorUrl = `http://localhost:${projectorPort}/projection`;
-  const workerEnv = { ...stack.env, PROJECTOR_URL: projectorUrl };
+  // The topic under its backend-neutral name too, so that it overrides the one in wrangler.*.toml [vars].
+  const workerEnv = { ...stack.env, EVENT_LOG_TOPIC: config.kafkaTopic, PROJECTOR_URL: projectorUrl };
   const envFile = join(resolve(config.stateDir), "workers.env");
   await writeFile(envFile, renderEnvFile(workerEnv));
   for (const [name, port] of [

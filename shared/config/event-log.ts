@@ -64,10 +64,12 @@ export function eventLogBackend(env: Bindings): EventLogBackend {
   return backend;
 }
 
+/** The settings every backend shares, under their backend-neutral names or their older Kafka ones. */
 export function logCommonConfig(env: Bindings): LogCommonConfig {
-  const timeoutName =
-    optional(env, "EVENT_LOG_TIMEOUT_MS") !== undefined ? "EVENT_LOG_TIMEOUT_MS" : "KAFKA_TIMEOUT_MS";
+  // Checked for a clash first; a malformed value is then reported under the name it was set with.
   aliased(env, "EVENT_LOG_TIMEOUT_MS", "KAFKA_TIMEOUT_MS");
+  const timeoutName =
+    optional(env, "EVENT_LOG_TIMEOUT_MS") === undefined ? "KAFKA_TIMEOUT_MS" : "EVENT_LOG_TIMEOUT_MS";
   return {
     topic: aliased(env, "EVENT_LOG_TOPIC", "UPSTASH_KAFKA_TOPIC") ?? "events",
     partitions: positiveInt("EVENT_LOG_PARTITIONS", optional(env, "EVENT_LOG_PARTITIONS"), 1),
@@ -75,6 +77,7 @@ export function logCommonConfig(env: Bindings): LogCommonConfig {
   };
 }
 
+/** `upstash-kafka`: the Upstash Kafka REST endpoint and its Basic auth. */
 export function kafkaConfig(env: Bindings): KafkaConfig {
   const url = optional(env, "UPSTASH_KAFKA_URL") ?? optional(env, "UPSTASH_KAFKA_REST_URL");
   if (url === undefined)
@@ -108,6 +111,7 @@ export function redisStreamsConfig(env: Bindings): RedisStreamsConfig {
   };
 }
 
+/** `redpanda`: Redpanda's HTTP Proxy, with Basic auth when the proxy asks for it. */
 export function redpandaConfig(env: Bindings): RedpandaConfig {
   const username = optional(env, "REDPANDA_USERNAME");
   const password = optional(env, "REDPANDA_PASSWORD");

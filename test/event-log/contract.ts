@@ -17,7 +17,10 @@ export interface OpenOptions {
 }
 
 export interface LogSubject {
-  /** An adapter over `topic` (a fresh, unused name per call). */
+  /**
+   * An adapter over `topic` (a fresh, unused name per call), with at most 3 partitions: an engine whose topics
+   * have a fixed partition count must create (or auto-create) them with at least that many.
+   */
   open(topic: string, options?: OpenOptions): EventLog;
   /** Base URL of the emulator in front of the engine: faults go to `${emulatorUrl}/__emulator/faults`. */
   emulatorUrl: string;
