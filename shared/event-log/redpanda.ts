@@ -4,7 +4,7 @@
  * Keys and values travel in the binary embedded format (base64), so the bytes stored are exactly the UTF-8 of
  * the value given, whoever reads them later. The proxy exposes no record timestamps, so records carry 0.
  */
-import { ConfigError, UpstreamError, UpstreamUnknownOutcomeError } from "../errors";
+import { ConfigError, UpstreamError } from "../errors";
 import { type EventLog, type LogRecord, partitionOf, type ReadOptions } from "./port";
 import { findEnd, type Probe } from "./redpanda-head";
 import {
@@ -15,6 +15,9 @@ import {
   RedpandaRefusal,
   utf8ToBase64,
 } from "./redpanda-http";
+import { baseOffset, checkSize, MAX_APPEND_BYTES, MAX_RECORD_BYTES } from "./redpanda-produce";
+
+export { MAX_APPEND_BYTES, MAX_RECORD_BYTES };
 
 export interface RedpandaEventLogOptions {
   /** The HTTP Proxy's base URL (`REDPANDA_PROXY_URL`), e.g. `https://proxy.example.com:30082`. */
@@ -31,60 +34,14 @@ export interface RedpandaEventLogOptions {
   fetch?: typeof fetch;
 }
 
-/**
- * Largest append: the UTF-8 bytes of all of one command's values and keys. Redpanda refuses a batch over
- * `kafka_batch_max_bytes` (1 MiB by default) with Kafka error 10; this keeps a margin for the batch header and
- * the records' framing, and refuses before sending anything.
- */
-export const MAX_APPEND_BYTES = 1_000_000;
-/** Largest record value, in UTF-8 bytes: any single record fits an append with room for a small neighbour. */
-export const MAX_RECORD_BYTES = 900_000;
-
 const TOPIC_NAME = /^[A-Za-z0-9._-]{1,249}$/;
 const PARTITION_NOT_FOUND = 40402;
-/**
- * Kafka errors in a produce answer that every attempt of the proxy's client would get again for this request,
- * so no attempt can have stored it: unknown topic or partition, corrupt message, message too large, record
- * list too large, invalid topic, topic authorization failed, invalid record. Anything else (a timeout, not
- * enough replicas after append, a leader change) may follow an attempt that was stored.
- */
-const DETERMINISTIC_PRODUCE_ERRORS = new Set([2, 3, 10, 17, 18, 29, 87]);
 
-interface ProducedEntry {
-  partition: number;
-  offset: number;
-  errorCode: number | undefined;
-}
-
-function producedEntry(raw: unknown): ProducedEntry | undefined {
-  if (!isRecord(raw) || typeof raw.partition !== "number" || typeof raw.offset !== "number") return undefined;
-  const errorCode = typeof raw.error_code === "number" ? raw.error_code : undefined;
-  return { partition: raw.partition, offset: raw.offset, errorCode };
-}
-
-/** Refuses, before any request, an append Redpanda would refuse as too large (nothing is sent, so nothing is stored). */
-function checkSize(key: string, values: readonly string[]): void {
-  const encoder = new TextEncoder();
-  const keyBytes = encoder.encode(key).byteLength;
-  let total = 0;
-  for (const value of values) {
-    const bytes = encoder.encode(value).byteLength;
-    if (bytes > MAX_RECORD_BYTES) {
-      throw new UpstreamError(
-        "kafka",
-        `a record of ${bytes} bytes exceeds the ${MAX_RECORD_BYTES}-byte limit`,
-        413,
-      );
-    }
-    total += bytes + keyBytes;
-  }
-  if (total > MAX_APPEND_BYTES) {
-    throw new UpstreamError(
-      "kafka",
-      `an append of ${total} bytes exceeds the ${MAX_APPEND_BYTES}-byte limit`,
-      413,
-    );
-  }
+/** The bytes of a fetched record's key and value, from their base64 lengths. */
+function encodedBytes(raw: unknown): number {
+  if (!isRecord(raw)) return 0;
+  const b64 = (v: unknown) => (typeof v === "string" ? Math.floor((v.length * 3) / 4) : 0);
+  return b64(raw.key) + b64(raw.value);
 }
 
 /** Builds the event log over a Redpanda HTTP Proxy. */
@@ -115,6 +72,14 @@ export function createRedpandaEventLog(config: RedpandaEventLogOptions): EventLo
   });
   const { topic, partitions } = config;
   const maxReadBytes = config.maxReadBytes ?? 1024 * 1024;
+  /**
+   * The largest record this adapter has read, in bytes. A read with a limit asks for about `limit` records of
+   * that size rather than `maxReadBytes`: the proxy fills `max_bytes` with whole batches, and what is past the
+   * limit would be fetched, encoded and decoded only to be dropped.
+   */
+  let largestRecord = 1024;
+  const readBytes = (limit: number | undefined) =>
+    limit === undefined ? maxReadBytes : Math.min(maxReadBytes, Math.max(16 * 1024, limit * largestRecord));
   const topicPath = `/topics/${topic}`;
   /** Per partition, an offset this adapter has seen the log reach: where a head search starts. */
   const reached = new Map<number, number>();
@@ -216,41 +181,17 @@ export function createRedpandaEventLog(config: RedpandaEventLogOptions): EventLo
         body,
         write: true,
       });
-      const offsets = isRecord(answer) && Array.isArray(answer.offsets) ? answer.offsets : [];
-      const entries = offsets.map(producedEntry);
-      const entry = entries.length === 1 ? entries[0] : undefined;
-      if (!entry || entry.partition !== partition) {
-        throw new UpstreamUnknownOutcomeError(
-          "kafka",
-          `produce answered ${JSON.stringify(answer).slice(0, 200)} for one batch to partition ${partition}`,
-        );
-      }
-      if (entry.errorCode !== undefined) {
-        const message = `produce to ${topic}/${partition} failed with Kafka error ${entry.errorCode}`;
-        if (DETERMINISTIC_PRODUCE_ERRORS.has(entry.errorCode)) {
-          const hint =
-            entry.errorCode === 3
-              ? " (unknown topic or partition: create the topic with enough partitions first)"
-              : entry.errorCode === 10
-                ? " (message too large: the batch exceeds the topic's max.message.bytes)"
-                : "";
-          throw new RedpandaRefusal(`${message}${hint}`, 200, entry.errorCode);
-        }
-        throw new UpstreamUnknownOutcomeError("kafka", message);
-      }
-      if (!Number.isSafeInteger(entry.offset) || entry.offset < 0) {
-        throw new UpstreamUnknownOutcomeError("kafka", `produce answered offset ${entry.offset}`);
-      }
+      const base = baseOffset(answer, topic, partition);
       // One request to one partition is one batch: its records are at consecutive offsets from the base.
-      saw(partition, entry.offset + values.length);
-      return values.map((value, i) => ({ partition, offset: entry.offset + i, timestamp: 0, key, value }));
+      saw(partition, base + values.length);
+      return values.map((value, i) => ({ partition, offset: base + i, timestamp: 0, key, value }));
     },
 
     async read(partition, fromOffset, options: ReadOptions = {}) {
       const waitMs = options.waitMs ?? 0;
       let raw: unknown[] | undefined;
       try {
-        raw = await fetchRecords(partition, fromOffset, maxReadBytes, waitMs);
+        raw = await fetchRecords(partition, fromOffset, readBytes(options.limit), waitMs);
       } catch (err) {
         if (!(err instanceof RedpandaRefusal && /offset_out_of_range/.test(err.message))) throw err;
         // Past the end is nothing there yet; below the start, records were deleted, which the fold must not skip.
@@ -274,6 +215,7 @@ export function createRedpandaEventLog(config: RedpandaEventLogOptions): EventLo
       }
       const last = records.at(-1);
       if (last) saw(partition, last.offset + 1);
+      for (const r of raw) largestRecord = Math.max(largestRecord, encodedBytes(r));
       return options.limit === undefined ? records : records.slice(0, options.limit);
     },
 

@@ -110,6 +110,35 @@ describe("partitions", () => {
   });
 });
 
+describe("read size", () => {
+  test("read: with a limit it asks for about that many records' bytes, not max_bytes of 1 MiB", async () => {
+    const topic = fresh();
+    const asked: number[] = [];
+    const observed: typeof fetch = (input, init) => {
+      const url = new URL(String(input));
+      if (url.searchParams.has("max_bytes")) asked.push(Number(url.searchParams.get("max_bytes")));
+      return fetch(input, init);
+    };
+    const log = createRedpandaEventLog({
+      url: proxy().url,
+      username: USERNAME,
+      password: PASSWORD,
+      topic,
+      partitions: 1,
+      fetch: observed,
+    });
+    await log.append(
+      "k",
+      Array.from({ length: 30 }, (_, i) => `value ${i} ${"x".repeat(100)}`),
+    );
+    expect((await log.read(0, 5, { limit: 10 })).map((r) => r.offset)).toEqual([
+      5, 6, 7, 8, 9, 10, 11, 12, 13, 14,
+    ]);
+    await log.read(0, 15);
+    expect(asked).toEqual([16 * 1024, 1024 * 1024]);
+  });
+});
+
 describe("head cost", () => {
   test("head: one fetch once the adapter has seen the end; a handful from a fresh adapter", async () => {
     const topic = fresh();
