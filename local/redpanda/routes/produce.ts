@@ -111,7 +111,9 @@ export const produceRoute: RouteHandler = async (ctx, req, params) => {
   const batches = new Map<number, ProducedRecord[]>();
   for (const record of records) {
     const partition = record.partition ?? ctx.storage.choosePartition(topic, record.key);
-    batches.set(partition, [...(batches.get(partition) ?? []), record]);
+    const batch = batches.get(partition);
+    if (batch) batch.push(record);
+    else batches.set(partition, [record]);
   }
   const timestamp = Date.now();
   const offsets = await Promise.all(
