@@ -118,7 +118,8 @@ export function createRedpandaEventLog(config: RedpandaEventLogOptions): EventLo
     }
   }
 
-  function toLogRecord(raw: unknown, partition: number): LogRecord {
+  /** The offset of a fetched record, checked to be one of this partition's records (nothing is decoded). */
+  function offsetOf(raw: unknown, partition: number): number {
     if (
       !isRecord(raw) ||
       raw.topic !== topic ||
@@ -133,8 +134,14 @@ export function createRedpandaEventLog(config: RedpandaEventLogOptions): EventLo
         `fetch answered a malformed record: ${JSON.stringify(raw).slice(0, 200)}`,
       );
     }
+    return raw.offset;
+  }
+
+  function toLogRecord(raw: unknown, partition: number): LogRecord {
+    const offset = offsetOf(raw, partition);
+    const fields = raw as { key?: unknown; value?: unknown };
     const text = (v: unknown) => (typeof v === "string" ? base64ToUtf8(v) : "");
-    return { partition, offset: raw.offset, timestamp: 0, key: text(raw.key), value: text(raw.value) };
+    return { partition, offset, timestamp: 0, key: text(fields.key), value: text(fields.value) };
   }
 
   async function probe(partition: number, offset: number): Promise<Probe | "no-topic"> {
@@ -142,7 +149,7 @@ export function createRedpandaEventLog(config: RedpandaEventLogOptions): EventLo
       const records = await fetchRecords(partition, offset, 1, 0);
       if (records === undefined) return "no-topic";
       if (records.length === 0) return { kind: "end" };
-      const last = Math.max(...records.map((r) => toLogRecord(r, partition).offset));
+      const last = records.reduce((max: number, r) => Math.max(max, offsetOf(r, partition)), -1);
       return { kind: "below", next: Math.max(offset + 1, last + 1) };
     } catch (err) {
       if (err instanceof RedpandaRefusal && err.status === 400 && /offset_out_of_range/.test(err.message)) {
@@ -202,9 +209,14 @@ export function createRedpandaEventLog(config: RedpandaEventLogOptions): EventLo
         );
       }
       if (raw === undefined) return [];
-      // Whole batches come back, so records below the asked offset are dropped here.
-      const records = raw.map((r) => toLogRecord(r, partition)).filter((r) => r.offset >= fromOffset);
-      records.sort((a, b) => a.offset - b.offset);
+      // Whole batches come back, so records below the asked offset (and past the limit) are dropped before
+      // anything is decoded.
+      const records = raw
+        .map((r) => ({ r, offset: offsetOf(r, partition) }))
+        .filter(({ offset }) => offset >= fromOffset)
+        .sort((a, b) => a.offset - b.offset)
+        .slice(0, options.limit ?? raw.length)
+        .map(({ r }) => toLogRecord(r, partition));
       for (const [i, record] of records.entries()) {
         if (record.offset !== fromOffset + i) {
           throw new UpstreamError(
@@ -216,7 +228,7 @@ export function createRedpandaEventLog(config: RedpandaEventLogOptions): EventLo
       const last = records.at(-1);
       if (last) saw(partition, last.offset + 1);
       for (const r of raw) largestRecord = Math.max(largestRecord, encodedBytes(r));
-      return options.limit === undefined ? records : records.slice(0, options.limit);
+      return records;
     },
 
     head: headOf,
