@@ -29,6 +29,10 @@ export default defineConfig({
         extends: true,
         test: { name: "redis-streams", include: ON_EVERY_BACKEND, env: { TEST_EVENT_LOG: "redis-streams" } },
       },
+      {
+        extends: true,
+        test: { name: "redpanda", include: ON_EVERY_BACKEND, env: { TEST_EVENT_LOG: "redpanda" } },
+      },
     ],
   },
 });

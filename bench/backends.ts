@@ -13,7 +13,7 @@ import { measureRoundTrips, type RoundTrips } from "./scenarios/round-trips";
 import { type BenchStack, type DesignPair, startBenchStack, startPair } from "./system";
 
 /** The backends with an adapter on the local stack. */
-export const BENCH_BACKENDS: readonly EventLogBackend[] = ["upstash-kafka", "redis-streams"];
+export const BENCH_BACKENDS: readonly EventLogBackend[] = ["upstash-kafka", "redis-streams", "redpanda"];
 
 export interface BackendResult {
   create: Summary;

@@ -21,6 +21,7 @@ const stack = await startStack(
     LOCAL_REDIS_SERVER_PORT: "0",
     LOCAL_REDIS_REST_PORT: "0",
     LOCAL_KAFKA_PORT: "0",
+    LOCAL_REDPANDA_PORT: "0",
     LOCAL_QSTASH_PORT: "0",
     LOCAL_QSTASH_TIME_SCALE: "0.01",
     EVENT_LOG_PARTITIONS: "1",

@@ -64,7 +64,8 @@ export async function startBenchStack(eventLog: EventLogBackend = "upstash-kafka
       env,
       urls: {
         redis: url("UPSTASH_REDIS_REST_URL"),
-        kafka: url("UPSTASH_KAFKA_URL"),
+        // The log's Kafka: Redpanda's HTTP Proxy when the stack runs it (EVENT_LOG=redpanda), else Kafka REST.
+        kafka: env.REDPANDA_PROXY_URL ?? url("UPSTASH_KAFKA_URL"),
         qstash: url("QSTASH_URL"),
       },
       stop,

@@ -1,5 +1,5 @@
 /**
- * `npm run dev:stack`: the local stack alone (Redis REST over redis-server, Kafka REST, QStash), for running
+ * `npm run dev:stack`: the local stack alone (Redis REST over redis-server, Kafka REST, QStash, and the Redpanda HTTP Proxy with EVENT_LOG=redpanda), for running
  * the workers or the tests against by hand. Ctrl-C or SIGTERM stops everything it started.
  */
 import { loadStackConfig } from "./stack/config";
@@ -19,10 +19,12 @@ logLine("stack", "ready", {
   eventLog: config.eventLog,
   redis: stack.redis.url,
   kafka: stack.kafka.url,
+  ...(stack.redpanda ? { redpanda: stack.redpanda.url } : {}),
   qstash: stack.qstash.url,
   redisServerPort: stack.redisServer.port,
   env: envFile,
   redisToken: config.redisToken,
   kafkaAuth: `${config.kafkaUsername}:${config.kafkaPassword}`,
+  ...(stack.redpanda ? { redpandaAuth: `${config.redpandaUsername}:${config.redpandaPassword}` } : {}),
   qstashToken: config.qstashToken,
 });

@@ -49,6 +49,11 @@ export interface EmulatorOptions {
   ) => Promise<EmulatorResponse | undefined> | EmulatorResponse | undefined;
   /** Largest request body accepted; larger ones get 413. Default 10 MiB. */
   maxBodyBytes?: number;
+  /**
+   * The body of the shell's own error answers (413, a bad request target, an injected failure, an internal
+   * error), so they look like the emulated service's. Default `{error, status}`.
+   */
+  errorBody?: (status: number, message: string) => unknown;
 }
 
 export interface ListenOptions {
@@ -132,6 +137,8 @@ export async function startEmulator(opts: EmulatorOptions, listen: ListenOptions
   const sockets = new Set<Socket>();
   const held = new Set<ServerResponse>();
   const maxBody = opts.maxBodyBytes ?? DEFAULT_MAX_BODY;
+  const shellError = (status: number, message: string): EmulatorResponse =>
+    opts.errorBody ? { status, body: opts.errorBody(status, message) } : errorResponse(status, message);
   let closing = false;
 
   async function adminRoute(req: EmulatorRequest): Promise<EmulatorResponse> {
@@ -172,7 +179,7 @@ export async function startEmulator(opts: EmulatorOptions, listen: ListenOptions
       body = await readBody(req, maxBody);
     } catch (err) {
       if (err instanceof BodyTooLarge) {
-        send(res, errorResponse(413, `request body larger than ${maxBody} bytes`));
+        send(res, shellError(413, `request body larger than ${maxBody} bytes`));
         req.resume();
         return;
       }
@@ -182,7 +189,7 @@ export async function startEmulator(opts: EmulatorOptions, listen: ListenOptions
     try {
       url = new URL(target.startsWith("/") ? target : `/${target}`, "http://emulator");
     } catch {
-      send(res, errorResponse(400, `invalid request target ${JSON.stringify(target)}`));
+      send(res, shellError(400, `invalid request target ${JSON.stringify(target)}`));
       return;
     }
     const request: EmulatorRequest = {
@@ -208,7 +215,7 @@ export async function startEmulator(opts: EmulatorOptions, listen: ListenOptions
     const fault = faults.take(request);
     if (fault) {
       if (fault.kind === "fail") {
-        send(res, errorResponse(fault.status, `injected fault: ${opts.name} failed this request`));
+        send(res, shellError(fault.status, `injected fault: ${opts.name} failed this request`));
         return;
       }
       if (fault.kind === "timeout") {
@@ -240,7 +247,7 @@ export async function startEmulator(opts: EmulatorOptions, listen: ListenOptions
         return;
       }
       console.error(`[${opts.name}] internal error:`, err);
-      send(res, errorResponse(500, `${opts.name} internal error: ${(err as Error).message}`));
+      send(res, shellError(500, `${opts.name} internal error: ${(err as Error).message}`));
     });
   };
 

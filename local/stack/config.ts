@@ -10,10 +10,15 @@ export interface StackConfig {
   redisServerPort: number;
   redisRestPort: number;
   kafkaPort: number;
+  /** The Redpanda HTTP Proxy emulator's port; it runs only with `EVENT_LOG=redpanda`. */
+  redpandaPort: number;
   qstashPort: number;
   redisToken: string;
   kafkaUsername: string;
   kafkaPassword: string;
+  redpandaUsername: string;
+  redpandaPassword: string;
+  /** The log's topic, for the Kafka and the Redpanda emulator alike. */
   kafkaTopic: string;
   kafkaPartitions: number;
   qstashToken: string;
@@ -32,10 +37,13 @@ export const DEFAULTS = {
   LOCAL_REDIS_SERVER_PORT: "16379",
   LOCAL_REDIS_REST_PORT: "8079",
   LOCAL_KAFKA_PORT: "8082",
+  LOCAL_REDPANDA_PORT: "8083",
   LOCAL_QSTASH_PORT: "8081",
   UPSTASH_REDIS_REST_TOKEN: "local-redis-token",
   UPSTASH_KAFKA_USERNAME: "local",
   UPSTASH_KAFKA_PASSWORD: "local-kafka-password",
+  REDPANDA_USERNAME: "local",
+  REDPANDA_PASSWORD: "local-redpanda-password",
   UPSTASH_KAFKA_TOPIC: "events",
   EVENT_LOG_PARTITIONS: "1",
   QSTASH_TOKEN: "local-qstash-token",
@@ -89,10 +97,13 @@ export function loadStackConfig(env: Record<string, string | undefined>): StackC
     redisServerPort: portFrom("LOCAL_REDIS_SERVER_PORT", get("LOCAL_REDIS_SERVER_PORT")),
     redisRestPort: portFrom("LOCAL_REDIS_REST_PORT", get("LOCAL_REDIS_REST_PORT")),
     kafkaPort: portFrom("LOCAL_KAFKA_PORT", get("LOCAL_KAFKA_PORT")),
+    redpandaPort: portFrom("LOCAL_REDPANDA_PORT", get("LOCAL_REDPANDA_PORT")),
     qstashPort: portFrom("LOCAL_QSTASH_PORT", get("LOCAL_QSTASH_PORT")),
     redisToken: get("UPSTASH_REDIS_REST_TOKEN"),
     kafkaUsername: get("UPSTASH_KAFKA_USERNAME"),
     kafkaPassword: get("UPSTASH_KAFKA_PASSWORD"),
+    redpandaUsername: get("REDPANDA_USERNAME"),
+    redpandaPassword: get("REDPANDA_PASSWORD"),
     kafkaTopic: get("UPSTASH_KAFKA_TOPIC"),
     kafkaPartitions: positive("EVENT_LOG_PARTITIONS", get("EVENT_LOG_PARTITIONS"), true),
     qstashToken: get("QSTASH_TOKEN"),

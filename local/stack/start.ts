@@ -1,6 +1,7 @@
 /**
  * Starts the whole local stack in this process: a real redis-server (child process), the Redis REST
- * front end, the Kafka REST emulator and the QStash emulator. The launcher (`npm run dev:stack`) and the
+ * front end, the Kafka REST emulator, the QStash emulator, and with `EVENT_LOG=redpanda` the Redpanda HTTP
+ * Proxy emulator. The launcher (`npm run dev:stack`) and the
  * tests both start it through here; tests pass port 0 so they never collide with a running stack.
  */
 import { mkdir } from "node:fs/promises";
@@ -11,6 +12,7 @@ import { startKafkaEmulator } from "../kafka/rest";
 import { startQStashEmulator } from "../qstash/rest";
 import { startRedisRest } from "../redis/rest";
 import { ensureRedisServer, type RedisServerProcess, startRedisServer } from "../redis/server-process";
+import { type RunningRedpandaEmulator, startRedpandaEmulator } from "../redpanda/rest";
 import type { StackConfig } from "./config";
 
 export interface RunningStack {
@@ -19,6 +21,8 @@ export interface RunningStack {
   redis: RunningEmulator;
   kafka: Awaited<ReturnType<typeof startKafkaEmulator>>;
   qstash: Awaited<ReturnType<typeof startQStashEmulator>>;
+  /** The Redpanda HTTP Proxy emulator, started only when the workers use it (`EVENT_LOG=redpanda`). */
+  redpanda: RunningRedpandaEmulator | undefined;
   /** The settings of DESIGN section 6 for these running services (no worker URLs). */
   env: Record<string, string>;
   stop(): Promise<void>;
@@ -65,6 +69,20 @@ export async function startStack(config: StackConfig, opts: StartStackOptions = 
     });
     stops.push(() => kafka.close());
 
+    // Its own data folder: the Kafka emulator's storage, which two processes must never append to at once.
+    const redpanda =
+      config.eventLog === "redpanda"
+        ? await startRedpandaEmulator({
+            port: config.redpandaPort,
+            username: config.redpandaUsername,
+            password: config.redpandaPassword,
+            dataDir: join(stateDir, "redpanda"),
+            defaultPartitions: config.kafkaPartitions,
+            topics: [config.kafkaTopic],
+          })
+        : undefined;
+    if (redpanda) stops.push(() => redpanda.close());
+
     const qstash = await startQStashEmulator({
       port: config.qstashPort,
       token: config.qstashToken,
@@ -84,6 +102,13 @@ export async function startStack(config: StackConfig, opts: StartStackOptions = 
       UPSTASH_KAFKA_USERNAME: config.kafkaUsername,
       UPSTASH_KAFKA_PASSWORD: config.kafkaPassword,
       UPSTASH_KAFKA_TOPIC: config.kafkaTopic,
+      ...(redpanda
+        ? {
+            REDPANDA_PROXY_URL: redpanda.url,
+            REDPANDA_USERNAME: config.redpandaUsername,
+            REDPANDA_PASSWORD: config.redpandaPassword,
+          }
+        : {}),
       EVENT_LOG_PARTITIONS: String(config.kafkaPartitions),
       QSTASH_URL: qstash.url,
       QSTASH_TOKEN: config.qstashToken,
@@ -92,7 +117,7 @@ export async function startStack(config: StackConfig, opts: StartStackOptions = 
       PROJECTION_PREFIX: config.projectionPrefix,
       ADMIN_TOKEN: config.adminToken,
     };
-    return { config, redisServer, redis, kafka, qstash, env, stop: stopAll };
+    return { config, redisServer, redis, kafka, qstash, redpanda, env, stop: stopAll };
   } catch (err) {
     await stopAll();
     throw err;

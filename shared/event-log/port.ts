@@ -9,7 +9,7 @@ export interface Position {
 }
 
 export interface LogRecord extends Position {
-  /** Epoch milliseconds at which the log stored the record. */
+  /** Epoch milliseconds at which the log stored the record; 0 when the log's API does not tell (Redpanda's HTTP Proxy). */
   timestamp: number;
   key: string;
   value: string;

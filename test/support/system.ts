@@ -72,6 +72,7 @@ export async function startSystem(options: SystemOptions = {}): Promise<TestSyst
     LOCAL_REDIS_SERVER_PORT: "0",
     LOCAL_REDIS_REST_PORT: "0",
     LOCAL_KAFKA_PORT: "0",
+    LOCAL_REDPANDA_PORT: "0",
     LOCAL_QSTASH_PORT: "0",
     LOCAL_QSTASH_TIME_SCALE: "0.001",
     EVENT_LOG_PARTITIONS: String(options.partitions ?? 1),
@@ -102,7 +103,12 @@ export async function startSystem(options: SystemOptions = {}): Promise<TestSyst
   );
   const commandUrl = `http://127.0.0.1:${commandPort}`;
 
-  const logEmulatorUrl = config.eventLog === "redis-streams" ? stack.redis.url : stack.kafka.url;
+  const logEmulatorUrl =
+    config.eventLog === "redis-streams"
+      ? stack.redis.url
+      : config.eventLog === "redpanda" && stack.redpanda
+        ? stack.redpanda.url
+        : stack.kafka.url;
   return {
     stack,
     env,

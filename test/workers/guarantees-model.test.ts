@@ -74,6 +74,7 @@ async function runSequence(seed: number, trace: string[], deadline: number): Pro
   for (const s of await Promise.all(run.pokes)) expect([200, 503]).toContain(s);
   await Promise.all([
     clearFaults(sys().stack.kafka.url),
+    ...(sys().stack.redpanda ? [clearFaults(sys().logEmulatorUrl)] : []),
     clearFaults(sys().stack.redis.url),
     admin(sys().stack.qstash.url, "DELETE", "delivery-faults"),
   ]);
