@@ -1,0 +1,172 @@
+/**
+ * Which published limit a workload meets first. Each check is demand ÷ limit (above 1 means over the limit);
+ * per plan family the checks are sorted, the first is the one that binds first.
+ */
+import { PRICES, type Priced, SECONDS_PER_MONTH } from "../prices";
+import type { DesignCounts } from "../scenarios/model-counts";
+import type { Capacity, Fold } from "./capacity";
+
+export interface LimitCheck {
+  plan: "free" | "paid";
+  limit: string;
+  demand: number;
+  allowed: number;
+  /** demand ÷ allowed */
+  use: number;
+  unit: string;
+}
+
+/** The projector's default budget per invocation (workers/projector/catch-up.ts DEFAULT_BUDGET). */
+export const PROJECTOR_MAX_EVENTS = 20_000;
+
+function allowed(p: Priced): number | undefined {
+  return p.value ?? undefined;
+}
+
+/** Subrequests of one projector invocation folding `events` records. */
+export function foldSubrequests(d: DesignCounts, events: number): number {
+  const batches = Math.ceil(events / d.fold.batchEvents);
+  return d.fold.perInvocation.subrequests + batches * d.fold.perBatch.subrequests;
+}
+
+/** The most records one invocation may fold within `subrequests`. */
+export function eventsWithin(d: DesignCounts, subrequests: number): number {
+  const per = d.fold.perBatch.subrequests;
+  if (per <= 0) return Number.POSITIVE_INFINITY;
+  return Math.max(0, Math.floor((subrequests - d.fold.perInvocation.subrequests) / per)) * d.fold.batchEvents;
+}
+
+export function limitChecks(c: Capacity, d: DesignCounts, fold: Fold): LimitCheck[] {
+  const checks: LimitCheck[] = [];
+  const add = (plan: LimitCheck["plan"], limit: string, demand: number, p: Priced, unit: string) => {
+    const a = allowed(p);
+    if (a === undefined) return;
+    checks.push({ plan, limit, demand, allowed: a, use: demand / a, unit });
+  };
+  const W = PRICES.workers;
+  const writeSub = Math.max(d.create.command.total, d.update.command.total, d.delete.command.total);
+  const foldSub = foldSubrequests(d, PROJECTOR_MAX_EVENTS);
+
+  add(
+    "free",
+    "Workers Free requests per day",
+    c.workerRequestsPerSecond * 86_400,
+    W.free.requestsPerDay,
+    "requests/day",
+  );
+  add(
+    "free",
+    "Workers Free subrequests per write invocation",
+    writeSub,
+    W.free.subrequestsPerInvocation,
+    "subrequests",
+  );
+  add(
+    "free",
+    `Workers Free subrequests per projector invocation (budget ${PROJECTOR_MAX_EVENTS.toLocaleString("en-US")} events)`,
+    foldSub,
+    W.free.subrequestsPerInvocation,
+    "subrequests",
+  );
+  if (fold.workerdCpuMsPer1000 !== undefined) {
+    add(
+      "free",
+      `Workers Free CPU per projector batch of ${d.fold.batchEvents}`,
+      (fold.workerdCpuMsPer1000 * d.fold.batchEvents) / 1000,
+      W.free.cpuMsPerInvocation,
+      "CPU ms",
+    );
+  }
+  const writeCpu = Math.max(
+    d.create.workerdCpuMs ?? 0,
+    d.update.workerdCpuMs ?? 0,
+    d.delete.workerdCpuMs ?? 0,
+  );
+  if (writeCpu > 0) {
+    add(
+      "free",
+      "Workers Free CPU per write (command + projector)",
+      writeCpu,
+      W.free.cpuMsPerInvocation,
+      "CPU ms",
+    );
+  }
+  add(
+    "paid",
+    `Workers Paid subrequests per projector invocation (budget ${PROJECTOR_MAX_EVENTS.toLocaleString("en-US")} events)`,
+    foldSub,
+    W.paid.subrequestsPerInvocation,
+    "subrequests",
+  );
+
+  const R = PRICES.upstashRedis;
+  add(
+    "free",
+    "Upstash Redis Free commands per month",
+    c.redisCommandsPerSecond * SECONDS_PER_MONTH,
+    R.free.commandsPerMonth,
+    "commands/month",
+  );
+  add(
+    "free",
+    "Upstash Redis commands per second (one database)",
+    c.redisCommandsPerSecond,
+    R.free.maxCommandsPerSecond,
+    "commands/s",
+  );
+  add(
+    "paid",
+    "Upstash Redis commands per second (one database)",
+    c.redisCommandsPerSecond,
+    R.payAsYouGo.maxCommandsPerSecond,
+    "commands/s",
+  );
+  const largest = Math.max(d.fold.largestRedisRequestBytes, d.create.largestRedisRequestBytes);
+  add(
+    "free",
+    "Upstash Redis largest request (a fold batch's script)",
+    largest,
+    R.free.maxRequestBytes,
+    "bytes",
+  );
+  add(
+    "free",
+    "Upstash Redis Free bandwidth per month",
+    (c.redisBytesPerSecond * SECONDS_PER_MONTH) / 1e9,
+    R.free.bandwidthGbPerMonth,
+    "GB/month",
+  );
+  if (c.backend === "redis-streams") {
+    add(
+      "paid",
+      "Upstash Redis max data size after 30 days of log",
+      (c.logBytesPerDay * 30) / 1e9,
+      R.payAsYouGo.maxDataSizeGb,
+      "GB",
+    );
+    add(
+      "free",
+      "Upstash Redis Free data size after 1 day of log",
+      c.logBytesPerDay / 1e6,
+      R.free.dataSizeMb,
+      "MB",
+    );
+  }
+
+  const Q = PRICES.qstash;
+  add(
+    "free",
+    "QStash Free messages per day",
+    c.qstashMessagesPerSecond * 86_400,
+    Q.free.messagesPerDay,
+    "messages/day",
+  );
+  add(
+    "paid",
+    "QStash pay-as-you-go requests per second (older docs page)",
+    c.qstashMessagesPerSecond,
+    Q.payAsYouGo.olderDocsRequestsPerSecond,
+    "messages/s",
+  );
+  return checks.sort((a, b) => b.use - a.use);
+}

@@ -1,0 +1,111 @@
+/** The model as Markdown: per-operation counts, the workload's load and monthly cost per backend, first limits. */
+import { SECONDS_PER_MONTH } from "../prices";
+import type { DesignCounts, OpCount } from "../scenarios/model-counts";
+import type { ModelResult, ModelRow } from "./index";
+
+const n = (x: number, digits = 0) =>
+  x.toLocaleString("en-US", { maximumFractionDigits: digits, minimumFractionDigits: 0 });
+const usd = (x: number | null) => (x === null ? "n/a" : `$${n(x, 0)}`);
+
+function opCells(c: OpCount | null): string {
+  if (!c) return "(list) | | | |";
+  return `${c.redisCommands} (${c.redisRequests} req) | ${c.kafkaRequests} | ${c.qstashPublishes} | ${1 + c.deliveries} / ${c.command.total} + ${c.projector.total}`;
+}
+
+function countsTable(r: ModelResult): string[] {
+  const lines = [
+    "| operation | design | Redis commands (requests) | log requests | QStash messages | invocations / subrequests (command + projector) |",
+    "|---|---|---:|---:|---:|---:|",
+  ];
+  for (const design of ["ours", "baseline"] as const) {
+    const d: DesignCounts = r.counts[design];
+    lines.push(`| createTask | ${design} | ${opCells(d.create)} |`);
+    lines.push(`| updateTask (complete) | ${design} | ${opCells(d.update)} |`);
+    lines.push(`| deleteTask | ${design} | ${opCells(d.delete)} |`);
+    lines.push(
+      `| list (${d.listedTasks} tasks) | ${design} | ${d.list.redisCommands} (${d.list.redisRequests} req) | ${d.list.kafkaRequests} | 0 | 1 / ${d.list.command.total} |`,
+    );
+    if (d.task) {
+      lines.push(
+        `| task(id) | ${design} | ${d.task.redisCommands} (${d.task.redisRequests} req) | ${d.task.kafkaRequests} | 0 | 1 / ${d.task.command.total} |`,
+      );
+    }
+    const f = d.fold;
+    lines.push(
+      `| fold, per batch of ${f.batchEvents} events | ${design} | ${f.perBatch.redisCommands} (${f.perBatch.redisRequests} req) | ${f.perBatch.kafkaRequests} | | ${f.perBatch.subrequests} subrequests |`,
+    );
+    lines.push(
+      `| fold, per invocation beyond its batches | ${design} | ${f.perInvocation.redisCommands} (${f.perInvocation.redisRequests} req) | ${f.perInvocation.kafkaRequests} | | ${f.perInvocation.subrequests} subrequests |`,
+    );
+  }
+  return lines;
+}
+
+function label(row: ModelRow): string {
+  const base = row.design === "baseline" ? "original design (baseline)" : `ours, \`${row.backend}\``;
+  return row.capacity.derivation === "derived" ? `${base} (derived)` : base;
+}
+
+function loadTable(r: ModelResult): string[] {
+  const lines = [
+    "| design, log backend | Redis commands/s | log requests/s | QStash messages/s | Worker requests/s | partitions | Redis $/month | QStash $/month | Workers $/month | log $/month | total $/month |",
+    "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+  ];
+  for (const row of r.rows) {
+    const c = row.capacity;
+    const m = row.cost;
+    lines.push(
+      `| ${label(row)} | ${n(c.redisCommandsPerSecond)} | ${n(c.logRequestsPerSecond)} | ${n(c.qstashMessagesPerSecond)} | ${n(c.workerRequestsPerSecond)} | ${c.partitions.needed} | ${usd(m.redis)} | ${usd(m.qstash)} | ${usd(m.workers)} | ${m.log === null ? "unpriced" : usd(m.log)} | ${m.total === null ? `${usd(m.redis + m.qstash + m.workers)} + log` : usd(m.total)} |`,
+    );
+  }
+  return lines;
+}
+
+function limitsLines(r: ModelResult): string[] {
+  const lines: string[] = [];
+  for (const row of r.rows) {
+    for (const plan of ["free", "paid"] as const) {
+      const first = row.limits.find((l) => l.plan === plan);
+      if (!first) continue;
+      lines.push(
+        `- ${label(row)}, ${plan} plans: **${first.limit}**: ${n(first.demand, 1)} of ${n(first.allowed)} ${first.unit} (${n(first.use * 100, 0)} %)`,
+      );
+    }
+  }
+  return lines;
+}
+
+export function renderModel(r: ModelResult): string {
+  const w = r.workload;
+  const o = r.counts.ours;
+  const c = r.redisStreamsCeiling;
+  const e = r.eventsPerInvocation;
+  return [
+    `## Capacity and cost model`,
+    "",
+    `Workload: ${n(w.writesPerSecond)} writes/s (create ${w.writeMix.create * 100} %, complete ${w.writeMix.update * 100} %, delete ${w.writeMix.delete * 100} %), ` +
+      `${n(w.readsPerSecond)} reads/s (list ${w.readMix.list * 100} %, task ${w.readMix.task * 100} %), ${n(w.taskBytes)}-byte tasks, lists of ${w.tasksPerList}; ` +
+      `a month is ${n(SECONDS_PER_MONTH / 86_400)} days. Prices: bench/prices.ts (pay-as-you-go; Workers Paid).`,
+    "",
+    "Requests per operation, counted end to end on the local stack (one poke per write, folded alone):",
+    "",
+    ...countsTable(r),
+    "",
+    `One partition folds ${n(r.fold.ours.eventsPerSecond)} events/s (ours) and ${n(r.fold.baseline.eventsPerSecond)} events/s (baseline) on this machine; ` +
+      `a partition may take ${w.foldHeadroom * 100} % of that. A log record of a ${n(w.taskBytes)}-byte task is ${n(o.recordBytes)} bytes.`,
+    "",
+    ...loadTable(r),
+    "",
+    "Limits that bind first:",
+    "",
+    ...limitsLines(r),
+    "",
+    `One projector invocation folds at most ${n(e.free)} events within Workers Free's subrequests and ${n(e.paid)} within Paid's` +
+      (e.freeCpu !== undefined
+        ? `; Free's 10 ms of CPU folds about ${n(e.freeCpu)} events (local workerd CPU).`
+        : "."),
+    `Redis Streams in one Upstash database (10,000 commands/s) carries up to ${n(c.writesPerSecondAtWorkloadReads)} writes/s beside ${n(w.readsPerSecond)} reads/s ` +
+      `(${n(c.writesPerSecondWithoutReads)} writes/s with no reads); its untrimmed log reaches the 100 GB data size in ${n(c.daysUntilMaxDataSize)} days at this write rate.`,
+    "",
+  ].join("\n");
+}
