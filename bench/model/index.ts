@@ -99,7 +99,7 @@ export async function runModel(
       backend,
       capacity: cap,
       cost: monthlyCost(cap),
-      limits: limitChecks(cap, counts[design], f),
+      limits: limitChecks(cap, counts[design], f, design),
     });
   };
   for (const backend of ["redis-streams", "upstash-kafka", "redpanda"] as const) add("ours", backend);

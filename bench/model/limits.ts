@@ -1,13 +1,17 @@
 /**
  * Which published limit a workload meets first. Each check is demand ÷ limit (above 1 means over the limit);
- * per plan family the checks are sorted, the first is the one that binds first.
+ * checks are sorted, so per plan and kind the first is the one that binds first. Two kinds: volume (quotas and
+ * rates the workload's traffic uses up) and invocation (what one Worker invocation or one request may hold,
+ * whatever the traffic).
  */
 import { PRICES, type Priced, SECONDS_PER_MONTH } from "../prices";
 import type { DesignCounts } from "../scenarios/model-counts";
+import type { Design } from "../system";
 import type { Capacity, Fold } from "./capacity";
 
 export interface LimitCheck {
   plan: "free" | "paid";
+  kind: "volume" | "invocation";
   limit: string;
   demand: number;
   allowed: number;
@@ -15,6 +19,8 @@ export interface LimitCheck {
   use: number;
   unit: string;
 }
+
+const INVOCATION_UNITS = new Set(["subrequests", "CPU ms", "request bytes"]);
 
 /** The projector's default budget per invocation (workers/projector/catch-up.ts DEFAULT_BUDGET). */
 export const PROJECTOR_MAX_EVENTS = 20_000;
@@ -36,16 +42,20 @@ export function eventsWithin(d: DesignCounts, subrequests: number): number {
   return Math.max(0, Math.floor((subrequests - d.fold.perInvocation.subrequests) / per)) * d.fold.batchEvents;
 }
 
-export function limitChecks(c: Capacity, d: DesignCounts, fold: Fold): LimitCheck[] {
+export function limitChecks(c: Capacity, d: DesignCounts, fold: Fold, design: Design): LimitCheck[] {
   const checks: LimitCheck[] = [];
   const add = (plan: LimitCheck["plan"], limit: string, demand: number, p: Priced, unit: string) => {
     const a = allowed(p);
     if (a === undefined) return;
-    checks.push({ plan, limit, demand, allowed: a, use: demand / a, unit });
+    const kind = INVOCATION_UNITS.has(unit) ? "invocation" : "volume";
+    checks.push({ plan, kind, limit, demand, allowed: a, use: demand / a, unit });
   };
   const W = PRICES.workers;
   const writeSub = Math.max(d.create.command.total, d.update.command.total, d.delete.command.total);
-  const foldSub = foldSubrequests(d, PROJECTOR_MAX_EVENTS);
+  // The baseline folds one fetch per invocation; ours drains up to its budget.
+  const budget = design === "ours" ? PROJECTOR_MAX_EVENTS : d.fold.batchEvents;
+  const foldSub = foldSubrequests(d, budget);
+  const budgetLabel = `${budget.toLocaleString("en-US")} events`;
 
   add(
     "free",
@@ -63,7 +73,7 @@ export function limitChecks(c: Capacity, d: DesignCounts, fold: Fold): LimitChec
   );
   add(
     "free",
-    `Workers Free subrequests per projector invocation (budget ${PROJECTOR_MAX_EVENTS.toLocaleString("en-US")} events)`,
+    `Workers Free subrequests per projector invocation (${budgetLabel})`,
     foldSub,
     W.free.subrequestsPerInvocation,
     "subrequests",
@@ -71,8 +81,8 @@ export function limitChecks(c: Capacity, d: DesignCounts, fold: Fold): LimitChec
   if (fold.workerdCpuMsPer1000 !== undefined) {
     add(
       "free",
-      `Workers Free CPU per projector batch of ${d.fold.batchEvents}`,
-      (fold.workerdCpuMsPer1000 * d.fold.batchEvents) / 1000,
+      `Workers Free CPU per projector invocation (${budgetLabel})`,
+      (fold.workerdCpuMsPer1000 * budget) / 1000,
       W.free.cpuMsPerInvocation,
       "CPU ms",
     );
@@ -93,7 +103,7 @@ export function limitChecks(c: Capacity, d: DesignCounts, fold: Fold): LimitChec
   }
   add(
     "paid",
-    `Workers Paid subrequests per projector invocation (budget ${PROJECTOR_MAX_EVENTS.toLocaleString("en-US")} events)`,
+    `Workers Paid subrequests per projector invocation (${budgetLabel})`,
     foldSub,
     W.paid.subrequestsPerInvocation,
     "subrequests",

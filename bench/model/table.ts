@@ -48,14 +48,14 @@ function label(row: ModelRow): string {
 
 function loadTable(r: ModelResult): string[] {
   const lines = [
-    "| design, log backend | Redis commands/s | log requests/s | QStash messages/s | Worker requests/s | partitions | Redis $/month | QStash $/month | Workers $/month | log $/month | total $/month |",
-    "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+    "| design, log backend | Redis commands/s | Redis MB/s | log requests/s | QStash messages/s | Worker requests/s | partitions | Redis $/month (commands + bandwidth + log storage) | QStash $/month | Workers $/month | log $/month | total $/month |",
+    "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
   ];
   for (const row of r.rows) {
     const c = row.capacity;
     const m = row.cost;
     lines.push(
-      `| ${label(row)} | ${n(c.redisCommandsPerSecond)} | ${n(c.logRequestsPerSecond)} | ${n(c.qstashMessagesPerSecond)} | ${n(c.workerRequestsPerSecond)} | ${c.partitions.needed} | ${usd(m.redis)} | ${usd(m.qstash)} | ${usd(m.workers)} | ${m.log === null ? "unpriced" : usd(m.log)} | ${m.total === null ? `${usd(m.redis + m.qstash + m.workers)} + log` : usd(m.total)} |`,
+      `| ${label(row)} | ${n(c.redisCommandsPerSecond)} | ${n(c.redisBytesPerSecond / 1e6, 1)} | ${n(c.logRequestsPerSecond)} | ${n(c.qstashMessagesPerSecond)} | ${n(c.workerRequestsPerSecond)} | ${c.partitions.needed} | ${usd(m.redis)} (${usd(m.redisParts.commands)} + ${usd(m.redisParts.bandwidth)} + ${usd(m.redisParts.logStorage)}) | ${usd(m.qstash)} | ${usd(m.workers)} | ${m.log === null ? "unpriced" : usd(m.log)} | ${m.total === null ? `${usd(m.redis + m.qstash + m.workers)} + log` : usd(m.total)} |`,
     );
   }
   return lines;
@@ -63,14 +63,22 @@ function loadTable(r: ModelResult): string[] {
 
 function limitsLines(r: ModelResult): string[] {
   const lines: string[] = [];
+  const pct = (use: number) => (use >= 10 ? `${n(use, 0)}×` : `${n(use * 100, 0)} %`);
   for (const row of r.rows) {
-    for (const plan of ["free", "paid"] as const) {
-      const first = row.limits.find((l) => l.plan === plan);
+    const parts: string[] = [];
+    for (const [plan, kind] of [
+      ["free", "volume"],
+      ["free", "invocation"],
+      ["paid", "volume"],
+      ["paid", "invocation"],
+    ] as const) {
+      const first = row.limits.find((l) => l.plan === plan && l.kind === kind);
       if (!first) continue;
-      lines.push(
-        `- ${label(row)}, ${plan} plans: **${first.limit}**: ${n(first.demand, 1)} of ${n(first.allowed)} ${first.unit} (${n(first.use * 100, 0)} %)`,
+      parts.push(
+        `${plan} ${kind === "volume" ? "traffic" : "per invocation"}: ${first.limit}, ${n(first.demand, 1)} of ${n(first.allowed)} ${first.unit} (${pct(first.use)})`,
       );
     }
+    lines.push(`- ${label(row)}: ${parts.join("; ")}`);
   }
   return lines;
 }

@@ -8,7 +8,7 @@
  */
 import { buildBacklog, produceBacklog } from "../backlog";
 import { createTask, deleteTask, graphql, listTasks, poke, type TaskView, updateTask } from "../client";
-import { type CpuTimes, cpuSince, readCpu } from "../cpu";
+import { cpuSince, readCpu } from "../cpu";
 import {
   delayDelivery,
   deliveries,
@@ -49,7 +49,7 @@ export interface OpCount {
   /** Subrequests of the command worker's invocation, and of all projector invocations together. */
   command: Subrequests;
   projector: Subrequests;
-  /** CPU ms of every workerd process while the operation ran (local, an upper bound for Workers CPU). */
+  /** CPU ms of the workerd processes per operation, from a block of them (local, an upper bound for Workers CPU). */
   workerdCpuMs?: number;
 }
 
@@ -94,7 +94,7 @@ function subrequests(from: Snapshot | undefined, to: Snapshot): Subrequests {
   return { redis, kafka, qstash, total: redis + kafka + qstash };
 }
 
-function opCount(atCommand: Snapshot, after: Snapshot, delivered: number, cpu?: CpuTimes): OpCount {
+function opCount(atCommand: Snapshot, after: Snapshot, delivered: number): OpCount {
   const kafka: Record<string, number> = {};
   for (const [endpoint, n] of Object.entries(after.counts.endpoints)) {
     if (endpoint.startsWith("kafka ")) kafka[endpoint.slice("kafka ".length)] = n;
@@ -111,7 +111,6 @@ function opCount(atCommand: Snapshot, after: Snapshot, delivered: number, cpu?: 
     deliveries: delivered,
     command: subrequests(undefined, atCommand),
     projector: subrequests(atCommand, after),
-    ...(cpu && { workerdCpuMs: cpu.workerd }),
   };
 }
 
@@ -131,7 +130,6 @@ async function mutation(
   await delayDelivery(stack, pair.webhook, HOLD_DELIVERY_MS);
   const before = (await deliveries(stack)).successes;
   await reset(stack, counter);
-  const cpu = readCpu();
   await op();
   await until("the command worker's publish", async () =>
     (await readCounts(stack)).qstash > 0 ? true : undefined,
@@ -143,7 +141,7 @@ async function mutation(
   await qstashIdle(stack);
   const after = await snapshot(stack, counter);
   const delivered = (await deliveries(stack)).successes - before;
-  return opCount(atCommand, after, delivered, cpuSince(cpu));
+  return opCount(atCommand, after, delivered);
 }
 
 async function read(
@@ -154,10 +152,9 @@ async function read(
 ): Promise<OpCount> {
   await quiesce(stack, pair);
   await reset(stack, counter);
-  const cpu = readCpu();
   await op();
   const after = await snapshot(stack, counter);
-  return opCount(after, after, 0, cpuSince(cpu));
+  return opCount(after, after, 0);
 }
 
 interface FoldRun {
@@ -236,6 +233,36 @@ async function fold(
   };
 }
 
+/**
+ * CPU of the workerd processes per write (both workers, the projection included) and per list, over blocks of
+ * `lifecycles` create → complete → delete: /proc counts in 10 ms ticks, too coarse for one operation.
+ */
+async function cpuPerOp(
+  stack: BenchStack,
+  pair: DesignPair,
+  text: string,
+  lifecycles: number,
+): Promise<{ write?: number; list?: number }> {
+  await quiesce(stack, pair);
+  const before = readCpu();
+  for (let i = 0; i < lifecycles; i++) {
+    const task = await createTask(pair, text);
+    await updateTask(pair, { ...task, done: true });
+    await deleteTask(pair, task.id);
+  }
+  await quiesce(stack, pair);
+  const writes = cpuSince(before);
+  const listBefore = readCpu();
+  for (let i = 0; i < lifecycles; i++) await listTasks(pair);
+  const lists = cpuSince(listBefore);
+  return {
+    ...(writes && { write: writes.workerd / (3 * lifecycles) }),
+    ...(lists && { list: lists.workerd / lifecycles }),
+  };
+}
+
+const CPU_LIFECYCLES = 30;
+
 const TASK = "query ($id: String!) { task(id: $id) { id text done } }";
 
 /**
@@ -275,6 +302,9 @@ export async function measureModelCounts(
   const listedPoked = pair.design === "ours" ? 1 : Math.ceil(listed / BATCH) + 1;
   for (let i = 0; i < listedPoked; i++) await poke(pair);
   const list = await read(stack, pair, counter, () => listTasks(pair));
+  const cpu = await cpuPerOp(stack, pair, text, CPU_LIFECYCLES);
+  for (const op of [create, update, del]) if (cpu.write !== undefined) op.workerdCpuMs = cpu.write;
+  for (const op of [list, taskRead]) if (op && cpu.list !== undefined) op.workerdCpuMs = cpu.list;
 
   const records = buildBacklog(pair.design, { events: 20 }, label);
   const recordBytes = records.reduce((n, r) => n + Buffer.byteLength(r.value) + r.key.length, 0) / 20;
