@@ -31,13 +31,12 @@ function allowed(p: Priced): number | undefined {
 
 /** Subrequests of one projector invocation folding `events` records. */
 export function foldSubrequests(d: DesignCounts, events: number): number {
-  const batches = Math.ceil(events / d.fold.batchEvents);
-  return d.fold.perInvocation.subrequests + batches * d.fold.perBatch.subrequests;
+  return d.fold.perInvocation.subrequests + events * d.fold.perEvent.subrequests;
 }
 
-/** The most records one invocation may fold within `subrequests`. */
+/** The most records one invocation may fold within `subrequests`, in whole default batches. */
 export function eventsWithin(d: DesignCounts, subrequests: number): number {
-  const per = d.fold.perBatch.subrequests;
+  const per = d.fold.perEvent.subrequests * d.fold.batchEvents;
   if (per <= 0) return Number.POSITIVE_INFINITY;
   return Math.max(0, Math.floor((subrequests - d.fold.perInvocation.subrequests) / per)) * d.fold.batchEvents;
 }

@@ -31,11 +31,12 @@ function countsTable(r: ModelResult): string[] {
       );
     }
     const f = d.fold;
+    const b = (x: number) => n(x * f.batchEvents, 1);
     lines.push(
-      `| fold, per batch of ${f.batchEvents} events | ${design} | ${f.perBatch.redisCommands} (${f.perBatch.redisRequests} req) | ${f.perBatch.kafkaRequests} | | ${f.perBatch.subrequests} subrequests |`,
+      `| fold, per ${f.batchEvents} events (one default batch) | ${design} | ${b(f.perEvent.redisCommands)} (${b(f.perEvent.redisRequests)} req) | ${b(f.perEvent.kafkaRequests)} | | ${b(f.perEvent.subrequests)} subrequests |`,
     );
     lines.push(
-      `| fold, per invocation beyond its batches | ${design} | ${f.perInvocation.redisCommands} (${f.perInvocation.redisRequests} req) | ${f.perInvocation.kafkaRequests} | | ${f.perInvocation.subrequests} subrequests |`,
+      `| fold, per invocation beyond its events | ${design} | ${n(f.perInvocation.redisCommands, 1)} (${n(f.perInvocation.redisRequests, 1)} req) | ${n(f.perInvocation.kafkaRequests, 1)} | | ${n(f.perInvocation.subrequests, 1)} subrequests |`,
     );
   }
   return lines;

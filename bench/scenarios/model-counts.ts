@@ -4,7 +4,8 @@
  * delivery is held until the command worker's publish has been counted, so that the command worker's requests
  * (its subrequests) and the projector's are told apart; then the bench waits until QStash has delivered it and
  * the projector has answered. Folds are counted as in the round-trip scenario: backlogs of one and three batches,
- * woken once; the difference is the cost of a batch.
+ * woken once; the difference, per event, is what folding costs (a batch of large tasks splits on its bytes limit,
+ * so per event is the unit that holds).
  */
 import { buildBacklog, produceBacklog } from "../backlog";
 import { createTask, deleteTask, graphql, listTasks, poke, type TaskView, updateTask } from "../client";
@@ -53,14 +54,22 @@ export interface OpCount {
   workerdCpuMs?: number;
 }
 
+export interface FoldRequests {
+  redisRequests: number;
+  redisCommands: number;
+  kafkaRequests: number;
+  /** The projector's subrequests: Redis and log requests. */
+  subrequests: number;
+}
+
 export interface FoldCount {
-  /** Records per batch (the projector's default batch size; the baseline's one fetch per poke). */
+  /** The projector's default records per batch (a batch may split further on its bytes limit). */
   batchEvents: number;
-  /** Per additional batch: requests, commands, log requests, projector subrequests. */
-  perBatch: { redisRequests: number; redisCommands: number; kafkaRequests: number; subrequests: number };
-  /** Per invocation beyond its batches. */
-  perInvocation: { redisRequests: number; redisCommands: number; kafkaRequests: number; subrequests: number };
-  /** Projector invocations it took to fold three batches. */
+  /** Per folded event, from the difference between folding three batches' worth of events and one. */
+  perEvent: FoldRequests;
+  /** Per invocation beyond its events. */
+  perInvocation: FoldRequests;
+  /** Projector invocations it took to fold three batches' worth. */
   invocationsForThree: number;
   largestRedisRequestBytes: number;
 }
@@ -211,23 +220,23 @@ async function fold(
 ): Promise<FoldCount> {
   const one = await foldRun(stack, pair, counter, BATCH, label);
   const three = await foldRun(stack, pair, counter, 3 * BATCH, label);
-  const per = (k: "redisRequests" | "redisCommands" | "kafkaRequests") => (three[k] - one[k]) / 2;
-  const perBatch = {
+  const per = (k: "redisRequests" | "redisCommands" | "kafkaRequests") => (three[k] - one[k]) / (2 * BATCH);
+  const perEvent: FoldRequests = {
     redisRequests: per("redisRequests"),
     redisCommands: per("redisCommands"),
     kafkaRequests: per("kafkaRequests"),
     subrequests: per("redisRequests") + per("kafkaRequests"),
   };
-  const perInvocation = {
-    redisRequests: one.redisRequests - perBatch.redisRequests,
-    redisCommands: one.redisCommands - perBatch.redisCommands,
-    kafkaRequests: one.kafkaRequests - perBatch.kafkaRequests,
-    subrequests: one.redisRequests + one.kafkaRequests - perBatch.subrequests,
-  };
+  const beyond = (k: keyof FoldRequests, measured: number) => measured - BATCH * perEvent[k];
   return {
     batchEvents: BATCH,
-    perBatch,
-    perInvocation,
+    perEvent,
+    perInvocation: {
+      redisRequests: beyond("redisRequests", one.redisRequests),
+      redisCommands: beyond("redisCommands", one.redisCommands),
+      kafkaRequests: beyond("kafkaRequests", one.kafkaRequests),
+      subrequests: beyond("subrequests", one.redisRequests + one.kafkaRequests),
+    },
     invocationsForThree: three.invocations,
     largestRedisRequestBytes: Math.max(one.largest, three.largest),
   };

@@ -36,7 +36,12 @@ const counts = (list: OpCount): DesignCounts => ({
   task: null,
   fold: {
     batchEvents: 500,
-    perBatch: { redisRequests: 2, redisCommands: 2, kafkaRequests: 1, subrequests: 3 },
+    perEvent: {
+      redisRequests: 2 / 500,
+      redisCommands: 2 / 500,
+      kafkaRequests: 1 / 500,
+      subrequests: 3 / 500,
+    },
     perInvocation: { redisRequests: 2, redisCommands: 2, kafkaRequests: 1, subrequests: 3 },
     invocationsForThree: 1,
     largestRedisRequestBytes: 1000,
