@@ -1,8 +1,8 @@
 /**
- * `npm run bench [-- --quick | --model]`: starts its own local stack and both designs' workers, runs every scenario for
- * this project and for the baseline (the original article's algorithm) on the same emulators in the same run,
- * prints a Markdown table on stdout and writes bench/results/latest.json. Progress goes to stderr. `--model` runs
- * only what the capacity and cost model needs (bench/model/) and writes its `model` section instead.
+ * `npm run bench [-- --quick | --model]`: starts its own local stack and both designs' workers, runs every
+ * scenario for this project and for the baseline (the original article's algorithm) on the same emulators in the
+ * same run, prints a Markdown table on stdout and writes bench/results/latest.json. Progress goes to stderr.
+ * `--model` runs only what the capacity and cost model needs (bench/model/) and writes its `model` section.
  */
 import { mkdir, writeFile } from "node:fs/promises";
 import { fileURLToPath } from "node:url";
