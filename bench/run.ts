@@ -1,7 +1,8 @@
 /**
- * `npm run bench [-- --quick]`: starts its own local stack and both designs' workers, runs every scenario for
- * this project and for the baseline (the original article's algorithm) on the same emulators in the same run,
- * prints a Markdown table on stdout and writes bench/results/latest.json. Progress goes to stderr.
+ * `npm run bench [-- --quick | --model]`: starts its own local stack and both designs' workers, runs every
+ * scenario for this project and for the baseline (the original article's algorithm) on the same emulators in the
+ * same run, prints a Markdown table on stdout and writes bench/results/latest.json. Progress goes to stderr.
+ * `--model` runs only what the capacity and cost model needs (bench/model/) and writes its `model` section.
  */
 import { mkdir, writeFile } from "node:fs/promises";
 import { fileURLToPath } from "node:url";
@@ -9,6 +10,9 @@ import { measureBackends } from "./backends";
 import { createFloor } from "./floor";
 import { loadNow, machineInfo } from "./machine";
 import { now } from "./measure";
+import { runModel } from "./model";
+import { modelJson } from "./model/report";
+import { renderModel } from "./model/table";
 import { type BenchResults, renderMarkdown, toJson } from "./report";
 import { type BurstResult, measureBurst } from "./scenarios/burst";
 import { measureConcurrentCreates, measureSequentialCreates, type Pairs, warmUp } from "./scenarios/create";
@@ -22,6 +26,7 @@ import { type BenchStack, type Design, startBenchStack, startPair } from "./syst
 process.chdir(fileURLToPath(new URL("..", import.meta.url)));
 
 const quick = process.argv.includes("--quick");
+const model = process.argv.includes("--model");
 
 /** Sizes per mode: `--quick` keeps the whole run under a minute. */
 const SIZES = quick
@@ -69,6 +74,26 @@ async function startPairs(stack: BenchStack, scenario: string): Promise<Pairs> {
 
 async function closePairs(pairs: Pairs): Promise<void> {
   await Promise.all([pairs.ours.close(), pairs.baseline.close()]);
+}
+
+async function writeResults(json: unknown): Promise<void> {
+  await mkdir("bench/results", { recursive: true });
+  await writeFile("bench/results/latest.json", `${JSON.stringify(json, null, 2)}\n`);
+}
+
+async function mainModel(): Promise<void> {
+  const machine = machineInfo();
+  progress(`capacity and cost model; load average ${machine.load.start.toFixed(2)}`);
+  const stack = await startBenchStack();
+  try {
+    const result = await runModel(stack, progress);
+    machine.load.end = loadNow();
+    await writeResults(modelJson(result, machine, (now() - started) / 1000));
+    process.stdout.write(renderModel(result));
+    progress("wrote bench/results/latest.json");
+  } finally {
+    await stack.stop();
+  }
 }
 
 async function main(): Promise<void> {
@@ -141,8 +166,7 @@ async function main(): Promise<void> {
       backends,
       durationS: (now() - started) / 1000,
     };
-    await mkdir("bench/results", { recursive: true });
-    await writeFile("bench/results/latest.json", `${JSON.stringify(toJson(all), null, 2)}\n`);
+    await writeResults(toJson(all));
     process.stdout.write(renderMarkdown(all));
     progress("wrote bench/results/latest.json");
   } finally {
@@ -150,7 +174,7 @@ async function main(): Promise<void> {
   }
 }
 
-main().catch((err: unknown) => {
+(model ? mainModel() : main()).catch((err: unknown) => {
   console.error(err);
   process.exit(1);
 });

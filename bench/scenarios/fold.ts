@@ -83,12 +83,17 @@ async function foldBaseline(pair: DesignPair, head: number): Promise<Omit<FoldRe
 
 /**
  * Projects a backlog of `events` records (80 % creates, 20 % completions) from offset 0, with a pair whose topic
- * nothing has written to yet; closes the pair.
+ * nothing has written to yet; closes the pair. Task texts start with `label` (its length sets the task size).
  */
-export async function measureFold(stack: BenchStack, pair: DesignPair, events: number): Promise<FoldResult> {
+export async function measureFold(
+  stack: BenchStack,
+  pair: DesignPair,
+  events: number,
+  label = "fold",
+): Promise<FoldResult> {
   const design = pair.design;
   try {
-    await produceBacklog(pair, buildBacklog(design, { events, updateEvery: 5 }, "fold"));
+    await produceBacklog(pair, buildBacklog(design, { events, updateEvery: 5 }, label));
     const head = await logHead(pair);
     if (head !== events) throw new Error(`expected ${events} records in ${pair.topic}, found ${head}`);
     const cpu = readCpu();
