@@ -73,24 +73,29 @@ function decodeMetadata(value: unknown): EventMetadata {
   return metadata;
 }
 
+/** A task text from the log: a string of at most MAX_TEXT_CODE_POINTS, as the write side accepts it. */
+function decodeText(type: TaskEventType, value: unknown): string {
+  check(typeof value === "string", `${type} data.text must be a string`);
+  check(
+    codePointsAtMost(value, MAX_TEXT_CODE_POINTS),
+    `${type} data.text is longer than ${MAX_TEXT_CODE_POINTS} characters`,
+  );
+  return value;
+}
+
 function decodeData(type: TaskEventType, value: unknown): TaskEvent {
   check(isJsonRecord(value), "data must be an object");
   switch (type) {
     case "TaskCreated": {
       exactFields(value, ["text", "listId"], `${type} data`);
-      check(typeof value.text === "string", `${type} data.text must be a string`);
-      if (value.listId === undefined) return { type, data: { text: value.text } };
+      const text = decodeText(type, value.text);
+      if (value.listId === undefined) return { type, data: { text } };
       check(isListId(value.listId), `${type} data.listId must be 1-64 characters of A-Z a-z 0-9 _ -`);
-      return { type, data: { text: value.text, listId: value.listId } };
+      return { type, data: { text, listId: value.listId } };
     }
     case "TaskRenamed":
       exactFields(value, ["text"], `${type} data`);
-      check(typeof value.text === "string", `${type} data.text must be a string`);
-      check(
-        codePointsAtMost(value.text, MAX_TEXT_CODE_POINTS),
-        `${type} data.text is longer than ${MAX_TEXT_CODE_POINTS} characters`,
-      );
-      return { type, data: { text: value.text } };
+      return { type, data: { text: decodeText(type, value.text) } };
     case "TaskCompleted":
     case "TaskReopened":
     case "TaskDeleted":

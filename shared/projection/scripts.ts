@@ -11,8 +11,11 @@
  * nothing but the partition's stop record.
  * Counters: `applied`, `rejected`, `dead`, and `dead:<partition>` (dead letters per partition); `batches` (folds
  * applied) and `lost` (folds that found the checkpoint moved: work thrown away, counted instead of logged).
- * KEYS: checkpoint, state, order, counters, dead, rejected, stopped, partitions, then history and named-list keys...
- * ARGV: partition, expected checkpoint, new checkpoint, JSON payload, partition count, now (ISO), problems kept
+ * KEYS: checkpoint, state, order, counters, dead, rejected, stopped, partitions, the partition's fold lease, then
+ *   history and named-list keys...
+ * ARGV: partition, expected checkpoint, new checkpoint, JSON payload, partition count, now (ISO), problems kept,
+ *   the folder's lease token ('' for none) and the lease's time to live in ms: an applied batch renews the lease
+ *   if it is still the folder's, so the lease can be short and a dead folder's passes on soon
  *   {s: [[id, stateJson]], v: [[id, expectedVersion]], za: [[score, id]], zr: [id], h: [[keyIndex, entryJson]],
  *    la: [[keyIndex, score, id]], lr: [[keyIndex, id]], d: [json], r: [json], c: [applied, rejected, dead],
  *    x: {offset, reason} (optional: stop here)}
@@ -23,7 +26,8 @@
  */
 export const APPLY_BATCH = `
 local function kind(key) return redis.call('TYPE', key).ok end
-local fixed = {{1, 'hash'}, {2, 'hash'}, {3, 'zset'}, {4, 'hash'}, {5, 'list'}, {6, 'list'}, {7, 'hash'}, {8, 'string'}}
+local fixed = {{1, 'hash'}, {2, 'hash'}, {3, 'zset'}, {4, 'hash'}, {5, 'list'}, {6, 'list'}, {7, 'hash'}, {8, 'string'},
+  {9, 'string'}}
 for _, f in ipairs(fixed) do
   local t = kind(KEYS[f[1]])
   if t ~= 'none' and t ~= f[2] then return {3, KEYS[f[1]], 'holds a ' .. t .. ', not a ' .. f[2]} end
@@ -101,6 +105,7 @@ if p.c[3] > 0 then
 end
 redis.call('HINCRBY', KEYS[4], 'batches', 1)
 redis.call('HSET', KEYS[1], ARGV[1], ARGV[3])
+if ARGV[8] ~= '' and redis.call('GET', KEYS[9]) == ARGV[8] then redis.call('PEXPIRE', KEYS[9], ARGV[9]) end
 if p.x then stop(p.x.offset, p.x.reason) else redis.call('HDEL', KEYS[7], ARGV[1]) end
 return {1, ARGV[3]}
 `;

@@ -215,15 +215,20 @@ export function createProjectionStore(
      * partitions. Throws an UpstreamError, having written nothing, when a key it would write holds something
      * else than the fold wrote there.
      */
-    async applyBatch(batch: FoldBatch, partitions: number, now: Date = new Date()): Promise<ApplyOutcome> {
-      // Keys beyond the 8 fixed ones, each passed once; the payload names them by their 1-based Lua index.
+    async applyBatch(
+      batch: FoldBatch,
+      partitions: number,
+      now: Date = new Date(),
+      lease?: { token: string; ttlMs: number },
+    ): Promise<ApplyOutcome> {
+      // Keys beyond the 9 fixed ones, each passed once; the payload names them by their 1-based Lua index.
       const extraKeys: string[] = [];
       const keyIndex = new Map<string, number>();
       const indexOf = (key: string): number => {
         let index = keyIndex.get(key);
         if (index === undefined) {
           extraKeys.push(key);
-          index = 8 + extraKeys.length;
+          index = 9 + extraKeys.length;
           keyIndex.set(key, index);
         }
         return index;
@@ -258,6 +263,7 @@ export function createProjectionStore(
             keys.rejected,
             keys.stopped,
             keys.partitions,
+            keys.foldLease(batch.partition),
             ...extraKeys,
           ],
           [
@@ -268,6 +274,8 @@ export function createProjectionStore(
             String(partitions),
             now.toISOString(),
             String(PROBLEMS_KEPT),
+            lease?.token ?? "",
+            String(lease?.ttlMs ?? 0),
           ],
         ),
       );

@@ -60,7 +60,7 @@ describe("lists: envelopes", () => {
     );
     expect(decodeEvent(raw)).toEqual({
       ok: false,
-      reason: 'TaskRenamed data has an unexpected field "listId"',
+      reason: "TaskRenamed data has 1 unexpected field",
     });
   });
 

@@ -4,6 +4,7 @@
  * through the scheduled handler, a watch on the checkpoint, and answers of mutations sorted by outcome.
  */
 import { expect } from "vitest";
+import { LEASE_MS } from "../../workers/projector/catch-up";
 import type { GraphQLAnswer, TestSystem } from "../support/system";
 import { type Projector, status } from "./projector-support";
 
@@ -23,19 +24,24 @@ export function systemProjector(sys: TestSystem): Projector {
 }
 
 /**
- * Lets every pending QStash delivery finish, then runs the scheduled handler until the projection has no lag
- * (a cron catch-up is bounded by its budget, and its own re-poke may be lost). Fails after `maxRuns`.
+ * Lets every pending QStash delivery finish, then runs the scheduled handler until the projection has no lag (a
+ * cron catch-up is bounded by its budget, and its own re-poke may be lost). A fold that died holding a partition's
+ * lease (Redis killed under it, say) leaves the partition to the cron once the lease expires, so this keeps trying
+ * for longer than a lease lives. Fails after `limitMs`.
  */
-export async function converge(sys: TestSystem, maxRuns = 20): Promise<void> {
+export async function converge(sys: TestSystem, limitMs = 3 * LEASE_MS): Promise<void> {
   await sys.stack.qstash.idle();
   const p = systemProjector(sys);
-  for (let run = 0; run < maxRuns; run++) {
+  const deadline = Date.now() + limitMs;
+  for (let run = 1; ; run++) {
     await sys.cron();
     // With several partitions the cron folds one and pokes the others through QStash.
     await sys.stack.qstash.idle();
     if ((await status(p)).lag === 0) return;
+    if (Date.now() > deadline)
+      throw new Error(`the projection still lags the log after ${run} scheduled catch-ups in ${limitMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
   }
-  throw new Error(`the projection still lags the log after ${maxRuns} scheduled catch-ups`);
 }
 
 /** Reads `read()` over and over until `done` settles; returns every value seen, in order. */

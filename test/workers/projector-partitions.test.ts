@@ -16,6 +16,7 @@ import {
   newTaskId,
   produce,
   produceEvents,
+  redis,
   taskLife,
 } from "./projector-model";
 import { type Answer, admin, cron, eventually, poke, status, useProjectors } from "./projector-support";
@@ -135,6 +136,29 @@ describe("three partitions", () => {
     await produceEvents(first, interleavedLives(6, 1));
     await poke(first);
     const before = await status(first);
+    const narrow = await projectorWith({
+      UPSTASH_KAFKA_TOPIC: first.topic,
+      PROJECTION_PREFIX: first.prefix,
+      EVENT_LOG_PARTITIONS: "1",
+    });
+    await produceEvents(narrow, interleavedLives(6, 1));
+
+    const res = await poke(narrow);
+
+    expect({ status: res.status, code: res.body.code }).toEqual({ status: 500, code: "MISCONFIGURED" });
+    expect(res.body.error).toMatch(/EVENT_LOG.*partitions=3.*partitions=1/);
+    expect((await status(first)).partitions.map((x) => x.checkpoint)).toEqual(
+      before.partitions.map((x) => x.checkpoint),
+    );
+  });
+
+  it("projection: without the log's identity record, the fold script's own partition-count check stops the fold", async () => {
+    const first = await projectorWith();
+    await produceEvents(first, interleavedLives(6, 1));
+    await poke(first);
+    const before = await status(first);
+    // A projection folded before the identity record existed: only the partition count the fold wrote is left.
+    await redis(first).del(`${first.prefix}:log-identity`);
     const narrow = await projectorWith({
       UPSTASH_KAFKA_TOPIC: first.topic,
       PROJECTION_PREFIX: first.prefix,

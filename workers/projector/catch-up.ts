@@ -6,7 +6,7 @@
  * first partition changes from one invocation to the next so that none waits behind another's backlog.
  */
 import type { TaskState } from "../../shared/domain";
-import { UpstreamError } from "../../shared/errors";
+import { ConfigError, UpstreamError } from "../../shared/errors";
 import type { EventLog, LogRecord } from "../../shared/event-log/port";
 import { DEFAULT_BATCH_BYTES, decodeRecords, foldBatch, taskIdsOf } from "../../shared/projection/fold";
 import type { FoldLease } from "../../shared/projection/fold-lease";
@@ -65,8 +65,11 @@ type Settled = { records: LogRecord[] } | { error: unknown };
 /** After this many lost compare-and-sets in a row, another invocation owns the partition's progress. */
 const MAX_CONTENTION = 3;
 
-/** A partition's lease outlives the invocation's wall-time budget by this much, then passes to the next poke. */
-const LEASE_MARGIN_MS = 5_000;
+/**
+ * How long a partition's lease lives without its holder: each applied batch renews it, so it only has to cover one
+ * batch's round trips; a holder that died leaves it to the next poke or cron after at most this long.
+ */
+export const LEASE_MS = 5_000;
 
 export interface CatchUpDeps {
   log: EventLog;
@@ -93,7 +96,7 @@ export async function catchUp(
   const run: Run = {
     deadline: now() + budget.maxMillis,
     eventsLeft: budget.maxEvents,
-    leaseMs: budget.maxMillis + LEASE_MARGIN_MS,
+    leaseMs: LEASE_MS,
   };
   const partitions: PartitionProgress[] = [];
   for (let i = 0; i < only.length; i++) {
@@ -116,6 +119,8 @@ export async function catchUp(
     try {
       await foldClaimed(deps, budget, run, progress, now);
     } catch (err) {
+      // Misconfiguration (a log other than the projection's, say) is no partition's failure: it stops the run.
+      if (err instanceof ConfigError) throw err;
       progress.failed = {
         ...(err instanceof UpstreamError && { service: err.service }),
         error: bounded(err instanceof Error ? err.message : String(err)),
@@ -154,7 +159,7 @@ async function foldClaimed(
   progress.checkpoint = claim.checkpoint;
   try {
     for (;;) {
-      await catchUpPartition(deps, budget, run, progress, now);
+      await catchUpPartition(deps, budget, run, progress, now, token);
       if (!progress.caughtUp) return;
       // Not caught up for good until the lease is let go with no poke marked since our last read.
       progress.caughtUp = false;
@@ -182,6 +187,7 @@ async function catchUpPartition(
   run: Run,
   progress: PartitionProgress,
   now: () => number,
+  token: string,
 ): Promise<void> {
   const { partition } = progress;
   // States this invocation knows to be current: valid while our compare-and-sets keep succeeding.
@@ -213,7 +219,10 @@ async function catchUpPartition(
     for (const [id, state] of await deps.store.states(missing)) known.set(id, state);
     const working = new Map(known);
     const batch = foldBatch(partition, progress.checkpoint, items, working, budget.batchBytes);
-    const applying = deps.store.applyBatch(batch, deps.log.partitions, new Date(now()));
+    const applying = deps.store.applyBatch(batch, deps.log.partitions, new Date(now()), {
+      token,
+      ttlMs: run.leaseMs,
+    });
     const consumed = batch.to - batch.from;
     const leftAfter = run.eventsLeft - consumed;
     if (batch.stop === undefined && leftAfter > 0 && now() < run.deadline)
