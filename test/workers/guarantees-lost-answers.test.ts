@@ -116,7 +116,7 @@ describe("Kafka answering an error after storing the append", () => {
     await expectEveryEventApplied();
   });
 
-  it("createTask: a 500 after the append was stored keeps the idempotency claim, so a retry cannot create twice", async () => {
+  it("createTask: a 500 after the append was stored keeps the task in the claim, so an immediate retry answers that task", async () => {
     const key = `stored-then-500-${Date.now()}`;
     const CREATE_KEYED = `mutation ($text: String!, $key: String) { createTask(text: $text, idempotencyKey: $key) { ${TASK_FIELDS} } }`;
     await injectFault(kafkaUrl(), { kind: "fail-after", status: 500, path: "/produce" });
@@ -125,10 +125,39 @@ describe("Kafka answering an error after storing the append", () => {
     const retry = await sys().graphql(CREATE_KEYED, { text: "stored, then 500", key });
 
     expect(first.body).toEqual(unknownOutcome("createTask", "answered 500 to the append"));
-    expect(retry.body.errors?.[0]?.extensions?.code).toBe("CONFLICT");
+    expect(retry.body.errors).toBeUndefined();
     await converge(sys());
-    const list = (await sys().graphql(`{ list { text } }`)).body.data.list as Array<{ text: string }>;
-    expect(list.filter((t) => t.text === "stored, then 500")).toHaveLength(1);
+    const list = (await sys().graphql(`{ list { id text } }`)).body.data.list as Array<{
+      id: string;
+      text: string;
+    }>;
+    expect(list.filter((t) => t.text === "stored, then 500")).toEqual([
+      { id: retry.body.data.createTask.id, text: "stored, then 500" },
+    ]);
+    expect(await recordsOf(sys(), retry.body.data.createTask.id)).toHaveLength(1);
+  });
+
+  it("createTask: a 503 that stored nothing, twice, then a retry creates the task the first request chose, once", async () => {
+    const key = `refused-twice-${Date.now()}`;
+    const CREATE_KEYED = `mutation ($text: String!, $key: String) { createTask(text: $text, idempotencyKey: $key) { ${TASK_FIELDS} } }`;
+    await injectFault(kafkaUrl(), { kind: "fail", status: 503, count: 2, path: "/produce" });
+
+    const answers = [];
+    for (let i = 0; i < 3; i++) answers.push(await sys().graphql(CREATE_KEYED, { text: "503 twice", key }));
+
+    expect(answers.map((a) => a.body.errors?.[0]?.extensions?.code ?? "OK")).toEqual([
+      "UNAVAILABLE",
+      "UNAVAILABLE",
+      "OK",
+    ]);
+    await converge(sys());
+    const list = (await sys().graphql(`{ list { id text } }`)).body.data.list as Array<{
+      id: string;
+      text: string;
+    }>;
+    expect(list.filter((t) => t.text === "503 twice")).toEqual([
+      { id: answers[2]?.body.data.createTask.id, text: "503 twice" },
+    ]);
   });
 });
 

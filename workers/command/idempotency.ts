@@ -81,8 +81,15 @@ export async function idempotent<T>(
   } catch (err) {
     // Only an append whose outcome is unknown keeps the claim (it may have committed). Anything else failed before
     // an append or was refused; the claim is dropped, unless it carries an earlier request's unknown outcome.
-    if (!(err instanceof AppendOutcomeUnknownError) && !resumed) {
-      await store.abandon(key, claimToken(claim)).catch(() => {});
+    if (!(err instanceof AppendOutcomeUnknownError)) {
+      if (!resumed)
+        await store.abandon(key, claimToken(claim)).catch((e: unknown) => claimNotReleased(logger, e));
+    } else if (claim.taskId !== undefined) {
+      // A create may be taken over at once, even while its append could still land: the retry creates the same
+      // task id, and the fold applies only the first TaskCreated of an id. So its claim is due now, not later.
+      await store
+        .claim(key, { ...claim, until: request.now() }, claimToken(claim))
+        .catch((e: unknown) => claimNotReleased(logger, e));
     }
     throw err;
   }
@@ -93,6 +100,13 @@ export async function idempotent<T>(
     }),
   );
   return outcome;
+}
+
+/** A claim left as it was: a retry with its key waits until its time is up, then takes over. */
+function claimNotReleased(logger: (message: string, fields?: Record<string, unknown>) => void, err: unknown) {
+  logger("idempotency claim not updated; a retry with its key waits until the request's time is up", {
+    error: (err as Error).message,
+  });
 }
 
 /** Claims the key; if the call fails, drops what it may have written (the claim is this request's own). */
