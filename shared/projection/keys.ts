@@ -34,6 +34,11 @@ export interface ProjectionKeys {
    * nor projected, an append that got no answer may still have committed it
    */
   lastReserved(taskId: string): string;
+  /**
+   * string: the task's last write the log acknowledged and the projection may not hold yet,
+   * `<version>:<nonce>:<state JSON>` (expires): the next writer decides on it without waiting for the fold
+   */
+  committed(taskId: string): string;
   /** string: the token of the one fold that holds a partition (expires), so concurrent pokes coalesce */
   foldLease(partition: number): string;
   /** string: set by a poke that found the partition's lease held: its holder must read again before it lets go */
@@ -56,6 +61,7 @@ export function projectionKeys(prefix: string): ProjectionKeys {
     reservation: (taskId) => `${prefix}:reservation:${taskId}`,
     idempotency: (key) => `${prefix}:idempotency:${key}`,
     lastReserved: (taskId) => `${prefix}:last-reserved:${taskId}`,
+    committed: (taskId) => `${prefix}:committed:${taskId}`,
     foldLease: (partition) => `${prefix}:fold-lease:${partition}`,
     foldMore: (partition) => `${prefix}:fold-more:${partition}`,
   };

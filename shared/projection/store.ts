@@ -14,7 +14,7 @@ import {
 } from "./fold-outcome";
 import { type ProjectionKeys, projectionKeys } from "./keys";
 import { createRedisClient, type Redis, redisCall } from "./redis";
-import { APPLY_BATCH, LIST_TASKS, RELEASE, RESERVE } from "./scripts";
+import { APPLY_BATCH, COMMIT, LIST_TASKS, RELEASE, RESERVE } from "./scripts";
 
 export { type ApplyOutcome, type PartitionStop, PROBLEMS_KEPT } from "./fold-outcome";
 
@@ -38,11 +38,19 @@ export interface WriteView {
   reserved: number;
   /** The version last reserved, held or not (0 when none is remembered). */
   lastReserved: number;
+  /** The task's last write the log acknowledged, as its writer decided it (it may be projected already). */
+  committed?: { version: number; state: TaskState };
   checkpoint: number;
 }
 
 /** How long the last reserved version is remembered after its reservation expires. */
 export const LAST_RESERVED_KEEP_MS = 10 * 60_000;
+
+/**
+ * How long a committed write's state is kept for the next writer: past it, a writer that finds the projection
+ * still behind waits for it, as it would without.
+ */
+export const COMMITTED_KEEP_MS = LAST_RESERVED_KEEP_MS;
 
 /** A fold batch, every write computed by the projector; applied only if the checkpoint is still `from`. */
 export interface FoldBatch {
@@ -90,6 +98,7 @@ export function createProjectionStore(
     applyBatch: redis.createScript<unknown>(APPLY_BATCH),
     list: redis.createScript<unknown>(LIST_TASKS),
     reserve: redis.createScript<unknown>(RESERVE),
+    commit: redis.createScript<unknown>(COMMIT),
     release: redis.createScript<unknown>(RELEASE),
   };
   const call = <T>(what: string, fn: () => Promise<T>) => redisCall(what, timeoutMs, fn);
@@ -122,20 +131,26 @@ export function createProjectionStore(
       return { tasks, total: toInt(answer[0]), checkpoints: pairsToMap(answer[1]) };
     },
 
-    /** One task's projected state, a pending reservation, the last reserved version and the checkpoint. */
+    /**
+     * One task's projected state, a pending reservation, the last reserved version, the last committed write and
+     * the checkpoint.
+     */
     async readForWrite(taskId: string, partition: number): Promise<WriteView> {
       const p = redis.pipeline();
       p.hget(keys.state, taskId);
       p.get(keys.reservation(taskId));
       p.get(keys.lastReserved(taskId));
       p.hget(keys.checkpoint, String(partition));
-      const [state, reserved, lastReserved, checkpoint] = await call("read task", () =>
-        p.exec<[unknown, unknown, unknown, unknown]>(),
+      p.get(keys.committed(taskId));
+      const [state, reserved, lastReserved, checkpoint, committed] = await call("read task", () =>
+        p.exec<[unknown, unknown, unknown, unknown, unknown]>(),
       );
+      const decided = committedWrite(committed);
       return {
         state: decodeState(state),
         reserved: reservedVersion(reserved),
         lastReserved: reservedVersion(lastReserved),
+        ...(decided && { committed: decided }),
         checkpoint: toInt(checkpoint),
       };
     },
@@ -159,7 +174,7 @@ export function createProjectionStore(
       const token = reservationToken(newVersion, nonce);
       const answer = await call("reserve", () =>
         scripts.reserve.exec(
-          [keys.state, keys.reservation(taskId), keys.lastReserved(taskId)],
+          [keys.state, keys.reservation(taskId), keys.lastReserved(taskId), keys.committed(taskId)],
           [
             taskId,
             String(baseVersion),
@@ -178,6 +193,21 @@ export function createProjectionStore(
         reserved: toInt(answer[2]),
         token,
       };
+    },
+
+    /**
+     * Records that the log acknowledged the write reserved under `token` (an update's or delete's), or a create's
+     * (`create`: no reservation), with the state it decided; answers whether it was recorded. Kept as long as the
+     * memory of a reservation.
+     */
+    async commit(taskId: string, token: string, state: TaskState, create = false): Promise<boolean> {
+      const answer = await call("commit", () =>
+        scripts.commit.exec(
+          [keys.committed(taskId), keys.reservation(taskId)],
+          [token, encodeState(state), String(COMMITTED_KEEP_MS), create ? "1" : "0"],
+        ),
+      );
+      return toInt(answer) === 1;
     },
 
     /** Drops a reservation (and its memory) held under `token`, after the append certainly stored nothing. */
@@ -333,6 +363,14 @@ export function reservationToken(version: number, nonce: string): string {
 function reservedVersion(raw: unknown): number {
   if (raw === null || raw === undefined) return 0;
   return toInt(String(raw).split(":", 1)[0]);
+}
+
+/** A committed write as stored (`<version>:<nonce>:<state JSON>`); undefined when none is. */
+function committedWrite(raw: unknown): { version: number; state: TaskState } | undefined {
+  if (raw === null || raw === undefined) return undefined;
+  const m = /^(\d+):[^:]*:([\s\S]*)$/.exec(String(raw));
+  if (!m) throw new UpstreamError("redis", "the projection holds a malformed committed write");
+  return { version: toInt(m[1]), state: decodeState(m[2]) };
 }
 
 function pairsToMap(flat: unknown[]): Map<number, number> {

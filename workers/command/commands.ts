@@ -72,7 +72,13 @@ export async function createTask(
   const absent: TaskState = { status: "absent" };
   const decision = decide(command, absent);
   if (!decision.ok) throw decision.error;
-  const { state, records } = await append(ctx, command, absent, decision.events);
+  const { state, records } = await append(
+    ctx,
+    command,
+    absent,
+    decision.events,
+    intent.resumed ? undefined : { create: true },
+  );
   const record = records[0];
   if (state.status !== "active" || !record) throw new Error("createTask produced no active task");
   return { task: state.task, record };
@@ -110,35 +116,42 @@ export async function changeTask(
   const partition = ctx.deps.log.partitionFor(taskId);
   for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
     const view = await ctx.deps.store.readForWrite(taskId, partition);
-    const projected = versionOf(view.state);
-    if (view.reserved > projected) {
-      // Another write to this task is appended (or in flight) but not projected yet: decide after it.
+    // The task's last acknowledged write, when the projection does not hold it yet: its writer decided it on the
+    // same state the fold will reach, so it is decided on without waiting for the fold. A resumed request decides
+    // on the projection alone, whose history tells whether its earlier attempt appended.
+    const committed =
+      !resumed && (view.committed?.version ?? 0) > versionOf(view.state) ? view.committed : undefined;
+    const state = committed?.state ?? view.state;
+    const current = versionOf(state);
+    if (view.reserved > current) {
+      // Another write to this task is in flight, or its append got no answer: decide after it.
       await awaitProjection(ctx, taskId, partition, view.reserved);
       continue;
     }
-    // A version reserved, no longer held, never projected: its append got no answer and may have committed after
-    // all. Like an absent task, it is decided only once the projection has every event the log holds.
-    const unsure = view.state.status === "absent" || view.lastReserved > projected;
-    if (unsure && (await unprojectedEvents(ctx, partition, view.checkpoint))) continue;
-    const decision = decide(command, view.state);
+    // A version reserved, no longer held, never projected nor committed: its append got no answer and may have
+    // committed after all. Like an absent task, it is decided only once the projection has every event the log holds.
+    const unsure = state.status === "absent" || view.lastReserved > current;
+    const awaiting = resumed ? undefined : { taskId, committed: view.committed?.version ?? 0 };
+    if (unsure && (await unprojectedEvents(ctx, partition, view.checkpoint, awaiting))) continue;
+    const decision = decide(command, state);
     if (!decision.ok) {
-      if (resumed && (await appendedEarlier(ctx, taskId))) return { state: view.state, records: [] };
+      if (resumed && (await appendedEarlier(ctx, taskId))) return { state, records: [] };
       throw decision.error;
     }
-    if (decision.events.length === 0) return { state: view.state, records: [] };
-    const newVersion = projected + decision.events.length;
+    if (decision.events.length === 0) return { state, records: [] };
+    const newVersion = current + decision.events.length;
     const nonce = ctx.newId();
     const token = reservationToken(newVersion, nonce);
     try {
       const reservation = await ctx.deps.store.reserve(
         taskId,
-        projected,
+        current,
         newVersion,
         ctx.deps.reservationTtlMs,
         nonce,
       );
       if (!reservation.ok) continue;
-      return await append(ctx, command, view.state, decision.events);
+      return await append(ctx, command, state, decision.events, { token });
     } catch (err) {
       // Unless the append's outcome is unknown, nothing was appended: free the task now (a reserve call that failed
       // may still have reserved). An append that may have committed keeps the reservation until it is projected
@@ -169,11 +182,18 @@ async function appendedEarlier(ctx: WriteContext, taskId: string): Promise<boole
   });
 }
 
+/**
+ * How an acknowledged append is recorded for the next writer: an update's under the token of its reservation, a
+ * create's under a token of its own (it holds no reservation); none for a create that may have appended before.
+ */
+type Commit = { token: string } | { create: true } | undefined;
+
 async function append(
   ctx: WriteContext,
   command: TaskCommand,
   state: TaskState,
   events: readonly TaskEvent[],
+  commit: Commit,
 ): Promise<WriteResult> {
   const envelopes = makeEnvelopes(command, events, {
     eventIds: events.map(() => ctx.newId()),
@@ -188,6 +208,18 @@ async function append(
     throw err;
   }
   const last = records[records.length - 1];
+  const decided = envelopes.reduce(evolve, state);
+  if (commit) {
+    // Off the response path: until it lands, the next writer waits for this commit or the projection.
+    const token = "token" in commit ? commit.token : reservationToken(versionOf(decided), ctx.newId());
+    ctx.background(
+      ctx.deps.store.commit(taskId, token, decided, !("token" in commit)).catch((err: unknown) =>
+        ctx.logger("commit not recorded; the next write waits for the projection", {
+          error: (err as Error).message,
+        }),
+      ),
+    );
+  }
   ctx.logger("event saved", {
     taskId,
     types: envelopes.map((e) => e.type),
@@ -206,7 +238,7 @@ async function append(
         ),
     );
   }
-  return { state: envelopes.reduce(evolve, state), records };
+  return { state: decided, records };
 }
 
 async function awaitProjection(
@@ -226,14 +258,26 @@ async function awaitProjection(
   }
 }
 
-/** Whether the log holds events of this partition the projection has not folded; if so, waits for them. */
-async function unprojectedEvents(ctx: WriteContext, partition: number, checkpoint: number): Promise<boolean> {
+/**
+ * Whether the log holds events of this partition the projection has not folded; if so, waits for them, or (given
+ * `task`) for a write of that task newer than `task.committed` to be committed, which the caller can decide on.
+ */
+async function unprojectedEvents(
+  ctx: WriteContext,
+  partition: number,
+  checkpoint: number,
+  task?: { taskId: string; committed: number },
+): Promise<boolean> {
   const head = await ctx.deps.log.head(partition);
   if (checkpoint >= head) return false;
   const ok = await awaitFold(
     ctx,
     partition,
-    async () => (await ctx.deps.store.checkpoint(partition)) >= head,
+    async () => {
+      if (task === undefined) return (await ctx.deps.store.checkpoint(partition)) >= head;
+      const view = await ctx.deps.store.readForWrite(task.taskId, partition);
+      return view.checkpoint >= head || (view.committed?.version ?? 0) > task.committed;
+    },
     head - 1,
   );
   if (!ok) throw projectionBehind(`the projection is behind the log on partition ${partition}`);
