@@ -172,15 +172,7 @@ export function foldBatch(
       used += cost;
       continue;
     }
-    const entry = JSON.stringify({
-      ...position,
-      eventId: event.eventId,
-      type: event.type,
-      version: event.version,
-      occurredAt: event.occurredAt,
-      data: event.data,
-      metadata: event.metadata,
-    });
+    const entry = historyEntry(event, position);
     const newStateCost = requestCost(encodeState(result.state)) + requestCost(event.taskId);
     const cost = requestCost(entry) + newStateCost - (stateCost.get(event.taskId) ?? 0) + 128;
     if (cost > maxBytes && first) {
@@ -205,6 +197,25 @@ export function foldBatch(
     batch.expected.push([id, version]);
   }
   return batch;
+}
+
+/**
+ * A task's audit-trail entry: what `history(id)` answers (the event's id, type, version, time, position and the
+ * text it set) and the idempotency key it was appended under (a retried request looks for it). The rest of the
+ * event (task id, request ids, list) is in the log at that position; leaving it out makes every fold lighter.
+ */
+function historyEntry(event: EventEnvelope, position: { partition: number; offset: number }): string {
+  const text = "text" in event.data ? event.data.text : undefined;
+  const key = event.metadata.idempotencyKey;
+  return JSON.stringify({
+    ...position,
+    eventId: event.eventId,
+    type: event.type,
+    version: event.version,
+    occurredAt: event.occurredAt,
+    ...(text !== undefined && { data: { text } }),
+    ...(key !== undefined && { metadata: { idempotencyKey: key } }),
+  });
 }
 
 /** Keeps each list's creation-order index: the default list's is `order`, a named list's its own sorted set. */

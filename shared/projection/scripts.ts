@@ -16,10 +16,11 @@
  * ARGV: partition, expected checkpoint, new checkpoint, JSON payload, partition count, now (ISO), problems kept,
  *   the folder's lease token ('' for none) and the lease's time to live in ms: an applied batch renews the lease
  *   if it is still the folder's, so the lease can be short and a dead folder's passes on soon
- *   {s: [[id, stateJson]], v: [[id, expectedVersion]], za: [[score, id]], zr: [id], h: [[keyIndex, entryJson]],
- *    la: [[keyIndex, score, id]], lr: [[keyIndex, id]], d: [json], r: [json], c: [applied, rejected, dead],
- *    x: {offset, reason} (optional: stop here)}
- *   (za/zr index the default list in `order`; la/lr a named list's sorted set; la/lr may be absent)
+ *   {s: [id, stateJson, ...], v: [[id, expectedVersion]], za: [score, id, ...], zr: [id, ...],
+ *    h: [[keyIndex, entryJson, ...]], la: [[keyIndex, score, id, ...]], lr: [[keyIndex, id, ...]], d: [json],
+ *    r: [json], c: [applied, rejected, dead], x: {offset, reason} (optional: stop here)}
+ *   (za/zr index the default list in `order`; la/lr a named list's sorted set; la/lr may be absent). Each key is
+ *   written with one variadic command per batch (per 1,000 arguments), its arguments in the order given.
  * Returns {1, newCheckpoint} when applied, {0, storedCheckpoint} when another fold moved it first,
  * {2, storedCount} on a partition-count mismatch, {3, key, problem} when a key cannot be written (nothing was),
  * {4, taskId, storedVersion} when a task's state is not the one the batch was folded from (nothing was written).
@@ -87,14 +88,17 @@ for _, v in ipairs(p.v) do
   if version ~= v[2] then return {4, v[1], version} end
 end
 if not count then redis.call('SET', KEYS[8], ARGV[5]) end
-for _, s in ipairs(p.s) do redis.call('HSET', KEYS[2], s[1], s[2]) end
-for _, z in ipairs(p.za) do redis.call('ZADD', KEYS[3], z[1], z[2]) end
-for _, id in ipairs(p.zr) do redis.call('ZREM', KEYS[3], id) end
-for _, z in ipairs(p.la or {}) do redis.call('ZADD', KEYS[z[1]], z[2], z[3]) end
-for _, z in ipairs(p.lr or {}) do redis.call('ZREM', KEYS[z[1]], z[2]) end
-for _, h in ipairs(p.h) do redis.call('RPUSH', KEYS[h[1]], h[2]) end
-for _, d in ipairs(p.d) do redis.call('RPUSH', KEYS[5], d) end
-for _, r in ipairs(p.r) do redis.call('RPUSH', KEYS[6], r) end
+local function many(command, key, args, from)
+  for i = from, #args, 1000 do redis.call(command, key, unpack(args, i, math.min(i + 999, #args))) end
+end
+many('HSET', KEYS[2], p.s, 1)
+many('ZADD', KEYS[3], p.za, 1)
+many('ZREM', KEYS[3], p.zr, 1)
+for _, z in ipairs(p.la or {}) do many('ZADD', KEYS[z[1]], z, 2) end
+for _, z in ipairs(p.lr or {}) do many('ZREM', KEYS[z[1]], z, 2) end
+for _, h in ipairs(p.h) do many('RPUSH', KEYS[h[1]], h, 2) end
+many('RPUSH', KEYS[5], p.d, 1)
+many('RPUSH', KEYS[6], p.r, 1)
 if #p.d > 0 then redis.call('LTRIM', KEYS[5], -tonumber(ARGV[7]), -1) end
 if #p.r > 0 then redis.call('LTRIM', KEYS[6], -tonumber(ARGV[7]), -1) end
 if p.c[1] > 0 then redis.call('HINCRBY', KEYS[4], 'applied', p.c[1]) end

@@ -263,16 +263,26 @@ export function createProjectionStore(
         }
         return index;
       };
-      const h: Array<[number, string]> = batch.history.map(([taskId, entry]) => [
-        indexOf(keys.history(taskId)),
-        entry,
-      ]);
-      const la = batch.listAdd.map(([listId, score, id]) => [indexOf(keys.list(listId)), String(score), id]);
-      const lr = batch.listRemove.map(([listId, id]) => [indexOf(keys.list(listId)), id]);
+      // One entry per key, [index, ...its values in batch order]: the script writes each with one variadic command.
+      const grouped = (items: Array<[string, string[]]>): Array<Array<number | string>> => {
+        const byKey = new Map<number, Array<number | string>>();
+        for (const [key, values] of items) {
+          const index = indexOf(key);
+          const group = byKey.get(index) ?? [index];
+          group.push(...values);
+          byKey.set(index, group);
+        }
+        return [...byKey.values()];
+      };
+      const h = grouped(batch.history.map(([taskId, entry]) => [keys.history(taskId), [entry]]));
+      const la = grouped(
+        batch.listAdd.map(([listId, score, id]) => [keys.list(listId), [String(score), id]]),
+      );
+      const lr = grouped(batch.listRemove.map(([listId, id]) => [keys.list(listId), [id]]));
       const payload = JSON.stringify({
-        s: batch.states.map(([id, state]) => [id, encodeState(state)]),
+        s: batch.states.flatMap(([id, state]) => [id, encodeState(state)]),
         v: batch.expected,
-        za: batch.orderAdd.map(([score, id]) => [String(score), id]),
+        za: batch.orderAdd.flatMap(([score, id]) => [String(score), id]),
         zr: batch.orderRemove,
         h,
         la,
