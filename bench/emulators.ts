@@ -59,6 +59,18 @@ export async function takePendingQStashFaults(stack: BenchStack): Promise<number
   return faults.length;
 }
 
+/** Holds the next Redis request whose body includes `marker` (a script's SHA-1, say) for `ms` before handling it. */
+export async function delayRedis(stack: BenchStack, marker: string, ms: number): Promise<void> {
+  await admin(stack, "redis", "POST", "faults", { kind: "delay", count: 1, ms, bodyIncludes: marker });
+}
+
+/** Request faults still pending on the Redis emulator; `clear` drops them. */
+export async function pendingRedisFaults(stack: BenchStack, clear = false): Promise<number> {
+  const { faults } = (await admin(stack, "redis", "GET", "faults")) as { faults: unknown[] };
+  if (clear && faults.length > 0) await admin(stack, "redis", "DELETE", "faults");
+  return faults.length;
+}
+
 /** Holds the next QStash delivery to a URL starting with `urlPrefix` for `ms` before it is attempted. */
 export async function delayDelivery(stack: BenchStack, urlPrefix: string, ms: number): Promise<void> {
   await admin(stack, "qstash", "POST", "delivery-faults", { kind: "delay", count: 1, ms, urlPrefix });

@@ -4,16 +4,22 @@
  * (so the projector cannot start before the answer), and the counters are read the moment the answer arrives:
  * Redis and Kafka requests counted then were made before the answer (the critical path); the QStash publish
  * (counted on arrival) was on the critical path only if the answer waited for the held publish, i.e. took at
- * least PUBLISH_DELAY_MS. Then the bench waits until QStash has delivered the poke and the projector has
+ * least PUBLISH_DELAY_MS. Ours' writer records each acknowledged write for the next writer in the background (the
+ * commit script): it is held PUBLISH_DELAY_MS as well, and counted on the critical path only if the answer waited
+ * for it. Then the bench waits until QStash has delivered the poke and the projector has
  * finished: the command worker's total adds its publish, the end-to-end total the projector's requests too.
  */
+import { createHash } from "node:crypto";
+import { COMMIT } from "../../shared/projection/scripts";
 import { buildBacklog, produceBacklog } from "../backlog";
 import { createTask, deleteTask, listTasks, poke, type TaskView, updateTask } from "../client";
 import {
   delayDelivery,
   delayQStash,
+  delayRedis,
   deliveries,
   logHead,
+  pendingRedisFaults,
   qstashIdle,
   quiesce,
   type RequestCounts,
@@ -26,6 +32,8 @@ import type { BenchStack, DesignPair } from "../system";
 
 const PUBLISH_DELAY_MS = 300;
 const DELIVERY_DELAY_MS = 200;
+/** How ours' commit script is called (EVALSHA of its SHA-1): the marker of the request to hold. */
+const COMMIT_SHA = createHash("sha1").update(COMMIT).digest("hex");
 
 export interface MutationTrips {
   /** Requests made before the answer. */
@@ -37,6 +45,8 @@ export interface MutationTrips {
   /** How long the answer took while the publish was held for PUBLISH_DELAY_MS. */
   answeredMs: number;
   publishOnCriticalPath: boolean;
+  /** Ours: the commit was sent, but the answer did not wait for it (it is not counted in `critical`). */
+  commitOffCriticalPath: boolean;
   /** Per endpoint, end to end. */
   endpoints: Record<string, number>;
 }
@@ -62,27 +72,36 @@ async function mutation(
   const path = `/v2/publish/${pair.webhook}`;
   await delayQStash(stack, path, PUBLISH_DELAY_MS);
   await delayDelivery(stack, pair.webhook, DELIVERY_DELAY_MS);
+  const holdsCommit = pair.design === "ours";
+  if (holdsCommit) await delayRedis(stack, COMMIT_SHA, PUBLISH_DELAY_MS);
   const delivered = (await deliveries(stack)).successes;
   await resetCounts(stack);
   const { ms } = await timed(op);
   const atAnswer: RequestCounts = await readCounts(stack);
+  const commitArrived = holdsCommit && (await pendingRedisFaults(stack)) === 0;
   await until("the poke's delivery", async () =>
     (await deliveries(stack)).successes > delivered ? true : undefined,
   );
   await qstashIdle(stack);
   const after = await readCounts(stack);
+  const commitSent = holdsCommit && (await pendingRedisFaults(stack, true)) === 0;
   if ((await takePendingQStashFaults(stack)) > 0) {
     throw new Error(
       `${pair.design}: no publish to ${path} was held; the method needs the exact publish path`,
     );
   }
   const publishOnCriticalPath = ms >= PUBLISH_DELAY_MS;
+  const commitOffCriticalPath = commitSent && ms < PUBLISH_DELAY_MS;
+  // A commit sent before the answer is in its counts; one sent after it is in the command worker's total only.
+  const commitLate = commitSent && !commitArrived ? 1 : 0;
+  const critical = atAnswer.redis + atAnswer.kafka - (commitArrived && commitOffCriticalPath ? 1 : 0);
   return {
-    critical: atAnswer.redis + atAnswer.kafka + (publishOnCriticalPath ? atAnswer.qstash : 0),
-    commandTotal: atAnswer.redis + atAnswer.kafka + after.qstash,
+    critical: critical + (publishOnCriticalPath ? atAnswer.qstash : 0),
+    commandTotal: atAnswer.redis + atAnswer.kafka + commitLate + after.qstash,
     withProjection: after.total,
     answeredMs: Math.round(ms),
     publishOnCriticalPath,
+    commitOffCriticalPath,
     endpoints: after.endpoints,
   };
 }
