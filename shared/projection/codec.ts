@@ -31,28 +31,6 @@ export function decodeState(raw: unknown): TaskState {
   } catch {
     throw new UpstreamError("redis", "the projection holds a task state that is not JSON");
   }
-  return validState(parsed);
-}
-
-/**
- * Decodes `count` stored states sent as one JSON array text (`[state,state,...]`, each as stored): parsed once,
- * then each validated as decodeState does. A stored value that is not one JSON value changes the count, so it is
- * refused rather than read as several.
- */
-export function decodeStates(raw: unknown, count: number): TaskState[] {
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(String(raw));
-  } catch {
-    throw new UpstreamError("redis", "the projection holds a task state that is not JSON");
-  }
-  if (!Array.isArray(parsed) || parsed.length !== count) {
-    throw new UpstreamError("redis", "the projection holds a task state that is not JSON");
-  }
-  return parsed.map(validState);
-}
-
-function validState(parsed: unknown): TaskState {
   if (isRecord(parsed) && parsed.status === "active" && isTask(parsed.task)) {
     return { status: "active", task: parsed.task };
   }

@@ -116,10 +116,8 @@ return {1, ARGV[3]}
 
 /**
  * One page of active tasks in creation order, with the total and every partition's checkpoint, in one round trip.
- * The states come back as one JSON array text rather than one string each: a page of thousands is then one value
- * to encode, send and decode instead of thousands.
  * KEYS: order, state, checkpoint. ARGV: start, stop (ZRANGE indexes).
- * Returns {total, {partition, offset, ...}, count, '[stateJson,...]'}.
+ * Returns {total, {partition, offset, ...}, {stateJson, ...}}.
  */
 export const LIST_TASKS = `
 local ids = redis.call('ZRANGE', KEYS[1], ARGV[1], ARGV[2])
@@ -134,7 +132,7 @@ for i = 1, #ids, 500 do
     if s then out[#out + 1] = s end
   end
 end
-return {total, checkpoints, #out, '[' .. table.concat(out, ',') .. ']'}
+return {total, checkpoints, out}
 `;
 
 /**

@@ -4,7 +4,7 @@
  */
 import type { Task, TaskState } from "../domain";
 import { UpstreamError } from "../errors";
-import { decodeState, decodeStates, encodeState, toInt } from "./codec";
+import { decodeState, encodeState, toInt } from "./codec";
 import {
   type ApplyOutcome,
   applyOutcome,
@@ -115,11 +115,17 @@ export function createProjectionStore(
       const answer = await call("list", () =>
         scripts.list.exec([index, keys.state, keys.checkpoint], [String(offset), String(offset + limit - 1)]),
       );
-      if (!Array.isArray(answer) || answer.length !== 4 || !Array.isArray(answer[1])) {
+      if (
+        !Array.isArray(answer) ||
+        answer.length !== 3 ||
+        !Array.isArray(answer[1]) ||
+        !Array.isArray(answer[2])
+      ) {
         throw new UpstreamError("redis", "list script answered an unexpected shape");
       }
       const tasks: Task[] = [];
-      for (const state of decodeStates(answer[3], toInt(answer[2]))) {
+      for (const raw of answer[2]) {
+        const state = decodeState(raw);
         if (state.status === "active") tasks.push(state.task);
       }
       return { tasks, total: toInt(answer[0]), checkpoints: pairsToMap(answer[1]) };
