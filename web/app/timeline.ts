@@ -72,7 +72,10 @@ export function createTimeline(dialog: HTMLDialogElement): (todo: Todo, opener: 
   let opener: HTMLElement | undefined;
   // The opener is shown only while its item has focus or the pointer: keep it shown until focus is back on it.
   dialog.addEventListener("close", () => {
-    opener?.focus();
+    // The browser puts focus back on the opener itself when the dialog closes, and "close" comes later: by then the
+    // person may have moved on (a Tab), so focus is only put back when it was lost.
+    const active = document.activeElement;
+    if (active === null || active === document.body || dialog.contains(active)) opener?.focus();
     opener?.closest("li")?.classList.remove("history-open");
   });
   dialog.querySelector(".timeline-close")?.addEventListener("click", () => dialog.close());
