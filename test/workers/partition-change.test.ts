@@ -98,6 +98,11 @@ describe("partition count", () => {
     try {
       const refused = await graphql(`http://127.0.0.1:${frozen.port}`, CREATE, { text: "during the freeze" });
       expect(refused.errors?.[0]?.extensions?.code).toBe("MISCONFIGURED");
+      // Reads are still served meanwhile.
+      expect(await list(`http://127.0.0.1:${frozen.port}`)).toHaveLength(11);
+      expect((await history(`http://127.0.0.1:${frozen.port}`, old[1] ?? "")).map(unplaced)).toEqual(
+        (histories.get(old[1] ?? "") ?? []).map(unplaced),
+      );
     } finally {
       await frozen.mf.dispose();
     }
