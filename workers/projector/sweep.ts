@@ -10,14 +10,14 @@
  * is reached within `ceil(partitions / window)` cron periods; the pokes every write sends stay the fast path.
  */
 import { failures, runCatchUp } from "./app";
-import { SUBREQUESTS, subrequestMeter, sweepWindow } from "./budget";
+import { SUBREQUESTS, type SubrequestMeter, subrequestMeter, sweepWindow } from "./budget";
 import type { ProjectorDeps } from "./deps";
 import { logStep } from "./log";
 import { sweepWindowAt } from "./sweep-cursor";
 
 export interface SweepResult {
-  /** The partitions whose lag this sweep read: all of them, or this sweep's window. */
-  swept: number[];
+  /** The partitions whose lag this sweep read, `count` of them from `from` round the ring: all, or a window. */
+  swept: { from: number; count: number };
   /** Partitions that were behind their log head. */
   lagging: number[];
   /** The partition this invocation folded, if any lagged. */
@@ -33,10 +33,7 @@ export interface SweepResult {
 }
 
 /** The partitions this sweep reads: every one when they fit its budget, else the next window. */
-async function partitionsToRead(
-  deps: ProjectorDeps,
-  meter: ReturnType<typeof subrequestMeter>,
-): Promise<number[]> {
+async function partitionsToRead(deps: ProjectorDeps, meter: SubrequestMeter): Promise<number[]> {
   const count = deps.log.partitions;
   const size = sweepWindow(meter.max);
   if (size >= count) return Array.from({ length: count }, (_, p) => p);
@@ -49,13 +46,14 @@ export async function sweep(
   waitUntil: (p: Promise<unknown>) => void,
 ): Promise<SweepResult> {
   const meter = subrequestMeter(deps.budget.maxSubrequests);
-  const swept = await partitionsToRead(deps, meter);
-  meter.spend(SUBREQUESTS.checkpoints + swept.length * SUBREQUESTS.head);
+  const window = await partitionsToRead(deps, meter);
+  const swept = { from: window[0] ?? 0, count: window.length };
+  meter.spend(SUBREQUESTS.checkpoints + window.length * SUBREQUESTS.head);
   const [checkpoints, heads] = await Promise.all([
     deps.store.checkpoints(),
-    Promise.all(swept.map((p) => deps.log.head(p))),
+    Promise.all(window.map((p) => deps.log.head(p))),
   ]);
-  const behind = swept
+  const behind = window
     .map((partition, i) => ({ partition, head: heads[i] ?? 0 }))
     .map((p) => ({ ...p, lag: p.head - (checkpoints.get(p.partition) ?? 0) }))
     .filter((p) => p.lag > 0)
