@@ -14,6 +14,10 @@ export function partitionsJson(r: PartitionsResult, machine: MachineInfo, durati
         "per partition count, a fresh command worker and projector on a Redis Streams log of that many partitions; creates started open-loop at the same rate per partition; lag from each create's acknowledgement until its partition's checkpoint passes the offset in its consistency token, read from Redis every 5 ms by one watcher",
       counts: r.counts,
       lag_growth_largest_over_smallest: { p50: round(r.lagGrowth.p50, 2), p99: round(r.lagGrowth.p99, 2) },
+      create_growth_largest_over_smallest: {
+        p50: round(r.createGrowth.p50, 2),
+        p99: round(r.createGrowth.p99, 2),
+      },
       runs: r.runs.map((run) => ({
         partitions: run.partitions,
         rate_per_partition: run.ratePerPartition,
@@ -39,7 +43,7 @@ export function renderPartitions(r: PartitionsResult): string {
         `| ${run.partitions} | ${run.writesPerSecond.toFixed(1)} (${run.writesPerPartitionPerSecond.toFixed(2)}) | ${run.peakInFlight} | ${run.create.p50.toFixed(0)} / ${run.create.p99.toFixed(0)} | ${run.lag.p50.toFixed(0)} / ${run.lag.p99.toFixed(0)} / ${run.lagMax.toFixed(0)} |`,
     ),
     "",
-    `Lag at ${r.counts.at(-1)} partitions ÷ at ${r.counts[0]}: p50 ${r.lagGrowth.p50.toFixed(2)}, p99 ${r.lagGrowth.p99.toFixed(2)}.`,
+    `At ${r.counts.at(-1)} partitions ÷ at ${r.counts[0]}: lag p50 ${r.lagGrowth.p50.toFixed(2)}, p99 ${r.lagGrowth.p99.toFixed(2)}; createTask (no partition count changes it: the machine's own slowdown) p50 ${r.createGrowth.p50.toFixed(2)}, p99 ${r.createGrowth.p99.toFixed(2)}.`,
     "",
   ];
   return `${lines.join("\n")}\n`;

@@ -36,6 +36,8 @@ export interface PartitionsResult {
   runs: PartitionsRun[];
   /** lag p50 and p99 at the largest count ÷ at the smallest: near 1 is flat. */
   lagGrowth: { p50: number; p99: number };
+  /** The same for createTask, which no partition count changes: how much the machine itself slowed. */
+  createGrowth: { p50: number; p99: number };
 }
 
 const CREATE = "mutation ($text: String!) { createTask(text: $text) { id } }";
@@ -171,12 +173,14 @@ export async function measurePartitions(
   }
   const first = runs[0];
   const last = runs.at(-1);
+  const growth = (of: (run: PartitionsRun) => Summary) =>
+    first && last
+      ? { p50: of(last).p50 / of(first).p50, p99: of(last).p99 / of(first).p99 }
+      : { p50: Number.NaN, p99: Number.NaN };
   return {
     counts: opts.counts,
     runs,
-    lagGrowth:
-      first && last
-        ? { p50: last.lag.p50 / first.lag.p50, p99: last.lag.p99 / first.lag.p99 }
-        : { p50: Number.NaN, p99: Number.NaN },
+    lagGrowth: growth((run) => run.lag),
+    createGrowth: growth((run) => run.create),
   };
 }
