@@ -15,7 +15,7 @@ interface HistoryEntry {
   text: string | null;
 }
 
-const HISTORY = `query History($id: String!) { history(id: $id) { type version occurredAt position text } }`;
+const HISTORY = `query History($id: String!, $after: String) { history(id: $id, after: $after) { type version occurredAt position text } }`;
 
 function what(entry: HistoryEntry): string {
   switch (entry.type) {
@@ -66,7 +66,14 @@ function entryItem(entry: HistoryEntry, now: number): HTMLLIElement {
   return li;
 }
 
-export function createTimeline(dialog: HTMLDialogElement): (todo: Todo, opener: HTMLElement) => void {
+/**
+ * The timeline dialog's opener. `token` answers the consistency token of the page's last confirmed change, so the
+ * history shown holds every change the person saw saved.
+ */
+export function createTimeline(
+  dialog: HTMLDialogElement,
+  token: () => string | null,
+): (todo: Todo, opener: HTMLElement) => void {
   const heading = dialog.querySelector("h2");
   const body = dialog.querySelector<HTMLElement>(".timeline-body");
   let opener: HTMLElement | undefined;
@@ -99,7 +106,7 @@ export function createTimeline(dialog: HTMLDialogElement): (todo: Todo, opener: 
       );
       return;
     }
-    graphql<{ history: HistoryEntry[] }>(HISTORY, { id: todo.id }).then(
+    graphql<{ history: HistoryEntry[] }>(HISTORY, { id: todo.id, after: token() }).then(
       ({ data }) => {
         const list = document.createElement("ol");
         list.className = "events";
