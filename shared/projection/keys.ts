@@ -43,6 +43,8 @@ export interface ProjectionKeys {
   foldLease(partition: number): string;
   /** string: set by a poke that found the partition's lease held: its holder must read again before it lets go */
   foldMore(partition: number): string;
+  /** string: a counter the cron's sweep advances, to pick the window of partitions it reads when it cannot read all */
+  sweepCursor: string;
 }
 
 export function projectionKeys(prefix: string): ProjectionKeys {
@@ -64,5 +66,6 @@ export function projectionKeys(prefix: string): ProjectionKeys {
     committed: (taskId) => `${prefix}:committed:${taskId}`,
     foldLease: (partition) => `${prefix}:fold-lease:${partition}`,
     foldMore: (partition) => `${prefix}:fold-more:${partition}`,
+    sweepCursor: `${prefix}:sweep-cursor`,
   };
 }

@@ -6,6 +6,7 @@ import { createFoldLease } from "../../shared/projection/fold-lease";
 import { createRedisClient } from "../../shared/projection/redis";
 import { createProjectionStore } from "../../shared/projection/store";
 import { catchUpBudget } from "./budget";
+import { createSweepCursor } from "./sweep-cursor";
 
 export function projectorDeps(env: Bindings) {
   const redis = redisConfig(env);
@@ -14,6 +15,7 @@ export function projectorDeps(env: Bindings) {
     log: eventLogFromBindings(env, redis, client).log,
     store: createProjectionStore(redis, client),
     lease: createFoldLease(redis, client),
+    sweepCursor: createSweepCursor(redis, client),
     notifier: createQStashNotifier(qstashConfig(env)),
     signing: signingConfig(env),
     budget: catchUpBudget(env),
