@@ -20,14 +20,14 @@ import { useSystem } from "./use-system";
 const PARTITIONS = 2;
 const sys = useSystem({
   partitions: PARTITIONS,
-  bindings: { PROJECTOR_BATCH_SIZE: "100", PROJECTOR_MAX_EVENTS: "300" },
+  bindings: { PROJECTOR_BATCH_SIZE: "50", PROJECTOR_MAX_EVENTS: "100" },
 });
 
 const LIST = "query ($after: String) { list(after: $after) { id version } }";
 const WRITERS = 4;
 const READERS = 2;
 /** Backlog tasks per partition: uneven, so the rebuild's partition 0 catches up long before partition 1. */
-const BACKLOG = [300, 2700];
+const BACKLOG = [200, 4800];
 
 interface Acked {
   version: number;
