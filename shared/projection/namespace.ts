@@ -36,23 +36,64 @@ export function generationNamespace(base: string, generation: number): string {
   return `${base}:g${generation}`;
 }
 
-const cache = new Map<string, { namespace: string; until: number }>();
+/** A namespace replaced by a rebuild that workers may still read: folded until `foldUntil` (epoch ms). */
+export interface RetiringNamespace {
+  namespace: string;
+  foldUntil: number;
+}
 
-/** The live namespace of `base`, from this isolate's cache while it is fresh. */
-export async function liveNamespace(
+/** The live namespace and the retired ones still folded beside it, as one isolate last read them. */
+export interface LiveView {
+  namespace: string;
+  retiring: RetiringNamespace[];
+}
+
+const cache = new Map<string, { view: LiveView; until: number }>();
+
+/**
+ * The live namespace of `base` and the retired namespaces still being folded, read together in one round trip and
+ * cached together: a projector isolate whose cache predates a switch folds the old namespace as the live one, so
+ * the namespace its stale readers read is folded either way.
+ */
+export async function liveView(
   redis: Redis,
   base: string,
   timeoutMs: number,
   now: () => number = Date.now,
-): Promise<string> {
+): Promise<LiveView> {
   const cached = cache.get(base);
-  if (cached && now() < cached.until) return cached.namespace;
-  const raw = await redisCall("read the live namespace", timeoutMs, () =>
-    redis.get<string>(namespaceKeys(base).pointer),
+  if (cached && now() < cached.until) return cached.view;
+  const keys = namespaceKeys(base);
+  const p = redis.pipeline();
+  p.get(keys.pointer);
+  p.hgetall(keys.retired);
+  const [pointer, retired] = await redisCall("read the live namespace", timeoutMs, () =>
+    p.exec<[unknown, unknown]>(),
   );
-  const namespace = raw === null || raw === undefined || raw === "" ? base : String(raw);
-  cache.set(base, { namespace, until: now() + POINTER_CACHE_MS });
-  return namespace;
+  const namespace = pointer === null || pointer === undefined || pointer === "" ? base : String(pointer);
+  const flat: unknown[] = Array.isArray(retired) ? retired : [];
+  const retiring: RetiringNamespace[] = [];
+  for (let i = 0; i + 1 < flat.length; i += 2) {
+    const foldUntil = foldUntilOf(flat[i + 1]);
+    if (foldUntil > now()) retiring.push({ namespace: String(flat[i]), foldUntil });
+  }
+  const view = { namespace, retiring };
+  cache.set(base, { view, until: now() + POINTER_CACHE_MS });
+  return view;
+}
+
+/** The live namespace of `base`, from this isolate's cache while it is fresh. */
+export async function liveNamespace(redis: Redis, base: string, timeoutMs: number): Promise<string> {
+  return (await liveView(redis, base, timeoutMs)).namespace;
+}
+
+function foldUntilOf(raw: unknown): number {
+  try {
+    const v = JSON.parse(String(raw)) as { foldUntil?: unknown };
+    return typeof v.foldUntil === "number" ? v.foldUntil : 0;
+  } catch {
+    return 0;
+  }
 }
 
 /** Forgets the cached pointer (the projector, right after it switched it). */

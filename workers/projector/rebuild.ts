@@ -5,7 +5,7 @@
  * fold's own catch-up (same script, lease and checkpoint compare-and-set) on the rebuild's namespace.
  */
 import { cleanupChunk } from "../../shared/projection/cleanup";
-import { forgetLiveNamespace, liveNamespace } from "../../shared/projection/namespace";
+import { forgetLiveNamespace, liveNamespace, liveView } from "../../shared/projection/namespace";
 import type { StartAnswer, SwitchAnswer } from "../../shared/projection/rebuild";
 import { type CatchUpResult, catchUp } from "./catch-up";
 import type { ProjectorDeps } from "./deps";
@@ -142,8 +142,8 @@ export async function foldRetiring(
   context: Record<string, unknown>,
 ): Promise<void> {
   const now = Date.now();
-  const retiring = (await deps.rebuild.retired()).filter((r) => r.foldUntil > now);
-  for (const r of retiring) {
+  const { retiring } = await liveView(deps.redis, deps.base, deps.redisTimeoutMs);
+  for (const r of retiring.filter((r) => r.foldUntil > now)) {
     const log = loggerFor({ ...context, namespace: r.namespace });
     const { store, lease } = deps.onNamespace(r.namespace);
     await catchUp({ log: deps.log, store, lease, logger: log }, deps.budget, only).catch((err: unknown) =>
@@ -213,8 +213,10 @@ export async function routeNamespacePoke(
     return { kind: "done", body: { cleanup: chunk ?? null } };
   }
   if (retired && retired.foldUntil > now && reason !== "cleanup") {
-    await foldRetiring(deps, only, context);
-    return { kind: "done", body: { namespace, retiring: true } };
+    const { store, lease } = deps.onNamespace(namespace);
+    const logger = loggerFor({ ...context, namespace });
+    const result = await catchUp({ log: deps.log, store, lease, logger }, deps.budget, only);
+    return { kind: "done", body: { ...result, namespace, retiring: true }, ...failedOf(result) };
   }
   if (namespace === (await liveNamespace(deps.redis, deps.base, deps.redisTimeoutMs)))
     return { kind: "live" };
