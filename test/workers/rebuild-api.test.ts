@@ -68,7 +68,14 @@ describe("POST /rebuild", () => {
     expect(again.body).toMatchObject({ code: "CONFLICT", namespace: `${p.prefix}:g1`, state: "running" });
     const running = await rebuildStatusOf(p);
     expect(running.namespace).toBe(p.prefix);
-    expect(running.rebuild).toMatchObject({ namespace: `${p.prefix}:g1`, state: "running", lag: 600 });
+    expect(running.rebuild).toMatchObject({
+      namespace: `${p.prefix}:g1`,
+      state: "running",
+      partitions: [{ partition: 0, checkpoint: 0, head: 600, lag: 600 }],
+      lag: 600,
+      eventsPerSecond: 0,
+    });
+    expect(running.rebuild?.estimatedFinish).toBeUndefined();
 
     await admin(sys().stack.qstash.url, "DELETE", "delivery-faults");
     await cron(p);

@@ -148,6 +148,21 @@ describe("a rebuild while writers run", () => {
 
     await converge(sys(), 60_000);
     expect((await rebuildStatusOf(p)).namespace).toBe(namespace);
+    // The command worker's isolate may keep the pointer it read for POINTER_CACHE_MS more.
+    await eventually(async () => {
+      const shown = await sys().graphql(
+        "{ projection { namespace rebuild { namespace } lastRebuild { namespace state retired reason } } }",
+      );
+      expect(shown.body).toEqual({
+        data: {
+          projection: {
+            namespace,
+            rebuild: null,
+            lastRebuild: { namespace, state: "switched", retired: p.prefix, reason: null },
+          },
+        },
+      });
+    });
     await expectProjectionOfLog(onNamespace(p, namespace));
     // The namespace it replaced is still folded through its grace period, and whole.
     await expectProjectionOfLog(p);

@@ -17,9 +17,6 @@ type Logger = (message: string, fields?: Record<string, unknown>) => void;
 /** SCAN steps one clean-up chunk takes (each looks at SCAN_COUNT keys). */
 export const CLEANUP_STEPS = 20;
 
-/** How often a switch attempt that finds the rebuild just behind folds the rest and looks again. */
-const SWITCH_ATTEMPTS = 3;
-
 const partitionIds = (deps: ProjectorDeps) => Array.from({ length: deps.log.partitions }, (_, p) => p);
 
 const loggerFor =
@@ -90,8 +87,11 @@ export async function rebuildChunk(
 }
 
 /**
- * Switches to `namespace` if it has caught up with the heads read now. When a partition is just behind (events
- * came meanwhile), folds the rebuild's partitions here and looks again, a few times; then leaves it to a poke.
+ * Switches to `namespace` once it has caught up with the log heads read at the start of the attempt. A partition
+ * found behind them is folded here (to the log's end, so past its head) and the switch asked again with the same
+ * heads: under a steady stream of writes a head read after each fold would always have moved on. Events appended
+ * after the heads were read are folded by the live fold, which continues in the new namespace (poked here), as any
+ * live projection folds what arrives. A partition this invocation cannot finish is left to a poke.
  */
 export async function trySwitch(
   deps: ProjectorDeps,
@@ -100,9 +100,9 @@ export async function trySwitch(
   log: Logger,
 ): Promise<SwitchAnswer> {
   const ids = partitionIds(deps);
+  const heads = await Promise.all(ids.map((p) => deps.log.head(p)));
   let answer: SwitchAnswer = { kind: "not-running" };
-  for (let attempt = 0; attempt < SWITCH_ATTEMPTS; attempt++) {
-    const heads = await Promise.all(ids.map((p) => deps.log.head(p)));
+  for (let attempt = 0; attempt <= ids.length; attempt++) {
     answer = await deps.rebuild.switchLive(namespace, heads, new Date(), deps.rebuildGraceMs);
     if (answer.kind === "switched") {
       forgetLiveNamespace(deps.base);
