@@ -5,7 +5,8 @@
  * the rebuild, holds every backlog task and, for the partition its consistency token names, every write
  * acknowledged before it was sent; no write fails; after the switch the new namespace, and the old one it
  * replaced, equal the fold of the log. A switch made before the rebuild caught up answers lists from a half-built
- * namespace, which the backlog check catches.
+ * namespace, which the backlog check catches: the rebuild's fold batches are slowed (a Redis emulator delay) so
+ * that it lasts far longer than a worker caches the live pointer.
  */
 import { describe, expect, it } from "vitest";
 import { partitionOf } from "../../shared/event-log/port";
@@ -13,7 +14,7 @@ import type { GraphQLAnswer } from "../support/system";
 import { CREATE, DELETE, UPDATE } from "./command-support";
 import { converge, outcome, systemProjector, tally } from "./guarantees-support";
 import { envelopes, expectProjectionOfLog, newTaskId, produceEvents } from "./projector-model";
-import { eventually } from "./projector-support";
+import { admin, eventually } from "./projector-support";
 import { onNamespace, rebuildEnded, rebuildStatusOf, requestRebuild } from "./rebuild-support";
 import { useSystem } from "./use-system";
 
@@ -131,6 +132,14 @@ describe("a rebuild while writers run", () => {
     ]);
     await eventually(() => expect(phases.before).toBeGreaterThan(2), 30_000);
     phase = "during";
+    // Each fold batch of the rebuild takes 100 ms more (the fold script alone names `<namespace>:partitions`), so
+    // the rebuild lasts well past the pointer cache: a switch before it caught up would be read from.
+    await admin(sys().stack.redis.url, "POST", "faults", {
+      kind: "delay",
+      ms: 100,
+      count: 200,
+      bodyIncludes: `${p.prefix}:g1:partitions`,
+    });
     const started = await requestRebuild(p);
     expect(started.status).toBe(202);
     const namespace = started.body.namespace as string;
