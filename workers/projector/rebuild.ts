@@ -71,17 +71,7 @@ export async function rebuildChunk(
     log("rebuild failed; the live namespace is untouched", { level: "error", reason });
     return { ...result, namespace, failedReason: reason };
   }
-  const ours = result.partitions.filter((p) => !p.caughtUp && !p.failed && !p.yielded && !p.coalesced);
-  if (ours.length > 0) {
-    const hints = ours.map((p) => ({ partition: p.partition, offset: p.checkpoint }));
-    waitUntil(
-      deps.notifier
-        .pokeMany(hints, "rebuild", namespace)
-        .catch((err: unknown) =>
-          log("rebuild re-poke failed; the cron continues it", { error: (err as Error).message }),
-        ),
-    );
-  }
+  continueUnfinished(deps, namespace, result, waitUntil, log);
   if (!result.partitions.some((p) => p.caughtUp)) return { ...result, namespace };
   return { ...result, namespace, switch: await trySwitch(deps, namespace, waitUntil, log) };
 }
@@ -123,13 +113,40 @@ export async function trySwitch(
     const folded = await catchUp({ log: deps.log, store, lease, logger: log }, deps.budget, [
       answer.partition,
     ]);
-    if (!folded.caughtUp) break;
-  }
-  if (answer.kind === "behind") {
-    const hint = { partition: answer.partition, offset: answer.checkpoint };
-    waitUntil(deps.notifier.pokeMany([hint], "rebuild", namespace).catch(() => {}));
+    if (!folded.caughtUp) {
+      // Nobody retries this fold if it failed: it is poked like one whose budget ran out.
+      continueUnfinished(deps, namespace, folded, waitUntil, log, true);
+      break;
+    }
   }
   return answer;
+}
+
+/**
+ * Pokes the partitions this invocation left unfinished (its budget ran out), from where it left them. One that
+ * another fold holds (coalesced, or yielded to it) is that fold's to continue; one that failed is left to QStash's
+ * retry of this invocation (unless `failedToo`) or the cron.
+ */
+function continueUnfinished(
+  deps: ProjectorDeps,
+  namespace: string,
+  result: CatchUpResult,
+  waitUntil: Waiter,
+  log: Logger,
+  failedToo = false,
+): void {
+  const ours = result.partitions.filter(
+    (p) => !p.caughtUp && !p.stopped && (failedToo || !p.failed) && !p.yielded && !p.coalesced,
+  );
+  if (ours.length === 0) return;
+  const hints = ours.map((p) => ({ partition: p.partition, offset: p.checkpoint }));
+  waitUntil(
+    deps.notifier
+      .pokeMany(hints, "rebuild", namespace)
+      .catch((err: unknown) =>
+        log("rebuild re-poke failed; the cron continues it", { error: (err as Error).message }),
+      ),
+  );
 }
 
 /**
