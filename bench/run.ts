@@ -1,8 +1,10 @@
 /**
- * `npm run bench [-- --quick | --model]`: starts its own local stack and both designs' workers, runs every
+ * `npm run bench [-- --quick | --model | --partitions]`: starts its own local stack and both designs' workers, runs every
  * scenario for this project and for the baseline (the original article's algorithm) on the same emulators in the
  * same run, prints a Markdown table on stdout and writes bench/results/latest.json. Progress goes to stderr.
  * `--model` runs only what the capacity and cost model needs (bench/model/) and writes its `model` section.
+ * `--partitions` runs only the many-partitions simulation (bench/scenarios/partitions.ts) and writes its section;
+ * with `--quick` too, it runs shorter.
  */
 import { mkdir, writeFile } from "node:fs/promises";
 import { fileURLToPath } from "node:url";
@@ -19,6 +21,8 @@ import { measureConcurrentCreates, measureSequentialCreates, type Pairs, warmUp 
 import { type FoldResult, measureFold } from "./scenarios/fold";
 import { measureLag } from "./scenarios/lag";
 import { measureList } from "./scenarios/list";
+import { measurePartitions } from "./scenarios/partitions";
+import { partitionsJson, renderPartitions } from "./scenarios/partitions-report";
 import { measureRebuild, renderRebuild } from "./scenarios/rebuild";
 import { measureRoundTrips } from "./scenarios/round-trips";
 import { type BenchStack, type Design, startBenchStack, startPair } from "./system";
@@ -29,6 +33,10 @@ process.chdir(fileURLToPath(new URL("..", import.meta.url)));
 const quick = process.argv.includes("--quick");
 const model = process.argv.includes("--model");
 const rebuildOnly = process.argv.includes("--rebuild");
+const partitions = process.argv.includes("--partitions");
+
+/** The simulation's sizes: the same creates per second per partition at every count. */
+const PARTITIONS = { counts: [1, 4, 16], ratePerPartition: 2, seconds: quick ? 5 : 20 };
 
 /** Sizes per mode: `--quick` keeps the whole run under a minute. */
 const SIZES = quick
@@ -94,6 +102,21 @@ async function mainModel(): Promise<void> {
     machine.load.end = loadNow();
     await writeResults(modelJson(result, machine, (now() - started) / 1000));
     process.stdout.write(renderModel(result));
+    progress("wrote bench/results/latest.json");
+  } finally {
+    await stack.stop();
+  }
+}
+
+async function mainPartitions(): Promise<void> {
+  const machine = machineInfo();
+  progress(`partitions simulation; load average ${machine.load.start.toFixed(2)}`);
+  const stack = await startBenchStack("redis-streams");
+  try {
+    const result = await measurePartitions(stack, PARTITIONS, progress);
+    machine.load.end = loadNow();
+    await writeResults(partitionsJson(result, machine, (now() - started) / 1000));
+    process.stdout.write(renderPartitions(result));
     progress("wrote bench/results/latest.json");
   } finally {
     await stack.stop();
@@ -198,7 +221,8 @@ async function mainRebuild(): Promise<void> {
   }
 }
 
-(model ? mainModel() : rebuildOnly ? mainRebuild() : main()).catch((err: unknown) => {
+const run = model ? mainModel : partitions ? mainPartitions : rebuildOnly ? mainRebuild : main;
+run().catch((err: unknown) => {
   console.error(err);
   process.exit(1);
 });

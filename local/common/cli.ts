@@ -37,6 +37,42 @@ export function portFlag(cli: Cli, flag: string, raw: string | undefined, fallba
   return port;
 }
 
+/** A whole number of at least `min` given as `--name`; `fallback` when absent, a usage error otherwise. */
+export function integerFlag(
+  cli: Cli,
+  name: string,
+  raw: string | undefined,
+  fallback: number,
+  min = 1,
+): number {
+  if (raw === undefined) return fallback;
+  const n = Number(raw);
+  if (!/^\d+$/.test(raw) || n < min) usageError(cli, `--${name} must be an integer >= ${min}, got ${raw}`);
+  return n;
+}
+
+/** The flags of an emulator over the Kafka emulator's storage: its data folder and Basic-auth credentials. */
+export const STORAGE_FLAGS = {
+  port: { type: "string" },
+  host: { type: "string" },
+  data: { type: "string" },
+  username: { type: "string" },
+  password: { type: "string" },
+  partitions: { type: "string" },
+} as const;
+
+/** The data folder and credentials given with STORAGE_FLAGS; each is required. */
+export function storageFlags(
+  cli: Cli,
+  values: { data?: string; username?: string; password?: string },
+): { data: string; username: string; password: string } {
+  const { data, username, password } = values;
+  if (!data) return usageError(cli, "--data is required");
+  if (!username) return usageError(cli, "--username is required");
+  if (password === undefined) return usageError(cli, "--password is required");
+  return { data, username, password };
+}
+
 /** Runs `main`; if it fails (the emulator could not start), reports why on stderr and exits with code 1. */
 export function runMain(cli: Cli, main: () => Promise<void>): void {
   main().catch((err: unknown) => {

@@ -10,7 +10,16 @@
  * A bad command line exits with code 2 and the usage line.
  */
 import { resolve } from "node:path";
-import { type Cli, parseFlags, portFlag, runMain, stopOnSignals, usageError } from "../common/cli";
+import {
+  type Cli,
+  integerFlag,
+  parseFlags,
+  portFlag,
+  runMain,
+  STORAGE_FLAGS,
+  stopOnSignals,
+  storageFlags,
+} from "../common/cli";
 import { startKafkaEmulator } from "./rest";
 
 const CLI: Cli = {
@@ -19,27 +28,12 @@ const CLI: Cli = {
     "usage: tsx local/kafka/main.ts --data DIR --username U --password P [--port 8082] [--host H] [--partitions N] [--max-fetch N]",
 };
 
-function positiveInteger(raw: string | undefined, name: string, fallback: number, min: number): number {
-  if (raw === undefined) return fallback;
-  const n = Number(raw);
-  if (!/^\d+$/.test(raw) || n < min) usageError(CLI, `--${name} must be an integer >= ${min}, got ${raw}`);
-  return n;
-}
-
 async function main(): Promise<void> {
   const values = parseFlags(CLI, {
-    port: { type: "string" },
-    host: { type: "string" },
-    data: { type: "string" },
-    username: { type: "string" },
-    password: { type: "string" },
-    partitions: { type: "string" },
+    ...STORAGE_FLAGS,
     "max-fetch": { type: "string" },
   });
-  const { data, username, password } = values;
-  if (!data) usageError(CLI, "--data is required");
-  if (!username) usageError(CLI, "--username is required");
-  if (password === undefined) usageError(CLI, "--password is required");
+  const { data, username, password } = storageFlags(CLI, values);
   const dataDir = resolve(data);
   const emulator = await startKafkaEmulator({
     port: portFlag(CLI, "--port", values.port, 8082),
@@ -47,8 +41,8 @@ async function main(): Promise<void> {
     username,
     password,
     dataDir,
-    defaultPartitions: positiveInteger(values.partitions, "partitions", 1, 1),
-    maxFetchRecords: positiveInteger(values["max-fetch"], "max-fetch", 500, 1),
+    defaultPartitions: integerFlag(CLI, "partitions", values.partitions, 1),
+    maxFetchRecords: integerFlag(CLI, "max-fetch", values["max-fetch"], 500),
   });
   process.stdout.write(`kafka emulator listening on ${emulator.url} pid=${process.pid} data=${dataDir}\n`);
 

@@ -2,19 +2,13 @@
  * The Upstash Kafka REST emulator (reference Part B): the protocol `@upstash/kafka` 1.3.5 speaks, over the
  * durable storage of storage.ts. Every answer is JSON; every request needs HTTP Basic auth.
  */
-import {
-  type EmulatorRequest,
-  type EmulatorResponse,
-  errorResponse,
-  json,
-  type RunningEmulator,
-  startEmulator,
-} from "../common/emulator";
+import { type EmulatorRequest, type EmulatorResponse, errorResponse } from "../common/emulator";
 import { isAuthorized } from "./auth";
 import type { KafkaContext } from "./context";
 import { KafkaHttpError } from "./errors";
 import { ConsumerGroups } from "./groups/consumer-groups";
 import { matchRoute } from "./router";
+import { type RunningStorageEmulator, serveStorage } from "./serve-storage";
 import { KafkaStorage } from "./storage";
 
 export interface KafkaEmulatorOptions {
@@ -35,11 +29,7 @@ export interface KafkaEmulatorOptions {
   log?: (line: string) => void;
 }
 
-export type RunningKafkaEmulator = RunningEmulator & {
-  dataDir: string;
-  /** The live storage, for tests and benchmarks (e.g. `storage.stats()` shows group commit at work). */
-  storage: KafkaStorage;
-};
+export type RunningKafkaEmulator = RunningStorageEmulator;
 
 async function handle(
   ctx: KafkaContext,
@@ -86,32 +76,15 @@ export async function startKafkaEmulator(opts: KafkaEmulatorOptions): Promise<Ru
     maxFetchRecords: opts.maxFetchRecords ?? 500,
     maxTimeoutMs: opts.maxTimeoutMs ?? 30_000,
   };
-  let emulator: RunningEmulator;
-  try {
-    emulator = await startEmulator(
-      {
-        name: "kafka",
-        handle: (req) => handle(ctx, opts, req),
-        endpoint: (req) => matchRoute(req.method, req.rawPath).name,
-        admin: (req, sub) =>
-          sub === "storage" && req.method === "GET"
-            ? json(200, { topics: storage.topicPartitionCounts(), ...storage.stats() })
-            : undefined,
-      },
-      { port: opts.port, host: opts.host },
-    );
-  } catch (err) {
-    await storage.close();
-    throw err;
-  }
-  return {
-    ...emulator,
-    dataDir: opts.dataDir,
+  return serveStorage(
     storage,
-    async close() {
-      await emulator.close();
-      await storage.close();
-      await groups.close();
+    opts.dataDir,
+    {
+      name: "kafka",
+      handle: (req) => handle(ctx, opts, req),
+      endpoint: (req) => matchRoute(req.method, req.rawPath).name,
     },
-  };
+    { port: opts.port, host: opts.host },
+    () => groups.close(),
+  );
 }

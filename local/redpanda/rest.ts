@@ -4,13 +4,8 @@
  * fsynced before it is acknowledged). It opens that storage on a data folder of its own: two processes must
  * never append to the same partition files.
  */
-import {
-  type EmulatorRequest,
-  type EmulatorResponse,
-  json,
-  type RunningEmulator,
-  startEmulator,
-} from "../common/emulator";
+import type { EmulatorRequest, EmulatorResponse } from "../common/emulator";
+import { type RunningStorageEmulator, serveStorage } from "../kafka/serve-storage";
 import { KafkaStorage } from "../kafka/storage";
 import { topicNameProblem } from "../kafka/topic-name";
 import { checkBasicAuth } from "./auth";
@@ -41,11 +36,7 @@ export interface RedpandaEmulatorOptions {
   log?: (line: string) => void;
 }
 
-export type RunningRedpandaEmulator = RunningEmulator & {
-  dataDir: string;
-  /** The live storage, for tests (e.g. `storage.stats()` counts fsyncs). */
-  storage: KafkaStorage;
-};
+export type RunningRedpandaEmulator = RunningStorageEmulator;
 
 const DEFAULT_MAX_BATCH_BYTES = 1024 * 1024;
 
@@ -92,37 +83,25 @@ export async function startRedpandaEmulator(opts: RedpandaEmulatorOptions): Prom
     maxBatchBytes: opts.maxBatchBytes ?? DEFAULT_MAX_BATCH_BYTES,
     maxTimeoutMs: opts.maxTimeoutMs ?? 30_000,
   };
-  let emulator: RunningEmulator;
   try {
     for (const topic of opts.topics ?? []) {
       const problem = topicNameProblem(topic);
       if (problem) throw new Error(`topics: ${problem}`);
       await storage.ensureTopic(topic);
     }
-    emulator = await startEmulator(
-      {
-        name: "redpanda",
-        handle: (req) => handle(ctx, opts, req),
-        endpoint: (req) => matchRoute(req.method, req.rawPath).name,
-        errorBody: shellErrorBody,
-        admin: (req, sub) =>
-          sub === "storage" && req.method === "GET"
-            ? json(200, { topics: storage.topicPartitionCounts(), ...storage.stats() })
-            : undefined,
-      },
-      { port: opts.port, host: opts.host },
-    );
   } catch (err) {
     await storage.close();
     throw err;
   }
-  return {
-    ...emulator,
-    dataDir: opts.dataDir,
+  return serveStorage(
     storage,
-    async close() {
-      await emulator.close();
-      await storage.close();
+    opts.dataDir,
+    {
+      name: "redpanda",
+      handle: (req) => handle(ctx, opts, req),
+      endpoint: (req) => matchRoute(req.method, req.rawPath).name,
+      errorBody: shellErrorBody,
     },
-  };
+    { port: opts.port, host: opts.host },
+  );
 }

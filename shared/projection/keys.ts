@@ -40,6 +40,8 @@ export interface ProjectionKeys {
   foldLease(partition: number): string;
   /** string: set by a poke that found the partition's lease held: its holder must read again before it lets go */
   foldMore(partition: number): string;
+  /** string: a counter the cron's sweep advances, to pick the window of partitions it reads when it cannot read all */
+  sweepCursor: string;
 }
 
 /** `guards`: the prefix of the write guards (the base prefix); by default the namespace itself. */
@@ -61,5 +63,6 @@ export function projectionKeys(prefix: string, guards: string = prefix): Project
     lastReserved: (taskId) => `${guards}:last-reserved:${taskId}`,
     foldLease: (partition) => `${prefix}:fold-lease:${partition}`,
     foldMore: (partition) => `${prefix}:fold-more:${partition}`,
+    sweepCursor: `${prefix}:sweep-cursor`,
   };
 }

@@ -13,6 +13,7 @@ import {
   recordsOf,
   TASK,
   type TaskView,
+  UPDATE,
   UUID,
 } from "./command-support";
 import { useSystem } from "./use-system";
@@ -129,6 +130,36 @@ describe("createTask", () => {
         text: "Walk the dog",
       },
     ]);
+  });
+
+  it("history: with a mutation's token, waits until the projection has that mutation", async () => {
+    const { task } = await createTask(sys(), "Iron the shirts");
+    await historyOf(sys(), task.id, 1);
+    // The update's poke reaches the projector only after the history query was sent.
+    const held = await fetch(`${sys().env.QSTASH_URL}/__emulator/delivery-faults`, {
+      method: "POST",
+      body: JSON.stringify({ kind: "delay", ms: 400, count: 1, urlPrefix: sys().projectorUrl }),
+    });
+    expect(held.status).toBe(200);
+    const updated = await sys().graphql(UPDATE, { id: task.id, text: "Iron the shirts", done: true });
+    const token = updated.headers.get("x-consistency-token");
+
+    const res = await sys().graphql(
+      `query ($id: String!, $after: String) { history(id: $id, after: $after) { type version } }`,
+      {
+        id: task.id,
+        after: token,
+      },
+    );
+
+    expect(res.body).toEqual({
+      data: {
+        history: [
+          { type: "TaskCreated", version: 1 },
+          { type: "TaskCompleted", version: 2 },
+        ],
+      },
+    });
   });
 });
 

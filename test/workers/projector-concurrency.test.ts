@@ -9,7 +9,8 @@ import { eventLogConfig } from "../../shared/config/event-log";
 import { createEventLog } from "../../shared/event-log/create";
 import { createFoldLease, type FoldLease, type FoldLeaseConfig } from "../../shared/projection/fold-lease";
 import { createProjectionStore, type ProjectionStore } from "../../shared/projection/store";
-import { catchUp, DEFAULT_BUDGET } from "../../workers/projector/catch-up";
+import { PAID_BUDGET } from "../../workers/projector/budget";
+import { catchUp } from "../../workers/projector/catch-up";
 import {
   expectProjectionOfLog,
   interleavedLives,
@@ -28,6 +29,8 @@ import {
 } from "./projector-support";
 import { useSystem } from "./use-system";
 
+/** Folds here race within one invocation over many small batches: a budget of subrequests that holds them all. */
+const PAID_SUBREQUESTS = { PROJECTOR_MAX_SUBREQUESTS: String(PAID_BUDGET.maxSubrequests) };
 const sys = useSystem();
 const projectorWith = useProjectors(sys, { idle: true, faults: ["redis", "qstash"] });
 
@@ -68,7 +71,7 @@ describe("concurrent pokes", () => {
   });
 
   it("projection: racing pokes over small batches never move the checkpoint backwards nor lose a race", async () => {
-    const p = await projectorWith({ PROJECTOR_BATCH_SIZE: "7" });
+    const p = await projectorWith({ PROJECTOR_BATCH_SIZE: "7", ...PAID_SUBREQUESTS });
     await produceEvents(p, interleavedLives(40, 4));
 
     const racing = Promise.all(Array.from({ length: 10 }, () => poke(p)));
@@ -144,7 +147,7 @@ function partitionBy<T>(items: T[], test: (item: T) => boolean): [T[], T[]] {
 
 describe("duplicate deliveries", () => {
   it("projection: pokes QStash delivers twice at once, racing new appends, fold every event once", async () => {
-    const p = await projectorWith({ PROJECTOR_BATCH_SIZE: "5" });
+    const p = await projectorWith({ PROJECTOR_BATCH_SIZE: "5", ...PAID_SUBREQUESTS });
     const qstash = new Client({ baseUrl: sys().env.QSTASH_URL, token: sys().env.QSTASH_TOKEN ?? "" });
     const before = sys().stack.qstash.deliveries();
     await admin(sys().stack.qstash.url, "POST", "delivery-faults", {
@@ -200,7 +203,7 @@ async function raceCatchUps(p: Projector, leaseFor: (redis: FoldLeaseConfig) => 
       },
     };
   };
-  const budget = { ...DEFAULT_BUDGET, batchSize: 4, maxEvents: 10_000, maxMillis: 20_000 };
+  const budget = { ...PAID_BUDGET, batchSize: 4, maxEvents: 10_000, maxMillis: 20_000 };
   const racing = Promise.all(
     Array.from({ length: 6 }, () =>
       catchUp({ log, store: recordingStore(), lease: leaseFor(redis), logger: () => {} }, budget),

@@ -187,7 +187,8 @@ describe("three partitions", () => {
   });
 
   it("projection: ten concurrent pokes over three partitions apply each event exactly once", async () => {
-    const p = await projectorWith({ PROJECTOR_BATCH_SIZE: "6" });
+    // Every event in the pokes' own answers: a subrequest budget that lets one invocation fold a whole partition.
+    const p = await projectorWith({ PROJECTOR_BATCH_SIZE: "6", PROJECTOR_MAX_SUBREQUESTS: "900" });
     await produceEvents(p, interleavedLives(40, 4));
 
     const answers = await Promise.all(Array.from({ length: 10 }, () => poke(p)));

@@ -42,7 +42,7 @@ const sync = new TodoSync(listId, localStorage, {
   renamed: (from, to) => view?.rename(from, to),
 });
 const dialog = document.querySelector<HTMLDialogElement>("dialog.timeline");
-const openHistory = dialog ? createTimeline(dialog) : () => {};
+const openHistory = dialog ? createTimeline(dialog, () => sync.lastToken()) : () => {};
 view = new TodoView(sync, { openHistory });
 view.render();
 // Send what a reload cut short (same idempotency keys: nothing is done twice), then read the server's list.

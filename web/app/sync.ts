@@ -80,6 +80,11 @@ export class TodoSync {
     this.change({ kind: "create", id: `local:${randomId()}`, title });
   }
 
+  /** The consistency token of the last change the server confirmed, for reads that must show it. */
+  lastToken(): string | null {
+    return this.token;
+  }
+
   /** Asks for the server's list (after every queued change is sent). */
   refresh(): void {
     this.refreshWanted = true;

@@ -15,7 +15,7 @@ interface HistoryEntry {
   text: string | null;
 }
 
-const HISTORY = `query History($id: String!) { history(id: $id) { type version occurredAt position text } }`;
+const HISTORY = `query History($id: String!, $after: String) { history(id: $id, after: $after) { type version occurredAt position text } }`;
 
 function what(entry: HistoryEntry): string {
   switch (entry.type) {
@@ -66,13 +66,23 @@ function entryItem(entry: HistoryEntry, now: number): HTMLLIElement {
   return li;
 }
 
-export function createTimeline(dialog: HTMLDialogElement): (todo: Todo, opener: HTMLElement) => void {
+/**
+ * The timeline dialog's opener. `token` answers the consistency token of the page's last confirmed change, so the
+ * history shown holds every change the person saw saved.
+ */
+export function createTimeline(
+  dialog: HTMLDialogElement,
+  token: () => string | null,
+): (todo: Todo, opener: HTMLElement) => void {
   const heading = dialog.querySelector("h2");
   const body = dialog.querySelector<HTMLElement>(".timeline-body");
   let opener: HTMLElement | undefined;
   // The opener is shown only while its item has focus or the pointer: keep it shown until focus is back on it.
   dialog.addEventListener("close", () => {
-    opener?.focus();
+    // The browser puts focus back on the opener itself when the dialog closes, and "close" comes later: by then the
+    // person may have moved on (a Tab), so focus is only put back when it was lost.
+    const active = document.activeElement;
+    if (active === null || active === document.body || dialog.contains(active)) opener?.focus();
     opener?.closest("li")?.classList.remove("history-open");
   });
   dialog.querySelector(".timeline-close")?.addEventListener("click", () => dialog.close());
@@ -96,7 +106,7 @@ export function createTimeline(dialog: HTMLDialogElement): (todo: Todo, opener: 
       );
       return;
     }
-    graphql<{ history: HistoryEntry[] }>(HISTORY, { id: todo.id }).then(
+    graphql<{ history: HistoryEntry[] }>(HISTORY, { id: todo.id, after: token() }).then(
       ({ data }) => {
         const list = document.createElement("ol");
         list.className = "events";

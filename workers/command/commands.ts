@@ -144,7 +144,12 @@ export async function changeTask(
       // may still have reserved). An append that may have committed keeps the reservation until it is projected
       // or expires.
       if (!(err instanceof AppendOutcomeUnknownError))
-        await ctx.deps.store.release(taskId, token).catch(() => {});
+        await ctx.deps.store.release(taskId, token).catch((e: unknown) =>
+          ctx.logger("reservation not released; it expires by itself", {
+            taskId,
+            error: (e as Error).message,
+          }),
+        );
       throw err;
     }
   }

@@ -58,14 +58,14 @@ export async function idempotent<T>(
   });
 
   let claim = pending(request.taskId);
-  let answer = await claimOrUndo(store, key, claim);
+  let answer = await claimOrUndo(store, key, claim, logger);
   let resumed = false;
   if (!answer.claimed) {
     const found = whatWasLeft(answer.stored, fingerprint, request.now());
     if (found.state === "done") return found.result as Outcome<T>;
     // The first request's time is up and its append's outcome is unknown: take over, keeping its task id.
     claim = pending(found.taskId ?? request.taskId);
-    answer = await claimOrUndo(store, key, claim, found.raw);
+    answer = await claimOrUndo(store, key, claim, logger, found.raw);
     if (!answer.claimed) {
       // Another retry took it over (or finished) first: a claim it has just written is in progress.
       const again = whatWasLeft(answer.stored, fingerprint, request.now());
@@ -110,11 +110,17 @@ function claimNotReleased(logger: (message: string, fields?: Record<string, unkn
 }
 
 /** Claims the key; if the call fails, drops what it may have written (the claim is this request's own). */
-async function claimOrUndo(store: IdempotencyStore, key: string, claim: PendingClaim, replacing?: string) {
+async function claimOrUndo(
+  store: IdempotencyStore,
+  key: string,
+  claim: PendingClaim,
+  logger: (message: string, fields?: Record<string, unknown>) => void,
+  replacing?: string,
+) {
   try {
     return await store.claim(key, claim, replacing);
   } catch (err) {
-    await store.abandon(key, claimToken(claim)).catch(() => {});
+    await store.abandon(key, claimToken(claim)).catch((e: unknown) => claimNotReleased(logger, e));
     throw err;
   }
 }

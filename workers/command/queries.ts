@@ -10,6 +10,14 @@ import { GraphQLAppError } from "./graphql";
 
 export const MAX_LIST_LIMIT = 10_000;
 
+/** With a consistency token, waits (bounded) until the projection has folded past it; STALE if it does not. */
+async function awaitToken(deps: CommandDeps, after: string | null | undefined): Promise<void> {
+  if (!after) return;
+  const position = parseToken(after, deps.log.partitions);
+  const ok = await waitUntil(async () => (await deps.store.checkpoint(position.partition)) > position.offset);
+  if (!ok) throw staleError(after);
+}
+
 function staleError(token: string): GraphQLAppError {
   return new GraphQLAppError(
     "STALE",
@@ -34,10 +42,7 @@ export async function listTasks(
   const position = args.after ? parseToken(args.after, deps.log.partitions) : undefined;
   let page = await deps.store.list(offset, limit, listId);
   if (position && !reached(page.checkpoints, position)) {
-    const ok = await waitUntil(
-      async () => (await deps.store.checkpoint(position.partition)) > position.offset,
-    );
-    if (!ok) throw staleError(args.after ?? "");
+    await awaitToken(deps, args.after);
     page = await deps.store.list(offset, limit, listId);
   }
   return page.tasks;
@@ -49,13 +54,7 @@ export async function getTask(
 ): Promise<Task | null> {
   if (!isTaskId(args.id))
     throw new GraphQLAppError("BAD_USER_INPUT", "id must be a task id (a lowercase UUID)");
-  if (args.after) {
-    const position = parseToken(args.after, deps.log.partitions);
-    const ok = await waitUntil(
-      async () => (await deps.store.checkpoint(position.partition)) > position.offset,
-    );
-    if (!ok) throw staleError(args.after);
-  }
+  await awaitToken(deps, args.after);
   const state = await deps.store.task(args.id);
   return state.status === "active" ? state.task : null;
 }
@@ -69,8 +68,13 @@ export interface HistoryEntry {
   text: string | null;
 }
 
-export async function taskHistory(deps: CommandDeps, id: string): Promise<HistoryEntry[]> {
+export async function taskHistory(
+  deps: CommandDeps,
+  args: { id: string; after?: string | null },
+): Promise<HistoryEntry[]> {
+  const { id } = args;
   if (!isTaskId(id)) throw new GraphQLAppError("BAD_USER_INPUT", "id must be a task id (a lowercase UUID)");
+  await awaitToken(deps, args.after);
   return (await deps.store.history(id)).map((raw) => {
     const e = JSON.parse(raw) as {
       eventId: string;

@@ -57,7 +57,7 @@ export function rootResolver(c: C) {
       listId?: string | null;
     }) => listTasks(deps, args),
     task: (args: { id: string; after?: string | null }) => getTask(deps, args),
-    history: (args: { id: string }) => taskHistory(deps, args.id),
+    history: (args: { id: string; after?: string | null }) => taskHistory(deps, args),
     projection: () => projection(deps),
 
     async createTask(args: {

@@ -117,8 +117,8 @@ export const typeDefs = /* GraphQL */ `
     """
     list(offset: Int, limit: Int, after: String, listId: String): [Task]
     task(id: String!, after: String): Task
-    "A task's events, oldest first: its audit trail (also for deleted tasks)."
-    history(id: String!): [TaskEvent!]!
+    "A task's events, oldest first: its audit trail (also for deleted tasks). after: as for list."
+    history(id: String!, after: String): [TaskEvent!]!
     "The projector's progress: checkpoint, log head and lag per partition, counters and dead letters."
     projection: ProjectionStatus!
   }

@@ -9,6 +9,7 @@ import { readAtMost } from "../../shared/http/read-at-most";
 import { rebuildStatus } from "../../shared/projection/rebuild-status";
 import { projectionStatus } from "../../shared/projection/status";
 import { publicStatus, statusAccess } from "./admin";
+import { SUBREQUESTS, type SubrequestMeter, subrequestMeter } from "./budget";
 import { type CatchUpResult, catchUp } from "./catch-up";
 import { onLive, type ProjectorDeps, projectorDeps } from "./deps";
 import { refuse, requestIdFrom } from "./http";
@@ -28,7 +29,8 @@ const log = (message: string, fields?: Record<string, unknown>) => logStep("proj
 
 /**
  * Runs a catch-up and, when the budget ran out with work left, pokes the projector again to continue. `context`
- * (a request id, say) is added to every log line of the run.
+ * (a request id, say) is added to every log line of the run; `meter` carries subrequests the invocation already
+ * spent (the sweep's).
  */
 export async function runCatchUp(
   deps: ProjectorDeps,
@@ -36,11 +38,12 @@ export async function runCatchUp(
   waitUntil: (p: Promise<unknown>) => void,
   context: Record<string, unknown> = {},
   only?: readonly number[],
+  meter: SubrequestMeter = subrequestMeter(deps.budget.maxSubrequests),
 ) {
   const log = (message: string, fields?: Record<string, unknown>) =>
     logStep("projector", message, { ...context, ...fields });
   const result = await catchUp(
-    { log: deps.log, store: deps.store, lease: deps.lease, logger: log },
+    { log: deps.log, store: deps.store, lease: deps.lease, logger: log, meter },
     deps.budget,
     only,
   );
@@ -53,7 +56,12 @@ export async function runCatchUp(
   const ours = unfinished.filter((p) => !p.yielded && !p.coalesced);
   if (ours.length > 0) {
     const hints = ours.map((p) => ({ partition: p.partition, offset: p.checkpoint }));
-    log("budget spent, re-poking", { trigger, partitions: hints });
+    meter.spend(SUBREQUESTS.repoke);
+    log("budget spent, re-poking", {
+      trigger,
+      partitions: hints,
+      subrequests: { used: meter.used, max: meter.max },
+    });
     waitUntil(
       deps.notifier
         .pokeMany(hints, "continue")

@@ -1,35 +1,27 @@
 /**
  * Catch-up: for each partition, claim it (concurrent pokes coalesce on one fold) with its checkpoint, fetch the
  * events after it, fold them and apply the batch atomically with the checkpoint (compare-and-set). Bounded by
- * events, bytes and wall time per invocation.
+ * events, bytes, wall time and subrequests per invocation (see budget.ts).
  * Partitions are independent: one that fails or is stopped is reported and the others are still folded, and the
  * first partition changes from one invocation to the next so that none waits behind another's backlog.
  */
 import type { TaskState } from "../../shared/domain";
 import { ConfigError, UpstreamError } from "../../shared/errors";
 import type { EventLog, LogRecord } from "../../shared/event-log/port";
-import { DEFAULT_BATCH_BYTES, decodeRecords, foldBatch, taskIdsOf } from "../../shared/projection/fold";
+import { decodeRecords, foldBatch, taskIdsOf } from "../../shared/projection/fold";
 import type { FoldLease } from "../../shared/projection/fold-lease";
 import type { PartitionStop, ProjectionStore } from "../../shared/projection/store";
+import {
+  BATCH_AFTER_READ,
+  type CatchUpBudget,
+  DEFAULT_BUDGET,
+  SUBREQUESTS,
+  type SubrequestMeter,
+  subrequestMeter,
+} from "./budget";
 import { bounded } from "./log";
 
-export interface CatchUpBudget {
-  /** Records per fetch and fold batch. */
-  batchSize: number;
-  /** Bytes of Redis request per fold batch (see DEFAULT_BATCH_BYTES). */
-  batchBytes: number;
-  /** Records per invocation, over all partitions. */
-  maxEvents: number;
-  /** Wall time per invocation in ms. */
-  maxMillis: number;
-}
-
-export const DEFAULT_BUDGET: CatchUpBudget = {
-  batchSize: 500,
-  batchBytes: DEFAULT_BATCH_BYTES,
-  maxEvents: 20_000,
-  maxMillis: 10_000,
-};
+export { type CatchUpBudget, DEFAULT_BUDGET };
 
 export interface PartitionProgress {
   partition: number;
@@ -79,9 +71,11 @@ export interface CatchUpDeps {
   now?: () => number;
   /** Where in `only` to start (default: at random, so the order rotates across invocations). */
   start?: number;
+  /** The invocation's subrequests, when it spends some besides this catch-up (default: the budget's own). */
+  meter?: SubrequestMeter;
 }
 
-type Run = { deadline: number; eventsLeft: number; leaseMs: number };
+type Run = { deadline: number; eventsLeft: number; leaseMs: number; meter: SubrequestMeter };
 
 /**
  * Folds `only` these partitions (default: every partition of the log), one after the other, within one budget.
@@ -97,6 +91,7 @@ export async function catchUp(
     deadline: now() + budget.maxMillis,
     eventsLeft: budget.maxEvents,
     leaseMs: LEASE_MS,
+    meter: deps.meter ?? subrequestMeter(budget.maxSubrequests),
   };
   const partitions: PartitionProgress[] = [];
   for (let i = 0; i < only.length; i++) {
@@ -116,6 +111,7 @@ export async function catchUp(
     partitions.push(progress);
     // Budget spent: the partitions left are continued by the caller's re-pokes, not claimed here for nothing.
     if (run.eventsLeft <= 0 || now() >= run.deadline) continue;
+    if (!run.meter.affords(SUBREQUESTS.claim + SUBREQUESTS.read + BATCH_AFTER_READ)) continue;
     try {
       await foldClaimed(deps, budget, run, progress, now);
     } catch (err) {
@@ -150,6 +146,7 @@ async function foldClaimed(
 ): Promise<void> {
   const { partition } = progress;
   const token = crypto.randomUUID();
+  run.meter.spend(SUBREQUESTS.claim);
   const claim = await deps.lease.claim(partition, token, run.leaseMs);
   if (!claim.claimed) {
     progress.coalesced = true;
@@ -163,6 +160,7 @@ async function foldClaimed(
       if (!progress.caughtUp) return;
       // Not caught up for good until the lease is let go with no poke marked since our last read.
       progress.caughtUp = false;
+      run.meter.spend(SUBREQUESTS.end);
       if ((await deps.lease.finish(partition, token, run.leaseMs)) !== "more") {
         progress.caughtUp = true;
         return;
@@ -170,6 +168,7 @@ async function foldClaimed(
     }
   } finally {
     if (!progress.caughtUp) {
+      run.meter.spend(SUBREQUESTS.end);
       await deps.lease.drop(partition, token).catch((err: unknown) =>
         deps.logger("lease not given up; it expires by itself", {
           partition,
@@ -203,10 +202,12 @@ async function catchUpPartition(
       (error: unknown) => ({ error }),
     );
   while (run.eventsLeft > 0 && now() < run.deadline) {
-    const pending =
-      ahead?.from === progress.checkpoint ? ahead.settled : readFrom(progress.checkpoint, run.eventsLeft);
+    const prefetched = ahead?.from === progress.checkpoint ? ahead.settled : undefined;
     ahead = undefined;
-    const read = await pending;
+    // Subrequests spent: stop with the reserve intact (the lease's end and the re-poke that continues).
+    if (!run.meter.affords((prefetched ? 0 : SUBREQUESTS.read) + BATCH_AFTER_READ)) return;
+    if (!prefetched) run.meter.spend(SUBREQUESTS.read);
+    const read = await (prefetched ?? readFrom(progress.checkpoint, run.eventsLeft));
     if ("error" in read) throw read.error;
     const records = read.records;
     if (records.length === 0) {
@@ -216,19 +217,29 @@ async function catchUpPartition(
     deps.logger("events loaded", { partition, from: progress.checkpoint, count: records.length });
     const items = decodeRecords(records, deps.log.partitions);
     const missing = taskIdsOf(items).filter((id) => !known.has(id));
+    if (missing.length > 0) run.meter.spend(SUBREQUESTS.states);
     for (const [id, state] of await deps.store.states(missing)) known.set(id, state);
     const working = new Map(known);
     const batch = foldBatch(partition, progress.checkpoint, items, working, budget.batchBytes);
+    run.meter.spend(SUBREQUESTS.apply);
     const applying = deps.store.applyBatch(batch, deps.log.partitions, new Date(now()), {
       token,
       ttlMs: run.leaseMs,
     });
     const consumed = batch.to - batch.from;
     const leftAfter = run.eventsLeft - consumed;
-    if (batch.stop === undefined && leftAfter > 0 && now() < run.deadline)
+    if (
+      batch.stop === undefined &&
+      leftAfter > 0 &&
+      now() < run.deadline &&
+      run.meter.affords(SUBREQUESTS.read + BATCH_AFTER_READ)
+    ) {
+      run.meter.spend(SUBREQUESTS.read);
       ahead = { from: batch.to, settled: readFrom(batch.to, leftAfter) };
+    }
     const result = await applying;
     if (result.kind === "mismatch") {
+      run.meter.spend(SUBREQUESTS.stops);
       progress.stopped = (await deps.store.stops()).get(partition) ?? {
         offset: progress.checkpoint,
         reason: `the projection was folded with ${result.partitions} partitions, not ${deps.log.partitions}`,
@@ -260,6 +271,7 @@ async function catchUpPartition(
     if (consumed > 0)
       deps.logger("checkpoint advanced", { partition, from: batch.from, to: batch.to, ...batch.counts });
     if (batch.stop) {
+      run.meter.spend(SUBREQUESTS.stops);
       const stops = await deps.store.stops();
       progress.stopped = stops.get(partition) ?? { ...batch.stop, since: new Date(now()).toISOString() };
       deps.logger("partition stopped", { level: "error", partition, ...progress.stopped });

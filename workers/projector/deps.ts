@@ -9,6 +9,7 @@ import { createRedisClient } from "../../shared/projection/redis";
 import { createProjectionStore } from "../../shared/projection/store";
 import { catchUpBudget } from "./budget";
 import { rebuildGraceMs } from "./rebuild-settings";
+import { createSweepCursor } from "./sweep-cursor";
 
 /**
  * The adapters, with `store` and `lease` on the base prefix: call `onLive` (or `onNamespace`) before folding or
@@ -25,6 +26,7 @@ export function projectorDeps(env: Bindings) {
     log: eventLogFromBindings(env, redis, client).log,
     store: createProjectionStore(redis, client),
     lease: createFoldLease(redis, client),
+    sweepCursor: createSweepCursor(redis, client),
     notifier: createQStashNotifier(qstashConfig(env)),
     signing: signingConfig(env),
     budget: catchUpBudget(env),

@@ -1,0 +1,29 @@
+/**
+ * Where the next sweep's window of partitions starts, when one sweep cannot read every partition's head within its
+ * subrequests: a counter in the projection's namespace that each windowed sweep advances by one, so consecutive
+ * sweeps read consecutive windows and every partition is read once in every `ceil(partitions / window)` sweeps.
+ */
+import { projectionKeys } from "../../shared/projection/keys";
+import { type Redis, redisCall } from "../../shared/projection/redis";
+
+export interface SweepCursor {
+  /** Advances the counter; answers how many windowed sweeps ran before this one. */
+  advance(): Promise<number>;
+}
+
+export function createSweepCursor(config: { prefix: string; timeoutMs?: number }, redis: Redis): SweepCursor {
+  const key = projectionKeys(config.prefix).sweepCursor;
+  const timeoutMs = config.timeoutMs ?? 5000;
+  return {
+    async advance() {
+      const n = Number(await redisCall("advance the sweep cursor", timeoutMs, () => redis.incr(key)));
+      return Number.isSafeInteger(n) && n > 0 ? n - 1 : 0;
+    },
+  };
+}
+
+/** The `size` partitions of `partitions` a sweep reads after `before` earlier windowed sweeps, in a ring. */
+export function sweepWindowAt(before: number, size: number, partitions: number): number[] {
+  const start = (before * size) % partitions;
+  return Array.from({ length: Math.min(size, partitions) }, (_, i) => (start + i) % partitions);
+}
