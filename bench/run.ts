@@ -23,6 +23,7 @@ import { measureLag } from "./scenarios/lag";
 import { measureList } from "./scenarios/list";
 import { measurePartitions } from "./scenarios/partitions";
 import { partitionsJson, renderPartitions } from "./scenarios/partitions-report";
+import { measureRebuild, renderRebuild } from "./scenarios/rebuild";
 import { measureRoundTrips } from "./scenarios/round-trips";
 import { type BenchStack, type Design, startBenchStack, startPair } from "./system";
 
@@ -31,6 +32,7 @@ process.chdir(fileURLToPath(new URL("..", import.meta.url)));
 
 const quick = process.argv.includes("--quick");
 const model = process.argv.includes("--model");
+const rebuildOnly = process.argv.includes("--rebuild");
 const partitions = process.argv.includes("--partitions");
 
 /** The simulation's sizes: the same creates per second per partition at every count. */
@@ -48,6 +50,7 @@ const SIZES = quick
         { tasks: 10_000, rounds: 2, perBlock: 1 },
       ],
       fold: { events: 10_000, runs: 1 },
+      rebuild: { events: 10_000 },
       burst: [{ clients: 20, extraPokes: 200 }],
       backends: { creates: 20, lags: 10, foldEvents: 5_000 },
     }
@@ -61,6 +64,7 @@ const SIZES = quick
         { tasks: 10_000, rounds: 6, perBlock: 3 },
       ],
       fold: { events: 50_000, runs: 2 },
+      rebuild: { events: 50_000 },
       burst: [
         { clients: 20, extraPokes: 200 },
         { clients: 40, extraPokes: 400 },
@@ -180,6 +184,13 @@ async function main(): Promise<void> {
 
     const backends = await measureBackends(stack, SIZES.backends, progress);
 
+    progress(`rebuild of ${SIZES.rebuild.events} events against the normal fold, ours`);
+    const rebuild = await measureRebuild(
+      stack,
+      await startPair(stack, "ours", "rebuild"),
+      SIZES.rebuild.events,
+    );
+
     machine.load.end = loadNow();
     const all: BenchResults = {
       ...results,
@@ -189,15 +200,29 @@ async function main(): Promise<void> {
       backends,
       durationS: (now() - started) / 1000,
     };
-    await writeResults(toJson(all));
+    await writeResults({ ...toJson(all), rebuild });
     process.stdout.write(renderMarkdown(all));
+    process.stdout.write(renderRebuild(rebuild));
     progress("wrote bench/results/latest.json");
   } finally {
     await stack.stop();
   }
 }
 
-(model ? mainModel() : partitions ? mainPartitions() : main()).catch((err: unknown) => {
+/** `--rebuild`: only the rebuild scenario (printed, not written to latest.json). */
+async function mainRebuild(): Promise<void> {
+  const stack = await startBenchStack();
+  try {
+    progress(`rebuild of ${SIZES.rebuild.events} events against the normal fold, ours`);
+    const pair = await startPair(stack, "ours", "rebuild");
+    process.stdout.write(renderRebuild(await measureRebuild(stack, pair, SIZES.rebuild.events)));
+  } finally {
+    await stack.stop();
+  }
+}
+
+const run = model ? mainModel : partitions ? mainPartitions : rebuildOnly ? mainRebuild : main;
+run().catch((err: unknown) => {
   console.error(err);
   process.exit(1);
 });

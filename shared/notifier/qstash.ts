@@ -11,13 +11,16 @@ import type { Position } from "../event-log/port";
  * vain (the append's poke may have been accepted by QStash and then lost, so this one must not share its
  * deduplication id).
  */
-export type PokeReason = "append" | "continue" | "nudge" | "sweep";
+export type PokeReason = "append" | "continue" | "nudge" | "sweep" | "rebuild" | "cleanup";
 
 export interface Notifier {
   /** Asks QStash to wake the projector; `hint` is the position that prompted the poke. */
   poke(hint: Position, reason?: PokeReason): Promise<void>;
-  /** One poke per hint, in one QStash batch request (the scheduled sweep's fan-out over lagging partitions). */
-  pokeMany(hints: readonly Position[], reason: PokeReason): Promise<void>;
+  /**
+   * One poke per hint, in one QStash batch request (the scheduled sweep's fan-out over lagging partitions).
+   * `namespace`: the pokes are for that projection namespace (a rebuild's chunks, a retired one's clean-up).
+   */
+  pokeMany(hints: readonly Position[], reason: PokeReason, namespace?: string): Promise<void>;
 }
 
 export interface QStashNotifierConfig {
@@ -42,10 +45,16 @@ export interface QStashNotifierConfig {
 export const NUDGE_WINDOW_MS = 500;
 
 /** The poke's QStash deduplication id: by the position it announces, or by partition and window for a re-poke. */
-export function pokeDeduplicationId(hint: Position, reason: PokeReason, now: number): string {
-  if (reason === "nudge" || reason === "sweep")
-    return `${reason}-p${hint.partition}-w${Math.floor(now / NUDGE_WINDOW_MS)}`;
-  return `${reason}-p${hint.partition}-o${hint.offset}`;
+export function pokeDeduplicationId(
+  hint: Position,
+  reason: PokeReason,
+  now: number,
+  namespace?: string,
+): string {
+  const scope = namespace === undefined ? reason : `${reason}-${namespace.replace(/[^A-Za-z0-9._-]/g, "_")}`;
+  if (reason === "nudge" || reason === "sweep" || reason === "cleanup")
+    return `${scope}-p${hint.partition}-w${Math.floor(now / NUDGE_WINDOW_MS)}`;
+  return `${scope}-p${hint.partition}-o${hint.offset}`;
 }
 
 /**
@@ -59,20 +68,28 @@ export function createQStashNotifier(config: QStashNotifierConfig): Notifier {
   const client = new Client({ baseUrl: config.url, token: config.token, retry: { retries: 1 } });
   const destination = config.urlGroup ? { urlGroup: config.urlGroup } : { url: config.projectorUrl };
   const timeoutMs = config.timeoutMs ?? 5000;
-  const message = (hint: Position, reason: PokeReason, now: number) => ({
+  const message = (hint: Position, reason: PokeReason, now: number, namespace?: string) => ({
     ...destination,
-    body: { partition: hint.partition, offset: hint.offset, reason },
-    deduplicationId: pokeDeduplicationId(hint, reason, now),
+    body: {
+      partition: hint.partition,
+      offset: hint.offset,
+      reason,
+      ...(namespace !== undefined && { namespace }),
+    },
+    deduplicationId: pokeDeduplicationId(hint, reason, now, namespace),
     retries: config.retries ?? 3,
   });
   return {
     async poke(hint, reason = "append") {
       await publishing(() => client.publishJSON(message(hint, reason, Date.now())), timeoutMs);
     },
-    async pokeMany(hints, reason) {
+    async pokeMany(hints, reason, namespace) {
       if (hints.length === 0) return;
       const now = Date.now();
-      await publishing(() => client.batchJSON(hints.map((hint) => message(hint, reason, now))), timeoutMs);
+      await publishing(
+        () => client.batchJSON(hints.map((hint) => message(hint, reason, now, namespace))),
+        timeoutMs,
+      );
     },
   };
 }

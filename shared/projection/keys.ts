@@ -1,6 +1,8 @@
 /**
- * Every Redis key of the projection lives under one namespace prefix (`PROJECTION_PREFIX`, e.g. `todo:v1`),
- * so a projection can be rebuilt under a new prefix beside the live one and switched by changing the binding.
+ * Every Redis key of the projection lives under one namespace (the base prefix `PROJECTION_PREFIX`, e.g.
+ * `todo:v1`, or a rebuilt generation of it, `todo:v1:g2`: see rebuild.ts). The write guards (reservations,
+ * idempotency claims, committed writes) live under the base prefix whichever namespace is live, so that workers
+ * reading either side of a switch guard their writes in the same keys.
  */
 export interface ProjectionKeys {
   /** hash: task id → JSON TaskState (active or deleted) */
@@ -47,7 +49,8 @@ export interface ProjectionKeys {
   sweepCursor: string;
 }
 
-export function projectionKeys(prefix: string): ProjectionKeys {
+/** `guards`: the prefix of the write guards (the base prefix); by default the namespace itself. */
+export function projectionKeys(prefix: string, guards: string = prefix): ProjectionKeys {
   return {
     state: `${prefix}:state`,
     order: `${prefix}:order`,
@@ -60,10 +63,10 @@ export function projectionKeys(prefix: string): ProjectionKeys {
     partitions: `${prefix}:partitions`,
     logIdentity: `${prefix}:log-identity`,
     history: (taskId) => `${prefix}:history:${taskId}`,
-    reservation: (taskId) => `${prefix}:reservation:${taskId}`,
-    idempotency: (key) => `${prefix}:idempotency:${key}`,
-    lastReserved: (taskId) => `${prefix}:last-reserved:${taskId}`,
-    committed: (taskId) => `${prefix}:committed:${taskId}`,
+    reservation: (taskId) => `${guards}:reservation:${taskId}`,
+    idempotency: (key) => `${guards}:idempotency:${key}`,
+    lastReserved: (taskId) => `${guards}:last-reserved:${taskId}`,
+    committed: (taskId) => `${guards}:committed:${taskId}`,
     foldLease: (partition) => `${prefix}:fold-lease:${partition}`,
     foldMore: (partition) => `${prefix}:fold-more:${partition}`,
     sweepCursor: `${prefix}:sweep-cursor`,

@@ -21,7 +21,10 @@ export { type ApplyOutcome, type PartitionStop, PROBLEMS_KEPT } from "./fold-out
 export interface ProjectionStoreConfig {
   url: string;
   token: string;
+  /** The namespace the projection is read from and folded into. */
   prefix: string;
+  /** Where the write guards live (the base prefix); default: `prefix`. */
+  guardPrefix?: string;
   timeoutMs?: number;
 }
 
@@ -93,7 +96,7 @@ export function createProjectionStore(
   redis: Redis = createRedisClient(config),
 ) {
   const timeoutMs = config.timeoutMs ?? 5000;
-  const keys: ProjectionKeys = projectionKeys(config.prefix);
+  const keys: ProjectionKeys = projectionKeys(config.prefix, config.guardPrefix);
   const scripts = {
     applyBatch: redis.createScript<unknown>(APPLY_BATCH),
     list: redis.createScript<unknown>(LIST_TASKS),

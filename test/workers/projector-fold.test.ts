@@ -125,6 +125,10 @@ describe("folding", () => {
       folds: { applied: 0, lost: 0 },
       deadLetters: [],
       rejectedEvents: [],
+      namespace: projector().prefix,
+      rebuild: null,
+      lastRebuild: null,
+      retiring: [],
     });
     expect(await readProjection(projector())).toEqual({
       states: {},

@@ -69,6 +69,10 @@ describe("poison and stale events", () => {
         loggedAt: expect.any(Number),
       })),
       rejectedEvents: [],
+      namespace: projector().prefix,
+      rebuild: null,
+      lastRebuild: null,
+      retiring: [],
     });
     const projection = await expectProjectionOfLog(projector());
     expect(projection.states[taskId]).toMatchObject({

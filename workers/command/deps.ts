@@ -3,8 +3,9 @@ import { type Bindings, qstashConfig, redisConfig } from "../../shared/config";
 import { eventLogFromBindings } from "../../shared/event-log/from-bindings";
 import { createQStashNotifier } from "../../shared/notifier/qstash";
 import { createIdempotencyStore } from "../../shared/projection/idempotency";
+import { createLiveProjectionStore } from "../../shared/projection/live-store";
+import { createRebuildControl } from "../../shared/projection/rebuild";
 import { createRedisClient } from "../../shared/projection/redis";
-import { createProjectionStore } from "../../shared/projection/store";
 
 /**
  * A reservation outlives its append's time limit by this factor (30 s at the default time limit of 5 s): long
@@ -20,8 +21,12 @@ export function commandDeps(env: Bindings) {
   return {
     log,
     reservationTtlMs: RESERVATION_TTL_FACTOR * timeoutMs,
-    store: createProjectionStore(redis, client),
+    // The live namespace's projection (it follows a rebuild's switch); idempotency claims stay under the base prefix.
+    store: createLiveProjectionStore(redis, client),
     idempotency: createIdempotencyStore(redis, client),
+    redis: client,
+    rebuild: createRebuildControl(client, redis.prefix, redis.timeoutMs),
+    redisTimeoutMs: redis.timeoutMs,
     notifier: createQStashNotifier(qstashConfig(env)),
   };
 }

@@ -1,6 +1,8 @@
 /** The read side: projections from Redis, waiting (bounded) for a consistency token when one is given. */
 import type { Task } from "../../shared/domain";
 import { isTaskId, validateListId } from "../../shared/domain";
+import { liveNamespace } from "../../shared/projection/namespace";
+import { rebuildStatus } from "../../shared/projection/rebuild-status";
 import { projectionStatus } from "../../shared/projection/status";
 import { parseToken, reached, WAIT_LIMIT_MS, waitUntil } from "./consistency";
 import type { CommandDeps } from "./deps";
@@ -95,9 +97,14 @@ export async function taskHistory(
 }
 
 export async function projection(deps: CommandDeps) {
-  const status = await projectionStatus(deps.log, deps.store);
+  const live = await liveNamespace(deps.redis, deps.rebuild.base, deps.redisTimeoutMs);
+  const [status, rebuild] = await Promise.all([
+    projectionStatus(deps.log, deps.store),
+    rebuildStatus(deps.log, deps.redis, deps.rebuild, live, deps.redisTimeoutMs),
+  ]);
   return {
     ...status,
+    ...rebuild,
     deadLetters: status.deadLetters.flatMap((d) => {
       const r = d as { partition?: unknown; offset?: unknown; reason?: unknown };
       return typeof r.partition === "number" && typeof r.offset === "number"

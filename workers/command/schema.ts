@@ -58,7 +58,47 @@ export const typeDefs = /* GraphQL */ `
     reason: String!
   }
 
+  "A rebuild's progress on one partition: how far its namespace is folded, against the log head."
+  type RebuildPartition {
+    partition: Int!
+    checkpoint: Int!
+    head: Int!
+    lag: Int!
+  }
+
+  "A rebuild running beside the live namespace."
+  type RebuildProgress {
+    namespace: String!
+    state: String!
+    startedAt: String!
+    partitions: [RebuildPartition!]!
+    lag: Int!
+    "Offsets folded per second since the start."
+    eventsPerSecond: Float!
+    "When it should catch up at this speed (ISO); null until it has folded something."
+    estimatedFinish: String
+  }
+
+  "How a rebuild ended."
+  type RebuildOutcome {
+    namespace: String!
+    "switched or failed"
+    state: String!
+    startedAt: String!
+    endedAt: String
+    "Why it failed (the live namespace was left untouched)."
+    reason: String
+    "The namespace it replaced, deleted after the grace period."
+    retired: String
+  }
+
   type ProjectionStatus {
+    "The namespace both workers read: PROJECTION_PREFIX until a rebuild switches to a new generation."
+    namespace: String!
+    "The rebuild running now, if any."
+    rebuild: RebuildProgress
+    "The last rebuild's outcome, if any."
+    lastRebuild: RebuildOutcome
     partitions: [PartitionStatus!]!
     lag: Int!
     applied: Int!

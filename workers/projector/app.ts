@@ -6,14 +6,17 @@ import { type Context, Hono } from "hono";
 import { adminToken } from "../../shared/config";
 import { ConfigError, UpstreamError } from "../../shared/errors";
 import { readAtMost } from "../../shared/http/read-at-most";
+import { rebuildStatus } from "../../shared/projection/rebuild-status";
 import { projectionStatus } from "../../shared/projection/status";
 import { publicStatus, statusAccess } from "./admin";
 import { SUBREQUESTS, type SubrequestMeter, subrequestMeter } from "./budget";
 import { type CatchUpResult, catchUp } from "./catch-up";
-import { type ProjectorDeps, projectorDeps } from "./deps";
+import { onLive, type ProjectorDeps, projectorDeps } from "./deps";
 import { refuse, requestIdFrom } from "./http";
 import { logStep } from "./log";
-import { pokeTarget } from "./poke-target";
+import { pokeNamespace, pokeReason, pokeTarget } from "./poke-target";
+import { foldRetiring, routeNamespacePoke } from "./rebuild";
+import { registerRebuildRoute } from "./rebuild-route";
 import { verifySignature } from "./verify";
 
 export type ProjectorEnv = { Bindings: Cloudflare.Env; Variables: { requestId: string } };
@@ -125,9 +128,13 @@ export function createProjectorApp() {
     if (access.kind === "refused") {
       return refuse(c, 401, "UNAUTHORIZED", access.reason, { headers: { "WWW-Authenticate": "Bearer" } });
     }
-    const { log: eventLog, store } = deps(c);
-    const status = await projectionStatus(eventLog, store);
-    return c.json(access.kind === "admin" ? status : publicStatus(status));
+    const live = await onLive(deps(c));
+    const [projection, rebuild] = await Promise.all([
+      projectionStatus(live.log, live.store),
+      rebuildStatus(live.log, live.redis, live.rebuild, live.namespace, live.redisTimeoutMs),
+    ]);
+    const status = { ...projection, ...rebuild };
+    return c.json(access.kind === "admin" ? status : { ...publicStatus(projection), ...rebuild });
   });
   app.all("/status", (c) => wrongMethod(c, "GET"));
 
@@ -160,13 +167,32 @@ export function createProjectorApp() {
       retried: c.req.header("upstash-retried"),
     });
     const target = pokeTarget(body, projector.log.partitions);
-    const result = await runCatchUp(
-      projector,
-      "poke",
-      (p) => c.executionCtx.waitUntil(p),
-      { requestId },
-      target === "every" ? undefined : [target.partition],
-    );
+    const only = target === "every" ? undefined : [target.partition];
+    const waitUntil = (p: Promise<unknown>) => c.executionCtx.waitUntil(p);
+    const namespace = pokeNamespace(body);
+    if (namespace !== undefined) {
+      const routed = await routeNamespacePoke(projector, namespace, pokeReason(body), only, waitUntil, {
+        requestId,
+      });
+      if (routed.kind === "done") {
+        if (routed.failed) {
+          return refuse(
+            c,
+            503,
+            "UNAVAILABLE",
+            `a backing service is unavailable (${routed.failed.services}); retry later`,
+            {
+              detail: { failedPartitions: routed.failed.partitions, namespace },
+            },
+          );
+        }
+        return c.json(routed.body as Record<string, unknown>, 200);
+      }
+    }
+    const live = await onLive(projector);
+    const result = await runCatchUp(live, "poke", waitUntil, { requestId }, only);
+    // A namespace replaced by a rebuild is still read by workers whose cached pointer predates the switch.
+    await foldRetiring(live, only, { requestId });
     const failed = failures(result);
     // The other partitions were folded; a 5xx makes QStash retry the ones that failed (their log lines say why).
     if (failed) {
@@ -180,6 +206,8 @@ export function createProjectorApp() {
     }
     return c.json(result, 200);
   });
+
+  registerRebuildRoute(app, deps);
 
   return app;
 }

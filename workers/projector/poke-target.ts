@@ -22,3 +22,27 @@ export function pokeTarget(body: string, partitions: number): PokeTarget {
     ? { partition }
     : "every";
 }
+
+/**
+ * The projection namespace a poke names (a rebuild's chunk, a retired namespace's fold or clean-up), or undefined
+ * for the live one. Only a well-formed name is taken: it is compared with the namespaces the projector keeps,
+ * never used to build keys it did not make itself.
+ */
+export function pokeNamespace(body: string): string | undefined {
+  const namespace = field(body, "namespace");
+  return typeof namespace === "string" && /^[A-Za-z0-9:._-]{1,80}$/.test(namespace) ? namespace : undefined;
+}
+
+/** The `reason` a poke gives, if any. */
+export function pokeReason(body: string): unknown {
+  return field(body, "reason");
+}
+
+function field(body: string, name: string): unknown {
+  try {
+    const hint: unknown = JSON.parse(body);
+    return typeof hint === "object" && hint !== null ? (hint as Record<string, unknown>)[name] : undefined;
+  } catch {
+    return undefined;
+  }
+}

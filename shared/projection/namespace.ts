@@ -1,0 +1,102 @@
+/**
+ * Which namespace is live. A pointer key under the base prefix (`<PROJECTION_PREFIX>:live`) names it; with no
+ * pointer, the base prefix itself is the namespace (a projection never rebuilt). A rebuild switches the pointer in
+ * one script (rebuild-scripts.ts); both workers read it here.
+ *
+ * Each isolate keeps what it read for POINTER_CACHE_MS, so a worker may go on reading the old namespace that long
+ * after a switch. Nothing is lost in that window: the old namespace keeps being folded by the live fold until its
+ * clean-up is due (the grace period, far longer than the cache), so a consistency token is reached there as in
+ * the new one; and the write guards (reservations, idempotency claims) are kept under the base prefix, not the
+ * namespace, so a write decided on either side of the switch meets every other write's reservation. A cached
+ * entry past its time is read again; a failed read fails the request rather than serve a stale pointer.
+ */
+import { type Redis, redisCall } from "./redis";
+
+/** How long an isolate trusts the pointer it read: a switch reaches every worker within this. */
+export const POINTER_CACHE_MS = 2000;
+
+/** The keys of the rebuild machinery, one set per base prefix. */
+export function namespaceKeys(base: string) {
+  return {
+    /** string: the live namespace (absent: the base prefix) */
+    pointer: `${base}:live`,
+    /** string: the last generation handed out (INCR) */
+    generation: `${base}:generation`,
+    /** string: JSON of the running rebuild, or of the last one once it ended (see RebuildRecord) */
+    rebuild: `${base}:rebuild`,
+    /** list: JSON of the newest ended rebuilds, newest first */
+    history: `${base}:rebuilds`,
+    /** hash: namespace → JSON {due, ...} of namespaces to delete once due (old live ones, failed builds) */
+    retired: `${base}:retired`,
+  };
+}
+
+/** The namespace of a rebuild's generation. */
+export function generationNamespace(base: string, generation: number): string {
+  return `${base}:g${generation}`;
+}
+
+/** A namespace replaced by a rebuild that workers may still read: folded until `foldUntil` (epoch ms). */
+export interface RetiringNamespace {
+  namespace: string;
+  foldUntil: number;
+}
+
+/** The live namespace and the retired ones still folded beside it, as one isolate last read them. */
+export interface LiveView {
+  namespace: string;
+  retiring: RetiringNamespace[];
+}
+
+const cache = new Map<string, { view: LiveView; until: number }>();
+
+/**
+ * The live namespace of `base` and the retired namespaces still being folded, read together in one round trip and
+ * cached together: a projector isolate whose cache predates a switch folds the old namespace as the live one, so
+ * the namespace its stale readers read is folded either way.
+ */
+export async function liveView(
+  redis: Redis,
+  base: string,
+  timeoutMs: number,
+  now: () => number = Date.now,
+): Promise<LiveView> {
+  const cached = cache.get(base);
+  if (cached && now() < cached.until) return cached.view;
+  const keys = namespaceKeys(base);
+  const p = redis.pipeline();
+  p.get(keys.pointer);
+  p.hgetall(keys.retired);
+  const [pointer, retired] = await redisCall("read the live namespace", timeoutMs, () =>
+    p.exec<[unknown, unknown]>(),
+  );
+  const namespace = pointer === null || pointer === undefined || pointer === "" ? base : String(pointer);
+  const flat: unknown[] = Array.isArray(retired) ? retired : [];
+  const retiring: RetiringNamespace[] = [];
+  for (let i = 0; i + 1 < flat.length; i += 2) {
+    const foldUntil = foldUntilOf(flat[i + 1]);
+    if (foldUntil > now()) retiring.push({ namespace: String(flat[i]), foldUntil });
+  }
+  const view = { namespace, retiring };
+  cache.set(base, { view, until: now() + POINTER_CACHE_MS });
+  return view;
+}
+
+/** The live namespace of `base`, from this isolate's cache while it is fresh. */
+export async function liveNamespace(redis: Redis, base: string, timeoutMs: number): Promise<string> {
+  return (await liveView(redis, base, timeoutMs)).namespace;
+}
+
+function foldUntilOf(raw: unknown): number {
+  try {
+    const v = JSON.parse(String(raw)) as { foldUntil?: unknown };
+    return typeof v.foldUntil === "number" ? v.foldUntil : 0;
+  } catch {
+    return 0;
+  }
+}
+
+/** Forgets the cached pointer (the projector, right after it switched it). */
+export function forgetLiveNamespace(base: string): void {
+  cache.delete(base);
+}

@@ -1,0 +1,89 @@
+/**
+ * The rebuild part of the projection's status: the live namespace, the running rebuild's progress per partition
+ * (checkpoint vs head), its speed and estimated finish, the last rebuild's outcome and the namespaces waiting
+ * for clean-up. Speed is measured as offsets folded since the start over the time since the start.
+ */
+import type { EventLog } from "../event-log/port";
+import { projectionKeys } from "./keys";
+import type { RebuildControl, RebuildRecord } from "./rebuild";
+import { type Redis, redisCall } from "./redis";
+
+export interface RebuildProgress {
+  namespace: string;
+  state: "running";
+  startedAt: string;
+  partitions: Array<{ partition: number; checkpoint: number; head: number; lag: number }>;
+  lag: number;
+  eventsPerSecond: number;
+  /** ISO; absent until the rebuild has folded something to measure its speed by. */
+  estimatedFinish?: string;
+}
+
+export interface RebuildStatus {
+  /** The namespace both workers read (the base prefix until a rebuild switches). */
+  namespace: string;
+  rebuild: RebuildProgress | null;
+  lastRebuild: RebuildRecord | null;
+  retiring: Array<{ namespace: string; due: string }>;
+}
+
+export async function rebuildStatus(
+  log: EventLog,
+  redis: Redis,
+  control: RebuildControl,
+  live: string,
+  timeoutMs: number,
+  now: Date = new Date(),
+): Promise<RebuildStatus> {
+  const [current, history, retired] = await Promise.all([
+    control.current(),
+    control.history(1),
+    control.retired(),
+  ]);
+  const running = current?.state === "running" ? current : undefined;
+  return {
+    namespace: live,
+    rebuild: running ? await progress(log, redis, running, timeoutMs, now) : null,
+    lastRebuild: history[0] ?? null,
+    retiring: retired.map((r) => ({ namespace: r.namespace, due: new Date(r.due).toISOString() })),
+  };
+}
+
+async function progress(
+  log: EventLog,
+  redis: Redis,
+  record: RebuildRecord,
+  timeoutMs: number,
+  now: Date,
+): Promise<RebuildProgress> {
+  const ids = Array.from({ length: log.partitions }, (_, p) => p);
+  const [raw, heads] = await Promise.all([
+    redisCall("read the rebuild's checkpoints", timeoutMs, () =>
+      redis.hgetall(projectionKeys(record.namespace).checkpoint),
+    ),
+    Promise.all(ids.map((p) => log.head(p))),
+  ]);
+  const flat: unknown[] = Array.isArray(raw) ? raw : [];
+  const checkpoints = new Map<number, number>();
+  for (let i = 0; i + 1 < flat.length; i += 2) checkpoints.set(Number(flat[i]), Number(flat[i + 1]) || 0);
+  const partitions = ids.map((partition) => {
+    const checkpoint = checkpoints.get(partition) ?? 0;
+    const head = heads[partition] ?? 0;
+    return { partition, checkpoint, head, lag: Math.max(0, head - checkpoint) };
+  });
+  const folded = partitions.reduce((sum, p) => sum + p.checkpoint, 0);
+  const lag = partitions.reduce((sum, p) => sum + p.lag, 0);
+  const seconds = Math.max(0.001, (now.getTime() - Date.parse(record.startedAt)) / 1000);
+  const eventsPerSecond = Math.round((folded / seconds) * 10) / 10;
+  const estimate =
+    eventsPerSecond > 0 ? new Date(now.getTime() + (lag / eventsPerSecond) * 1000).toISOString() : undefined;
+  return {
+    namespace: record.namespace,
+    state: "running",
+    startedAt: record.startedAt,
+    partitions,
+    lag,
+    eventsPerSecond,
+    ...(estimate && { estimatedFinish: estimate }),
+  };
+}

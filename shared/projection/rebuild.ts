@@ -1,0 +1,217 @@
+/**
+ * Rebuilding a projection beside the live one: a rebuild folds the whole log into a new namespace
+ * (`<base>:g<generation>`), and once that namespace has caught up with the log head on every partition one script
+ * makes it the live one. The old namespace is retired: still folded for the grace period (a worker may read it
+ * until its cached pointer expires, see namespace.ts), then deleted in bounded chunks (cleanup.ts).
+ */
+import { UpstreamError } from "../errors";
+import { toInt } from "./codec";
+import { projectionKeys } from "./keys";
+import { namespaceKeys } from "./namespace";
+import { FAIL_REBUILD, START_REBUILD, SWITCH_LIVE } from "./rebuild-scripts";
+import { type Redis, redisCall } from "./redis";
+
+/** A rebuild as recorded: running, or how it ended. */
+export interface RebuildRecord {
+  namespace: string;
+  generation: number;
+  /** The live namespace when it started. */
+  from: string;
+  state: "running" | "switched" | "failed";
+  startedAt: string;
+  endedAt?: string;
+  /** Why it failed. */
+  reason?: string;
+  /** The namespace it replaced (once switched). */
+  retired?: string;
+}
+
+/** A namespace waiting for its clean-up: folded until `foldUntil`, deleted from `due` (epoch ms). */
+export interface RetiredNamespace {
+  namespace: string;
+  due: number;
+  foldUntil: number;
+  /** Where the clean-up is: which key pattern, and the SCAN cursor in it. */
+  stage?: number;
+  cursor?: string;
+}
+
+export type StartAnswer = { started: true; namespace: string } | { started: false; running: string };
+
+export type SwitchAnswer =
+  | { kind: "switched"; old: string }
+  | { kind: "behind"; partition: number; checkpoint: number; head: number }
+  | { kind: "not-running" };
+
+export type RebuildControl = ReturnType<typeof createRebuildControl>;
+
+/** The rebuild record, history and retired namespaces of one base prefix. */
+export function createRebuildControl(redis: Redis, base: string, timeoutMs: number) {
+  const keys = namespaceKeys(base);
+  const call = <T>(what: string, fn: () => Promise<T>) => redisCall(what, timeoutMs, fn);
+  const scripts = {
+    start: redis.createScript<unknown>(START_REBUILD),
+    switch: redis.createScript<unknown>(SWITCH_LIVE),
+    fail: redis.createScript<unknown>(FAIL_REBUILD),
+  };
+  return {
+    base,
+
+    /** Starts a rebuild (its namespace is empty and folded from offset 0), or names the one running. */
+    async start(now: Date, liveNamespace: string): Promise<StartAnswer> {
+      const answer = await call("start a rebuild", () =>
+        scripts.start.exec(
+          [keys.rebuild, keys.generation, keys.pointer, keys.retired],
+          [base, now.toISOString()],
+        ),
+      );
+      if (!Array.isArray(answer) || answer.length !== 2)
+        throw new UpstreamError("redis", "start-rebuild script answered an unexpected shape");
+      const namespace = String(answer[1]);
+      if (toInt(answer[0]) !== 1) return { started: false, running: namespace };
+      // The new namespace is folded from the same log: it carries the same identity record as the live one.
+      const identity = await call("read the log identity", () =>
+        redis.get<string>(projectionKeys(liveNamespace).logIdentity),
+      );
+      if (identity !== null && identity !== undefined)
+        await call("copy the log identity", () =>
+          redis.set(projectionKeys(namespace).logIdentity, String(identity), { nx: true }),
+        );
+      return { started: true, namespace };
+    },
+
+    /** The running rebuild, or the last one when none runs (undefined before the first). */
+    async current(): Promise<RebuildRecord | undefined> {
+      return parseRecord(await call("read the rebuild", () => redis.get<string>(keys.rebuild)));
+    },
+
+    /** The newest ended rebuilds, newest first. */
+    async history(count = 10): Promise<RebuildRecord[]> {
+      const raw = await call("read the rebuild history", () =>
+        redis.lrange<string>(keys.history, 0, count - 1),
+      );
+      return raw.flatMap((r) => {
+        const record = parseRecord(r);
+        return record ? [record] : [];
+      });
+    },
+
+    /**
+     * Switches the live pointer to `namespace` if its checkpoints have reached `heads` (read just before) on every
+     * partition. The old namespace is folded `foldMs` more and deleted after `graceMs`.
+     */
+    async switchLive(
+      namespace: string,
+      heads: readonly number[],
+      now: Date,
+      graceMs: number,
+    ): Promise<SwitchAnswer> {
+      const due = now.getTime() + graceMs;
+      const answer = await call("switch the live namespace", () =>
+        scripts.switch.exec(
+          [keys.rebuild, keys.pointer, projectionKeys(namespace).checkpoint, keys.retired, keys.history],
+          [
+            namespace,
+            base,
+            now.toISOString(),
+            String(due),
+            String(due - Math.min(graceMs, FOLD_MARGIN_MS)),
+            String(heads.length),
+            ...heads.map(String),
+          ],
+        ),
+      );
+      if (!Array.isArray(answer))
+        throw new UpstreamError("redis", "switch script answered an unexpected shape");
+      const code = toInt(answer[0], -1);
+      if (code === 1) return { kind: "switched", old: String(answer[1]) };
+      if (code === 2)
+        return {
+          kind: "behind",
+          partition: toInt(answer[1]),
+          checkpoint: toInt(answer[2]),
+          head: toInt(answer[3]),
+        };
+      if (code === 0) return { kind: "not-running" };
+      throw new UpstreamError("redis", "switch script answered an unexpected shape");
+    },
+
+    /** Ends the running rebuild of `namespace` as failed; the live namespace is untouched. */
+    async fail(namespace: string, reason: string, now: Date): Promise<boolean> {
+      const answer = await call("record a failed rebuild", () =>
+        scripts.fail.exec(
+          [keys.rebuild, keys.retired, keys.history],
+          [namespace, reason, now.toISOString(), String(now.getTime())],
+        ),
+      );
+      return toInt(answer) === 1;
+    },
+
+    /** Namespaces waiting for (or in) their clean-up. */
+    async retired(): Promise<RetiredNamespace[]> {
+      const raw: unknown = await call("read retired namespaces", () => redis.hgetall(keys.retired));
+      const flat = Array.isArray(raw) ? raw : [];
+      const out: RetiredNamespace[] = [];
+      for (let i = 0; i + 1 < flat.length; i += 2) {
+        const entry = parseRetired(String(flat[i]), flat[i + 1]);
+        if (entry) out.push(entry);
+      }
+      return out;
+    },
+
+    /** Records where a clean-up is, so the next chunk goes on from there. */
+    async saveRetired(entry: RetiredNamespace): Promise<void> {
+      const { namespace, ...rest } = entry;
+      await call("save clean-up progress", () =>
+        redis.hset(keys.retired, { [namespace]: JSON.stringify(rest) }),
+      );
+    },
+
+    async forgetRetired(namespace: string): Promise<void> {
+      await call("end a clean-up", () => redis.hdel(keys.retired, namespace));
+    },
+  };
+}
+
+/**
+ * How long before its clean-up a retired namespace stops being folded: longer than any fold invocation, so no fold
+ * still writes into it once its keys are being deleted.
+ */
+export const FOLD_MARGIN_MS = 30_000;
+
+function parseRecord(raw: unknown): RebuildRecord | undefined {
+  if (raw === null || raw === undefined) return undefined;
+  try {
+    const v = JSON.parse(String(raw)) as Partial<RebuildRecord>;
+    if (typeof v.namespace !== "string" || typeof v.startedAt !== "string") return undefined;
+    if (v.state !== "running" && v.state !== "switched" && v.state !== "failed") return undefined;
+    return {
+      namespace: v.namespace,
+      generation: typeof v.generation === "number" ? v.generation : 0,
+      from: typeof v.from === "string" ? v.from : "",
+      state: v.state,
+      startedAt: v.startedAt,
+      ...(typeof v.endedAt === "string" && { endedAt: v.endedAt }),
+      ...(typeof v.reason === "string" && { reason: v.reason }),
+      ...(typeof v.retired === "string" && { retired: v.retired }),
+    };
+  } catch {
+    return undefined;
+  }
+}
+
+function parseRetired(namespace: string, raw: unknown): RetiredNamespace | undefined {
+  try {
+    const v = JSON.parse(String(raw)) as Record<string, unknown>;
+    if (typeof v.due !== "number") return undefined;
+    return {
+      namespace,
+      due: v.due,
+      foldUntil: typeof v.foldUntil === "number" ? v.foldUntil : 0,
+      ...(typeof v.stage === "number" && { stage: v.stage }),
+      ...(typeof v.cursor === "string" && { cursor: v.cursor }),
+    };
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,64 @@
+/**
+ * What the rebuild tests share: `POST /rebuild` as an admin, the projector's status with its rebuild part, and a
+ * Projector view of any namespace (so the log-fold model checks a rebuilt or retired namespace as it checks the
+ * live one).
+ */
+import { eventually, get, type Projector, type Status } from "./projector-support";
+
+export interface RebuildRecordView {
+  namespace: string;
+  state: "running" | "switched" | "failed";
+  startedAt: string;
+  endedAt?: string;
+  reason?: string;
+  retired?: string;
+}
+
+export interface RebuildStatusView extends Status {
+  namespace: string;
+  rebuild: {
+    namespace: string;
+    state: "running";
+    startedAt: string;
+    partitions: Array<{ partition: number; checkpoint: number; head: number; lag: number }>;
+    lag: number;
+    eventsPerSecond: number;
+    estimatedFinish?: string;
+  } | null;
+  lastRebuild: RebuildRecordView | null;
+  retiring: Array<{ namespace: string; due: string }>;
+}
+
+/** `POST /rebuild` with the projector's admin token (or `authorization` as given; null sends none). */
+export async function requestRebuild(
+  p: Projector,
+  authorization: string | null = `Bearer ${p.env.ADMIN_TOKEN ?? ""}`,
+) {
+  return get(`${p.url}/rebuild`, {
+    method: "POST",
+    headers: authorization === null ? {} : { authorization },
+  });
+}
+
+/** `GET /status` as an admin, with the rebuild fields. */
+export async function rebuildStatusOf(p: Projector): Promise<RebuildStatusView> {
+  const res = await get(`${p.url}/status`, {
+    headers: { authorization: `Bearer ${p.env.ADMIN_TOKEN ?? ""}` },
+  });
+  if (res.status !== 200) throw new Error(`/status answered ${res.status}: ${JSON.stringify(res.body)}`);
+  return res.body as RebuildStatusView;
+}
+
+/** Waits until the last rebuild has ended (switched or failed) and answers the status then. */
+export async function rebuildEnded(p: Projector, timeoutMs = 60_000): Promise<RebuildStatusView> {
+  return eventually(async () => {
+    const s = await rebuildStatusOf(p);
+    if (s.rebuild !== null || s.lastRebuild === null) throw new Error("the rebuild has not ended yet");
+    return s;
+  }, timeoutMs);
+}
+
+/** The same projector seen on another namespace of its projection. */
+export function onNamespace(p: Projector, namespace: string): Projector {
+  return { ...p, prefix: namespace };
+}

@@ -1,0 +1,47 @@
+/**
+ * `POST /rebuild`: starts rebuilding the projection from the log beside the live one (see rebuild.ts). Admin only:
+ * 404 when no ADMIN_TOKEN is bound (the route does not exist then), 401 without the token; 202 with the new
+ * namespace, or 409 naming the rebuild already running.
+ */
+import type { Context, Hono } from "hono";
+import { adminToken } from "../../shared/config";
+import { statusAccess } from "./admin";
+import type { ProjectorEnv } from "./app";
+import type { ProjectorDeps } from "./deps";
+import { refuse } from "./http";
+import { startRebuild } from "./rebuild";
+
+export function registerRebuildRoute(
+  app: Hono<ProjectorEnv>,
+  deps: (c: Context<ProjectorEnv>) => ProjectorDeps,
+): void {
+  app.all("/rebuild", async (c) => {
+    const token = adminToken(c.env as unknown as Record<string, unknown>);
+    if (token === undefined)
+      return refuse(c, 404, "NOT_FOUND", "no route: rebuilding is off (no ADMIN_TOKEN bound)");
+    if (c.req.method !== "POST") {
+      return refuse(c, 405, "METHOD_NOT_ALLOWED", "/rebuild only accepts POST", {
+        headers: { Allow: "POST" },
+      });
+    }
+    const authorization = c.req.header("authorization");
+    const access = await statusAccess(authorization, token);
+    if (authorization === undefined || access.kind !== "admin") {
+      const reason = access.kind === "refused" ? access.reason : 'send "Authorization: Bearer <ADMIN_TOKEN>"';
+      return refuse(c, 401, "UNAUTHORIZED", reason, { headers: { "WWW-Authenticate": "Bearer" } });
+    }
+    const answer = await startRebuild(deps(c), { requestId: c.get("requestId") });
+    if (!answer.started) {
+      return c.json(
+        {
+          error: "a rebuild is already running",
+          code: "CONFLICT",
+          namespace: answer.running,
+          state: "running",
+        },
+        409,
+      );
+    }
+    return c.json({ namespace: answer.namespace, state: "running" }, 202);
+  });
+}
