@@ -19,6 +19,7 @@ import {
 } from "../../shared/domain";
 import { createEventLog } from "../../shared/event-log/create";
 import { type EventLog, type LogRecord, type Position, partitionOf } from "../../shared/event-log/port";
+import { orderScore } from "../../shared/projection/fold";
 import type { Projector } from "./projector-support";
 
 let clock = Date.parse("2025-06-01T08:00:00.000Z");
@@ -201,14 +202,15 @@ export function fold(records: LogRecord[], partitions: number): Model {
     model.states[event.taskId] = result.state;
     model.history[event.taskId] = [...(model.history[event.taskId] ?? []), event.eventId];
     model.counters.applied++;
-    if (event.type === "TaskCreated") created.set(event.taskId, Date.parse(event.occurredAt));
+    if (event.type === "TaskCreated") created.set(event.taskId, orderScore(event.occurredAt, record.offset));
   }
   model.deadLetters = model.deadLetters.slice(-PROBLEMS_KEPT);
   model.rejected = model.rejected.slice(-PROBLEMS_KEPT);
   model.order = Object.entries(model.states)
     .filter(([, s]) => s.status === "active")
     .map(([id]) => id)
-    .sort((a, b) => (created.get(a) ?? 0) - (created.get(b) ?? 0));
+    // Creation order as the projection keeps it: by score, and (as a Redis sorted set does) by id on a tie.
+    .sort((a, b) => (created.get(a) ?? 0) - (created.get(b) ?? 0) || (a < b ? -1 : a > b ? 1 : 0));
   return model;
 }
 
