@@ -80,9 +80,9 @@ function foldWhy(r: BenchResults): string {
     `baseline's ${b.workerd + b.emulators + b.redis} ms (${b.workerd} + ${b.emulators} + ${b.redis}), on ` +
     `${r.machine.host.cpus} cores (load average ${r.machine.load.start.toFixed(1)} at start). Neither the emulator's ` +
     `500-record fetch cap nor the batch size is the limit (round trips are a few ms per 500 events); 20,000/s ` +
-    `needs ≤ 50 µs of CPU per event in all. Candidates: fetch the next batch while the script applies the current ` +
-    `one (the chain keeps one process busy at a time), one variadic HSET/ZADD per batch in the script instead of ` +
-    `one call per event, and a leaner audit-trail entry.`
+    `needs ≤ 50 µs of CPU per event in all. The projector already reads the next batch while the current one ` +
+    `applies and writes each key once per batch; what is left is the worker's CPU per event (decode, fold, ` +
+    `encode) and the checks the script makes before its first write, which make a batch all or nothing.`
   );
 }
 
