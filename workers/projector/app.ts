@@ -5,7 +5,7 @@
 import { type Context, Hono } from "hono";
 import { adminToken } from "../../shared/config";
 import { ConfigError, UpstreamError } from "../../shared/errors";
-import { readAtMost } from "../../shared/http/read-at-most";
+import { readAtMost } from "../../shared/http/body";
 import { rebuildStatus } from "../../shared/projection/rebuild-status";
 import { projectionStatus } from "../../shared/projection/status";
 import { publicStatus, statusAccess } from "./admin";

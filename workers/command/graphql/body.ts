@@ -1,4 +1,4 @@
-import { readAtMost } from "../../../shared/http/read-at-most";
+import { readAtMost } from "../../../shared/http/body";
 import { GraphQLRequestError } from "./errors";
 import { JSON_MEDIA_TYPE, parseContentType } from "./media-type";
 
