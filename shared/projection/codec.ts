@@ -127,48 +127,47 @@ export function stateVersion(state: TaskState): number {
 }
 
 export function encodeHistoryEntry(event: EventEnvelope, position: Position): string {
+  const { eventId, type, version, occurredAt } = event;
   const text = "text" in event.data ? event.data.text : undefined;
-  const key = event.metadata.idempotencyKey;
-  return JSON.stringify({
-    partition: position.partition,
-    offset: position.offset,
-    eventId: event.eventId,
-    type: event.type,
-    version: event.version,
-    occurredAt: event.occurredAt,
-    ...(text !== undefined && { data: { text } }),
-    ...(key !== undefined && { metadata: { idempotencyKey: key } }),
-  } satisfies HistoryEntry);
+  return JSON.stringify(
+    historyEntry({ ...position, eventId, type, version, occurredAt }, text, event.metadata.idempotencyKey),
+  );
 }
 
 /** A stored history entry; anything malformed is an UpstreamError. */
 export function decodeHistoryEntry(raw: unknown): HistoryEntry {
   const v = parseObject(raw);
-  if (
-    v === undefined ||
-    typeof v.partition !== "number" ||
-    typeof v.offset !== "number" ||
-    typeof v.eventId !== "string" ||
-    typeof v.type !== "string" ||
-    typeof v.version !== "number" ||
-    typeof v.occurredAt !== "string"
-  ) {
+  if (v === undefined || !isHistoryFields(v))
     throw new UpstreamError("redis", "the projection holds a malformed history entry");
-  }
   const text = isRecord(v.data) && typeof v.data.text === "string" ? v.data.text : undefined;
-  const key =
-    isRecord(v.metadata) && typeof v.metadata.idempotencyKey === "string"
-      ? v.metadata.idempotencyKey
-      : undefined;
+  const key = isRecord(v.metadata) ? v.metadata.idempotencyKey : undefined;
+  return historyEntry(v, text, typeof key === "string" ? key : undefined);
+}
+
+type HistoryFields = Omit<HistoryEntry, "data" | "metadata">;
+
+function isHistoryFields(v: Record<string, unknown>): v is Record<string, unknown> & HistoryFields {
+  return (
+    typeof v.partition === "number" &&
+    typeof v.offset === "number" &&
+    typeof v.eventId === "string" &&
+    typeof v.type === "string" &&
+    typeof v.version === "number" &&
+    typeof v.occurredAt === "string"
+  );
+}
+
+/** A history entry of exactly its fields, in the order they are stored. */
+function historyEntry(fields: HistoryFields, text?: string, idempotencyKey?: string): HistoryEntry {
   return {
-    partition: v.partition,
-    offset: v.offset,
-    eventId: v.eventId,
-    type: v.type,
-    version: v.version,
-    occurredAt: v.occurredAt,
+    partition: fields.partition,
+    offset: fields.offset,
+    eventId: fields.eventId,
+    type: fields.type,
+    version: fields.version,
+    occurredAt: fields.occurredAt,
     ...(text !== undefined && { data: { text } }),
-    ...(key !== undefined && { metadata: { idempotencyKey: key } }),
+    ...(idempotencyKey !== undefined && { metadata: { idempotencyKey } }),
   };
 }
 
@@ -184,14 +183,13 @@ export function encodeDeadLetter(letter: DeadLetter): string {
 
 /** A stored dead letter (its reason cut to the bound), or undefined when it is not one. */
 export function decodeDeadLetter(raw: unknown): DeadLetter | undefined {
-  const v = parseObject(raw);
-  if (v === undefined || typeof v.partition !== "number" || typeof v.offset !== "number") return undefined;
+  const problem = decodeProblem(raw);
+  if (problem === undefined) return undefined;
+  const { fields, ...shown } = problem;
   return {
-    partition: v.partition,
-    offset: v.offset,
-    reason: boundReason(typeof v.reason === "string" ? v.reason : ""),
-    value: typeof v.value === "string" ? v.value : "",
-    loggedAt: typeof v.loggedAt === "number" ? v.loggedAt : 0,
+    ...shown,
+    value: text(fields.value),
+    loggedAt: typeof fields.loggedAt === "number" ? fields.loggedAt : 0,
   };
 }
 
@@ -208,16 +206,23 @@ export function encodeRejectedEvent(rejected: RejectedEvent): string {
 
 /** A stored rejected event (its reason cut to the bound), or undefined when it is not one. */
 export function decodeRejectedEvent(raw: unknown): RejectedEvent | undefined {
+  const problem = decodeProblem(raw);
+  if (problem === undefined) return undefined;
+  const { fields, ...shown } = problem;
+  return { ...shown, eventId: text(fields.eventId), type: text(fields.type), taskId: text(fields.taskId) };
+}
+
+/** What every stored problem (dead letter, rejected event) has: its position and its reason, cut to the bound. */
+function decodeProblem(
+  raw: unknown,
+): (Position & { reason: string; fields: Record<string, unknown> }) | undefined {
   const v = parseObject(raw);
   if (v === undefined || typeof v.partition !== "number" || typeof v.offset !== "number") return undefined;
-  return {
-    partition: v.partition,
-    offset: v.offset,
-    eventId: typeof v.eventId === "string" ? v.eventId : "",
-    type: typeof v.type === "string" ? v.type : "",
-    taskId: typeof v.taskId === "string" ? v.taskId : "",
-    reason: boundReason(typeof v.reason === "string" ? v.reason : ""),
-  };
+  return { partition: v.partition, offset: v.offset, reason: boundReason(text(v.reason)), fields: v };
+}
+
+function text(v: unknown): string {
+  return typeof v === "string" ? v : "";
 }
 
 /** A stop record as the fold script writes it (cjson, same fields). */
