@@ -29,15 +29,15 @@ export function projectorDeps(env: Bindings) {
   return {
     log: eventLogFromBindings(env, redis, client.redis).log,
     ...onNamespace(redis.prefix),
-    sweepCursor: createSweepCursor(redis, client.redis),
+    sweepCursor: createSweepCursor(client, redis.prefix),
     notifier: createQStashNotifier(qstashConfig(env)),
     signing: signingConfig(env),
     budget: catchUpBudget(env),
-    redis: client.redis,
-    /** The base prefix (`PROJECTION_PREFIX`) and Redis's time limit. */
+    /** Redis, with its time limit (`REDIS_TIMEOUT_MS`). */
+    redis: client,
+    /** The base prefix (`PROJECTION_PREFIX`). */
     base: redis.prefix,
-    redisTimeoutMs: redis.timeoutMs,
-    rebuild: createRebuildControl(client.redis, redis.prefix, redis.timeoutMs),
+    rebuild: createRebuildControl(client, redis.prefix),
     rebuildGraceMs: rebuildGraceMs(env),
     /** The store and lease of one namespace (the live one, a rebuild's, or a retired one). */
     onNamespace,
@@ -56,6 +56,6 @@ export type ProjectorDeps = ReturnType<typeof projectorDeps>;
 
 /** The deps folding and reading the live namespace, and its name. */
 export async function onLive(deps: ProjectorDeps): Promise<ProjectorDeps & { namespace: string }> {
-  const namespace = await liveNamespace(deps.redis, deps.base, deps.redisTimeoutMs);
+  const namespace = await liveNamespace(deps.redis, deps.base);
   return { ...deps, ...deps.onNamespace(namespace), namespace };
 }
