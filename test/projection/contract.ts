@@ -7,7 +7,7 @@ import { randomUUID } from "node:crypto";
 import { describe, expect, test } from "vitest";
 import type { TaskState } from "../../shared/domain";
 import { UpstreamError } from "../../shared/errors";
-import type { FoldBatch } from "../../shared/projection/fold";
+import { emptyBatch, type FoldBatch } from "../../shared/projection/fold";
 import type { FoldLease } from "../../shared/projection/fold-lease";
 import { type FoldSink, PROBLEMS_KEPT } from "../../shared/projection/fold-sink";
 import type { ReadModel } from "../../shared/projection/read-model";
@@ -45,24 +45,9 @@ const LOG: Entry[] = [
   on(TASK_ID, deleted),
 ];
 
-/** An empty batch of `partition` from `from` to `to`, to which a case adds what it needs. */
+/** A batch of `partition` from `from` to `to` with what a case gives it, and nothing else. */
 function batchOf(partition: number, from: number, to: number, extra: Partial<FoldBatch> = {}): FoldBatch {
-  return {
-    partition,
-    from,
-    to,
-    states: [],
-    expected: [],
-    orderAdd: [],
-    orderRemove: [],
-    listAdd: [],
-    listRemove: [],
-    history: [],
-    deadLetters: [],
-    rejected: [],
-    counts: { applied: 0, rejected: 0, dead: 0 },
-    ...extra,
-  };
+  return { ...emptyBatch(partition, from), to, ...extra };
 }
 
 const active = (id: string, version: number): TaskState => ({
