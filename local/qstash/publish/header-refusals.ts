@@ -3,7 +3,7 @@
  * naming it and saying why, because QStash would act on it and the emulator would not: a header accepted and
  * dropped would make a developer believe it worked. `local/qstash/README.md` lists the same refusals.
  */
-import { badRequest } from "./errors";
+import { badRequest } from "../errors";
 
 /** Headers that set how a message is delivered (protocol reference C.3). */
 const PUBLISH = [

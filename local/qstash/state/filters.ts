@@ -4,7 +4,7 @@
  * must all match. A parameter the endpoint does not know is refused with a 400 naming it, so that a typo
  * never turns a filtered bulk action into an unfiltered one.
  */
-import { badRequest } from "./errors";
+import { badRequest } from "../errors";
 import type { QStashMessage } from "./message";
 
 /** What a filter is compared with: a message, a DLQ entry or an event. */

@@ -1,11 +1,11 @@
 /**
  * Admission of delivery attempts: a message in a queue passes its queue's gate, and a message with a
- * flow-control key passes that key's gate (see flow-control.ts).
+ * flow-control key passes that key's gate (see state/flow-control.ts).
  */
-import type { FlowControlKeys } from "./flow-control";
+import type { FlowControlKeys } from "../state/flow-control";
+import type { QStashMessage } from "../state/message";
+import type { QueueStore } from "../state/queues";
 import type { Release } from "./gate";
-import type { QStashMessage } from "./message";
-import type { QueueStore } from "./queues";
 
 export class Admission {
   constructor(

@@ -3,15 +3,16 @@
  * in UTC, to a URL or URL group (optionally through a queue). Each run is an ordinary publish whose messages
  * carry the schedule id. `Upstash-Schedule-Id` on create names the schedule; creating it again replaces it.
  */
+
+import { DueTimers } from "../delivery/due-timers";
+import { badRequest, QStashRequestError } from "../errors";
+import { commitPublish, type PublishContext, preparePublish } from "../publish/accept";
+import { parseDestination } from "../publish/destination";
+import { SCHEDULE_HEADERS } from "../publish/header-refusals";
+import { type HeaderBag, type PublishSpec, parsePublishHeaders } from "../publish/headers";
 import { type Cron, nextRun, parseCron } from "./cron";
-import { parseDestination } from "./destination";
-import { DueTimers } from "./due-timers";
-import { badRequest, QStashRequestError } from "./errors";
-import { SCHEDULE_HEADERS } from "./header-refusals";
 import { randomId } from "./ids";
 import { bodyFields, specFields, specHeaders } from "./message";
-import { commitPublish, type PublishContext, preparePublish } from "./publish";
-import { type HeaderBag, type PublishSpec, parsePublishHeaders } from "./publish-headers";
 import { checkQueueName } from "./queues";
 
 export interface Schedule {

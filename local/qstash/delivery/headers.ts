@@ -3,7 +3,7 @@
  * `Upstash-Forward-` prefix stripped, the published Content-Type, and QStash's own headers with a fresh
  * signature. No other `Upstash-*` publish header is passed on.
  */
-import type { QStashMessage } from "./message";
+import type { QStashMessage } from "../state/message";
 import { signDelivery } from "./signing";
 
 export function deliveryHeaders(

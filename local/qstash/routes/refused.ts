@@ -3,7 +3,7 @@
  * 404, so a client learns that the feature exists in QStash and why the local stack leaves it out.
  * `local/qstash/README.md` lists the same routes.
  */
-import { type EmulatorResponse, errorResponse } from "../common/emulator";
+import { type EmulatorResponse, errorResponse } from "../../common/emulator";
 
 const REFUSED: Record<string, string> = {
   globalParallelism: "global parallelism is a plan limit of hosted QStash, which the emulator does not have",

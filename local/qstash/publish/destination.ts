@@ -2,7 +2,7 @@
  * Publish destinations (protocol reference C.4.1): `http://` or `https://` means a URL, anything else is a
  * URL group name restricted to `[A-Za-z0-9._-]`.
  */
-import { badRequest } from "./errors";
+import { badRequest } from "../errors";
 
 export type Destination = { kind: "url"; url: string } | { kind: "group"; name: string };
 

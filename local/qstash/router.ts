@@ -3,15 +3,15 @@
  * as `QStashRequestError` become `{error}` answers with their status here, in one place.
  */
 import { type EmulatorRequest, type EmulatorResponse, errorResponse, type Handler } from "../common/emulator";
+import type { QStashState } from "./context";
 import { QStashRequestError } from "./errors";
-import { dlq } from "./routes-dlq";
-import { flowControl } from "./routes-flow-control";
-import * as manage from "./routes-manage";
-import { messages } from "./routes-messages";
-import { batch, ENQUEUE_PREFIX, enqueue, PUBLISH_PREFIX, publish } from "./routes-publish";
-import { refusedRoute } from "./routes-refused";
-import { SCHEDULES_PREFIX, schedules } from "./routes-schedules";
-import type { QStashState } from "./state";
+import { dlq } from "./routes/dlq";
+import { flowControl } from "./routes/flow-control";
+import * as manage from "./routes/manage";
+import { messages } from "./routes/messages";
+import { batch, ENQUEUE_PREFIX, enqueue, PUBLISH_PREFIX, publish } from "./routes/publish";
+import { refusedRoute } from "./routes/refused";
+import { SCHEDULES_PREFIX, schedules } from "./routes/schedules";
 
 type Route = (state: QStashState, req: EmulatorRequest, seg: manage.Segments) => EmulatorResponse | undefined;
 

@@ -3,14 +3,14 @@
  * or every endpoint of a URL group), drop duplicates within the dedup window, and hand each new message to
  * the scheduler. Preparing validates everything first, so a refused request (or batch) accepts nothing.
  */
-import type { EmulatorResponse } from "../common/emulator";
-import { type DedupStore, dedupKeys } from "./dedup";
+import type { EmulatorResponse } from "../../common/emulator";
+import type { DeliveryScheduler } from "../delivery/scheduler";
+import { type DedupStore, dedupKeys } from "../state/dedup";
+import { newMessage } from "../state/message";
+import { checkQueueName, type QueueStore } from "../state/queues";
+import type { UrlGroupStore } from "../state/url-groups";
 import { parseDestination } from "./destination";
-import { newMessage } from "./message";
-import { type HeaderBag, type PublishSpec, parsePublishHeaders } from "./publish-headers";
-import { checkQueueName, type QueueStore } from "./queues";
-import type { DeliveryScheduler } from "./scheduler";
-import type { UrlGroupStore } from "./url-groups";
+import { type HeaderBag, type PublishSpec, parsePublishHeaders } from "./headers";
 
 export interface PublishContext {
   groups: UrlGroupStore;

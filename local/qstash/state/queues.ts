@@ -2,9 +2,10 @@
  * Queues (protocol reference C.4.4 and C.6): `POST /v2/enqueue/{queue}/{destination}` auto-creates a queue
  * with parallelism 1, which delivers first in, first out. Each queue owns a gate that its messages pass.
  */
-import { isValidName } from "./destination";
-import { badRequest, QStashRequestError } from "./errors";
-import { Gate } from "./gate";
+
+import { Gate } from "../delivery/gate";
+import { badRequest, QStashRequestError } from "../errors";
+import { isValidName } from "../publish/destination";
 
 export interface Queue {
   name: string;

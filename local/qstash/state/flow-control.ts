@@ -3,9 +3,10 @@
  * deliveries. `/v2/flowControl/{key}` shows a key's state and can pause it, resume it, reset its rate
  * window, and pin limits that override what later publishes ask for until they are unpinned.
  */
-import { QStashRequestError } from "./errors";
-import { Gate } from "./gate";
-import type { FlowControlSpec } from "./publish-headers";
+
+import { Gate } from "../delivery/gate";
+import { QStashRequestError } from "../errors";
+import type { FlowControlSpec } from "../publish/headers";
 
 interface Limits {
   parallelism?: number;

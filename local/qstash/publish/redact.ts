@@ -2,7 +2,7 @@
  * `Upstash-Redact-Fields` (`body`, `header`, `header[Name]`, comma-separated): what `GET /v2/events` must not
  * show of a message. Delivery is unaffected; only the log hides the fields.
  */
-import { badRequest } from "./errors";
+import { badRequest } from "../errors";
 
 export interface Redaction {
   body: boolean;

@@ -4,12 +4,12 @@
  * is refused with a 400 naming the header, before anything is accepted.
  */
 import type { IncomingHttpHeaders } from "node:http";
+import { compileRetryDelay, type RetryDelay } from "../delivery/retry-delay";
+import { badRequest } from "../errors";
 import { isHttpUrl } from "./destination";
 import { parseDuration } from "./durations";
-import { badRequest } from "./errors";
 import { refuseUnknownHeaders } from "./header-refusals";
 import { parseRedactFields, type Redaction } from "./redact";
-import { compileRetryDelay, type RetryDelay } from "./retry-delay";
 
 export type HttpMethod = "GET" | "POST" | "PUT" | "DELETE" | "PATCH";
 const METHODS: readonly HttpMethod[] = ["GET", "POST", "PUT", "DELETE", "PATCH"];

@@ -3,12 +3,12 @@
  * `DELETE /v2/messages/{id}` cancels one, and `DELETE /v2/messages` cancels in bulk: the `messageIds` named,
  * or up to `count` (default 100) pending messages matching the filter, or all of them without one.
  */
-import { type EmulatorRequest, type EmulatorResponse, json } from "../common/emulator";
-import { QStashRequestError } from "./errors";
-import { countParam, type FilterParam, parseFilter } from "./filters";
-import { messagePayload } from "./message";
-import type { Segments } from "./routes-manage";
-import type { QStashState } from "./state";
+import { type EmulatorRequest, type EmulatorResponse, json } from "../../common/emulator";
+import type { QStashState } from "../context";
+import { QStashRequestError } from "../errors";
+import { countParam, type FilterParam, parseFilter } from "../state/filters";
+import { messagePayload } from "../state/message";
+import type { Segments } from "./manage";
 
 const CANCEL_FILTERS: FilterParam[] = [
   "messageIds",

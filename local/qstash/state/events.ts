@@ -4,10 +4,10 @@
  * delivery that an injected `drop` fault swallowed. Each event shows the message's labels, headers and body
  * (base64), minus what `Upstash-Redact-Fields` hides.
  */
-import { badRequest } from "./errors";
+import { badRequest } from "../errors";
+import { redactHeaders } from "../publish/redact";
 import { countParam, type FilterParam, type FilterSubject, messageSubject, parseFilter } from "./filters";
 import { canonicalHeaderName, type MessageState, type QStashMessage } from "./message";
-import { redactHeaders } from "./redact";
 
 export interface DeliveryEvent {
   /** Unix ms. */

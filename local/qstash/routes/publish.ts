@@ -3,8 +3,9 @@
  * `POST /v2/batch` (protocol reference C.4). The destination is raw in the path and its query string is
  * the request's query string, so it is rebuilt from the undecoded path, never from a parsed URL.
  */
-import { type EmulatorRequest, type EmulatorResponse, json } from "../common/emulator";
-import { badRequest } from "./errors";
+import { type EmulatorRequest, type EmulatorResponse, json } from "../../common/emulator";
+import type { QStashState } from "../context";
+import { badRequest } from "../errors";
 import {
   commitPublish,
   outcomeBody,
@@ -12,9 +13,8 @@ import {
   type PublishInput,
   preparePublish,
   publishResponse,
-} from "./publish";
-import { headerBagFromHttp, headerBagFromObject } from "./publish-headers";
-import type { QStashState } from "./state";
+} from "../publish/accept";
+import { headerBagFromHttp, headerBagFromObject } from "../publish/headers";
 
 export const PUBLISH_PREFIX = "/v2/publish/";
 export const ENQUEUE_PREFIX = "/v2/enqueue/";

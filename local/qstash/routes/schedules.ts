@@ -3,11 +3,11 @@
  * destination raw in the path, its query string the request's, as for publish), `GET /v2/schedules[/{id}]`,
  * `DELETE /v2/schedules/{id}`, `PATCH /v2/schedules/{id}/pause|resume`.
  */
-import { type EmulatorRequest, type EmulatorResponse, json } from "../common/emulator";
-import { headerBagFromHttp } from "./publish-headers";
-import { noQuery, type Segments } from "./routes-manage";
-import { scheduleJson } from "./schedules";
-import type { QStashState } from "./state";
+import { type EmulatorRequest, type EmulatorResponse, json } from "../../common/emulator";
+import type { QStashState } from "../context";
+import { headerBagFromHttp } from "../publish/headers";
+import { scheduleJson } from "../state/schedules";
+import { noQuery, type Segments } from "./manage";
 
 export const SCHEDULES_PREFIX = "/v2/schedules/";
 

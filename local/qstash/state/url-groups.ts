@@ -2,8 +2,9 @@
  * URL groups ("topics", protocol reference C.5): named sets of endpoints a publish fans out to.
  * Adding endpoints upserts the group; removing its last endpoint deletes it.
  */
-import { isHttpUrl, isValidName } from "./destination";
-import { badRequest, QStashRequestError } from "./errors";
+
+import { badRequest, QStashRequestError } from "../errors";
+import { isHttpUrl, isValidName } from "../publish/destination";
 
 export interface Endpoint {
   name?: string;

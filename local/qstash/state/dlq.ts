@@ -3,7 +3,7 @@
  * `Upstash-NonRetryable-Error: true`. Listed by `GET /v2/dlq` as `{messages, cursor?}`, selected for bulk
  * delete and retry by ids, by filter or all, oldest first.
  */
-import { badRequest } from "./errors";
+import { badRequest } from "../errors";
 import { type Filter, type FilterParam, messageSubject } from "./filters";
 import { randomId } from "./ids";
 import { bodyFields, canonicalHeaderName, messagePayload, type QStashMessage } from "./message";

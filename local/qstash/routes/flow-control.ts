@@ -3,11 +3,11 @@
  * `POST /v2/flowControl/{key}/pause|resume|resetRate`, `.../pin?parallelism=&rate=&period=` and
  * `.../unpin?parallelism=true&rate=true`.
  */
-import { type EmulatorRequest, type EmulatorResponse, json } from "../common/emulator";
-import { badRequest } from "./errors";
-import type { PinRequest } from "./flow-control";
-import { noQuery, type Segments } from "./routes-manage";
-import type { QStashState } from "./state";
+import { type EmulatorRequest, type EmulatorResponse, json } from "../../common/emulator";
+import type { QStashState } from "../context";
+import { badRequest } from "../errors";
+import type { PinRequest } from "../state/flow-control";
+import { noQuery, type Segments } from "./manage";
 
 function only(query: URLSearchParams, allowed: string[], where: string): void {
   for (const name of query.keys())

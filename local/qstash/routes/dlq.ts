@@ -3,13 +3,13 @@
  * absent), `DELETE /v2/dlq` and `POST /v2/dlq/retry` act on entries chosen by `dlqIds`, by filter, or all
  * (no filter), at most `count` per call (default 100), answering a cursor while more remain.
  */
-import { type EmulatorRequest, type EmulatorResponse, json } from "../common/emulator";
-import { DLQ_FILTERS, type DlqPage, dlqPayload } from "./dlq";
-import { QStashRequestError } from "./errors";
-import { countParam, parseFilter } from "./filters";
-import { newMessage } from "./message";
-import type { Segments } from "./routes-manage";
-import type { QStashState } from "./state";
+import { type EmulatorRequest, type EmulatorResponse, json } from "../../common/emulator";
+import type { QStashState } from "../context";
+import { QStashRequestError } from "../errors";
+import { DLQ_FILTERS, type DlqPage, dlqPayload } from "../state/dlq";
+import { countParam, parseFilter } from "../state/filters";
+import { newMessage } from "../state/message";
+import type { Segments } from "./manage";
 
 const DEFAULT_BULK = 100;
 const MAX_BULK = 1000;

@@ -2,11 +2,11 @@
  * Management routes: URL groups (C.5), signing keys, queues and events (C.6). Paths are matched on undecoded
  * segments; names are restricted to `[A-Za-z0-9._-]`, so nothing needs decoding.
  */
-import { type EmulatorRequest, type EmulatorResponse, json } from "../common/emulator";
-import { badRequest } from "./errors";
-import type { Queue } from "./queues";
-import type { QStashState } from "./state";
-import { parseEndpointList, parseEndpointsToAdd, type UrlGroup } from "./url-groups";
+import { type EmulatorRequest, type EmulatorResponse, json } from "../../common/emulator";
+import type { QStashState } from "../context";
+import { badRequest } from "../errors";
+import type { Queue } from "../state/queues";
+import { parseEndpointList, parseEndpointsToAdd, type UrlGroup } from "../state/url-groups";
 
 /** Segments after `/v2/`, e.g. `["topics", "g1", "endpoints"]`. */
 export type Segments = string[];

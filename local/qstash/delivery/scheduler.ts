@@ -3,19 +3,20 @@
  * gates, is sent (signed afresh per attempt), and is retried with backoff until a 2xx, a non-retryable 489,
  * or its retries run out, after which it lands in the DLQ. Delivery faults are applied per attempt.
  */
+
+import type { DeadLetterQueue, DlqEntry } from "../state/dlq";
+import type { EventLog } from "../state/events";
+import { type Filter, messageSubject } from "../state/filters";
+import type { FlowControlKeys } from "../state/flow-control";
+import type { QStashMessage } from "../state/message";
+import type { QueueStore } from "../state/queues";
 import { Admission } from "./admission";
 import { nextRetryDelayMs } from "./backoff";
-import type { DeliveryFaultQueue } from "./delivery-faults";
-import { deliveryHeaders } from "./delivery-headers";
-import type { DeadLetterQueue, DlqEntry } from "./dlq";
 import { DueTimers } from "./due-timers";
-import type { EventLog } from "./events";
-import { type Filter, messageSubject } from "./filters";
-import type { FlowControlKeys } from "./flow-control";
+import type { DeliveryFaultQueue } from "./faults";
 import { GateClosedError, type Release } from "./gate";
-import type { QStashMessage } from "./message";
+import { deliveryHeaders } from "./headers";
 import { type DeliverySummary, describe, isNonRetryable, isSuccess } from "./outcomes";
-import type { QueueStore } from "./queues";
 import type { AttemptResult, Destinations } from "./send";
 
 export type { DeliverySummary } from "./outcomes";

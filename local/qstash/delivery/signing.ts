@@ -4,7 +4,7 @@
  * exp = now + 300 and body = base64url(SHA-256(body)) with `=` padding, as in Upstash's own example.
  */
 import { createHash, createHmac } from "node:crypto";
-import { randomId } from "./ids";
+import { randomId } from "../state/ids";
 
 export interface SignatureInput {
   /** The current signing key, `sig_...`. */
