@@ -15,7 +15,8 @@ import { now } from "./measure";
 import { runModel } from "./model";
 import { modelJson } from "./model/report";
 import { renderModel } from "./model/table";
-import { type BenchResults, renderMarkdown, toJson } from "./report";
+import { toJson } from "./report";
+import type { BenchResults } from "./results";
 import { type BurstResult, measureBurst } from "./scenarios/burst";
 import { measureConcurrentCreates, measureSequentialCreates, type Pairs, warmUp } from "./scenarios/create";
 import { type FoldResult, measureFold } from "./scenarios/fold";
@@ -26,6 +27,7 @@ import { partitionsJson, renderPartitions } from "./scenarios/partitions-report"
 import { measureRebuild, renderRebuild } from "./scenarios/rebuild";
 import { measureRoundTrips } from "./scenarios/round-trips";
 import { type BenchStack, type Design, startBenchStack, startPair } from "./system";
+import { renderMarkdown } from "./table";
 
 // Paths (bundled workers, the stack process, results) are relative to the repository root.
 process.chdir(fileURLToPath(new URL("..", import.meta.url)));
