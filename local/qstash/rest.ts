@@ -4,11 +4,11 @@
  * events, plus delivery fault injection for tests. State lives in memory; a restart forgets everything.
  * What it does not implement it refuses by name (see README.md).
  */
-import { type RunningEmulator, startEmulator } from "../common/emulator";
+import { type ListenOptions, type RunningEmulator, startEmulator } from "../common/emulator";
 import { createAdmin } from "./admin";
 import type { QStashState } from "./context";
 import { attemptCallback, failureCallback } from "./delivery/callbacks";
-import { DeliveryFaultQueue } from "./delivery/faults";
+import { deliveryFaults } from "./delivery/faults";
 import { DeliveryScheduler, type DeliverySummary } from "./delivery/scheduler";
 import { Destinations } from "./delivery/send";
 import { createHandler, endpointName } from "./router";
@@ -21,9 +21,7 @@ import { QueueStore } from "./state/queues";
 import { ScheduleStore } from "./state/schedules";
 import { UrlGroupStore } from "./state/url-groups";
 
-export interface QStashEmulatorOptions {
-  port: number;
-  host?: string;
+export interface QStashEmulatorOptions extends ListenOptions {
   /** The bearer token clients must send (`QSTASH_TOKEN`). */
   token: string;
   currentSigningKey: string;
@@ -59,7 +57,7 @@ export async function startQStashEmulator(opts: QStashEmulatorOptions): Promise<
   const flowKeys = new FlowControlKeys();
   const events = new EventLog();
   const dlq = new DeadLetterQueue();
-  const faults = new DeliveryFaultQueue();
+  const faults = deliveryFaults();
   const destinations = new Destinations();
   const scheduler = new DeliveryScheduler({
     signingKey: () => keys.current,

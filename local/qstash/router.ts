@@ -13,9 +13,7 @@ import { batch, ENQUEUE_PREFIX, enqueue, PUBLISH_PREFIX, publish } from "./route
 import { refusedRoute } from "./routes/refused";
 import { SCHEDULES_PREFIX, schedules } from "./routes/schedules";
 
-type Route = (state: QStashState, req: EmulatorRequest, seg: manage.Segments) => EmulatorResponse | undefined;
-
-const COLLECTIONS: Record<string, Route> = {
+const COLLECTIONS: Record<string, manage.CollectionRoute> = {
   topics: manage.topics,
   keys: manage.keys,
   queues: manage.queues,

@@ -6,8 +6,8 @@
 import { type EmulatorRequest, type EmulatorResponse, json } from "../../common/emulator";
 import type { QStashState } from "../context";
 import { QStashRequestError } from "../errors";
-import { DLQ_FILTERS, type DlqPage, dlqPayload } from "../state/dlq";
-import { countParam, parseFilter } from "../state/filters";
+import { type DlqPage, dlqPayload } from "../state/dlq";
+import { countParam, DLQ_FILTERS, parseFilter } from "../state/filters";
 import { newMessage } from "../state/message";
 import type { Segments } from "./manage";
 

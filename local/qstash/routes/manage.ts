@@ -5,11 +5,19 @@
 import { type EmulatorRequest, type EmulatorResponse, json } from "../../common/emulator";
 import type { QStashState } from "../context";
 import { badRequest } from "../errors";
+import type { NamedStore } from "../state/named-store";
 import type { Queue } from "../state/queues";
 import { parseEndpointList, parseEndpointsToAdd, type UrlGroup } from "../state/url-groups";
 
 /** Segments after `/v2/`, e.g. `["topics", "g1", "endpoints"]`. */
 export type Segments = string[];
+
+/** The routes of one collection (`/v2/topics/...`); undefined when none of them matches. */
+export type CollectionRoute = (
+  state: QStashState,
+  req: EmulatorRequest,
+  seg: Segments,
+) => EmulatorResponse | undefined;
 
 const ok = (): EmulatorResponse => json(200, {});
 
@@ -20,18 +28,37 @@ export function noQuery(req: EmulatorRequest): void {
     throw badRequest(`unsupported query parameter "${name}" on ${req.method} ${req.rawPath}`);
 }
 
+/**
+ * `/v2/<things>[/{name}[/{action}]]` of a route that reads no query: the name and the action, or undefined when
+ * the path is longer (no such route).
+ */
+function namedPath(req: EmulatorRequest, seg: Segments): { name?: string; action?: string } | undefined {
+  noQuery(req);
+  const [, name, action, extra] = seg;
+  return extra === undefined ? { name, action } : undefined;
+}
+
+/** `GET` or `DELETE /v2/<things>/{name}`: the item as `toJson` shows it, or the item deleted. */
+function itemRoute<T>(
+  req: EmulatorRequest,
+  store: NamedStore<T>,
+  name: string,
+  toJson: (item: T) => unknown,
+): EmulatorResponse | undefined {
+  if (req.method === "GET") return json(200, toJson(store.get(name)));
+  if (req.method !== "DELETE") return undefined;
+  store.delete(name);
+  return ok();
+}
+
 function groupJson(g: UrlGroup): Record<string, unknown> {
   return { name: g.name, createdAt: g.createdAt, updatedAt: g.updatedAt, endpoints: g.endpoints };
 }
 
-export function topics(
-  state: QStashState,
-  req: EmulatorRequest,
-  seg: Segments,
-): EmulatorResponse | undefined {
-  noQuery(req);
-  const [, name, sub, extra] = seg;
-  if (extra !== undefined) return undefined;
+export const topics: CollectionRoute = (state, req, seg) => {
+  const path = namedPath(req, seg);
+  if (!path) return undefined;
+  const { name, action: sub } = path;
   if (name === undefined)
     return req.method === "GET" ? json(200, state.groups.list().map(groupJson)) : undefined;
   if (sub === "endpoints" && req.method === "POST") {
@@ -42,14 +69,8 @@ export function topics(
     state.groups.removeEndpoints(name, parseEndpointList(req.body));
     return ok();
   }
-  if (sub !== undefined) return undefined;
-  if (req.method === "GET") return json(200, groupJson(state.groups.get(name)));
-  if (req.method === "DELETE") {
-    state.groups.delete(name);
-    return ok();
-  }
-  return undefined;
-}
+  return sub === undefined ? itemRoute(req, state.groups, name, groupJson) : undefined;
+};
 
 export function keys(state: QStashState, req: EmulatorRequest, seg: Segments): EmulatorResponse | undefined {
   noQuery(req);
@@ -85,14 +106,10 @@ function parseQueueUpsert(body: Buffer): { name: string; parallelism?: number; p
   };
 }
 
-export function queues(
-  state: QStashState,
-  req: EmulatorRequest,
-  seg: Segments,
-): EmulatorResponse | undefined {
-  noQuery(req);
-  const [, name, action, extra] = seg;
-  if (extra !== undefined) return undefined;
+export const queues: CollectionRoute = (state, req, seg) => {
+  const path = namedPath(req, seg);
+  if (!path) return undefined;
+  const { name, action } = path;
   if (name === undefined) {
     if (req.method === "GET")
       return json(
@@ -109,14 +126,8 @@ export function queues(
     state.queues.upsert(name, { paused: action === "pause" });
     return ok();
   }
-  if (action !== undefined) return undefined;
-  if (req.method === "GET") return json(200, queueJson(state, state.queues.get(name)));
-  if (req.method === "DELETE") {
-    state.queues.delete(name);
-    return ok();
-  }
-  return undefined;
-}
+  return action === undefined ? itemRoute(req, state.queues, name, (q) => queueJson(state, q)) : undefined;
+};
 
 export function events(
   state: QStashState,

@@ -6,24 +6,9 @@
 import { type EmulatorRequest, type EmulatorResponse, json } from "../../common/emulator";
 import type { QStashState } from "../context";
 import { QStashRequestError } from "../errors";
-import { countParam, type FilterParam, parseFilter } from "../state/filters";
+import { CANCEL_FILTERS, countParam, parseFilter } from "../state/filters";
 import { messagePayload } from "../state/message";
 import type { Segments } from "./manage";
-
-const CANCEL_FILTERS: FilterParam[] = [
-  "messageIds",
-  "url",
-  "topicName",
-  "queueName",
-  "scheduleId",
-  "callerIp",
-  "label",
-  "flowControlKey",
-  "host",
-  "path",
-  "fromDate",
-  "toDate",
-];
 
 export function messages(
   state: QStashState,

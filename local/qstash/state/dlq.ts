@@ -4,7 +4,7 @@
  * delete and retry by ids, by filter or all, oldest first.
  */
 import { badRequest } from "../errors";
-import { type Filter, type FilterParam, messageSubject } from "./filters";
+import { type Filter, messageSubject } from "./filters";
 import { randomId } from "./ids";
 import { bodyFields, canonicalHeaderName, messagePayload, type QStashMessage } from "./message";
 
@@ -22,22 +22,6 @@ export interface DlqEntry {
   /** Unix ms when the message was dead-lettered (what fromDate and toDate compare). */
   time: number;
 }
-
-/** The filters the DLQ routes accept (QStash refuses host and path here). */
-export const DLQ_FILTERS: FilterParam[] = [
-  "messageId",
-  "dlqIds",
-  "url",
-  "topicName",
-  "queueName",
-  "scheduleId",
-  "callerIp",
-  "label",
-  "flowControlKey",
-  "responseStatus",
-  "fromDate",
-  "toDate",
-];
 
 function responseFields(r: LastResponse): Record<string, unknown> {
   const header: Record<string, string[]> = {};

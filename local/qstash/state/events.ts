@@ -6,19 +6,19 @@
  */
 import { badRequest } from "../errors";
 import { redactHeaders } from "../publish/redact";
-import { countParam, type FilterParam, type FilterSubject, messageSubject, parseFilter } from "./filters";
-import { canonicalHeaderName, type MessageState, type QStashMessage } from "./message";
+import { countParam, EVENT_FILTERS, type FilterSubject, messageSubject, parseFilter } from "./filters";
+import {
+  canonicalHeaderName,
+  type MessageAddress,
+  type MessageState,
+  messageAddress,
+  type QStashMessage,
+} from "./message";
 
-export interface DeliveryEvent {
+export interface DeliveryEvent extends MessageAddress {
   /** Unix ms. */
   time: number;
   state: MessageState;
-  messageId: string;
-  url: string;
-  topicName?: string;
-  endpointName?: string;
-  queueName?: string;
-  scheduleId?: string;
   /** The first label (QStash's legacy field) and all of them. */
   label?: string;
   labels?: string[];
@@ -45,24 +45,6 @@ const KEEP = 10_000;
 const DEFAULT_PAGE = 100;
 const MAX_PAGE = 1000;
 
-/** The filters `GET /v2/events` accepts. */
-const EVENT_FILTERS: FilterParam[] = [
-  "messageId",
-  "messageIds",
-  "state",
-  "url",
-  "topicName",
-  "queueName",
-  "scheduleId",
-  "callerIp",
-  "label",
-  "flowControlKey",
-  "host",
-  "path",
-  "fromDate",
-  "toDate",
-];
-
 function loggedHeaders(message: QStashMessage): Record<string, string> {
   const header: Record<string, string> = {};
   for (const [name, value] of message.spec.forward) {
@@ -82,12 +64,7 @@ export class EventLog {
     const event: DeliveryEvent = {
       time,
       state,
-      messageId: message.messageId,
-      url: message.url,
-      ...(message.topicName !== undefined && { topicName: message.topicName }),
-      ...(message.endpointName !== undefined && { endpointName: message.endpointName }),
-      ...(message.queueName !== undefined && { queueName: message.queueName }),
-      ...(message.scheduleId !== undefined && { scheduleId: message.scheduleId }),
+      ...messageAddress(message),
       ...(labels.length > 0 && { label: labels[0], labels }),
       ...(flowControl && { flowControlKey: flowControl.key }),
       header: loggedHeaders(message),

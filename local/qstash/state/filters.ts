@@ -5,7 +5,7 @@
  * never turns a filtered bulk action into an unfiltered one.
  */
 import { badRequest } from "../errors";
-import type { QStashMessage } from "./message";
+import { messageAddress, type QStashMessage } from "./message";
 
 /** What a filter is compared with: a message, a DLQ entry or an event. */
 export interface FilterSubject {
@@ -46,6 +46,37 @@ export type FilterParam =
   | "dlqIds"
   | "fromDate"
   | "toDate";
+/** The filters `GET /v2/events` accepts. */
+export const EVENT_FILTERS: readonly FilterParam[] = [
+  "messageId",
+  "messageIds",
+  "state",
+  "url",
+  "topicName",
+  "queueName",
+  "scheduleId",
+  "callerIp",
+  "label",
+  "flowControlKey",
+  "host",
+  "path",
+  "fromDate",
+  "toDate",
+];
+
+const except = (names: readonly FilterParam[], ...left: FilterParam[]) =>
+  names.filter((n) => !left.includes(n));
+
+/** The DLQ routes': the events' without state, host and path (QStash refuses those there), by dlqIds and status. */
+export const DLQ_FILTERS: readonly FilterParam[] = [
+  ...except(EVENT_FILTERS, "messageIds", "state", "host", "path"),
+  "dlqIds",
+  "responseStatus",
+];
+
+/** Bulk cancel's (`DELETE /v2/messages`): the events' without state and the single messageId. */
+export const CANCEL_FILTERS: readonly FilterParam[] = except(EVENT_FILTERS, "messageId", "state");
+
 /** Paging and batch-size parameters: read by the routes, allowed here so they are not refused. */
 export type PagingParam = "count" | "cursor";
 
@@ -109,11 +140,7 @@ export function parseFilter(query: URLSearchParams, allowed: readonly FilterPara
 /** The subject of a message still pending, timed by its creation. */
 export function messageSubject(message: QStashMessage, time = message.createdAt): FilterSubject {
   return {
-    messageId: message.messageId,
-    url: message.url,
-    ...(message.topicName !== undefined && { topicName: message.topicName }),
-    ...(message.queueName !== undefined && { queueName: message.queueName }),
-    ...(message.scheduleId !== undefined && { scheduleId: message.scheduleId }),
+    ...messageAddress(message),
     ...(message.callerIp !== undefined && { callerIp: message.callerIp }),
     labels: message.spec.labels,
     ...(message.spec.flowControl && { flowControlKey: message.spec.flowControl.key }),

@@ -27,6 +27,24 @@ export interface QStashMessage {
   state: MessageState;
 }
 
+/** Where a message goes: its id, its URL, and the URL group, endpoint, queue and schedule it came through. */
+export type MessageAddress = Pick<
+  QStashMessage,
+  "messageId" | "url" | "topicName" | "endpointName" | "queueName" | "scheduleId"
+>;
+
+const ROUTED_BY = ["topicName", "endpointName", "queueName", "scheduleId"] as const;
+
+/** The message's address, with only the optional fields it has. */
+export function messageAddress(message: QStashMessage): MessageAddress {
+  const address: MessageAddress = { messageId: message.messageId, url: message.url };
+  for (const field of ROUTED_BY) {
+    const value = message[field];
+    if (value !== undefined) address[field] = value;
+  }
+  return address;
+}
+
 export type MessageInit = Omit<
   QStashMessage,
   "messageId" | "createdAt" | "notBefore" | "retried" | "state"

@@ -4,8 +4,9 @@
  */
 
 import { Gate } from "../delivery/gate";
-import { badRequest, QStashRequestError } from "../errors";
+import { badRequest } from "../errors";
 import { isValidName } from "../publish/destination";
+import { NamedStore } from "./named-store";
 
 export interface Queue {
   name: string;
@@ -21,13 +22,15 @@ export function checkQueueName(name: string): void {
     throw badRequest(`invalid queue name "${name}": use letters, digits, ".", "_" and "-" only`);
 }
 
-export class QueueStore {
-  private queues = new Map<string, Queue>();
+export class QueueStore extends NamedStore<Queue> {
+  constructor() {
+    super("queue", checkQueueName);
+  }
 
   /** The queue, created with parallelism 1 when missing. */
   ensure(name: string, now = Date.now()): Queue {
     checkQueueName(name);
-    const existing = this.queues.get(name);
+    const existing = this.items.get(name);
     if (existing) return existing;
     const queue: Queue = {
       name,
@@ -37,7 +40,7 @@ export class QueueStore {
       paused: false,
       gate: new Gate({ parallelism: 1, periodMs: 1000 }),
     };
-    this.queues.set(name, queue);
+    this.items.set(name, queue);
     return queue;
   }
 
@@ -50,24 +53,13 @@ export class QueueStore {
     return queue;
   }
 
-  get(name: string): Queue {
-    checkQueueName(name);
-    const queue = this.queues.get(name);
-    if (!queue) throw new QStashRequestError(404, `queue ${name} not found`);
+  override delete(name: string): Queue {
+    const queue = super.delete(name);
+    queue.gate.close();
     return queue;
   }
 
-  list(): Queue[] {
-    return [...this.queues.values()];
-  }
-
-  delete(name: string): void {
-    const queue = this.get(name);
-    queue.gate.close();
-    this.queues.delete(name);
-  }
-
   close(): void {
-    for (const q of this.queues.values()) q.gate.close();
+    for (const q of this.items.values()) q.gate.close();
   }
 }

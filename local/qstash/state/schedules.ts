@@ -5,7 +5,7 @@
  */
 
 import { DueTimers } from "../delivery/due-timers";
-import { badRequest, QStashRequestError } from "../errors";
+import { badRequest } from "../errors";
 import { commitPublish, type PublishContext, preparePublish } from "../publish/accept";
 import { parseDestination } from "../publish/destination";
 import { SCHEDULE_HEADERS } from "../publish/header-refusals";
@@ -13,6 +13,7 @@ import { type HeaderBag, type PublishSpec, parsePublishHeaders } from "../publis
 import { type Cron, nextRun, parseCron } from "./cron";
 import { randomId } from "./ids";
 import { bodyFields, specFields, specHeaders } from "./message";
+import { NamedStore } from "./named-store";
 import { checkQueueName } from "./queues";
 
 export interface Schedule {
@@ -61,14 +62,15 @@ export function scheduleJson(s: Schedule): Record<string, unknown> {
   };
 }
 
-export class ScheduleStore {
-  private schedules = new Map<string, Schedule>();
+export class ScheduleStore extends NamedStore<Schedule> {
   private readonly timers = new DueTimers();
 
   constructor(
     private readonly ctx: PublishContext,
     private readonly log?: (line: string) => void,
-  ) {}
+  ) {
+    super("schedule");
+  }
 
   /** Validates and stores a schedule (replacing one with the same id), armed for its next run. */
   create(input: ScheduleInput, now = Date.now()): Schedule {
@@ -104,25 +106,15 @@ export class ScheduleStore {
       isPaused: false,
     };
     this.timers.clear(scheduleId);
-    this.schedules.set(scheduleId, schedule);
+    this.items.set(scheduleId, schedule);
     this.arm(schedule, now);
     return schedule;
   }
 
-  get(scheduleId: string): Schedule {
-    const schedule = this.schedules.get(scheduleId);
-    if (!schedule) throw new QStashRequestError(404, `schedule ${scheduleId} not found`);
-    return schedule;
-  }
-
-  list(): Schedule[] {
-    return [...this.schedules.values()];
-  }
-
-  delete(scheduleId: string): void {
-    this.get(scheduleId);
+  override delete(scheduleId: string): Schedule {
+    const schedule = super.delete(scheduleId);
     this.timers.clear(scheduleId);
-    this.schedules.delete(scheduleId);
+    return schedule;
   }
 
   /** Pausing stops the runs; resuming arms the next run from now. */
@@ -167,8 +159,7 @@ export class ScheduleStore {
         // A URL group deleted since the schedule was made: the run is skipped, loudly.
         this.log?.(`qstash schedule ${schedule.scheduleId} run skipped: ${(err as Error).message}`);
       }
-      if (this.schedules.get(schedule.scheduleId) === schedule && !schedule.isPaused)
-        this.arm(schedule, next);
+      if (this.items.get(schedule.scheduleId) === schedule && !schedule.isPaused) this.arm(schedule, next);
     });
   }
 }

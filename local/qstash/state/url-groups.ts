@@ -3,8 +3,9 @@
  * Adding endpoints upserts the group; removing its last endpoint deletes it.
  */
 
-import { badRequest, QStashRequestError } from "../errors";
+import { badRequest } from "../errors";
 import { isHttpUrl, isValidName } from "../publish/destination";
+import { NamedStore } from "./named-store";
 
 export interface Endpoint {
   name?: string;
@@ -56,13 +57,15 @@ export function parseEndpointsToAdd(body: Buffer): Endpoint[] {
   });
 }
 
-export class UrlGroupStore {
-  private groups = new Map<string, UrlGroup>();
+export class UrlGroupStore extends NamedStore<UrlGroup> {
+  constructor() {
+    super("url group", checkName);
+  }
 
   /** Adds endpoints, replacing any with the same URL or name; creates the group if missing. */
   addEndpoints(name: string, endpoints: Endpoint[], now = Date.now()): UrlGroup {
     checkName(name);
-    const group = this.groups.get(name) ?? { name, createdAt: now, updatedAt: now, endpoints: [] };
+    const group = this.items.get(name) ?? { name, createdAt: now, updatedAt: now, endpoints: [] };
     for (const endpoint of endpoints) {
       group.endpoints = group.endpoints.filter(
         (e) => e.url !== endpoint.url && (endpoint.name === undefined || e.name !== endpoint.name),
@@ -70,7 +73,7 @@ export class UrlGroupStore {
       group.endpoints.push(endpoint);
     }
     group.updatedAt = now;
-    this.groups.set(name, group);
+    this.items.set(name, group);
     return group;
   }
 
@@ -84,23 +87,6 @@ export class UrlGroupStore {
         ),
     );
     group.updatedAt = now;
-    if (group.endpoints.length === 0) this.groups.delete(name);
-  }
-
-  /** The group, or a 404 `QStashRequestError`. */
-  get(name: string): UrlGroup {
-    checkName(name);
-    const group = this.groups.get(name);
-    if (!group) throw new QStashRequestError(404, `url group ${name} not found`);
-    return group;
-  }
-
-  list(): UrlGroup[] {
-    return [...this.groups.values()];
-  }
-
-  delete(name: string): void {
-    this.get(name);
-    this.groups.delete(name);
+    if (group.endpoints.length === 0) this.items.delete(name);
   }
 }
