@@ -163,19 +163,24 @@ export async function quiesce(stack: BenchStack, pair: DesignPair): Promise<Quie
   return { extraPokes };
 }
 
-/**
- * Projects everything in the pair's topic now: ours by one signed poke (it re-pokes itself through QStash when its
- * budget runs out), the baseline by pokes back to back, one fetch each, until its offset reaches the head.
- */
+/** Projects everything in the pair's topic now (see `wakeToHead`), and waits until the pair is quiet. */
 export async function projectAll(stack: BenchStack, pair: DesignPair): Promise<void> {
-  const head = await logHead(pair);
+  await wakeToHead(pair, await logHead(pair));
+  await quiesce(stack, pair);
+}
+
+/**
+ * Wakes the pair's projector to fold up to `head`: ours by one signed poke (it re-pokes itself through QStash while
+ * work is left), the baseline by pokes back to back, one fetch each, until its offset reaches `head`. Returns the
+ * pokes it sent.
+ */
+export async function wakeToHead(pair: DesignPair, head: number): Promise<number> {
   if (pair.design === "ours") {
     await poke(pair);
-  } else {
-    for (;;) {
-      const answer = (await poke(pair)) as { offset: number; count: number };
-      if (answer.offset >= head || answer.count === 0) break;
-    }
+    return 1;
   }
-  await quiesce(stack, pair);
+  for (let pokes = 1; ; pokes++) {
+    const answer = (await poke(pair)) as { offset: number; count: number };
+    if (answer.offset >= head || answer.count === 0) return pokes;
+  }
 }

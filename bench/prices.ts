@@ -22,29 +22,21 @@ export interface Priced {
 
 const READ = "2026-11-29";
 
-const UPSTASH_REDIS: Source = {
-  url: "https://upstash.com/docs/redis/overall/billing (stored copy: website-6koc79o81-upstash.vercel.app/docs/redis/overall/billing.md)",
-  read: READ,
-};
-const UPSTASH_REDIS_CROSSCHECK: Source = {
-  url: "https://docs.flexprice.io/cookbooks/pricing-teardowns/upstash-pricing.md (capture of upstash.com/pricing/redis)",
-  read: READ,
-  pageDate: "2026-11-09",
-};
-const QSTASH: Source = { url: "https://upstash.com/pricing/qstash.md", read: READ };
-const QSTASH_DOCS: Source = { url: "https://upstash.com/docs/qstash/overall/pricing", read: READ };
-const WORKERS_PRICING: Source = {
-  url: "https://developers.cloudflare.com/workers/platform/pricing/",
-  read: READ,
-};
-const WORKERS_LIMITS: Source = {
-  url: "https://developers.cloudflare.com/workers/platform/limits/index.md",
-  read: READ,
-};
-const REDPANDA_BILLING: Source = {
-  url: "https://docs.redpanda.com/redpanda-cloud/billing/billing/",
-  read: READ,
-};
+/** A page read on READ, showing its own date when it has one. */
+const page = (url: string, pageDate?: string): Source => ({ url, read: READ, ...(pageDate && { pageDate }) });
+
+const UPSTASH_REDIS = page(
+  "https://upstash.com/docs/redis/overall/billing (stored copy: website-6koc79o81-upstash.vercel.app/docs/redis/overall/billing.md)",
+);
+const UPSTASH_REDIS_CROSSCHECK = page(
+  "https://docs.flexprice.io/cookbooks/pricing-teardowns/upstash-pricing.md (capture of upstash.com/pricing/redis)",
+  "2026-11-09",
+);
+const QSTASH = page("https://upstash.com/pricing/qstash.md");
+const QSTASH_DOCS = page("https://upstash.com/docs/qstash/overall/pricing");
+const WORKERS_PRICING = page("https://developers.cloudflare.com/workers/platform/pricing/");
+const WORKERS_LIMITS = page("https://developers.cloudflare.com/workers/platform/limits/index.md");
+const REDPANDA_BILLING = page("https://docs.redpanda.com/redpanda-cloud/billing/billing/");
 
 export const PRICES = {
   upstashRedis: {

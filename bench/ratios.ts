@@ -1,5 +1,5 @@
 /** The ratios of a run (ours / baseline, or ours / floor), and the figures they are made of. */
-import type { BenchResults } from "./report";
+import type { BenchResults } from "./results";
 import type { FoldResult } from "./scenarios/fold";
 import type { ListSize } from "./scenarios/list";
 

@@ -2,34 +2,10 @@
  * The run's results as bench/results/latest.json: ratios (ours / baseline, or ours / floor), round trips per
  * operation for both designs, each target with whether it was met, and the raw summaries behind them.
  */
-import type { EventLogBackend } from "../shared/config/event-log";
-import type { BackendResult } from "./backends";
-import type { MachineInfo } from "./machine";
 import { ratios, round } from "./ratios";
-import type { BurstResult } from "./scenarios/burst";
-import type { ConcurrentResult, SequentialResult } from "./scenarios/create";
-import type { FoldResult } from "./scenarios/fold";
-import type { LagResult } from "./scenarios/lag";
-import type { ListSize } from "./scenarios/list";
+import type { BenchResults } from "./results";
 import type { RoundTrips } from "./scenarios/round-trips";
 import { targets } from "./targets";
-
-export { renderMarkdown } from "./table";
-
-export interface BenchResults {
-  mode: "full" | "quick";
-  durationS: number;
-  machine: MachineInfo;
-  lag: LagResult;
-  roundTrips: { ours: RoundTrips; baseline: RoundTrips };
-  sequential: SequentialResult;
-  concurrent: ConcurrentResult;
-  list: ListSize[];
-  fold: { ours: FoldResult[]; baseline: FoldResult[] };
-  burst: { ours: BurstResult[]; baseline: BurstResult[] };
-  /** Our design on each event log backend. */
-  backends: Partial<Record<EventLogBackend, BackendResult>>;
-}
 
 function backendsOf(backends: BenchResults["backends"]) {
   return Object.fromEntries(

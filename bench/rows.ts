@@ -2,7 +2,7 @@
 import type { CostPerOp } from "./cost";
 import type { Summary } from "./measure";
 import { foldRate, ratios } from "./ratios";
-import type { BenchResults } from "./report";
+import type { BenchResults } from "./results";
 import { HOSTED_PUBLISH_MS } from "./scenarios/create";
 import { type Target, targets } from "./targets";
 

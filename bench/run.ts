@@ -8,14 +8,16 @@
  */
 import { mkdir, writeFile } from "node:fs/promises";
 import { fileURLToPath } from "node:url";
+import type { EventLogBackend } from "../shared/config/event-log";
 import { measureBackends } from "./backends";
 import { createFloor } from "./floor";
-import { loadNow, machineInfo } from "./machine";
+import { loadNow, type MachineInfo, machineInfo } from "./machine";
 import { now } from "./measure";
 import { runModel } from "./model";
 import { modelJson } from "./model/report";
 import { renderModel } from "./model/table";
-import { type BenchResults, renderMarkdown, toJson } from "./report";
+import { toJson } from "./report";
+import type { BenchResults } from "./results";
 import { type BurstResult, measureBurst } from "./scenarios/burst";
 import { measureConcurrentCreates, measureSequentialCreates, type Pairs, warmUp } from "./scenarios/create";
 import { type FoldResult, measureFold } from "./scenarios/fold";
@@ -26,6 +28,7 @@ import { partitionsJson, renderPartitions } from "./scenarios/partitions-report"
 import { measureRebuild, renderRebuild } from "./scenarios/rebuild";
 import { measureRoundTrips } from "./scenarios/round-trips";
 import { type BenchStack, type Design, startBenchStack, startPair } from "./system";
+import { renderMarkdown } from "./table";
 
 // Paths (bundled workers, the stack process, results) are relative to the repository root.
 process.chdir(fileURLToPath(new URL("..", import.meta.url)));
@@ -38,39 +41,33 @@ const partitions = process.argv.includes("--partitions");
 /** The simulation's sizes: the same creates per second per partition at every count. */
 const PARTITIONS = { counts: [1, 4, 16], ratePerPartition: 2, seconds: quick ? 5 : 20 };
 
+/** The size of a scenario in a `--quick` run and in a full one. */
+const size = <T>(quickSize: T, fullSize: T): T => (quick ? quickSize : fullSize);
+
 /** Sizes per mode: `--quick` keeps the whole run under a minute. */
-const SIZES = quick
-  ? {
-      warmUp: 3,
-      lag: { rounds: 3, perBlock: 4 },
-      sequential: { rounds: 3, perBlock: 8 },
-      concurrent: { rounds: 2, concurrency: 16, perClient: 3 },
-      list: [
-        { tasks: 1_000, rounds: 3, perBlock: 2 },
-        { tasks: 10_000, rounds: 2, perBlock: 1 },
-      ],
-      fold: { events: 10_000, runs: 1 },
-      rebuild: { events: 10_000 },
-      burst: [{ clients: 20, extraPokes: 200 }],
-      backends: { creates: 20, lags: 10, foldEvents: 5_000 },
-    }
-  : {
-      warmUp: 10,
-      lag: { rounds: 10, perBlock: 10 },
-      sequential: { rounds: 10, perBlock: 30 },
-      concurrent: { rounds: 6, concurrency: 16, perClient: 10 },
-      list: [
-        { tasks: 1_000, rounds: 10, perBlock: 5 },
-        { tasks: 10_000, rounds: 6, perBlock: 3 },
-      ],
-      fold: { events: 50_000, runs: 2 },
-      rebuild: { events: 50_000 },
-      burst: [
-        { clients: 20, extraPokes: 200 },
-        { clients: 40, extraPokes: 400 },
-      ],
-      backends: { creates: 100, lags: 40, foldEvents: 20_000 },
-    };
+const SIZES = {
+  warmUp: size(3, 10),
+  lag: size({ rounds: 3, perBlock: 4 }, { rounds: 10, perBlock: 10 }),
+  sequential: size({ rounds: 3, perBlock: 8 }, { rounds: 10, perBlock: 30 }),
+  concurrent: { concurrency: 16, ...size({ rounds: 2, perClient: 3 }, { rounds: 6, perClient: 10 }) },
+  list: [
+    { tasks: 1_000, ...size({ rounds: 3, perBlock: 2 }, { rounds: 10, perBlock: 5 }) },
+    { tasks: 10_000, ...size({ rounds: 2, perBlock: 1 }, { rounds: 6, perBlock: 3 }) },
+  ],
+  fold: size({ events: 10_000, runs: 1 }, { events: 50_000, runs: 2 }),
+  rebuild: { events: size(10_000, 50_000) },
+  burst: size(
+    [{ clients: 20, extraPokes: 200 }],
+    [
+      { clients: 20, extraPokes: 200 },
+      { clients: 40, extraPokes: 400 },
+    ],
+  ),
+  backends: size(
+    { creates: 20, lags: 10, foldEvents: 5_000 },
+    { creates: 100, lags: 40, foldEvents: 20_000 },
+  ),
+};
 
 const started = now();
 const progress = (message: string) =>
@@ -93,35 +90,47 @@ async function writeResults(json: unknown): Promise<void> {
   await writeFile("bench/results/latest.json", `${JSON.stringify(json, null, 2)}\n`);
 }
 
-async function mainModel(): Promise<void> {
+/**
+ * A run of one section alone (`--model`, `--partitions`): on a stack of its own, its result written as
+ * latest.json and printed as Markdown.
+ */
+async function mainSection<R>(section: {
+  what: string;
+  eventLog?: EventLogBackend;
+  measure: (stack: BenchStack) => Promise<R>;
+  json: (result: R, machine: MachineInfo, durationS: number) => unknown;
+  render: (result: R) => string;
+}): Promise<void> {
   const machine = machineInfo();
-  progress(`capacity and cost model; load average ${machine.load.start.toFixed(2)}`);
-  const stack = await startBenchStack();
+  progress(`${section.what}; load average ${machine.load.start.toFixed(2)}`);
+  const stack = await startBenchStack(section.eventLog);
   try {
-    const result = await runModel(stack, progress);
+    const result = await section.measure(stack);
     machine.load.end = loadNow();
-    await writeResults(modelJson(result, machine, (now() - started) / 1000));
-    process.stdout.write(renderModel(result));
+    await writeResults(section.json(result, machine, (now() - started) / 1000));
+    process.stdout.write(section.render(result));
     progress("wrote bench/results/latest.json");
   } finally {
     await stack.stop();
   }
 }
 
-async function mainPartitions(): Promise<void> {
-  const machine = machineInfo();
-  progress(`partitions simulation; load average ${machine.load.start.toFixed(2)}`);
-  const stack = await startBenchStack("redis-streams");
-  try {
-    const result = await measurePartitions(stack, PARTITIONS, progress);
-    machine.load.end = loadNow();
-    await writeResults(partitionsJson(result, machine, (now() - started) / 1000));
-    process.stdout.write(renderPartitions(result));
-    progress("wrote bench/results/latest.json");
-  } finally {
-    await stack.stop();
-  }
-}
+const mainModel = () =>
+  mainSection({
+    what: "capacity and cost model",
+    measure: (stack) => runModel(stack, progress),
+    json: modelJson,
+    render: renderModel,
+  });
+
+const mainPartitions = () =>
+  mainSection({
+    what: "partitions simulation",
+    eventLog: "redis-streams",
+    measure: (stack) => measurePartitions(stack, PARTITIONS, progress),
+    json: partitionsJson,
+    render: renderPartitions,
+  });
 
 async function main(): Promise<void> {
   const machine = machineInfo();

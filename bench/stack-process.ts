@@ -6,7 +6,7 @@
  * when its stdin closes (the bench is gone).
  */
 import { rm } from "node:fs/promises";
-import { loadStackConfig } from "../local/stack/config";
+import { FREE_PORTS, loadStackConfig } from "../local/stack/config";
 import { startStack } from "../local/stack/start";
 
 const stateDir = process.argv[2];
@@ -18,11 +18,7 @@ if (!stateDir) {
 const stack = await startStack(
   loadStackConfig({
     LOCAL_STATE_DIR: stateDir,
-    LOCAL_REDIS_SERVER_PORT: "0",
-    LOCAL_REDIS_REST_PORT: "0",
-    LOCAL_KAFKA_PORT: "0",
-    LOCAL_REDPANDA_PORT: "0",
-    LOCAL_QSTASH_PORT: "0",
+    ...FREE_PORTS,
     LOCAL_QSTASH_TIME_SCALE: "0.01",
     EVENT_LOG_PARTITIONS: "1",
     EVENT_LOG: process.argv[3] ?? "upstash-kafka",

@@ -1,5 +1,5 @@
 /** The Markdown report printed on stdout: machine and versions, the side-by-side table, and missed targets. */
-import type { BenchResults } from "./report";
+import type { BenchResults } from "./results";
 import { type Row, rows } from "./rows";
 import { targets } from "./targets";
 

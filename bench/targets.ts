@@ -3,7 +3,7 @@
  * when it was not, why and what would reach it, in this run's own numbers.
  */
 import { foldRate, listAt, ratios, round } from "./ratios";
-import type { BenchResults } from "./report";
+import type { BenchResults } from "./results";
 import { HOSTED_PUBLISH_MS } from "./scenarios/create";
 
 export interface Target {

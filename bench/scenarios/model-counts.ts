@@ -19,6 +19,7 @@ import {
   type RequestCounts,
   readCounts,
   resetCounts,
+  wakeToHead,
 } from "../emulators";
 import { until } from "../measure";
 import type { RedisCounter, RedisTally } from "../model/redis-counter";
@@ -128,13 +129,15 @@ function reset(stack: BenchStack, counter: RedisCounter): Promise<void> {
   return resetCounts(stack);
 }
 
+/** What an operation is counted on: the stack's counters and the Redis pass-through of one design's pair. */
+interface Counting {
+  stack: BenchStack;
+  pair: DesignPair;
+  counter: RedisCounter;
+}
+
 /** A mutation: its publish is awaited (held delivery), then its delivery and the projector's answer. */
-async function mutation(
-  stack: BenchStack,
-  pair: DesignPair,
-  counter: RedisCounter,
-  op: () => Promise<unknown>,
-): Promise<OpCount> {
+async function mutation({ stack, pair, counter }: Counting, op: () => Promise<unknown>): Promise<OpCount> {
   await quiesce(stack, pair);
   await delayDelivery(stack, pair.webhook, HOLD_DELIVERY_MS);
   const before = (await deliveries(stack)).successes;
@@ -153,12 +156,8 @@ async function mutation(
   return opCount(atCommand, after, delivered);
 }
 
-async function read(
-  stack: BenchStack,
-  pair: DesignPair,
-  counter: RedisCounter,
-  op: () => Promise<unknown>,
-): Promise<OpCount> {
+/** A read: only its own requests, once the pair is quiet. */
+async function read({ stack, pair, counter }: Counting, op: () => Promise<unknown>): Promise<OpCount> {
   await quiesce(stack, pair);
   await reset(stack, counter);
   await op();
@@ -187,17 +186,7 @@ async function foldRun(
   const head = await logHead(pair);
   const before = (await deliveries(stack)).successes;
   await reset(stack, counter);
-  let invocations = 0;
-  if (pair.design === "ours") {
-    await poke(pair);
-    invocations = 1;
-  } else {
-    for (;;) {
-      const answer = (await poke(pair)) as { offset: number; count: number };
-      invocations++;
-      if (answer.offset >= head || answer.count === 0) break;
-    }
-  }
+  const invocations = await wakeToHead(pair, head);
   await qstashIdle(stack);
   const counts = await readCounts(stack);
   const redis = counter.read();
@@ -293,24 +282,23 @@ export async function measureModelCounts(
   await deleteTask(pair, warm.id);
   await listTasks(pair);
 
+  const counting: Counting = { stack, pair, counter };
   let task: TaskView | undefined;
-  const create = await mutation(stack, pair, counter, async () => {
+  const create = await mutation(counting, async () => {
     task = await createTask(pair, text);
   });
   if (!task) throw new Error("createTask answered no task");
   const created = task;
-  const update = await mutation(stack, pair, counter, () => updateTask(pair, { ...created, done: true }));
+  const update = await mutation(counting, () => updateTask(pair, { ...created, done: true }));
   const taskRead =
-    pair.design === "ours"
-      ? await read(stack, pair, counter, () => graphql(pair, TASK, { id: created.id }))
-      : null;
-  const del = await mutation(stack, pair, counter, () => deleteTask(pair, created.id));
+    pair.design === "ours" ? await read(counting, () => graphql(pair, TASK, { id: created.id })) : null;
+  const del = await mutation(counting, () => deleteTask(pair, created.id));
 
   const label = text.slice(0, Math.max(0, text.length - 12));
   await produceBacklog(pair, buildBacklog(pair.design, { events: listed }, label));
   const listedPoked = pair.design === "ours" ? 1 : Math.ceil(listed / BATCH) + 1;
   for (let i = 0; i < listedPoked; i++) await poke(pair);
-  const list = await read(stack, pair, counter, () => listTasks(pair));
+  const list = await read(counting, () => listTasks(pair));
   const cpu = await cpuPerOp(stack, pair, text, CPU_LIFECYCLES);
   for (const op of [create, update, del]) if (cpu.write !== undefined) op.workerdCpuMs = cpu.write;
   for (const op of [list, taskRead]) if (op && cpu.list !== undefined) op.workerdCpuMs = cpu.list;

@@ -12,7 +12,7 @@
 import { createHash } from "node:crypto";
 import { COMMIT } from "../../shared/write-guard/scripts";
 import { buildBacklog, produceBacklog } from "../backlog";
-import { createTask, deleteTask, listTasks, poke, type TaskView, updateTask } from "../client";
+import { createTask, deleteTask, listTasks, type TaskView, updateTask } from "../client";
 import {
   delayDelivery,
   delayQStash,
@@ -26,6 +26,7 @@ import {
   readCounts,
   resetCounts,
   takePendingQStashFaults,
+  wakeToHead,
 } from "../emulators";
 import { timed, until } from "../measure";
 import type { BenchStack, DesignPair } from "../system";
@@ -112,14 +113,7 @@ async function foldRequests(stack: BenchStack, pair: DesignPair, events: number)
   await produceBacklog(pair, buildBacklog(pair.design, { events }, "round-trips"));
   const head = await logHead(pair);
   await resetCounts(stack);
-  if (pair.design === "ours") {
-    await poke(pair);
-  } else {
-    for (;;) {
-      const answer = (await poke(pair)) as { offset: number; count: number };
-      if (answer.offset >= head || answer.count === 0) break;
-    }
-  }
+  await wakeToHead(pair, head);
   await qstashIdle(stack);
   return (await readCounts(stack)).total;
 }

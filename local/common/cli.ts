@@ -3,7 +3,9 @@
  * a bad command line answered with the usage line and exit code 2, a start failure with exit code 1, and a
  * clean stop on SIGINT/SIGTERM.
  */
+import { resolve } from "node:path";
 import { type ParseArgsConfig, parseArgs } from "node:util";
+import type { StorageEmulatorOptions } from "../kafka/serve-storage";
 
 /** A command-line program: `name` starts each of its error lines; `usage` is shown on a bad command line. */
 export interface Cli {
@@ -71,6 +73,48 @@ export function storageFlags(
   if (!username) return usageError(cli, "--username is required");
   if (password === undefined) return usageError(cli, "--password is required");
   return { data, username, password };
+}
+
+/** The flag values `parseFlags` reads for `options`. */
+export type FlagValues<T extends FlagOptions> = ReturnType<typeof parseFlags<T>>;
+
+/**
+ * The stand-alone process of an emulator over the Kafka emulator's storage (`local/kafka`, `local/redpanda`): reads
+ * STORAGE_FLAGS and the emulator's `extra` flags, starts it, prints exactly one line on stdout once it listens
+ * (`<name> listening on <url> pid=<pid> data=<dir>`; the pid is the Node process that owns the data, which under
+ * tsx is not the tsx wrapper), and closes it on SIGINT/SIGTERM so that in-flight appends are made durable first.
+ */
+export function runStorageEmulator<T extends FlagOptions>(
+  cli: Cli,
+  defaultPort: number,
+  extra: T,
+  start: (
+    args: Pick<
+      StorageEmulatorOptions,
+      "port" | "host" | "username" | "password" | "dataDir" | "defaultPartitions"
+    >,
+    values: FlagValues<typeof STORAGE_FLAGS & T>,
+  ) => Promise<{ url: string; close(): Promise<void> }>,
+): void {
+  runMain(cli, async () => {
+    const values = parseFlags(cli, { ...STORAGE_FLAGS, ...extra });
+    const common: { port?: string; host?: string; partitions?: string } = values;
+    const { data, username, password } = storageFlags(cli, values);
+    const dataDir = resolve(data);
+    const emulator = await start(
+      {
+        port: portFlag(cli, "--port", common.port, defaultPort),
+        host: common.host,
+        username,
+        password,
+        dataDir,
+        defaultPartitions: integerFlag(cli, "partitions", common.partitions, 1),
+      },
+      values,
+    );
+    process.stdout.write(`${cli.name} listening on ${emulator.url} pid=${process.pid} data=${dataDir}\n`);
+    stopOnSignals(cli, () => emulator.close());
+  });
 }
 
 /** Runs `main`; if it fails (the emulator could not start), reports why on stderr and exits with code 1. */

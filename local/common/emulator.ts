@@ -11,7 +11,7 @@ import {
   type ServerResponse,
 } from "node:http";
 import type { Socket } from "node:net";
-import { type Fault, FaultQueue, parseFault } from "./faults";
+import { type Fault, parseFault, requestFaults } from "./faults";
 
 export interface EmulatorRequest {
   method: string;
@@ -36,6 +36,16 @@ export interface EmulatorResponse {
 
 export type Handler = (req: EmulatorRequest) => Promise<EmulatorResponse> | EmulatorResponse;
 
+/**
+ * A route of an emulator whose routes share a context `C` (its storage, its limits); `params` are the raw
+ * (undecoded) path segments the route's pattern names.
+ */
+export type ContextHandler<C> = (
+  ctx: C,
+  req: EmulatorRequest,
+  params: Record<string, string>,
+) => Promise<EmulatorResponse> | EmulatorResponse;
+
 export interface EmulatorOptions {
   /** Short name used in error messages and logs, e.g. "redis-rest". */
   name: string;
@@ -57,8 +67,10 @@ export interface EmulatorOptions {
 }
 
 export interface ListenOptions {
+  /** 0 picks a free port. */
   port: number;
-  host?: string;
+  /** Default 127.0.0.1. */
+  host?: string | undefined;
 }
 
 export interface RunningEmulator {
@@ -68,7 +80,7 @@ export interface RunningEmulator {
   /** Requests counted per endpoint since start or the last reset (admin requests are not counted). */
   stats(): Record<string, number>;
   resetStats(): void;
-  faults: FaultQueue;
+  faults: ReturnType<typeof requestFaults>;
   close(): Promise<void>;
 }
 
@@ -133,7 +145,7 @@ function sleep(ms: number): Promise<void> {
  */
 export async function startEmulator(opts: EmulatorOptions, listen: ListenOptions): Promise<RunningEmulator> {
   const counters = new Map<string, number>();
-  const faults = new FaultQueue();
+  const faults = requestFaults();
   const sockets = new Set<Socket>();
   const held = new Set<ServerResponse>();
   const maxBody = opts.maxBodyBytes ?? DEFAULT_MAX_BODY;

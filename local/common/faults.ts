@@ -19,10 +19,6 @@ export interface Fault {
   bodyIncludes?: string;
 }
 
-export interface PendingFault extends Fault {
-  id: number;
-}
-
 interface Matchable {
   rawPath: string;
   body: Buffer;
@@ -30,11 +26,12 @@ interface Matchable {
 
 const KINDS: readonly FaultKind[] = ["fail", "delay", "timeout", "fail-after", "drop-after"];
 
-function isRecord(v: unknown): v is Record<string, unknown> {
+export function isRecord(v: unknown): v is Record<string, unknown> {
   return typeof v === "object" && v !== null && !Array.isArray(v);
 }
 
-function intField(
+/** The integer field `name` of an admin body, from `min` to `max`; `fallback` when absent. */
+export function intField(
   o: Record<string, unknown>,
   name: string,
   fallback: number,
@@ -71,18 +68,23 @@ export function parseFault(input: unknown): Fault {
   return fault;
 }
 
-/** Pending faults in the order they were added; the first matching one is consumed. */
-export class FaultQueue {
-  private pending: PendingFault[] = [];
+/**
+ * Pending faults in the order they were added, each for its next `count` uses; `take` consumes one use of the
+ * first fault that `matches` the subject. Entries go out as copies, so a caller cannot change a pending fault.
+ */
+export class FaultQueue<F extends { count: number }, S> {
+  private pending: Array<F & { id: number }> = [];
   private nextId = 1;
 
-  add(fault: Fault): PendingFault {
+  constructor(private readonly matches: (fault: F, subject: S) => boolean) {}
+
+  add(fault: F): F & { id: number } {
     const entry = { ...fault, id: this.nextId++ };
     this.pending.push(entry);
-    return entry;
+    return { ...entry };
   }
 
-  list(): PendingFault[] {
+  list(): Array<F & { id: number }> {
     return this.pending.map((f) => ({ ...f }));
   }
 
@@ -90,10 +92,8 @@ export class FaultQueue {
     this.pending = [];
   }
 
-  /** Consumes one use of the first fault matching the request, if any. */
-  take(req: Matchable): PendingFault | undefined {
-    const index = this.pending.findIndex((f) => matches(f, req));
-    if (index === -1) return undefined;
+  take(subject: S): (F & { id: number }) | undefined {
+    const index = this.pending.findIndex((f) => this.matches(f, subject));
     const fault = this.pending[index];
     if (!fault) return undefined;
     fault.count -= 1;
@@ -101,6 +101,9 @@ export class FaultQueue {
     return { ...fault };
   }
 }
+
+/** The request faults of every emulator's shell, matched by raw path and body. */
+export const requestFaults = (): FaultQueue<Fault, Matchable> => new FaultQueue(matches);
 
 function matches(f: Fault, req: Matchable): boolean {
   if (f.path !== undefined && f.path !== req.rawPath) return false;

@@ -1,5 +1,5 @@
 /** What every route of the Kafka emulator works with. */
-import type { EmulatorRequest, EmulatorResponse } from "../common/emulator";
+import type { ContextHandler } from "../common/emulator";
 import type { ConsumerGroups } from "./groups/consumer-groups";
 import type { StoredRecord } from "./log/record-codec";
 import type { KafkaStorage } from "./storage";
@@ -13,12 +13,7 @@ export interface KafkaContext {
   maxTimeoutMs: number;
 }
 
-/** A route handler; `params` are the raw (undecoded) path segments named by the route's pattern. */
-export type RouteHandler = (
-  ctx: KafkaContext,
-  req: EmulatorRequest,
-  params: Record<string, string>,
-) => Promise<EmulatorResponse> | EmulatorResponse;
+export type RouteHandler = ContextHandler<KafkaContext>;
 
 /** The `Message` object of fetch and consume answers (B.3.4). */
 export interface KafkaMessage {

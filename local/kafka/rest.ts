@@ -8,25 +8,16 @@ import type { KafkaContext } from "./context";
 import { KafkaHttpError } from "./errors";
 import { ConsumerGroups } from "./groups/consumer-groups";
 import { matchRoute } from "./router";
-import { type RunningStorageEmulator, serveStorage } from "./serve-storage";
-import { KafkaStorage } from "./storage";
+import {
+  openStorage,
+  type RunningStorageEmulator,
+  type StorageEmulatorOptions,
+  serveStorage,
+} from "./serve-storage";
 
-export interface KafkaEmulatorOptions {
-  /** 0 picks a free port. */
-  port: number;
-  host?: string;
-  username: string;
-  password: string;
-  /** Where topics (`<topic>/<partition>.log`, `meta.json`) and committed offsets (`@groups/`) live. */
-  dataDir: string;
-  /** Partitions of a topic created by its first produce. Default 1. */
-  defaultPartitions?: number;
+export interface KafkaEmulatorOptions extends StorageEmulatorOptions {
   /** Most records one fetch or consume returns. Default 500. */
   maxFetchRecords?: number;
-  /** Longest long-poll a request may ask for, in ms. Default 30 000. */
-  maxTimeoutMs?: number;
-  /** Where recovery and I/O problems are reported, one line each. Default: stderr. */
-  log?: (line: string) => void;
 }
 
 export type RunningKafkaEmulator = RunningStorageEmulator;
@@ -60,15 +51,7 @@ async function handle(
 }
 
 export async function startKafkaEmulator(opts: KafkaEmulatorOptions): Promise<RunningKafkaEmulator> {
-  const defaultPartitions = opts.defaultPartitions ?? 1;
-  if (!Number.isInteger(defaultPartitions) || defaultPartitions < 1) {
-    throw new Error(`defaultPartitions must be a positive integer, got ${defaultPartitions}`);
-  }
-  const storage = await KafkaStorage.open({
-    dataDir: opts.dataDir,
-    defaultPartitions,
-    log: opts.log ?? ((line) => console.error(line)),
-  });
+  const storage = await openStorage(opts);
   const groups = await ConsumerGroups.open(storage);
   const ctx: KafkaContext = {
     storage,
@@ -78,13 +61,12 @@ export async function startKafkaEmulator(opts: KafkaEmulatorOptions): Promise<Ru
   };
   return serveStorage(
     storage,
-    opts.dataDir,
+    opts,
     {
       name: "kafka",
       handle: (req) => handle(ctx, opts, req),
-      endpoint: (req) => matchRoute(req.method, req.rawPath).name,
+      matchRoute,
     },
-    { port: opts.port, host: opts.host },
     () => groups.close(),
   );
 }

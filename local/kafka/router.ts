@@ -24,20 +24,31 @@ const route = (methods: string, path: string, handler: RouteHandler): Route => (
   handler,
 });
 
-const ROUTES: readonly Route[] = [
+/** Producing: the records in the body, or the topic (and one message) in the path. */
+const PRODUCE: readonly Route[] = [
   route("GET|POST", "/produce", produceRoute),
   route("GET|POST", "/produce/:topic", produceToTopicRoute),
   route("GET|POST", "/produce/:topic/:message", produceFromPathRoute),
+];
+
+/** Reading at an offset, with no consumer group, and the cluster's metadata. */
+const READ: readonly Route[] = [
   route("POST", "/fetch", fetchRoute),
   route("POST", "/offsets/:timestamp", offsetsRoute),
   route("GET", "/topics", topicsRoute),
   route("GET", "/consumers", consumersRoute),
+];
+
+/** Consumer groups: reading from the committed positions, and committing them. */
+const GROUPS: readonly Route[] = [
   route("POST", "/consume/:group/:instance", consumeRoute),
   route("GET", "/consume/:group/:instance/:topic", consumeTopicRoute),
   route("POST", "/commit/:group/:instance", commitRoute),
   route("POST", "/committed/:group/:instance", committedRoute),
   route("POST|DELETE", "/delete-consumer/:group/:instance", deleteConsumerRoute),
 ];
+
+const ROUTES: readonly Route[] = [...PRODUCE, ...READ, ...GROUPS];
 
 export type RouteMatch =
   | { kind: "found"; name: string; handler: RouteHandler; params: Record<string, string> }

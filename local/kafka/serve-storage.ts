@@ -10,7 +10,22 @@ import {
   type RunningEmulator,
   startEmulator,
 } from "../common/emulator";
-import type { KafkaStorage } from "./storage";
+import { KafkaStorage } from "./storage";
+
+/** What every emulator over this storage is started with. */
+export interface StorageEmulatorOptions extends ListenOptions {
+  /** Basic-auth credentials every request must carry. */
+  username: string;
+  password: string;
+  /** Where topics live (`<topic>/meta.json`, `<topic>/<partition>.log`); the emulator's alone. */
+  dataDir: string;
+  /** Partitions of a topic created by a produce. Default 1. */
+  defaultPartitions?: number;
+  /** Longest long-poll a request may ask for, in ms. Default 30 000. */
+  maxTimeoutMs?: number;
+  /** Where recovery and I/O problems are reported, one line each. Default: stderr. */
+  log?: (line: string) => void;
+}
 
 export type RunningStorageEmulator = RunningEmulator & {
   dataDir: string;
@@ -18,11 +33,32 @@ export type RunningStorageEmulator = RunningEmulator & {
   storage: KafkaStorage;
 };
 
+/**
+ * Opens the storage an emulator serves: topics created by a produce get `defaultPartitions` (default 1, a
+ * positive integer); recovery and I/O problems go to `log` (default stderr).
+ */
+export function openStorage(
+  opts: Pick<StorageEmulatorOptions, "dataDir" | "defaultPartitions" | "log">,
+): Promise<KafkaStorage> {
+  const defaultPartitions = opts.defaultPartitions ?? 1;
+  if (!Number.isInteger(defaultPartitions) || defaultPartitions < 1) {
+    throw new Error(`defaultPartitions must be a positive integer, got ${defaultPartitions}`);
+  }
+  return KafkaStorage.open({
+    dataDir: opts.dataDir,
+    defaultPartitions,
+    log: opts.log ?? ((line) => console.error(line)),
+  });
+}
+
+/** Serves `storage` through the emulator `shell`, listening where `opts` says. */
 export async function serveStorage(
   storage: KafkaStorage,
-  dataDir: string,
-  shell: Omit<EmulatorOptions, "admin">,
-  listen: ListenOptions,
+  opts: Pick<StorageEmulatorOptions, "dataDir" | "port" | "host">,
+  /** The emulator's name, request handler and error body; its router names the endpoint each request is counted under. */
+  shell: Omit<EmulatorOptions, "admin" | "endpoint"> & {
+    matchRoute: (method: string, rawPath: string) => { name: string };
+  },
   /** What else to close after the shell and the storage (the Kafka emulator's consumer groups). */
   closeAlso: () => Promise<void> = async () => {},
 ): Promise<RunningStorageEmulator> {
@@ -31,12 +67,13 @@ export async function serveStorage(
     emulator = await startEmulator(
       {
         ...shell,
+        endpoint: (req) => shell.matchRoute(req.method, req.rawPath).name,
         admin: (req, sub) =>
           sub === "storage" && req.method === "GET"
             ? json(200, { topics: storage.topicPartitionCounts(), ...storage.stats() })
             : undefined,
       },
-      listen,
+      opts,
     );
   } catch (err) {
     await storage.close();
@@ -45,7 +82,7 @@ export async function serveStorage(
   }
   return {
     ...emulator,
-    dataDir,
+    dataDir: opts.dataDir,
     storage,
     async close() {
       await emulator.close();

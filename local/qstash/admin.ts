@@ -5,10 +5,10 @@
  * `startEmulator`.
  */
 import { type EmulatorRequest, type EmulatorResponse, errorResponse, json } from "../common/emulator";
-import { type DeliveryFaultQueue, parseDeliveryFault } from "./delivery-faults";
+import { type DeliveryFaultQueue, parseDeliveryFault } from "./delivery/faults";
+import type { DeliveryScheduler } from "./delivery/scheduler";
 import { QStashRequestError } from "./errors";
-import type { DeliveryScheduler } from "./scheduler";
-import type { ScheduleStore } from "./schedules";
+import type { ScheduleStore } from "./state/schedules";
 
 function runSchedule(schedules: ScheduleStore, id: string): EmulatorResponse {
   try {

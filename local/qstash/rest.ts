@@ -4,26 +4,24 @@
  * events, plus delivery fault injection for tests. State lives in memory; a restart forgets everything.
  * What it does not implement it refuses by name (see README.md).
  */
-import { type RunningEmulator, startEmulator } from "../common/emulator";
+import { type ListenOptions, type RunningEmulator, startEmulator } from "../common/emulator";
 import { createAdmin } from "./admin";
-import { attemptCallback, failureCallback } from "./callbacks";
-import { DedupStore } from "./dedup";
-import { DeliveryFaultQueue } from "./delivery-faults";
-import { DeadLetterQueue } from "./dlq";
-import { EventLog } from "./events";
-import { FlowControlKeys } from "./flow-control";
-import { SigningKeys } from "./keys";
-import { QueueStore } from "./queues";
-import { createHandler, endpointName } from "./routes";
-import { DeliveryScheduler, type DeliverySummary } from "./scheduler";
-import { ScheduleStore } from "./schedules";
-import { Destinations } from "./send";
-import type { QStashState } from "./state";
-import { UrlGroupStore } from "./url-groups";
+import type { QStashState } from "./context";
+import { attemptCallback, failureCallback } from "./delivery/callbacks";
+import { deliveryFaults } from "./delivery/faults";
+import { DeliveryScheduler, type DeliverySummary } from "./delivery/scheduler";
+import { Destinations } from "./delivery/send";
+import { createHandler, endpointName } from "./router";
+import { DedupStore } from "./state/dedup";
+import { DeadLetterQueue } from "./state/dlq";
+import { EventLog } from "./state/events";
+import { FlowControlKeys } from "./state/flow-control";
+import { SigningKeys } from "./state/keys";
+import { QueueStore } from "./state/queues";
+import { ScheduleStore } from "./state/schedules";
+import { UrlGroupStore } from "./state/url-groups";
 
-export interface QStashEmulatorOptions {
-  port: number;
-  host?: string;
+export interface QStashEmulatorOptions extends ListenOptions {
   /** The bearer token clients must send (`QSTASH_TOKEN`). */
   token: string;
   currentSigningKey: string;
@@ -59,7 +57,7 @@ export async function startQStashEmulator(opts: QStashEmulatorOptions): Promise<
   const flowKeys = new FlowControlKeys();
   const events = new EventLog();
   const dlq = new DeadLetterQueue();
-  const faults = new DeliveryFaultQueue();
+  const faults = deliveryFaults();
   const destinations = new Destinations();
   const scheduler = new DeliveryScheduler({
     signingKey: () => keys.current,

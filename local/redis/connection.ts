@@ -3,7 +3,9 @@
  * in a single socket write and its replies are read back in order, so groups never interleave on the wire.
  * Several groups may be in flight at once (RESP pipelining); replies are matched to groups first in, first out.
  */
+
 import { connect, type Socket } from "node:net";
+import type { Pending } from "../common/pending";
 import { encodeCommands, RespParser, type RespReply } from "./resp";
 
 /** redis-server could not be reached, or the connection broke before every reply arrived. */
@@ -11,11 +13,9 @@ export class RedisUnavailableError extends Error {
   override name = "RedisUnavailableError";
 }
 
-interface PendingGroup {
+interface PendingGroup extends Pending<RespReply[]> {
   expected: number;
   replies: RespReply[];
-  resolve: (replies: RespReply[]) => void;
-  reject: (err: Error) => void;
 }
 
 export interface ConnectOptions {

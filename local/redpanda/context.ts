@@ -1,5 +1,5 @@
 /** What every route of the Redpanda HTTP Proxy emulator works with. */
-import type { EmulatorRequest, EmulatorResponse } from "../common/emulator";
+import type { ContextHandler } from "../common/emulator";
 import type { KafkaStorage } from "../kafka/storage";
 
 export interface ProxyContext {
@@ -13,12 +13,7 @@ export interface ProxyContext {
   maxTimeoutMs: number;
 }
 
-/** A route handler; `params` are the raw path segments named by the route's pattern. */
-export type RouteHandler = (
-  ctx: ProxyContext,
-  req: EmulatorRequest,
-  params: Record<string, string>,
-) => Promise<EmulatorResponse> | EmulatorResponse;
+export type RouteHandler = ContextHandler<ProxyContext>;
 
 /** Keys and values are stored one char a byte (latin1), so any bytes round-trip through the shared storage. */
 export const toStored = (bytes: Buffer): string => bytes.toString("latin1");

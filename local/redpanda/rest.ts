@@ -5,8 +5,12 @@
  * never append to the same partition files.
  */
 import type { EmulatorRequest, EmulatorResponse } from "../common/emulator";
-import { type RunningStorageEmulator, serveStorage } from "../kafka/serve-storage";
-import { KafkaStorage } from "../kafka/storage";
+import {
+  openStorage,
+  type RunningStorageEmulator,
+  type StorageEmulatorOptions,
+  serveStorage,
+} from "../kafka/serve-storage";
 import { topicNameProblem } from "../kafka/topic-name";
 import { checkBasicAuth } from "./auth";
 import type { ProxyContext } from "./context";
@@ -14,26 +18,13 @@ import { errorBody, ProxyError, shellErrorBody } from "./errors";
 import { MEDIA_TYPE } from "./formats";
 import { matchRoute } from "./router";
 
-export interface RedpandaEmulatorOptions {
-  /** 0 picks a free port. */
-  port: number;
-  host?: string;
-  username: string;
-  password: string;
-  /** Where topics live, in the Kafka emulator's layout (`<topic>/meta.json`, `<topic>/<partition>.log`). */
-  dataDir: string;
-  /** Partitions of a topic created by a produce or by `topics`. Default 1. */
-  defaultPartitions?: number;
+export interface RedpandaEmulatorOptions extends StorageEmulatorOptions {
   /** Topics created at start, as `rpk topic create` would. */
   topics?: readonly string[];
   /** Whether a produce to an unknown topic creates it. Default true, as in Redpanda's dev mode. */
   autoCreateTopics?: boolean;
   /** Largest batch one partition accepts, in bytes. Default 1 MiB (Redpanda's `kafka_batch_max_bytes`). */
   maxBatchBytes?: number;
-  /** Longest long-poll a fetch may ask for, in ms. Default 30 000. */
-  maxTimeoutMs?: number;
-  /** Where recovery and I/O problems are reported, one line each. Default: stderr. */
-  log?: (line: string) => void;
 }
 
 export type RunningRedpandaEmulator = RunningStorageEmulator;
@@ -68,13 +59,8 @@ async function handle(
 }
 
 export async function startRedpandaEmulator(opts: RedpandaEmulatorOptions): Promise<RunningRedpandaEmulator> {
-  const defaultPartitions = opts.defaultPartitions ?? 1;
-  if (!Number.isInteger(defaultPartitions) || defaultPartitions < 1) {
-    throw new Error(`defaultPartitions must be a positive integer, got ${defaultPartitions}`);
-  }
-  const storage = await KafkaStorage.open({
-    dataDir: opts.dataDir,
-    defaultPartitions,
+  const storage = await openStorage({
+    ...opts,
     log: opts.log ?? ((line) => console.error(line.replace(/^\[kafka\]/, "[redpanda]"))),
   });
   const ctx: ProxyContext = {
@@ -93,15 +79,10 @@ export async function startRedpandaEmulator(opts: RedpandaEmulatorOptions): Prom
     await storage.close();
     throw err;
   }
-  return serveStorage(
-    storage,
-    opts.dataDir,
-    {
-      name: "redpanda",
-      handle: (req) => handle(ctx, opts, req),
-      endpoint: (req) => matchRoute(req.method, req.rawPath).name,
-      errorBody: shellErrorBody,
-    },
-    { port: opts.port, host: opts.host },
-  );
+  return serveStorage(storage, opts, {
+    name: "redpanda",
+    handle: (req) => handle(ctx, opts, req),
+    matchRoute,
+    errorBody: shellErrorBody,
+  });
 }

@@ -57,6 +57,15 @@ export const DEFAULTS = {
 
 export type StackVariable = keyof typeof DEFAULTS;
 
+/** Every port of the stack picked free at start: a stack for a test file or the bench beside any other. */
+export const FREE_PORTS = {
+  LOCAL_REDIS_SERVER_PORT: "0",
+  LOCAL_REDIS_REST_PORT: "0",
+  LOCAL_KAFKA_PORT: "0",
+  LOCAL_REDPANDA_PORT: "0",
+  LOCAL_QSTASH_PORT: "0",
+} as const satisfies Partial<Record<StackVariable, string>>;
+
 function portFrom(name: StackVariable, value: string): number {
   const n = Number(value);
   if (!Number.isInteger(n) || n < 0 || n > 65535)

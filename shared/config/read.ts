@@ -1,10 +1,20 @@
 /** Reading bindings: each reader names the binding in its error, so a bad setting is found by its name. */
 import { ConfigError } from "../errors";
 
-export type Bindings = Record<string, unknown>;
+/**
+ * A worker's bindings as the readers see them: any object, read by name. Each worker's generated `Env` is
+ * accepted as it is, and so is a test's plain record; the readers check every value they read.
+ */
+export type Bindings = object;
+
+/** The binding `name` as it is bound: a string from `[vars]` or a secret, a TOML value, or undefined. */
+export function binding(env: Bindings, name: string): unknown {
+  const value: unknown = Reflect.get(env, name);
+  return value;
+}
 
 export function optional(env: Bindings, name: string): string | undefined {
-  const v = env[name];
+  const v = binding(env, name);
   if (v === undefined || v === null || v === "") return undefined;
   if (typeof v !== "string") throw new ConfigError(name, "must be a string");
   return v;

@@ -29,30 +29,26 @@ export function initialState(): TaskState {
   return { status: "absent" };
 }
 
-/** The version of a state: 0 when absent, otherwise the number of events applied to the task. */
-export function versionOf(state: TaskState): number {
+/** The id and version a state carries: none while the task is absent, its last ones once deleted. */
+function identityOf(state: TaskState): { readonly id: string; readonly version: number } | undefined {
   switch (state.status) {
     case "absent":
-      return 0;
+      return undefined;
     case "active":
-      return state.task.version;
+      return state.task;
     case "deleted":
-      return state.version;
+      return state;
     default:
       return unreachable(state, "task state");
   }
 }
 
+/** The version of a state: 0 when absent, otherwise the number of events applied to the task. */
+export function versionOf(state: TaskState): number {
+  return identityOf(state)?.version ?? 0;
+}
+
 /** The task id a state belongs to, or undefined while it is absent. */
 export function taskIdOf(state: TaskState): string | undefined {
-  switch (state.status) {
-    case "absent":
-      return undefined;
-    case "active":
-      return state.task.id;
-    case "deleted":
-      return state.id;
-    default:
-      return unreachable(state, "task state");
-  }
+  return identityOf(state)?.id;
 }

@@ -7,7 +7,9 @@
  * A small typed `fetch` client rather than `@upstash/redis`, for the same reason as the Kafka adapter: every call
  * has a bounded time and is sent once. A retried append would append twice, since the script picks the offsets.
  */
-import { ConfigError, UpstreamError, UpstreamTimeoutError, UpstreamUnknownOutcomeError } from "../errors";
+import { ConfigError, UpstreamError, UpstreamUnknownOutcomeError } from "../errors";
+import { isRecord, noAnswer } from "./no-answer";
+import { partitioning } from "./partitioning";
 import { type EventLog, type LogRecord, partitionOf, type ReadOptions } from "./port";
 import { APPEND_SCRIPT, appendScriptSha } from "./redis-streams-script";
 
@@ -39,14 +41,6 @@ const ENTRY_ID = /^(\d+)-1$/;
  */
 export function streamKey(topic: string, partition: number): string {
   return `log:{${topic}:${partition}}`;
-}
-
-function isRecord(v: unknown): v is Record<string, unknown> {
-  return typeof v === "object" && v !== null && !Array.isArray(v);
-}
-
-function isTimeout(err: unknown): boolean {
-  return err instanceof Error && (err.name === "TimeoutError" || err.name === "AbortError");
 }
 
 /** One stream entry `[id, [field, value, ...]]` as a record of `partition`. */
@@ -96,10 +90,7 @@ export function createRedisStreamsEventLog(config: RedisStreamsConfig): EventLog
       });
       text = await res.text();
     } catch (err) {
-      if (isTimeout(err)) throw new UpstreamTimeoutError("redis", timeoutMs, { cause: err });
-      const message = `${what} failed: ${(err as Error).message}`;
-      if (write) throw new UpstreamUnknownOutcomeError("redis", message, { cause: err });
-      throw new UpstreamError("redis", message, undefined, { cause: err });
+      throw noAnswer("redis", { what, write, limitMs: timeoutMs }, err);
     }
     let parsed: unknown;
     try {
@@ -138,8 +129,7 @@ export function createRedisStreamsEventLog(config: RedisStreamsConfig): EventLog
   }
 
   return {
-    partitions,
-    partitionFor: (key) => partitionOf(key, partitions),
+    ...partitioning(partitions),
 
     async append(key, values) {
       if (values.length === 0) return [];

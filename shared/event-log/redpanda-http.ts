@@ -5,7 +5,8 @@
  * anything to Kafka. A 5xx, a 408, a lost connection or a timeout on a produce may come after the broker
  * stored the batch, so they are unknown outcomes.
  */
-import { UpstreamError, UpstreamTimeoutError, UpstreamUnknownOutcomeError } from "../errors";
+import { UpstreamError, UpstreamUnknownOutcomeError } from "../errors";
+import { isRecord, noAnswer } from "./no-answer";
 
 export const MEDIA = {
   v2: "application/vnd.kafka.v2+json",
@@ -45,10 +46,6 @@ export interface TransportConfig {
   fetch: typeof fetch;
 }
 
-export function isRecord(v: unknown): v is Record<string, unknown> {
-  return typeof v === "object" && v !== null && !Array.isArray(v);
-}
-
 function refusalOrUnknown(path: string, status: number, text: string, write: boolean): UpstreamError {
   let errorCode: number | undefined;
   let reason = text.slice(0, 200);
@@ -86,12 +83,7 @@ export function createTransport(config: TransportConfig): ProxyTransport {
         });
         text = await res.text();
       } catch (err) {
-        if (err instanceof Error && (err.name === "TimeoutError" || err.name === "AbortError")) {
-          throw new UpstreamTimeoutError("kafka", limit, { cause: err });
-        }
-        const message = `${method} ${path} failed: ${(err as Error).message}`;
-        if (init.write) throw new UpstreamUnknownOutcomeError("kafka", message, { cause: err });
-        throw new UpstreamError("kafka", message, undefined, { cause: err });
+        throw noAnswer("kafka", { what: `${method} ${path}`, write: init.write, limitMs: limit }, err);
       }
       if (!res.ok) throw refusalOrUnknown(path, res.status, text, init.write);
       try {

@@ -3,7 +3,8 @@
  * Pandaproxy answers 200 even when Kafka refused the batch, with `error_code` in the partition's entry.
  */
 import { UpstreamError, UpstreamUnknownOutcomeError } from "../errors";
-import { isRecord, RedpandaRefusal } from "./redpanda-http";
+import { isRecord } from "./no-answer";
+import { RedpandaRefusal } from "./redpanda-http";
 
 /**
  * Largest append: the UTF-8 bytes of all of one command's values and keys. Redpanda refuses a batch over

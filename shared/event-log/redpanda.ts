@@ -5,16 +5,12 @@
  * the value given, whoever reads them later. The proxy exposes no record timestamps, so records carry 0.
  */
 import { ConfigError, UpstreamError } from "../errors";
+import { entryOf } from "./kafka-entry";
+import { isRecord } from "./no-answer";
+import { partitioning } from "./partitioning";
 import { type EventLog, type LogRecord, partitionOf, type ReadOptions } from "./port";
 import { findEnd, type Probe } from "./redpanda-head";
-import {
-  base64ToUtf8,
-  createTransport,
-  isRecord,
-  MEDIA,
-  RedpandaRefusal,
-  utf8ToBase64,
-} from "./redpanda-http";
+import { base64ToUtf8, createTransport, MEDIA, RedpandaRefusal, utf8ToBase64 } from "./redpanda-http";
 import { baseOffset, checkSize, MAX_APPEND_BYTES, MAX_RECORD_BYTES } from "./redpanda-produce";
 
 export { MAX_APPEND_BYTES, MAX_RECORD_BYTES };
@@ -120,21 +116,18 @@ export function createRedpandaEventLog(config: RedpandaEventLogOptions): EventLo
 
   /** The offset of a fetched record, checked to be one of this partition's records (nothing is decoded). */
   function offsetOf(raw: unknown, partition: number): number {
+    const entry = entryOf(raw, topic, partition);
     if (
-      !isRecord(raw) ||
-      raw.topic !== topic ||
-      raw.partition !== partition ||
-      typeof raw.offset !== "number" ||
-      !Number.isSafeInteger(raw.offset) ||
-      (raw.value !== null && typeof raw.value !== "string") ||
-      (raw.key !== null && raw.key !== undefined && typeof raw.key !== "string")
+      entry === undefined ||
+      (entry.value !== null && typeof entry.value !== "string") ||
+      (entry.key !== null && entry.key !== undefined && typeof entry.key !== "string")
     ) {
       throw new UpstreamError(
         "kafka",
         `fetch answered a malformed record: ${JSON.stringify(raw).slice(0, 200)}`,
       );
     }
-    return raw.offset;
+    return entry.offset;
   }
 
   function toLogRecord(raw: unknown, partition: number): LogRecord {
@@ -173,8 +166,7 @@ export function createRedpandaEventLog(config: RedpandaEventLogOptions): EventLo
   }
 
   return {
-    partitions,
-    partitionFor: (key) => partitionOf(key, partitions),
+    ...partitioning(partitions),
 
     async append(key, values) {
       const partition = partitionOf(key, partitions);

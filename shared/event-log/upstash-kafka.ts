@@ -3,8 +3,11 @@
  * A small typed `fetch` client rather than `@upstash/kafka`, which retries every failure for ~15 s and takes
  * no timeout: on the request path every call here has a bounded time and fails once, clearly.
  */
-import { ConfigError, UpstreamError, UpstreamTimeoutError, UpstreamUnknownOutcomeError } from "../errors";
+import { ConfigError, UpstreamError } from "../errors";
 import { appendFailure, unusableAppendAnswer } from "./append-outcome";
+import { entryOf } from "./kafka-entry";
+import { isRecord, noAnswer } from "./no-answer";
+import { partitioning } from "./partitioning";
 import { type EventLog, type LogRecord, partitionOf, type ReadOptions } from "./port";
 
 export interface UpstashKafkaConfig {
@@ -20,18 +23,9 @@ export interface UpstashKafkaConfig {
 
 const TOPIC_NAME = /^[A-Za-z0-9._-]{1,249}$/;
 
-function isRecord(v: unknown): v is Record<string, unknown> {
-  return typeof v === "object" && v !== null && !Array.isArray(v);
-}
-
 function toLogRecord(raw: unknown, topic: string, partition: number): LogRecord {
-  if (
-    !isRecord(raw) ||
-    raw.topic !== topic ||
-    raw.partition !== partition ||
-    typeof raw.offset !== "number" ||
-    typeof raw.value !== "string"
-  ) {
+  const entry = entryOf(raw, topic, partition);
+  if (entry === undefined || typeof entry.value !== "string") {
     throw new UpstreamError(
       "kafka",
       `fetch answered a malformed record: ${JSON.stringify(raw).slice(0, 200)}`,
@@ -39,10 +33,10 @@ function toLogRecord(raw: unknown, topic: string, partition: number): LogRecord 
   }
   return {
     partition,
-    offset: raw.offset,
-    timestamp: typeof raw.timestamp === "number" ? raw.timestamp : 0,
-    key: typeof raw.key === "string" ? raw.key : "",
-    value: raw.value,
+    offset: entry.offset,
+    timestamp: typeof entry.timestamp === "number" ? entry.timestamp : 0,
+    key: typeof entry.key === "string" ? entry.key : "",
+    value: entry.value,
   };
 }
 
@@ -99,12 +93,7 @@ export function createUpstashKafkaEventLog(config: UpstashKafkaConfig): EventLog
       });
       text = await res.text();
     } catch (err) {
-      if (err instanceof Error && (err.name === "TimeoutError" || err.name === "AbortError")) {
-        throw new UpstreamTimeoutError("kafka", limit, { cause: err });
-      }
-      const message = `request to ${path} failed: ${(err as Error).message}`;
-      if (write) throw new UpstreamUnknownOutcomeError("kafka", message, { cause: err });
-      throw new UpstreamError("kafka", message, undefined, { cause: err });
+      throw noAnswer("kafka", { what: `request to ${path}`, write, limitMs: limit }, err);
     }
     let parsed: unknown;
     try {
@@ -125,8 +114,7 @@ export function createUpstashKafkaEventLog(config: UpstashKafkaConfig): EventLog
   }
 
   return {
-    partitions,
-    partitionFor: (key) => partitionOf(key, partitions),
+    ...partitioning(partitions),
 
     async append(key, values) {
       const partition = partitionOf(key, partitions);
@@ -141,19 +129,13 @@ export function createUpstashKafkaEventLog(config: UpstashKafkaConfig): EventLog
           `its body is ${JSON.stringify(answer).slice(0, 200)} for ${values.length} records`,
         );
       }
-      return answer.map((meta, i) => {
-        if (
-          !isRecord(meta) ||
-          meta.topic !== topic ||
-          meta.partition !== partition ||
-          typeof meta.offset !== "number" ||
-          !Number.isInteger(meta.offset) ||
-          meta.offset < 0
-        ) {
+      return answer.map((raw, i) => {
+        const meta = entryOf(raw, topic, partition);
+        if (meta === undefined) {
           throw unusableAppendAnswer(
             "kafka",
             200,
-            `it carries no usable metadata: ${JSON.stringify(meta).slice(0, 200)}`,
+            `it carries no usable metadata: ${JSON.stringify(raw).slice(0, 200)}`,
           );
         }
         const timestamp = typeof meta.timestamp === "number" ? meta.timestamp : 0;

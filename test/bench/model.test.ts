@@ -6,7 +6,7 @@ import { describe, expect, it } from "vitest";
 import { capacity } from "../../bench/model/capacity";
 import { monthlyCost } from "../../bench/model/cost";
 import { eventsWithin, limitChecks } from "../../bench/model/limits";
-import type { Workload } from "../../bench/model/workload";
+import { DEFAULT_WORKLOAD, type Workload } from "../../bench/model/workload";
 import { SECONDS_PER_MONTH } from "../../bench/prices";
 import type { DesignCounts, OpCount } from "../../bench/scenarios/model-counts";
 
@@ -51,13 +51,11 @@ const counts = (list: OpCount): DesignCounts => ({
 });
 
 const workload: Workload = {
+  ...DEFAULT_WORKLOAD,
   writesPerSecond: 1,
   writeMix: { create: 1, update: 0, delete: 0 },
   readsPerSecond: 10,
   readMix: { list: 1, task: 0 },
-  taskBytes: 1000,
-  tasksPerList: 100,
-  foldHeadroom: 0.5,
 };
 const fold = { eventsPerSecond: 1000 };
 

@@ -3,10 +3,10 @@
  * (parsed, never evaluated as code), flow-control values, wait hints and the default backoff.
  */
 import { describe, expect, it } from "vitest";
-import { nextRetryDelayMs } from "../../local/qstash/backoff";
-import { parseDuration, parseWaitHint } from "../../local/qstash/durations";
-import { parseFlowControlValue } from "../../local/qstash/publish-headers";
-import { compileRetryDelay } from "../../local/qstash/retry-delay";
+import { nextRetryDelayMs } from "../../local/qstash/delivery/backoff";
+import { compileRetryDelay } from "../../local/qstash/delivery/retry-delay";
+import { parseDuration, parseWaitHint } from "../../local/qstash/publish/durations";
+import { parseFlowControlValue } from "../../local/qstash/publish/headers";
 
 describe("durations", () => {
   it("parseDuration: reads s, m, h, d, ms and compound values", () => {

@@ -5,7 +5,7 @@
  */
 import { Receiver } from "@upstash/qstash";
 import { describe, expect, it } from "vitest";
-import { nextRun, parseCron } from "../../local/qstash/cron";
+import { nextRun, parseCron } from "../../local/qstash/state/cron";
 import { useQStash } from "./support/qstash-fixture";
 
 const CURRENT = "sig_schedulesCurrent";

@@ -4,8 +4,8 @@
  */
 import { Client, Receiver } from "@upstash/qstash";
 import { describe, expect, it } from "vitest";
+import { bodyHash, signDelivery } from "../../local/qstash/delivery/signing";
 import { type RunningQStashEmulator, startQStashEmulator } from "../../local/qstash/rest";
-import { bodyHash, signDelivery } from "../../local/qstash/signing";
 import { signatureOf, useQStash } from "./support/qstash-fixture";
 
 const TOKEN = "signing-test-token";

@@ -7,6 +7,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { freePort } from "../../local/common/ports";
 import type { EventLog } from "../../shared/event-log/port";
+import type { UpstashKafkaConfig } from "../../shared/event-log/upstash-kafka";
 import type { EmulatorProcess } from "../support/emulator-process";
 import type { LogSubject } from "./contract";
 
@@ -23,14 +24,7 @@ export interface ProcessEngine {
     partitions: number;
   }): Promise<EmulatorProcess>;
   /** The adapter under test over the running engine. */
-  adapter(config: {
-    url: string;
-    username: string;
-    password: string;
-    topic: string;
-    partitions: number;
-    timeoutMs?: number;
-  }): EventLog;
+  adapter(config: Omit<UpstashKafkaConfig, "fetch">): EventLog;
   subject: Pick<LogSubject, "largestRecordBytes" | "appendsTo" | "timestamps">;
 }
 

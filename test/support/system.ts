@@ -7,7 +7,7 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Miniflare } from "miniflare";
-import { DEFAULTS, loadStackConfig } from "../../local/stack/config";
+import { DEFAULTS, FREE_PORTS, loadStackConfig } from "../../local/stack/config";
 import { type RunningStack, startStack } from "../../local/stack/start";
 import { startWorkerOnFreePort } from "../../local/workerd/worker";
 import { type EventLogBackend, eventLogBackend, eventLogConfig } from "../../shared/config/event-log";
@@ -69,11 +69,7 @@ export async function startSystem(options: SystemOptions = {}): Promise<TestSyst
   const stateDir = await mkdtemp(join(tmpdir(), "todo-system-"));
   const config = loadStackConfig({
     LOCAL_STATE_DIR: stateDir,
-    LOCAL_REDIS_SERVER_PORT: "0",
-    LOCAL_REDIS_REST_PORT: "0",
-    LOCAL_KAFKA_PORT: "0",
-    LOCAL_REDPANDA_PORT: "0",
-    LOCAL_QSTASH_PORT: "0",
+    ...FREE_PORTS,
     LOCAL_QSTASH_TIME_SCALE: "0.001",
     EVENT_LOG_PARTITIONS: String(options.partitions ?? 1),
     EVENT_LOG: options.eventLog ?? eventLogBackend({ EVENT_LOG: process.env.TEST_EVENT_LOG }),

@@ -17,7 +17,7 @@ export type CommandEnv = {
   Variables: { deps: CommandDeps; requestId: string };
 };
 
-const bindings = (env: Cloudflare.Env) => env as unknown as Record<string, unknown>;
+const bindings = (env: Cloudflare.Env) => env;
 
 /** One JSON line for an answer outside GraphQL (the GraphQL boundary logs its own). */
 function log(level: "info" | "error", message: string, fields: Record<string, unknown>): void {

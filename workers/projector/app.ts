@@ -80,7 +80,7 @@ export function failures(result: CatchUpResult): { services: string; partitions:
   return { services, partitions: failed.map((p) => p.partition) };
 }
 
-const deps = (c: C): ProjectorDeps => projectorDeps(c.env as unknown as Record<string, unknown>);
+const deps = (c: C): ProjectorDeps => projectorDeps(c.env);
 
 /** 405 for a known route asked with another method. */
 const wrongMethod = (c: C, allow: string) =>
@@ -121,10 +121,7 @@ export function createProjectorApp() {
   app.all("/health", (c) => wrongMethod(c, "GET"));
 
   app.get("/status", async (c) => {
-    const access = await statusAccess(
-      c.req.header("authorization"),
-      adminToken(c.env as unknown as Record<string, unknown>),
-    );
+    const access = await statusAccess(c.req.header("authorization"), adminToken(c.env));
     if (access.kind === "refused") {
       return refuse(c, 401, "UNAUTHORIZED", access.reason, { headers: { "WWW-Authenticate": "Bearer" } });
     }

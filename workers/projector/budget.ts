@@ -13,7 +13,7 @@
  * Budget from optional bindings (documented in wrangler.projector.toml): unset means the default, anything else
  * must be a whole number in range, or the worker fails fast naming the binding.
  */
-import type { Bindings } from "../../shared/config";
+import { type Bindings, binding } from "../../shared/config";
 import { ConfigError } from "../../shared/errors";
 import { DEFAULT_BATCH_BYTES } from "../../shared/projection/fold";
 
@@ -117,7 +117,7 @@ export function sweepWindow(maxSubrequests: number): number {
 }
 
 function wholeNumber(env: Bindings, name: string, fallback: number, min: number, max: number): number {
-  const raw = env[name];
+  const raw = binding(env, name);
   if (raw === undefined || raw === null || raw === "") return fallback;
   const n = typeof raw === "string" ? Number(raw) : Number.NaN;
   if (!Number.isInteger(n) || n < min || n > max)

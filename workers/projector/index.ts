@@ -10,7 +10,7 @@ const app = createProjectorApp();
 export default {
   fetch: app.fetch,
   async scheduled(_controller, env, ctx) {
-    const deps = projectorDeps(env as unknown as Record<string, unknown>);
+    const deps = projectorDeps(env);
     const waitUntil = (p: Promise<unknown>) => ctx.waitUntil(p);
     const result = await sweep(await onLive(deps), waitUntil);
     logStep("projector", "scheduled catch-up done", {

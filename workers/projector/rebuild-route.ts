@@ -16,7 +16,7 @@ export function registerRebuildRoute(
   deps: (c: Context<ProjectorEnv>) => ProjectorDeps,
 ): void {
   app.all("/rebuild", async (c) => {
-    const token = adminToken(c.env as unknown as Record<string, unknown>);
+    const token = adminToken(c.env);
     if (token === undefined)
       return refuse(c, 404, "NOT_FOUND", "no route: rebuilding is off (no ADMIN_TOKEN bound)");
     if (c.req.method !== "POST") {

@@ -7,7 +7,9 @@
  * them. A record is therefore never served or acknowledged before it is on disk, so an acknowledged record
  * survives `kill -9` and no reader ever sees a record that a crash could take back.
  */
+
 import { type FileHandle, open, readFile, truncate } from "node:fs/promises";
+import type { Pending } from "../../common/pending";
 import { decodeLog, encodeFrame, type RecordHeader, type StoredRecord } from "./record-codec";
 
 /** A record to append; the log assigns its offset. */
@@ -18,10 +20,8 @@ export interface NewRecord {
   headers: RecordHeader[];
 }
 
-interface PendingAppend {
+interface PendingAppend extends Pending<StoredRecord[]> {
   records: NewRecord[];
-  resolve: (stored: StoredRecord[]) => void;
-  reject: (err: Error) => void;
 }
 
 export interface PartitionLogOptions {
