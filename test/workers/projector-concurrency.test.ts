@@ -15,6 +15,7 @@ import {
   expectProjectionOfLog,
   interleavedLives,
   produceEvents,
+  quiet,
   readCheckpoint,
   redis,
 } from "./projector-model";
@@ -206,7 +207,7 @@ async function raceCatchUps(p: Projector, leaseFor: (redis: FoldLeaseConfig) => 
   const budget = { ...PAID_BUDGET, batchSize: 4, maxEvents: 10_000, maxMillis: 20_000 };
   const racing = Promise.all(
     Array.from({ length: 6 }, () =>
-      catchUp({ log, store: recordingStore(), lease: leaseFor(redis), logger: () => {} }, budget),
+      catchUp({ log, store: recordingStore(), lease: leaseFor(redis), logger: quiet }, budget),
     ),
   );
   const seen = await watchCheckpoint(p, racing);

@@ -8,6 +8,7 @@
 import type { TaskState } from "../../shared/domain";
 import { ConfigError, UpstreamError } from "../../shared/errors";
 import type { EventLog, LogRecord } from "../../shared/event-log/port";
+import { bounded, type Logger } from "../../shared/http/log";
 import { decodeRecords, foldBatch, taskIdsOf } from "../../shared/projection/fold";
 import type { FoldLease } from "../../shared/projection/fold-lease";
 import type { PartitionStop, ProjectionStore } from "../../shared/projection/store";
@@ -19,7 +20,6 @@ import {
   type SubrequestMeter,
   subrequestMeter,
 } from "./budget";
-import { bounded } from "./log";
 
 export { type CatchUpBudget, DEFAULT_BUDGET };
 
@@ -49,8 +49,6 @@ export interface CatchUpResult {
   /** In partition order, whichever was folded first. */
   partitions: PartitionProgress[];
 }
-
-export type Logger = (message: string, fields?: Record<string, unknown>) => void;
 
 type Settled = { records: LogRecord[] } | { error: unknown };
 
@@ -121,8 +119,7 @@ export async function catchUp(
         ...(err instanceof UpstreamError && { service: err.service }),
         error: bounded(err instanceof Error ? err.message : String(err)),
       };
-      deps.logger("partition fold failed", {
-        level: "error",
+      deps.logger.error("partition fold failed", {
         partition,
         checkpoint: progress.checkpoint,
         ...progress.failed,
@@ -170,7 +167,7 @@ async function foldClaimed(
     if (!progress.caughtUp) {
       run.meter.spend(SUBREQUESTS.end);
       await deps.lease.drop(partition, token).catch((err: unknown) =>
-        deps.logger("lease not given up; it expires by itself", {
+        deps.logger.error("lease not given up; it expires by itself", {
           partition,
           error: bounded((err as Error).message),
         }),
@@ -214,7 +211,7 @@ async function catchUpPartition(
       progress.caughtUp = true;
       return;
     }
-    deps.logger("events loaded", { partition, from: progress.checkpoint, count: records.length });
+    deps.logger.info("events loaded", { partition, from: progress.checkpoint, count: records.length });
     const items = decodeRecords(records, deps.log.partitions);
     const missing = taskIdsOf(items).filter((id) => !known.has(id));
     if (missing.length > 0) run.meter.spend(SUBREQUESTS.states);
@@ -245,7 +242,7 @@ async function catchUpPartition(
         reason: `the projection was folded with ${result.partitions} partitions, not ${deps.log.partitions}`,
         since: new Date(now()).toISOString(),
       };
-      deps.logger("partition stopped", { level: "error", partition, ...progress.stopped });
+      deps.logger.error("partition stopped", { partition, ...progress.stopped });
       return;
     }
     if (result.kind === "moved") {
@@ -269,12 +266,12 @@ async function catchUpPartition(
     progress.rejected += batch.counts.rejected;
     progress.dead += batch.counts.dead;
     if (consumed > 0)
-      deps.logger("checkpoint advanced", { partition, from: batch.from, to: batch.to, ...batch.counts });
+      deps.logger.info("checkpoint advanced", { partition, from: batch.from, to: batch.to, ...batch.counts });
     if (batch.stop) {
       run.meter.spend(SUBREQUESTS.stops);
       const stops = await deps.store.stops();
       progress.stopped = stops.get(partition) ?? { ...batch.stop, since: new Date(now()).toISOString() };
-      deps.logger("partition stopped", { level: "error", partition, ...progress.stopped });
+      deps.logger.error("partition stopped", { partition, ...progress.stopped });
       return;
     }
   }
