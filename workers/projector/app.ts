@@ -10,7 +10,7 @@ import { requestId } from "../../shared/http/request-id";
 import { rebuildStatus } from "../../shared/projection/rebuild-status";
 import { projectionStatus } from "../../shared/projection/status";
 import { publicStatus, statusAccess } from "./admin";
-import { onLive, type ProjectorDeps, projectorDeps } from "./deps";
+import { type DepsFactory, depsFromBindings, onLive, type ProjectorDeps } from "./deps";
 import { pokeNamespace, pokeReason, pokeTarget } from "./poke-target";
 import { foldRetiring, routeNamespacePoke } from "./rebuild";
 import { registerRebuildRoute } from "./rebuild-route";
@@ -18,13 +18,18 @@ import { failures, runCatchUp } from "./run";
 import { foldFailed, log, notFound, onError, type ProjectorEnv, refuse, wrongMethod } from "./shell";
 import { signedPoke } from "./signed-poke";
 
-export function createProjectorApp() {
+export interface ProjectorOptions {
+  /** Builds the adapters of a request, at its first use of them (default: from the bindings). */
+  deps?: DepsFactory;
+}
+
+export function createProjectorApp({ deps = depsFromBindings }: ProjectorOptions = {}) {
   const app = new Hono<ProjectorEnv>();
   app.use(requestId());
   app.use(async (c, next) => {
     let built: ProjectorDeps | undefined;
     c.set("deps", () => {
-      built ??= projectorDeps(c.env as unknown as Record<string, unknown>);
+      built ??= deps(c.env);
       return built;
     });
     await next();

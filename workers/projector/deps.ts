@@ -3,7 +3,7 @@ import { type Bindings, qstashConfig, redisConfig, signingConfig } from "../../s
 import { eventLogFromBindings } from "../../shared/event-log/from-bindings";
 import { createQStashNotifier } from "../../shared/notifier/qstash";
 import { createFoldLease } from "../../shared/projection/fold-lease";
-import { liveNamespace } from "../../shared/projection/namespace";
+import { type LiveView, liveView } from "../../shared/projection/namespace";
 import { createRebuildControl } from "../../shared/projection/rebuild";
 import { createRedisClient } from "../../shared/projection/redis";
 import { createProjectionStore } from "../../shared/projection/store";
@@ -38,13 +38,22 @@ export function projectorDeps(env: Bindings) {
     rebuildGraceMs: rebuildGraceMs(env),
     /** The store and lease of one namespace (the live one, a rebuild's, or a retired one). */
     onNamespace,
+    /** The live namespace and the retired ones still folded beside it (cached briefly by the isolate). */
+    liveView: (): Promise<LiveView> => liveView(client, redis.prefix, redis.timeoutMs),
   };
 }
 
 export type ProjectorDeps = ReturnType<typeof projectorDeps>;
 
+/** Builds the adapters of one request or cron run from the worker's bindings. */
+export type DepsFactory = (env: Cloudflare.Env) => ProjectorDeps;
+
+/** The default: every adapter from the bindings, validated at first use. */
+export const depsFromBindings: DepsFactory = (env) =>
+  projectorDeps(env as unknown as Record<string, unknown>);
+
 /** The deps folding and reading the live namespace, and its name. */
 export async function onLive(deps: ProjectorDeps): Promise<ProjectorDeps & { namespace: string }> {
-  const namespace = await liveNamespace(deps.redis, deps.base, deps.redisTimeoutMs);
+  const { namespace } = await deps.liveView();
   return { ...deps, ...deps.onNamespace(namespace), namespace };
 }

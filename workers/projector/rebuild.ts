@@ -7,7 +7,7 @@
 
 import { errorFields, type Logger } from "../../shared/http/log";
 import { cleanupChunk } from "../../shared/projection/cleanup";
-import { forgetLiveNamespace, liveNamespace, liveView } from "../../shared/projection/namespace";
+import { forgetLiveNamespace } from "../../shared/projection/namespace";
 import type { StartAnswer, SwitchAnswer } from "../../shared/projection/rebuild";
 import { type CatchUpResult, catchUp } from "./catch-up";
 import type { ProjectorDeps } from "./deps";
@@ -20,7 +20,7 @@ const partitionIds = (deps: ProjectorDeps) => Array.from({ length: deps.log.part
 
 /** Starts a rebuild and pokes its first chunk on every partition (the cron sends them if this publish fails). */
 export async function startRebuild(deps: ProjectorDeps, log: Logger): Promise<StartAnswer> {
-  const live = await liveNamespace(deps.redis, deps.base, deps.redisTimeoutMs);
+  const live = (await deps.liveView()).namespace;
   const answer = await deps.rebuild.start(new Date(), live);
   if (!answer.started) return answer;
   log.info("rebuild started", { namespace: answer.namespace, live });
@@ -149,7 +149,7 @@ export async function foldRetiring(
   logger: Logger,
 ): Promise<void> {
   const now = Date.now();
-  const { retiring } = await liveView(deps.redis, deps.base, deps.redisTimeoutMs);
+  const { retiring } = await deps.liveView();
   for (const r of retiring.filter((r) => r.foldUntil > now)) {
     const log = logger.with({ namespace: r.namespace });
     const { store, lease } = deps.onNamespace(r.namespace);
@@ -228,8 +228,7 @@ export async function routeNamespacePoke(
     );
     return { kind: "done", body: { ...result, namespace, retiring: true }, ...failedOf(result) };
   }
-  if (namespace === (await liveNamespace(deps.redis, deps.base, deps.redisTimeoutMs)))
-    return { kind: "live" };
+  if (namespace === (await deps.liveView()).namespace) return { kind: "live" };
   return { kind: "done", body: { namespace, ignored: "neither live, being rebuilt nor retiring" } };
 }
 
