@@ -9,6 +9,7 @@ import { freePort } from "../../local/common/ports";
 import type { EventLog } from "../../shared/event-log/port";
 import type { EmulatorProcess } from "../support/emulator-process";
 import type { LogSubject } from "./contract";
+import { emulatorFaults } from "./emulator-faults";
 
 /** Kafka topics have a fixed partition count: every topic is created with the most any test opens it with. */
 const MAX_PARTITIONS = 3;
@@ -31,7 +32,10 @@ export interface ProcessEngine {
     partitions: number;
     timeoutMs?: number;
   }): EventLog;
-  subject: Pick<LogSubject, "largestRecordBytes" | "appendsTo" | "timestamps">;
+  subject: Pick<LogSubject, "largestRecordBytes" | "timestamps"> & {
+    /** How a fault picks a topic's appends out (see emulatorFaults). */
+    appendsTo?: (topic: string) => Record<string, unknown>;
+  };
 }
 
 export async function processSubject(engine: ProcessEngine): Promise<LogSubject> {
@@ -43,8 +47,9 @@ export async function processSubject(engine: ProcessEngine): Promise<LogSubject>
   let running = await startEngine();
   const url = running.url;
   return {
-    ...engine.subject,
-    emulatorUrl: url,
+    largestRecordBytes: engine.subject.largestRecordBytes,
+    ...(engine.subject.timestamps !== undefined && { timestamps: engine.subject.timestamps }),
+    ...emulatorFaults(url, engine.subject.appendsTo),
     open: (topic, options = {}) =>
       engine.adapter({
         url,
