@@ -1,10 +1,10 @@
-/** Runs a mutation at most once per client-supplied idempotency key (see shared/projection/idempotency.ts). */
+/** Runs a mutation at most once per client-supplied idempotency key (see shared/write-guard/idempotency.ts). */
 import {
   claimToken,
   type IdempotencyStore,
   type PendingClaim,
   type StoredClaim,
-} from "../../shared/projection/idempotency";
+} from "../../shared/write-guard/idempotency";
 import { AppendOutcomeUnknownError } from "./errors";
 import { GraphQLAppError } from "./graphql";
 

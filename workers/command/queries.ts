@@ -75,25 +75,14 @@ export async function taskHistory(
   const { id } = args;
   if (!isTaskId(id)) throw new GraphQLAppError("BAD_USER_INPUT", "id must be a task id (a lowercase UUID)");
   await awaitToken(deps, args.after);
-  return (await deps.store.history(id)).map((raw) => {
-    const e = JSON.parse(raw) as {
-      eventId: string;
-      type: string;
-      version: number;
-      occurredAt: string;
-      partition: number;
-      offset: number;
-      data: { text?: string };
-    };
-    return {
-      eventId: e.eventId,
-      type: e.type,
-      version: e.version,
-      occurredAt: e.occurredAt,
-      position: `${e.partition}:${e.offset}`,
-      text: typeof e.data?.text === "string" ? e.data.text : null,
-    };
-  });
+  return (await deps.store.history(id)).map((e) => ({
+    eventId: e.eventId,
+    type: e.type,
+    version: e.version,
+    occurredAt: e.occurredAt,
+    position: `${e.partition}:${e.offset}`,
+    text: e.data?.text ?? null,
+  }));
 }
 
 export async function projection(deps: CommandDeps) {
@@ -105,11 +94,6 @@ export async function projection(deps: CommandDeps) {
   return {
     ...status,
     ...rebuild,
-    deadLetters: status.deadLetters.flatMap((d) => {
-      const r = d as { partition?: unknown; offset?: unknown; reason?: unknown };
-      return typeof r.partition === "number" && typeof r.offset === "number"
-        ? [{ partition: r.partition, offset: r.offset, reason: String(r.reason ?? "") }]
-        : [];
-    }),
+    deadLetters: status.deadLetters.map(({ partition, offset, reason }) => ({ partition, offset, reason })),
   };
 }

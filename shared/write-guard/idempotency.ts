@@ -10,16 +10,6 @@
  * its own claim and goes on.
  */
 import { UpstreamError } from "../errors";
-import { projectionKeys } from "./keys";
-import { createRedisClient, type Redis, redisCall } from "./redis";
-import { CLAIM, RELEASE } from "./scripts";
-
-export interface IdempotencyConfig {
-  url: string;
-  token: string;
-  prefix: string;
-  timeoutMs?: number;
-}
 
 /** How long a completed result, and a claim whose outcome is unknown, are remembered. */
 export const RESULT_TTL_MS = 24 * 60 * 60 * 1000;
@@ -47,43 +37,17 @@ export type StoredClaim = (PendingClaim & { raw: string }) | DoneClaim;
 
 export type ClaimAnswer = { claimed: true; token: string } | { claimed: false; stored: StoredClaim };
 
-export type IdempotencyStore = ReturnType<typeof createIdempotencyStore>;
-
-export function createIdempotencyStore(config: IdempotencyConfig, redis: Redis = createRedisClient(config)) {
-  const timeoutMs = config.timeoutMs ?? 5000;
-  const claimScript = redis.createScript<unknown>(CLAIM);
-  const release = redis.createScript<unknown>(RELEASE);
-  const keyOf = projectionKeys(config.prefix).idempotency;
-
-  return {
-    /**
-     * Claims `key` for `claim`, or takes over the stale claim stored as `replacing`; otherwise answers what the
-     * key holds. On a failure the claim may have been written: the caller abandons it with {@link claimToken}.
-     */
-    async claim(key: string, claim: PendingClaim, replacing = ""): Promise<ClaimAnswer> {
-      const token = claimToken(claim);
-      const answer = await redisCall("claim idempotency key", timeoutMs, () =>
-        claimScript.exec([keyOf(key)], [token, String(RESULT_TTL_MS), replacing]),
-      );
-      if (!Array.isArray(answer) || answer.length !== 2 || typeof answer[1] !== "string") {
-        throw new UpstreamError("redis", "the idempotency claim script answered an unexpected shape");
-      }
-      if (Number(answer[0]) === 1) return { claimed: true, token };
-      return { claimed: false, stored: parseStored(answer[1]) };
-    },
-
-    async complete(key: string, fingerprint: string, result: unknown): Promise<void> {
-      const value = JSON.stringify({ state: "done", fingerprint, result } satisfies DoneClaim);
-      await redisCall("complete idempotency key", timeoutMs, () =>
-        redis.set(keyOf(key), value, { px: RESULT_TTL_MS }),
-      );
-    },
-
-    /** Frees a claim after the request certainly appended nothing, if it is still the caller's. */
-    async abandon(key: string, token: string): Promise<void> {
-      await redisCall("abandon idempotency key", timeoutMs, () => release.exec([keyOf(key)], [token]));
-    },
-  };
+/** Where idempotency keys are claimed, completed and abandoned. */
+export interface IdempotencyStore {
+  /**
+   * Claims `key` for `claim`, or takes over the stale claim stored as `replacing`; otherwise answers what the
+   * key holds. On a failure the claim may have been written: the caller abandons it with {@link claimToken}.
+   */
+  claim(key: string, claim: PendingClaim, replacing?: string): Promise<ClaimAnswer>;
+  /** Remembers the result of the request that holds `key`, for RESULT_TTL_MS. */
+  complete(key: string, fingerprint: string, result: unknown): Promise<void>;
+  /** Frees a claim after the request certainly appended nothing, if it is still the caller's (`token`). */
+  abandon(key: string, token: string): Promise<void>;
 }
 
 /** The exact text a claim is stored as (and compared by). */
@@ -91,7 +55,8 @@ export function claimToken(claim: PendingClaim): string {
   return JSON.stringify(claim);
 }
 
-function parseStored(raw: string): StoredClaim {
+/** What a key holds, as the claim script answers it. */
+export function parseStored(raw: string): StoredClaim {
   let stored: unknown;
   try {
     stored = JSON.parse(raw);
@@ -113,4 +78,9 @@ function parseStored(raw: string): StoredClaim {
     ...(typeof s.taskId === "string" ? { taskId: s.taskId } : {}),
     raw,
   };
+}
+
+/** The text a completed key holds. */
+export function encodeDone(fingerprint: string, result: unknown): string {
+  return JSON.stringify({ state: "done", fingerprint, result } satisfies DoneClaim);
 }
