@@ -263,6 +263,53 @@ export function decodeCommitted(raw: unknown): CommittedWrite | undefined {
   return { version: toInt(m[1]), state: decodeState(m[2]) };
 }
 
+/** The stop records of a `stopped` hash (partition → stop record); records that are not one are left out. */
+export function decodeStops(pairs: Iterable<[string | number, unknown]>): Map<number, PartitionStop> {
+  const out = new Map<number, PartitionStop>();
+  for (const [partition, raw] of pairs) {
+    const stop = decodeStop(raw);
+    if (stop) out.set(Number(partition), stop);
+  }
+  return out;
+}
+
+/** Stored dead letters and rejected events; an entry that is not one (never written so) is left out, not shown. */
+export function decodeProblems(
+  dead: readonly unknown[],
+  rejected: readonly unknown[],
+): { dead: DeadLetter[]; rejected: RejectedEvent[] } {
+  return { dead: decodedAll(dead, decodeDeadLetter), rejected: decodedAll(rejected, decodeRejectedEvent) };
+}
+
+function decodedAll<T>(raws: readonly unknown[], decode: (raw: unknown) => T | undefined): T[] {
+  const out: T[] = [];
+  for (const raw of raws) {
+    const entry = decode(raw);
+    if (entry !== undefined) out.push(entry);
+  }
+  return out;
+}
+
+/**
+ * The projection's counters as stored (a hash): `applied`, `rejected`, `dead`, `dead:<partition>`, `batches` (fold
+ * batches applied) and `lost` (folds that lost the checkpoint compare-and-set).
+ */
+export function decodeCounters(fields: Iterable<[string, unknown]>) {
+  const counters = new Map(fields);
+  const deadByPartition = new Map<number, number>();
+  for (const [name, value] of counters) {
+    const partition = /^dead:(\d+)$/.exec(name)?.[1];
+    if (partition !== undefined) deadByPartition.set(Number(partition), toInt(value));
+  }
+  return {
+    applied: toInt(counters.get("applied")),
+    rejected: toInt(counters.get("rejected")),
+    dead: toInt(counters.get("dead")),
+    deadByPartition,
+    folds: { applied: toInt(counters.get("batches")), lost: toInt(counters.get("lost")) },
+  };
+}
+
 /** A stored number (a checkpoint, a counter); `fallback` when absent or not a number. */
 export function toInt(raw: unknown, fallback = 0): number {
   if (raw === null || raw === undefined) return fallback;

@@ -3,6 +3,7 @@
  * it or nothing, atomically with the partition's checkpoint (compare-and-set on `batch.from`).
  */
 import type { TaskState } from "../domain";
+import { UpstreamError } from "../errors";
 import type { PartitionStop } from "./codec";
 import type { FoldBatch } from "./fold";
 
@@ -36,4 +37,13 @@ export interface FoldSink {
   applyBatch(batch: FoldBatch, partitions: number, now?: Date, lease?: LeaseHold): Promise<ApplyOutcome>;
   /** The partitions that are stopped, with where and why. */
   stops(): Promise<Map<number, PartitionStop>>;
+}
+
+/** The refusal of a batch whose task `taskId` is at `storedVersion`, not the version the batch was folded from. */
+export function staleBatchError(batch: FoldBatch, taskId: string, storedVersion: number): UpstreamError {
+  return new UpstreamError(
+    "redis",
+    `fold of partition ${batch.partition} from offset ${batch.from} refused, nothing written: task ${taskId} is ` +
+      `at version ${storedVersion} in Redis, not the one the batch was folded from`,
+  );
 }

@@ -3,7 +3,7 @@
  * projection. Every answer is decoded (codec.ts), never raw stored text.
  */
 import type { Task, TaskState } from "../domain";
-import type { DeadLetter, HistoryEntry, PartitionStop, RejectedEvent } from "./codec";
+import type { DeadLetter, decodeCounters, HistoryEntry, PartitionStop, RejectedEvent } from "./codec";
 
 export interface TaskPage {
   tasks: Task[];
@@ -12,15 +12,8 @@ export interface TaskPage {
   checkpoints: Map<number, number>;
 }
 
-export interface ProjectionCounters {
-  applied: number;
-  rejected: number;
-  dead: number;
-  /** Dead letters per partition (partitions without any are absent). */
-  deadByPartition: Map<number, number>;
-  /** Fold batches applied, and folds that lost the checkpoint compare-and-set (their work was thrown away). */
-  folds: { applied: number; lost: number };
-}
+/** The projection's counters: events applied, rejected, dead-lettered (per partition too), and fold batches. */
+export type ProjectionCounters = ReturnType<typeof decodeCounters>;
 
 /** The newest dead letters and rejected events, oldest first. */
 export interface Problems {

@@ -5,7 +5,7 @@
 import { UpstreamError } from "../errors";
 import { decodeState, encodeState, toInt } from "./codec";
 import type { FoldBatch } from "./fold";
-import { type ApplyOutcome, type FoldSink, PROBLEMS_KEPT } from "./fold-sink";
+import { type ApplyOutcome, type FoldSink, PROBLEMS_KEPT, staleBatchError } from "./fold-sink";
 import { projectionKeys } from "./keys";
 import type { RedisClient } from "./redis";
 import { readStops } from "./redis-read-model";
@@ -121,16 +121,8 @@ function applyOutcome(answer: unknown, batch: FoldBatch): ApplyOutcome {
         `fold of ${where} refused, nothing written: ${String(answer[1])} ${String(answer[2])}`,
       );
     case 4:
-      throw new UpstreamError(
-        "redis",
-        `fold of ${where} refused, nothing written: ${staleState(String(answer[1]), toInt(answer[2]))}`,
-      );
+      throw staleBatchError(batch, String(answer[1]), toInt(answer[2]));
     default:
       throw new UpstreamError("redis", "fold script answered an unexpected shape");
   }
-}
-
-/** Why a batch was refused when a task's stored version is not the one it was folded from. */
-export function staleState(taskId: string, storedVersion: number): string {
-  return `task ${taskId} is at version ${storedVersion} in Redis, not the one the batch was folded from`;
 }

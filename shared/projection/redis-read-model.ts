@@ -2,11 +2,11 @@
 import type { Task } from "../domain";
 import { UpstreamError } from "../errors";
 import {
-  decodeDeadLetter,
+  decodeCounters,
   decodeHistoryEntry,
-  decodeRejectedEvent,
+  decodeProblems,
   decodeState,
-  decodeStop,
+  decodeStops,
   type PartitionStop,
   toInt,
 } from "./codec";
@@ -60,19 +60,7 @@ export function createRedisReadModel(client: RedisClient, prefix: string): ReadM
     },
 
     async counters() {
-      const counters = new Map(hashPairs(await call("read counters", () => redis.hgetall(keys.counters))));
-      const deadByPartition = new Map<number, number>();
-      for (const [name, value] of counters) {
-        const partition = /^dead:(\d+)$/.exec(name)?.[1];
-        if (partition !== undefined) deadByPartition.set(Number(partition), toInt(value));
-      }
-      return {
-        applied: toInt(counters.get("applied")),
-        rejected: toInt(counters.get("rejected")),
-        dead: toInt(counters.get("dead")),
-        deadByPartition,
-        folds: { applied: toInt(counters.get("batches")), lost: toInt(counters.get("lost")) },
-      };
+      return decodeCounters(hashPairs(await call("read counters", () => redis.hgetall(keys.counters))));
     },
 
     async problems(count) {
@@ -80,10 +68,7 @@ export function createRedisReadModel(client: RedisClient, prefix: string): ReadM
       p.lrange(keys.dead, -count, -1);
       p.lrange(keys.rejected, -count, -1);
       const [dead, rejected] = await call("read dead letters", () => p.exec<[unknown[], unknown[]]>());
-      return {
-        dead: decodedAll(dead, decodeDeadLetter),
-        rejected: decodedAll(rejected, decodeRejectedEvent),
-      };
+      return decodeProblems(dead, rejected);
     },
 
     async stops() {
@@ -94,24 +79,7 @@ export function createRedisReadModel(client: RedisClient, prefix: string): ReadM
 
 /** The stop records of a namespace's `stopped` hash (the read model's and the fold sink's). */
 export async function readStops(client: RedisClient, key: string): Promise<Map<number, PartitionStop>> {
-  const out = new Map<number, PartitionStop>();
-  for (const [partition, raw] of hashPairs(
-    await client.call("read stops", () => client.redis.hgetall(key)),
-  )) {
-    const stop = decodeStop(raw);
-    if (stop) out.set(Number(partition), stop);
-  }
-  return out;
-}
-
-/** What decodes of stored problems: an entry that is not one (never written so) is left out rather than shown. */
-function decodedAll<T>(raws: unknown[], decode: (raw: unknown) => T | undefined): T[] {
-  const out: T[] = [];
-  for (const raw of raws) {
-    const entry = decode(raw);
-    if (entry !== undefined) out.push(entry);
-  }
-  return out;
+  return decodeStops(hashPairs(await client.call("read stops", () => client.redis.hgetall(key))));
 }
 
 /** A checkpoint hash (field: partition, value: next offset) read raw, or as the list script answers it. */
