@@ -41,10 +41,7 @@ export function createProjectorApp({ deps = depsFromBindings }: ProjectorOptions
   app.all("/health", (c) => wrongMethod(c, "GET"));
 
   app.get("/status", async (c) => {
-    const access = await statusAccess(
-      c.req.header("authorization"),
-      adminToken(c.env as unknown as Record<string, unknown>),
-    );
+    const access = await statusAccess(c.req.header("authorization"), adminToken(c.env));
     if (access.kind === "refused") {
       return refuse(c, 401, "UNAUTHORIZED", access.reason, { headers: { "WWW-Authenticate": "Bearer" } });
     }

@@ -57,11 +57,10 @@ function namespaceProjection(client: RedisClient, namespace: string): ReadModel 
 export type ProjectorDeps = ReturnType<typeof projectorDeps>;
 
 /** Builds the adapters of one request or cron run from the worker's bindings. */
-export type DepsFactory = (env: Cloudflare.Env) => ProjectorDeps;
+export type DepsFactory = (env: Bindings) => ProjectorDeps;
 
 /** The default: every adapter from the bindings, validated at first use. */
-export const depsFromBindings: DepsFactory = (env) =>
-  projectorDeps(env as unknown as Record<string, unknown>);
+export const depsFromBindings: DepsFactory = projectorDeps;
 
 /** The deps folding and reading the live namespace, and its name. */
 export async function onLive(deps: ProjectorDeps): Promise<ProjectorDeps & { namespace: string }> {

@@ -1,4 +1,5 @@
 /** The projector worker: composes the app and the cron trigger over one factory of adapters. */
+import type { Bindings } from "../../shared/config";
 import { createProjectorApp, type ProjectorOptions } from "./app";
 import { depsFromBindings } from "./deps";
 import { createScheduled } from "./scheduled";
@@ -8,4 +9,4 @@ const options: ProjectorOptions = { deps: depsFromBindings };
 export default {
   fetch: createProjectorApp(options).fetch,
   scheduled: createScheduled(options),
-} satisfies ExportedHandler<Cloudflare.Env>;
+} satisfies ExportedHandler<Bindings>;

@@ -11,7 +11,7 @@ import { log, type ProjectorEnv, refuse, wrongMethod } from "./shell";
 
 export function registerRebuildRoute(app: Hono<ProjectorEnv>): void {
   app.all("/rebuild", async (c) => {
-    const token = adminToken(c.env as unknown as Record<string, unknown>);
+    const token = adminToken(c.env);
     if (token === undefined)
       return refuse(c, 404, "NOT_FOUND", "no route: rebuilding is off (no ADMIN_TOKEN bound)");
     if (c.req.method !== "POST") return wrongMethod(c, "POST");

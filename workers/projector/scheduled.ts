@@ -2,17 +2,14 @@
  * The cron trigger: the sweep that heals lost pokes of the live fold, then the rebuild's share (a lost chunk
  * poke, a retired namespace's fold or its clean-up), over adapters from the same factory as the app's.
  */
+import type { Bindings } from "../../shared/config";
 import { type DepsFactory, depsFromBindings, onLive } from "./deps";
 import { sweepRebuild } from "./rebuild";
 import { log } from "./shell";
 import { sweep } from "./sweep";
 
 export function createScheduled({ deps = depsFromBindings }: { deps?: DepsFactory } = {}) {
-  return async (
-    _controller: ScheduledController,
-    env: Cloudflare.Env,
-    ctx: ExecutionContext,
-  ): Promise<void> => {
+  return async (_controller: ScheduledController, env: Bindings, ctx: ExecutionContext): Promise<void> => {
     const projector = deps(env);
     const waitUntil = (p: Promise<unknown>) => ctx.waitUntil(p);
     const cron = log.with({ trigger: "cron" });

@@ -5,14 +5,19 @@
  * message: the log line has it.
  */
 import type { Context, ErrorHandler, NotFoundHandler } from "hono";
+import type { Bindings } from "../../shared/config";
 import { ConfigError, UpstreamError } from "../../shared/errors";
 import { createLogger, errorFields } from "../../shared/http/log";
 import { refuser } from "../../shared/http/refuse";
 import type { ProjectorDeps } from "./deps";
 
-/** `deps()` builds the adapters at first use in a request (so routes that need none answer when misconfigured). */
+/**
+ * The bindings are read only through the config readers, which check every value they read, so the app takes any
+ * bindings object (a test's plain record too). `deps()` builds the adapters at first use in a request, so routes
+ * that need none answer when the worker is misconfigured.
+ */
 export type ProjectorEnv = {
-  Bindings: Cloudflare.Env;
+  Bindings: Bindings;
   Variables: { requestId: string; deps: () => ProjectorDeps };
 };
 
