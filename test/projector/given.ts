@@ -13,7 +13,12 @@ import type { PartitionStop } from "../../shared/projection/codec";
 import type { FoldSink } from "../../shared/projection/fold-sink";
 import { createMemoryProjection, type MemoryProjection } from "../../shared/projection/memory";
 import { type CatchUpBudget, DEFAULT_BUDGET } from "../../workers/projector/budget";
-import { type CatchUpResult, catchUp, type PartitionProgress } from "../../workers/projector/catch-up";
+import {
+  type CatchUpResult,
+  catchUp,
+  notStarted,
+  type PartitionProgress,
+} from "../../workers/projector/catch-up";
 import { envelope, uuid } from "../domain/fixtures";
 
 /** One line the catch-up logged. */
@@ -130,21 +135,9 @@ async function runIn(w: World, run: CatchUpRun = {}): Promise<Then> {
   };
 }
 
-/** A partition's progress as a run reports it, with the fields a spec does not name at their neutral values. */
-export function progress(fields: Partial<PartitionProgress> & { partition?: number }): PartitionProgress {
-  return {
-    partition: 0,
-    from: 0,
-    checkpoint: 0,
-    applied: 0,
-    rejected: 0,
-    dead: 0,
-    contended: 0,
-    yielded: false,
-    coalesced: false,
-    caughtUp: false,
-    ...fields,
-  };
+/** A partition's progress as a run reports it, with the fields a spec does not name as before its fold. */
+export function progress(fields: Partial<PartitionProgress>): PartitionProgress {
+  return { ...notStarted(fields.partition ?? 0), ...fields };
 }
 
 /** A task id whose events go to `partition` of `partitions` (the n-th such id). */

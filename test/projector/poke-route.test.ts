@@ -15,6 +15,7 @@ import { type DepsFactory, depsFromBindings } from "../../workers/projector/deps
 import { completed, created, envelope, TASK_ID } from "../domain/fixtures";
 import { stateAfter } from "../domain/given";
 import { sign } from "../workers/projector-support";
+import { progress } from "./given";
 
 const NOWHERE = "http://127.0.0.1:9";
 const WEBHOOK = "https://projector.example/projection";
@@ -94,20 +95,7 @@ describe("POST /projection, in-process", () => {
       body: {
         caughtUp: true,
         ownedElsewhere: false,
-        partitions: [
-          {
-            partition: 0,
-            from: 0,
-            checkpoint: 2,
-            applied: 2,
-            rejected: 0,
-            dead: 0,
-            contended: 0,
-            yielded: false,
-            coalesced: false,
-            caughtUp: true,
-          },
-        ],
+        partitions: [progress({ checkpoint: 2, applied: 2, caughtUp: true })],
       },
     });
     expect(await projector.projection.readModel.task(TASK_ID)).toEqual(stateAfter(TASK_ID, life));

@@ -51,6 +51,22 @@ export interface CatchUpResult {
   partitions: PartitionProgress[];
 }
 
+/** A partition's progress before its fold starts: nothing read, nothing claimed. */
+export function notStarted(partition: number): PartitionProgress {
+  return {
+    partition,
+    from: 0,
+    checkpoint: 0,
+    applied: 0,
+    rejected: 0,
+    dead: 0,
+    contended: 0,
+    yielded: false,
+    coalesced: false,
+    caughtUp: false,
+  };
+}
+
 type Settled = { records: LogRecord[] } | { error: unknown };
 
 /** After this many lost compare-and-sets in a row, another invocation owns the partition's progress. */
@@ -96,18 +112,7 @@ export async function catchUp(
   const partitions: PartitionProgress[] = [];
   for (let i = 0; i < only.length; i++) {
     const partition = only[(start + i) % only.length] ?? 0;
-    const progress: PartitionProgress = {
-      partition,
-      from: 0,
-      checkpoint: 0,
-      applied: 0,
-      rejected: 0,
-      dead: 0,
-      contended: 0,
-      yielded: false,
-      coalesced: false,
-      caughtUp: false,
-    };
+    const progress = notStarted(partition);
     partitions.push(progress);
     // Budget spent: the partitions left are continued by the caller's re-pokes, not claimed here for nothing.
     if (run.eventsLeft <= 0 || now() >= run.deadline) continue;
