@@ -3,12 +3,13 @@
  * poke, a retired namespace's fold or its clean-up), over adapters from the same factory as the app's.
  */
 import type { Bindings } from "../../shared/config";
-import { type DepsFactory, depsFromBindings, onLive } from "./deps";
+import type { ProjectorOptions } from "./app";
+import { depsFromBindings, onLive } from "./deps";
 import { sweepRebuild } from "./rebuild";
 import { log } from "./shell";
 import { sweep } from "./sweep";
 
-export function createScheduled({ deps = depsFromBindings }: { deps?: DepsFactory } = {}) {
+export function createScheduled({ deps = depsFromBindings }: ProjectorOptions = {}) {
   return async (_controller: ScheduledController, env: Bindings, ctx: ExecutionContext): Promise<void> => {
     const projector = deps(env);
     const waitUntil = (p: Promise<unknown>) => ctx.waitUntil(p);
