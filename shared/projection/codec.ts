@@ -82,8 +82,8 @@ function isTask(v: unknown): v is Task {
   );
 }
 
-/** Parses stored JSON into a record, or undefined when it is not a JSON object. */
-function parseObject(raw: unknown): Record<string, unknown> | undefined {
+/** Stored JSON as an object whose fields are still to be checked, or undefined when it is not a JSON object. */
+export function storedObject(raw: unknown): Record<string, unknown> | undefined {
   if (isRecord(raw)) return raw;
   try {
     const parsed: unknown = JSON.parse(String(raw));
@@ -136,7 +136,7 @@ export function encodeHistoryEntry(event: EventEnvelope, position: Position): st
 
 /** A stored history entry; anything malformed is an UpstreamError. */
 export function decodeHistoryEntry(raw: unknown): HistoryEntry {
-  const v = parseObject(raw);
+  const v = storedObject(raw);
   if (v === undefined || !isHistoryFields(v))
     throw new UpstreamError("redis", "the projection holds a malformed history entry");
   const text = isRecord(v.data) && typeof v.data.text === "string" ? v.data.text : undefined;
@@ -216,7 +216,7 @@ export function decodeRejectedEvent(raw: unknown): RejectedEvent | undefined {
 function decodeProblem(
   raw: unknown,
 ): (Position & { reason: string; fields: Record<string, unknown> }) | undefined {
-  const v = parseObject(raw);
+  const v = storedObject(raw);
   if (v === undefined || typeof v.partition !== "number" || typeof v.offset !== "number") return undefined;
   return { partition: v.partition, offset: v.offset, reason: boundReason(text(v.reason)), fields: v };
 }
@@ -232,7 +232,7 @@ export function encodeStop(stop: PartitionStop): string {
 
 /** A stored stop record; anything else is ignored rather than shown. */
 export function decodeStop(raw: unknown): PartitionStop | undefined {
-  const v = parseObject(raw);
+  const v = storedObject(raw);
   if (v === undefined) return undefined;
   const { offset, reason, since } = v;
   if (typeof offset !== "number" || typeof reason !== "string" || typeof since !== "string") return undefined;

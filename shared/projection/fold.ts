@@ -116,20 +116,9 @@ function requestCost(s: string): number {
   return utf8Bytes(JSON.stringify(JSON.stringify(s))) + 64;
 }
 
-/**
- * Folds `items` (consecutive records of one partition starting at `from`) over `states` (which it updates in place,
- * so the caller can keep it for the next batch once this one is applied). The batch ends early, at `batch.to`,
- * once its script call would exceed `maxBytes`, or at a record the partition must stop at (`batch.stop`). A
- * record that alone exceeds `maxBytes` is dead-lettered.
- */
-export function foldBatch(
-  partition: number,
-  from: number,
-  items: DecodedRecord[],
-  states: Map<string, TaskState>,
-  maxBytes = DEFAULT_BATCH_BYTES,
-): FoldBatch {
-  const batch: FoldBatch = {
+/** A batch of `partition` from `from` that writes nothing yet but the checkpoint (to `from`). */
+export function emptyBatch(partition: number, from: number): FoldBatch {
+  return {
     partition,
     from,
     to: from,
@@ -144,6 +133,22 @@ export function foldBatch(
     rejected: [],
     counts: { applied: 0, rejected: 0, dead: 0 },
   };
+}
+
+/**
+ * Folds `items` (consecutive records of one partition starting at `from`) over `states` (which it updates in place,
+ * so the caller can keep it for the next batch once this one is applied). The batch ends early, at `batch.to`,
+ * once its script call would exceed `maxBytes`, or at a record the partition must stop at (`batch.stop`). A
+ * record that alone exceeds `maxBytes` is dead-lettered.
+ */
+export function foldBatch(
+  partition: number,
+  from: number,
+  items: DecodedRecord[],
+  states: Map<string, TaskState>,
+  maxBytes = DEFAULT_BATCH_BYTES,
+): FoldBatch {
+  const batch = emptyBatch(partition, from);
   const base = new Map<string, number>();
   const stateCost = new Map<string, number>();
   let used = 0;

@@ -15,7 +15,7 @@ export function liveNamespaced<T extends object>(
   const first = make(base);
   const adapters = new Map<string, T>([[base, first]]);
   const current = async (): Promise<T> => {
-    const namespace = await liveNamespace(client.redis, base, client.timeoutMs);
+    const namespace = await liveNamespace(client, base);
     let adapter = adapters.get(namespace);
     if (adapter === undefined) {
       adapter = make(namespace);

@@ -38,6 +38,7 @@ export interface MemoryProjectionOptions {
   now?: () => number;
 }
 
+/** A fresh, empty projection in process, every port's adapter over the one state. */
 export function createMemoryProjection(options: MemoryProjectionOptions = {}): MemoryProjection {
   const state = createMemoryState(options.now);
   const readModel = createMemoryReadModel(state);

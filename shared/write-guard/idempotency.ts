@@ -10,6 +10,7 @@
  * its own claim and goes on.
  */
 import { UpstreamError } from "../errors";
+import { storedObject } from "../projection/codec";
 
 /** How long a completed result, and a claim whose outcome is unknown, are remembered. */
 export const RESULT_TTL_MS = 24 * 60 * 60 * 1000;
@@ -57,16 +58,8 @@ export function claimToken(claim: PendingClaim): string {
 
 /** What a key holds, as the claim script answers it. */
 export function parseStored(raw: string): StoredClaim {
-  let stored: unknown;
-  try {
-    stored = JSON.parse(raw);
-  } catch {
-    throw new UpstreamError("redis", "an idempotency record is not JSON");
-  }
-  if (typeof stored !== "object" || stored === null) {
-    throw new UpstreamError("redis", "an idempotency record is not an object");
-  }
-  const s = stored as Record<string, unknown>;
+  const s = storedObject(raw);
+  if (s === undefined) throw new UpstreamError("redis", "an idempotency record is not a JSON object");
   const fingerprint = typeof s.fingerprint === "string" ? s.fingerprint : "";
   if (s.state === "done") return { state: "done", fingerprint, result: s.result };
   return {

@@ -2,6 +2,7 @@
 import { deleteString, getString, type MemoryProjectionState, setString } from "../projection/memory/state";
 import { claimToken, encodeDone, type IdempotencyStore, parseStored, RESULT_TTL_MS } from "./idempotency";
 
+/** The idempotency keys of the in-process state; they expire on its clock. */
 export function createMemoryIdempotency(state: MemoryProjectionState): IdempotencyStore {
   const keyOf = state.keys.idempotency;
   return {

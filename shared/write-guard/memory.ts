@@ -14,6 +14,7 @@ import {
 import { deleteString, getString, type MemoryProjectionState, setString } from "../projection/memory/state";
 import { COMMITTED_KEEP_MS, LAST_RESERVED_KEEP_MS, type WriteGuard } from "./port";
 
+/** The write guard of the in-process state: it reads the states a fold sink over the same state applied. */
 export function createMemoryWriteGuard(state: MemoryProjectionState): WriteGuard {
   const { keys } = state;
   return {

@@ -30,9 +30,8 @@ export function commandDeps(env: Bindings) {
       createRedisWriteGuard(client, { namespace, guards: redis.prefix }),
     ),
     idempotency: createRedisIdempotency(client, redis.prefix),
-    redis: client.redis,
-    rebuild: createRebuildControl(client.redis, redis.prefix, redis.timeoutMs),
-    redisTimeoutMs: redis.timeoutMs,
+    redis: client,
+    rebuild: createRebuildControl(client, redis.prefix),
     notifier: createQStashNotifier(qstashConfig(env)),
   };
 }

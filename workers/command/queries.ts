@@ -86,10 +86,10 @@ export async function taskHistory(
 }
 
 export async function projection(deps: CommandDeps) {
-  const live = await liveNamespace(deps.redis, deps.rebuild.base, deps.redisTimeoutMs);
+  const live = await liveNamespace(deps.redis, deps.rebuild.base);
   const [status, rebuild] = await Promise.all([
     projectionStatus(deps.log, deps.store),
-    rebuildStatus(deps.log, deps.redis, deps.rebuild, live, deps.redisTimeoutMs),
+    rebuildStatus(deps.log, deps.redis, deps.rebuild, live),
   ]);
   return {
     ...status,

@@ -29,20 +29,20 @@ export function projectorDeps(env: Bindings) {
   return {
     log: eventLogFromBindings(env, redis, client.redis).log,
     ...onNamespace(redis.prefix),
-    sweepCursor: createSweepCursor(redis, client.redis),
+    sweepCursor: createSweepCursor(client, redis.prefix),
     notifier: createQStashNotifier(qstashConfig(env)),
     signing: signingConfig(env),
     budget: catchUpBudget(env),
-    redis: client.redis,
-    /** The base prefix (`PROJECTION_PREFIX`) and Redis's time limit. */
+    /** Redis, with its time limit (`REDIS_TIMEOUT_MS`). */
+    redis: client,
+    /** The base prefix (`PROJECTION_PREFIX`). */
     base: redis.prefix,
-    redisTimeoutMs: redis.timeoutMs,
-    rebuild: createRebuildControl(client.redis, redis.prefix, redis.timeoutMs),
+    rebuild: createRebuildControl(client, redis.prefix),
     rebuildGraceMs: rebuildGraceMs(env),
     /** The store and lease of one namespace (the live one, a rebuild's, or a retired one). */
     onNamespace,
     /** The live namespace and the retired ones still folded beside it (cached briefly by the isolate). */
-    liveView: (): Promise<LiveView> => liveView(client.redis, redis.prefix, redis.timeoutMs),
+    liveView: (): Promise<LiveView> => liveView(client, redis.prefix),
   };
 }
 

@@ -173,10 +173,7 @@ export async function cleanupDue(
   const [entry, ...others] = due;
   if (!entry) return undefined;
   const log = logger.with({ namespace: entry.namespace });
-  const chunk = await cleanupChunk(deps.redis, deps.rebuild, entry, {
-    maxSteps: CLEANUP_STEPS,
-    timeoutMs: deps.redisTimeoutMs,
-  });
+  const chunk = await cleanupChunk(deps.redis, deps.rebuild, entry, { maxSteps: CLEANUP_STEPS });
   log.info(chunk.done ? "retired namespace deleted" : "retired namespace partly deleted", { ...chunk });
   const next = chunk.done ? others[0]?.namespace : entry.namespace;
   if (next !== undefined) {

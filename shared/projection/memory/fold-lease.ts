@@ -2,6 +2,7 @@
 import type { FoldLease } from "../fold-lease";
 import { deleteString, expireString, getString, type MemoryProjectionState, setString } from "./state";
 
+/** The fold leases of the in-process state; they expire on its clock. */
 export function createMemoryFoldLease(state: MemoryProjectionState): FoldLease {
   const { keys } = state;
   return {

@@ -9,6 +9,7 @@ import { decodeState, decodeStops, encodeState, encodeStop, stateVersion } from 
 import { type FoldSink, PROBLEMS_KEPT, staleBatchError } from "../fold-sink";
 import { expireString, getString, listIndex, type MemoryProjectionState } from "./state";
 
+/** The fold sink of the in-process state. */
 export function createMemoryFoldSink(state: MemoryProjectionState): FoldSink {
   const add = (counter: string, n: number) => {
     if (n > 0) state.counters.set(counter, (state.counters.get(counter) ?? 0) + n);

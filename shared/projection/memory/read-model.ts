@@ -3,6 +3,7 @@ import { decodeCounters, decodeHistoryEntry, decodeProblems, decodeState, decode
 import type { ReadModel } from "../read-model";
 import { type MemoryProjectionState, ordered } from "./state";
 
+/** The read model of the in-process state: what a fold sink over the same state applied, decoded. */
 export function createMemoryReadModel(state: MemoryProjectionState): ReadModel {
   return {
     async list(offset, limit, listId) {

@@ -34,6 +34,7 @@ export interface MemoryProjectionState {
 /** The prefix the in-process keys are named under (nothing is shared with Redis). */
 export const MEMORY_PREFIX = "memory";
 
+/** An empty state whose expiries follow `now`. */
 export function createMemoryState(now: () => number = Date.now): MemoryProjectionState {
   return {
     now,
