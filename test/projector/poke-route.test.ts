@@ -1,63 +1,23 @@
 /**
  * The webhook route, specified in-process: `createProjectorApp({ deps })` over the in-memory log and projection,
- * driven with `app.request()` and signed as QStash signs. The bindings name services nobody serves (port 9): only
- * the fold's adapters are in memory, so a call to anything else fails the spec. The protocol and hostile-input
- * suites (test/workers/projector-webhook, hostile-projector*) run the bundled worker against the local stack.
+ * driven with `app.request()` and signed as QStash signs (memory-projector.ts says what is in memory). The protocol
+ * and hostile-input suites (test/workers/projector-webhook, hostile-projector*) run the bundled worker against the
+ * local stack.
  */
 import { describe, expect, test } from "vitest";
 import { encodeEvent } from "../../shared/domain";
-import { createMemoryEventLog } from "../../shared/event-log/memory";
-import type { Position } from "../../shared/event-log/port";
-import type { Notifier, PokeReason } from "../../shared/notifier/qstash";
-import { createMemoryProjection } from "../../shared/projection/memory";
 import { createProjectorApp } from "../../workers/projector/app";
-import { type DepsFactory, depsFromBindings } from "../../workers/projector/deps";
 import { completed, created, envelope, TASK_ID } from "../domain/fixtures";
 import { stateAfter } from "../domain/given";
 import { sign } from "../workers/projector-support";
 import { progress } from "./given";
+import { BINDINGS, memoryProjector, SIGNING_KEY, WEBHOOK } from "./memory-projector";
 
-const NOWHERE = "http://127.0.0.1:9";
-const WEBHOOK = "https://projector.example/projection";
-const KEY = "sig_inProcessCurrentSigningKey01";
-
-const BINDINGS = {
-  UPSTASH_REDIS_REST_URL: NOWHERE,
-  UPSTASH_REDIS_REST_TOKEN: "unused",
-  UPSTASH_KAFKA_URL: NOWHERE,
-  UPSTASH_KAFKA_USERNAME: "unused",
-  UPSTASH_KAFKA_PASSWORD: "unused",
-  QSTASH_URL: NOWHERE,
-  QSTASH_TOKEN: "unused",
-  QSTASH_CURRENT_SIGNING_KEY: KEY,
-  QSTASH_NEXT_SIGNING_KEY: "sig_inProcessNextSigningKey0002",
-  PROJECTOR_URL: WEBHOOK,
-};
-
-/** A projector whose fold runs in memory; `pokes` are the re-pokes it sent. */
+/** A projector whose fold runs in memory over a log holding `events`. */
 async function projectorWith(events: readonly string[], bindings: Record<string, string> = {}) {
-  const log = createMemoryEventLog();
-  if (events.length > 0) await log.append(TASK_ID, events);
-  const projection = createMemoryProjection();
-  const pokes: Array<{ hints: readonly Position[]; reason: PokeReason }> = [];
-  const notifier: Notifier = {
-    async poke(hint, reason = "append") {
-      pokes.push({ hints: [hint], reason });
-    },
-    async pokeMany(hints, reason) {
-      pokes.push({ hints, reason });
-    },
-  };
-  const namespace = { store: projection.store, lease: projection.lease };
-  const deps: DepsFactory = (env) => ({
-    ...depsFromBindings(env),
-    log,
-    ...namespace,
-    notifier,
-    onNamespace: () => namespace,
-    liveView: async () => ({ namespace: "memory", retiring: [] }),
-  });
-  const app = createProjectorApp({ deps });
+  const memory = memoryProjector();
+  if (events.length > 0) await memory.log.append(TASK_ID, events);
+  const app = createProjectorApp({ deps: memory.deps });
   const pending: Promise<unknown>[] = [];
   const ctx = {
     waitUntil: (p: Promise<unknown>) => void pending.push(p),
@@ -65,9 +25,9 @@ async function projectorWith(events: readonly string[], bindings: Record<string,
     props: {},
   };
   return {
-    projection,
-    pokes,
-    async poke(body: string, signature = sign({ key: KEY, url: WEBHOOK, body })) {
+    projection: memory.projection,
+    pokes: memory.pokes,
+    async poke(body: string, signature = sign({ key: SIGNING_KEY, url: WEBHOOK, body })) {
       const init = {
         method: "POST",
         headers: { "upstash-signature": signature, "x-request-id": "req-spec" },
