@@ -1,7 +1,8 @@
 /**
  * The event log contract: what every adapter of the port (shared/event-log/port.ts) must do, run against the
- * engine on the local stack. An adapter's test file calls `eventLogContract` with a `LogSubject` that starts its
- * engine (behind the emulator whose fault injection the failure tests use) and opens logs on fresh topics.
+ * engine on the local stack, and by the in-memory log. An adapter's test file calls `eventLogContract` with a
+ * `LogSubject` that starts its engine, opens logs on fresh topics and makes the engine fail (for an engine behind an
+ * emulator, through its fault injection: emulator-faults.ts).
  */
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
@@ -22,15 +23,16 @@ export interface LogSubject {
    * have a fixed partition count must create (or auto-create) them with at least that many.
    */
   open(topic: string, options?: OpenOptions): EventLog;
-  /** Base URL of the emulator in front of the engine: faults go to `${emulatorUrl}/__emulator/faults`. */
-  emulatorUrl: string;
+  /**
+   * Makes the engine answer the next append to `topic` with `fault`: "refuse" a definite refusal before anything
+   * is stored, "timeout" no answer for 3 s (the log is opened with a 300 ms limit), "drop" the connection dropped
+   * after 50 ms (the log is opened with a 5 s limit).
+   */
+  failNextAppend(topic: string, fault: AppendFault): Promise<void>;
+  /** Clears the faults not spent yet. */
+  clearFaults(): Promise<void>;
   /** The largest record value the adapter accepts, in UTF-8 bytes. */
   largestRecordBytes: number;
-  /**
-   * How an injected fault picks this topic's appends out (fault fields `path` / `bodyIncludes`). Default: the
-   * topic appears in the request body; Redpanda's produce names the topic only in its path.
-   */
-  appendsTo?: (topic: string) => Record<string, unknown>;
   /** False when the engine's API serves no record timestamps (Redpanda's HTTP Proxy): records then carry 0. */
   timestamps?: boolean;
   /** Kills the engine's process with SIGKILL and starts it again on the same data; resolves once it serves. */
@@ -38,31 +40,16 @@ export interface LogSubject {
   close(): Promise<void>;
 }
 
+export type AppendFault = "refuse" | "timeout" | "drop";
+
 let topics = 0;
 const freshTopic = () => `contract-${process.pid}-${++topics}-${randomUUID().slice(0, 8)}`;
-
-async function inject(subject: LogSubject, fault: Record<string, unknown>): Promise<void> {
-  const res = await fetch(`${subject.emulatorUrl}/__emulator/faults`, {
-    method: "POST",
-    headers: { "content-type": "application/json" },
-    body: JSON.stringify(fault),
-  });
-  if (!res.ok) throw new Error(`fault injection answered ${res.status}: ${await res.text()}`);
-}
-
-async function clearFaults(subject: LogSubject): Promise<void> {
-  await fetch(`${subject.emulatorUrl}/__emulator/faults`, { method: "DELETE" });
-}
 
 /** A string of exactly `bytes` UTF-8 bytes, mixing 1-, 2-, 3- and 4-byte characters. */
 function unicodeOfBytes(bytes: number): string {
   const unit = "aé€😀"; // 1 + 2 + 3 + 4 bytes
   return unit.repeat(Math.floor(bytes / 10)) + "a".repeat(bytes % 10);
 }
-
-/** The fault fields that match the appends to `topic`. */
-const appendsTo = (subject: LogSubject, topic: string): Record<string, unknown> =>
-  subject.appendsTo ? subject.appendsTo(topic) : { bodyIncludes: topic };
 
 const values = (records: readonly LogRecord[]) => records.map((r) => r.value);
 const offsets = (records: readonly LogRecord[]) => records.map((r) => r.offset);
@@ -198,7 +185,7 @@ export function eventLogContract(name: string, start: () => Promise<LogSubject>)
       expect(error).not.toBeInstanceOf(UpstreamUnknownOutcomeError);
 
       const log = s().open(topic);
-      await inject(s(), { kind: "fail", status: 400, ...appendsTo(s(), topic) });
+      await s().failNextAppend(topic, "refuse");
       const failed = await log.append("k", ["never either"]).catch((e: unknown) => e);
       expect(failed).toBeInstanceOf(UpstreamError);
       expect(failed).not.toBeInstanceOf(UpstreamUnknownOutcomeError);
@@ -208,20 +195,20 @@ export function eventLogContract(name: string, start: () => Promise<LogSubject>)
     test("append: no answer within the time limit is an unknown outcome (timeout)", async () => {
       const topic = freshTopic();
       const log = s().open(topic, { timeoutMs: 300 });
-      await inject(s(), { kind: "timeout", ms: 3000, ...appendsTo(s(), topic) });
+      await s().failNextAppend(topic, "timeout");
       try {
         const error = await log.append("k", ["maybe"]).catch((e: unknown) => e);
         expect(error).toBeInstanceOf(UpstreamTimeoutError);
         expect(error).toBeInstanceOf(UpstreamUnknownOutcomeError);
       } finally {
-        await clearFaults(s());
+        await s().clearFaults();
       }
     });
 
     test("append: a dropped connection is an unknown outcome", async () => {
       const topic = freshTopic();
       const log = s().open(topic, { timeoutMs: 5000 });
-      await inject(s(), { kind: "timeout", ms: 50, ...appendsTo(s(), topic) });
+      await s().failNextAppend(topic, "drop");
       const error = await log.append("k", ["maybe"]).catch((e: unknown) => e);
       expect(error).toBeInstanceOf(UpstreamUnknownOutcomeError);
       expect(error).not.toBeInstanceOf(UpstreamTimeoutError);

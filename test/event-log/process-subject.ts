@@ -10,6 +10,7 @@ import type { EventLog } from "../../shared/event-log/port";
 import type { UpstashKafkaConfig } from "../../shared/event-log/upstash-kafka";
 import type { EmulatorProcess } from "../support/emulator-process";
 import type { LogSubject } from "./contract";
+import { emulatorFaults } from "./emulator-faults";
 
 /** Kafka topics have a fixed partition count: every topic is created with the most any test opens it with. */
 const MAX_PARTITIONS = 3;
@@ -25,7 +26,10 @@ export interface ProcessEngine {
   }): Promise<EmulatorProcess>;
   /** The adapter under test over the running engine. */
   adapter(config: Omit<UpstashKafkaConfig, "fetch">): EventLog;
-  subject: Pick<LogSubject, "largestRecordBytes" | "appendsTo" | "timestamps">;
+  subject: Pick<LogSubject, "largestRecordBytes" | "timestamps"> & {
+    /** How a fault picks a topic's appends out (see emulatorFaults). */
+    appendsTo?: (topic: string) => Record<string, unknown>;
+  };
 }
 
 export async function processSubject(engine: ProcessEngine): Promise<LogSubject> {
@@ -37,8 +41,9 @@ export async function processSubject(engine: ProcessEngine): Promise<LogSubject>
   let running = await startEngine();
   const url = running.url;
   return {
-    ...engine.subject,
-    emulatorUrl: url,
+    largestRecordBytes: engine.subject.largestRecordBytes,
+    ...(engine.subject.timestamps !== undefined && { timestamps: engine.subject.timestamps }),
+    ...emulatorFaults(url, engine.subject.appendsTo),
     open: (topic, options = {}) =>
       engine.adapter({
         url,

@@ -14,6 +14,7 @@ import {
 } from "../../local/redis/server-process";
 import { createRedisStreamsEventLog, MAX_RECORD_BYTES } from "../../shared/event-log/redis-streams";
 import { eventLogContract, type LogSubject } from "./contract";
+import { emulatorFaults } from "./emulator-faults";
 
 const TOKEN = "contract-redis-token";
 
@@ -25,7 +26,7 @@ eventLogContract("redis-streams", async (): Promise<LogSubject> => {
   let server: RedisServerProcess = await startServer();
   const rest = await startRedisRest({ port: 0, token: TOKEN, redis: { host: "127.0.0.1", port } });
   return {
-    emulatorUrl: rest.url,
+    ...emulatorFaults(rest.url),
     largestRecordBytes: MAX_RECORD_BYTES,
     open: (topic, options = {}) =>
       createRedisStreamsEventLog({

@@ -18,6 +18,7 @@ import {
   expectProjectionOfLog,
   interleavedLives,
   produceEvents,
+  quiet,
   readCheckpoint,
   redis,
 } from "./projector-model";
@@ -210,7 +211,7 @@ async function raceCatchUps(p: Projector, leaseFor: (redis: RedisClient, prefix:
     Array.from({ length: 6 }, () => {
       const client = connectRedis(redis);
       return catchUp(
-        { log, store: recordingStore(client), lease: leaseFor(client, p.prefix), logger: () => {} },
+        { log, store: recordingStore(client), lease: leaseFor(client, p.prefix), logger: quiet },
         budget,
       );
     }),

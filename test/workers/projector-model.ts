@@ -19,6 +19,7 @@ import {
 } from "../../shared/domain";
 import { createEventLog } from "../../shared/event-log/create";
 import { type EventLog, type LogRecord, type Position, partitionOf } from "../../shared/event-log/port";
+import type { Logger } from "../../shared/http/log";
 import { orderScore } from "../../shared/projection/fold";
 import type { Projector } from "./projector-support";
 
@@ -26,6 +27,9 @@ let clock = Date.parse("2025-06-01T08:00:00.000Z");
 
 /** A fresh task id (a lowercase UUID, as the command worker makes them). */
 export const newTaskId = (): string => randomUUID();
+
+/** A logger that writes nothing, for a catch-up run straight from a test. */
+export const quiet: Logger = { info: () => {}, error: () => {}, with: () => quiet };
 
 /** Envelopes for `events` of one task, numbered from `baseVersion + 1`, each call one millisecond later. */
 export function envelopes(taskId: string, events: TaskEvent[], baseVersion = 0): EventEnvelope[] {

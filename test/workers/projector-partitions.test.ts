@@ -17,6 +17,7 @@ import {
   newTaskId,
   produce,
   produceEvents,
+  quiet,
   redis,
   taskLife,
 } from "./projector-model";
@@ -240,7 +241,7 @@ describe("three partitions", () => {
           return log.read(partition, fromOffset, options);
         },
       };
-      const result = await catchUp({ log: recording, store, lease, logger: () => {} });
+      const result = await catchUp({ log: recording, store, lease, logger: quiet });
       expect(result.partitions.map((x) => x.partition)).toEqual([0, 1, 2]);
       firsts.add(reads[0] ?? -1);
     }

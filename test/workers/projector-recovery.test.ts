@@ -5,6 +5,7 @@
  */
 import { Client } from "@upstash/qstash";
 import { describe, expect, it } from "vitest";
+import { notStarted } from "../../workers/projector/catch-up";
 import type { TestSystem } from "../support/system";
 import {
   expectProjectionOfLog,
@@ -156,20 +157,7 @@ describe("budget", () => {
       status: 200,
       body: {
         caughtUp: false,
-        partitions: [
-          {
-            partition: 0,
-            from: 0,
-            checkpoint: 30,
-            applied: 30,
-            rejected: 0,
-            dead: 0,
-            contended: 0,
-            yielded: false,
-            coalesced: false,
-            caughtUp: false,
-          },
-        ],
+        partitions: [{ ...notStarted(0), checkpoint: 30, applied: 30 }],
         ownedElsewhere: false,
       },
     });

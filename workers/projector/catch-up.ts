@@ -8,6 +8,7 @@
 import type { TaskState } from "../../shared/domain";
 import { ConfigError, UpstreamError } from "../../shared/errors";
 import type { EventLog, LogRecord } from "../../shared/event-log/port";
+import { bounded, type Logger } from "../../shared/http/log";
 import type { PartitionStop } from "../../shared/projection/codec";
 import { decodeRecords, foldBatch, taskIdsOf } from "../../shared/projection/fold";
 import type { FoldLease } from "../../shared/projection/fold-lease";
@@ -20,7 +21,6 @@ import {
   type SubrequestMeter,
   subrequestMeter,
 } from "./budget";
-import { bounded } from "./log";
 
 export { type CatchUpBudget, DEFAULT_BUDGET };
 
@@ -51,7 +51,21 @@ export interface CatchUpResult {
   partitions: PartitionProgress[];
 }
 
-export type Logger = (message: string, fields?: Record<string, unknown>) => void;
+/** A partition's progress before its fold starts: nothing read, nothing claimed. */
+export function notStarted(partition: number): PartitionProgress {
+  return {
+    partition,
+    from: 0,
+    checkpoint: 0,
+    applied: 0,
+    rejected: 0,
+    dead: 0,
+    contended: 0,
+    yielded: false,
+    coalesced: false,
+    caughtUp: false,
+  };
+}
 
 type Settled = { records: LogRecord[] } | { error: unknown };
 
@@ -98,18 +112,7 @@ export async function catchUp(
   const partitions: PartitionProgress[] = [];
   for (let i = 0; i < only.length; i++) {
     const partition = only[(start + i) % only.length] ?? 0;
-    const progress: PartitionProgress = {
-      partition,
-      from: 0,
-      checkpoint: 0,
-      applied: 0,
-      rejected: 0,
-      dead: 0,
-      contended: 0,
-      yielded: false,
-      coalesced: false,
-      caughtUp: false,
-    };
+    const progress = notStarted(partition);
     partitions.push(progress);
     // Budget spent: the partitions left are continued by the caller's re-pokes, not claimed here for nothing.
     if (run.eventsLeft <= 0 || now() >= run.deadline) continue;
@@ -123,8 +126,7 @@ export async function catchUp(
         ...(err instanceof UpstreamError && { service: err.service }),
         error: bounded(err instanceof Error ? err.message : String(err)),
       };
-      deps.logger("partition fold failed", {
-        level: "error",
+      deps.logger.error("partition fold failed", {
         partition,
         checkpoint: progress.checkpoint,
         ...progress.failed,
@@ -172,7 +174,7 @@ async function foldClaimed(
     if (!progress.caughtUp) {
       run.meter.spend(SUBREQUESTS.end);
       await deps.lease.drop(partition, token).catch((err: unknown) =>
-        deps.logger("lease not given up; it expires by itself", {
+        deps.logger.error("lease not given up; it expires by itself", {
           partition,
           error: bounded((err as Error).message),
         }),
@@ -216,7 +218,7 @@ async function catchUpPartition(
       progress.caughtUp = true;
       return;
     }
-    deps.logger("events loaded", { partition, from: progress.checkpoint, count: records.length });
+    deps.logger.info("events loaded", { partition, from: progress.checkpoint, count: records.length });
     const items = decodeRecords(records, deps.log.partitions);
     const missing = taskIdsOf(items).filter((id) => !known.has(id));
     if (missing.length > 0) run.meter.spend(SUBREQUESTS.states);
@@ -247,7 +249,7 @@ async function catchUpPartition(
         reason: `the projection was folded with ${result.partitions} partitions, not ${deps.log.partitions}`,
         since: new Date(now()).toISOString(),
       };
-      deps.logger("partition stopped", { level: "error", partition, ...progress.stopped });
+      deps.logger.error("partition stopped", { partition, ...progress.stopped });
       return;
     }
     if (result.kind === "moved") {
@@ -271,12 +273,12 @@ async function catchUpPartition(
     progress.rejected += batch.counts.rejected;
     progress.dead += batch.counts.dead;
     if (consumed > 0)
-      deps.logger("checkpoint advanced", { partition, from: batch.from, to: batch.to, ...batch.counts });
+      deps.logger.info("checkpoint advanced", { partition, from: batch.from, to: batch.to, ...batch.counts });
     if (batch.stop) {
       run.meter.spend(SUBREQUESTS.stops);
       const stops = await deps.store.stops();
       progress.stopped = stops.get(partition) ?? { ...batch.stop, since: new Date(now()).toISOString() };
-      deps.logger("partition stopped", { level: "error", partition, ...progress.stopped });
+      deps.logger.error("partition stopped", { partition, ...progress.stopped });
       return;
     }
   }

@@ -4,7 +4,7 @@ import { type Bindings, qstashConfig, redisConfig, signingConfig } from "../../s
 import { eventLogFromBindings } from "../../shared/event-log/from-bindings";
 import { createQStashNotifier } from "../../shared/notifier/qstash";
 import type { FoldSink } from "../../shared/projection/fold-sink";
-import { liveNamespace } from "../../shared/projection/namespace";
+import { type LiveView, liveView } from "../../shared/projection/namespace";
 import type { ReadModel } from "../../shared/projection/read-model";
 import { createRebuildControl } from "../../shared/projection/rebuild";
 import { connectRedis, type RedisClient } from "../../shared/projection/redis";
@@ -41,6 +41,8 @@ export function projectorDeps(env: Bindings) {
     rebuildGraceMs: rebuildGraceMs(env),
     /** The store and lease of one namespace (the live one, a rebuild's, or a retired one). */
     onNamespace,
+    /** The live namespace and the retired ones still folded beside it (cached briefly by the isolate). */
+    liveView: (): Promise<LiveView> => liveView(client, redis.prefix),
   };
 }
 
@@ -54,8 +56,14 @@ function namespaceProjection(client: RedisClient, namespace: string): ReadModel 
 
 export type ProjectorDeps = ReturnType<typeof projectorDeps>;
 
+/** Builds the adapters of one request or cron run from the worker's bindings. */
+export type DepsFactory = (env: Bindings) => ProjectorDeps;
+
+/** The default: every adapter from the bindings, validated at first use. */
+export const depsFromBindings: DepsFactory = projectorDeps;
+
 /** The deps folding and reading the live namespace, and its name. */
 export async function onLive(deps: ProjectorDeps): Promise<ProjectorDeps & { namespace: string }> {
-  const namespace = await liveNamespace(deps.redis, deps.base);
+  const { namespace } = await deps.liveView();
   return { ...deps, ...deps.onNamespace(namespace), namespace };
 }

@@ -3,34 +3,25 @@
  * 404 when no ADMIN_TOKEN is bound (the route does not exist then), 401 without the token; 202 with the new
  * namespace, or 409 naming the rebuild already running.
  */
-import type { Context, Hono } from "hono";
+import type { Hono } from "hono";
 import { adminToken } from "../../shared/config";
 import { statusAccess } from "./admin";
-import type { ProjectorEnv } from "./app";
-import type { ProjectorDeps } from "./deps";
-import { refuse } from "./http";
 import { startRebuild } from "./rebuild";
+import { log, type ProjectorEnv, refuse, wrongMethod } from "./shell";
 
-export function registerRebuildRoute(
-  app: Hono<ProjectorEnv>,
-  deps: (c: Context<ProjectorEnv>) => ProjectorDeps,
-): void {
+export function registerRebuildRoute(app: Hono<ProjectorEnv>): void {
   app.all("/rebuild", async (c) => {
     const token = adminToken(c.env);
     if (token === undefined)
       return refuse(c, 404, "NOT_FOUND", "no route: rebuilding is off (no ADMIN_TOKEN bound)");
-    if (c.req.method !== "POST") {
-      return refuse(c, 405, "METHOD_NOT_ALLOWED", "/rebuild only accepts POST", {
-        headers: { Allow: "POST" },
-      });
-    }
+    if (c.req.method !== "POST") return wrongMethod(c, "POST");
     const authorization = c.req.header("authorization");
     const access = await statusAccess(authorization, token);
     if (authorization === undefined || access.kind !== "admin") {
       const reason = access.kind === "refused" ? access.reason : 'send "Authorization: Bearer <ADMIN_TOKEN>"';
       return refuse(c, 401, "UNAUTHORIZED", reason, { headers: { "WWW-Authenticate": "Bearer" } });
     }
-    const answer = await startRebuild(deps(c), { requestId: c.get("requestId") });
+    const answer = await startRebuild(c.var.deps(), log.with({ requestId: c.var.requestId }));
     if (!answer.started) {
       return c.json(
         {

@@ -4,41 +4,31 @@
  * retired namespace folded through its grace period, and delete it in chunks afterwards. Each chunk is the live
  * fold's own catch-up (same script, lease and checkpoint compare-and-set) on the rebuild's namespace.
  */
+
+import { errorFields, type Logger } from "../../shared/http/log";
 import { cleanupChunk } from "../../shared/projection/cleanup";
-import { forgetLiveNamespace, liveNamespace, liveView } from "../../shared/projection/namespace";
+import { forgetLiveNamespace } from "../../shared/projection/namespace";
 import type { StartAnswer, SwitchAnswer } from "../../shared/projection/rebuild";
 import { type CatchUpResult, catchUp } from "./catch-up";
 import type { ProjectorDeps } from "./deps";
-import { logStep } from "./log";
-
-type Waiter = (p: Promise<unknown>) => void;
-type Logger = (message: string, fields?: Record<string, unknown>) => void;
+import { failures, type Waiter } from "./run";
 
 /** SCAN steps one clean-up chunk takes (each looks at SCAN_COUNT keys). */
 export const CLEANUP_STEPS = 20;
 
 const partitionIds = (deps: ProjectorDeps) => Array.from({ length: deps.log.partitions }, (_, p) => p);
 
-const loggerFor =
-  (context: Record<string, unknown>): Logger =>
-  (message, fields) =>
-    logStep("projector", message, { ...context, ...fields });
-
 /** Starts a rebuild and pokes its first chunk on every partition (the cron sends them if this publish fails). */
-export async function startRebuild(
-  deps: ProjectorDeps,
-  context: Record<string, unknown>,
-): Promise<StartAnswer> {
-  const log = loggerFor(context);
-  const live = await liveNamespace(deps.redis, deps.base);
+export async function startRebuild(deps: ProjectorDeps, log: Logger): Promise<StartAnswer> {
+  const live = (await deps.liveView()).namespace;
   const answer = await deps.rebuild.start(new Date(), live);
   if (!answer.started) return answer;
-  log("rebuild started", { namespace: answer.namespace, live });
+  log.info("rebuild started", { namespace: answer.namespace, live });
   const hints = partitionIds(deps).map((partition) => ({ partition, offset: 0 }));
   await deps.notifier
     .pokeMany(hints, "rebuild", answer.namespace)
     .catch((err: unknown) =>
-      log("rebuild pokes failed; the cron sends them", { error: (err as Error).message }),
+      log.error("rebuild pokes failed; the cron sends them", { error: errorFields(err) }),
     );
   return answer;
 }
@@ -59,16 +49,16 @@ export async function rebuildChunk(
   namespace: string,
   only: readonly number[] | undefined,
   waitUntil: Waiter,
-  context: Record<string, unknown>,
+  logger: Logger,
 ): Promise<RebuildChunk> {
-  const log = loggerFor({ ...context, namespace });
+  const log = logger.with({ namespace });
   const { store, lease } = deps.onNamespace(namespace);
   const result = await catchUp({ log: deps.log, store, lease, logger: log }, deps.budget, only);
   const stopped = result.partitions.find((p) => p.stopped);
   if (stopped?.stopped) {
     const reason = `partition ${stopped.partition} stopped at offset ${stopped.stopped.offset}: ${stopped.stopped.reason}`;
     await deps.rebuild.fail(namespace, reason, new Date());
-    log("rebuild failed; the live namespace is untouched", { level: "error", reason });
+    log.error("rebuild failed; the live namespace is untouched", { reason });
     return { ...result, namespace, failedReason: reason };
   }
   continueUnfinished(deps, namespace, result, waitUntil, log);
@@ -96,14 +86,14 @@ export async function trySwitch(
     answer = await deps.rebuild.switchLive(namespace, heads, new Date(), deps.rebuildGraceMs);
     if (answer.kind === "switched") {
       forgetLiveNamespace(deps.base);
-      log("rebuild switched live", { namespace, retired: answer.old, heads });
+      log.info("rebuild switched live", { namespace, retired: answer.old, heads });
       // Events appended since the heads were read may have been poked to the old namespace only.
       const hints = ids.map((partition) => ({ partition, offset: heads[partition] ?? 0 }));
       waitUntil(
         deps.notifier
           .pokeMany(hints, "rebuild", namespace)
           .catch((err: unknown) =>
-            log("post-switch pokes failed; the cron folds the rest", { error: (err as Error).message }),
+            log.error("post-switch pokes failed; the cron folds the rest", { error: errorFields(err) }),
           ),
       );
       return answer;
@@ -144,7 +134,7 @@ function continueUnfinished(
     deps.notifier
       .pokeMany(hints, "rebuild", namespace)
       .catch((err: unknown) =>
-        log("rebuild re-poke failed; the cron continues it", { error: (err as Error).message }),
+        log.error("rebuild re-poke failed; the cron continues it", { error: errorFields(err) }),
       ),
   );
 }
@@ -156,15 +146,15 @@ function continueUnfinished(
 export async function foldRetiring(
   deps: ProjectorDeps,
   only: readonly number[] | undefined,
-  context: Record<string, unknown>,
+  logger: Logger,
 ): Promise<void> {
   const now = Date.now();
-  const { retiring } = await liveView(deps.redis, deps.base);
+  const { retiring } = await deps.liveView();
   for (const r of retiring.filter((r) => r.foldUntil > now)) {
-    const log = loggerFor({ ...context, namespace: r.namespace });
+    const log = logger.with({ namespace: r.namespace });
     const { store, lease } = deps.onNamespace(r.namespace);
     await catchUp({ log: deps.log, store, lease, logger: log }, deps.budget, only).catch((err: unknown) =>
-      log("retired namespace not folded; the next poke folds it", { error: (err as Error).message }),
+      log.error("retired namespace not folded; the next poke folds it", { error: errorFields(err) }),
     );
   }
 }
@@ -173,7 +163,7 @@ export async function foldRetiring(
 export async function cleanupDue(
   deps: ProjectorDeps,
   waitUntil: Waiter,
-  context: Record<string, unknown>,
+  logger: Logger,
   namespace?: string,
 ): Promise<{ namespace: string; deleted: number; done: boolean } | undefined> {
   const now = Date.now();
@@ -182,16 +172,16 @@ export async function cleanupDue(
   );
   const [entry, ...others] = due;
   if (!entry) return undefined;
-  const log = loggerFor({ ...context, namespace: entry.namespace });
+  const log = logger.with({ namespace: entry.namespace });
   const chunk = await cleanupChunk(deps.redis, deps.rebuild, entry, { maxSteps: CLEANUP_STEPS });
-  log(chunk.done ? "retired namespace deleted" : "retired namespace partly deleted", { ...chunk });
+  log.info(chunk.done ? "retired namespace deleted" : "retired namespace partly deleted", { ...chunk });
   const next = chunk.done ? others[0]?.namespace : entry.namespace;
   if (next !== undefined) {
     waitUntil(
       deps.notifier
         .pokeMany([{ partition: 0, offset: Date.now() }], "cleanup", next)
         .catch((err: unknown) =>
-          log("clean-up re-poke failed; the cron continues it", { error: (err as Error).message }),
+          log.error("clean-up re-poke failed; the cron continues it", { error: errorFields(err) }),
         ),
     );
   }
@@ -213,34 +203,35 @@ export async function routeNamespacePoke(
   reason: unknown,
   only: readonly number[] | undefined,
   waitUntil: Waiter,
-  context: Record<string, unknown>,
+  logger: Logger,
 ): Promise<NamespaceRoute> {
   const record = await deps.rebuild.current();
   if (record?.state === "running" && record.namespace === namespace) {
-    const chunk = await rebuildChunk(deps, namespace, only, waitUntil, context);
+    const chunk = await rebuildChunk(deps, namespace, only, waitUntil, logger);
     return { kind: "done", body: chunk, ...failedOf(chunk) };
   }
   const retired = (await deps.rebuild.retired()).find((r) => r.namespace === namespace);
   const now = Date.now();
   if (retired && retired.due <= now) {
-    const chunk = await cleanupDue(deps, waitUntil, context, namespace);
+    const chunk = await cleanupDue(deps, waitUntil, logger, namespace);
     return { kind: "done", body: { cleanup: chunk ?? null } };
   }
   if (retired && retired.foldUntil > now && reason !== "cleanup") {
     const { store, lease } = deps.onNamespace(namespace);
-    const logger = loggerFor({ ...context, namespace });
-    const result = await catchUp({ log: deps.log, store, lease, logger }, deps.budget, only);
+    const result = await catchUp(
+      { log: deps.log, store, lease, logger: logger.with({ namespace }) },
+      deps.budget,
+      only,
+    );
     return { kind: "done", body: { ...result, namespace, retiring: true }, ...failedOf(result) };
   }
-  if (namespace === (await liveNamespace(deps.redis, deps.base))) return { kind: "live" };
+  if (namespace === (await deps.liveView()).namespace) return { kind: "live" };
   return { kind: "done", body: { namespace, ignored: "neither live, being rebuilt nor retiring" } };
 }
 
 function failedOf(result: CatchUpResult): { failed?: { services: string; partitions: number[] } } {
-  const failed = result.partitions.filter((p) => p.failed);
-  if (failed.length === 0) return {};
-  const services = [...new Set(failed.map((p) => p.failed?.service ?? "projector"))].join(", ");
-  return { failed: { services, partitions: failed.map((p) => p.partition) } };
+  const failed = failures(result);
+  return failed ? { failed } : {};
 }
 
 /**
@@ -248,8 +239,11 @@ function failedOf(result: CatchUpResult): { failed?: { services: string; partiti
  * its switch when none lags, pokes the lagging partitions of namespaces still in their grace period, and runs a
  * clean-up chunk when one is due.
  */
-export async function sweepRebuild(deps: ProjectorDeps, waitUntil: Waiter): Promise<Record<string, unknown>> {
-  const log = loggerFor({ trigger: "cron" });
+export async function sweepRebuild(
+  deps: ProjectorDeps,
+  waitUntil: Waiter,
+  log: Logger,
+): Promise<Record<string, unknown>> {
   const ids = partitionIds(deps);
   const out: Record<string, unknown> = {};
   const record = await deps.rebuild.current();
@@ -270,13 +264,13 @@ export async function sweepRebuild(deps: ProjectorDeps, waitUntil: Waiter): Prom
       waitUntil(
         deps.notifier
           .pokeMany(hints, "sweep", namespace)
-          .catch((err: unknown) => log("rebuild sweep pokes failed", { error: (err as Error).message })),
+          .catch((err: unknown) => log.error("rebuild sweep pokes failed", { error: errorFields(err) })),
       );
     } else if (record?.state === "running" && namespace === record.namespace) {
       out[namespace] = { switch: await trySwitch(deps, namespace, waitUntil, log) };
     }
   }
-  const cleaned = await cleanupDue(deps, waitUntil, { trigger: "cron" });
+  const cleaned = await cleanupDue(deps, waitUntil, log);
   if (cleaned) out.cleanup = cleaned;
   return out;
 }

@@ -9,10 +9,10 @@
  * a window at a time, consecutive sweeps reading consecutive windows (sweep-cursor.ts), so a lagging partition
  * is reached within `ceil(partitions / window)` cron periods; the pokes every write sends stay the fast path.
  */
-import { failures, runCatchUp } from "./app";
+import { errorFields, type Logger } from "../../shared/http/log";
 import { SUBREQUESTS, type SubrequestMeter, subrequestMeter, sweepWindow } from "./budget";
 import type { ProjectorDeps } from "./deps";
-import { logStep } from "./log";
+import { failures, runCatchUp, type Waiter } from "./run";
 import { sweepWindowAt } from "./sweep-cursor";
 
 export interface SweepResult {
@@ -41,10 +41,7 @@ async function partitionsToRead(deps: ProjectorDeps, meter: SubrequestMeter): Pr
   return sweepWindowAt(await deps.sweepCursor.advance(), size, count);
 }
 
-export async function sweep(
-  deps: ProjectorDeps,
-  waitUntil: (p: Promise<unknown>) => void,
-): Promise<SweepResult> {
+export async function sweep(deps: ProjectorDeps, waitUntil: Waiter, log: Logger): Promise<SweepResult> {
   const meter = subrequestMeter(deps.budget.maxSubrequests);
   const window = await partitionsToRead(deps, meter);
   const swept = { from: window[0] ?? 0, count: window.length };
@@ -65,11 +62,11 @@ export async function sweep(
     const hints = rest.map((p) => ({ partition: p.partition, offset: Math.max(0, p.head - 1) }));
     waitUntil(
       deps.notifier.pokeMany(hints, "sweep").then(
-        () => logStep("projector", "sweep poked lagging partitions", { partitions: fannedOut }),
+        () => log.info("sweep poked lagging partitions", { partitions: fannedOut }),
         (err: unknown) =>
-          logStep("projector", "sweep fan-out failed; the next sweep tries again", {
+          log.error("sweep fan-out failed; the next sweep tries again", {
             partitions: fannedOut,
-            error: (err as Error).message,
+            error: errorFields(err),
           }),
       ),
     );
@@ -77,7 +74,7 @@ export async function sweep(
   const lagging = behind.map((p) => p.partition);
   const spent = () => ({ used: meter.used, max: meter.max });
   if (!first) return { swept, lagging, caughtUp: true, fannedOut, subrequests: spent() };
-  const result = await runCatchUp(deps, "cron", waitUntil, {}, [first.partition], meter);
+  const result = await runCatchUp(deps, "cron", waitUntil, log, [first.partition], meter);
   const failed = failures(result)?.partitions;
   const stopped = result.partitions.filter((p) => p.stopped).map((p) => p.partition);
   return {

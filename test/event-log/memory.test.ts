@@ -1,0 +1,32 @@
+/**
+ * The event log contract against the in-memory log, so the in-process specifications fold a log that behaves as
+ * the real ones do. Its faults are its own (`fail`). It has no process of its own to kill: its records live as
+ * long as the test's, so its crash is nothing, and the crash test checks only that what was acknowledged is served.
+ */
+import { createMemoryLogs, MAX_RECORD_BYTES, type MemoryEventLog } from "../../shared/event-log/memory";
+import { eventLogContract, type LogSubject } from "./contract";
+
+eventLogContract("memory", async (): Promise<LogSubject> => {
+  const logs = createMemoryLogs();
+  const opened = new Map<string, MemoryEventLog[]>();
+  return {
+    largestRecordBytes: MAX_RECORD_BYTES,
+    open(topic, options = {}) {
+      const log = logs.open(topic, {
+        partitions: options.partitions ?? 1,
+        ...(options.timeoutMs !== undefined && { timeoutMs: options.timeoutMs }),
+      });
+      if (options.wrongCredentials) log.fail("append", "refuse");
+      opened.set(topic, [...(opened.get(topic) ?? []), log]);
+      return log;
+    },
+    async failNextAppend(topic, fault) {
+      for (const log of opened.get(topic) ?? []) log.fail("append", fault, 1);
+    },
+    async clearFaults() {
+      for (const logs of opened.values()) for (const log of logs) log.heal();
+    },
+    async crash() {},
+    async close() {},
+  };
+});

@@ -1,0 +1,218 @@
+/**
+ * The catch-up, specified in-process: given records in the log, when the catch-up runs, then the checkpoints, the
+ * projection, the stops and what it reports per partition are these. The protocol and fault suites
+ * (test/workers/projector-*) run the same code in workerd against the local stack.
+ */
+import { describe, expect, test } from "vitest";
+import { CURRENT_SCHEMA_VERSION, encodeEvent, initialState } from "../../shared/domain";
+import type { EventLog } from "../../shared/event-log/port";
+import type { FoldSink } from "../../shared/projection/fold-sink";
+import { completed, created, envelope, renamed, reopened, TASK_ID } from "../domain/fixtures";
+import { stateAfter } from "../domain/given";
+import { given, progress, taskOn, type World } from "./given";
+
+const A = TASK_ID;
+const OTHER = "a fold in another invocation";
+
+describe("catch-up of one partition", () => {
+  test("catch-up: folds every event into the projection and moves the checkpoint to the log's head", async () => {
+    const life = [created("Water the plants"), renamed("Water the ferns"), completed];
+
+    const then = await given()
+      .task(A, ...life)
+      .whenCatchUp();
+
+    expect(then.result).toEqual({
+      caughtUp: true,
+      partitions: [progress({ checkpoint: 3, applied: 3, caughtUp: true })],
+    });
+    expect(await then.checkpoints()).toEqual({ 0: 3 });
+    expect(await then.state(A)).toEqual(stateAfter(A, life));
+    expect(then.world.lines.map((l) => [l.level, l.msg])).toEqual([
+      ["info", "events loaded"],
+      ["info", "checkpoint advanced"],
+    ]);
+  });
+
+  test("catch-up: a run after a caught-up one starts at the checkpoint and applies nothing twice", async () => {
+    const first = await given().task(A, created("Call the plumber"), completed).whenCatchUp();
+
+    const then = await first.again();
+
+    expect(then.result.partitions).toEqual([progress({ from: 2, checkpoint: 2, caughtUp: true })]);
+    expect((await then.world.projection.readModel.counters()).applied).toBe(2);
+  });
+
+  test("catch-up: an event that does not apply is rejected and a record that is no event dead-lettered; the checkpoint passes both", async () => {
+    const B = taskOn(0, 1, 1);
+
+    const then = await given()
+      .task(A, created("Pay the rent"))
+      .record(A, "not an event")
+      .task(B, renamed("a task never created"))
+      .task(A, completed)
+      .whenCatchUp();
+
+    expect(then.result.partitions).toEqual([
+      progress({ checkpoint: 4, applied: 2, rejected: 1, dead: 1, caughtUp: true }),
+    ]);
+    expect(await then.state(A)).toEqual(stateAfter(A, [created("Pay the rent"), completed]));
+    expect(await then.state(B)).toEqual(initialState());
+    const problems = await then.world.projection.readModel.problems(10);
+    expect(problems.dead).toEqual([
+      expect.objectContaining({ partition: 0, offset: 1, value: "not an event" }),
+    ]);
+    expect(problems.rejected).toEqual([
+      expect.objectContaining({ partition: 0, offset: 2, taskId: B, type: "TaskRenamed" }),
+    ]);
+  });
+
+  test("catch-up: a record of a newer schema stops the partition before it, and a later run does not skip it", async () => {
+    const newer = JSON.stringify({
+      ...JSON.parse(encodeEvent(envelope(completed, { taskId: A, version: 2 }))),
+      schemaVersion: CURRENT_SCHEMA_VERSION + 1,
+    });
+
+    const first = await given()
+      .task(A, created("Renew the passport"))
+      .record(A, newer)
+      .task(A, reopened)
+      .whenCatchUp();
+    const then = await first.again();
+
+    const stopped = { offset: 1, reason: expect.stringMatching(/waiting here/), since: expect.any(String) };
+    expect(first.result.partitions).toEqual([progress({ checkpoint: 1, applied: 1, stopped })]);
+    expect(then.result.partitions).toEqual([progress({ from: 1, checkpoint: 1, stopped })]);
+    expect(await then.checkpoints()).toEqual({ 0: 1 });
+    expect(await then.stops()).toEqual(new Map([[0, stopped]]));
+    expect(then.world.lines.filter((l) => l.msg === "partition stopped")).toEqual([
+      expect.objectContaining({ level: "error", partition: 0, offset: 1 }),
+      expect.objectContaining({ level: "error", partition: 0, offset: 1 }),
+    ]);
+  });
+
+  test("catch-up: the events budget stops it at a batch's end, and it gives the partition's lease up", async () => {
+    const life = [created("Read a book"), completed, reopened, completed, reopened];
+
+    const then = await given()
+      .task(A, ...life)
+      .whenCatchUp({ budget: { batchSize: 2, maxEvents: 4 } });
+
+    expect(then.result).toEqual({
+      caughtUp: false,
+      partitions: [progress({ checkpoint: 4, applied: 4 })],
+    });
+    expect(await then.state(A)).toEqual(stateAfter(A, life.slice(0, 4)));
+    expect(await then.world.projection.lease.claim(0, OTHER, 5000)).toEqual({ claimed: true, checkpoint: 4 });
+  });
+
+  test("catch-up: a partition another fold holds is not read, but marked for that fold to read again", async () => {
+    const then = await given()
+      .task(A, created("Fix the bike"))
+      .and((w) => w.projection.lease.claim(0, OTHER, 5000).then(() => undefined))
+      .whenCatchUp();
+
+    expect(then.result.partitions).toEqual([progress({ coalesced: true })]);
+    expect(await then.checkpoints()).toEqual({});
+    expect(await then.world.projection.lease.finish(0, OTHER, 5000)).toBe("more");
+  });
+
+  test("catch-up: an event appended and poked between its last read and its release is folded before it lets go", async () => {
+    const late = encodeEvent(envelope(completed, { taskId: A, version: 2 }));
+    let poked = false;
+    const pokedAfterTheLastRead = (w: World): EventLog => ({
+      ...w.log,
+      async read(partition, fromOffset, options) {
+        const records = await w.log.read(partition, fromOffset, options);
+        if (records.length === 0 && !poked) {
+          poked = true;
+          await w.log.append(A, [late]);
+          await w.projection.lease.claim(partition, OTHER, 5000);
+        }
+        return records;
+      },
+    });
+
+    const then = await given().task(A, created("Book the train")).whenCatchUp({ log: pokedAfterTheLastRead });
+
+    expect(then.result.partitions).toEqual([progress({ checkpoint: 2, applied: 2, caughtUp: true })]);
+    expect(await then.state(A)).toEqual(stateAfter(A, [created("Book the train"), completed]));
+    expect(await then.world.projection.lease.claim(0, OTHER, 5000)).toEqual({ claimed: true, checkpoint: 2 });
+  });
+
+  test("catch-up: after losing the checkpoint compare-and-set three times in a row it yields to the fold that won", async () => {
+    const life = [created("Plan the trip"), renamed("Plan the holiday"), completed, reopened, completed];
+    // Another invocation applies each batch just before this one does, as one folding the same records would.
+    const beaten = (w: World): FoldSink => ({
+      ...w.projection.sink,
+      async applyBatch(batch, partitions, now, lease) {
+        await w.projection.sink.applyBatch(batch, partitions, now);
+        return w.projection.sink.applyBatch(batch, partitions, now, lease);
+      },
+    });
+
+    const then = await given()
+      .task(A, ...life)
+      .whenCatchUp({ budget: { batchSize: 1 }, sink: beaten });
+
+    expect(then.result.partitions).toEqual([progress({ checkpoint: 3, contended: 3, yielded: true })]);
+    expect(await then.state(A)).toEqual(stateAfter(A, life.slice(0, 3)));
+    expect((await then.world.projection.readModel.counters()).folds).toEqual({ applied: 3, lost: 3 });
+  });
+});
+
+describe("catch-up of several partitions", () => {
+  const P0 = taskOn(0, 2);
+  const P1 = taskOn(1, 2);
+
+  test("catch-up: folds each partition from its own checkpoint and reports them in partition order", async () => {
+    const then = await given({ partitions: 2 })
+      .task(P1, created("on partition 1"), completed)
+      .task(P0, created("on partition 0"))
+      .whenCatchUp();
+
+    expect(then.result).toEqual({
+      caughtUp: true,
+      partitions: [
+        progress({ partition: 0, checkpoint: 1, applied: 1, caughtUp: true }),
+        progress({ partition: 1, checkpoint: 2, applied: 2, caughtUp: true }),
+      ],
+    });
+    expect(await then.checkpoints()).toEqual({ 0: 1, 1: 2 });
+  });
+
+  test("catch-up: asked for one partition, it folds that one alone", async () => {
+    const then = await given({ partitions: 2 })
+      .task(P0, created("on partition 0"))
+      .task(P1, created("on partition 1"))
+      .whenCatchUp({ only: [1] });
+
+    expect(then.result.partitions).toEqual([
+      progress({ partition: 1, checkpoint: 1, applied: 1, caughtUp: true }),
+    ]);
+    expect(await then.checkpoints()).toEqual({ 1: 1 });
+  });
+
+  test("catch-up: a partition whose log read fails is reported failed, and the other is still folded", async () => {
+    const then = await given({ partitions: 2 })
+      .task(P0, created("on partition 0"))
+      .task(P1, created("on partition 1"))
+      .and(async (w) => w.log.fail("read", "refuse", 1))
+      .whenCatchUp();
+
+    expect(then.result).toEqual({
+      caughtUp: false,
+      partitions: [
+        progress({
+          partition: 0,
+          failed: { service: "kafka", error: expect.stringMatching(/^kafka: read refused/) },
+        }),
+        progress({ partition: 1, checkpoint: 1, applied: 1, caughtUp: true }),
+      ],
+    });
+    expect(then.world.lines.filter((l) => l.level === "error")).toEqual([
+      expect.objectContaining({ msg: "partition fold failed", partition: 0, service: "kafka" }),
+    ]);
+    expect(await then.world.projection.lease.claim(0, OTHER, 5000)).toEqual({ claimed: true, checkpoint: 0 });
+  });
+});
