@@ -29,6 +29,7 @@ const schema = buildSchema(`
     greeting: String
     user: String
     header(name: String!): String
+    requestId: String
     missing: String
     boom: String
     boomRequired: String!
@@ -48,6 +49,7 @@ const rootResolver = () => ({
   greeting: (_: unknown, c: Context<TestEnv>) => c.env.GREETING,
   user: (_: unknown, c: Context<TestEnv>) => c.get("user"),
   header: ({ name }: { name: string }, c: Context<TestEnv>) => c.req.header(name) ?? null,
+  requestId: (_: unknown, c: Context<TestEnv>) => c.get("requestId"),
   missing: () => {
     throw new GraphQLAppError("NOT_FOUND", "Task t-1 not found", { extensions: { id: "t-1" } });
   },
@@ -215,6 +217,17 @@ describe("POST", () => {
     );
   });
 
+  it("POST: a leading byte-order mark is ignored, as JSON allows", async () => {
+    const json = new TextEncoder().encode(JSON.stringify({ query: "{ __typename }" }));
+    const body = new Uint8Array([0xef, 0xbb, 0xbf, ...json]);
+    const res = await request(URL_, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body,
+    });
+    await expectReply(res, 200, JSON_UTF8, { data: { __typename: "Query" } });
+  });
+
   it("POST: invalid UTF-8 is a 400", async () => {
     const body = new Uint8Array([0x7b, 0x22, 0x71, 0xff, 0xfe, 0x22, 0x7d]);
     const res = await request(URL_, {
@@ -375,7 +388,8 @@ describe("request errors", () => {
     expect(info.mock.calls.map(([line]) => JSON.parse(String(line)))).toEqual([
       {
         level: "info",
-        event: "graphql.request_refused",
+        worker: "command",
+        msg: "request refused",
         requestId: "req-json",
         status: 400,
         code: "BAD_REQUEST",
@@ -384,7 +398,8 @@ describe("request errors", () => {
       },
       {
         level: "info",
-        event: "graphql.request_refused",
+        worker: "command",
+        msg: "request refused",
         requestId: "req-parse",
         status: 200,
         code: "GRAPHQL_PARSE_FAILED",
@@ -393,7 +408,8 @@ describe("request errors", () => {
       },
       {
         level: "info",
-        event: "graphql.request_refused",
+        worker: "command",
+        msg: "request refused",
         requestId: "req-valid",
         status: 200,
         code: "GRAPHQL_VALIDATION_FAILED",
@@ -402,7 +418,8 @@ describe("request errors", () => {
       },
       {
         level: "info",
-        event: "graphql.request_refused",
+        worker: "command",
+        msg: "request refused",
         requestId: "req-coerce",
         status: 400,
         code: "BAD_USER_INPUT",
@@ -471,7 +488,8 @@ describe("resolver errors", () => {
     const line = JSON.parse(String(log.mock.calls[0]?.[0]));
     expect(line).toMatchObject({
       level: "error",
-      event: "graphql.internal_error",
+      worker: "command",
+      msg: "internal error",
       requestId: "req-boom-1",
       path: ["boom"],
       error: { name: "Error", message: "database exploded" },
@@ -544,16 +562,13 @@ describe("context", () => {
   });
 
   it("x-request-id: kept when sane, replaced by a UUID otherwise, and visible to resolvers", async () => {
-    const kept = await post({ query: '{ header(name: "x-request-id") }' }, { "x-request-id": "abc-123" });
+    const kept = await post({ query: "{ requestId }" }, { "x-request-id": "abc-123" });
     expect(kept.headers.get("x-request-id")).toBe("abc-123");
-    await expectReply(kept, 200, JSON_UTF8, { data: { header: "abc-123" } });
-    const replaced = await post(
-      { query: '{ header(name: "x-request-id") }' },
-      { "x-request-id": "a b\u00e9" },
-    );
+    await expectReply(kept, 200, JSON_UTF8, { data: { requestId: "abc-123" } });
+    const replaced = await post({ query: "{ requestId }" }, { "x-request-id": "a b\u00e9" });
     const id = replaced.headers.get("x-request-id");
     expect(id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
-    await expectReply(replaced, 200, JSON_UTF8, { data: { header: id } });
+    await expectReply(replaced, 200, JSON_UTF8, { data: { requestId: id } });
   });
 });
 
