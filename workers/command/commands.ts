@@ -161,14 +161,12 @@ export async function changeTask(
       // may still have reserved). An append that may have committed keeps the reservation until it is projected
       // or expires.
       if (!(err instanceof AppendOutcomeUnknownError))
-        await ctx.deps.store
-          .release(taskId, token)
-          .catch((e: unknown) =>
-            ctx.log.error("reservation not released; it expires by itself", {
-              taskId,
-              error: errorFields(e),
-            }),
-          );
+        await ctx.deps.store.release(taskId, token).catch((e: unknown) =>
+          ctx.log.error("reservation not released; it expires by itself", {
+            taskId,
+            error: errorFields(e),
+          }),
+        );
       throw err;
     }
   }
