@@ -184,6 +184,19 @@ describe("POST", () => {
     });
   });
 
+  it("POST: a subscription the schema has no root type for is a request error without data", async () => {
+    const res = await post({ query: "subscription { hello }" }, { accept: GQL });
+    await expectReply(res, 400, GQL_UTF8, {
+      errors: [
+        {
+          message: "Schema is not configured to execute subscription operation.",
+          locations: [{ line: 1, column: 1 }],
+          extensions: { code: "BAD_USER_INPUT" },
+        },
+      ],
+    });
+  });
+
   it("POST: malformed JSON is a 400 with a clear message", async () => {
     const res = await post('{ "query": ');
     await expectReply(res, 400, JSON_UTF8, rejected("BAD_REQUEST", "Request body is not valid JSON."));

@@ -41,11 +41,16 @@ export function requestErrorReply(
 
 /**
  * What `execute` answered. Without `data` nothing ran: the variables did not coerce or no operation was selected,
- * a request error. With `data` (null too, when an error bubbled to the root) it is an execution's result.
+ * a request error. So is `data: null` with errors none of which has a path: graphql-js answers that when the
+ * schema has no root type for the operation (a subscription here), which fails before any field runs. Otherwise it
+ * is an execution's result, 200 (with `data: null` too, when a field error bubbled up to the root).
  */
 export function executionReply(result: ExecutionResult, context: ReplyContext): GraphQLReply {
   const errors = result.errors ?? [];
-  if (!("data" in result)) return requestErrorReply(errors, "BAD_USER_INPUT", context.mediaType);
+  const ranNothing =
+    result.data === null && errors.length > 0 && errors.every((error) => error.path === undefined);
+  if (!("data" in result) || ranNothing)
+    return requestErrorReply(errors, "BAD_USER_INPUT", context.mediaType);
   if (errors.length === 0) return { status: 200, body: { data: result.data } };
   return {
     status: 200,
