@@ -1,3 +1,4 @@
+/** The boundary's errors: coded ones clients see, refusals before execution, and how messages are bounded. */
 import { GraphQLError, type GraphQLFormattedError } from "graphql";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 
@@ -16,9 +17,9 @@ export type BoundaryErrorCode =
   | "INTERNAL_SERVER_ERROR";
 
 /**
- * A GraphQL error that carries a client-facing `extensions.code`. Resolvers throw it for expected
- * failures (`NOT_FOUND`, `CONFLICT`, ...); the boundary passes it through unmasked. Anything a
- * resolver throws that has no code is treated as an internal error and masked.
+ * A GraphQL error that carries a client-facing `extensions.code`: what the handler's `mapError` answers for an
+ * expected failure (`NOT_FOUND`, `CONFLICT`, ...), passed through unmasked. A resolver may throw it too. Anything
+ * with no code is treated as an internal error and masked.
  */
 export class GraphQLAppError extends GraphQLError {
   readonly code: string;
