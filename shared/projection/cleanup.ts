@@ -7,7 +7,7 @@
  */
 import { projectionKeys } from "./keys";
 import type { RebuildControl, RetiredNamespace } from "./rebuild";
-import { type Redis, redisCall } from "./redis";
+import type { RedisClient } from "./redis";
 
 /** Keys a SCAN step looks at. */
 export const SCAN_COUNT = 500;
@@ -32,16 +32,16 @@ export interface CleanupChunk {
 
 /** Runs at most `maxSteps` SCAN steps of `entry`'s clean-up, saving where it is after each. */
 export async function cleanupChunk(
-  redis: Redis,
+  client: RedisClient,
   control: RebuildControl,
   entry: RetiredNamespace,
-  options: { maxSteps: number; timeoutMs: number },
+  options: { maxSteps: number },
 ): Promise<CleanupChunk> {
+  const { redis, call } = client;
   const all = patterns(entry.namespace);
   let stage = entry.stage ?? 0;
   let cursor = entry.cursor ?? "0";
   let deleted = 0;
-  const call = <T>(what: string, fn: () => Promise<T>) => redisCall(what, options.timeoutMs, fn);
   for (let step = 0; step < options.maxSteps; step++) {
     const pattern = all[stage];
     if (pattern === undefined) {

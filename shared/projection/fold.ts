@@ -7,8 +7,44 @@
  */
 import { applyEvent, decodeEvent, type EventEnvelope, type TaskState } from "../domain";
 import { type LogRecord, partitionOf } from "../event-log/port";
-import { encodeState } from "./codec";
-import type { FoldBatch } from "./store";
+import {
+  boundReason,
+  DEAD_LETTER_VALUE_CHARS,
+  encodeDeadLetter,
+  encodeHistoryEntry,
+  encodeRejectedEvent,
+  encodeState,
+  stateVersion,
+} from "./codec";
+
+/**
+ * What the fold computed for one batch of a partition, every write of it; a fold sink applies it only if the
+ * partition's checkpoint is still `from` (see fold-sink.ts). Entries are encoded as stored (codec.ts), so the fold
+ * can bound the batch by what it will send.
+ */
+export interface FoldBatch {
+  partition: number;
+  from: number;
+  to: number;
+  states: Array<[string, TaskState]>;
+  /** Per state written, the version the batch was folded from (0: absent); the sink checks it still holds it. */
+  expected: Array<[string, number]>;
+  orderAdd: Array<[number, string]>;
+  orderRemove: string[];
+  /** [list id, score, task id]: a task created on a named list */
+  listAdd: Array<[string, number, string]>;
+  /** [list id, task id]: a task of a named list deleted */
+  listRemove: Array<[string, string]>;
+  /** [task id, encoded history entry] in order */
+  history: Array<[string, string]>;
+  /** Encoded dead letters. */
+  deadLetters: string[];
+  /** Encoded rejected events. */
+  rejected: string[];
+  counts: { applied: number; rejected: number; dead: number };
+  /** The partition stops at `offset` (= `to`): the record there cannot be folded by this code. */
+  stop?: { offset: number; reason: string };
+}
 
 export interface DecodedRecord {
   record: LogRecord;
@@ -19,22 +55,11 @@ export interface DecodedRecord {
   stop?: string;
 }
 
-/** Largest part of a poison record's value kept in the dead-letter list (shown only to an admin). */
-const DEAD_LETTER_VALUE_CHARS = 2048;
-
-/** Longest reason kept for a dead letter, a rejected event or a stop: they are shown publicly. */
-export const MAX_REASON_CHARS = 200;
-
 /**
  * Bytes of Redis request one fold batch may take (its script call, as sent to Upstash's REST API). Upstash
  * refuses requests over 10 MB; a tenth of that keeps every call far from it, and one call quick to run.
  */
 export const DEFAULT_BATCH_BYTES = 1_000_000;
-
-/** Cuts a reason to MAX_REASON_CHARS. */
-export function boundReason(reason: string): string {
-  return reason.length <= MAX_REASON_CHARS ? reason : `${reason.slice(0, MAX_REASON_CHARS - 1)}…`;
-}
 
 /**
  * Decodes records. An event filed under another partition than its task's, or one that only a newer release can
@@ -91,9 +116,23 @@ function requestCost(s: string): number {
   return utf8Bytes(JSON.stringify(JSON.stringify(s))) + 64;
 }
 
-/** The version a state holds (0 when absent): the fold script checks that Redis still holds it. */
-function versionOf(state: TaskState): number {
-  return state.status === "active" ? state.task.version : state.status === "deleted" ? state.version : 0;
+/** A batch of `partition` from `from` that writes nothing yet but the checkpoint (to `from`). */
+export function emptyBatch(partition: number, from: number): FoldBatch {
+  return {
+    partition,
+    from,
+    to: from,
+    states: [],
+    expected: [],
+    orderAdd: [],
+    orderRemove: [],
+    listAdd: [],
+    listRemove: [],
+    history: [],
+    deadLetters: [],
+    rejected: [],
+    counts: { applied: 0, rejected: 0, dead: 0 },
+  };
 }
 
 /**
@@ -109,30 +148,16 @@ export function foldBatch(
   states: Map<string, TaskState>,
   maxBytes = DEFAULT_BATCH_BYTES,
 ): FoldBatch {
-  const batch: FoldBatch = {
-    partition,
-    from,
-    to: from,
-    states: [],
-    expected: [],
-    orderAdd: [],
-    orderRemove: [],
-    listAdd: [],
-    listRemove: [],
-    history: [],
-    deadLetters: [],
-    rejected: [],
-    counts: { applied: 0, rejected: 0, dead: 0 },
-  };
+  const batch = emptyBatch(partition, from);
   const base = new Map<string, number>();
   const stateCost = new Map<string, number>();
   let used = 0;
   const deadLetter = (record: LogRecord, reason: string) => {
-    const entry = JSON.stringify({
+    const entry = encodeDeadLetter({
       partition: record.partition,
       offset: record.offset,
-      reason: boundReason(reason),
-      value: record.value.slice(0, DEAD_LETTER_VALUE_CHARS),
+      reason,
+      value: record.value,
       loggedAt: record.timestamp,
     });
     batch.deadLetters.push(entry);
@@ -157,12 +182,12 @@ export function foldBatch(
     const before = states.get(event.taskId) ?? { status: "absent" };
     const result = applyEvent(before, event);
     if (!result.applied) {
-      const entry = JSON.stringify({
+      const entry = encodeRejectedEvent({
         ...position,
         eventId: event.eventId,
         type: event.type,
         taskId: event.taskId,
-        reason: boundReason(result.reason),
+        reason: result.reason,
       });
       const cost = requestCost(entry);
       if (!first && used + cost > maxBytes) break;
@@ -172,7 +197,7 @@ export function foldBatch(
       used += cost;
       continue;
     }
-    const entry = historyEntry(event, position);
+    const entry = encodeHistoryEntry(event, position);
     const newStateCost = requestCost(encodeState(result.state)) + requestCost(event.taskId);
     const cost = requestCost(entry) + newStateCost - (stateCost.get(event.taskId) ?? 0) + 128;
     if (cost > maxBytes && first) {
@@ -184,7 +209,7 @@ export function foldBatch(
     batch.to = record.offset + 1;
     used += cost;
     stateCost.set(event.taskId, newStateCost);
-    if (!base.has(event.taskId)) base.set(event.taskId, versionOf(before));
+    if (!base.has(event.taskId)) base.set(event.taskId, stateVersion(before));
     states.set(event.taskId, result.state);
     batch.counts.applied++;
     batch.history.push([event.taskId, entry]);
@@ -197,25 +222,6 @@ export function foldBatch(
     batch.expected.push([id, version]);
   }
   return batch;
-}
-
-/**
- * A task's audit-trail entry: what `history(id)` answers (the event's id, type, version, time, position and the
- * text it set) and the idempotency key it was appended under (a retried request looks for it). The rest of the
- * event (task id, request ids, list) is in the log at that position; leaving it out makes every fold lighter.
- */
-function historyEntry(event: EventEnvelope, position: { partition: number; offset: number }): string {
-  const text = "text" in event.data ? event.data.text : undefined;
-  const key = event.metadata.idempotencyKey;
-  return JSON.stringify({
-    ...position,
-    eventId: event.eventId,
-    type: event.type,
-    version: event.version,
-    occurredAt: event.occurredAt,
-    ...(text !== undefined && { data: { text } }),
-    ...(key !== undefined && { metadata: { idempotencyKey: key } }),
-  });
 }
 
 /** Keeps each list's creation-order index: the default list's is `order`, a named list's its own sorted set. */

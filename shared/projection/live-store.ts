@@ -1,34 +1,38 @@
 /**
- * The projection store of whichever namespace is live (see namespace.ts): each call reads the pointer (cached per
- * isolate) and goes to that namespace's store, with the write guards under the base prefix. For the command
- * worker, whose reads and writes must follow a rebuild's switch without a redeploy.
+ * An adapter that follows whichever namespace is live (see namespace.ts): each call reads the pointer (cached per
+ * isolate) and goes to that namespace's adapter, made once per namespace. For the command worker, whose reads and
+ * write guards must follow a rebuild's switch without a redeploy.
  */
 import { liveNamespace } from "./namespace";
-import type { Redis } from "./redis";
-import { createProjectionStore, type ProjectionStore, type ProjectionStoreConfig } from "./store";
+import type { RedisClient } from "./redis";
 
-export function createLiveProjectionStore(config: ProjectionStoreConfig, redis: Redis): ProjectionStore {
-  const base = createProjectionStore(config, redis);
-  const stores = new Map<string, ProjectionStore>([[config.prefix, base]]);
-  const current = async (): Promise<ProjectionStore> => {
-    const namespace = await liveNamespace(redis, config.prefix, config.timeoutMs ?? 5000);
-    let store = stores.get(namespace);
-    if (store === undefined) {
-      store = createProjectionStore({ ...config, prefix: namespace, guardPrefix: config.prefix }, redis);
-      stores.set(namespace, store);
+/** `make(namespace)` for the live namespace of `base`, per call; every method of the adapter is forwarded. */
+export function liveNamespaced<T extends object>(
+  client: RedisClient,
+  base: string,
+  make: (namespace: string) => T,
+): T {
+  const first = make(base);
+  const adapters = new Map<string, T>([[base, first]]);
+  const current = async (): Promise<T> => {
+    const namespace = await liveNamespace(client, base);
+    let adapter = adapters.get(namespace);
+    if (adapter === undefined) {
+      adapter = make(namespace);
+      adapters.set(namespace, adapter);
     }
-    return store;
+    return adapter;
   };
-  // Every method of the store, forwarded to the live namespace's: a method added to the store is covered too.
-  return new Proxy(base, {
+  // Every method, forwarded to the live namespace's adapter: a method added to the port is covered too.
+  return new Proxy(first, {
     get(target, property, receiver) {
       const value: unknown = Reflect.get(target, property, receiver);
       if (typeof value !== "function") return value;
       return async (...args: unknown[]) => {
-        const store = await current();
-        const method: unknown = Reflect.get(store, property);
-        if (typeof method !== "function") throw new TypeError(`the store has no ${String(property)}`);
-        return (method as (...a: unknown[]) => unknown).apply(store, args);
+        const adapter = await current();
+        const method: unknown = Reflect.get(adapter, property);
+        if (typeof method !== "function") throw new TypeError(`the adapter has no ${String(property)}`);
+        return (method as (...a: unknown[]) => unknown).apply(adapter, args);
       };
     },
   });

@@ -10,7 +10,8 @@
  * namespace, so a write decided on either side of the switch meets every other write's reservation. A cached
  * entry past its time is read again; a failed read fails the request rather than serve a stale pointer.
  */
-import { type Redis, redisCall } from "./redis";
+import { storedObject } from "./codec";
+import { hashPairs, type RedisClient } from "./redis";
 
 /** How long an isolate trusts the pointer it read: a switch reaches every worker within this. */
 export const POINTER_CACHE_MS = 2000;
@@ -56,26 +57,22 @@ const cache = new Map<string, { view: LiveView; until: number }>();
  * the namespace its stale readers read is folded either way.
  */
 export async function liveView(
-  redis: Redis,
+  client: RedisClient,
   base: string,
-  timeoutMs: number,
   now: () => number = Date.now,
 ): Promise<LiveView> {
   const cached = cache.get(base);
   if (cached && now() < cached.until) return cached.view;
   const keys = namespaceKeys(base);
-  const p = redis.pipeline();
+  const p = client.redis.pipeline();
   p.get(keys.pointer);
   p.hgetall(keys.retired);
-  const [pointer, retired] = await redisCall("read the live namespace", timeoutMs, () =>
-    p.exec<[unknown, unknown]>(),
-  );
+  const [pointer, retired] = await client.call("read the live namespace", () => p.exec<[unknown, unknown]>());
   const namespace = pointer === null || pointer === undefined || pointer === "" ? base : String(pointer);
-  const flat: unknown[] = Array.isArray(retired) ? retired : [];
   const retiring: RetiringNamespace[] = [];
-  for (let i = 0; i + 1 < flat.length; i += 2) {
-    const foldUntil = foldUntilOf(flat[i + 1]);
-    if (foldUntil > now()) retiring.push({ namespace: String(flat[i]), foldUntil });
+  for (const [retiredNamespace, raw] of hashPairs(retired)) {
+    const foldUntil = foldUntilOf(raw);
+    if (foldUntil > now()) retiring.push({ namespace: retiredNamespace, foldUntil });
   }
   const view = { namespace, retiring };
   cache.set(base, { view, until: now() + POINTER_CACHE_MS });
@@ -83,17 +80,13 @@ export async function liveView(
 }
 
 /** The live namespace of `base`, from this isolate's cache while it is fresh. */
-export async function liveNamespace(redis: Redis, base: string, timeoutMs: number): Promise<string> {
-  return (await liveView(redis, base, timeoutMs)).namespace;
+export async function liveNamespace(client: RedisClient, base: string): Promise<string> {
+  return (await liveView(client, base)).namespace;
 }
 
 function foldUntilOf(raw: unknown): number {
-  try {
-    const v = JSON.parse(String(raw)) as { foldUntil?: unknown };
-    return typeof v.foldUntil === "number" ? v.foldUntil : 0;
-  } catch {
-    return 0;
-  }
+  const foldUntil = storedObject(raw)?.foldUntil;
+  return typeof foldUntil === "number" ? foldUntil : 0;
 }
 
 /** Forgets the cached pointer (the projector, right after it switched it). */

@@ -6,7 +6,8 @@
 import type { EventLog } from "../event-log/port";
 import { projectionKeys } from "./keys";
 import type { RebuildControl, RebuildRecord } from "./rebuild";
-import { type Redis, redisCall } from "./redis";
+import type { RedisClient } from "./redis";
+import { checkpointMap } from "./redis-read-model";
 
 export interface RebuildProgress {
   namespace: string;
@@ -29,10 +30,9 @@ export interface RebuildStatus {
 
 export async function rebuildStatus(
   log: EventLog,
-  redis: Redis,
+  client: RedisClient,
   control: RebuildControl,
   live: string,
-  timeoutMs: number,
   now: Date = new Date(),
 ): Promise<RebuildStatus> {
   const [current, history, retired] = await Promise.all([
@@ -43,7 +43,7 @@ export async function rebuildStatus(
   const running = current?.state === "running" ? current : undefined;
   return {
     namespace: live,
-    rebuild: running ? await progress(log, redis, running, timeoutMs, now) : null,
+    rebuild: running ? await progress(log, client, running, now) : null,
     lastRebuild: history[0] ?? null,
     retiring: retired.map((r) => ({ namespace: r.namespace, due: new Date(r.due).toISOString() })),
   };
@@ -51,21 +51,18 @@ export async function rebuildStatus(
 
 async function progress(
   log: EventLog,
-  redis: Redis,
+  client: RedisClient,
   record: RebuildRecord,
-  timeoutMs: number,
   now: Date,
 ): Promise<RebuildProgress> {
   const ids = Array.from({ length: log.partitions }, (_, p) => p);
   const [raw, heads] = await Promise.all([
-    redisCall("read the rebuild's checkpoints", timeoutMs, () =>
-      redis.hgetall(projectionKeys(record.namespace).checkpoint),
+    client.call("read the rebuild's checkpoints", () =>
+      client.redis.hgetall(projectionKeys(record.namespace).checkpoint),
     ),
     Promise.all(ids.map((p) => log.head(p))),
   ]);
-  const flat: unknown[] = Array.isArray(raw) ? raw : [];
-  const checkpoints = new Map<number, number>();
-  for (let i = 0; i + 1 < flat.length; i += 2) checkpoints.set(Number(flat[i]), Number(flat[i + 1]) || 0);
+  const checkpoints = checkpointMap(raw);
   const partitions = ids.map((partition) => {
     const checkpoint = checkpoints.get(partition) ?? 0;
     const head = heads[partition] ?? 0;

@@ -5,11 +5,11 @@
  * until its cached pointer expires, see namespace.ts), then deleted in bounded chunks (cleanup.ts).
  */
 import { UpstreamError } from "../errors";
-import { toInt } from "./codec";
+import { storedObject, toInt } from "./codec";
 import { projectionKeys } from "./keys";
 import { namespaceKeys } from "./namespace";
 import { FAIL_REBUILD, START_REBUILD, SWITCH_LIVE } from "./rebuild-scripts";
-import { type Redis, redisCall } from "./redis";
+import { hashPairs, type RedisClient } from "./redis";
 
 /** A rebuild as recorded: running, or how it ended. */
 export interface RebuildRecord {
@@ -46,9 +46,9 @@ export type SwitchAnswer =
 export type RebuildControl = ReturnType<typeof createRebuildControl>;
 
 /** The rebuild record, history and retired namespaces of one base prefix. */
-export function createRebuildControl(redis: Redis, base: string, timeoutMs: number) {
+export function createRebuildControl(client: RedisClient, base: string) {
+  const { redis, call } = client;
   const keys = namespaceKeys(base);
-  const call = <T>(what: string, fn: () => Promise<T>) => redisCall(what, timeoutMs, fn);
   const scripts = {
     start: redis.createScript<unknown>(START_REBUILD),
     switch: redis.createScript<unknown>(SWITCH_LIVE),
@@ -150,13 +150,10 @@ export function createRebuildControl(redis: Redis, base: string, timeoutMs: numb
     /** Namespaces waiting for (or in) their clean-up. */
     async retired(): Promise<RetiredNamespace[]> {
       const raw: unknown = await call("read retired namespaces", () => redis.hgetall(keys.retired));
-      const flat = Array.isArray(raw) ? raw : [];
-      const out: RetiredNamespace[] = [];
-      for (let i = 0; i + 1 < flat.length; i += 2) {
-        const entry = parseRetired(String(flat[i]), flat[i + 1]);
-        if (entry) out.push(entry);
-      }
-      return out;
+      return hashPairs(raw).flatMap(([namespace, value]) => {
+        const entry = parseRetired(namespace, value);
+        return entry ? [entry] : [];
+      });
     },
 
     /** Records where a clean-up is, so the next chunk goes on from there. */
@@ -181,37 +178,29 @@ export const FOLD_MARGIN_MS = 30_000;
 
 function parseRecord(raw: unknown): RebuildRecord | undefined {
   if (raw === null || raw === undefined) return undefined;
-  try {
-    const v = JSON.parse(String(raw)) as Partial<RebuildRecord>;
-    if (typeof v.namespace !== "string" || typeof v.startedAt !== "string") return undefined;
-    if (v.state !== "running" && v.state !== "switched" && v.state !== "failed") return undefined;
-    return {
-      namespace: v.namespace,
-      generation: typeof v.generation === "number" ? v.generation : 0,
-      from: typeof v.from === "string" ? v.from : "",
-      state: v.state,
-      startedAt: v.startedAt,
-      ...(typeof v.endedAt === "string" && { endedAt: v.endedAt }),
-      ...(typeof v.reason === "string" && { reason: v.reason }),
-      ...(typeof v.retired === "string" && { retired: v.retired }),
-    };
-  } catch {
-    return undefined;
-  }
+  const v = storedObject(raw);
+  if (v === undefined || typeof v.namespace !== "string" || typeof v.startedAt !== "string") return undefined;
+  if (v.state !== "running" && v.state !== "switched" && v.state !== "failed") return undefined;
+  return {
+    namespace: v.namespace,
+    generation: typeof v.generation === "number" ? v.generation : 0,
+    from: typeof v.from === "string" ? v.from : "",
+    state: v.state,
+    startedAt: v.startedAt,
+    ...(typeof v.endedAt === "string" && { endedAt: v.endedAt }),
+    ...(typeof v.reason === "string" && { reason: v.reason }),
+    ...(typeof v.retired === "string" && { retired: v.retired }),
+  };
 }
 
 function parseRetired(namespace: string, raw: unknown): RetiredNamespace | undefined {
-  try {
-    const v = JSON.parse(String(raw)) as Record<string, unknown>;
-    if (typeof v.due !== "number") return undefined;
-    return {
-      namespace,
-      due: v.due,
-      foldUntil: typeof v.foldUntil === "number" ? v.foldUntil : 0,
-      ...(typeof v.stage === "number" && { stage: v.stage }),
-      ...(typeof v.cursor === "string" && { cursor: v.cursor }),
-    };
-  } catch {
-    return undefined;
-  }
+  const v = storedObject(raw);
+  if (v === undefined || typeof v.due !== "number") return undefined;
+  return {
+    namespace,
+    due: v.due,
+    foldUntil: typeof v.foldUntil === "number" ? v.foldUntil : 0,
+    ...(typeof v.stage === "number" && { stage: v.stage }),
+    ...(typeof v.cursor === "string" && { cursor: v.cursor }),
+  };
 }

@@ -1,7 +1,10 @@
 /** The projector's state per partition: checkpoint, log head, lag, dead letters; plus totals and the newest problems. */
 import type { EventLog } from "../event-log/port";
-import { boundReason } from "./fold";
-import type { PartitionStop, ProjectionStore } from "./store";
+import type { DeadLetter, PartitionStop, RejectedEvent } from "./codec";
+import type { ReadModel } from "./read-model";
+
+/** A dead letter as shown: its raw value only to an admin (see the projector's admin.ts). */
+export type ShownDeadLetter = Omit<DeadLetter, "value"> & { value?: string };
 
 export interface ProjectionStatus {
   partitions: Array<{
@@ -19,20 +22,20 @@ export interface ProjectionStatus {
   deadLettered: number;
   /** Fold batches applied, and folds whose compare-and-set lost (their work was thrown away). */
   folds: { applied: number; lost: number };
-  deadLetters: unknown[];
-  rejectedEvents: unknown[];
+  deadLetters: ShownDeadLetter[];
+  rejectedEvents: RejectedEvent[];
 }
 
 const SHOWN = 20;
 
-export async function projectionStatus(log: EventLog, store: ProjectionStore): Promise<ProjectionStatus> {
+export async function projectionStatus(log: EventLog, readModel: ReadModel): Promise<ProjectionStatus> {
   const partitionIds = Array.from({ length: log.partitions }, (_, i) => i);
   const [checkpoints, heads, counters, problems, stops] = await Promise.all([
-    store.checkpoints(),
+    readModel.checkpoints(),
     Promise.all(partitionIds.map((p) => log.head(p))),
-    store.counters(),
-    store.problems(SHOWN),
-    store.stops(),
+    readModel.counters(),
+    readModel.problems(SHOWN),
+    readModel.stops(),
   ]);
   const partitions = partitionIds.map((partition) => {
     const checkpoint = checkpoints.get(partition) ?? 0;
@@ -55,22 +58,7 @@ export async function projectionStatus(log: EventLog, store: ProjectionStore): P
     rejected: counters.rejected,
     deadLettered: counters.dead,
     folds: counters.folds,
-    deadLetters: problems.dead.map(parseOrRaw).map(withBoundedReason),
-    rejectedEvents: problems.rejected.map(parseOrRaw).map(withBoundedReason),
+    deadLetters: problems.dead,
+    rejectedEvents: problems.rejected,
   };
-}
-
-/** Entries written before reasons were bounded may hold a long one; it is cut when shown. */
-function withBoundedReason(entry: unknown): unknown {
-  if (typeof entry !== "object" || entry === null || Array.isArray(entry)) return entry;
-  const { reason } = entry as { reason?: unknown };
-  return typeof reason === "string" ? { ...entry, reason: boundReason(reason) } : entry;
-}
-
-function parseOrRaw(s: string): unknown {
-  try {
-    return JSON.parse(s);
-  } catch {
-    return s;
-  }
 }

@@ -8,7 +8,9 @@ import { describe, expect, it } from "vitest";
 import { encodeEvent, MAX_TEXT_CODE_POINTS, type TaskState } from "../../shared/domain";
 import type { LogRecord } from "../../shared/event-log/port";
 import { DEFAULT_BATCH_BYTES, decodeRecords, foldBatch } from "../../shared/projection/fold";
-import { createProjectionStore } from "../../shared/projection/store";
+import { connectRedis } from "../../shared/projection/redis";
+import { createRedisFoldSink } from "../../shared/projection/redis-fold-sink";
+import { createRedisReadModel } from "../../shared/projection/redis-read-model";
 import { envelopes, newTaskId } from "./projector-model";
 import { useSystem } from "./use-system";
 
@@ -27,11 +29,13 @@ function quoteRecords(count: number): LogRecord[] {
 
 describe("fold batch bytes", () => {
   it("applyBatch: 700 of the largest valid events (about 12 MB as one call) go to Redis in calls under the budget", async () => {
-    const store = createProjectionStore({
+    const redis = connectRedis({
       url: sys().env.UPSTASH_REDIS_REST_URL ?? "",
       token: sys().env.UPSTASH_REDIS_REST_TOKEN ?? "",
-      prefix: `batch-bytes:${randomUUID()}`,
     });
+    const prefix = `batch-bytes:${randomUUID()}`;
+    const store = createRedisFoldSink(redis, prefix);
+    const readModel = createRedisReadModel(redis, prefix);
     const records = quoteRecords(700);
     const states = new Map<string, TaskState>();
     let from = 0;
@@ -46,8 +50,8 @@ describe("fold batch bytes", () => {
     }
 
     expect(calls).toBeGreaterThanOrEqual(10);
-    expect(await store.counters()).toMatchObject({ applied: 700, rejected: 0, dead: 0 });
-    expect(await store.checkpoint(0)).toBe(700);
+    expect(await readModel.counters()).toMatchObject({ applied: 700, rejected: 0, dead: 0 });
+    expect(await readModel.checkpoint(0)).toBe(700);
   });
 
   it("foldBatch: a record whose writes alone pass the budget is dead-lettered with its size, not its content", () => {

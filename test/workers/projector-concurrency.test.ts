@@ -7,8 +7,11 @@ import { Client } from "@upstash/qstash";
 import { describe, expect, it } from "vitest";
 import { eventLogConfig } from "../../shared/config/event-log";
 import { createEventLog } from "../../shared/event-log/create";
-import { createFoldLease, type FoldLease, type FoldLeaseConfig } from "../../shared/projection/fold-lease";
-import { createProjectionStore, type ProjectionStore } from "../../shared/projection/store";
+import type { FoldLease } from "../../shared/projection/fold-lease";
+import type { FoldSink } from "../../shared/projection/fold-sink";
+import { connectRedis, type RedisClient } from "../../shared/projection/redis";
+import { createRedisFoldLease } from "../../shared/projection/redis-fold-lease";
+import { createRedisFoldSink } from "../../shared/projection/redis-fold-sink";
 import { PAID_BUDGET } from "../../workers/projector/budget";
 import { catchUp } from "../../workers/projector/catch-up";
 import {
@@ -184,16 +187,15 @@ describe("duplicate deliveries", () => {
  * Six catch-ups racing over the real adapters, each with its own Redis client as separate invocations would have,
  * with leases from `leaseFor`; answers their results and the batches that were applied, in the order they were.
  */
-async function raceCatchUps(p: Projector, leaseFor: (redis: FoldLeaseConfig) => FoldLease) {
+async function raceCatchUps(p: Projector, leaseFor: (redis: RedisClient, prefix: string) => FoldLease) {
   const log = createEventLog(eventLogConfig(p.env));
   const redis = {
     url: sys().env.UPSTASH_REDIS_REST_URL ?? "",
     token: sys().env.UPSTASH_REDIS_REST_TOKEN ?? "",
-    prefix: p.prefix,
   };
   const applied: Array<{ from: number; to: number }> = [];
-  const recordingStore = (): ProjectionStore => {
-    const store = createProjectionStore(redis);
+  const recordingStore = (client: RedisClient): FoldSink => {
+    const store = createRedisFoldSink(client, p.prefix);
     return {
       ...store,
       async applyBatch(batch, partitions, now) {
@@ -205,9 +207,13 @@ async function raceCatchUps(p: Projector, leaseFor: (redis: FoldLeaseConfig) => 
   };
   const budget = { ...PAID_BUDGET, batchSize: 4, maxEvents: 10_000, maxMillis: 20_000 };
   const racing = Promise.all(
-    Array.from({ length: 6 }, () =>
-      catchUp({ log, store: recordingStore(), lease: leaseFor(redis), logger: () => {} }, budget),
-    ),
+    Array.from({ length: 6 }, () => {
+      const client = connectRedis(redis);
+      return catchUp(
+        { log, store: recordingStore(client), lease: leaseFor(client, p.prefix), logger: () => {} },
+        budget,
+      );
+    }),
   );
   const seen = await watchCheckpoint(p, racing);
   return { results: await racing, applied, seen };
@@ -218,8 +224,8 @@ describe("the compare-and-set", () => {
     const p = await projectorWith();
     await produceEvents(p, interleavedLives(30, 3));
     // Every lease granted, as when each racer's lease expired while it stalled: the compare-and-set alone fences.
-    const expired = (redis: FoldLeaseConfig): FoldLease => {
-      const lease = createFoldLease(redis);
+    const expired = (redis: RedisClient, prefix: string): FoldLease => {
+      const lease = createRedisFoldLease(redis, prefix);
       return {
         ...lease,
         claim: async (partition) => ({ claimed: true, checkpoint: await readCheckpoint(p, partition) }),
@@ -244,7 +250,7 @@ describe("the compare-and-set", () => {
     const p = await projectorWith();
     await produceEvents(p, interleavedLives(30, 3));
 
-    const { results, applied } = await raceCatchUps(p, (redis) => createFoldLease(redis));
+    const { results, applied } = await raceCatchUps(p, createRedisFoldLease);
 
     const partitions = results.map((r) => r.partitions[0]);
     expect(partitions.filter((r) => r?.coalesced).length).toBe(5);

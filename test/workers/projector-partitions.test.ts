@@ -7,8 +7,9 @@ import { describe, expect, it } from "vitest";
 import { encodeEvent } from "../../shared/domain";
 import { type EventLog, partitionOf } from "../../shared/event-log/port";
 import { createUpstashKafkaEventLog } from "../../shared/event-log/upstash-kafka";
-import { createFoldLease } from "../../shared/projection/fold-lease";
-import { createProjectionStore } from "../../shared/projection/store";
+import { connectRedis } from "../../shared/projection/redis";
+import { createRedisFoldLease } from "../../shared/projection/redis-fold-lease";
+import { createRedisFoldSink } from "../../shared/projection/redis-fold-sink";
 import { catchUp } from "../../workers/projector/catch-up";
 import {
   expectProjectionOfLog,
@@ -222,13 +223,12 @@ describe("three partitions", () => {
       topic: p.topic,
       partitions: 3,
     });
-    const redis = {
+    const redis = connectRedis({
       url: p.env.UPSTASH_REDIS_REST_URL ?? "",
       token: p.env.UPSTASH_REDIS_REST_TOKEN ?? "",
-      prefix: p.prefix,
-    };
-    const store = createProjectionStore(redis);
-    const lease = createFoldLease(redis);
+    });
+    const store = createRedisFoldSink(redis, p.prefix);
+    const lease = createRedisFoldLease(redis, p.prefix);
     const firsts = new Set<number>();
 
     for (let run = 0; run < 20; run++) {

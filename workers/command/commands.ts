@@ -19,7 +19,7 @@ import { UpstreamUnknownOutcomeError } from "../../shared/errors";
 import type { LogRecord } from "../../shared/event-log/port";
 import { errorFields, type Logger } from "../../shared/http/log";
 import { NUDGE_WINDOW_MS } from "../../shared/notifier/qstash";
-import { reservationToken } from "../../shared/projection/store";
+import { reservationToken } from "../../shared/write-guard/port";
 import { WAIT_LIMIT_MS, waitUntil } from "./consistency";
 import type { CommandDeps } from "./deps";
 import {
@@ -119,7 +119,7 @@ export async function changeTask(
   requireTaskId(taskId);
   const partition = ctx.deps.log.partitionFor(taskId);
   for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-    const view = await ctx.deps.store.readForWrite(taskId, partition);
+    const view = await ctx.deps.guard.readForWrite(taskId, partition);
     // The task's last acknowledged write, when the projection does not hold it yet: its writer decided it on the
     // same state the fold will reach, so it is decided on without waiting for the fold. A resumed request decides
     // on the projection alone, whose history tells whether its earlier attempt appended.
@@ -147,7 +147,7 @@ export async function changeTask(
     const nonce = ctx.newId();
     const token = reservationToken(newVersion, nonce);
     try {
-      const reservation = await ctx.deps.store.reserve(
+      const reservation = await ctx.deps.guard.reserve(
         taskId,
         current,
         newVersion,
@@ -161,7 +161,7 @@ export async function changeTask(
       // may still have reserved). An append that may have committed keeps the reservation until it is projected
       // or expires.
       if (!(err instanceof AppendOutcomeUnknownError))
-        await ctx.deps.store.release(taskId, token).catch((e: unknown) =>
+        await ctx.deps.guard.release(taskId, token).catch((e: unknown) =>
           ctx.log.error("reservation not released; it expires by itself", {
             taskId,
             error: errorFields(e),
@@ -178,14 +178,7 @@ async function appendedEarlier(ctx: WriteContext, taskId: string): Promise<boole
   const key = ctx.metadata.idempotencyKey;
   if (key === undefined) return false;
   const history = await ctx.deps.store.history(taskId);
-  return history.some((raw) => {
-    try {
-      const entry = JSON.parse(raw) as { metadata?: { idempotencyKey?: unknown } };
-      return entry.metadata?.idempotencyKey === key;
-    } catch {
-      return false;
-    }
-  });
+  return history.some((entry) => entry.metadata?.idempotencyKey === key);
 }
 
 /**
@@ -219,7 +212,7 @@ async function append(
     // Off the response path: until it lands, the next writer waits for this commit or the projection.
     const token = "token" in commit ? commit.token : reservationToken(versionOf(decided), ctx.newId());
     ctx.background(
-      ctx.deps.store.commit(taskId, token, decided, !("token" in commit)).catch((err: unknown) =>
+      ctx.deps.guard.commit(taskId, token, decided, !("token" in commit)).catch((err: unknown) =>
         ctx.log.error("commit not recorded; the next write waits for the projection", {
           taskId,
           error: errorFields(err),
@@ -259,7 +252,7 @@ async function awaitProjection(
   // Done when the write is projected, or when its reservation expired (its append got no answer): the caller then
   // decides on what the log holds, rather than stay wedged until the wait limit.
   const ok = await awaitFold(ctx, partition, async () => {
-    const view = await ctx.deps.store.readForWrite(taskId, partition);
+    const view = await ctx.deps.guard.readForWrite(taskId, partition);
     return versionOf(view.state) >= version || view.reserved < version;
   });
   if (!ok) {
@@ -287,7 +280,7 @@ async function unprojectedEvents(
     partition,
     async () => {
       if (task === undefined) return (await ctx.deps.store.checkpoint(partition)) >= head;
-      const view = await ctx.deps.store.readForWrite(task.taskId, partition);
+      const view = await ctx.deps.guard.readForWrite(task.taskId, partition);
       return view.checkpoint >= head || (view.committed?.version ?? 0) > task.committed;
     },
     head - 1,

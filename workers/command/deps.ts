@@ -2,10 +2,12 @@
 import { type Bindings, qstashConfig, redisConfig } from "../../shared/config";
 import { eventLogFromBindings } from "../../shared/event-log/from-bindings";
 import { createQStashNotifier } from "../../shared/notifier/qstash";
-import { createIdempotencyStore } from "../../shared/projection/idempotency";
-import { createLiveProjectionStore } from "../../shared/projection/live-store";
+import { liveNamespaced } from "../../shared/projection/live-store";
 import { createRebuildControl } from "../../shared/projection/rebuild";
-import { createRedisClient } from "../../shared/projection/redis";
+import { connectRedis } from "../../shared/projection/redis";
+import { createRedisReadModel } from "../../shared/projection/redis-read-model";
+import { createRedisWriteGuard } from "../../shared/write-guard/redis";
+import { createRedisIdempotency } from "../../shared/write-guard/redis-idempotency";
 
 /**
  * A reservation outlives its append's time limit by this factor (30 s at the default time limit of 5 s): long
@@ -15,18 +17,21 @@ export const RESERVATION_TTL_FACTOR = 6;
 
 export function commandDeps(env: Bindings) {
   const redis = redisConfig(env);
-  // One Redis client for both stores: the auto-pipeline can then merge their commands issued in the same tick.
-  const client = createRedisClient(redis);
-  const { log, timeoutMs } = eventLogFromBindings(env, redis, client);
+  // One Redis client for every adapter: the auto-pipeline can then merge their commands issued in the same tick.
+  const client = connectRedis(redis);
+  const { log, timeoutMs } = eventLogFromBindings(env, redis, client.redis);
   return {
     log,
     reservationTtlMs: RESERVATION_TTL_FACTOR * timeoutMs,
-    // The live namespace's projection (it follows a rebuild's switch); idempotency claims stay under the base prefix.
-    store: createLiveProjectionStore(redis, client),
-    idempotency: createIdempotencyStore(redis, client),
+    // The live namespace's read model and write guard (they follow a rebuild's switch); the guards themselves and
+    // the idempotency claims stay under the base prefix.
+    store: liveNamespaced(client, redis.prefix, (namespace) => createRedisReadModel(client, namespace)),
+    guard: liveNamespaced(client, redis.prefix, (namespace) =>
+      createRedisWriteGuard(client, { namespace, guards: redis.prefix }),
+    ),
+    idempotency: createRedisIdempotency(client, redis.prefix),
     redis: client,
-    rebuild: createRebuildControl(client, redis.prefix, redis.timeoutMs),
-    redisTimeoutMs: redis.timeoutMs,
+    rebuild: createRebuildControl(client, redis.prefix),
     notifier: createQStashNotifier(qstashConfig(env)),
   };
 }

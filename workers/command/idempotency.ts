@@ -1,12 +1,11 @@
-/** Runs a mutation at most once per client-supplied idempotency key (see shared/projection/idempotency.ts). */
-
+/** Runs a mutation at most once per client-supplied idempotency key (see shared/write-guard/idempotency.ts). */
 import { errorFields, type Logger } from "../../shared/http/log";
 import {
   claimToken,
   type IdempotencyStore,
   type PendingClaim,
   type StoredClaim,
-} from "../../shared/projection/idempotency";
+} from "../../shared/write-guard/idempotency";
 import { AppendOutcomeUnknownError, ConflictError, InvalidArgumentError } from "./service-errors";
 
 const KEY = /^[A-Za-z0-9._:-]{1,128}$/;

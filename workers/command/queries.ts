@@ -66,41 +66,25 @@ export async function taskHistory(
   const { id } = args;
   requireTaskId(id);
   await awaitToken(deps, args.after);
-  return (await deps.store.history(id)).map((raw) => {
-    const e = JSON.parse(raw) as {
-      eventId: string;
-      type: string;
-      version: number;
-      occurredAt: string;
-      partition: number;
-      offset: number;
-      data: { text?: string };
-    };
-    return {
-      eventId: e.eventId,
-      type: e.type,
-      version: e.version,
-      occurredAt: e.occurredAt,
-      position: `${e.partition}:${e.offset}`,
-      text: typeof e.data?.text === "string" ? e.data.text : null,
-    };
-  });
+  return (await deps.store.history(id)).map((e) => ({
+    eventId: e.eventId,
+    type: e.type,
+    version: e.version,
+    occurredAt: e.occurredAt,
+    position: `${e.partition}:${e.offset}`,
+    text: e.data?.text ?? null,
+  }));
 }
 
 export async function projection(deps: CommandDeps) {
-  const live = await liveNamespace(deps.redis, deps.rebuild.base, deps.redisTimeoutMs);
+  const live = await liveNamespace(deps.redis, deps.rebuild.base);
   const [status, rebuild] = await Promise.all([
     projectionStatus(deps.log, deps.store),
-    rebuildStatus(deps.log, deps.redis, deps.rebuild, live, deps.redisTimeoutMs),
+    rebuildStatus(deps.log, deps.redis, deps.rebuild, live),
   ]);
   return {
     ...status,
     ...rebuild,
-    deadLetters: status.deadLetters.flatMap((d) => {
-      const r = d as { partition?: unknown; offset?: unknown; reason?: unknown };
-      return typeof r.partition === "number" && typeof r.offset === "number"
-        ? [{ partition: r.partition, offset: r.offset, reason: String(r.reason ?? "") }]
-        : [];
-    }),
+    deadLetters: status.deadLetters.map(({ partition, offset, reason }) => ({ partition, offset, reason })),
   };
 }

@@ -3,7 +3,7 @@
  * to 2 KiB of event JSON, task text included) only reach a request carrying `Authorization: Bearer <ADMIN_TOKEN>`.
  * With no ADMIN_TOKEN bound, nobody sees them.
  */
-import type { ProjectionStatus } from "../../shared/projection/status";
+import type { ProjectionStatus, ShownDeadLetter } from "../../shared/projection/status";
 
 export type StatusAccess = { kind: "public" } | { kind: "admin" } | { kind: "refused"; reason: string };
 
@@ -30,13 +30,7 @@ export function publicStatus(status: ProjectionStatus): ProjectionStatus {
   return { ...status, deadLetters: status.deadLetters.map(withoutValue) };
 }
 
-function withoutValue(deadLetter: unknown): Record<string, unknown> {
-  const shown: Record<string, unknown> = {};
-  // A dead letter that is not a JSON object (never written so) shows nothing rather than its raw text.
-  if (typeof deadLetter !== "object" || deadLetter === null || Array.isArray(deadLetter)) return shown;
-  for (const [key, value] of Object.entries(deadLetter)) {
-    if (key !== "value") shown[key] = value;
-  }
+function withoutValue({ value: _, ...shown }: ShownDeadLetter): ShownDeadLetter {
   return shown;
 }
 

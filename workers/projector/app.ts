@@ -131,7 +131,7 @@ export function createProjectorApp() {
     const live = await onLive(deps(c));
     const [projection, rebuild] = await Promise.all([
       projectionStatus(live.log, live.store),
-      rebuildStatus(live.log, live.redis, live.rebuild, live.namespace, live.redisTimeoutMs),
+      rebuildStatus(live.log, live.redis, live.rebuild, live.namespace),
     ]);
     const status = { ...projection, ...rebuild };
     return c.json(access.kind === "admin" ? status : { ...publicStatus(projection), ...rebuild });

@@ -8,9 +8,10 @@
 import type { TaskState } from "../../shared/domain";
 import { ConfigError, UpstreamError } from "../../shared/errors";
 import type { EventLog, LogRecord } from "../../shared/event-log/port";
+import type { PartitionStop } from "../../shared/projection/codec";
 import { decodeRecords, foldBatch, taskIdsOf } from "../../shared/projection/fold";
 import type { FoldLease } from "../../shared/projection/fold-lease";
-import type { PartitionStop, ProjectionStore } from "../../shared/projection/store";
+import type { FoldSink } from "../../shared/projection/fold-sink";
 import {
   BATCH_AFTER_READ,
   type CatchUpBudget,
@@ -65,7 +66,8 @@ export const LEASE_MS = 5_000;
 
 export interface CatchUpDeps {
   log: EventLog;
-  store: ProjectionStore;
+  /** Where the fold reads states and applies its batches. */
+  store: FoldSink;
   lease: FoldLease;
   logger: Logger;
   now?: () => number;

@@ -1,12 +1,16 @@
 /** Builds the projector's adapters from its bindings (validated at first use). */
+
 import { type Bindings, qstashConfig, redisConfig, signingConfig } from "../../shared/config";
 import { eventLogFromBindings } from "../../shared/event-log/from-bindings";
 import { createQStashNotifier } from "../../shared/notifier/qstash";
-import { createFoldLease } from "../../shared/projection/fold-lease";
+import type { FoldSink } from "../../shared/projection/fold-sink";
 import { liveNamespace } from "../../shared/projection/namespace";
+import type { ReadModel } from "../../shared/projection/read-model";
 import { createRebuildControl } from "../../shared/projection/rebuild";
-import { createRedisClient } from "../../shared/projection/redis";
-import { createProjectionStore } from "../../shared/projection/store";
+import { connectRedis, type RedisClient } from "../../shared/projection/redis";
+import { createRedisFoldLease } from "../../shared/projection/redis-fold-lease";
+import { createRedisFoldSink } from "../../shared/projection/redis-fold-sink";
+import { createRedisReadModel } from "../../shared/projection/redis-read-model";
 import { catchUpBudget } from "./budget";
 import { rebuildGraceMs } from "./rebuild-settings";
 import { createSweepCursor } from "./sweep-cursor";
@@ -17,34 +21,41 @@ import { createSweepCursor } from "./sweep-cursor";
  */
 export function projectorDeps(env: Bindings) {
   const redis = redisConfig(env);
-  const client = createRedisClient(redis);
+  const client = connectRedis(redis);
   const onNamespace = (namespace: string) => ({
-    store: createProjectionStore({ ...redis, prefix: namespace, guardPrefix: redis.prefix }, client),
-    lease: createFoldLease({ ...redis, prefix: namespace }, client),
+    store: namespaceProjection(client, namespace),
+    lease: createRedisFoldLease(client, namespace),
   });
   return {
-    log: eventLogFromBindings(env, redis, client).log,
-    store: createProjectionStore(redis, client),
-    lease: createFoldLease(redis, client),
-    sweepCursor: createSweepCursor(redis, client),
+    log: eventLogFromBindings(env, redis, client.redis).log,
+    ...onNamespace(redis.prefix),
+    sweepCursor: createSweepCursor(client, redis.prefix),
     notifier: createQStashNotifier(qstashConfig(env)),
     signing: signingConfig(env),
     budget: catchUpBudget(env),
+    /** Redis, with its time limit (`REDIS_TIMEOUT_MS`). */
     redis: client,
-    /** The base prefix (`PROJECTION_PREFIX`) and Redis's time limit. */
+    /** The base prefix (`PROJECTION_PREFIX`). */
     base: redis.prefix,
-    redisTimeoutMs: redis.timeoutMs,
-    rebuild: createRebuildControl(client, redis.prefix, redis.timeoutMs),
+    rebuild: createRebuildControl(client, redis.prefix),
     rebuildGraceMs: rebuildGraceMs(env),
     /** The store and lease of one namespace (the live one, a rebuild's, or a retired one). */
     onNamespace,
   };
 }
 
+/**
+ * One namespace as the projector uses it: the fold's sink (it folds into it) and the read model (its status, the
+ * sweep and the rebuild read checkpoints).
+ */
+function namespaceProjection(client: RedisClient, namespace: string): ReadModel & FoldSink {
+  return { ...createRedisReadModel(client, namespace), ...createRedisFoldSink(client, namespace) };
+}
+
 export type ProjectorDeps = ReturnType<typeof projectorDeps>;
 
 /** The deps folding and reading the live namespace, and its name. */
 export async function onLive(deps: ProjectorDeps): Promise<ProjectorDeps & { namespace: string }> {
-  const namespace = await liveNamespace(deps.redis, deps.base, deps.redisTimeoutMs);
+  const namespace = await liveNamespace(deps.redis, deps.base);
   return { ...deps, ...deps.onNamespace(namespace), namespace };
 }

@@ -30,7 +30,7 @@ export async function startRebuild(
   context: Record<string, unknown>,
 ): Promise<StartAnswer> {
   const log = loggerFor(context);
-  const live = await liveNamespace(deps.redis, deps.base, deps.redisTimeoutMs);
+  const live = await liveNamespace(deps.redis, deps.base);
   const answer = await deps.rebuild.start(new Date(), live);
   if (!answer.started) return answer;
   log("rebuild started", { namespace: answer.namespace, live });
@@ -159,7 +159,7 @@ export async function foldRetiring(
   context: Record<string, unknown>,
 ): Promise<void> {
   const now = Date.now();
-  const { retiring } = await liveView(deps.redis, deps.base, deps.redisTimeoutMs);
+  const { retiring } = await liveView(deps.redis, deps.base);
   for (const r of retiring.filter((r) => r.foldUntil > now)) {
     const log = loggerFor({ ...context, namespace: r.namespace });
     const { store, lease } = deps.onNamespace(r.namespace);
@@ -183,10 +183,7 @@ export async function cleanupDue(
   const [entry, ...others] = due;
   if (!entry) return undefined;
   const log = loggerFor({ ...context, namespace: entry.namespace });
-  const chunk = await cleanupChunk(deps.redis, deps.rebuild, entry, {
-    maxSteps: CLEANUP_STEPS,
-    timeoutMs: deps.redisTimeoutMs,
-  });
+  const chunk = await cleanupChunk(deps.redis, deps.rebuild, entry, { maxSteps: CLEANUP_STEPS });
   log(chunk.done ? "retired namespace deleted" : "retired namespace partly deleted", { ...chunk });
   const next = chunk.done ? others[0]?.namespace : entry.namespace;
   if (next !== undefined) {
@@ -235,8 +232,7 @@ export async function routeNamespacePoke(
     const result = await catchUp({ log: deps.log, store, lease, logger }, deps.budget, only);
     return { kind: "done", body: { ...result, namespace, retiring: true }, ...failedOf(result) };
   }
-  if (namespace === (await liveNamespace(deps.redis, deps.base, deps.redisTimeoutMs)))
-    return { kind: "live" };
+  if (namespace === (await liveNamespace(deps.redis, deps.base))) return { kind: "live" };
   return { kind: "done", body: { namespace, ignored: "neither live, being rebuilt nor retiring" } };
 }
 

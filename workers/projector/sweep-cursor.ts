@@ -4,19 +4,18 @@
  * sweeps read consecutive windows and every partition is read once in every `ceil(partitions / window)` sweeps.
  */
 import { projectionKeys } from "../../shared/projection/keys";
-import { type Redis, redisCall } from "../../shared/projection/redis";
+import type { RedisClient } from "../../shared/projection/redis";
 
 export interface SweepCursor {
   /** Advances the counter; answers how many windowed sweeps ran before this one. */
   advance(): Promise<number>;
 }
 
-export function createSweepCursor(config: { prefix: string; timeoutMs?: number }, redis: Redis): SweepCursor {
-  const key = projectionKeys(config.prefix).sweepCursor;
-  const timeoutMs = config.timeoutMs ?? 5000;
+export function createSweepCursor(client: RedisClient, prefix: string): SweepCursor {
+  const key = projectionKeys(prefix).sweepCursor;
   return {
     async advance() {
-      const n = Number(await redisCall("advance the sweep cursor", timeoutMs, () => redis.incr(key)));
+      const n = Number(await client.call("advance the sweep cursor", () => client.redis.incr(key)));
       return Number.isSafeInteger(n) && n > 0 ? n - 1 : 0;
     },
   };

@@ -1,0 +1,40 @@
+/**
+ * The read model: what the command worker's queries and both workers' status read from one namespace of the
+ * projection. Every answer is decoded (codec.ts), never raw stored text.
+ */
+import type { Task, TaskState } from "../domain";
+import type { DeadLetter, decodeCounters, HistoryEntry, PartitionStop, RejectedEvent } from "./codec";
+
+export interface TaskPage {
+  tasks: Task[];
+  total: number;
+  /** Next offset to fold, per partition that has a checkpoint. */
+  checkpoints: Map<number, number>;
+}
+
+/** The projection's counters: events applied, rejected, dead-lettered (per partition too), and fold batches. */
+export type ProjectionCounters = ReturnType<typeof decodeCounters>;
+
+/** The newest dead letters and rejected events, oldest first. */
+export interface Problems {
+  dead: DeadLetter[];
+  rejected: RejectedEvent[];
+}
+
+export interface ReadModel {
+  /**
+   * Active tasks of a list in creation order (`limit` of them from `offset`), the list's total, and the
+   * checkpoints, read together. No `listId`: the default list.
+   */
+  list(offset: number, limit: number, listId?: string): Promise<TaskPage>;
+  task(taskId: string): Promise<TaskState>;
+  /** A task's applied events in order, its audit trail. */
+  history(taskId: string): Promise<HistoryEntry[]>;
+  checkpoints(): Promise<Map<number, number>>;
+  checkpoint(partition: number): Promise<number>;
+  counters(): Promise<ProjectionCounters>;
+  /** The newest `count` dead letters and rejected events. */
+  problems(count: number): Promise<Problems>;
+  /** The partitions that are stopped, with where and why. */
+  stops(): Promise<Map<number, PartitionStop>>;
+}

@@ -1,0 +1,128 @@
+/**
+ * The fold sink over Upstash Redis: a batch is applied by one script (APPLY_BATCH) that compares the checkpoint,
+ * checks everything it will write, then writes it all; its answer is read into an ApplyOutcome here.
+ */
+import { UpstreamError } from "../errors";
+import { decodeState, encodeState, toInt } from "./codec";
+import type { FoldBatch } from "./fold";
+import { type ApplyOutcome, type FoldSink, PROBLEMS_KEPT, staleBatchError } from "./fold-sink";
+import { projectionKeys } from "./keys";
+import type { RedisClient } from "./redis";
+import { readStops } from "./redis-read-model";
+import { APPLY_BATCH } from "./scripts";
+
+/** The fold sink of the namespace `prefix`. */
+export function createRedisFoldSink(client: RedisClient, prefix: string): FoldSink {
+  const { redis, call } = client;
+  const keys = projectionKeys(prefix);
+  const applyScript = redis.createScript<unknown>(APPLY_BATCH);
+  return {
+    async states(ids) {
+      if (ids.length === 0) return new Map();
+      // Without automatic deserialization HMGET answers the plain array of values, in field order.
+      const raw: unknown = await call("read states", () => redis.hmget(keys.state, ...ids));
+      const values = Array.isArray(raw) ? raw : [];
+      return new Map(ids.map((id, i) => [id, decodeState(values[i])]));
+    },
+
+    async applyBatch(batch, partitions, now = new Date(), lease) {
+      // Keys beyond the 9 fixed ones, each passed once; the payload names them by their 1-based Lua index.
+      const extraKeys: string[] = [];
+      const keyIndex = new Map<string, number>();
+      const indexOf = (key: string): number => {
+        let index = keyIndex.get(key);
+        if (index === undefined) {
+          extraKeys.push(key);
+          index = 9 + extraKeys.length;
+          keyIndex.set(key, index);
+        }
+        return index;
+      };
+      // One entry per key, [index, ...its values in batch order]: the script writes each with one variadic command.
+      const grouped = (items: Array<[string, string[]]>): Array<Array<number | string>> => {
+        const byKey = new Map<number, Array<number | string>>();
+        for (const [key, values] of items) {
+          const index = indexOf(key);
+          const group = byKey.get(index) ?? [index];
+          group.push(...values);
+          byKey.set(index, group);
+        }
+        return [...byKey.values()];
+      };
+      const h = grouped(batch.history.map(([taskId, entry]) => [keys.history(taskId), [entry]]));
+      const la = grouped(
+        batch.listAdd.map(([listId, score, id]) => [keys.list(listId), [String(score), id]]),
+      );
+      const lr = grouped(batch.listRemove.map(([listId, id]) => [keys.list(listId), [id]]));
+      const payload = JSON.stringify({
+        s: batch.states.flatMap(([id, state]) => [id, encodeState(state)]),
+        v: batch.expected,
+        za: batch.orderAdd.flatMap(([score, id]) => [String(score), id]),
+        zr: batch.orderRemove,
+        h,
+        la,
+        lr,
+        d: batch.deadLetters,
+        r: batch.rejected,
+        c: [batch.counts.applied, batch.counts.rejected, batch.counts.dead],
+        ...(batch.stop && { x: batch.stop }),
+      });
+      const answer = await call("apply fold batch", () =>
+        applyScript.exec(
+          [
+            keys.checkpoint,
+            keys.state,
+            keys.order,
+            keys.counters,
+            keys.dead,
+            keys.rejected,
+            keys.stopped,
+            keys.partitions,
+            keys.foldLease(batch.partition),
+            ...extraKeys,
+          ],
+          [
+            String(batch.partition),
+            String(batch.from),
+            String(batch.to),
+            payload,
+            String(partitions),
+            now.toISOString(),
+            String(PROBLEMS_KEPT),
+            lease?.token ?? "",
+            String(lease?.ttlMs ?? 0),
+          ],
+        ),
+      );
+      return applyOutcome(answer, batch);
+    },
+
+    async stops() {
+      return readStops(client, keys.stopped);
+    },
+  };
+}
+
+/** Reads the fold script's answer (see APPLY_BATCH); a refused batch is an UpstreamError saying why. */
+function applyOutcome(answer: unknown, batch: FoldBatch): ApplyOutcome {
+  if (!Array.isArray(answer) || answer.length < 2)
+    throw new UpstreamError("redis", "fold script answered an unexpected shape");
+  const where = `partition ${batch.partition} from offset ${batch.from}`;
+  switch (toInt(answer[0], -1)) {
+    case 1:
+      return { kind: "applied", checkpoint: toInt(answer[1]) };
+    case 0:
+      return { kind: "moved", checkpoint: toInt(answer[1]) };
+    case 2:
+      return { kind: "mismatch", partitions: toInt(answer[1]) };
+    case 3:
+      throw new UpstreamError(
+        "redis",
+        `fold of ${where} refused, nothing written: ${String(answer[1])} ${String(answer[2])}`,
+      );
+    case 4:
+      throw staleBatchError(batch, String(answer[1]), toInt(answer[2]));
+    default:
+      throw new UpstreamError("redis", "fold script answered an unexpected shape");
+  }
+}

@@ -1,0 +1,88 @@
+/** The read model over Upstash Redis: each method is one round trip to one namespace's keys. */
+import type { Task } from "../domain";
+import { UpstreamError } from "../errors";
+import {
+  decodeCounters,
+  decodeHistoryEntry,
+  decodeProblems,
+  decodeState,
+  decodeStops,
+  type PartitionStop,
+  toInt,
+} from "./codec";
+import { projectionKeys } from "./keys";
+import type { ReadModel } from "./read-model";
+import { hashPairs, type RedisClient } from "./redis";
+import { LIST_TASKS } from "./scripts";
+
+/** The read model of the namespace `prefix`. */
+export function createRedisReadModel(client: RedisClient, prefix: string): ReadModel {
+  const { redis, call } = client;
+  const keys = projectionKeys(prefix);
+  const listScript = redis.createScript<unknown>(LIST_TASKS);
+  return {
+    async list(offset, limit, listId) {
+      const index = listId === undefined ? keys.order : keys.list(listId);
+      const answer = await call("list", () =>
+        listScript.exec([index, keys.state, keys.checkpoint], [String(offset), String(offset + limit - 1)]),
+      );
+      if (
+        !Array.isArray(answer) ||
+        answer.length !== 3 ||
+        !Array.isArray(answer[1]) ||
+        !Array.isArray(answer[2])
+      ) {
+        throw new UpstreamError("redis", "list script answered an unexpected shape");
+      }
+      const tasks: Task[] = [];
+      for (const raw of answer[2]) {
+        const state = decodeState(raw);
+        if (state.status === "active") tasks.push(state.task);
+      }
+      return { tasks, total: toInt(answer[0]), checkpoints: checkpointMap(answer[1]) };
+    },
+
+    async task(taskId) {
+      return decodeState(await call("read task", () => redis.hget(keys.state, taskId)));
+    },
+
+    async history(taskId) {
+      const entries = await call("history", () => redis.lrange<string>(keys.history(taskId), 0, -1));
+      return entries.map(decodeHistoryEntry);
+    },
+
+    async checkpoints() {
+      return checkpointMap(await call("read checkpoints", () => redis.hgetall(keys.checkpoint)));
+    },
+
+    async checkpoint(partition) {
+      return toInt(await call("read checkpoint", () => redis.hget(keys.checkpoint, String(partition))));
+    },
+
+    async counters() {
+      return decodeCounters(hashPairs(await call("read counters", () => redis.hgetall(keys.counters))));
+    },
+
+    async problems(count) {
+      const p = redis.pipeline();
+      p.lrange(keys.dead, -count, -1);
+      p.lrange(keys.rejected, -count, -1);
+      const [dead, rejected] = await call("read dead letters", () => p.exec<[unknown[], unknown[]]>());
+      return decodeProblems(dead, rejected);
+    },
+
+    async stops() {
+      return readStops(client, keys.stopped);
+    },
+  };
+}
+
+/** The stop records of a namespace's `stopped` hash (the read model's and the fold sink's). */
+export async function readStops(client: RedisClient, key: string): Promise<Map<number, PartitionStop>> {
+  return decodeStops(hashPairs(await client.call("read stops", () => client.redis.hgetall(key))));
+}
+
+/** A checkpoint hash (field: partition, value: next offset) read raw, or as the list script answers it. */
+export function checkpointMap(raw: unknown): Map<number, number> {
+  return new Map(hashPairs(raw).map(([partition, offset]) => [Number(partition), toInt(offset)]));
+}

@@ -1,0 +1,69 @@
+/**
+ * The write guard: how the command side decides racing writes of one task before appending them. A writer reads
+ * the task as projected with what other writers hold (readForWrite), reserves the versions it will append
+ * (reserve), and once the log acknowledged them records the state it decided (commit), so the next writer decides
+ * on it without waiting for the fold; an append that certainly stored nothing gives its reservation back
+ * (release). The guards live under the base prefix whichever namespace is live (see keys.ts).
+ */
+import type { TaskState } from "../domain";
+import type { CommittedWrite } from "../projection/codec";
+
+export { reservationToken } from "../projection/codec";
+
+/** How long the last reserved version is remembered after its reservation expires. */
+export const LAST_RESERVED_KEEP_MS = 10 * 60_000;
+
+/**
+ * How long a committed write's state is kept for the next writer: past it, a writer that finds the projection
+ * still behind waits for it, as it would without.
+ */
+export const COMMITTED_KEEP_MS = LAST_RESERVED_KEEP_MS;
+
+export interface WriteView {
+  state: TaskState;
+  /** Highest version a writer has reserved and may not be projected yet (0 when none). */
+  reserved: number;
+  /** The version last reserved, held or not (0 when none is remembered). */
+  lastReserved: number;
+  /** The task's last write the log acknowledged, as its writer decided it (it may be projected already). */
+  committed?: CommittedWrite;
+  checkpoint: number;
+}
+
+export interface Reservation {
+  ok: boolean;
+  /** The task's current version: the projected one, or the committed one when that is higher. */
+  projected: number;
+  /** The version another writer holds (0 when none). */
+  reserved: number;
+  /** What the reservation is held under (`reservationToken(newVersion, nonce)`). */
+  token: string;
+}
+
+export interface WriteGuard {
+  /**
+   * One task's projected state, a pending reservation, the last reserved version, the last committed write and
+   * the checkpoint of `partition`.
+   */
+  readForWrite(taskId: string, partition: number): Promise<WriteView>;
+  /**
+   * Reserves `newVersion` for a task if its current version is still `baseVersion` and nobody reserved beyond
+   * it. `nonce` is the writer's own (one per attempt): the reservation is held under the token it answers, and a
+   * call retried after its answer was lost finds that token and succeeds rather than refuse its own writer.
+   */
+  reserve(
+    taskId: string,
+    baseVersion: number,
+    newVersion: number,
+    ttlMs: number,
+    nonce: string,
+  ): Promise<Reservation>;
+  /**
+   * Records that the log acknowledged the write reserved under `token` (an update's or delete's), or a create's
+   * (`create`: no reservation, recorded only if nothing is committed for the task yet), with the state it
+   * decided; answers whether it was recorded. Kept COMMITTED_KEEP_MS.
+   */
+  commit(taskId: string, token: string, state: TaskState, create?: boolean): Promise<boolean>;
+  /** Drops a reservation (and its memory) held under `token`, after the append certainly stored nothing. */
+  release(taskId: string, token: string): Promise<void>;
+}

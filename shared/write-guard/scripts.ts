@@ -1,0 +1,79 @@
+/**
+ * The write guards' Redis scripts: each check-and-set a writer relies on (reserve, commit, release, claim) is one
+ * script. Every key a script touches is passed in KEYS.
+ */
+
+/**
+ * Reserves the versions a writer is about to append for one task, if the task's current version is still the one
+ * it decided on and no other writer holds a higher reservation. The current version is the projected one, or the
+ * committed one (a write acknowledged by the log, not projected yet) when that is higher. The reservation expires
+ * after `ttl`; a copy of it (last-reserved) is kept `keep` ms, so that a later writer knows an append that got no
+ * answer may have committed it. Both hold the writer's token, `<new version>:<nonce>`: a call that finds its own
+ * token already there is the same writer's call retried after its answer was lost, and succeeds again.
+ * KEYS: state, reservation, last-reserved, committed. ARGV: task id, base version, new version, ttl ms, keep ms,
+ *   token.
+ * Returns {1, current, reserved} on success, {0, current, reserved} otherwise.
+ */
+export const RESERVE = `
+local function version(v) if not v then return 0 end return tonumber(string.match(v, '^%d+')) or 0 end
+local s = redis.call('HGET', KEYS[1], ARGV[1])
+local current = 0
+if s then
+  local st = cjson.decode(s)
+  if st.status == 'active' then current = st.task.version else current = st.version end
+end
+local held = redis.call('GET', KEYS[2])
+if held == ARGV[6] then return {1, current, current} end
+local committed = version(redis.call('GET', KEYS[4]))
+if committed > current then current = committed end
+local reserved = version(held)
+if current ~= tonumber(ARGV[2]) or reserved > current then return {0, current, reserved} end
+redis.call('SET', KEYS[2], ARGV[6], 'PX', ARGV[4])
+redis.call('SET', KEYS[3], ARGV[6], 'PX', ARGV[5])
+return {1, current, reserved}
+`;
+
+/**
+ * Records a write the log acknowledged, with the state it decided, so that the next writer of the task decides on
+ * it without waiting for the projection. An update's write must still hold its reservation (one that expired may
+ * have been taken over: the writers after it decide on the log); the commit then replaces the reservation. A
+ * create holds none (its id is fresh) and is recorded only if nothing is committed for the task yet.
+ * KEYS: committed, reservation. ARGV: token (`<version>:<nonce>`), state JSON, keep ms, '1' for a create.
+ * The committed value is `<version>:<nonce>:<state JSON>`. Returns 1 when recorded, 0 otherwise.
+ */
+export const COMMIT = `
+if ARGV[4] == '1' then
+  if redis.call('EXISTS', KEYS[1]) == 1 then return 0 end
+elseif redis.call('GET', KEYS[2]) ~= ARGV[1] then
+  return 0
+else
+  redis.call('DEL', KEYS[2])
+end
+redis.call('SET', KEYS[1], ARGV[1] .. ':' .. ARGV[2], 'PX', ARGV[3])
+return 1
+`;
+
+/** Drops each of KEYS that still holds the caller's value. ARGV: the value (a reservation token, a claim). */
+export const RELEASE = `
+local dropped = 0
+for _, key in ipairs(KEYS) do
+  if redis.call('GET', key) == ARGV[1] then dropped = dropped + redis.call('DEL', key) end
+end
+return dropped
+`;
+
+/**
+ * Claims an idempotency key: sets the claim if the key is free or still holds `replacing` (a stale claim being taken
+ * over); a key that already holds this very claim is the same request's call retried after its answer was lost.
+ * KEYS: the key. ARGV: the claim, ttl ms, the claim it may replace ("" for none).
+ * Returns {1, claim} when claimed, {0, stored} otherwise.
+ */
+export const CLAIM = `
+local stored = redis.call('GET', KEYS[1])
+if stored == ARGV[1] then return {1, stored} end
+if not stored or stored == ARGV[3] then
+  redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
+  return {1, ARGV[1]}
+end
+return {0, stored}
+`;
