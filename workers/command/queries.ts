@@ -1,8 +1,6 @@
 /** The read side: projections from Redis, waiting (bounded) for a consistency token when one is given. */
 import type { Task } from "../../shared/domain";
 import { validateListId } from "../../shared/domain";
-import { liveNamespace } from "../../shared/projection/namespace";
-import { rebuildStatus } from "../../shared/projection/rebuild-status";
 import { projectionStatus } from "../../shared/projection/status";
 import { parseToken, reached, WAIT_LIMIT_MS, waitUntil } from "./consistency";
 import type { CommandDeps } from "./deps";
@@ -77,11 +75,7 @@ export async function taskHistory(
 }
 
 export async function projection(deps: CommandDeps) {
-  const live = await liveNamespace(deps.redis, deps.rebuild.base);
-  const [status, rebuild] = await Promise.all([
-    projectionStatus(deps.log, deps.store),
-    rebuildStatus(deps.log, deps.redis, deps.rebuild, live),
-  ]);
+  const [status, rebuild] = await Promise.all([projectionStatus(deps.log, deps.store), deps.rebuildStatus()]);
   return {
     ...status,
     ...rebuild,

@@ -1,0 +1,137 @@
+/**
+ * An event log in memory, for specifications that run in-process in milliseconds: it keeps the port's contract
+ * (dense offsets from 0 per partition, one append contiguous, a key's records in its partition, `[]` and head 0 for
+ * a topic nothing was appended to) and passes the same contract suite as the adapters over real engines.
+ *
+ * A test makes it fail as a real log fails, through `fail`: a refusal stores nothing; a call that times out or whose
+ * connection drops has done its work (the outcome is unknown to the caller, so the adversarial answer is that it
+ * happened). Records larger than a real engine takes are refused before anything is stored, as the adapters do.
+ */
+import { type Service, UpstreamError, UpstreamTimeoutError, UpstreamUnknownOutcomeError } from "../errors";
+import { type EventLog, type LogRecord, partitionOf, type ReadOptions } from "./port";
+
+/** Largest record value, in UTF-8 bytes (the smallest the real adapters take is 900 kB; 1 MiB is Redis's). */
+export const MAX_RECORD_BYTES = 1024 * 1024;
+
+/** How a call fails: refused before doing anything, no answer within the time limit, or the connection dropped. */
+export type MemoryFault = "refuse" | "timeout" | "drop";
+export type MemoryOperation = "append" | "read" | "head";
+
+export interface MemoryEventLog extends EventLog {
+  /** Makes the next `times` calls of `operation` (default: every one until `heal`) fail as `fault` says. */
+  fail(operation: MemoryOperation, fault: MemoryFault, times?: number): void;
+  /** Clears every fault. */
+  heal(): void;
+}
+
+export interface MemoryLogOptions {
+  partitions?: number;
+  /** The service its errors name (default "kafka"; "redis" for a log kept in Redis Streams). */
+  service?: Service;
+  /** The time limit a timed-out call reports, ms (default 5000); nothing waits for it. */
+  timeoutMs?: number;
+  /** The clock of record timestamps (default Date.now). */
+  now?: () => number;
+}
+
+/** Topics in one process's memory: every log opened on a topic shares its records, as clients of one engine do. */
+export interface MemoryLogs {
+  open(topic: string, options?: MemoryLogOptions): MemoryEventLog;
+}
+
+export function createMemoryLogs(): MemoryLogs {
+  const topics = new Map<string, LogRecord[][]>();
+  const partitionsOf = (topic: string): LogRecord[][] => {
+    let partitions = topics.get(topic);
+    if (partitions === undefined) {
+      partitions = [];
+      topics.set(topic, partitions);
+    }
+    return partitions;
+  };
+  return { open: (topic, options = {}) => memoryLog(partitionsOf(topic), options) };
+}
+
+/** A log on a topic of its own. */
+export function createMemoryEventLog(options: MemoryLogOptions = {}): MemoryEventLog {
+  return createMemoryLogs().open("events", options);
+}
+
+function memoryLog(stored: LogRecord[][], options: MemoryLogOptions): MemoryEventLog {
+  const partitions = options.partitions ?? 1;
+  const service = options.service ?? "kafka";
+  const timeoutMs = options.timeoutMs ?? 5000;
+  const now = options.now ?? Date.now;
+  const faults = new Map<MemoryOperation, { fault: MemoryFault; left: number }>();
+  const partition = (p: number): LogRecord[] => {
+    let records = stored[p];
+    if (records === undefined) {
+      records = [];
+      stored[p] = records;
+    }
+    return records;
+  };
+
+  /** Runs `work` unless a fault refuses it; a timeout or a drop is raised after the work is done. */
+  async function call<T>(operation: MemoryOperation, work: () => T): Promise<T> {
+    const planned = faults.get(operation);
+    if (planned !== undefined && --planned.left <= 0) faults.delete(operation);
+    if (planned?.fault === "refuse")
+      throw new UpstreamError(service, `${operation} refused (injected fault)`, 503);
+    const result = work();
+    if (planned?.fault === "timeout") throw new UpstreamTimeoutError(service, timeoutMs);
+    if (planned?.fault === "drop")
+      throw new UpstreamUnknownOutcomeError(service, "the connection dropped (injected fault)");
+    return result;
+  }
+
+  return {
+    partitions,
+    partitionFor: (key) => partitionOf(key, partitions),
+    async append(key, values) {
+      refuseTooLarge(service, values);
+      return call("append", () => {
+        const p = partitionOf(key, partitions);
+        const records = partition(p);
+        const timestamp = now();
+        const first = records.length;
+        const appended = values.map((value, i) => ({
+          partition: p,
+          offset: first + i,
+          timestamp,
+          key,
+          value,
+        }));
+        for (const record of appended) records.push(record);
+        return appended.map((record) => ({ ...record }));
+      });
+    },
+    read(p, fromOffset, readOptions: ReadOptions = {}) {
+      return call("read", () => {
+        const end = readOptions.limit === undefined ? undefined : fromOffset + readOptions.limit;
+        return partition(p)
+          .slice(fromOffset, end)
+          .map((record) => ({ ...record }));
+      });
+    },
+    head: (p) => call("head", () => partition(p).length),
+    fail(operation, fault, times = Number.POSITIVE_INFINITY) {
+      faults.set(operation, { fault, left: times });
+    },
+    heal: () => faults.clear(),
+  };
+}
+
+function refuseTooLarge(service: Service, values: readonly string[]): void {
+  const encoder = new TextEncoder();
+  for (const value of values) {
+    const bytes = encoder.encode(value).byteLength;
+    if (bytes > MAX_RECORD_BYTES) {
+      throw new UpstreamError(
+        service,
+        `a record of ${bytes} bytes exceeds the ${MAX_RECORD_BYTES}-byte limit`,
+        413,
+      );
+    }
+  }
+}
