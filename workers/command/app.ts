@@ -17,8 +17,6 @@ import { introspectionEnabled } from "./settings";
 
 export type { CommandEnv } from "./env";
 
-const bindings = (env: Cloudflare.Env) => env as unknown as Record<string, unknown>;
-
 /** What the app is built over. */
 export interface CommandAppOptions {
   /**
@@ -38,13 +36,13 @@ const logFor = (c: Context<CommandEnv>) => createLogger("command", { requestId: 
  * (never its value); anything unexpected is masked as `INTERNAL_SERVER_ERROR` and logged in full.
  */
 export function createCommandApp(options: CommandAppOptions = {}) {
-  const depsFor = (c: Context<CommandEnv>): CommandDeps => options.deps ?? commandDeps(bindings(c.env));
+  const depsFor = (c: Context<CommandEnv>): CommandDeps => options.deps ?? commandDeps(c.env);
   const app = new Hono<CommandEnv>();
   const graphql = createGraphQLHandler<CommandEnv>({
     schema,
     // Dependencies are built here, inside the boundary, so a missing binding is a coded GraphQL error.
     rootResolver: (c) => rootResolver(depsFor(c), c),
-    introspection: (c) => introspectionEnabled(bindings(c.env)),
+    introspection: (c) => introspectionEnabled(c.env),
     graphiql: graphiqlPage,
     mapError,
   });
