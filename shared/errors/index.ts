@@ -8,7 +8,8 @@ export type Service = "redis" | "kafka" | "qstash";
 
 /** A call to Redis, Kafka or QStash failed, timed out or answered something we cannot use. */
 export class UpstreamError extends Error {
-  override readonly name = "UpstreamError";
+  /** Each subclass names itself, so a log line tells which failure it was. */
+  override readonly name: string = "UpstreamError";
   constructor(
     readonly service: Service,
     message: string,
@@ -24,7 +25,7 @@ export class UpstreamError extends Error {
  * or may not have happened, so nothing that depends on it not having happened may be undone.
  */
 export class UpstreamUnknownOutcomeError extends UpstreamError {
-  override readonly name = "UpstreamError";
+  override readonly name: string = "UpstreamUnknownOutcomeError";
   /** `status` is the HTTP status of an answer that did not settle the outcome (a 502, an unusable 2xx). */
   constructor(service: Service, message: string, options?: { cause?: unknown; status?: number }) {
     super(service, message, options?.status, options);
@@ -33,7 +34,7 @@ export class UpstreamUnknownOutcomeError extends UpstreamError {
 
 /** The upstream did not answer within the time we allow on this path; the operation may or may not have happened. */
 export class UpstreamTimeoutError extends UpstreamUnknownOutcomeError {
-  override readonly name = "UpstreamError";
+  override readonly name: string = "UpstreamTimeoutError";
   constructor(
     service: Service,
     readonly timeoutMs: number,

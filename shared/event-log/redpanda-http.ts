@@ -15,6 +15,7 @@ export const MEDIA = {
 
 /** A definite refusal, with pandaproxy's error code when the body had one. */
 export class RedpandaRefusal extends UpstreamError {
+  override readonly name: string = "RedpandaRefusal";
   constructor(
     message: string,
     status: number,

@@ -29,6 +29,7 @@ const schema = buildSchema(`
     greeting: String
     user: String
     header(name: String!): String
+    requestId: String
     missing: String
     boom: String
     boomRequired: String!
@@ -48,6 +49,7 @@ const rootResolver = () => ({
   greeting: (_: unknown, c: Context<TestEnv>) => c.env.GREETING,
   user: (_: unknown, c: Context<TestEnv>) => c.get("user"),
   header: ({ name }: { name: string }, c: Context<TestEnv>) => c.req.header(name) ?? null,
+  requestId: (_: unknown, c: Context<TestEnv>) => c.get("requestId"),
   missing: () => {
     throw new GraphQLAppError("NOT_FOUND", "Task t-1 not found", { extensions: { id: "t-1" } });
   },
@@ -182,6 +184,19 @@ describe("POST", () => {
     });
   });
 
+  it("POST: a subscription the schema has no root type for is a request error without data", async () => {
+    const res = await post({ query: "subscription { hello }" }, { accept: GQL });
+    await expectReply(res, 400, GQL_UTF8, {
+      errors: [
+        {
+          message: "Schema is not configured to execute subscription operation.",
+          locations: [{ line: 1, column: 1 }],
+          extensions: { code: "BAD_USER_INPUT" },
+        },
+      ],
+    });
+  });
+
   it("POST: malformed JSON is a 400 with a clear message", async () => {
     const res = await post('{ "query": ');
     await expectReply(res, 400, JSON_UTF8, rejected("BAD_REQUEST", "Request body is not valid JSON."));
@@ -213,6 +228,17 @@ describe("POST", () => {
       JSON_UTF8,
       rejected("BAD_REQUEST", "Request body is empty: send a JSON object."),
     );
+  });
+
+  it("POST: a leading byte-order mark is ignored, as JSON allows", async () => {
+    const json = new TextEncoder().encode(JSON.stringify({ query: "{ __typename }" }));
+    const body = new Uint8Array([0xef, 0xbb, 0xbf, ...json]);
+    const res = await request(URL_, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body,
+    });
+    await expectReply(res, 200, JSON_UTF8, { data: { __typename: "Query" } });
   });
 
   it("POST: invalid UTF-8 is a 400", async () => {
@@ -375,7 +401,8 @@ describe("request errors", () => {
     expect(info.mock.calls.map(([line]) => JSON.parse(String(line)))).toEqual([
       {
         level: "info",
-        event: "graphql.request_refused",
+        worker: "command",
+        msg: "request refused",
         requestId: "req-json",
         status: 400,
         code: "BAD_REQUEST",
@@ -384,7 +411,8 @@ describe("request errors", () => {
       },
       {
         level: "info",
-        event: "graphql.request_refused",
+        worker: "command",
+        msg: "request refused",
         requestId: "req-parse",
         status: 200,
         code: "GRAPHQL_PARSE_FAILED",
@@ -393,7 +421,8 @@ describe("request errors", () => {
       },
       {
         level: "info",
-        event: "graphql.request_refused",
+        worker: "command",
+        msg: "request refused",
         requestId: "req-valid",
         status: 200,
         code: "GRAPHQL_VALIDATION_FAILED",
@@ -402,7 +431,8 @@ describe("request errors", () => {
       },
       {
         level: "info",
-        event: "graphql.request_refused",
+        worker: "command",
+        msg: "request refused",
         requestId: "req-coerce",
         status: 400,
         code: "BAD_USER_INPUT",
@@ -471,7 +501,8 @@ describe("resolver errors", () => {
     const line = JSON.parse(String(log.mock.calls[0]?.[0]));
     expect(line).toMatchObject({
       level: "error",
-      event: "graphql.internal_error",
+      worker: "command",
+      msg: "internal error",
       requestId: "req-boom-1",
       path: ["boom"],
       error: { name: "Error", message: "database exploded" },
@@ -544,16 +575,13 @@ describe("context", () => {
   });
 
   it("x-request-id: kept when sane, replaced by a UUID otherwise, and visible to resolvers", async () => {
-    const kept = await post({ query: '{ header(name: "x-request-id") }' }, { "x-request-id": "abc-123" });
+    const kept = await post({ query: "{ requestId }" }, { "x-request-id": "abc-123" });
     expect(kept.headers.get("x-request-id")).toBe("abc-123");
-    await expectReply(kept, 200, JSON_UTF8, { data: { header: "abc-123" } });
-    const replaced = await post(
-      { query: '{ header(name: "x-request-id") }' },
-      { "x-request-id": "a b\u00e9" },
-    );
+    await expectReply(kept, 200, JSON_UTF8, { data: { requestId: "abc-123" } });
+    const replaced = await post({ query: "{ requestId }" }, { "x-request-id": "a b\u00e9" });
     const id = replaced.headers.get("x-request-id");
     expect(id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
-    await expectReply(replaced, 200, JSON_UTF8, { data: { header: id } });
+    await expectReply(replaced, 200, JSON_UTF8, { data: { requestId: id } });
   });
 });
 

@@ -352,7 +352,8 @@ describe("GET and messages", () => {
     expect(info.mock.calls.map(([line]) => JSON.parse(String(line)))).toEqual([
       {
         level: "info",
-        event: "graphql.request_refused",
+        worker: "command",
+        msg: "request refused",
         requestId: "req-deep",
         status: 200,
         code: "QUERY_TOO_COMPLEX",

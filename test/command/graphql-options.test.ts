@@ -1,6 +1,6 @@
 /**
  * The GraphQL boundary's per-request options: introspection decided per request (from a binding, say), the request
- * id taken from the app, and failures before execution (a missing binding) answered with their code instead of
+ * id taken from the app's `requestId` middleware, and failures before execution (a missing binding) answered with their code instead of
  * masked, logged once with the request id.
  */
 import { buildSchema } from "graphql";
@@ -115,10 +115,7 @@ describe("introspection per request", () => {
 
   it("introspection: a function that throws a mapped error answers it coded, as a 500 with the request id", async () => {
     const errors = vi.spyOn(console, "error").mockImplementation(() => {});
-    const broken = appWith(
-      { introspection: fromBinding, requestId: (c) => c.get("requestId") },
-      { INTROSPECTION: "maybe" },
-    );
+    const broken = appWith({ introspection: fromBinding }, { INTROSPECTION: "maybe" });
 
     expect(await reply(await broken({ query: "{ hello }" }))).toEqual({
       status: 500,
@@ -136,7 +133,8 @@ describe("introspection per request", () => {
     expect(errors.mock.calls.map(([line]) => JSON.parse(String(line)))).toEqual([
       {
         level: "error",
-        event: "graphql.request_failed",
+        worker: "command",
+        msg: "request failed",
         requestId: "req-from-app",
         status: 500,
         code: "MISCONFIGURED",
@@ -154,7 +152,6 @@ describe("failures before execution", () => {
       rootResolver: () => {
         throw new ServiceDown("redis: ECONNREFUSED 10.0.0.7:6379");
       },
-      requestId: (c) => c.get("requestId"),
     });
 
     expect(await reply(await down({ query: "{ hello }" }))).toEqual({
@@ -178,7 +175,6 @@ describe("failures before execution", () => {
       rootResolver: () => {
         throw new Error("secret internals");
       },
-      requestId: (c) => c.get("requestId"),
     });
 
     expect((await reply(await failing({ query: "{ hello }" }))).body).toEqual({
@@ -193,8 +189,7 @@ describe("failures before execution", () => {
 
   it("requestId: the app's id is the one answered, logged and seen by resolvers", async () => {
     const send = appWith({
-      requestId: (c) => c.get("requestId"),
-      rootResolver: () => ({ hello: (_: unknown, c: Context<TestEnv>) => c.req.header("x-request-id") }),
+      rootResolver: () => ({ hello: (_: unknown, c: Context<TestEnv>) => c.get("requestId") }),
     });
 
     expect(await reply(await send({ query: "{ hello }" }))).toEqual({

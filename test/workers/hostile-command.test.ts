@@ -198,7 +198,8 @@ describe("the GRAPHQL_INTROSPECTION binding", () => {
       expect(await linesOf(broken, "req-misconfigured")).toEqual([
         {
           level: "error",
-          event: "graphql.request_failed",
+          worker: "command",
+          msg: "request failed",
           requestId: "req-misconfigured",
           status: 500,
           code: "MISCONFIGURED",

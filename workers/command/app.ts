@@ -2,29 +2,32 @@
  * The command worker's app: GraphQL at /graphql (GraphiQL for browsers) and a health check. The to-do app and
  * GraphiQL's files are static assets, answered before the worker runs (see wrangler.command.toml).
  */
-import { Hono } from "hono";
+import { type Context, Hono } from "hono";
 import { ConfigError } from "../../shared/errors";
+import { createLogger, errorFields } from "../../shared/http/log";
+import { requestId } from "../../shared/http/request-id";
 import { type CommandDeps, commandDeps } from "./deps";
+import type { CommandEnv } from "./env";
 import { mapError } from "./errors";
 import { graphiqlPage } from "./graphiql";
-import { createGraphQLHandler, requestIdFrom } from "./graphql";
+import { createGraphQLHandler } from "./graphql";
 import { rootResolver } from "./resolvers";
 import { schema } from "./schema";
 import { introspectionEnabled } from "./settings";
 
-export type CommandEnv = {
-  Bindings: Cloudflare.Env;
-  Variables: { deps: CommandDeps; requestId: string };
-};
+export type { CommandEnv } from "./env";
 
-const bindings = (env: Cloudflare.Env) => env;
-
-/** One JSON line for an answer outside GraphQL (the GraphQL boundary logs its own). */
-function log(level: "info" | "error", message: string, fields: Record<string, unknown>): void {
-  const line = JSON.stringify({ worker: "command", level, msg: message, ...fields });
-  if (level === "error") console.error(line);
-  else console.log(line);
+/** What the app is built over. */
+export interface CommandAppOptions {
+  /**
+   * The adapters the read and write services use, for every request. Default: built per request from the
+   * bindings, which are validated then (a missing one is answered `MISCONFIGURED` naming it).
+   */
+  deps?: CommandDeps;
 }
+
+/** A log line for a request, with its id. */
+const logFor = (c: Context<CommandEnv>) => createLogger("command", { requestId: c.get("requestId") });
 
 /**
  * Every answer carries an `x-request-id` (the client's when it is a sane token, else a new UUID), and every log
@@ -32,32 +35,23 @@ function log(level: "info" | "error", message: string, fields: Record<string, un
  * `{ error, code }` JSON. A missing or malformed binding is answered `MISCONFIGURED` (500) naming the binding
  * (never its value); anything unexpected is masked as `INTERNAL_SERVER_ERROR` and logged in full.
  */
-export function createCommandApp() {
+export function createCommandApp(options: CommandAppOptions = {}) {
+  const depsFor = (c: Context<CommandEnv>): CommandDeps => options.deps ?? commandDeps(c.env);
   const app = new Hono<CommandEnv>();
   const graphql = createGraphQLHandler<CommandEnv>({
     schema,
-    // Bindings are validated here, inside the boundary, so a missing one is a coded GraphQL error.
-    rootResolver: (c) => {
-      c.set("deps", commandDeps(bindings(c.env)));
-      return rootResolver(c);
-    },
-    introspection: (c) => introspectionEnabled(bindings(c.env)),
-    requestId: (c) => c.get("requestId"),
+    // Dependencies are built here, inside the boundary, so a missing binding is a coded GraphQL error.
+    rootResolver: (c) => rootResolver(depsFor(c), c),
+    introspection: (c) => introspectionEnabled(c.env),
     graphiql: graphiqlPage,
     mapError,
   });
 
-  app.use("*", async (c, next) => {
-    const requestId = requestIdFrom(c.req.header("x-request-id"));
-    c.set("requestId", requestId);
-    await next();
-    c.header("x-request-id", requestId);
-  });
+  app.use("*", requestId());
 
   app.notFound((c) => {
     const path = new URL(c.req.url).pathname;
-    const requestId = c.get("requestId");
-    log("info", "no route", { requestId, status: 404, code: "NOT_FOUND", method: c.req.method, path });
+    logFor(c).info("no route", { status: 404, code: "NOT_FOUND", method: c.req.method, path });
     return c.json(
       { error: `no route ${c.req.method} ${path}; GraphQL is at /graphql`, code: "NOT_FOUND" },
       404,
@@ -66,28 +60,20 @@ export function createCommandApp() {
   app.onError((err, c) => {
     const requestId = c.get("requestId");
     if (err instanceof ConfigError) {
-      log("error", "configuration error", {
-        requestId,
-        status: 500,
-        code: "MISCONFIGURED",
-        error: err.message,
-      });
+      logFor(c).error("configuration error", { status: 500, code: "MISCONFIGURED", error: err.message });
       return c.json({ error: err.message, code: "MISCONFIGURED", requestId }, 500);
     }
-    const detail = err instanceof Error ? { name: err.name, message: err.message, stack: err.stack } : err;
-    log("error", "internal error", { requestId, status: 500, code: "INTERNAL_SERVER_ERROR", error: detail });
+    logFor(c).error("internal error", {
+      status: 500,
+      code: "INTERNAL_SERVER_ERROR",
+      error: errorFields(err),
+    });
     return c.json({ error: "internal error", code: "INTERNAL_SERVER_ERROR", requestId }, 500);
   });
 
   app.get("/health", (c) => c.json({ ok: true, worker: "command" }));
   app.all("/health", (c) => {
-    const requestId = c.get("requestId");
-    log("info", "method not allowed", {
-      requestId,
-      status: 405,
-      code: "METHOD_NOT_ALLOWED",
-      method: c.req.method,
-    });
+    logFor(c).info("method not allowed", { status: 405, code: "METHOD_NOT_ALLOWED", method: c.req.method });
     return c.json({ error: "/health only answers GET", code: "METHOD_NOT_ALLOWED" }, 405, {
       allow: "GET, HEAD",
     });

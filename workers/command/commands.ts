@@ -8,7 +8,6 @@ import {
   decide,
   encodeEvent,
   evolve,
-  isTaskId,
   makeEnvelopes,
   type Task,
   type TaskCommand,
@@ -18,12 +17,18 @@ import {
 } from "../../shared/domain";
 import { UpstreamUnknownOutcomeError } from "../../shared/errors";
 import type { LogRecord } from "../../shared/event-log/port";
+import { errorFields, type Logger } from "../../shared/http/log";
 import { NUDGE_WINDOW_MS } from "../../shared/notifier/qstash";
 import { reservationToken } from "../../shared/write-guard/port";
 import { WAIT_LIMIT_MS, waitUntil } from "./consistency";
 import type { CommandDeps } from "./deps";
-import { AppendOutcomeUnknownError } from "./errors";
-import { GraphQLAppError } from "./graphql";
+import {
+  AppendOutcomeUnknownError,
+  ConflictError,
+  NotFoundError,
+  ProjectionBehindError,
+  requireTaskId,
+} from "./service-errors";
 
 export interface WriteContext {
   deps: CommandDeps;
@@ -31,7 +36,8 @@ export interface WriteContext {
   newId: () => string;
   /** Runs work after the response (ctx.waitUntil). */
   background: (p: Promise<unknown>) => void;
-  logger: (message: string, fields?: Record<string, unknown>) => void;
+  /** Bound to the request (its id is on every line). */
+  log: Logger;
 }
 
 export interface WriteResult {
@@ -91,10 +97,9 @@ async function earlierCreate(ctx: WriteContext, taskId: string): Promise<Task | 
   const state = await ctx.deps.store.task(taskId);
   if (state.status === "active") return state.task;
   if (state.status === "deleted") {
-    throw new GraphQLAppError(
-      "NOT_FOUND",
+    throw new NotFoundError(
       `the task this idempotencyKey created (${taskId}) has been deleted since`,
-      { extensions: { field: "taskId" } },
+      "taskId",
     );
   }
   return undefined;
@@ -111,8 +116,7 @@ export async function changeTask(
   resumed = false,
 ): Promise<WriteResult> {
   const taskId = command.data.taskId;
-  if (!isTaskId(taskId))
-    throw new GraphQLAppError("BAD_USER_INPUT", "id must be a task id (a lowercase UUID)");
+  requireTaskId(taskId);
   const partition = ctx.deps.log.partitionFor(taskId);
   for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
     const view = await ctx.deps.guard.readForWrite(taskId, partition);
@@ -158,18 +162,15 @@ export async function changeTask(
       // or expires.
       if (!(err instanceof AppendOutcomeUnknownError))
         await ctx.deps.guard.release(taskId, token).catch((e: unknown) =>
-          ctx.logger("reservation not released; it expires by itself", {
+          ctx.log.error("reservation not released; it expires by itself", {
             taskId,
-            error: (e as Error).message,
+            error: errorFields(e),
           }),
         );
       throw err;
     }
   }
-  throw new GraphQLAppError(
-    "CONFLICT",
-    "the task is being changed by other writers; read it again and retry",
-  );
+  throw new ConflictError("the task is being changed by other writers; read it again and retry");
 }
 
 /** Whether the task's projected history holds an event appended under this request's idempotency key. */
@@ -212,13 +213,14 @@ async function append(
     const token = "token" in commit ? commit.token : reservationToken(versionOf(decided), ctx.newId());
     ctx.background(
       ctx.deps.guard.commit(taskId, token, decided, !("token" in commit)).catch((err: unknown) =>
-        ctx.logger("commit not recorded; the next write waits for the projection", {
-          error: (err as Error).message,
+        ctx.log.error("commit not recorded; the next write waits for the projection", {
+          taskId,
+          error: errorFields(err),
         }),
       ),
     );
   }
-  ctx.logger("event saved", {
+  ctx.log.info("event saved", {
     taskId,
     types: envelopes.map((e) => e.type),
     partition: last?.partition,
@@ -228,10 +230,12 @@ async function append(
     ctx.background(
       ctx.deps.notifier
         .poke({ partition: last.partition, offset: last.offset })
-        .then(() => ctx.logger("poke sent", { partition: last.partition, offset: last.offset }))
+        .then(() => ctx.log.info("poke sent", { partition: last.partition, offset: last.offset }))
         .catch((err: unknown) =>
-          ctx.logger("poke failed; the scheduled catch-up will project it", {
-            error: (err as Error).message,
+          ctx.log.error("poke failed; the scheduled catch-up will project it", {
+            partition: last.partition,
+            offset: last.offset,
+            error: errorFields(err),
           }),
         ),
     );
@@ -252,7 +256,10 @@ async function awaitProjection(
     return versionOf(view.state) >= version || view.reserved < version;
   });
   if (!ok) {
-    throw projectionBehind(`an earlier write to task ${taskId} (version ${version}) is not projected yet`);
+    throw new ProjectionBehindError(
+      `an earlier write to task ${taskId} (version ${version}) is not projected yet`,
+      WAIT_LIMIT_MS,
+    );
   }
 }
 
@@ -278,20 +285,13 @@ async function unprojectedEvents(
     },
     head - 1,
   );
-  if (!ok) throw projectionBehind(`the projection is behind the log on partition ${partition}`);
+  if (!ok) {
+    throw new ProjectionBehindError(
+      `the projection is behind the log on partition ${partition}`,
+      WAIT_LIMIT_MS,
+    );
+  }
   return true;
-}
-
-/**
- * The write could not be decided because the projector is not keeping up. Redis answered fine, so this names the
- * projector rather than passing as a Redis outage, and keeps the reason the operator needs.
- */
-function projectionBehind(reason: string): GraphQLAppError {
-  return new GraphQLAppError(
-    "UNAVAILABLE",
-    `${reason} after waiting ${WAIT_LIMIT_MS} ms; nothing was changed by this request, retry shortly`,
-    { extensions: { service: "projector" } },
-  );
 }
 
 /**
@@ -314,9 +314,12 @@ async function awaitFold(
     ctx.background(
       ctx.deps.notifier
         .poke({ partition, offset: hint }, "nudge")
-        .then(() => ctx.logger("projection behind; poke sent again", { partition }))
+        .then(() => ctx.log.info("projection behind; poke sent again", { partition }))
         .catch((err: unknown) =>
-          ctx.logger("poke while waiting for the projection failed", { error: (err as Error).message }),
+          ctx.log.error("poke while waiting for the projection failed", {
+            partition,
+            error: errorFields(err),
+          }),
         ),
     );
     if (await waitUntil(check, Math.min(NUDGE_WINDOW_MS, left))) return true;

@@ -4,7 +4,7 @@
  * until the projection's checkpoint has passed it.
  */
 import type { Position } from "../../shared/event-log/port";
-import { GraphQLAppError } from "./graphql";
+import { InvalidArgumentError } from "./service-errors";
 
 /** How long a query or a write waits for the projection before answering STALE / UNAVAILABLE. */
 export const WAIT_LIMIT_MS = 3000;
@@ -19,8 +19,7 @@ export function parseToken(token: string, partitions: number): Position {
   const partition = Number(m?.[1]);
   const offset = Number(m?.[2]);
   if (!m || partition >= partitions) {
-    throw new GraphQLAppError(
-      "BAD_USER_INPUT",
+    throw new InvalidArgumentError(
       `after must be a consistency token "partition:offset" from a mutation, got "${token.slice(0, 40)}"`,
     );
   }

@@ -1,11 +1,17 @@
-/** Builds the command worker's adapters from its bindings (validated at first use, per request). */
+/** What the command worker's services run on, and how it is built from the bindings (validated at first use). */
 import { type Bindings, qstashConfig, redisConfig } from "../../shared/config";
 import { eventLogFromBindings } from "../../shared/event-log/from-bindings";
-import { createQStashNotifier } from "../../shared/notifier/qstash";
+import type { EventLog } from "../../shared/event-log/port";
+import { createQStashNotifier, type Notifier } from "../../shared/notifier/qstash";
 import { liveNamespaced } from "../../shared/projection/live-store";
+import { liveNamespace } from "../../shared/projection/namespace";
+import type { ReadModel } from "../../shared/projection/read-model";
 import { createRebuildControl } from "../../shared/projection/rebuild";
+import { type RebuildStatus, rebuildStatus } from "../../shared/projection/rebuild-status";
 import { connectRedis } from "../../shared/projection/redis";
 import { createRedisReadModel } from "../../shared/projection/redis-read-model";
+import type { IdempotencyStore } from "../../shared/write-guard/idempotency";
+import type { WriteGuard } from "../../shared/write-guard/port";
 import { createRedisWriteGuard } from "../../shared/write-guard/redis";
 import { createRedisIdempotency } from "../../shared/write-guard/redis-idempotency";
 
@@ -15,11 +21,30 @@ import { createRedisIdempotency } from "../../shared/write-guard/redis-idempoten
  */
 export const RESERVATION_TTL_FACTOR = 6;
 
-export function commandDeps(env: Bindings) {
+/**
+ * The ports the read and write services use. The worker builds them over Redis, the event log and QStash
+ * ({@link commandDeps}); a specification gives in-process adapters of the same ports to `createCommandApp`.
+ */
+export interface CommandDeps {
+  log: EventLog;
+  /** How long a write's reservation is held: a bound on its append and the waits around it. */
+  reservationTtlMs: number;
+  /** The live namespace's read model (it follows a rebuild's switch). */
+  store: ReadModel;
+  /** The live namespace's write guard: reservations and committed writes. */
+  guard: WriteGuard;
+  idempotency: IdempotencyStore;
+  notifier: Notifier;
+  /** The rebuild part of the projection's status: the live namespace, a running rebuild's progress. */
+  rebuildStatus(): Promise<RebuildStatus>;
+}
+
+export function commandDeps(env: Bindings): CommandDeps {
   const redis = redisConfig(env);
   // One Redis client for every adapter: the auto-pipeline can then merge their commands issued in the same tick.
   const client = connectRedis(redis);
   const { log, timeoutMs } = eventLogFromBindings(env, redis, client.redis);
+  const rebuild = createRebuildControl(client, redis.prefix);
   return {
     log,
     reservationTtlMs: RESERVATION_TTL_FACTOR * timeoutMs,
@@ -30,10 +55,7 @@ export function commandDeps(env: Bindings) {
       createRedisWriteGuard(client, { namespace, guards: redis.prefix }),
     ),
     idempotency: createRedisIdempotency(client, redis.prefix),
-    redis: client,
-    rebuild: createRebuildControl(client, redis.prefix),
     notifier: createQStashNotifier(qstashConfig(env)),
+    rebuildStatus: async () => rebuildStatus(log, client, rebuild, await liveNamespace(client, redis.prefix)),
   };
 }
-
-export type CommandDeps = ReturnType<typeof commandDeps>;

@@ -1,5 +1,8 @@
-/** The one place where the command worker's errors become coded GraphQL errors. */
-import type { GraphQLError } from "graphql";
+/**
+ * The one place where the command worker's errors become coded GraphQL errors: the services' own
+ * (`service-errors.ts`), the domain's refusals, upstream failures and configuration errors. Anything else is left
+ * to the boundary, which masks it.
+ */
 import { DomainError } from "../../shared/domain";
 import {
   ConfigError,
@@ -8,18 +11,14 @@ import {
   type UpstreamUnknownOutcomeError,
 } from "../../shared/errors";
 import { GraphQLAppError } from "./graphql";
-
-/**
- * A mutation's append got no answer that settles it (a timeout, a lost connection, a 5xx, an unusable 2xx): its
- * events may be in the log. Only this keeps what the write did before the append (its reservation, its idempotency
- * claim); any other failure of a mutation happened before an append, or was a refusal, and undoes them.
- */
-export class AppendOutcomeUnknownError extends Error {
-  override readonly name = "AppendOutcomeUnknownError";
-  constructor(readonly upstream: UpstreamUnknownOutcomeError) {
-    super(upstream.message, { cause: upstream });
-  }
-}
+import {
+  AppendOutcomeUnknownError,
+  ConflictError,
+  InvalidArgumentError,
+  NotFoundError,
+  ProjectionBehindError,
+  StaleError,
+} from "./service-errors";
 
 const MAY_HAVE_BEEN_RECORDED = "the write may or may not have been recorded, so read before retrying";
 const NOTHING_CHANGED = "nothing was changed by this request, retry later";
@@ -32,14 +31,18 @@ function unsettled(err: UpstreamUnknownOutcomeError): string {
   return `answered ${err.status} to the append`;
 }
 
-export function mapError(err: unknown): GraphQLError | undefined {
-  if (err instanceof GraphQLAppError) return err;
-  if (err instanceof DomainError) {
-    return new GraphQLAppError(
-      err.code,
-      err.message,
-      err.field ? { extensions: { field: err.field } } : undefined,
-    );
+const withField = (field: string | undefined) => (field ? { extensions: { field } } : undefined);
+
+export function mapError(err: unknown): GraphQLAppError | undefined {
+  if (err instanceof InvalidArgumentError)
+    return new GraphQLAppError("BAD_USER_INPUT", err.message, withField(err.field));
+  if (err instanceof NotFoundError)
+    return new GraphQLAppError("NOT_FOUND", err.message, withField(err.field));
+  if (err instanceof ConflictError) return new GraphQLAppError("CONFLICT", err.message);
+  if (err instanceof StaleError) return new GraphQLAppError("STALE", err.message);
+  if (err instanceof DomainError) return new GraphQLAppError(err.code, err.message, withField(err.field));
+  if (err instanceof ProjectionBehindError) {
+    return new GraphQLAppError("UNAVAILABLE", err.message, { extensions: { service: err.service } });
   }
   if (err instanceof AppendOutcomeUnknownError) {
     const { service } = err.upstream;

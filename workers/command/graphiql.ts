@@ -3,7 +3,7 @@
  * assets, and so do its scripts, bundled from the `graphiql` package; nothing is fetched from another origin.
  */
 import type { Context } from "hono";
-import type { CommandEnv } from "./app";
+import type { CommandEnv } from "./env";
 
 interface AssetsFetcher {
   fetch(input: Request | string | URL): Promise<Response>;

@@ -1,12 +1,12 @@
 /** Runs a mutation at most once per client-supplied idempotency key (see shared/write-guard/idempotency.ts). */
+import { errorFields, type Logger } from "../../shared/http/log";
 import {
   claimToken,
   type IdempotencyStore,
   type PendingClaim,
   type StoredClaim,
 } from "../../shared/write-guard/idempotency";
-import { AppendOutcomeUnknownError } from "./errors";
-import { GraphQLAppError } from "./graphql";
+import { AppendOutcomeUnknownError, ConflictError, InvalidArgumentError } from "./service-errors";
 
 const KEY = /^[A-Za-z0-9._:-]{1,128}$/;
 
@@ -38,14 +38,11 @@ export async function idempotent<T>(
   key: string | null | undefined,
   request: IdempotentRequest,
   run: (intent: RunIntent) => Promise<Outcome<T>>,
-  logger: (message: string, fields?: Record<string, unknown>) => void,
+  log: Logger,
 ): Promise<Outcome<T>> {
   if (key === null || key === undefined) return run({ taskId: request.taskId, resumed: false });
   if (!KEY.test(key)) {
-    throw new GraphQLAppError(
-      "BAD_USER_INPUT",
-      "idempotencyKey must be 1-128 characters of A-Z a-z 0-9 . _ : -",
-    );
+    throw new InvalidArgumentError("idempotencyKey must be 1-128 characters of A-Z a-z 0-9 . _ : -");
   }
   const fingerprint = JSON.stringify([request.operation, request.args]);
   const nonce = crypto.randomUUID();
@@ -58,19 +55,19 @@ export async function idempotent<T>(
   });
 
   let claim = pending(request.taskId);
-  let answer = await claimOrUndo(store, key, claim, logger);
+  let answer = await claimOrUndo(store, key, claim, log);
   let resumed = false;
   if (!answer.claimed) {
     const found = whatWasLeft(answer.stored, fingerprint, request.now());
     if (found.state === "done") return found.result as Outcome<T>;
     // The first request's time is up and its append's outcome is unknown: take over, keeping its task id.
     claim = pending(found.taskId ?? request.taskId);
-    answer = await claimOrUndo(store, key, claim, logger, found.raw);
+    answer = await claimOrUndo(store, key, claim, log, found.raw);
     if (!answer.claimed) {
       // Another retry took it over (or finished) first: a claim it has just written is in progress.
       const again = whatWasLeft(answer.stored, fingerprint, request.now());
       if (again.state === "done") return again.result as Outcome<T>;
-      throw new GraphQLAppError("CONFLICT", "a request with this idempotencyKey is still in progress");
+      throw new ConflictError("a request with this idempotencyKey is still in progress");
     }
     resumed = true;
   }
@@ -83,29 +80,29 @@ export async function idempotent<T>(
     // an append or was refused; the claim is dropped, unless it carries an earlier request's unknown outcome.
     if (!(err instanceof AppendOutcomeUnknownError)) {
       if (!resumed)
-        await store.abandon(key, claimToken(claim)).catch((e: unknown) => claimNotReleased(logger, e));
+        await store.abandon(key, claimToken(claim)).catch((e: unknown) => claimNotReleased(log, e));
     } else if (claim.taskId !== undefined) {
       // A create may be taken over at once, even while its append could still land: the retry creates the same
       // task id, and the fold applies only the first TaskCreated of an id. So its claim is due now, not later.
       await store
         .claim(key, { ...claim, until: request.now() }, claimToken(claim))
-        .catch((e: unknown) => claimNotReleased(logger, e));
+        .catch((e: unknown) => claimNotReleased(log, e));
     }
     throw err;
   }
   // The append is the commit point: a failure to remember the result must not fail the mutation.
   await store.complete(key, fingerprint, outcome).catch((err: unknown) =>
-    logger("idempotency result not stored; a retry after this request's time will run it again", {
-      error: (err as Error).message,
+    log.error("idempotency result not stored; a retry after this request's time will run it again", {
+      error: errorFields(err),
     }),
   );
   return outcome;
 }
 
 /** A claim left as it was: a retry with its key waits until its time is up, then takes over. */
-function claimNotReleased(logger: (message: string, fields?: Record<string, unknown>) => void, err: unknown) {
-  logger("idempotency claim not updated; a retry with its key waits until the request's time is up", {
-    error: (err as Error).message,
+function claimNotReleased(log: Logger, err: unknown) {
+  log.error("idempotency claim not updated; a retry with its key waits until the request's time is up", {
+    error: errorFields(err),
   });
 }
 
@@ -114,13 +111,13 @@ async function claimOrUndo(
   store: IdempotencyStore,
   key: string,
   claim: PendingClaim,
-  logger: (message: string, fields?: Record<string, unknown>) => void,
+  log: Logger,
   replacing?: string,
 ) {
   try {
     return await store.claim(key, claim, replacing);
   } catch (err) {
-    await store.abandon(key, claimToken(claim)).catch((e: unknown) => claimNotReleased(logger, e));
+    await store.abandon(key, claimToken(claim)).catch((e: unknown) => claimNotReleased(log, e));
     throw err;
   }
 }
@@ -131,17 +128,11 @@ async function claimOrUndo(
  */
 function whatWasLeft(stored: StoredClaim, fingerprint: string, now: number): StoredClaim {
   if (stored.fingerprint !== fingerprint) {
-    throw new GraphQLAppError(
-      "BAD_USER_INPUT",
-      "this idempotencyKey was already used for a different request",
-    );
+    throw new InvalidArgumentError("this idempotencyKey was already used for a different request");
   }
   if (stored.state === "pending" && now < stored.until) {
     const seconds = Math.max(1, Math.ceil((stored.until - now) / 1000));
-    throw new GraphQLAppError(
-      "CONFLICT",
-      `a request with this idempotencyKey is still in progress; retry in ${seconds} s`,
-    );
+    throw new ConflictError(`a request with this idempotencyKey is still in progress; retry in ${seconds} s`);
   }
   return stored;
 }

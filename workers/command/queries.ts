@@ -1,12 +1,10 @@
 /** The read side: projections from Redis, waiting (bounded) for a consistency token when one is given. */
 import type { Task } from "../../shared/domain";
-import { isTaskId, validateListId } from "../../shared/domain";
-import { liveNamespace } from "../../shared/projection/namespace";
-import { rebuildStatus } from "../../shared/projection/rebuild-status";
+import { validateListId } from "../../shared/domain";
 import { projectionStatus } from "../../shared/projection/status";
 import { parseToken, reached, WAIT_LIMIT_MS, waitUntil } from "./consistency";
 import type { CommandDeps } from "./deps";
-import { GraphQLAppError } from "./graphql";
+import { InvalidArgumentError, requireTaskId, StaleError } from "./service-errors";
 
 export const MAX_LIST_LIMIT = 10_000;
 
@@ -15,14 +13,7 @@ async function awaitToken(deps: CommandDeps, after: string | null | undefined): 
   if (!after) return;
   const position = parseToken(after, deps.log.partitions);
   const ok = await waitUntil(async () => (await deps.store.checkpoint(position.partition)) > position.offset);
-  if (!ok) throw staleError(after);
-}
-
-function staleError(token: string): GraphQLAppError {
-  return new GraphQLAppError(
-    "STALE",
-    `the projection has not reached ${token} within ${WAIT_LIMIT_MS} ms; retry`,
-  );
+  if (!ok) throw new StaleError(after, WAIT_LIMIT_MS);
 }
 
 export async function listTasks(
@@ -30,14 +21,13 @@ export async function listTasks(
   args: { offset?: number | null; limit?: number | null; after?: string | null; listId?: string | null },
 ): Promise<Task[]> {
   const badList = validateListId(args.listId);
-  if (badList) throw new GraphQLAppError("BAD_USER_INPUT", badList.message);
+  if (badList) throw badList;
   const listId = args.listId ?? undefined;
   const offset = args.offset ?? 0;
   const limit = args.limit ?? MAX_LIST_LIMIT;
-  if (!Number.isInteger(offset) || offset < 0)
-    throw new GraphQLAppError("BAD_USER_INPUT", "offset must be 0 or more");
+  if (!Number.isInteger(offset) || offset < 0) throw new InvalidArgumentError("offset must be 0 or more");
   if (!Number.isInteger(limit) || limit < 1 || limit > MAX_LIST_LIMIT) {
-    throw new GraphQLAppError("BAD_USER_INPUT", `limit must be from 1 to ${MAX_LIST_LIMIT}`);
+    throw new InvalidArgumentError(`limit must be from 1 to ${MAX_LIST_LIMIT}`);
   }
   const position = args.after ? parseToken(args.after, deps.log.partitions) : undefined;
   let page = await deps.store.list(offset, limit, listId);
@@ -52,8 +42,7 @@ export async function getTask(
   deps: CommandDeps,
   args: { id: string; after?: string | null },
 ): Promise<Task | null> {
-  if (!isTaskId(args.id))
-    throw new GraphQLAppError("BAD_USER_INPUT", "id must be a task id (a lowercase UUID)");
+  requireTaskId(args.id);
   await awaitToken(deps, args.after);
   const state = await deps.store.task(args.id);
   return state.status === "active" ? state.task : null;
@@ -73,7 +62,7 @@ export async function taskHistory(
   args: { id: string; after?: string | null },
 ): Promise<HistoryEntry[]> {
   const { id } = args;
-  if (!isTaskId(id)) throw new GraphQLAppError("BAD_USER_INPUT", "id must be a task id (a lowercase UUID)");
+  requireTaskId(id);
   await awaitToken(deps, args.after);
   return (await deps.store.history(id)).map((e) => ({
     eventId: e.eventId,
@@ -86,11 +75,7 @@ export async function taskHistory(
 }
 
 export async function projection(deps: CommandDeps) {
-  const live = await liveNamespace(deps.redis, deps.rebuild.base);
-  const [status, rebuild] = await Promise.all([
-    projectionStatus(deps.log, deps.store),
-    rebuildStatus(deps.log, deps.redis, deps.rebuild, live),
-  ]);
+  const [status, rebuild] = await Promise.all([projectionStatus(deps.log, deps.store), deps.rebuildStatus()]);
   return {
     ...status,
     ...rebuild,

@@ -2,31 +2,28 @@
 import type { Context } from "hono";
 import type { Task } from "../../shared/domain";
 import type { LogRecord } from "../../shared/event-log/port";
-import type { CommandEnv } from "./app";
+import { createLogger } from "../../shared/http/log";
 import { changeTask, createTask, type WriteContext } from "./commands";
 import { formatToken } from "./consistency";
 import type { CommandDeps } from "./deps";
+import type { CommandEnv } from "./env";
 import { type IdempotentRequest, idempotent } from "./idempotency";
 import { getTask, listTasks, projection, taskHistory } from "./queries";
 
 type C = Context<CommandEnv>;
 
-function log(message: string, fields: Record<string, unknown> = {}): void {
-  console.log(JSON.stringify({ worker: "command", msg: message, ...fields }));
-}
-
-function writeContext(c: C, idempotencyKey?: string | null): WriteContext {
-  const requestId = c.req.header("x-request-id");
+function writeContext(deps: CommandDeps, c: C, idempotencyKey?: string | null): WriteContext {
+  const requestId = c.get("requestId");
   return {
-    deps: c.get("deps"),
+    deps,
     metadata: {
       now: new Date().toISOString(),
-      ...(requestId ? { requestId } : {}),
+      requestId,
       ...(idempotencyKey ? { idempotencyKey } : {}),
     },
     newId: () => crypto.randomUUID(),
     background: (p) => c.executionCtx.waitUntil(p),
-    logger: (message, fields) => log(message, { requestId, ...fields }),
+    log: createLogger("command", { requestId }),
   };
 }
 
@@ -47,8 +44,8 @@ function request(deps: CommandDeps, operation: string, args: unknown): Idempoten
   return { operation, args, runsForMs: deps.reservationTtlMs, now: () => Date.now() };
 }
 
-export function rootResolver(c: C) {
-  const deps = c.get("deps");
+/** The root value of one request: its resolvers, over the request's dependencies and its context. */
+export function rootResolver(deps: CommandDeps, c: C) {
   return {
     list: (args: {
       offset?: number | null;
@@ -65,7 +62,7 @@ export function rootResolver(c: C) {
       idempotencyKey?: string | null;
       listId?: string | null;
     }): Promise<Task> {
-      const ctx = writeContext(c, args.idempotencyKey);
+      const ctx = writeContext(deps, c, args.idempotencyKey);
       // Without a listId the fingerprint is what it always was, so keys stored before lists existed still match.
       const fingerprint = args.listId ? { text: args.text, listId: args.listId } : { text: args.text };
       const outcome = await idempotent(
@@ -81,7 +78,7 @@ export function rootResolver(c: C) {
           );
           return { value: task, ...(record ? { token: formatToken(record) } : {}) };
         },
-        ctx.logger,
+        ctx.log,
       );
       setToken(c, outcome.token);
       return outcome.value;
@@ -94,7 +91,7 @@ export function rootResolver(c: C) {
       expectedVersion?: number | null;
       idempotencyKey?: string | null;
     }): Promise<Task | null> {
-      const ctx = writeContext(c, args.idempotencyKey);
+      const ctx = writeContext(deps, c, args.idempotencyKey);
       const data = {
         taskId: args.id,
         text: args.text,
@@ -113,7 +110,7 @@ export function rootResolver(c: C) {
           );
           return { value: state.status === "active" ? state.task : null, token: tokenOf(records) };
         },
-        ctx.logger,
+        ctx.log,
       );
       setToken(c, outcome.token);
       return outcome.value;
@@ -124,7 +121,7 @@ export function rootResolver(c: C) {
       expectedVersion?: number | null;
       idempotencyKey?: string | null;
     }): Promise<string> {
-      const ctx = writeContext(c, args.idempotencyKey);
+      const ctx = writeContext(deps, c, args.idempotencyKey);
       const data = { taskId: args.id, expectedVersion: args.expectedVersion ?? null };
       const outcome = await idempotent(
         deps.idempotency,
@@ -138,7 +135,7 @@ export function rootResolver(c: C) {
           );
           return { value: args.id, token: tokenOf(records) };
         },
-        ctx.logger,
+        ctx.log,
       );
       setToken(c, outcome.token);
       return outcome.value;

@@ -1,3 +1,4 @@
+/** The boundary's errors: coded ones clients see, refusals before execution, and how messages are bounded. */
 import { GraphQLError, type GraphQLFormattedError } from "graphql";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 
@@ -16,9 +17,9 @@ export type BoundaryErrorCode =
   | "INTERNAL_SERVER_ERROR";
 
 /**
- * A GraphQL error that carries a client-facing `extensions.code`. Resolvers throw it for expected
- * failures (`NOT_FOUND`, `CONFLICT`, ...); the boundary passes it through unmasked. Anything a
- * resolver throws that has no code is treated as an internal error and masked.
+ * A GraphQL error that carries a client-facing `extensions.code`: what the handler's `mapError` answers for an
+ * expected failure (`NOT_FOUND`, `CONFLICT`, ...), passed through unmasked. A resolver may throw it too. Anything
+ * with no code is treated as an internal error and masked.
  */
 export class GraphQLAppError extends GraphQLError {
   readonly code: string;
@@ -76,100 +77,6 @@ export function formatWithCode(error: GraphQLError, fallbackCode: BoundaryErrorC
     message: boundedMessage(formatted.message),
     extensions: { ...formatted.extensions, code: codeOf(error) ?? fallbackCode },
   };
-}
-
-/**
- * Writes one structured JSON line for a request refused before execution (4xx, or a request error answered 200 to
- * an application/json client): the client's mistake, at info level, with the request id the response carries.
- */
-export function logRefusal(
-  requestId: string,
-  status: number,
-  errors: readonly GraphQLFormattedError[],
-): void {
-  const [first] = errors;
-  console.log(
-    JSON.stringify({
-      level: "info",
-      event: "graphql.request_refused",
-      requestId,
-      status,
-      code: first?.extensions?.code,
-      message: first?.message,
-      errors: errors.length,
-    }),
-  );
-}
-
-/** Longest stack a log line carries. */
-const MAX_STACK_CHARS = 4000;
-
-/** The cause of a failure, for a log line: its message cut to a readable size (an upstream may quote a whole request). */
-function causeOf(error: unknown): string {
-  return boundedMessage(error instanceof Error ? `${error.name}: ${error.message}` : String(error));
-}
-
-/** Writes one structured JSON line for a coded failure of the server before execution (a missing binding, say). */
-export function logRequestFailure(
-  requestId: string,
-  status: number,
-  error: GraphQLError,
-  cause?: unknown,
-): void {
-  console.error(
-    JSON.stringify({
-      level: "error",
-      event: "graphql.request_failed",
-      requestId,
-      status,
-      code: codeOf(error),
-      message: error.message,
-      ...(cause === undefined ? {} : { cause: causeOf(cause) }),
-    }),
-  );
-}
-
-/**
- * Writes one structured JSON line for a field that failed on the server's side with a code the client sees
- * (`UNAVAILABLE`, `MISCONFIGURED`): the client's message, and the cause it does not see, cut to a readable size.
- */
-export function logFieldFailure(
-  requestId: string,
-  error: GraphQLError,
-  cause: unknown,
-  path?: ReadonlyArray<string | number>,
-): void {
-  console.error(
-    JSON.stringify({
-      level: "error",
-      event: "graphql.field_failed",
-      requestId,
-      path,
-      code: codeOf(error),
-      service: error.extensions.service,
-      message: error.message,
-      cause: causeOf(cause),
-    }),
-  );
-}
-
-/** Writes one structured JSON line for an error the client only sees masked. */
-export function logInternalError(
-  requestId: string,
-  error: unknown,
-  path?: ReadonlyArray<string | number>,
-): void {
-  const detail =
-    error instanceof Error
-      ? {
-          name: error.name,
-          message: boundedMessage(error.message),
-          stack: error.stack?.slice(0, MAX_STACK_CHARS),
-        }
-      : { value: boundedMessage(String(error)) };
-  console.error(
-    JSON.stringify({ level: "error", event: "graphql.internal_error", requestId, path, error: detail }),
-  );
 }
 
 /** The masked stand-in for an internal error, carrying the request id so logs can be found. */

@@ -1,30 +1,36 @@
 import {
   assertValidSchema,
   type DocumentNode,
+  execute,
   GraphQLError,
   type GraphQLSchema,
   getOperationAST,
   NoSchemaIntrospectionCustomRule,
   parse,
+  specifiedRules,
+  validate,
 } from "graphql";
 import type { Context, Env } from "hono";
+import { createLogger } from "../../../shared/http/log";
+import { requestIdFrom } from "../../../shared/http/request-id";
 import {
   codedFailure,
   type ErrorMapper,
+  executionReply,
   type GraphQLReply,
   internalFailure,
-  interpretAnswer,
+  type ReplyContext,
   requestErrorReply,
 } from "./answer";
-import { codeOf, GraphQLRequestError, logRefusal } from "./errors";
-import { createExecutor } from "./execute";
+import { codeOf, GraphQLRequestError } from "./errors";
 import {
   DEFAULT_LIMITS,
-  documentLimitErrors,
+  documentLimitsRule,
   exceedsTokens,
   type GraphQLLimits,
   tokenLimitError,
 } from "./limits";
+import { logRefusal } from "./log";
 import { JSON_MEDIA_TYPE, negotiate } from "./media-type";
 import { type GraphQLParams, readGetParams, readPostParams } from "./params";
 
@@ -48,8 +54,6 @@ export interface GraphQLHandlerOptions<E extends Env = Env> {
   introspection?: boolean | ((c: Context<E>) => boolean);
   /** Bounds on documents and variables; each unset one keeps its {@link DEFAULT_LIMITS} value. */
   limits?: Partial<GraphQLLimits>;
-  /** The request's id (from a middleware, say). Default: the client's `x-request-id` when sane, else a UUID. */
-  requestId?: (c: Context<E>) => string;
   /**
    * Turns an error into a coded GraphQL error: a resolver's (its `originalError`) before masking, and a
    * `rootResolver` or `introspection` failure, which is then answered 5xx with its code instead of masked.
@@ -60,37 +64,49 @@ export interface GraphQLHandlerOptions<E extends Env = Env> {
 const DEFAULT_MAX_BODY_BYTES = 64 * 1024;
 
 /**
- * A GraphQL-over-HTTP endpoint for Hono, executing through `@hono/graphql-server` and fixing its
- * boundary: Accept negotiation, strict request parsing, limits checked before validation, spec status codes,
- * coded and masked errors, one log line per refused or failed request, and an `x-request-id` on every
- * response. Mount it with `app.all(path, handler)` so that other methods get a proper 405.
+ * A GraphQL-over-HTTP endpoint for Hono over graphql-js: Accept negotiation, strict request parsing (the body is
+ * read and JSON-parsed once, the document parsed once), limits checked before the schema's validation, spec status
+ * codes, coded and masked errors, one log line per refused or failed request, and an `x-request-id` on every
+ * response (the app's `requestId` middleware's id, else the client's when sane, else a UUID). Mount it with
+ * `app.all(path, handler)` so that other methods get a proper 405.
  */
 export function createGraphQLHandler<E extends Env = Env>(
   options: GraphQLHandlerOptions<E>,
 ): (c: Context<E>) => Promise<Response> {
+  const { schema, mapError } = options;
   // A broken schema is a deployment bug: fail at startup rather than answer 500 to every request.
-  assertValidSchema(options.schema);
+  assertValidSchema(schema);
   const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
   const limits: GraphQLLimits = { ...DEFAULT_LIMITS, ...options.limits };
-  const open = createExecutor<E>(options.schema, []);
-  const closed = createExecutor<E>(options.schema, [NoSchemaIntrospectionCustomRule]);
+  const limitRules = [documentLimitsRule(limits)];
+  const closedRules = [...specifiedRules, NoSchemaIntrospectionCustomRule];
   const introspectionOf = (c: Context<E>): boolean =>
     typeof options.introspection === "function" ? options.introspection(c) : options.introspection !== false;
 
   return async (c) => {
-    const requestId = options.requestId?.(c) ?? requestIdFrom(c.req.header("x-request-id"));
+    // Resolvers read the id from `c.var.requestId`, set here when no middleware did.
+    const requestId = c.get("requestId") ?? requestIdFrom(c.req.header("x-request-id"));
+    c.set("requestId", requestId);
     const { mediaType, prefersHtml } = negotiate(c.req.header("accept") ?? null);
+    const reply: ReplyContext = {
+      mediaType: mediaType ?? JSON_MEDIA_TYPE,
+      requestId,
+      log: createLogger("command", { requestId }),
+      mapError,
+    };
     let hideSuggestions = false;
-    const send = (reply: GraphQLReply, headers: Record<string, string> = {}) => {
-      const body = hideSuggestions ? withoutSuggestions(reply.body) : reply.body;
-      if (!("data" in body) && reply.status < 500) logRefusal(requestId, reply.status, body.errors ?? []);
-      return c.body(JSON.stringify(body), reply.status, {
+    const send = (answer: GraphQLReply, headers: Record<string, string> = {}) => {
+      const body = hideSuggestions ? withoutSuggestions(answer.body) : answer.body;
+      if (!("data" in body) && answer.status < 500) logRefusal(reply.log, answer.status, body.errors ?? []);
+      return c.body(JSON.stringify(body), answer.status, {
         ...headers,
-        "content-type": `${mediaType ?? JSON_MEDIA_TYPE}; charset=utf-8`,
+        "content-type": `${reply.mediaType}; charset=utf-8`,
         "x-request-id": requestId,
         vary: "accept",
       });
     };
+    const refuse = (errors: readonly GraphQLError[], code: Parameters<typeof requestErrorReply>[1]) =>
+      send(requestErrorReply(errors, code, reply.mediaType));
 
     try {
       const method = c.req.method;
@@ -101,11 +117,7 @@ export function createGraphQLHandler<E extends Env = Env>(
       }
       const url = new URL(c.req.url);
       if (method === "GET" && options.graphiql && prefersHtml && !url.searchParams.has("query")) {
-        const page = await options.graphiql(c);
-        const headers = new Headers(page.headers);
-        headers.set("x-request-id", requestId);
-        headers.append("vary", "accept");
-        return new Response(page.body, { status: page.status, headers });
+        return withHeaders(await options.graphiql(c), requestId);
       }
       if (mediaType === undefined) {
         throw new GraphQLRequestError(
@@ -119,31 +131,45 @@ export function createGraphQLHandler<E extends Env = Env>(
           ? readGetParams(url, maxBodyBytes, limits)
           : await readPostParams(c.req.raw, maxBodyBytes, limits);
       if (exceedsTokens(params.query, limits.maxTokens)) {
-        return send(requestErrorReply([tokenLimitError(limits.maxTokens)], "QUERY_TOO_COMPLEX", mediaType));
+        return refuse([tokenLimitError(limits.maxTokens)], "QUERY_TOO_COMPLEX");
       }
       const document = parseDocument(params.query);
-      if (document instanceof GraphQLError) {
-        return send(requestErrorReply([document], "GRAPHQL_PARSE_FAILED", mediaType));
-      }
-      const tooComplex = documentLimitErrors(document, limits);
-      if (tooComplex.length > 0) return send(requestErrorReply(tooComplex, "QUERY_TOO_COMPLEX", mediaType));
+      if (document instanceof GraphQLError) return refuse([document], "GRAPHQL_PARSE_FAILED");
+      const tooComplex = validate(schema, document, limitRules);
+      if (tooComplex.length > 0) return refuse(tooComplex, "QUERY_TOO_COMPLEX");
       if (method === "GET") assertReadOnly(document, params);
       const introspection = introspectionOf(c);
       hideSuggestions = !introspection;
+      const invalid = validate(schema, document, introspection ? specifiedRules : closedRules);
+      if (invalid.length > 0) return refuse(invalid, "GRAPHQL_VALIDATION_FAILED");
       const rootValue = options.rootResolver ? await options.rootResolver(c) : undefined;
-      const execute = introspection ? open : closed;
-      const answer = await execute(c, params, requestId, rootValue);
-      return send(interpretAnswer(answer, { mediaType, requestId, mapError: options.mapError }));
+      const result = await execute({
+        schema,
+        document,
+        rootValue,
+        contextValue: c,
+        variableValues: params.variables,
+        operationName: params.operationName,
+      });
+      return send(executionReply(result, reply));
     } catch (error) {
       if (error instanceof GraphQLRequestError) {
         const body = { errors: [{ message: error.message, extensions: { code: error.code } }] };
         return send({ status: error.status, body }, error.headers);
       }
-      const mapped = options.mapError?.(error);
-      if (mapped && codeOf(mapped) !== undefined) return send(codedFailure(mapped, requestId, error));
-      return send(internalFailure(error, requestId));
+      const mapped = mapError?.(error);
+      if (mapped && codeOf(mapped) !== undefined) return send(codedFailure(mapped, error, reply));
+      return send(internalFailure(error, reply));
     }
   };
+}
+
+/** A response made outside the context (the GraphiQL page, from the assets): it gets the request id and Vary too. */
+function withHeaders(page: Response, requestId: string): Response {
+  const headers = new Headers(page.headers);
+  headers.set("x-request-id", requestId);
+  headers.append("vary", "accept");
+  return new Response(page.body, { status: page.status, headers });
 }
 
 /** Drops graphql-js's "Did you mean ...?" hints, which list schema names to a client not meant to see them. */
@@ -178,9 +204,4 @@ function assertReadOnly(document: DocumentNode, params: GraphQLParams): void {
       { allow: "POST" },
     );
   }
-}
-
-/** Keeps the caller's request id when it is a plain token (so it is safe in logs and headers), else a new UUID. */
-export function requestIdFrom(header: string | undefined): string {
-  return header !== undefined && /^[A-Za-z0-9._:-]{1,128}$/.test(header) ? header : crypto.randomUUID();
 }

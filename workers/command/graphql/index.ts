@@ -1,9 +1,9 @@
 /**
- * The GraphQL-over-HTTP boundary of the command worker: `@hono/graphql-server` for execution, wrapped
- * so the endpoint passes the graphql-http audit and answers with coded, masked errors.
+ * The GraphQL-over-HTTP boundary of the command worker, over graphql-js: the endpoint passes the graphql-http
+ * audit and answers with coded, masked errors.
  */
 export type { ErrorMapper } from "./answer";
 export { type BoundaryErrorCode, GraphQLAppError } from "./errors";
-export { createGraphQLHandler, type GraphQLHandlerOptions, requestIdFrom } from "./handler";
+export { createGraphQLHandler, type GraphQLHandlerOptions } from "./handler";
 export { DEFAULT_LIMITS, type GraphQLLimits } from "./limits";
 export type { ResponseMediaType } from "./media-type";

@@ -7,11 +7,13 @@ import {
   type SelectionSetNode,
   Source,
   TokenKind,
+  type ValidationRule,
 } from "graphql";
 
 /**
- * Bounds on what one request may ask for, checked before validation and execution so that a hostile document
- * costs little more than reading it. Each one is a request error with a message naming the limit.
+ * Bounds on what one request may ask for, checked before the schema's validation and execution so that a hostile
+ * document costs little more than reading it. Each one is a request error with a message naming the limit. Tokens
+ * are counted before parsing; the document's shape is checked by a validation rule ({@link documentLimitsRule}).
  */
 export interface GraphQLLimits {
   /** Lexical tokens in the document (comments excluded); counted before parsing, so parse depth is bounded too. */
@@ -63,6 +65,20 @@ export function tokenLimitError(max: number): GraphQLError {
   return new GraphQLError(`The document is too large: more than ${max} tokens (the limit).`);
 }
 
+/**
+ * The document limits (depth, fields, aliases, operations) as a graphql-js validation rule, run in a pass of its
+ * own before the schema's rules: a document over a limit is refused for that alone, never also walked by them.
+ */
+export function documentLimitsRule(limits: GraphQLLimits): ValidationRule {
+  return (context) => ({
+    Document: {
+      leave(document) {
+        for (const error of documentLimitErrors(document, limits)) context.reportError(error);
+      },
+    },
+  });
+}
+
 interface Cost {
   depth: number;
   fields: number;
@@ -74,7 +90,7 @@ interface Cost {
  * expanded where they are spread (each fragment is measured once), so a fragment spread many times counts many
  * times. Cycles and unknown fragments count as nothing here: validation rejects them next.
  */
-export function documentLimitErrors(document: DocumentNode, limits: GraphQLLimits): GraphQLError[] {
+function documentLimitErrors(document: DocumentNode, limits: GraphQLLimits): GraphQLError[] {
   const fragments = new Map<string, FragmentDefinitionNode>();
   let operations = 0;
   for (const definition of document.definitions) {

@@ -1,4 +1,4 @@
-import { readJsonBody } from "./body";
+import { readJsonText } from "./body";
 import { GraphQLRequestError } from "./errors";
 import { exceedsJsonDepth, type GraphQLLimits } from "./limits";
 
@@ -13,13 +13,13 @@ export interface GraphQLParams {
 /** The limits params are checked against. */
 export type ParamLimits = Pick<GraphQLLimits, "maxVariables" | "maxJsonDepth">;
 
-/** Reads and validates the parameters of a POST: a JSON object body. */
+/** Reads and validates the parameters of a POST: a JSON object body, read and parsed once. */
 export async function readPostParams(
   request: Request,
   maxBodyBytes: number,
   limits: ParamLimits,
 ): Promise<GraphQLParams> {
-  const text = await readJsonBody(request, maxBodyBytes);
+  const text = await readJsonText(request, maxBodyBytes);
   let body: unknown;
   try {
     body = JSON.parse(text);
