@@ -1,5 +1,4 @@
 import type { MiddlewareHandler } from "hono";
-import { requestId as honoRequestId } from "hono/request-id";
 
 /** A caller's request id is kept when it is a plain token, so it is safe in logs and headers. */
 const SANE_REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
@@ -10,13 +9,23 @@ export function requestIdFrom(header: string | undefined): string {
 }
 
 /**
- * Hono's request-id middleware with our rule for the caller's id: hono's own check refuses `.` and `:`, which
- * trace ids use, so its generator falls back to the caller's id whenever that id is a plain token. The id is in
- * `c.var.requestId` and on every answer made through the context.
+ * Puts the request id in `c.var.requestId` and on every answer, a Response a handler built itself included.
+ * Hono's own `requestId` middleware does not fit: its rule for a caller's id admits `=` and refuses the `.` and
+ * `:` that trace ids use, and it sets the header before the handler runs, so an answer the handler builds as a
+ * plain Response goes out without it.
  */
 export function requestId(): MiddlewareHandler {
-  return honoRequestId({
-    limitLength: 128,
-    generator: (c) => requestIdFrom(c.req.header("x-request-id")),
-  });
+  return async (c, next) => {
+    const id = requestIdFrom(c.req.header("x-request-id"));
+    c.set("requestId", id);
+    await next();
+    c.header("x-request-id", id);
+  };
+}
+
+declare module "hono" {
+  interface ContextVariableMap {
+    /** Set by the `requestId()` middleware on every request. */
+    requestId: string;
+  }
 }
