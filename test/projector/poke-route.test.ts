@@ -9,7 +9,7 @@ import { encodeEvent } from "../../shared/domain";
 import { createProjectorApp } from "../../workers/projector/app";
 import { completed, created, envelope, TASK_ID } from "../domain/fixtures";
 import { stateAfter } from "../domain/given";
-import { sign } from "../workers/projector-support";
+import { sign } from "../workers/support/projector-support";
 import { progress } from "./given";
 import { BINDINGS, memoryProjector, SIGNING_KEY, WEBHOOK } from "./memory-projector";
 

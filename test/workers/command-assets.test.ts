@@ -3,7 +3,7 @@
  * browsers, and nothing on any page loaded from another origin.
  */
 import { describe, expect, it } from "vitest";
-import { useSystem } from "./use-system";
+import { useSystem } from "./support/use-system";
 
 const sys = useSystem();
 const HTML = { accept: "text/html,application/xhtml+xml,*/*;q=0.8" };

@@ -15,8 +15,8 @@ import {
   TASK,
   type TaskView,
   UPDATE,
-} from "./command-support";
-import { useSystem } from "./use-system";
+} from "./support/command-support";
+import { useSystem } from "./support/use-system";
 
 const sys = useSystem();
 const kafkaUrl = () => sys().stack.kafka.url;

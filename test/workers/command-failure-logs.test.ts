@@ -4,9 +4,9 @@
  * whose publish hangs fails within its time limit and says so, rather than hold the request's background work.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { clearFaultsAfterEach, eventually, injectFault, TASK_FIELDS } from "./command-support";
-import { type CapturedWorker, type LogLine, startCapturedCommand } from "./hostile-support";
-import { useSystem } from "./use-system";
+import { clearFaultsAfterEach, eventually, injectFault, TASK_FIELDS } from "./support/command-support";
+import { type CapturedWorker, type LogLine, startCapturedCommand } from "./support/hostile-support";
+import { useSystem } from "./support/use-system";
 
 const sys = useSystem();
 const kafkaUrl = () => sys().stack.kafka.url;

@@ -5,8 +5,8 @@
 import { auditServer } from "graphql-http";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startSystem, type TestSystem } from "../support/system";
-import { CREATE, UPDATE } from "./command-support";
-import { useSystem } from "./use-system";
+import { CREATE, UPDATE } from "./support/command-support";
+import { useSystem } from "./support/use-system";
 
 const GQL = "application/graphql-response+json";
 

@@ -17,8 +17,8 @@ import {
   recordsOf,
   TASK_FIELDS,
   type TaskView,
-} from "./command-support";
-import { useSystem } from "./use-system";
+} from "./support/command-support";
+import { useSystem } from "./support/use-system";
 
 const KAFKA_TIMEOUT_MS = 300;
 const REDIS_TIMEOUT_MS = 300;

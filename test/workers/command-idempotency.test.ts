@@ -3,8 +3,8 @@
  * the same key with other arguments is refused; concurrent requests with one key append once.
  */
 import { describe, expect, test } from "vitest";
-import { clearFaults, injectFault, logHead, recordsOf, TASK_FIELDS } from "./command-support";
-import { useSystem } from "./use-system";
+import { clearFaults, injectFault, logHead, recordsOf, TASK_FIELDS } from "./support/command-support";
+import { useSystem } from "./support/use-system";
 
 const CREATE = `mutation ($text: String!, $key: String) { createTask(text: $text, idempotencyKey: $key) { ${TASK_FIELDS} } }`;
 const UPDATE = `mutation ($id: String!, $text: String!, $done: Boolean!, $key: String) {

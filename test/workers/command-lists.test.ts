@@ -3,8 +3,8 @@
  * reads one list, and without listId both are exactly what they were (the default list).
  */
 import { describe, expect, it } from "vitest";
-import { createTask, DELETE, TASK_FIELDS, type TaskView } from "./command-support";
-import { useSystem } from "./use-system";
+import { createTask, DELETE, TASK_FIELDS, type TaskView } from "./support/command-support";
+import { useSystem } from "./support/use-system";
 
 const sys = useSystem();
 

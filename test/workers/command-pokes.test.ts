@@ -18,10 +18,10 @@ import {
   TASK,
   type TaskView,
   UPDATE,
-} from "./command-support";
-import { systemProjector } from "./guarantees-support";
-import { newTaskId, produceEvents, taskLife } from "./projector-model";
-import { useSystem } from "./use-system";
+} from "./support/command-support";
+import { systemProjector } from "./support/guarantees-support";
+import { newTaskId, produceEvents, taskLife } from "./support/projector-model";
+import { useSystem } from "./support/use-system";
 
 const PROJECTION = "{ projection { partitions { partition checkpoint head lag } } }";
 

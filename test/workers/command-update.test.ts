@@ -13,8 +13,8 @@ import {
   type TaskView,
   UPDATE,
   UUID,
-} from "./command-support";
-import { useSystem } from "./use-system";
+} from "./support/command-support";
+import { useSystem } from "./support/use-system";
 
 const sys = useSystem();
 

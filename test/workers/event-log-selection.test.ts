@@ -3,7 +3,7 @@
  * verbatim, work on it, and only it receives appends. Runs once per backend (see vitest.config.ts).
  */
 import { describe, expect, it } from "vitest";
-import { useSystem } from "./use-system";
+import { useSystem } from "./support/use-system";
 
 const sys = useSystem();
 

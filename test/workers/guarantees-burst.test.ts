@@ -7,10 +7,10 @@
  */
 import { describe, expect, it } from "vitest";
 import type { GraphQLAnswer } from "../support/system";
-import { CREATE, DELETE, LIST, TASK_FIELDS, type TaskView, UPDATE } from "./command-support";
-import { converge, outcome, systemProjector, tally } from "./guarantees-support";
-import { poke, status } from "./projector-support";
-import { useSystem } from "./use-system";
+import { CREATE, DELETE, LIST, TASK_FIELDS, type TaskView, UPDATE } from "./support/command-support";
+import { converge, outcome, systemProjector, tally } from "./support/guarantees-support";
+import { poke, status } from "./support/projector-support";
+import { useSystem } from "./support/use-system";
 
 const sys = useSystem();
 

@@ -7,11 +7,16 @@
 import { Client } from "@upstash/qstash";
 import { describe, expect, it } from "vitest";
 import type { TestSystem } from "../support/system";
-import { CREATE, LIST, type TaskView, UPDATE } from "./command-support";
-import { converge, expectMonotonic, systemProjector, watch } from "./guarantees-support";
-import { expectProjectionOfLog, interleavedLives, produceEvents, readCheckpoint } from "./projector-model";
-import { admin, cron, eventually, status, useProjectors } from "./projector-support";
-import { useSystem } from "./use-system";
+import { CREATE, LIST, type TaskView, UPDATE } from "./support/command-support";
+import { converge, expectMonotonic, systemProjector, watch } from "./support/guarantees-support";
+import {
+  expectProjectionOfLog,
+  interleavedLives,
+  produceEvents,
+  readCheckpoint,
+} from "./support/projector-model";
+import { admin, cron, eventually, status, useProjectors } from "./support/projector-support";
+import { useSystem } from "./support/use-system";
 
 const sys = useSystem();
 const projectorWith = useProjectors(sys, { idle: true, faults: ["qstash"] });

@@ -12,7 +12,7 @@ import { freePort } from "../../local/common/ports";
 import { DEFAULTS } from "../../local/stack/config";
 import { type KafkaProcess, startKafkaProcess } from "../support/kafka-process";
 import { startSystem, type TestSystem } from "../support/system";
-import { burstUntilKilled, expectOnlyAcknowledgedWrites } from "./crash-burst";
+import { burstUntilKilled, expectOnlyAcknowledgedWrites } from "./support/crash-burst";
 
 let dataDir: string;
 let port: number;

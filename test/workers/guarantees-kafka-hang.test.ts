@@ -19,10 +19,10 @@ import {
   recordsOf,
   type TaskView,
   UPDATE,
-} from "./command-support";
-import { converge, systemProjector } from "./guarantees-support";
-import { expectProjectionOfLog } from "./projector-model";
-import { useSystem } from "./use-system";
+} from "./support/command-support";
+import { converge, systemProjector } from "./support/guarantees-support";
+import { expectProjectionOfLog } from "./support/projector-model";
+import { useSystem } from "./support/use-system";
 
 const KAFKA_TIMEOUT_MS = 400;
 /** Longer than the time limit: the adapter gives up first. */

@@ -19,10 +19,10 @@ import {
   TASK_FIELDS,
   type TaskView,
   UPDATE,
-} from "./command-support";
-import { converge, systemProjector } from "./guarantees-support";
-import { expectProjectionOfLog } from "./projector-model";
-import { useSystem } from "./use-system";
+} from "./support/command-support";
+import { converge, systemProjector } from "./support/guarantees-support";
+import { expectProjectionOfLog } from "./support/projector-model";
+import { useSystem } from "./support/use-system";
 
 const sys = useSystem();
 const kafkaUrl = () => sys().stack.kafka.url;

@@ -10,13 +10,13 @@
  * that sequence's operations (the timing of deliveries may differ).
  */
 import { expect, it } from "vitest";
-import { clearFaults, HISTORY, LIST, TASK, type TaskView } from "./command-support";
-import { rng, runSeed, TodoModel } from "./guarantees-model";
-import { type Run, runOp } from "./guarantees-model-ops";
-import { converge, systemProjector } from "./guarantees-support";
-import { expectProjectionOfLog } from "./projector-model";
-import { admin, status } from "./projector-support";
-import { useSystem } from "./use-system";
+import { clearFaults, HISTORY, LIST, TASK, type TaskView } from "./support/command-support";
+import { rng, runSeed, TodoModel } from "./support/guarantees-model";
+import { type Run, runOp } from "./support/guarantees-model-ops";
+import { converge, systemProjector } from "./support/guarantees-support";
+import { expectProjectionOfLog } from "./support/projector-model";
+import { admin, status } from "./support/projector-support";
+import { useSystem } from "./support/use-system";
 
 const BUDGET_MS = Number(process.env.GUARANTEES_BUDGET_MS ?? 20_000);
 /** How far past the budget a sequence that started in time may run before it stops issuing operations. */

@@ -14,11 +14,11 @@ import {
   TASK,
   type TaskView,
   UPDATE,
-} from "./command-support";
-import { converge, outcome, systemProjector, tally } from "./guarantees-support";
-import { expectProjectionOfLog } from "./projector-model";
-import { status } from "./projector-support";
-import { useSystem } from "./use-system";
+} from "./support/command-support";
+import { converge, outcome, systemProjector, tally } from "./support/guarantees-support";
+import { expectProjectionOfLog } from "./support/projector-model";
+import { status } from "./support/projector-support";
+import { useSystem } from "./support/use-system";
 
 const sys = useSystem();
 

@@ -8,7 +8,7 @@ import { join, resolve } from "node:path";
 import { afterAll, beforeAll, it } from "vitest";
 import { type RedisServerProcess, startRedisServer } from "../../local/redis/server-process";
 import { startSystem, type TestSystem } from "../support/system";
-import { burstUntilKilled, expectOnlyAcknowledgedWrites } from "./crash-burst";
+import { burstUntilKilled, expectOnlyAcknowledgedWrites } from "./support/crash-burst";
 
 let sys: TestSystem;
 let redisServer: RedisServerProcess;

@@ -5,7 +5,7 @@
  * all there with its checkpoint or not at all, even when the script lands after the projector gave up on it.
  */
 import { describe, expect, it } from "vitest";
-import { createTask, historyOf, injectFault, logHead, recordsOf, UPDATE } from "./command-support";
+import { createTask, historyOf, injectFault, logHead, recordsOf, UPDATE } from "./support/command-support";
 import {
   expectProjectionOfLog,
   fold,
@@ -14,9 +14,9 @@ import {
   readLog,
   readProjection,
   taskLife,
-} from "./projector-model";
-import { admin, eventually, type Projector, poke, status, useProjectors } from "./projector-support";
-import { useSystem } from "./use-system";
+} from "./support/projector-model";
+import { admin, eventually, type Projector, poke, status, useProjectors } from "./support/projector-support";
+import { useSystem } from "./support/use-system";
 
 const REDIS_TIMEOUT_MS = 300;
 /** Longer than the time limit: the store gives up first. */

@@ -17,11 +17,11 @@ import {
   TASK,
   type TaskView,
   UPDATE,
-} from "./command-support";
-import { converge, outcome, systemProjector } from "./guarantees-support";
-import { expectProjectionOfLog } from "./projector-model";
-import { admin, status } from "./projector-support";
-import { useSystem } from "./use-system";
+} from "./support/command-support";
+import { converge, outcome, systemProjector } from "./support/guarantees-support";
+import { expectProjectionOfLog } from "./support/projector-model";
+import { admin, status } from "./support/projector-support";
+import { useSystem } from "./support/use-system";
 
 const KAFKA_TIMEOUT_MS = 1000;
 /** Longer than the Kafka time limit: the append is answered after the adapter gave up on it. */

@@ -7,8 +7,8 @@
  */
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createTask, eventually, logHead, TASK_FIELDS } from "./command-support";
-import { COMMAND_CORPUS, type CommandCase, type Seed } from "./hostile-command-corpus";
+import { createTask, eventually, logHead, TASK_FIELDS } from "./support/command-support";
+import { COMMAND_CORPUS, type CommandCase, type Seed } from "./support/hostile-command-corpus";
 import {
   type CapturedWorker,
   expectCleanRefusal,
@@ -16,8 +16,8 @@ import {
   type RawAnswer,
   send,
   startCapturedCommand,
-} from "./hostile-support";
-import { useSystem } from "./use-system";
+} from "./support/hostile-support";
+import { useSystem } from "./support/use-system";
 
 const sys = useSystem();
 let command: CapturedWorker;

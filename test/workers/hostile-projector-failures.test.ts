@@ -5,17 +5,17 @@
  */
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { clearFaults, injectFault } from "./command-support";
+import { clearFaults, injectFault } from "./support/command-support";
 import {
   type CapturedWorker,
   expectCleanRefusal,
   linesOf,
   send,
   startCapturedProjector,
-} from "./hostile-support";
-import { newTaskId, produce, produceEvents, taskLife } from "./projector-model";
-import { cron, currentKey, get, type Projector, sign } from "./projector-support";
-import { useSystem } from "./use-system";
+} from "./support/hostile-support";
+import { newTaskId, produce, produceEvents, taskLife } from "./support/projector-model";
+import { cron, currentKey, get, type Projector, sign } from "./support/projector-support";
+import { useSystem } from "./support/use-system";
 
 const sys = useSystem();
 

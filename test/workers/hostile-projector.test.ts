@@ -6,17 +6,24 @@
  */
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { PROJECTOR_CORPUS, type ProjectorCase } from "./hostile-projector-corpus";
+import { PROJECTOR_CORPUS, type ProjectorCase } from "./support/hostile-projector-corpus";
 import {
   type CapturedWorker,
   expectCleanRefusal,
   linesOf,
   send,
   startCapturedProjector,
-} from "./hostile-support";
-import { type Model, newTaskId, produce, produceEvents, readProjection, taskLife } from "./projector-model";
-import { type Projector, poke, type Status, status } from "./projector-support";
-import { useSystem } from "./use-system";
+} from "./support/hostile-support";
+import {
+  type Model,
+  newTaskId,
+  produce,
+  produceEvents,
+  readProjection,
+  taskLife,
+} from "./support/projector-model";
+import { type Projector, poke, type Status, status } from "./support/projector-support";
+import { useSystem } from "./support/use-system";
 
 const sys = useSystem();
 let projector: Projector & { worker: CapturedWorker };

@@ -11,9 +11,9 @@ import { startWorkerOnFreePort } from "../../local/workerd/worker";
 import { eventLogConfig } from "../../shared/config/event-log";
 import { createEventLog } from "../../shared/event-log/create";
 import type { EventLog } from "../../shared/event-log/port";
-import { CREATE, DELETE, HISTORY, LIST, UPDATE } from "./command-support";
-import { eventually, poke, startProjector, status } from "./projector-support";
-import { useSystem } from "./use-system";
+import { CREATE, DELETE, HISTORY, LIST, UPDATE } from "./support/command-support";
+import { eventually, poke, startProjector, status } from "./support/projector-support";
+import { useSystem } from "./support/use-system";
 
 const sys = useSystem({ eventLog: "redis-streams", partitions: 2 });
 

@@ -12,9 +12,9 @@ import {
   newTaskId,
   produceEvents,
   readProjection,
-} from "./projector-model";
-import { type Projector, poke, status, useProjectors } from "./projector-support";
-import { useSystem } from "./use-system";
+} from "./support/projector-model";
+import { type Projector, poke, status, useProjectors } from "./support/projector-support";
+import { useSystem } from "./support/use-system";
 
 const sys = useSystem({ partitions: 2 });
 const projectorWith = useProjectors(sys, { idle: true });

@@ -11,8 +11,8 @@ import { DEFAULT_BATCH_BYTES, decodeRecords, foldBatch } from "../../shared/proj
 import { connectRedis } from "../../shared/projection/redis";
 import { createRedisFoldSink } from "../../shared/projection/redis-fold-sink";
 import { createRedisReadModel } from "../../shared/projection/redis-read-model";
-import { envelopes, newTaskId } from "./projector-model";
-import { useSystem } from "./use-system";
+import { envelopes, newTaskId } from "./support/projector-model";
+import { useSystem } from "./support/use-system";
 
 const sys = useSystem();
 

@@ -7,9 +7,9 @@
 import { describe, expect, it } from "vitest";
 import { NUDGE_WINDOW_MS } from "../../shared/notifier/qstash";
 import { SUBREQUESTS, sweepWindow, UNCOUNTED } from "../../workers/projector/budget";
-import { expectProjectionOfLog, interleavedLives, produceEvents } from "./projector-model";
-import { admin, cron, eventually, poke, status, useProjectors } from "./projector-support";
-import { useSystem } from "./use-system";
+import { expectProjectionOfLog, interleavedLives, produceEvents } from "./support/projector-model";
+import { admin, cron, eventually, poke, status, useProjectors } from "./support/projector-support";
+import { useSystem } from "./support/use-system";
 
 const PARTITIONS = 5;
 const sys = useSystem({ partitions: PARTITIONS });

@@ -21,7 +21,7 @@ import {
   quiet,
   readCheckpoint,
   redis,
-} from "./projector-model";
+} from "./support/projector-model";
 import {
   type Answer,
   admin,
@@ -30,8 +30,8 @@ import {
   poke,
   status,
   useProjectors,
-} from "./projector-support";
-import { useSystem } from "./use-system";
+} from "./support/projector-support";
+import { useSystem } from "./support/use-system";
 
 /** Folds here race within one invocation over many small batches: a budget of subrequests that holds them all. */
 const PAID_SUBREQUESTS = { PROJECTOR_MAX_SUBREQUESTS: String(PAID_BUDGET.maxSubrequests) };

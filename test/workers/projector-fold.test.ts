@@ -11,7 +11,7 @@ import {
   produceEvents,
   readProjection,
   taskLife,
-} from "./projector-model";
+} from "./support/projector-model";
 import {
   admin,
   cron,
@@ -19,8 +19,8 @@ import {
   caughtUpProgress as progress,
   status,
   useProjectorPerTest,
-} from "./projector-support";
-import { useSystem } from "./use-system";
+} from "./support/projector-support";
+import { useSystem } from "./support/use-system";
 
 const sys = useSystem();
 const projector = useProjectorPerTest(sys);

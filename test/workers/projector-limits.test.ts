@@ -5,8 +5,8 @@
  */
 import { describe, expect, it } from "vitest";
 import { encodeEvent, MAX_TEXT_CODE_POINTS } from "../../shared/domain";
-import { clearFaults, injectFault } from "./command-support";
-import { linesOf, send, startCapturedProjector } from "./hostile-support";
+import { clearFaults, injectFault } from "./support/command-support";
+import { linesOf, send, startCapturedProjector } from "./support/hostile-support";
 import {
   envelopes,
   expectProjectionOfLog,
@@ -14,7 +14,7 @@ import {
   produce,
   produceEvents,
   taskLife,
-} from "./projector-model";
+} from "./support/projector-model";
 import {
   currentKey,
   get,
@@ -23,8 +23,8 @@ import {
   sign,
   status,
   useProjectors,
-} from "./projector-support";
-import { useSystem } from "./use-system";
+} from "./support/projector-support";
+import { useSystem } from "./support/use-system";
 
 const sys = useSystem();
 const projectorWith = useProjectors(sys, { faults: ["redis"] });

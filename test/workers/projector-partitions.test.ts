@@ -20,9 +20,17 @@ import {
   quiet,
   redis,
   taskLife,
-} from "./projector-model";
-import { type Answer, admin, cron, eventually, poke, status, useProjectors } from "./projector-support";
-import { useSystem } from "./use-system";
+} from "./support/projector-model";
+import {
+  type Answer,
+  admin,
+  cron,
+  eventually,
+  poke,
+  status,
+  useProjectors,
+} from "./support/projector-support";
+import { useSystem } from "./support/use-system";
 
 const sys = useSystem({ partitions: 3 });
 const projectorWith = useProjectors(sys, { idle: true, faults: ["qstash"] });

@@ -13,9 +13,9 @@ import {
   produce,
   produceEvents,
   taskLife,
-} from "./projector-model";
-import { poke, caughtUpProgress as progress, status, useProjectorPerTest } from "./projector-support";
-import { useSystem } from "./use-system";
+} from "./support/projector-model";
+import { poke, caughtUpProgress as progress, status, useProjectorPerTest } from "./support/projector-support";
+import { useSystem } from "./support/use-system";
 
 const sys = useSystem();
 const projector = useProjectorPerTest(sys);

@@ -16,9 +16,9 @@ import {
   readLog,
   readProjection,
   taskLife,
-} from "./projector-model";
-import { admin, cron, eventually, poke, status, useProjectors } from "./projector-support";
-import { useSystem } from "./use-system";
+} from "./support/projector-model";
+import { admin, cron, eventually, poke, status, useProjectors } from "./support/projector-support";
+import { useSystem } from "./support/use-system";
 
 const sys = useSystem();
 const projectorWith = useProjectors(sys, { idle: true, faults: ["redis", "kafka", "qstash"] });

@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { encodeEvent } from "../../shared/domain";
-import { linesOf, send, startCapturedProjector } from "./hostile-support";
+import { linesOf, send, startCapturedProjector } from "./support/hostile-support";
 import {
   envelopes,
   expectProjectionOfLog,
@@ -13,7 +13,7 @@ import {
   produce,
   produceEvents,
   taskLife,
-} from "./projector-model";
+} from "./support/projector-model";
 import {
   currentKey,
   type Projector,
@@ -22,8 +22,8 @@ import {
   sign,
   status,
   useProjectorPerTest,
-} from "./projector-support";
-import { useSystem } from "./use-system";
+} from "./support/projector-support";
+import { useSystem } from "./support/use-system";
 
 const sys = useSystem();
 const projector = useProjectorPerTest(sys);

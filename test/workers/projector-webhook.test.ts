@@ -5,7 +5,13 @@
  */
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { sendOpenStream } from "../support/open-stream";
-import { expectProjectionOfLog, newTaskId, produceEvents, readProjection, taskLife } from "./projector-model";
+import {
+  expectProjectionOfLog,
+  newTaskId,
+  produceEvents,
+  readProjection,
+  taskLife,
+} from "./support/projector-model";
 import {
   caughtUpProgress,
   currentKey,
@@ -16,8 +22,8 @@ import {
   sign,
   startProjector,
   status,
-} from "./projector-support";
-import { useSystem } from "./use-system";
+} from "./support/projector-support";
+import { useSystem } from "./support/use-system";
 
 const sys = useSystem();
 

@@ -13,10 +13,10 @@ import {
   produce,
   produceEvents,
   redis,
-} from "./projector-model";
-import { admin, cron, eventually, status, useProjectors } from "./projector-support";
-import { onNamespace, rebuildEnded, rebuildStatusOf, requestRebuild } from "./rebuild-support";
-import { useSystem } from "./use-system";
+} from "./support/projector-model";
+import { admin, cron, eventually, status, useProjectors } from "./support/projector-support";
+import { onNamespace, rebuildEnded, rebuildStatusOf, requestRebuild } from "./support/rebuild-support";
+import { useSystem } from "./support/use-system";
 
 const sys = useSystem();
 const projectorWith = useProjectors(sys, { idle: true, faults: ["qstash"] });

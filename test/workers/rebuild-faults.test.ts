@@ -5,10 +5,10 @@
  * the fold of the log.
  */
 import { describe, expect, it } from "vitest";
-import { expectProjectionOfLog, interleavedLives, produceEvents } from "./projector-model";
-import { admin, cron, eventually, status, useProjectors } from "./projector-support";
-import { onNamespace, rebuildStatusOf, requestRebuild } from "./rebuild-support";
-import { useSystem } from "./use-system";
+import { expectProjectionOfLog, interleavedLives, produceEvents } from "./support/projector-model";
+import { admin, cron, eventually, status, useProjectors } from "./support/projector-support";
+import { onNamespace, rebuildStatusOf, requestRebuild } from "./support/rebuild-support";
+import { useSystem } from "./support/use-system";
 
 const sys = useSystem({ partitions: 2 });
 const projectorWith = useProjectors(sys, { idle: true, faults: ["qstash", "redis"] });

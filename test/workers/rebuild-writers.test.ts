@@ -11,12 +11,12 @@
 import { describe, expect, it } from "vitest";
 import { partitionOf } from "../../shared/event-log/port";
 import type { GraphQLAnswer } from "../support/system";
-import { CREATE, DELETE, UPDATE } from "./command-support";
-import { converge, outcome, systemProjector, tally } from "./guarantees-support";
-import { envelopes, expectProjectionOfLog, newTaskId, produceEvents } from "./projector-model";
-import { admin, eventually } from "./projector-support";
-import { onNamespace, rebuildEnded, rebuildStatusOf, requestRebuild } from "./rebuild-support";
-import { useSystem } from "./use-system";
+import { CREATE, DELETE, UPDATE } from "./support/command-support";
+import { converge, outcome, systemProjector, tally } from "./support/guarantees-support";
+import { envelopes, expectProjectionOfLog, newTaskId, produceEvents } from "./support/projector-model";
+import { admin, eventually } from "./support/projector-support";
+import { onNamespace, rebuildEnded, rebuildStatusOf, requestRebuild } from "./support/rebuild-support";
+import { useSystem } from "./support/use-system";
 
 const PARTITIONS = 2;
 const sys = useSystem({

@@ -3,7 +3,7 @@
  * started before its first test and closed after its last.
  */
 import { afterAll, beforeAll } from "vitest";
-import { type SystemOptions, startSystem, type TestSystem } from "../support/system";
+import { type SystemOptions, startSystem, type TestSystem } from "../../support/system";
 
 /**
  * Registers the file's `beforeAll` (start a system with `options`) and `afterAll` (close it); answers an

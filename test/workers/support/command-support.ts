@@ -5,7 +5,7 @@
  */
 import { Kafka, type Message } from "@upstash/kafka";
 import { afterEach, expect } from "vitest";
-import type { TestSystem } from "../support/system";
+import type { TestSystem } from "../../support/system";
 
 export const TASK_FIELDS = "id text done version createdAt updatedAt";
 

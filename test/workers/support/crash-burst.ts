@@ -6,7 +6,7 @@
  * log, every appended event applied.
  */
 import { expect } from "vitest";
-import type { GraphQLAnswer, TestSystem } from "../support/system";
+import type { GraphQLAnswer, TestSystem } from "../../support/system";
 import { CREATE, createTask, historyOf, LIST, readLog, type TaskView, UPDATE } from "./command-support";
 import { converge, outcome, systemProjector } from "./guarantees-support";
 import { expectProjectionOfLog } from "./projector-model";

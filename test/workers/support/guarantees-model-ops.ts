@@ -4,7 +4,7 @@
  * through the emulators' admin routes.
  */
 import { expect } from "vitest";
-import type { GraphQLAnswer, TestSystem } from "../support/system";
+import type { GraphQLAnswer, TestSystem } from "../../support/system";
 import { CREATE, clearFaults, DELETE, type TaskView, UPDATE } from "./command-support";
 import type { Mutation, Op, Prediction, TodoModel } from "./guarantees-model";
 import { systemProjector } from "./guarantees-support";

@@ -8,8 +8,8 @@
  */
 import { createHash, createHmac, randomUUID } from "node:crypto";
 import { afterEach, beforeEach } from "vitest";
-import { startWorkerOnFreePort } from "../../local/workerd/worker";
-import type { TestSystem } from "../support/system";
+import { startWorkerOnFreePort } from "../../../local/workerd/worker";
+import type { TestSystem } from "../../support/system";
 
 export interface Projector {
   /** Base URL, e.g. `http://127.0.0.1:1234`. */

@@ -4,8 +4,8 @@
  * through the scheduled handler, a watch on the checkpoint, and answers of mutations sorted by outcome.
  */
 import { expect } from "vitest";
-import { LEASE_MS } from "../../workers/projector/catch-up";
-import type { GraphQLAnswer, TestSystem } from "../support/system";
+import { LEASE_MS } from "../../../workers/projector/catch-up";
+import type { GraphQLAnswer, TestSystem } from "../../support/system";
 import { type Projector, status } from "./projector-support";
 
 /** The system's projector (the one the command worker pokes) with its topic and prefix. */

@@ -7,9 +7,9 @@
 import { randomUUID } from "node:crypto";
 import type { Readable } from "node:stream";
 import { expect } from "vitest";
-import { startWorkerOnFreePort } from "../../local/workerd/worker";
-import { sendOpenStream } from "../support/open-stream";
-import type { TestSystem } from "../support/system";
+import { startWorkerOnFreePort } from "../../../local/workerd/worker";
+import { sendOpenStream } from "../../support/open-stream";
+import type { TestSystem } from "../../support/system";
 import type { Projector } from "./projector-support";
 
 export type LogLine = Record<string, unknown>;

@@ -7,7 +7,7 @@ import { randomUUID } from "node:crypto";
 import { Kafka } from "@upstash/kafka";
 import { Redis } from "@upstash/redis";
 import { expect } from "vitest";
-import { eventLogConfig } from "../../shared/config/event-log";
+import { eventLogConfig } from "../../../shared/config/event-log";
 import {
   applyEvent,
   decodeEvent,
@@ -16,11 +16,11 @@ import {
   makeEnvelopes,
   type TaskEvent,
   type TaskState,
-} from "../../shared/domain";
-import { createEventLog } from "../../shared/event-log/create";
-import { type EventLog, type LogRecord, type Position, partitionOf } from "../../shared/event-log/port";
-import type { Logger } from "../../shared/http/log";
-import { orderScore } from "../../shared/projection/fold";
+} from "../../../shared/domain";
+import { createEventLog } from "../../../shared/event-log/create";
+import { type EventLog, type LogRecord, type Position, partitionOf } from "../../../shared/event-log/port";
+import type { Logger } from "../../../shared/http/log";
+import { orderScore } from "../../../shared/projection/fold";
 import type { Projector } from "./projector-support";
 
 let clock = Date.parse("2025-06-01T08:00:00.000Z");
