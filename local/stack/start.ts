@@ -41,7 +41,12 @@ export async function startStack(config: StackConfig, opts: StartStackOptions = 
   await mkdir(stateDir, { recursive: true });
   const stops: Array<() => Promise<void>> = [];
   const stopAll = async () => {
-    for (const stop of stops.reverse()) await stop().catch(() => {});
+    for (const stop of stops.reverse()) {
+      // Keep stopping the others; the error that made us stop is the one thrown.
+      await stop().catch((err: unknown) =>
+        log(`stack: a service did not stop cleanly: ${(err as Error).message}`),
+      );
+    }
     stops.length = 0;
   };
   try {

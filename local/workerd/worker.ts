@@ -58,7 +58,12 @@ async function startWorker(
   try {
     await mf.ready;
   } catch (err) {
-    await mf.dispose().catch(() => {});
+    // The start's error is the one to report; a failed clean-up is only worth a line beside it.
+    await mf
+      .dispose()
+      .catch((cleanup: unknown) =>
+        console.error(`workerd: disposing after a failed start failed too: ${(cleanup as Error).message}`),
+      );
     throw err;
   }
   return mf;

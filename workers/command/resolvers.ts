@@ -7,7 +7,7 @@ import { changeTask, createTask, type WriteContext } from "./commands";
 import { formatToken } from "./consistency";
 import type { CommandDeps } from "./deps";
 import type { CommandEnv } from "./env";
-import { type IdempotentRequest, idempotent } from "./idempotency";
+import { type IdempotentRequest, idempotent, type Outcome, type RunIntent } from "./idempotency";
 import { getTask, listTasks, projection, taskHistory } from "./queries";
 
 type C = Context<CommandEnv>;
@@ -44,6 +44,29 @@ function request(deps: CommandDeps, operation: string, args: unknown): Idempoten
   return { operation, args, runsForMs: deps.reservationTtlMs, now: () => Date.now() };
 }
 
+/**
+ * Runs one mutation: its write context, its idempotency key's claim around `run`, and the consistency token of
+ * what it appended on the answer.
+ */
+async function mutation<T>(
+  deps: CommandDeps,
+  c: C,
+  idempotencyKey: string | null | undefined,
+  describe: (ctx: WriteContext) => IdempotentRequest,
+  run: (ctx: WriteContext, intent: RunIntent) => Promise<Outcome<T>>,
+): Promise<T> {
+  const ctx = writeContext(deps, c, idempotencyKey);
+  const outcome = await idempotent(
+    deps.idempotency,
+    idempotencyKey,
+    describe(ctx),
+    (intent) => run(ctx, intent),
+    ctx.log,
+  );
+  setToken(c, outcome.token);
+  return outcome.value;
+}
+
 /** The root value of one request: its resolvers, over the request's dependencies and its context. */
 export function rootResolver(deps: CommandDeps, c: C) {
   return {
@@ -57,88 +80,69 @@ export function rootResolver(deps: CommandDeps, c: C) {
     history: (args: { id: string; after?: string | null }) => taskHistory(deps, args),
     projection: () => projection(deps),
 
-    async createTask(args: {
+    createTask(args: {
       text: string;
       idempotencyKey?: string | null;
       listId?: string | null;
     }): Promise<Task> {
-      const ctx = writeContext(deps, c, args.idempotencyKey);
       // Without a listId the fingerprint is what it always was, so keys stored before lists existed still match.
       const fingerprint = args.listId ? { text: args.text, listId: args.listId } : { text: args.text };
-      const outcome = await idempotent(
-        deps.idempotency,
+      return mutation(
+        deps,
+        c,
         args.idempotencyKey,
-        { ...request(deps, "createTask", fingerprint), taskId: ctx.newId() },
-        async ({ taskId, resumed }) => {
-          const { task, record } = await createTask(
-            ctx,
-            args.text,
-            { taskId: taskId ?? ctx.newId(), resumed },
-            args.listId,
-          );
+        (ctx) => ({ ...request(deps, "createTask", fingerprint), taskId: ctx.newId() }),
+        async (ctx, { taskId, resumed }) => {
+          const intent = { taskId: taskId ?? ctx.newId(), resumed };
+          const { task, record } = await createTask(ctx, args.text, intent, args.listId);
           return { value: task, ...(record ? { token: formatToken(record) } : {}) };
         },
-        ctx.log,
       );
-      setToken(c, outcome.token);
-      return outcome.value;
     },
 
-    async updateTask(args: {
+    updateTask(args: {
       id: string;
       text: string;
       done: boolean;
       expectedVersion?: number | null;
       idempotencyKey?: string | null;
     }): Promise<Task | null> {
-      const ctx = writeContext(deps, c, args.idempotencyKey);
       const data = {
         taskId: args.id,
         text: args.text,
         done: args.done,
         expectedVersion: args.expectedVersion ?? null,
       };
-      const outcome = await idempotent(
-        deps.idempotency,
+      return mutation(
+        deps,
+        c,
         args.idempotencyKey,
-        request(deps, "updateTask", data),
-        async ({ resumed }) => {
-          const { state, records } = await changeTask(
-            ctx,
-            { type: "UpdateTask", data, metadata: ctx.metadata },
-            resumed,
-          );
+        () => request(deps, "updateTask", data),
+        async (ctx, { resumed }) => {
+          const command = { type: "UpdateTask" as const, data, metadata: ctx.metadata };
+          const { state, records } = await changeTask(ctx, command, resumed);
           return { value: state.status === "active" ? state.task : null, token: tokenOf(records) };
         },
-        ctx.log,
       );
-      setToken(c, outcome.token);
-      return outcome.value;
     },
 
-    async deleteTask(args: {
+    deleteTask(args: {
       id: string;
       expectedVersion?: number | null;
       idempotencyKey?: string | null;
     }): Promise<string> {
-      const ctx = writeContext(deps, c, args.idempotencyKey);
       const data = { taskId: args.id, expectedVersion: args.expectedVersion ?? null };
-      const outcome = await idempotent(
-        deps.idempotency,
+      return mutation(
+        deps,
+        c,
         args.idempotencyKey,
-        request(deps, "deleteTask", data),
-        async ({ resumed }) => {
-          const { records } = await changeTask(
-            ctx,
-            { type: "DeleteTask", data, metadata: ctx.metadata },
-            resumed,
-          );
+        () => request(deps, "deleteTask", data),
+        async (ctx, { resumed }) => {
+          const command = { type: "DeleteTask" as const, data, metadata: ctx.metadata };
+          const { records } = await changeTask(ctx, command, resumed);
           return { value: args.id, token: tokenOf(records) };
         },
-        ctx.log,
       );
-      setToken(c, outcome.token);
-      return outcome.value;
     },
   };
 }

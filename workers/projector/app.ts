@@ -11,7 +11,7 @@ import { rebuildStatus } from "../../shared/projection/rebuild-status";
 import { projectionStatus } from "../../shared/projection/status";
 import { publicStatus, statusAccess } from "./admin";
 import { type DepsFactory, depsFromBindings, onLive, type ProjectorDeps } from "./deps";
-import { pokeNamespace, pokeReason, pokeTarget } from "./poke-target";
+import { readPoke } from "./poke-target";
 import { foldRetiring, routeNamespacePoke } from "./rebuild";
 import { registerRebuildRoute } from "./rebuild-route";
 import { failures, runCatchUp } from "./run";
@@ -59,25 +59,16 @@ export function createProjectorApp({ deps = depsFromBindings }: ProjectorOptions
     "/projection",
     signedPoke((c) => c.var.deps().signing),
     async (c) => {
-      const body = c.var.poke;
       const projector = c.var.deps();
       const logger = log.with({ requestId: c.var.requestId });
-      const target = pokeTarget(body, projector.log.partitions);
+      const { target, namespace, reason } = readPoke(c.var.poke, projector.log.partitions);
       const only = target === "every" ? undefined : [target.partition];
       const waitUntil = (p: Promise<unknown>) => c.executionCtx.waitUntil(p);
-      const namespace = pokeNamespace(body);
       if (namespace !== undefined) {
-        const routed = await routeNamespacePoke(
-          projector,
-          namespace,
-          pokeReason(body),
-          only,
-          waitUntil,
-          logger,
-        );
+        const routed = await routeNamespacePoke(projector, namespace, reason, only, waitUntil, logger);
         if (routed.kind === "done") {
           if (routed.failed) return foldFailed(c, routed.failed, { namespace });
-          return c.json(routed.body as Record<string, unknown>, 200);
+          return c.json(routed.body, 200);
         }
       }
       const live = await onLive(projector);

@@ -195,7 +195,7 @@ export async function cleanupDue(
  */
 export type NamespaceRoute =
   | { kind: "live" }
-  | { kind: "done"; body: unknown; failed?: { services: string; partitions: number[] } };
+  | { kind: "done"; body: object; failed?: { services: string; partitions: number[] } };
 
 export async function routeNamespacePoke(
   deps: ProjectorDeps,

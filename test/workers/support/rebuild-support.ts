@@ -3,31 +3,11 @@
  * Projector view of any namespace (so the log-fold model checks a rebuilt or retired namespace as it checks the
  * live one).
  */
+import type { RebuildStatus } from "../../../shared/projection/rebuild-status";
 import { eventually, get, type Projector, type Status } from "./projector-support";
 
-export interface RebuildRecordView {
-  namespace: string;
-  state: "running" | "switched" | "failed";
-  startedAt: string;
-  endedAt?: string;
-  reason?: string;
-  retired?: string;
-}
-
-export interface RebuildStatusView extends Status {
-  namespace: string;
-  rebuild: {
-    namespace: string;
-    state: "running";
-    startedAt: string;
-    partitions: Array<{ partition: number; checkpoint: number; head: number; lag: number }>;
-    lag: number;
-    eventsPerSecond: number;
-    estimatedFinish?: string;
-  } | null;
-  lastRebuild: RebuildRecordView | null;
-  retiring: Array<{ namespace: string; due: string }>;
-}
+/** The projector's status as `GET /status` answers it to an admin: the projection's part and the rebuild's. */
+export type RebuildStatusView = Status & RebuildStatus;
 
 /** `POST /rebuild` with the projector's admin token (or `authorization` as given; null sends none). */
 export async function requestRebuild(
