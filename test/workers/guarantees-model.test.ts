@@ -1,5 +1,5 @@
 /**
- * The seeded, model-based random test against the running workers (issue #6, item 8): random sequences of
+ * The seeded, model-based random test against the running workers: random sequences of
  * mutations (valid and invalid), signed pokes, cron runs and injected faults (QStash drop/duplicate/delay,
  * Kafka failing an append, Redis failing a reservation or a fold script). Each mutation's answer is checked
  * against a small in-memory model of the to-do list as it goes; after each sequence the scheduled handler runs
