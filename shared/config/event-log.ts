@@ -4,7 +4,7 @@
  * a pair that is not.
  */
 import { ConfigError } from "../errors";
-import { type Bindings, httpUrl, optional, positiveInt, required, timeoutMs } from "./read";
+import { type BindingName, type Bindings, httpUrl, optional, positiveInt, required, timeoutMs } from "./read";
 
 export const EVENT_LOG_BACKENDS = ["upstash-kafka", "redis-streams", "redpanda"] as const;
 export type EventLogBackend = (typeof EVENT_LOG_BACKENDS)[number];
@@ -46,7 +46,7 @@ export type EventLogConfig =
   | ({ backend: "redpanda" } & RedpandaConfig);
 
 /** Reads `name`, or its older alias `alias`; both set to different values is an error rather than a guess. */
-function aliased(env: Bindings, name: string, alias: string): string | undefined {
+function aliased(env: Bindings, name: BindingName, alias: BindingName): string | undefined {
   const value = optional(env, name);
   const old = optional(env, alias);
   if (value !== undefined && old !== undefined && value !== old) {

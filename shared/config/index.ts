@@ -6,7 +6,7 @@ import { ConfigError } from "../errors";
 import { type Bindings, httpUrl, optional, required, timeoutMs } from "./read";
 
 export * from "./event-log";
-export { type Bindings, binding, TIMEOUT_LIMITS } from "./read";
+export { type BindingName, type Bindings, binding, TIMEOUT_LIMITS } from "./read";
 
 export interface RedisConfig {
   url: string;

@@ -13,7 +13,7 @@
  * Budget from optional bindings (documented in wrangler.projector.toml): unset means the default, anything else
  * must be a whole number in range, or the worker fails fast naming the binding.
  */
-import { type Bindings, binding } from "../../shared/config";
+import { type BindingName, type Bindings, binding } from "../../shared/config";
 import { ConfigError } from "../../shared/errors";
 import { DEFAULT_BATCH_BYTES } from "../../shared/projection/fold";
 
@@ -116,7 +116,7 @@ export function sweepWindow(maxSubrequests: number): number {
   return Math.max(1, maxSubrequests - SWEEP_FIXED - FOLD_FLOOR);
 }
 
-function wholeNumber(env: Bindings, name: string, fallback: number, min: number, max: number): number {
+function wholeNumber(env: Bindings, name: BindingName, fallback: number, min: number, max: number): number {
   const raw = binding(env, name);
   if (raw === undefined || raw === null || raw === "") return fallback;
   const n = typeof raw === "string" ? Number(raw) : Number.NaN;
