@@ -24,7 +24,9 @@ export function logLine(
   msg: string,
   fields: Record<string, unknown> = {},
 ): void {
-  const line = JSON.stringify({ ...fields, level, worker, msg }, (_key, value: unknown) =>
+  // level, worker and msg lead the line and keep their values whatever `fields` holds.
+  const entry = Object.assign({ level, worker, msg }, fields, { level, worker, msg });
+  const line = JSON.stringify(entry, (_key, value: unknown) =>
     typeof value === "string" ? bounded(value) : value,
   );
   if (level === "error") console.error(line);
