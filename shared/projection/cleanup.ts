@@ -5,9 +5,10 @@
  * the cron) goes on where it stopped. Only the projection's own key shapes are matched, so nothing of another
  * namespace nor the write guards under the base prefix is touched, even when the retired one is the base prefix.
  */
+
+import type { RedisClient } from "../redis/client";
 import { projectionKeys } from "./keys";
 import type { RebuildControl, RetiredNamespace } from "./rebuild";
-import type { RedisClient } from "./redis";
 
 /** Keys a SCAN step looks at. */
 export const SCAN_COUNT = 500;

@@ -3,8 +3,9 @@
  * isolate) and goes to that namespace's adapter, made once per namespace. For the command worker, whose reads and
  * write guards must follow a rebuild's switch without a redeploy.
  */
+
+import type { RedisClient } from "../redis/client";
 import { liveNamespace } from "./namespace";
-import type { RedisClient } from "./redis";
 
 /** `make(namespace)` for the live namespace of `base`, per call; every method of the adapter is forwarded. */
 export function liveNamespaced<T extends object>(

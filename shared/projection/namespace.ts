@@ -10,8 +10,9 @@
  * namespace, so a write decided on either side of the switch meets every other write's reservation. A cached
  * entry past its time is read again; a failed read fails the request rather than serve a stale pointer.
  */
+
+import { hashPairs, type RedisClient } from "../redis/client";
 import { storedObject } from "./codec";
-import { hashPairs, type RedisClient } from "./redis";
 
 /** How long an isolate trusts the pointer it read: a switch reaches every worker within this. */
 export const POINTER_CACHE_MS = 2000;

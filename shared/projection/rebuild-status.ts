@@ -4,9 +4,9 @@
  * for clean-up. Speed is measured as offsets folded since the start over the time since the start.
  */
 import type { EventLog } from "../event-log/port";
+import type { RedisClient } from "../redis/client";
 import { projectionKeys } from "./keys";
 import type { RebuildControl, RebuildRecord } from "./rebuild";
-import type { RedisClient } from "./redis";
 import { checkpointMap } from "./redis-read-model";
 
 export interface RebuildProgress {

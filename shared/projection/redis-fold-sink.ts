@@ -3,11 +3,11 @@
  * checks everything it will write, then writes it all; its answer is read into an ApplyOutcome here.
  */
 import { UpstreamError } from "../errors";
+import type { RedisClient } from "../redis/client";
 import { decodeState, encodeState, toInt } from "./codec";
 import type { FoldBatch } from "./fold";
 import { type ApplyOutcome, type FoldSink, PROBLEMS_KEPT, staleBatchError } from "./fold-sink";
 import { projectionKeys } from "./keys";
-import type { RedisClient } from "./redis";
 import { readStops } from "./redis-read-model";
 import { APPLY_BATCH } from "./scripts";
 

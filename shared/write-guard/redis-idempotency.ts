@@ -1,7 +1,7 @@
 /** Idempotency keys over Upstash Redis, under the base prefix (see idempotency.ts). */
 import { UpstreamError } from "../errors";
 import { projectionKeys } from "../projection/keys";
-import type { RedisClient } from "../projection/redis";
+import type { RedisClient } from "../redis/client";
 import { claimToken, encodeDone, type IdempotencyStore, parseStored, RESULT_TTL_MS } from "./idempotency";
 import { CLAIM, RELEASE } from "./scripts";
 

@@ -9,7 +9,7 @@ import {
   toInt,
 } from "../projection/codec";
 import { projectionKeys } from "../projection/keys";
-import type { RedisClient } from "../projection/redis";
+import type { RedisClient } from "../redis/client";
 import { COMMITTED_KEEP_MS, LAST_RESERVED_KEEP_MS, type WriteGuard } from "./port";
 import { COMMIT, RELEASE, RESERVE } from "./scripts";
 

@@ -12,10 +12,10 @@ import { createMemoryEventLog, type MemoryEventLog } from "../../shared/event-lo
 import type { LogRecord, Position } from "../../shared/event-log/port";
 import type { Notifier } from "../../shared/notifier/qstash";
 import { DEFAULT_BATCH_BYTES } from "../../shared/projection/fold";
-import { createMemoryProjection, type MemoryProjection } from "../../shared/projection/memory";
 import { createCommandApp } from "../../workers/command/app";
 import { RESERVATION_TTL_FACTOR } from "../../workers/command/deps";
 import { foldAll } from "../projection/given";
+import { createMemoryProjection, type MemoryProjection } from "../support/memory-projection";
 
 /** A GraphQL operation as a client sends it. */
 export interface Operation {

@@ -9,9 +9,9 @@ import { encodeEvent, type Task, type TaskEvent } from "../../shared/domain";
 import { type LogRecord, partitionOf } from "../../shared/event-log/port";
 import { DEFAULT_BATCH_BYTES, decodeRecords, foldBatch, taskIdsOf } from "../../shared/projection/fold";
 import type { FoldSink } from "../../shared/projection/fold-sink";
-import { createMemoryProjection } from "../../shared/projection/memory";
 import type { ReadModel } from "../../shared/projection/read-model";
 import { envelope, minutesAfterNow, uuid } from "../domain/fixtures";
+import { createMemoryProjection } from "../support/memory-projection";
 
 /** One record of the log: a task's event (numbered in turn per task), or a raw value that is not one. */
 export type Entry =

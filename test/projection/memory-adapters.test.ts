@@ -1,5 +1,5 @@
 /** The in-process adapters keep the projection ports' contract (contract.ts), with no Redis at all. */
-import { createMemoryProjection } from "../../shared/projection/memory";
+import { createMemoryProjection } from "../support/memory-projection";
 import { projectionContract } from "./contract";
 
 projectionContract("in-process adapters", () => ({ open: () => createMemoryProjection() }));

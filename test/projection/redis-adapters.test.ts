@@ -4,10 +4,10 @@
  * agree on every case.
  */
 import { randomUUID } from "node:crypto";
-import { connectRedis } from "../../shared/projection/redis";
 import { createRedisFoldLease } from "../../shared/projection/redis-fold-lease";
 import { createRedisFoldSink } from "../../shared/projection/redis-fold-sink";
 import { createRedisReadModel } from "../../shared/projection/redis-read-model";
+import { connectRedis } from "../../shared/redis/client";
 import { createRedisWriteGuard } from "../../shared/write-guard/redis";
 import { createRedisIdempotency } from "../../shared/write-guard/redis-idempotency";
 import { useLocalRedis } from "../emulators/support/redis-fixture";

@@ -11,7 +11,6 @@ import { type EventLog, partitionOf } from "../../shared/event-log/port";
 import type { Logger } from "../../shared/http/log";
 import type { PartitionStop } from "../../shared/projection/codec";
 import type { FoldSink } from "../../shared/projection/fold-sink";
-import { createMemoryProjection, type MemoryProjection } from "../../shared/projection/memory";
 import { type CatchUpBudget, DEFAULT_BUDGET } from "../../workers/projector/budget";
 import {
   type CatchUpResult,
@@ -20,6 +19,7 @@ import {
   type PartitionProgress,
 } from "../../workers/projector/catch-up";
 import { envelope, uuid } from "../domain/fixtures";
+import { createMemoryProjection, type MemoryProjection } from "../support/memory-projection";
 
 /** One line the catch-up logged. */
 export type Line = { level: "info" | "error"; msg: string } & Record<string, unknown>;

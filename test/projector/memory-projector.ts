@@ -6,8 +6,8 @@
 import { createMemoryEventLog, type MemoryEventLog } from "../../shared/event-log/memory";
 import type { Position } from "../../shared/event-log/port";
 import type { Notifier, PokeReason } from "../../shared/notifier/qstash";
-import { createMemoryProjection, type MemoryProjection } from "../../shared/projection/memory";
 import { type DepsFactory, depsFromBindings, type ProjectorDeps } from "../../workers/projector/deps";
+import { createMemoryProjection, type MemoryProjection } from "../support/memory-projection";
 
 const NOWHERE = "http://127.0.0.1:9";
 export const WEBHOOK = "https://projector.example/projection";

@@ -8,9 +8,9 @@ import { describe, expect, it } from "vitest";
 import { encodeEvent, MAX_TEXT_CODE_POINTS, type TaskState } from "../../shared/domain";
 import type { LogRecord } from "../../shared/event-log/port";
 import { DEFAULT_BATCH_BYTES, decodeRecords, foldBatch } from "../../shared/projection/fold";
-import { connectRedis } from "../../shared/projection/redis";
 import { createRedisFoldSink } from "../../shared/projection/redis-fold-sink";
 import { createRedisReadModel } from "../../shared/projection/redis-read-model";
+import { connectRedis } from "../../shared/redis/client";
 import { envelopes, newTaskId } from "./support/projector-model";
 import { useSystem } from "./support/use-system";
 

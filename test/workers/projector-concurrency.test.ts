@@ -9,9 +9,9 @@ import { eventLogConfig } from "../../shared/config/event-log";
 import { createEventLog } from "../../shared/event-log/create";
 import type { FoldLease } from "../../shared/projection/fold-lease";
 import type { FoldSink } from "../../shared/projection/fold-sink";
-import { connectRedis, type RedisClient } from "../../shared/projection/redis";
 import { createRedisFoldLease } from "../../shared/projection/redis-fold-lease";
 import { createRedisFoldSink } from "../../shared/projection/redis-fold-sink";
+import { connectRedis, type RedisClient } from "../../shared/redis/client";
 import { PAID_BUDGET } from "../../workers/projector/budget";
 import { catchUp } from "../../workers/projector/catch-up";
 import {

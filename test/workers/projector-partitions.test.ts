@@ -7,9 +7,9 @@ import { describe, expect, it } from "vitest";
 import { encodeEvent } from "../../shared/domain";
 import { type EventLog, partitionOf } from "../../shared/event-log/port";
 import { createUpstashKafkaEventLog } from "../../shared/event-log/upstash-kafka";
-import { connectRedis } from "../../shared/projection/redis";
 import { createRedisFoldLease } from "../../shared/projection/redis-fold-lease";
 import { createRedisFoldSink } from "../../shared/projection/redis-fold-sink";
+import { connectRedis } from "../../shared/redis/client";
 import { catchUp } from "../../workers/projector/catch-up";
 import {
   expectProjectionOfLog,

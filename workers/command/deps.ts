@@ -1,15 +1,15 @@
 /** What the command worker's services run on, and how it is built from the bindings (validated at first use). */
 import { type Bindings, qstashConfig, redisConfig } from "../../shared/config";
-import { eventLogFromBindings } from "../../shared/event-log/from-bindings";
 import type { EventLog } from "../../shared/event-log/port";
 import { createQStashNotifier, type Notifier } from "../../shared/notifier/qstash";
 import { liveNamespaced } from "../../shared/projection/live-store";
+import { eventLogFromBindings } from "../../shared/projection/log-from-bindings";
 import { liveNamespace } from "../../shared/projection/namespace";
 import type { ReadModel } from "../../shared/projection/read-model";
 import { createRebuildControl } from "../../shared/projection/rebuild";
 import { type RebuildStatus, rebuildStatus } from "../../shared/projection/rebuild-status";
-import { connectRedis } from "../../shared/projection/redis";
 import { createRedisReadModel } from "../../shared/projection/redis-read-model";
+import { connectRedis } from "../../shared/redis/client";
 import type { IdempotencyStore } from "../../shared/write-guard/idempotency";
 import type { WriteGuard } from "../../shared/write-guard/port";
 import { createRedisWriteGuard } from "../../shared/write-guard/redis";

@@ -4,7 +4,7 @@
  * sweeps read consecutive windows and every partition is read once in every `ceil(partitions / window)` sweeps.
  */
 import { projectionKeys } from "../../shared/projection/keys";
-import type { RedisClient } from "../../shared/projection/redis";
+import type { RedisClient } from "../../shared/redis/client";
 
 export interface SweepCursor {
   /** Advances the counter; answers how many windowed sweeps ran before this one. */

@@ -7,19 +7,19 @@
  * values encoded as Redis holds them. For fast in-process specifications; the workers use the Redis adapters.
  */
 
-import type { IdempotencyStore } from "../write-guard/idempotency";
-import { createMemoryWriteGuard } from "../write-guard/memory";
-import { createMemoryIdempotency } from "../write-guard/memory-idempotency";
-import type { WriteGuard } from "../write-guard/port";
-import type { FoldLease } from "./fold-lease";
-import type { FoldSink } from "./fold-sink";
-import { createMemoryFoldLease } from "./memory/fold-lease";
-import { createMemoryFoldSink } from "./memory/fold-sink";
-import { createMemoryReadModel } from "./memory/read-model";
-import { createMemoryState, type MemoryProjectionState } from "./memory/state";
-import type { ReadModel } from "./read-model";
+import type { FoldLease } from "../../shared/projection/fold-lease";
+import type { FoldSink } from "../../shared/projection/fold-sink";
+import { createMemoryFoldLease } from "../../shared/projection/memory/fold-lease";
+import { createMemoryFoldSink } from "../../shared/projection/memory/fold-sink";
+import { createMemoryReadModel } from "../../shared/projection/memory/read-model";
+import { createMemoryState, type MemoryProjectionState } from "../../shared/projection/memory/state";
+import type { ReadModel } from "../../shared/projection/read-model";
+import type { IdempotencyStore } from "../../shared/write-guard/idempotency";
+import { createMemoryWriteGuard } from "../../shared/write-guard/memory";
+import { createMemoryIdempotency } from "../../shared/write-guard/memory-idempotency";
+import type { WriteGuard } from "../../shared/write-guard/port";
 
-export type { MemoryProjectionState } from "./memory/state";
+export type { MemoryProjectionState } from "../../shared/projection/memory/state";
 
 export interface MemoryProjection {
   readModel: ReadModel;

@@ -6,8 +6,8 @@
  */
 import type { EventLogConfig } from "../config";
 import { ConfigError } from "../errors";
-import { type Redis, redisCall } from "../projection/redis";
-import type { EventLog } from "./port";
+import type { EventLog } from "../event-log/port";
+import { type Redis, redisCall } from "../redis/client";
 
 /** Returns the stored identity, storing ARGV[1] first when there is none. KEYS[1]: the identity key. */
 const CLAIM = `
