@@ -12,14 +12,7 @@ import {
 } from "../../shared/errors";
 import { RedpandaRefusal } from "../../shared/event-log/redpanda-http";
 import { mapError } from "../../workers/command/errors";
-import {
-  AppendOutcomeUnknownError,
-  ConflictError,
-  InvalidArgumentError,
-  NotFoundError,
-  ProjectionBehindError,
-  StaleError,
-} from "../../workers/command/service-errors";
+import * as service from "../../workers/command/service-errors";
 
 const wire = (error: unknown) => {
   const mapped = mapError(error);
@@ -35,12 +28,12 @@ describe("error names", () => {
       new RedpandaRefusal("bad request", 400, 42207),
       new ConfigError("REDIS_URL", "is missing"),
       new DomainError("CONFLICT", "stale"),
-      new InvalidArgumentError("bad"),
-      new NotFoundError("gone"),
-      new ConflictError("busy"),
-      new StaleError("0:1", 3000),
-      new ProjectionBehindError("behind", 3000),
-      new AppendOutcomeUnknownError(new UpstreamTimeoutError("kafka", 5000)),
+      new service.InvalidArgumentError("bad"),
+      new service.NotFoundError("gone"),
+      new service.ConflictError("busy"),
+      new service.StaleError("0:1", 3000),
+      new service.ProjectionBehindError("behind", 3000),
+      new service.AppendOutcomeUnknownError(new UpstreamTimeoutError("kafka", 5000)),
     ];
 
     expect(errors.map((error) => error.name)).toEqual([
@@ -62,16 +55,19 @@ describe("error names", () => {
 
 describe("mapError", () => {
   it("mapError: the services' errors become their codes, fields kept", () => {
-    expect(wire(new InvalidArgumentError("offset must be 0 or more"))).toEqual({
+    expect(wire(new service.InvalidArgumentError("offset must be 0 or more"))).toEqual({
       message: "offset must be 0 or more",
       extensions: { code: "BAD_USER_INPUT" },
     });
-    expect(wire(new NotFoundError("deleted since", "taskId"))).toEqual({
+    expect(wire(new service.NotFoundError("deleted since", "taskId"))).toEqual({
       message: "deleted since",
       extensions: { code: "NOT_FOUND", field: "taskId" },
     });
-    expect(wire(new ConflictError("busy"))).toEqual({ message: "busy", extensions: { code: "CONFLICT" } });
-    expect(wire(new StaleError("0:7", 3000))).toEqual({
+    expect(wire(new service.ConflictError("busy"))).toEqual({
+      message: "busy",
+      extensions: { code: "CONFLICT" },
+    });
+    expect(wire(new service.StaleError("0:7", 3000))).toEqual({
       message: "the projection has not reached 0:7 within 3000 ms; retry",
       extensions: { code: "STALE" },
     });
@@ -82,12 +78,14 @@ describe("mapError", () => {
   });
 
   it("mapError: unavailable says whether the write may have been recorded, and names the service", () => {
-    expect(wire(new ProjectionBehindError("the projection is behind the log on partition 2", 3000))).toEqual({
+    expect(
+      wire(new service.ProjectionBehindError("the projection is behind the log on partition 2", 3000)),
+    ).toEqual({
       message:
         "the projection is behind the log on partition 2 after waiting 3000 ms; nothing was changed by this request, retry shortly",
       extensions: { code: "UNAVAILABLE", service: "projector" },
     });
-    expect(wire(new AppendOutcomeUnknownError(new UpstreamTimeoutError("kafka", 5000)))).toEqual({
+    expect(wire(new service.AppendOutcomeUnknownError(new UpstreamTimeoutError("kafka", 5000)))).toEqual({
       message:
         "kafka did not answer within 5000 ms; the write may or may not have been recorded, so read before retrying",
       extensions: { code: "UNAVAILABLE", service: "kafka" },

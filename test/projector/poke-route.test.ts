@@ -4,7 +4,7 @@
  * and hostile-input suites (test/workers/projector-webhook, hostile-projector*) run the bundled worker against the
  * local stack.
  */
-import { describe, expect, test } from "vitest";
+import { afterEach, beforeEach, describe, expect, test, vi } from "vitest";
 import { encodeEvent } from "../../shared/domain";
 import { createProjectorApp } from "../../workers/projector/app";
 import { completed, created, envelope, TASK_ID } from "../domain/fixtures";
@@ -12,6 +12,14 @@ import { stateAfter } from "../domain/given";
 import { sign } from "../workers/support/projector-support";
 import { progress } from "./given";
 import { BINDINGS, memoryProjector, SIGNING_KEY, WEBHOOK } from "./memory-projector";
+
+// The worker's log lines are not what these specifications read; keep the test output to the results.
+beforeEach(() => {
+  vi.spyOn(console, "log").mockImplementation(() => {});
+});
+afterEach(() => {
+  vi.restoreAllMocks();
+});
 
 /** A projector whose fold runs in memory over a log holding `events`. */
 async function projectorWith(events: readonly string[], bindings: Record<string, string> = {}) {
