@@ -5,6 +5,7 @@
  */
 import type { EventEnvelope, Task, TaskState } from "../domain";
 import { UpstreamError } from "../errors";
+import type { Position } from "../event-log/port";
 
 /** Longest reason kept for a dead letter, a rejected event or a stop: they are shown publicly. */
 export const MAX_REASON_CHARS = 200;
@@ -15,12 +16,6 @@ export const DEAD_LETTER_VALUE_CHARS = 2048;
 /** Cuts a reason to MAX_REASON_CHARS. */
 export function boundReason(reason: string): string {
   return reason.length <= MAX_REASON_CHARS ? reason : `${reason.slice(0, MAX_REASON_CHARS - 1)}…`;
-}
-
-/** Where a record sits in the log. */
-export interface Position {
-  partition: number;
-  offset: number;
 }
 
 /**
@@ -119,11 +114,6 @@ export function decodeState(raw: unknown): TaskState {
     return { status: "deleted", id: parsed.id, version: parsed.version, deletedAt: parsed.deletedAt };
   }
   throw new UpstreamError("redis", "the projection holds a malformed task state");
-}
-
-/** The version a state holds (0 when absent). */
-export function stateVersion(state: TaskState): number {
-  return state.status === "active" ? state.task.version : state.status === "deleted" ? state.version : 0;
 }
 
 export function encodeHistoryEntry(event: EventEnvelope, position: Position): string {

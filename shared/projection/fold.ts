@@ -5,7 +5,7 @@
  * schema version or event type) or one filed under another partition than its task's ends the batch before it
  * and stops the partition there, so that nothing after it is folded out of turn.
  */
-import { applyEvent, decodeEvent, type EventEnvelope, type TaskState } from "../domain";
+import { applyEvent, decodeEvent, type EventEnvelope, type TaskState, versionOf } from "../domain";
 import { type LogRecord, partitionOf } from "../event-log/port";
 import {
   boundReason,
@@ -14,7 +14,6 @@ import {
   encodeHistoryEntry,
   encodeRejectedEvent,
   encodeState,
-  stateVersion,
 } from "./codec";
 
 /**
@@ -209,7 +208,7 @@ export function foldBatch(
     batch.to = record.offset + 1;
     used += cost;
     stateCost.set(event.taskId, newStateCost);
-    if (!base.has(event.taskId)) base.set(event.taskId, stateVersion(before));
+    if (!base.has(event.taskId)) base.set(event.taskId, versionOf(before));
     states.set(event.taskId, result.state);
     batch.counts.applied++;
     batch.history.push([event.taskId, entry]);

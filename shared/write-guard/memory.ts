@@ -1,15 +1,15 @@
 /**
- * The write guard over the in-process projection state (see shared/projection/memory.ts), with the Redis scripts'
+ * The write guard over the in-process projection state (see shared/projection/memory/state.ts), with the Redis scripts'
  * semantics (RESERVE, COMMIT, RELEASE): reservations held under their writer's token and expiring, the last
  * reserved version remembered past them, committed writes raising the current version until they expire.
  */
+import { versionOf } from "../domain";
 import {
   decodeCommitted,
   decodeState,
   encodeCommitted,
   reservationToken,
   reservedVersion,
-  stateVersion,
 } from "../projection/codec";
 import { deleteString, getString, type MemoryProjectionState, setString } from "../projection/memory/state";
 import { COMMITTED_KEEP_MS, LAST_RESERVED_KEEP_MS, type WriteGuard } from "./port";
@@ -31,7 +31,7 @@ export function createMemoryWriteGuard(state: MemoryProjectionState): WriteGuard
 
     async reserve(taskId, baseVersion, newVersion, ttlMs, nonce) {
       const token = reservationToken(newVersion, nonce);
-      let current = stateVersion(decodeState(state.states.get(taskId)));
+      let current = versionOf(decodeState(state.states.get(taskId)));
       const held = getString(state, keys.reservation(taskId));
       if (held === token) return { ok: true, projected: current, reserved: current, token };
       current = Math.max(current, reservedVersion(getString(state, keys.committed(taskId))));

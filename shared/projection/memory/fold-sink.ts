@@ -5,7 +5,8 @@
  * folded from (else nothing is written), then every write at once, the lease renewed if still the folder's, and
  * the partition's stop recorded or cleared.
  */
-import { decodeState, decodeStops, encodeState, encodeStop, stateVersion } from "../codec";
+import { versionOf } from "../../domain";
+import { decodeState, decodeStops, encodeState, encodeStop } from "../codec";
 import { type FoldSink, PROBLEMS_KEPT, staleBatchError } from "../fold-sink";
 import { expireString, getString, listIndex, type MemoryProjectionState } from "./state";
 
@@ -39,7 +40,7 @@ export function createMemoryFoldSink(state: MemoryProjectionState): FoldSink {
         return { kind: "mismatch", partitions: state.partitions };
       }
       for (const [id, version] of batch.expected) {
-        const held = stateVersion(decodeState(state.states.get(id)));
+        const held = versionOf(decodeState(state.states.get(id)));
         if (held !== version) throw staleBatchError(batch, id, held);
       }
       state.partitions ??= partitions;
