@@ -4,19 +4,10 @@
  * appends nothing). The protocol, race and fault suites against real engines stay in test/workers/.
  */
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { refused } from "../support/graphql-answers";
 import { create, created, given, read, remove, update } from "./given";
 
 const UNKNOWN_ID = "00000000-0000-4000-8000-000000000000";
-
-/** The body of a mutation refused with `code`: the field is null, one coded error names it. */
-function refused(field: string, code: string, message: string, extensions: Record<string, unknown> = {}) {
-  return {
-    data: { [field]: null },
-    errors: [
-      { message, locations: [expect.any(Object)], path: [field], extensions: { ...extensions, code } },
-    ],
-  };
-}
 
 beforeEach(() => {
   // The worker logs each write and each failure; specifications assert the lines they mean, not print them.

@@ -3,6 +3,7 @@
  * BAD_USER_INPUT, a Kafka refusal is UNAVAILABLE; none of them appends anything to the log.
  */
 import { describe, expect, it } from "vitest";
+import { refused } from "../support/graphql-answers";
 import {
   CREATE,
   clearFaultsAfterEach,
@@ -21,21 +22,6 @@ import { useSystem } from "./support/use-system";
 const sys = useSystem();
 const kafkaUrl = () => sys().stack.kafka.url;
 clearFaultsAfterEach(kafkaUrl);
-
-/** The body of a mutation refused with `code`: the field is null, one coded error names it. */
-function refused(field: string, code: string, message: string, extra: Record<string, unknown> = {}) {
-  return {
-    data: { [field]: null },
-    errors: [
-      {
-        message,
-        locations: [expect.any(Object)],
-        path: [field],
-        extensions: { ...extra, code },
-      },
-    ],
-  };
-}
 
 const UNKNOWN_ID = "00000000-0000-4000-8000-000000000000";
 const BAD_ID_MESSAGE = "id must be a task id (a lowercase UUID)";

@@ -6,6 +6,7 @@
  * which the next write is decided on everything the log holds.
  */
 import { describe, expect, it } from "vitest";
+import { MAY_HAVE_BEEN_RECORDED, unavailable } from "../support/graphql-answers";
 import {
   CREATE,
   clearFaultsAfterEach,
@@ -34,17 +35,11 @@ clearFaultsAfterEach(kafkaUrl);
 
 /** The whole body of a mutation that timed out on the event log. */
 function timedOut(field: string) {
-  return {
-    data: { [field]: null },
-    errors: [
-      {
-        message: `kafka did not answer within ${KAFKA_TIMEOUT_MS} ms; the write may or may not have been recorded, so read before retrying`,
-        locations: [expect.any(Object)],
-        path: [field],
-        extensions: { code: "UNAVAILABLE", service: "kafka" },
-      },
-    ],
-  };
+  return unavailable(
+    field,
+    "kafka",
+    `kafka did not answer within ${KAFKA_TIMEOUT_MS} ms; ${MAY_HAVE_BEEN_RECORDED}`,
+  );
 }
 
 /** The next produce is held unanswered, then its connection dropped: nothing is appended. */
@@ -103,18 +98,13 @@ describe("a connection lost", () => {
 
     const res = await sys().graphql(CREATE, { text: "Answer lost" });
 
-    expect(res.body).toEqual({
-      data: { createTask: null },
-      errors: [
-        {
-          message:
-            "kafka lost the connection before answering; the write may or may not have been recorded, so read before retrying",
-          locations: [expect.any(Object)],
-          path: ["createTask"],
-          extensions: { code: "UNAVAILABLE", service: "kafka" },
-        },
-      ],
-    });
+    expect(res.body).toEqual(
+      unavailable(
+        "createTask",
+        "kafka",
+        `kafka lost the connection before answering; ${MAY_HAVE_BEEN_RECORDED}`,
+      ),
+    );
   });
 });
 

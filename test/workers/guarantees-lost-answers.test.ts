@@ -7,6 +7,7 @@
  * claim) and lose its answer: the client's automatic retry of that call must be recognised as the same writer's.
  */
 import { describe, expect, it } from "vitest";
+import { MAY_HAVE_BEEN_RECORDED, unavailable } from "../support/graphql-answers";
 import {
   clearFaultsAfterEach,
   createTask,
@@ -30,21 +31,9 @@ const redisUrl = () => sys().stack.redis.url;
 clearFaultsAfterEach(kafkaUrl);
 clearFaultsAfterEach(redisUrl);
 
-const MAY_HAVE = "the write may or may not have been recorded, so read before retrying";
-
 /** The whole body of a mutation whose append's outcome is unknown. */
 function unknownOutcome(field: string, what: string) {
-  return {
-    data: { [field]: null },
-    errors: [
-      {
-        message: `kafka ${what}; ${MAY_HAVE}`,
-        locations: [expect.any(Object)],
-        path: [field],
-        extensions: { code: "UNAVAILABLE", service: "kafka" },
-      },
-    ],
-  };
+  return unavailable(field, "kafka", `kafka ${what}; ${MAY_HAVE_BEEN_RECORDED}`);
 }
 
 async function projectedTask(text: string): Promise<TaskView> {

@@ -4,6 +4,7 @@
  * through the emulators' admin routes.
  */
 import { expect } from "vitest";
+import { NOTHING_CHANGED, unavailable } from "../../support/graphql-answers";
 import type { GraphQLAnswer, TestSystem } from "../../support/system";
 import { CREATE, clearFaults, DELETE, type TaskView, UPDATE } from "./command-support";
 import type { Mutation, Op, Prediction, TodoModel } from "./guarantees-model";
@@ -84,17 +85,7 @@ function logRefusal(sys: TestSystem): Record<string, unknown> {
 
 /** The body a write failing on `service` with a definite refusal must answer. */
 function refusedBy(service: "kafka" | "redis", field: string) {
-  return {
-    data: { [field]: null },
-    errors: [
-      {
-        message: `a backing service is unavailable (${service}); nothing was changed by this request, retry later`,
-        locations: [expect.any(Object)],
-        path: [field],
-        extensions: { code: "UNAVAILABLE", service },
-      },
-    ],
-  };
+  return unavailable(field, service, `a backing service is unavailable (${service}); ${NOTHING_CHANGED}`);
 }
 
 /** One sequence's state besides the model: pokes in flight, and whether deliveries were lost and not made good. */
