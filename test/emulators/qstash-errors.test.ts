@@ -7,7 +7,6 @@ import { describe, expect, it } from "vitest";
 import { useQStash } from "./support/qstash-fixture";
 
 const TOKEN = "errors-test-token";
-const AUTH = { Authorization: `Bearer ${TOKEN}` };
 
 const qstash = useQStash({
   token: TOKEN,
@@ -16,19 +15,7 @@ const qstash = useQStash({
   timeScale: 0.001,
 });
 
-async function call(
-  method: string,
-  path: string,
-  init: { headers?: Record<string, string>; body?: string } = {},
-): Promise<{ status: number; body: unknown }> {
-  const res = await fetch(`${qstash.emulator.url}${path}`, {
-    method,
-    headers: { ...AUTH, ...init.headers },
-    body: init.body,
-  });
-  const text = await res.text();
-  return { status: res.status, body: text === "" ? undefined : JSON.parse(text) };
-}
+const { call } = qstash;
 
 const refused = (status: number, error: string) => ({ status, body: { error, status } });
 

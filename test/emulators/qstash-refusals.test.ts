@@ -16,18 +16,7 @@ const qstash = useQStash({
   timeScale: 0.001,
 });
 
-async function call(
-  method: string,
-  path: string,
-  init: { headers?: Record<string, string>; body?: string } = {},
-): Promise<{ status: number; body: unknown }> {
-  const res = await fetch(`${qstash.emulator.url}${path}`, {
-    method,
-    headers: { Authorization: `Bearer ${TOKEN}`, ...init.headers },
-    body: init.body,
-  });
-  return { status: res.status, body: await res.json() };
-}
+const { call } = qstash;
 
 const refused = (status: number, error: string) => ({ status, body: { error, status } });
 

@@ -24,6 +24,15 @@ export interface QStashFixture {
   readonly client: Client;
   /** Starts a recording destination that is closed after the current test. */
   destination(): Promise<RecordingDestination>;
+  /**
+   * A request sent with plain fetch and the file's token (a header in `init` overrides it), so the exact status
+   * and body are seen: the status and the parsed JSON body (undefined when empty).
+   */
+  call(
+    method: string,
+    path: string,
+    init?: { headers?: Record<string, string>; body?: string },
+  ): Promise<{ status: number; body: unknown }>;
 }
 
 /**
@@ -62,6 +71,15 @@ export function useQStash(options: QStashFixtureOptions): QStashFixture {
       const dest = await startRecordingDestination();
       destinations.push(dest);
       return dest;
+    },
+    async call(method, path, init = {}) {
+      const res = await fetch(`${started(emulator, "the QStash emulator").url}${path}`, {
+        method,
+        headers: { Authorization: `Bearer ${options.token}`, ...init.headers },
+        body: init.body,
+      });
+      const text = await res.text();
+      return { status: res.status, body: text === "" ? undefined : JSON.parse(text) };
     },
   };
 }
