@@ -26,6 +26,7 @@ import {
   admin,
   cron,
   eventually,
+  type Projector,
   poke,
   status,
   useProjectors,
@@ -141,17 +142,27 @@ describe("three partitions", () => {
     expect(projection.states[taskId]).toMatchObject({ status: "active", task: { version: 1 } });
   });
 
-  it("projection: a projector configured with another partition count than the projection's refuses to fold", async () => {
+  /**
+   * A projection folded on the log's partitions, then (after `meanwhile`) a second projector on the same topic and
+   * prefix told the log has one partition, with more events in the log.
+   */
+  async function narrowedProjection(meanwhile?: (first: Projector) => Promise<unknown>) {
     const first = await projectorWith();
     await produceEvents(first, interleavedLives(6, 1));
     await poke(first);
     const before = await status(first);
+    await meanwhile?.(first);
     const narrow = await projectorWith({
       UPSTASH_KAFKA_TOPIC: first.topic,
       PROJECTION_PREFIX: first.prefix,
       EVENT_LOG_PARTITIONS: "1",
     });
     await produceEvents(narrow, interleavedLives(6, 1));
+    return { first, before, narrow };
+  }
+
+  it("projection: a projector configured with another partition count than the projection's refuses to fold", async () => {
+    const { first, before, narrow } = await narrowedProjection();
 
     const res = await poke(narrow);
 
@@ -163,18 +174,10 @@ describe("three partitions", () => {
   });
 
   it("projection: without the log's identity record, the fold script's own partition-count check stops the fold", async () => {
-    const first = await projectorWith();
-    await produceEvents(first, interleavedLives(6, 1));
-    await poke(first);
-    const before = await status(first);
     // A projection folded before the identity record existed: only the partition count the fold wrote is left.
-    await redis(first).del(`${first.prefix}:log-identity`);
-    const narrow = await projectorWith({
-      UPSTASH_KAFKA_TOPIC: first.topic,
-      PROJECTION_PREFIX: first.prefix,
-      EVENT_LOG_PARTITIONS: "1",
-    });
-    await produceEvents(narrow, interleavedLives(6, 1));
+    const { first, before, narrow } = await narrowedProjection((p) =>
+      redis(p).del(`${p.prefix}:log-identity`),
+    );
 
     const res = await poke(narrow);
 

@@ -4,6 +4,7 @@
  * operations with the outcome the model predicts for each.
  */
 import { randomInt } from "node:crypto";
+import type { TaskView } from "./command-support";
 
 export interface Rng {
   /** A float in [0, 1). */
@@ -64,13 +65,8 @@ export interface HistoryEntry {
   text: string | null;
 }
 
-export interface ModelTask {
-  id: string;
-  text: string;
-  done: boolean;
-  version: number;
-  createdAt: string;
-  updatedAt: string;
+/** A task as the model holds it: what the worker answers, and what the model knows besides. */
+export interface ModelTask extends TaskView {
   deleted: boolean;
   history: HistoryEntry[];
 }
