@@ -8,6 +8,7 @@
  *   result: a proxy's 502 after the upstream committed, or a 2xx whose body is unusable (`status` from 200);
  * - `drop-after`: handle the request, then drop the connection without answering: an answer lost on the way back.
  */
+import { isRecord } from "./json";
 export type FaultKind = "fail" | "delay" | "timeout" | "fail-after" | "drop-after";
 
 export interface Fault {
@@ -25,10 +26,6 @@ interface Matchable {
 }
 
 const KINDS: readonly FaultKind[] = ["fail", "delay", "timeout", "fail-after", "drop-after"];
-
-export function isRecord(v: unknown): v is Record<string, unknown> {
-  return typeof v === "object" && v !== null && !Array.isArray(v);
-}
 
 /** The integer field `name` of an admin body, from `min` to `max`; `fallback` when absent. */
 export function intField(

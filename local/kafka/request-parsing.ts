@@ -2,14 +2,12 @@
  * Validation of request bodies and path segments. Every problem is a 400 naming the field and what was
  * wrong, because the official client shows only the `error` text, after retrying for 15 s.
  */
+
+import { isRecord } from "../common/json";
 import { badRequest } from "./errors";
 import type { RecordHeader } from "./log/record-codec";
 import type { KafkaStorage } from "./storage";
 import { topicNameProblem } from "./topic-name";
-
-export function isRecord(v: unknown): v is Record<string, unknown> {
-  return typeof v === "object" && v !== null && !Array.isArray(v);
-}
 
 /** The JSON body, or undefined when the body is empty; malformed JSON is a 400 with the parser's reason. */
 export function parseJsonBody(body: Buffer): unknown {

@@ -30,6 +30,7 @@ export { isTaskEventType, TASK_EVENT_TYPES } from "./events";
 export type { ApplyResult } from "./evolve";
 export { applyEvent, evolve } from "./evolve";
 export { isListId, isTaskId, isUuid } from "./ids";
+export { isJsonRecord, type JsonRecord } from "./json";
 export type { EnvelopeContext } from "./make-envelopes";
 export { makeEnvelopes } from "./make-envelopes";
 export type { Task, TaskState } from "./task-state";

@@ -19,8 +19,3 @@ export function noAnswer(
     ? new UpstreamUnknownOutcomeError(service, message, { cause: err })
     : new UpstreamError(service, message, undefined, { cause: err });
 }
-
-/** A parsed JSON object (not null, not an array). */
-export function isRecord(v: unknown): v is Record<string, unknown> {
-  return typeof v === "object" && v !== null && !Array.isArray(v);
-}

@@ -7,8 +7,9 @@
  * A small typed `fetch` client rather than `@upstash/redis`, for the same reason as the Kafka adapter: every call
  * has a bounded time and is sent once. A retried append would append twice, since the script picks the offsets.
  */
+import { isJsonRecord } from "../domain";
 import { ConfigError, UpstreamError, UpstreamUnknownOutcomeError } from "../errors";
-import { isRecord, noAnswer } from "./no-answer";
+import { noAnswer } from "./no-answer";
 import { partitioning } from "./partitioning";
 import { type EventLog, type LogRecord, partitionOf, type ReadOptions } from "./port";
 import { APPEND_SCRIPT, appendScriptSha } from "./redis-streams-script";
@@ -99,9 +100,11 @@ export function createRedisStreamsEventLog(config: RedisStreamsConfig): EventLog
       parsed = undefined;
     }
     const refused = res.status >= 400 && res.status < 500;
-    if (res.ok && isRecord(parsed) && "result" in parsed) return parsed.result;
+    if (res.ok && isJsonRecord(parsed) && "result" in parsed) return parsed.result;
     const reason =
-      isRecord(parsed) && typeof parsed.error === "string" ? parsed.error : text.slice(0, 200) || "no body";
+      isJsonRecord(parsed) && typeof parsed.error === "string"
+        ? parsed.error
+        : text.slice(0, 200) || "no body";
     const message = `${what} answered ${res.status}: ${reason}`;
     if (write && !refused) throw new UpstreamUnknownOutcomeError("redis", message);
     throw new UpstreamError("redis", message, res.status);

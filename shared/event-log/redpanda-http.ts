@@ -5,8 +5,9 @@
  * anything to Kafka. A 5xx, a 408, a lost connection or a timeout on a produce may come after the broker
  * stored the batch, so they are unknown outcomes.
  */
+import { isJsonRecord } from "../domain";
 import { UpstreamError, UpstreamUnknownOutcomeError } from "../errors";
-import { isRecord, noAnswer } from "./no-answer";
+import { noAnswer } from "./no-answer";
 
 export const MEDIA = {
   v2: "application/vnd.kafka.v2+json",
@@ -52,8 +53,8 @@ function refusalOrUnknown(path: string, status: number, text: string, write: boo
   let reason = text.slice(0, 200);
   try {
     const body: unknown = JSON.parse(text);
-    if (isRecord(body) && typeof body.error_code === "number") errorCode = body.error_code;
-    if (isRecord(body) && typeof body.message === "string") reason = body.message;
+    if (isJsonRecord(body) && typeof body.error_code === "number") errorCode = body.error_code;
+    if (isJsonRecord(body) && typeof body.message === "string") reason = body.message;
   } catch {
     // Not pandaproxy's JSON (a load balancer's page, say): the status alone decides.
   }

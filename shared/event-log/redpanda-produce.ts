@@ -2,8 +2,8 @@
  * The produce side of the Redpanda adapter: what it refuses before sending, and what a produce answer means.
  * Pandaproxy answers 200 even when Kafka refused the batch, with `error_code` in the partition's entry.
  */
+import { isJsonRecord } from "../domain";
 import { UpstreamError, UpstreamUnknownOutcomeError } from "../errors";
-import { isRecord } from "./no-answer";
 import { RedpandaRefusal } from "./redpanda-http";
 
 /**
@@ -30,7 +30,8 @@ interface ProducedEntry {
 }
 
 function producedEntry(raw: unknown): ProducedEntry | undefined {
-  if (!isRecord(raw) || typeof raw.partition !== "number" || typeof raw.offset !== "number") return undefined;
+  if (!isJsonRecord(raw) || typeof raw.partition !== "number" || typeof raw.offset !== "number")
+    return undefined;
   const errorCode = typeof raw.error_code === "number" ? raw.error_code : undefined;
   return { partition: raw.partition, offset: raw.offset, errorCode };
 }
@@ -66,7 +67,7 @@ export function checkSize(key: string, values: readonly string[]): void {
  * attempt could have got past is a refusal; any other error, or an answer that does not say, is unknown.
  */
 export function baseOffset(answer: unknown, topic: string, partition: number): number {
-  const offsets = isRecord(answer) && Array.isArray(answer.offsets) ? answer.offsets : [];
+  const offsets = isJsonRecord(answer) && Array.isArray(answer.offsets) ? answer.offsets : [];
   const entries = offsets.map(producedEntry);
   const entry = entries.length === 1 ? entries[0] : undefined;
   if (!entry || entry.partition !== partition) {

@@ -4,9 +4,9 @@
  * Keys and values travel in the binary embedded format (base64), so the bytes stored are exactly the UTF-8 of
  * the value given, whoever reads them later. The proxy exposes no record timestamps, so records carry 0.
  */
+import { isJsonRecord } from "../domain";
 import { ConfigError, UpstreamError } from "../errors";
 import { entryOf } from "./kafka-entry";
-import { isRecord } from "./no-answer";
 import { partitioning } from "./partitioning";
 import { type EventLog, type LogRecord, partitionOf, type ReadOptions } from "./port";
 import { findEnd, type Probe } from "./redpanda-head";
@@ -35,7 +35,7 @@ const PARTITION_NOT_FOUND = 40402;
 
 /** The bytes of a fetched record's key and value, from their base64 lengths. */
 function encodedBytes(raw: unknown): number {
-  if (!isRecord(raw)) return 0;
+  if (!isJsonRecord(raw)) return 0;
   const b64 = (v: unknown) => (typeof v === "string" ? Math.floor((v.length * 3) / 4) : 0);
   return b64(raw.key) + b64(raw.value);
 }

@@ -3,10 +3,11 @@
  * A small typed `fetch` client rather than `@upstash/kafka`, which retries every failure for ~15 s and takes
  * no timeout: on the request path every call here has a bounded time and fails once, clearly.
  */
+import { isJsonRecord } from "../domain";
 import { ConfigError, UpstreamError } from "../errors";
 import { appendFailure, unusableAppendAnswer } from "./append-outcome";
 import { entryOf } from "./kafka-entry";
-import { isRecord, noAnswer } from "./no-answer";
+import { noAnswer } from "./no-answer";
 import { partitioning } from "./partitioning";
 import { type EventLog, type LogRecord, partitionOf, type ReadOptions } from "./port";
 
@@ -105,7 +106,7 @@ export function createUpstashKafkaEventLog(config: UpstashKafkaConfig): EventLog
       throw appendFailure("kafka", res.status, message);
     }
     if (!res.ok) {
-      const reason = isRecord(parsed) && typeof parsed.error === "string" ? parsed.error : text;
+      const reason = isJsonRecord(parsed) && typeof parsed.error === "string" ? parsed.error : text;
       const message = `${path} answered ${res.status}: ${reason.slice(0, 200)}`;
       if (write) throw appendFailure("kafka", res.status, message);
       throw new UpstreamError("kafka", message, res.status);
@@ -165,9 +166,9 @@ export function createUpstashKafkaEventLog(config: UpstashKafkaConfig): EventLog
     async head(partition) {
       const answer = await call("/offsets/latest", [{ topic, partition }]);
       const entry = Array.isArray(answer)
-        ? answer.find((e) => isRecord(e) && e.partition === partition)
+        ? answer.find((e) => isJsonRecord(e) && e.partition === partition)
         : undefined;
-      if (!isRecord(entry) || typeof entry.offset !== "number") {
+      if (!isJsonRecord(entry) || typeof entry.offset !== "number") {
         throw new UpstreamError("kafka", `offsets answered no offset for partition ${partition}`);
       }
       return Math.max(0, entry.offset);

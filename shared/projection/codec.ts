@@ -3,7 +3,7 @@
  * entries, dead letters, rejected events, stop records, reservation tokens and committed writes. Every reader goes
  * through here, so no caller re-parses stored JSON; what is read back is validated, never cast.
  */
-import type { EventEnvelope, Task, TaskState } from "../domain";
+import { type EventEnvelope, isJsonRecord, type Task, type TaskState } from "../domain";
 import { UpstreamError } from "../errors";
 import type { Position } from "../event-log/port";
 
@@ -60,13 +60,9 @@ export interface CommittedWrite {
   state: TaskState;
 }
 
-function isRecord(v: unknown): v is Record<string, unknown> {
-  return typeof v === "object" && v !== null && !Array.isArray(v);
-}
-
 function isTask(v: unknown): v is Task {
   return (
-    isRecord(v) &&
+    isJsonRecord(v) &&
     typeof v.id === "string" &&
     typeof v.text === "string" &&
     typeof v.done === "boolean" &&
@@ -79,10 +75,10 @@ function isTask(v: unknown): v is Task {
 
 /** Stored JSON as an object whose fields are still to be checked, or undefined when it is not a JSON object. */
 export function storedObject(raw: unknown): Record<string, unknown> | undefined {
-  if (isRecord(raw)) return raw;
+  if (isJsonRecord(raw)) return raw;
   try {
     const parsed: unknown = JSON.parse(String(raw));
-    return isRecord(parsed) ? parsed : undefined;
+    return isJsonRecord(parsed) ? parsed : undefined;
   } catch {
     return undefined;
   }
@@ -101,11 +97,11 @@ export function decodeState(raw: unknown): TaskState {
   } catch {
     throw new UpstreamError("redis", "the projection holds a task state that is not JSON");
   }
-  if (isRecord(parsed) && parsed.status === "active" && isTask(parsed.task)) {
+  if (isJsonRecord(parsed) && parsed.status === "active" && isTask(parsed.task)) {
     return { status: "active", task: parsed.task };
   }
   if (
-    isRecord(parsed) &&
+    isJsonRecord(parsed) &&
     parsed.status === "deleted" &&
     typeof parsed.id === "string" &&
     typeof parsed.version === "number" &&
@@ -129,8 +125,8 @@ export function decodeHistoryEntry(raw: unknown): HistoryEntry {
   const v = storedObject(raw);
   if (v === undefined || !isHistoryFields(v))
     throw new UpstreamError("redis", "the projection holds a malformed history entry");
-  const text = isRecord(v.data) && typeof v.data.text === "string" ? v.data.text : undefined;
-  const key = isRecord(v.metadata) ? v.metadata.idempotencyKey : undefined;
+  const text = isJsonRecord(v.data) && typeof v.data.text === "string" ? v.data.text : undefined;
+  const key = isJsonRecord(v.metadata) ? v.metadata.idempotencyKey : undefined;
   return historyEntry(v, text, typeof key === "string" ? key : undefined);
 }
 

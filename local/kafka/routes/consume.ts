@@ -5,12 +5,12 @@
  */
 import type { IncomingHttpHeaders } from "node:http";
 import { json } from "../../common/emulator";
+import { isRecord } from "../../common/json";
 import { type KafkaContext, type RouteHandler, toMessage } from "../context";
 import { badRequest } from "../errors";
 import { DEFAULT_INSTANCE_SETTINGS, type InstanceSettings, type OffsetReset } from "../groups/types";
 import {
   decodeSegment,
-  isRecord,
   parseJsonBody,
   readTimeout,
   readTimeoutQuery,

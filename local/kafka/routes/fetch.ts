@@ -10,10 +10,10 @@
  * a partition outside an existing topic's range, or a negative offset are 400s.
  */
 import { json } from "../../common/emulator";
+import { isRecord } from "../../common/json";
 import { type KafkaContext, type KafkaMessage, type RouteHandler, toMessage } from "../context";
 import { badRequest } from "../errors";
 import {
-  isRecord,
   parseJsonBody,
   readNonNegativeInteger,
   readPartition,

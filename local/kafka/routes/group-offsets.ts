@@ -4,12 +4,12 @@
  * group never committed answers -1. `commit` and `delete-consumer` answer `{"result":"Success","status":200}`.
  */
 import { json } from "../../common/emulator";
+import { isRecord } from "../../common/json";
 import { type KafkaContext, type RouteHandler, SUCCESS } from "../context";
 import { badRequest } from "../errors";
 import type { TopicPartition, TopicPartitionOffset } from "../groups/types";
 import {
   decodeSegment,
-  isRecord,
   parseJsonBody,
   readNonNegativeInteger,
   readPartition,

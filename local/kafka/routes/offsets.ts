@@ -6,10 +6,11 @@
  * An unknown topic is an empty log: offset 0.
  */
 import { json } from "../../common/emulator";
+import { isRecord } from "../../common/json";
 import type { RouteHandler } from "../context";
 import { badRequest } from "../errors";
 import type { PartitionLog } from "../log/partition-log";
-import { decodeSegment, isRecord, parseJsonBody, readPartition, readTopicName } from "../request-parsing";
+import { decodeSegment, parseJsonBody, readPartition, readTopicName } from "../request-parsing";
 
 const SECONDS_BELOW = 1e11;
 

@@ -5,12 +5,12 @@
  * object. Every message is validated before anything is appended, so a bad batch appends nothing.
  */
 import { json } from "../../common/emulator";
+import { isRecord } from "../../common/json";
 import type { KafkaContext, RouteHandler } from "../context";
 import { badRequest } from "../errors";
 import type { RecordHeader } from "../log/record-codec";
 import {
   decodeSegment,
-  isRecord,
   parseJsonBody,
   readHeaders,
   readNonNegativeInteger,

@@ -5,7 +5,8 @@
  * - `duplicate`: the attempt is made twice at once, each request signed on its own;
  * - `delay`: the attempt is held `ms` (real time, not scaled) before it is made.
  */
-import { FaultQueue, intField, isRecord } from "../../common/faults";
+import { FaultQueue, intField } from "../../common/faults";
+import { isRecord } from "../../common/json";
 
 export type DeliveryFaultKind = "drop" | "duplicate" | "delay";
 

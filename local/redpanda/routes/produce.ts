@@ -6,6 +6,7 @@
  * size limit: 10) gets `"error_code"` and offset -1 in that entry, and the answer is still 200.
  */
 import { json } from "../../common/emulator";
+import { isRecord } from "../../common/json";
 import { isValidTopicName } from "../../kafka/topic-name";
 import { batchBytes } from "../batches";
 import { type ProxyContext, type RouteHandler, toStored } from "../context";
@@ -28,17 +29,13 @@ type OffsetEntry =
   | { partition: number; offset: number }
   | { partition: number; error_code: number; offset: -1 };
 
-function isObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === "object" && v !== null && !Array.isArray(v);
-}
-
 /** pandaproxy's parser fails on anything it does not expect, and answers 422 with where it stopped. */
 function unprocessable(reason: string): ProxyError {
   return new ProxyError(PROXY_CODE.unprocessableEntity, `parse error: ${reason}`);
 }
 
 function parseRecord(format: EmbeddedFormat, raw: unknown, i: number): ProducedRecord {
-  if (!isObject(raw)) throw unprocessable(`records[${i}] must be an object`);
+  if (!isRecord(raw)) throw unprocessable(`records[${i}] must be an object`);
   for (const field of Object.keys(raw)) {
     if (field !== "value" && field !== "key" && field !== "partition") {
       throw unprocessable(`records[${i}] has an unknown field "${field}" (only value, key, partition)`);
@@ -68,7 +65,7 @@ function parseBody(format: EmbeddedFormat, body: Buffer): ProducedRecord[] {
   } catch (err) {
     throw unprocessable((err as Error).message);
   }
-  if (!isObject(parsed) || !Array.isArray(parsed.records) || Object.keys(parsed).length !== 1) {
+  if (!isRecord(parsed) || !Array.isArray(parsed.records) || Object.keys(parsed).length !== 1) {
     throw unprocessable('the body must be {"records": [...]}');
   }
   if (parsed.records.length === 0) throw badParameter("records must not be empty");

@@ -1,3 +1,4 @@
+import { isJsonRecord } from "../../../shared/domain";
 import { readJsonText } from "./body";
 import { GraphQLRequestError } from "./errors";
 import { exceedsJsonDepth, type GraphQLLimits } from "./limits";
@@ -33,7 +34,7 @@ export async function readPostParams(
       "Batched requests (a JSON array) are not supported: send one JSON object per operation.",
     );
   }
-  if (!isObject(body)) {
+  if (!isJsonRecord(body)) {
     throw new GraphQLRequestError(400, "BAD_REQUEST", "Request body must be a JSON object.");
   }
   return validateParams(body, limits);
@@ -94,7 +95,7 @@ function validateParams(raw: Record<string, unknown>, limits: ParamLimits): Grap
 
 function optionalObject(name: string, value: unknown, limits: ParamLimits): Record<string, unknown> | null {
   if (value === undefined || value === null) return null;
-  if (!isObject(value)) throw badParameter(`The "${name}" parameter must be an object or null.`);
+  if (!isJsonRecord(value)) throw badParameter(`The "${name}" parameter must be an object or null.`);
   // Deep nesting costs stack in every later JSON.stringify and coercion (tens of thousands of levels overflow it).
   if (exceedsJsonDepth(value, limits.maxJsonDepth)) {
     throw badParameter(
@@ -102,10 +103,6 @@ function optionalObject(name: string, value: unknown, limits: ParamLimits): Reco
     );
   }
   return value;
-}
-
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
 function badParameter(message: string): GraphQLRequestError {
