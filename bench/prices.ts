@@ -127,10 +127,10 @@ export const PRICES = {
     perRequest: {
       value: null,
       source: {
-        url: "shared/reference/upstash-protocols.md, part D (Upstash's deprecation notice)",
+        url: "https://upstash.com/blog/workflow-kafka (Upstash's deprecation notice)",
         read: READ,
       },
-      note: "Upstash Kafka was shut down in March 2025 (see shared/reference/upstash-protocols.md, part D); shown for comparison only, unpriced",
+      note: "Upstash Kafka was shut down in March 2025 (see docs/protocols.md#the-service-is-gone); shown for comparison only, unpriced",
     } as Priced,
   },
   redpanda: {

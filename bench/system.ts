@@ -21,7 +21,7 @@ const ENTRIES: Record<Design, { command: string; projector: string }> = {
 
 /** The stack as the bench sees it: the services' settings and admin URLs; it runs in a child process. */
 export interface BenchStack {
-  /** The settings of DESIGN section 6 for the running services (no worker URLs). */
+  /** The settings of docs/operations.md#configuration for the running services (no worker URLs). */
   env: Record<string, string>;
   urls: { redis: string; kafka: string; qstash: string };
   stop(): Promise<void>;
@@ -120,7 +120,7 @@ export async function startPair(
     PROJECTION_PREFIX: prefix,
     PROJECTOR_URL: `http://127.0.0.1:${projectorPort}/projection`,
     // The Paid plan's budget (workers/projector/budget.ts), which the cost model prices: an invocation folds up
-    // to its 20,000 events, as the figures in the README were measured.
+    // to its 20,000 events, as the figures in docs/scaling-and-cost.md were measured.
     PROJECTOR_MAX_SUBREQUESTS: "900",
     ...bindings,
   });

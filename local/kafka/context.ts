@@ -15,7 +15,7 @@ export interface KafkaContext {
 
 export type RouteHandler = ContextHandler<KafkaContext>;
 
-/** The `Message` object of fetch and consume answers (B.3.4). */
+/** The `Message` object of fetch and consume answers (docs/protocols.md#messages). */
 export interface KafkaMessage {
   topic: string;
   partition: number;

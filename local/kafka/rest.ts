@@ -1,5 +1,5 @@
 /**
- * The Upstash Kafka REST emulator (reference Part B): the protocol `@upstash/kafka` 1.3.5 speaks, over the
+ * The Upstash Kafka REST emulator (docs/protocols.md#upstash-kafka-rest): the protocol `@upstash/kafka` 1.3.5 speaks, over the
  * durable storage of storage.ts. Every answer is JSON; every request needs HTTP Basic auth.
  */
 import { type EmulatorRequest, type EmulatorResponse, errorResponse } from "../common/emulator";

@@ -1,7 +1,7 @@
 /**
  * The Upstash Kafka REST routes. Path segments are matched raw and exactly: the client does not encode its
  * segments, so a group id containing "/" yields an extra segment, which must not silently become another route
- * (see the Kafka emulator checklist in the protocol reference). Each route's pattern is also the name its requests
+ * (see docs/protocols.md#consumer-groups). Each route's pattern is also the name its requests
  * are counted under.
  */
 import type { RouteHandler } from "./context";

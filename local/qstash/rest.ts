@@ -1,5 +1,5 @@
 /**
- * The QStash v2 emulator (protocol reference Part C): publish, enqueue and batch to URLs and URL groups,
+ * The QStash v2 emulator (docs/protocols.md#qstash): publish, enqueue and batch to URLs and URL groups,
  * signed delivery with retries, callbacks, deduplication, delays, flow control, schedules, the DLQ and
  * events, plus delivery fault injection for tests. State lives in memory; a restart forgets everything.
  * What it does not implement it refuses by name (see README.md).

@@ -1,5 +1,5 @@
 /**
- * RESP replies to Upstash REST JSON (reference A.5, A.6), written as JSON text directly so that integers keep
+ * RESP replies to Upstash REST JSON (docs/protocols.md#base64-answers), written as JSON text directly so that integers keep
  * their exact digits and bulk strings are encoded from their raw bytes.
  *
  * With `Upstash-Encoding: base64` every string at every depth is standard base64 of its bytes, status replies

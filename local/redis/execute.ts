@@ -1,6 +1,6 @@
 /**
  * Runs parsed commands against redis-server with the semantics of the three Upstash endpoints
- * (reference A.3, A.8) and returns the HTTP status and JSON text to answer with. Transport failures are
+ * (docs/protocols.md#upstash-redis-rest) and returns the HTTP status and JSON text to answer with. Transport failures are
  * not caught here: a RedisUnavailableError propagates so the HTTP layer can answer 503.
  */
 import type { RedisClient } from "./client";
@@ -22,7 +22,7 @@ function check(command: ParsedCommand): { args: Buffer[] } | { error: string } {
   return refused === undefined ? { args: command.args } : { error: refused };
 }
 
-/** `POST /`: the reply as `{result}`; a Redis error is a 400 `{error}` (A.3.1). */
+/** `POST /`: the reply as `{result}`; a Redis error is a 400 `{error}` (docs/protocols.md#a-single-command). */
 export async function runSingle(
   client: RedisClient,
   command: ParsedCommand,
@@ -36,7 +36,7 @@ export async function runSingle(
 }
 
 /**
- * `POST /pipeline`: one item per command, in order, HTTP 200 even when items fail (A.3.3). Commands that
+ * `POST /pipeline`: one item per command, in order, HTTP 200 even when items fail (docs/protocols.md#pipelines). Commands that
  * cannot be sent become error items; the others go to redis-server in one write, not atomically.
  */
 export async function runPipeline(
@@ -65,7 +65,7 @@ function discarded(index: number, reason: string): Outcome {
 }
 
 /**
- * `POST /multi-exec`: MULTI, the commands and EXEC written contiguously on one connection (A.3.4).
+ * `POST /multi-exec`: MULTI, the commands and EXEC written contiguously on one connection (docs/protocols.md#transactions).
  * Execution-time errors are items of a 200 answer; a transaction discarded before it ran (a refused
  * command, a bad argument, or a command redis-server rejects while queueing) is a 400 `{error}`, because
  * a 2xx with an object crashes the client.

@@ -1,6 +1,7 @@
 /**
- * HTTP details of the Upstash REST front end that are not about Redis: the bearer token (A.2, A.12),
- * CORS for browsers (A.9) and JSON answers in the `{error}` shape the client expects (A.5).
+ * HTTP details of the Upstash REST front end that are not about Redis: the bearer token,
+ * CORS for browsers (docs/protocols.md#authentication-and-cors) and JSON answers in the `{error}` shape the client
+ * expects (docs/protocols.md#answers-and-errors).
  */
 import { timingSafeEqual } from "node:crypto";
 import type { EmulatorRequest, EmulatorResponse } from "../common/emulator";

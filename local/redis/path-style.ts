@@ -1,5 +1,5 @@
 /**
- * Upstash's path-style commands for curl users (reference A.12); the official client never sends them.
+ * Upstash's path-style commands for curl users (docs/protocols.md#path-style-commands); the official client never sends them.
  *
  *   curl -H "Authorization: Bearer $T" localhost:8079/set/foo/bar/EX/100     → SET foo bar EX 100
  *   curl -H "Authorization: Bearer $T" localhost:8079/get/foo                → GET foo

@@ -1,6 +1,6 @@
 /**
  * Commands the front end refuses before they reach redis-server: the ones Upstash REST does not offer
- * (reference A.3.4, A.12) and the ones that would wreck a shared, pipelined connection (blocking reads,
+ * (docs/protocols.md#what-the-redis-front-end-refuses) and the ones that would wreck a shared, pipelined connection (blocking reads,
  * subscriptions, protocol or database switches) or the redis-server itself (SHUTDOWN, CONFIG, ...).
  * Everything else passes through untouched, so redis-server stays the judge of syntax and semantics.
  */

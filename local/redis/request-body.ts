@@ -1,5 +1,5 @@
 /**
- * Turns an Upstash REST request body into Redis commands (reference A.4): `POST /` takes one command
+ * Turns an Upstash REST request body into Redis commands (docs/protocols.md#command-encoding): `POST /` takes one command
  * `["set","k","v"]`, `/pipeline` and `/multi-exec` take a list `[["set","k",1],["get","k"]]`.
  * A body of the wrong shape is a whole-request error; an argument that cannot become bytes only fails its
  * own command, so that one bad command in a pipeline does not sink the others.

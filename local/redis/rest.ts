@@ -1,12 +1,12 @@
 /**
- * The Upstash Redis REST front end (reference Part A) over a real redis-server: it parses the JSON
+ * The Upstash Redis REST front end (docs/protocols.md#upstash-redis-rest) over a real redis-server: it parses the JSON
  * commands, forwards them over RESP, and encodes the replies; redis-server does all of the Redis work.
  *
  * Routes:
- * - `POST /`            one command as a JSON array (A.3.1)
- * - `POST /pipeline`    a list of commands, one item each, not atomic (A.3.3); the client's hot path
- * - `POST /multi-exec`  the same, atomically as MULTI..EXEC (A.3.4)
- * - `GET|HEAD|POST|PUT /{command}/{args...}`  path-style commands for curl users (A.12, see path-style.ts)
+ * - `POST /`            one command as a JSON array (docs/protocols.md#a-single-command)
+ * - `POST /pipeline`    a list of commands, one item each, not atomic (docs/protocols.md#pipelines); the client's hot path
+ * - `POST /multi-exec`  the same, atomically as MULTI..EXEC (docs/protocols.md#transactions)
+ * - `GET|HEAD|POST|PUT /{command}/{args...}`  path-style commands for curl users (see path-style.ts)
  * - `OPTIONS *`         CORS preflight
  * - `/__emulator/commands`  (admin) counts of commands per name, e.g. to see EVALSHA fall back to EVAL
  * Pub/sub over SSE (`/subscribe`, `/psubscribe`) and `/monitor` are not implemented: 404.
@@ -66,7 +66,7 @@ export async function startRedisRest(opts: RedisRestOptions): Promise<RunningEmu
     connectTimeoutMs: opts.connectTimeoutMs ?? 2000,
   });
   const commandCounts = new Map<string, number>();
-  // Upstash returns an opaque read-your-writes token (A.9); a counter of answered requests imitates it.
+  // Upstash returns an opaque read-your-writes token (docs/protocols.md#the-sync-token); a counter of answered requests imitates it.
   let syncToken = 0;
 
   async function answer(req: EmulatorRequest): Promise<EmulatorResponse> {

@@ -4,7 +4,7 @@
  * task's events keep their order (they all lived in one partition of the old log, read in order, and are appended
  * in order). Records of different tasks may interleave differently in the new log: no guarantee spans tasks.
  *
- * The old log must not move while it is copied (writes frozen; see the README's "Changing the partition count"):
+ * The old log must not move while it is copied (writes frozen; see docs/operations.md#changing-the-partition-count):
  * the copy reads up to the heads it found at its start and fails, naming the partitions, if any head moved since.
  * A copy that failed half-way is started again into another fresh topic: appends are not idempotent.
  */

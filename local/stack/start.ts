@@ -23,7 +23,7 @@ export interface RunningStack {
   qstash: Awaited<ReturnType<typeof startQStashEmulator>>;
   /** The Redpanda HTTP Proxy emulator, started only when the workers use it (`EVENT_LOG=redpanda`). */
   redpanda: RunningRedpandaEmulator | undefined;
-  /** The settings of DESIGN section 6 for these running services (no worker URLs). */
+  /** The settings of docs/operations.md#configuration for these running services (no worker URLs). */
   env: Record<string, string>;
   stop(): Promise<void>;
 }

@@ -1,6 +1,6 @@
 /**
  * Worker configuration, read only from bindings (`c.env`) and validated at first use: a missing or malformed
- * setting fails fast with a message naming it. Names follow DESIGN section 6.
+ * setting fails fast with a message naming it. Names: docs/operations.md#configuration.
  */
 import { ConfigError } from "../errors";
 import { type Bindings, httpUrl, optional, required, timeoutMs } from "./read";

@@ -6,7 +6,7 @@ import type { TaskEvent } from "./events";
  * or any event's data changes shape, additive changes included: decoding is strict. The one exception is
  * TaskCreated's optional `listId`: an event without it is byte for byte what version 1 always wrote, so old
  * records and old readers of default-list events are untouched; a projector from before lists dead-letters an
- * event that has one, which is why projectors are deployed before the command worker (README, "Deploy").
+ * event that has one, which is why projectors are deployed before the command worker (docs/deploy.md#deploy-the-projector-first).
  */
 export const CURRENT_SCHEMA_VERSION = 1;
 

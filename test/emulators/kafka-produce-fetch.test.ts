@@ -1,6 +1,6 @@
 /**
  * Contract: the unmodified @upstash/kafka client produces, fetches and reads offsets and topics against the
- * Kafka REST emulator exactly as it did against Upstash (reference Part B). Each test uses its own topic.
+ * Kafka REST emulator exactly as it did against Upstash (docs/protocols.md#upstash-kafka-rest). Each test uses its own topic.
  */
 import { randomUUID } from "node:crypto";
 import { describe, expect, test } from "vitest";

@@ -1,5 +1,5 @@
 /**
- * Contract tests of the QStash emulator's deduplication (protocol reference C.4.2), driven by the
+ * Contract tests of the QStash emulator's deduplication (docs/protocols.md#deduplication), driven by the
  * unmodified `@upstash/qstash` client and raw fetch where the 202 status matters.
  */
 import { describe, expect, it } from "vitest";

@@ -1,5 +1,5 @@
 /**
- * `Upstash-Signature` as the unmodified `Receiver` checks it (protocol reference C.8): the signer against
+ * `Upstash-Signature` as the unmodified `Receiver` checks it (docs/protocols.md#signing): the signer against
  * the published test vector, and signatures of real deliveries (URL bound, body bound, key rotation).
  */
 import { Client, Receiver } from "@upstash/qstash";
@@ -40,7 +40,7 @@ function claimsOf(jwt: string): Record<string, unknown> {
 }
 
 describe("signer", () => {
-  it("signDelivery: reproduces the C.8 test vector byte for byte", () => {
+  it("signDelivery: reproduces the test vector that Receiver verifies, byte for byte", () => {
     const jwt = signDelivery({
       key: VECTOR.key,
       url: VECTOR.url,

@@ -1,5 +1,5 @@
 /**
- * URL group management (protocol reference C.5) through the unmodified client: upsert of endpoints,
+ * URL group management (docs/protocols.md#url-groups) through the unmodified client: upsert of endpoints,
  * get, list, removal (the group disappears with its last endpoint) and delete.
  */
 import { describe, expect, it } from "vitest";

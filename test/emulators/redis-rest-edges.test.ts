@@ -1,5 +1,5 @@
 /**
- * Contract at the HTTP level, around the commands (reference A.2, A.5, A.9, A.12): authentication, malformed
+ * Contract at the HTTP level, around the commands (docs/protocols.md#upstash-redis-rest): authentication, malformed
  * input, CORS, methods and path-style commands, checked with raw fetch.
  */
 import { randomUUID } from "node:crypto";

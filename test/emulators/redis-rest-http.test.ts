@@ -1,5 +1,5 @@
 /**
- * Contract at the HTTP level (reference A.3-A.6): the exact bodies and statuses of `POST /`, `/pipeline` and
+ * Contract at the HTTP level (docs/protocols.md#upstash-redis-rest): the exact bodies and statuses of `POST /`, `/pipeline` and
  * `/multi-exec`, base64 encoding and refused commands, checked with raw fetch.
  */
 import { randomUUID } from "node:crypto";

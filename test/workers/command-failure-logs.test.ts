@@ -1,5 +1,5 @@
 /**
- * What a failed mutation leaves in the log (README, "Request ids"): every UNAVAILABLE or MISCONFIGURED answer and
+ * What a failed mutation leaves in the log (docs/api.md#request-ids): every UNAVAILABLE or MISCONFIGURED answer and
  * every internal error is one JSON line carrying the request id and the cause, cut to a readable size. And a poke
  * whose publish hangs fails within its time limit and says so, rather than hold the request's background work.
  */

@@ -1,5 +1,5 @@
 /**
- * A burst of writes and pokes (DESIGN section 8, guarantee 7): concurrent clients each create a task, update it one
+ * A burst of writes and pokes (docs/guarantees.md#a-burst-of-writes-and-pokes-fails-no-write): concurrent clients each create a task, update it one
  * to four times and delete every third, while a storm of validly signed duplicate pokes reaches the projector at
  * once. No write may fail, no poke may get a 5xx, the projection must converge to exactly the acknowledged writes,
  * and the fold's work must follow the events, not the pokes: folds that lose the checkpoint compare-and-set (work

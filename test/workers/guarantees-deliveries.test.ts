@@ -1,5 +1,5 @@
 /**
- * Delayed, reordered and lost deliveries (DESIGN section 4, guarantee 2), made by the QStash emulator's delivery
+ * Delayed, reordered and lost deliveries (docs/guarantees.md#any-order-of-pokes-folds-the-log-exactly), made by the QStash emulator's delivery
  * faults. A poke carries nothing the projector trusts, so a poke that arrives late, after later ones, or never,
  * changes nothing: the checkpoint only moves forward, every event is applied once, and the scheduled handler
  * alone converges when every delivery is lost. (Duplicate and concurrent pokes: projector-concurrency.test.ts.)

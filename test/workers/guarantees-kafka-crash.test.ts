@@ -1,5 +1,5 @@
 /**
- * The event log's process killed (`kill -9`) during a burst of mutations (DESIGN section 8, guarantee 1): every
+ * The event log's process killed (`kill -9`) during a burst of mutations (docs/guarantees.md#an-acknowledged-write-is-in-the-log): every
  * mutation that was acknowledged has its events in the log after a restart on the same data, at the position
  * its consistency token names; the others answered UNAVAILABLE; and the projection catches up with whatever
  * the log holds, every appended event applied.

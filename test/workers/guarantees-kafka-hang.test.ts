@@ -1,5 +1,5 @@
 /**
- * Kafka hanging on a mutation's append (DESIGN sections 2 and 3): the mutation answers UNAVAILABLE once the
+ * Kafka hanging on a mutation's append (docs/architecture.md#deciding-racing-writers): the mutation answers UNAVAILABLE once the
  * adapter's time limit (`KAFKA_TIMEOUT_MS`, here 400 ms) passes, saying the write may or may not have been
  * recorded; whatever the log holds afterwards (an append answered late did commit) is projected normally; and
  * the reservation a timed-out update leaves holds the task only until its TTL (6 × KAFKA_TIMEOUT_MS), after

@@ -1,5 +1,5 @@
 /**
- * Racing writers through GraphQL (DESIGN section 3): concurrent updates of one task, with and without
+ * Racing writers through GraphQL (docs/architecture.md#deciding-racing-writers): concurrent updates of one task, with and without
  * expectedVersion, concurrent deletes, and updates racing or following a delete. Racing writers are decided
  * before the append, so every appended event follows its task's version: the log holds contiguous versions,
  * the fold applies every appended event (none is rejected), and a deleted task never comes back.

@@ -1,5 +1,5 @@
 /**
- * Writes do not wait for the projection more than they must (DESIGN section 3). A write that follows an
+ * Writes do not wait for the projection more than they must (docs/architecture.md#deciding-racing-writers). A write that follows an
  * acknowledged write of the same task is decided on the state that write committed, so a sequence of writes goes
  * through while the projector's deliveries are held back, and the projection then converges to the last of them.
  * Only a write whose append got no answer (it may or may not be in the log) still makes the next writer wait for

@@ -1,5 +1,5 @@
 /**
- * Changing the partition count (README, "Changing the partition count"): writes frozen by a command worker whose
+ * Changing the partition count (docs/operations.md#changing-the-partition-count): writes frozen by a command worker whose
  * partition count no longer matches the projection's, the log copied into a new topic of more partitions
  * (local/repartition), a new projection folded from it, and both workers moved to the new log. Every task written
  * before or after the change keeps every event, in order, and the list holds every live task.

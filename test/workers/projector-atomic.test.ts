@@ -1,5 +1,5 @@
 /**
- * A fold batch is all or nothing (DESIGN section 4): the script checks every key it will write before its first
+ * A fold batch is all or nothing (docs/architecture.md#fencing-the-checkpoint-compare-and-set): the script checks every key it will write before its first
  * write, so a projection key of the wrong type fails the batch with nothing applied; and one partition that
  * cannot be folded does not stop the others.
  */

@@ -1,5 +1,5 @@
 /**
- * Duplicate and concurrent pokes are harmless (DESIGN section 4, guarantee 2): folds race only through the
+ * Duplicate and concurrent pokes are harmless (docs/guarantees.md#any-order-of-pokes-folds-the-log-exactly): folds race only through the
  * compare-and-set on the checkpoint, so the checkpoint only moves forward, every event is applied exactly
  * once, and the projection equals the fold of the log, whatever the interleaving.
  */

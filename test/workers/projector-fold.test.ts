@@ -1,5 +1,5 @@
 /**
- * What a poke folds (DESIGN sections 2 and 4): from the projector's own checkpoint to the end of the log,
+ * What a poke folds (docs/architecture.md#the-fold): from the projector's own checkpoint to the end of the log,
  * offset 0 included, and nothing at all when nothing is new; an unknown topic is an empty log; the cron
  * handler runs the same catch-up.
  */

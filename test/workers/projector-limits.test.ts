@@ -1,5 +1,5 @@
 /**
- * What one record or one batch may cost the fold (DESIGN section 4): batches are bounded by the bytes of the
+ * What one record or one batch may cost the fold (docs/architecture.md#the-fold): batches are bounded by the bytes of the
  * Redis request as well as by count, a record too large to project is a dead letter with a short reason, a
  * dead letter's reason never quotes the record, and no log line carries a whole Redis command.
  */

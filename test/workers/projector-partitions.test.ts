@@ -1,5 +1,5 @@
 /**
- * A log of three partitions (DESIGN section 2): the projector folds each from its own checkpoint, shows
+ * A log of three partitions (docs/architecture.md#partitions): the projector folds each from its own checkpoint, shows
  * progress and dead letters per partition, and treats an event filed under another partition than its
  * task's as poison (that task's order lives in its own partition).
  */

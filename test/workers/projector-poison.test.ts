@@ -1,5 +1,5 @@
 /**
- * The fold is total (DESIGN sections 3 and 4): a poison event (undecodable, invalid) goes to the dead-letter
+ * The fold is total (docs/architecture.md#poison-events-and-stops): a poison event (undecodable, invalid) goes to the dead-letter
  * list with its position and reason (an unknown type or a future schema stops the partition instead, see
  * projector-stops.test.ts), an event that no longer applies
  * to the rejected list; neither changes a task, and neither blocks the events after it.

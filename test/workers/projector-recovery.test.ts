@@ -1,5 +1,5 @@
 /**
- * The projector recovers by itself (DESIGN section 4, guarantee 2): a lost poke is made good by the cron
+ * The projector recovers by itself (docs/guarantees.md#any-order-of-pokes-folds-the-log-exactly): a lost poke is made good by the cron
  * catch-up; a failing upstream gets a 5xx (so QStash retries) and leaves no partial fold; a backlog larger than
  * one invocation's budget drains through the projector poking itself again, concurrent pokes included.
  */

@@ -1,5 +1,5 @@
 /**
- * Events the projector cannot understand yet (DESIGN section 4): a future schema version or an unknown event
+ * Events the projector cannot understand yet (docs/architecture.md#poison-events-and-stops): a future schema version or an unknown event
  * type stops its partition at that event, loudly (the poke's answer, /status, GraphQL `projection`), instead of
  * being skipped, so that a projector that understands it can fold it later. Nothing after it is folded.
  */

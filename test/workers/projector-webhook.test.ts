@@ -1,6 +1,6 @@
 /**
  * The projector's HTTP surface: `/health`, and `POST /projection` as a QStash webhook that only correctly
- * signed requests get through (DESIGN section 4, guarantee 3). A rejected request folds nothing: the events
+ * signed requests get through (docs/guarantees.md#only-signed-pokes-fold). A rejected request folds nothing: the events
  * waiting in the log stay unprojected and the checkpoint stays where it was.
  */
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";

@@ -22,7 +22,7 @@ export interface Group {
   committed: Map<string, number>;
 }
 
-/** One entry of `GET /consumers` (B.3.9). */
+/** One entry of `GET /consumers` (docs/protocols.md#topics-and-consumers). */
 export interface GroupView {
   name: string;
   instances: { name: string; topics: { topic: string; partitions: number[] }[] }[];

@@ -1,5 +1,5 @@
 /**
- * Consumer-group reads (B.3.5, B.4): `POST /consume/{group}/{instance}` with `{topic}` or `{topics}` and an
+ * Consumer-group reads (docs/protocols.md#consumer-groups): `POST /consume/{group}/{instance}` with `{topic}` or `{topics}` and an
  * optional `timeout`, and the path-style `GET /consume/{group}/{instance}/{topic}?timeout=`. The `Kafka-*`
  * headers configure the instance on the call that creates it and are ignored afterwards.
  */

@@ -1,5 +1,5 @@
 /**
- * `POST /fetch` (B.3.3): stateless reads of one or more partitions from given offsets. The client sends one
+ * `POST /fetch` (docs/protocols.md#fetching): stateless reads of one or more partitions from given offsets. The client sends one
  * `{topic, partition, offset, timeout}` per partition by default; with `parallel: false` it sends one request
  * with a `topicPartitionOffsets` list, maybe beside a top-level partition. Records come in offset order,
  * starting at the offset, at most `maxFetchRecords` in all. With nothing to return it long-polls for up to

@@ -1,5 +1,5 @@
 /**
- * Committing and reading a group's offsets, and closing an instance (B.3.6, B.3.7, B.3.10, B.3.11).
+ * Committing and reading a group's offsets, and closing an instance (docs/protocols.md#committed-offsets).
  * Offsets are stored and answered verbatim (Upstash's test commits N and expects N back); a partition the
  * group never committed answers -1. `commit` and `delete-consumer` answer `{"result":"Success","status":200}`.
  */

@@ -1,4 +1,7 @@
-/** `GET /topics` (B.3.8: name → partition count) and `GET /consumers` (B.3.9: groups and their assignments). */
+/**
+ * `GET /topics` (name → partition count) and `GET /consumers` (groups and their assignments):
+ * docs/protocols.md#topics-and-consumers.
+ */
 import { json } from "../../common/emulator";
 import type { RouteHandler } from "../context";
 

@@ -1,5 +1,5 @@
 /**
- * `POST /offsets/{timestamp}` (B.3.12): for each `{topic, partition}` of the body, `earliest` is the log start
+ * `POST /offsets/{timestamp}` (docs/protocols.md#offsets-by-time): for each `{topic, partition}` of the body, `earliest` is the log start
  * (always 0 here: nothing is deleted), `latest` the end offset (next to be written), and a number the first
  * offset whose record timestamp is at or after it (Kafka's offsetsForTimes), or the end offset when none is.
  * Numbers below 10^11 are seconds (the docs and Upstash's tests pass seconds), others milliseconds.

@@ -1,5 +1,5 @@
 /**
- * Producing (B.3.1, B.3.2, B.4): `POST /produce` (what the client uses; topic inside each message),
+ * Producing (docs/protocols.md#producing): `POST /produce` (what the client uses; topic inside each message),
  * `GET|POST /produce/{topic}` and the legacy `GET /produce/{topic}/{message}?key=`. A body is one message or
  * an array; the answer is always an array of metadata in request order, except the legacy route's single
  * object. Every message is validated before anything is appended, so a bad batch appends nothing.

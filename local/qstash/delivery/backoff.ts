@@ -1,5 +1,5 @@
 /**
- * When to retry a failed delivery (protocol reference C.7): the destination's wait hint if it gave one,
+ * When to retry a failed delivery (docs/protocols.md#delivery-and-retries): the destination's wait hint if it gave one,
  * else `Upstash-Retry-Delay` evaluated with `retried` (0 before the first retry), else Upstash's default
  * `min(86400, e^(2.5·n))` seconds before retry n. Everything is capped at one day, then time-scaled.
  */

@@ -1,5 +1,5 @@
 /**
- * Callbacks (protocol reference C.7): after every attempt, a message with `Upstash-Callback` publishes the
+ * Callbacks (docs/protocols.md#callbacks): after every attempt, a message with `Upstash-Callback` publishes the
  * outcome to that URL; once it lands in the DLQ, one with `Upstash-Failure-Callback` publishes the same shape
  * plus `dlqId` there. Each is a new message, delivered, signed and retried like any other, with QStash's
  * defaults (POST, JSON, 3 retries) and no callback of its own.

@@ -1,5 +1,5 @@
 /**
- * The headers QStash sends to a destination (protocol reference C.7): forwarded headers with the
+ * The headers QStash sends to a destination (docs/protocols.md#delivery-and-retries): forwarded headers with the
  * `Upstash-Forward-` prefix stripped, the published Content-Type, and QStash's own headers with a fresh
  * signature. No other `Upstash-*` publish header is passed on.
  */

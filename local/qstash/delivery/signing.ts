@@ -1,5 +1,5 @@
 /**
- * `Upstash-Signature` (protocol reference C.8): a compact HS256 JWS whose HMAC key is the UTF-8 bytes of the
+ * `Upstash-Signature` (docs/protocols.md#signing): a compact HS256 JWS whose HMAC key is the UTF-8 bytes of the
  * whole `sig_...` string, with claims iss "Upstash", sub = the exact destination URL, iat = nbf = now,
  * exp = now + 300 and body = base64url(SHA-256(body)) with `=` padding, as in Upstash's own example.
  */

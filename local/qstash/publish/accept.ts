@@ -1,5 +1,5 @@
 /**
- * Accepting a publish (protocol reference C.4): resolve the destination to its delivery targets (one URL,
+ * Accepting a publish (docs/protocols.md#publishing): resolve the destination to its delivery targets (one URL,
  * or every endpoint of a URL group), drop duplicates within the dedup window, and hand each new message to
  * the scheduler. Preparing validates everything first, so a refused request (or batch) accepts nothing.
  */

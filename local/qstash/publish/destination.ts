@@ -1,5 +1,5 @@
 /**
- * Publish destinations (protocol reference C.4.1): `http://` or `https://` means a URL, anything else is a
+ * Publish destinations (docs/protocols.md#destinations): `http://` or `https://` means a URL, anything else is a
  * URL group name restricted to `[A-Za-z0-9._-]`.
  */
 import { badRequest } from "../errors";

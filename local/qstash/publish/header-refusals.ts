@@ -5,7 +5,7 @@
  */
 import { badRequest } from "../errors";
 
-/** Headers that set how a message is delivered (protocol reference C.3). */
+/** Headers that set how a message is delivered (docs/protocols.md#publish-headers). */
 const PUBLISH = [
   "upstash-method",
   "upstash-delay",

@@ -1,5 +1,5 @@
 /**
- * Reads the `Upstash-*` publish headers (protocol reference C.3) into a delivery spec. Header names are
+ * Reads the `Upstash-*` publish headers (docs/protocols.md#publish-headers) into a delivery spec. Header names are
  * lowercase here: Node lowercases request headers and batch items arrive lowercase. Every malformed value
  * is refused with a 400 naming the header, before anything is accepted.
  */

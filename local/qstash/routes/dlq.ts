@@ -1,5 +1,5 @@
 /**
- * DLQ routes (protocol reference C.6): `GET /v2/dlq` lists, `DELETE /v2/dlq/{id}` removes one (404 when
+ * DLQ routes (docs/protocols.md#management-routes): `GET /v2/dlq` lists, `DELETE /v2/dlq/{id}` removes one (404 when
  * absent), `DELETE /v2/dlq` and `POST /v2/dlq/retry` act on entries chosen by `dlqIds`, by filter, or all
  * (no filter), at most `count` per call (default 100), answering a cursor while more remain.
  */

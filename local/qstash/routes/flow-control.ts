@@ -1,5 +1,5 @@
 /**
- * Flow-control routes (protocol reference C.6): `GET /v2/flowControl[/{key}]`, and
+ * Flow-control routes (docs/protocols.md#management-routes): `GET /v2/flowControl[/{key}]`, and
  * `POST /v2/flowControl/{key}/pause|resume|resetRate`, `.../pin?parallelism=&rate=&period=` and
  * `.../unpin?parallelism=true&rate=true`.
  */

@@ -1,5 +1,5 @@
 /**
- * Management routes: URL groups (C.5), signing keys, queues and events (C.6). Paths are matched on undecoded
+ * Management routes: URL groups, signing keys, queues and events (docs/protocols.md#management-routes). Paths are matched on undecoded
  * segments; names are restricted to `[A-Za-z0-9._-]`, so nothing needs decoding.
  */
 import { type EmulatorRequest, type EmulatorResponse, json } from "../../common/emulator";

@@ -1,5 +1,5 @@
 /**
- * Message routes (protocol reference C.6): `GET /v2/messages/{id}` shows a pending message,
+ * Message routes (docs/protocols.md#management-routes): `GET /v2/messages/{id}` shows a pending message,
  * `DELETE /v2/messages/{id}` cancels one, and `DELETE /v2/messages` cancels in bulk: the `messageIds` named,
  * or up to `count` (default 100) pending messages matching the filter, or all of them without one.
  */

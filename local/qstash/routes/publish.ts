@@ -1,6 +1,6 @@
 /**
  * Publishing routes: `POST /v2/publish/{destination}`, `POST /v2/enqueue/{queue}/{destination}` and
- * `POST /v2/batch` (protocol reference C.4). The destination is raw in the path and its query string is
+ * `POST /v2/batch` (docs/protocols.md#publishing). The destination is raw in the path and its query string is
  * the request's query string, so it is rebuilt from the undecoded path, never from a parsed URL.
  */
 import { type EmulatorRequest, type EmulatorResponse, json } from "../../common/emulator";

@@ -1,5 +1,5 @@
 /**
- * Schedule routes (protocol reference C.6): `POST /v2/schedules/{destination}` creates or replaces one (the
+ * Schedule routes (docs/protocols.md#management-routes): `POST /v2/schedules/{destination}` creates or replaces one (the
  * destination raw in the path, its query string the request's, as for publish), `GET /v2/schedules[/{id}]`,
  * `DELETE /v2/schedules/{id}`, `PATCH /v2/schedules/{id}/pause|resume`.
  */

@@ -1,5 +1,5 @@
 /**
- * Deduplication (protocol reference C.4.2): a publish whose `Upstash-Deduplication-Id`, or whose content hash
+ * Deduplication (docs/protocols.md#deduplication): a publish whose `Upstash-Deduplication-Id`, or whose content hash
  * under `Upstash-Content-Based-Deduplication: true`, matches one accepted within the last 10 minutes is not
  * delivered again; the publisher gets the earlier message id. Keys are scoped to the delivery target (URL,
  * and group for group publishes) so that each group endpoint deduplicates on its own **[inferred]**.

@@ -1,5 +1,5 @@
 /**
- * The signing key pair (protocol reference C.8): deliveries are signed with `current`; receivers accept
+ * The signing key pair (docs/protocols.md#signing): deliveries are signed with `current`; receivers accept
  * `current` or `next`. Rotation promotes `next` and makes a new random `next`.
  */
 import { randomId } from "./ids";

@@ -1,5 +1,5 @@
 /**
- * Queues (protocol reference C.4.4 and C.6): `POST /v2/enqueue/{queue}/{destination}` auto-creates a queue
+ * Queues (docs/protocols.md#queues): `POST /v2/enqueue/{queue}/{destination}` auto-creates a queue
  * with parallelism 1, which delivers first in, first out. Each queue owns a gate that its messages pass.
  */
 

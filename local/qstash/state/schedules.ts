@@ -1,5 +1,5 @@
 /**
- * Schedules (protocol reference C.6): a cron expression that publishes the same message, on the real clock
+ * Schedules (docs/protocols.md#management-routes): a cron expression that publishes the same message, on the real clock
  * in UTC, to a URL or URL group (optionally through a queue). Each run is an ordinary publish whose messages
  * carry the schedule id. `Upstash-Schedule-Id` on create names the schedule; creating it again replaces it.
  */

@@ -1,5 +1,5 @@
 /**
- * URL groups ("topics", protocol reference C.5): named sets of endpoints a publish fans out to.
+ * URL groups ("topics", docs/protocols.md#url-groups): named sets of endpoints a publish fans out to.
  * Adding endpoints upserts the group; removing its last endpoint deletes it.
  */
 

@@ -1,6 +1,6 @@
 /**
  * The model-based random test's pieces that need no running system: a seeded PRNG (mulberry32), a small
- * in-memory model of the to-do list (what DESIGN section 3 says each mutation does), and the generator of random
+ * in-memory model of the to-do list (what docs/architecture.md#the-write-side says each mutation does), and the generator of random
  * operations with the outcome the model predicts for each.
  */
 import { randomInt } from "node:crypto";

@@ -1,6 +1,6 @@
 /**
  * What the projector tests share: a projector of their own (the real worker bundle in workerd, through
- * Miniflare) beside a test file's system, QStash signatures made by hand (protocol reference C.8), the
+ * Miniflare) beside a test file's system, QStash signatures made by hand (docs/protocols.md#signing), the
  * emulators' admin routes, and bounded polling.
  *
  * Each test starts its own projector on its own topic and projection prefix against the file's local stack,
@@ -124,7 +124,7 @@ export interface SignatureOptions {
   claims?: Record<string, unknown>;
 }
 
-/** An `Upstash-Signature` JWT made exactly as QStash makes it (protocol reference C.8), HS256. */
+/** An `Upstash-Signature` JWT made exactly as QStash makes it (docs/protocols.md#signing), HS256. */
 export function sign(options: SignatureOptions): string {
   const iat = options.iat ?? Math.floor(Date.now() / 1000);
   const payload = {
