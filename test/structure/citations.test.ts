@@ -1,12 +1,12 @@
 /**
- * The citation check (scripts/check-citations.ts): a citation or link that does not resolve, and a citation of a
+ * The citation check (test/structure/citations.ts): a citation or link that does not resolve, and a citation of a
  * document outside the repository, are problems with their file and line; the repository itself has none.
  */
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { checkCitations, githubAnchor, headingAnchors } from "../../scripts/check-citations";
+import { checkCitations, githubAnchor, headingAnchors } from "./citations";
 
 const roots: string[] = [];
 afterEach(() => {
