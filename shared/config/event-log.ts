@@ -55,12 +55,16 @@ function aliased(env: Bindings, name: BindingName, alias: BindingName): string |
   return value ?? old;
 }
 
-/** `EVENT_LOG`: `upstash-kafka` (default), `redis-streams` or `redpanda`. */
+/**
+ * `EVENT_LOG`: `upstash-kafka`, `redis-streams` or `redpanda`, always set. There is no default: a worker that
+ * guessed would append to, or fold, a log nobody set up. The refusal lists the choices but not the value bound.
+ */
 export function eventLogBackend(env: Bindings): EventLogBackend {
-  const raw = optional(env, "EVENT_LOG") ?? "upstash-kafka";
+  const choices = EVENT_LOG_BACKENDS.join(", ");
+  const raw = optional(env, "EVENT_LOG");
+  if (raw === undefined) throw new ConfigError("EVENT_LOG", `is missing: set it to one of ${choices}`);
   const backend = EVENT_LOG_BACKENDS.find((b) => b === raw);
-  if (backend === undefined)
-    throw new ConfigError("EVENT_LOG", `must be one of ${EVENT_LOG_BACKENDS.join(", ")}, got "${raw}"`);
+  if (backend === undefined) throw new ConfigError("EVENT_LOG", `must be one of ${choices}`);
   return backend;
 }
 

@@ -7,6 +7,7 @@ import { logIdentity } from "../../shared/projection/log-identity";
 
 const REDIS = { UPSTASH_REDIS_REST_URL: "https://db.example.io", UPSTASH_REDIS_REST_TOKEN: "t" };
 const KAFKA = {
+  EVENT_LOG: "upstash-kafka",
   UPSTASH_KAFKA_URL: "https://kafka.example.io",
   UPSTASH_KAFKA_USERNAME: "u",
   UPSTASH_KAFKA_PASSWORD: "p",
@@ -23,7 +24,7 @@ function configError(env: Record<string, unknown>): ConfigError {
 }
 
 describe("EVENT_LOG", () => {
-  it("config: upstash-kafka is the default, with topic events and one partition", () => {
+  it("config: upstash-kafka reads its endpoint and credentials, with topic events and one partition", () => {
     expect(eventLogConfig({ ...KAFKA })).toEqual({
       backend: "upstash-kafka",
       url: "https://kafka.example.io",
@@ -35,10 +36,21 @@ describe("EVENT_LOG", () => {
     });
   });
 
-  it("config: an unknown backend is refused, naming EVENT_LOG and the choices", () => {
-    const err = configError({ ...KAFKA, EVENT_LOG: "kafka" });
+  it("config: an unknown backend is refused, naming EVENT_LOG and the choices, not the value", () => {
+    const err = configError({ ...KAFKA, EVENT_LOG: "kafka-ish" });
     expect(err.binding).toBe("EVENT_LOG");
     expect(err.message).toContain("upstash-kafka, redis-streams, redpanda");
+    expect(err.message).not.toContain("kafka-ish");
+  });
+
+  it("config: a missing EVENT_LOG is refused, naming the choices, rather than falling back on one", () => {
+    for (const unset of [undefined, ""]) {
+      const err = configError({ ...KAFKA, ...REDIS, EVENT_LOG: unset });
+      expect(err.binding).toBe("EVENT_LOG");
+      expect(err.message).toBe(
+        "configuration: EVENT_LOG is missing: set it to one of upstash-kafka, redis-streams, redpanda",
+      );
+    }
   });
 
   it("config: redis-streams keeps the log in the projection's Redis unless given its own", () => {

@@ -14,6 +14,7 @@ export const WEBHOOK = "https://projector.example/projection";
 export const SIGNING_KEY = "sig_inProcessCurrentSigningKey01";
 
 export const BINDINGS: Record<string, string> = {
+  EVENT_LOG: "upstash-kafka",
   UPSTASH_REDIS_REST_URL: NOWHERE,
   UPSTASH_REDIS_REST_TOKEN: "unused",
   UPSTASH_KAFKA_URL: NOWHERE,

@@ -72,7 +72,8 @@ export async function startSystem(options: SystemOptions = {}): Promise<TestSyst
     ...FREE_PORTS,
     LOCAL_QSTASH_TIME_SCALE: "0.001",
     EVENT_LOG_PARTITIONS: String(options.partitions ?? 1),
-    EVENT_LOG: options.eventLog ?? eventLogBackend({ EVENT_LOG: process.env.TEST_EVENT_LOG }),
+    EVENT_LOG:
+      options.eventLog ?? eventLogBackend({ EVENT_LOG: process.env.TEST_EVENT_LOG ?? "upstash-kafka" }),
   });
   const stack = await startStack(config);
   const id = `${process.pid}-${++counter}`;
