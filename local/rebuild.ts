@@ -3,31 +3,45 @@
  * `<LOCAL_STATE_DIR>/stack.env` (default .local), asks the projector for `POST /rebuild` with the admin token, and
  * follows `GET /status` until the rebuild switched or failed (`-- --no-wait` returns at once).
  */
-import { readFile } from "node:fs/promises";
-import { join } from "node:path";
+import { loadStackConfig } from "./stack/config";
+import { readStackEnv, stackEnvFile } from "./stack/process";
 
-const stateDir = process.env.LOCAL_STATE_DIR ?? ".local";
 const wait = !process.argv.includes("--no-wait");
 
-function parseEnv(text: string): Record<string, string> {
-  const env: Record<string, string> = {};
-  for (const line of text.split("\n")) {
-    const match = /^([A-Z0-9_]+)=(.*)$/.exec(line.trim());
-    if (match?.[1] !== undefined) env[match[1]] = match[2] ?? "";
+/** The projector of the running `npm run dev`, found the way the launcher left it (LOCAL_STATE_DIR included). */
+async function runningProjector(): Promise<{ projector: string; env: Record<string, string>; file: string }> {
+  // The same reading of LOCAL_STATE_DIR as the launcher's, so both name the same folder.
+  const { stateDir } = loadStackConfig(process.env);
+  const file = stackEnvFile(stateDir);
+  const env = await readStackEnv(stateDir);
+  if (env === undefined) {
+    throw new Error(
+      `no ${file}. \`npm run dev\` writes it once the system is up: start it, or, if it runs with LOCAL_STATE_DIR set, run this with the same LOCAL_STATE_DIR`,
+    );
   }
-  return env;
+  if (env.PROJECTOR_URL === undefined) {
+    throw new Error(
+      `${file} was written by \`npm run dev:stack\`, which runs no workers: a rebuild needs \`npm run dev\``,
+    );
+  }
+  return { projector: new URL(env.PROJECTOR_URL).origin, env, file };
+}
+
+/** `fetch`, with a refusal that says what an unreachable projector means here. */
+async function call(url: string, init: RequestInit, file: string): Promise<Response> {
+  try {
+    return await fetch(url, init);
+  } catch (err) {
+    throw new Error(
+      `the projector at ${new URL(url).origin} does not answer (${(err as Error).message}): the \`npm run dev\` that wrote ${file} is no longer running; start it again`,
+    );
+  }
 }
 
 async function main(): Promise<number> {
-  const file = join(stateDir, "stack.env");
-  const env = parseEnv(
-    await readFile(file, "utf8").catch(() => {
-      throw new Error(`no ${file}: start the system with \`npm run dev\` first`);
-    }),
-  );
-  const projector = new URL(env.PROJECTOR_URL ?? "http://localhost:8788/projection").origin;
+  const { projector, env, file } = await runningProjector();
   const headers = { authorization: `Bearer ${env.ADMIN_TOKEN ?? ""}` };
-  const res = await fetch(`${projector}/rebuild`, { method: "POST", headers });
+  const res = await call(`${projector}/rebuild`, { method: "POST", headers }, file);
   const body = (await res.json()) as { namespace?: string; error?: string };
   if (res.status !== 202) {
     console.error(`POST ${projector}/rebuild answered ${res.status}: ${JSON.stringify(body)}`);
@@ -37,7 +51,7 @@ async function main(): Promise<number> {
   if (!wait) return 0;
   for (;;) {
     await new Promise((resolve) => setTimeout(resolve, 1000));
-    const status = (await (await fetch(`${projector}/status`, { headers })).json()) as {
+    const status = (await (await call(`${projector}/status`, { headers }, file)).json()) as {
       namespace: string;
       rebuild: { lag: number; eventsPerSecond: number; estimatedFinish?: string } | null;
       lastRebuild: { namespace: string; state: string; reason?: string } | null;

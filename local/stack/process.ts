@@ -1,5 +1,5 @@
 /** Process plumbing shared by the launchers: structured log lines, the stack.env file, clean shutdown. */
-import { mkdir, rename, writeFile } from "node:fs/promises";
+import { mkdir, readFile, rename, writeFile } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import { renderEnvFile } from "./start";
 
@@ -10,15 +10,34 @@ export function logLine(component: string, message: string, fields?: Record<stri
   console.log(`${time} ${component.padEnd(9)} ${message}${extra}`);
 }
 
+/** Where the launchers leave the live settings: `<stateDir>/stack.env` (stateDir is `LOCAL_STATE_DIR`). */
+export function stackEnvFile(stateDir: string): string {
+  return join(resolve(stateDir), "stack.env");
+}
+
 /** Writes `<stateDir>/stack.env` atomically and returns its path. */
 export async function writeStackEnv(stateDir: string, env: Record<string, string>): Promise<string> {
-  const dir = resolve(stateDir);
-  await mkdir(dir, { recursive: true });
-  const file = join(dir, "stack.env");
+  await mkdir(resolve(stateDir), { recursive: true });
+  const file = stackEnvFile(stateDir);
   const tmp = `${file}.${process.pid}.tmp`;
   await writeFile(tmp, renderEnvFile(env));
   await rename(tmp, file);
   return file;
+}
+
+/** The settings a launcher wrote to `<stateDir>/stack.env`; undefined when there is no such file. */
+export async function readStackEnv(stateDir: string): Promise<Record<string, string> | undefined> {
+  const text = await readFile(stackEnvFile(stateDir), "utf8").catch((err: NodeJS.ErrnoException) => {
+    if (err.code === "ENOENT") return undefined;
+    throw err;
+  });
+  if (text === undefined) return undefined;
+  const env: Record<string, string> = {};
+  for (const line of text.split("\n")) {
+    const match = /^([A-Z0-9_]+)=(.*)$/.exec(line.trim());
+    if (match?.[1] !== undefined) env[match[1]] = match[2] ?? "";
+  }
+  return env;
 }
 
 /**
