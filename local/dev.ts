@@ -1,7 +1,8 @@
 /**
  * `npm run dev`: the whole system on this machine. Starts the local stack, then both workers under
  * `wrangler dev`, wired to each other; fires the projector's scheduled handler periodically (wrangler dev
- * never fires crons by itself); writes the live settings to .local/stack.env. Ctrl-C stops everything.
+ * never fires crons by itself); writes the live settings to .local/stack.env. Ctrl-C stops everything; so does a
+ * worker that exits on its own, loudly and with exit code 1 (see stack/supervise.ts).
  */
 
 import { writeFile } from "node:fs/promises";
@@ -10,6 +11,7 @@ import { stripVTControlCharacters } from "node:util";
 import { loadStackConfig } from "./stack/config";
 import { logLine, onShutdown, writeStackEnv } from "./stack/process";
 import { renderEnvFile, startStack } from "./stack/start";
+import { type Supervision, superviseWorkers } from "./stack/supervise";
 import { startWranglerDev, type WorkerProcess, waitForHttp } from "./stack/workers";
 
 const env = process.env;
@@ -21,8 +23,10 @@ const cronMs = Number(env.LOCAL_CRON_INTERVAL_MS ?? "15000");
 const workers: WorkerProcess[] = [];
 let cronTimer: NodeJS.Timeout | undefined;
 let stack: Awaited<ReturnType<typeof startStack>> | undefined;
+let supervision: Supervision | undefined;
 
 async function stopAll(): Promise<void> {
+  supervision?.release();
   if (cronTimer) clearInterval(cronTimer);
   await Promise.all(workers.map((w) => w.stop()));
   await stack?.stop();
@@ -64,6 +68,11 @@ try {
     );
   }
   await Promise.all(workers.map((w) => waitForHttp(`${w.url}/health`, w)));
+  supervision = superviseWorkers(workers, {
+    log: (message) => console.error(`\n${message.replace(/^/gm, "dev!      ")}\n`),
+    stopAll,
+    exit: (code) => process.exit(code),
+  });
   const graphqlUrl = `http://localhost:${commandPort}/graphql`;
   const stackEnv = await writeStackEnv(config.stateDir, { ...workerEnv, GRAPHQL_URL: graphqlUrl });
 

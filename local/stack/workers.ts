@@ -5,11 +5,14 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { join, resolve } from "node:path";
 import { createInterface } from "node:readline";
+import { stripVTControlCharacters } from "node:util";
 
 export interface WorkerProcess {
   name: string;
   url: string;
   child: ChildProcess;
+  /** The last lines it printed (all of them, not only those the launcher shows), oldest first. */
+  recentLines(): string[];
   stop(): Promise<void>;
 }
 
@@ -24,6 +27,8 @@ export interface WorkerSpec {
 }
 
 const WRANGLER = resolve("node_modules", ".bin", "wrangler");
+/** Lines kept for the message about a worker that exited. */
+const KEPT_LINES = 15;
 
 export function startWranglerDev(spec: WorkerSpec): WorkerProcess {
   const child = spawn(
@@ -50,14 +55,21 @@ export function startWranglerDev(spec: WorkerSpec): WorkerProcess {
       env: { ...process.env, WRANGLER_SEND_METRICS: "false", CI: "true" },
     },
   );
+  const recent: string[] = [];
   for (const stream of [child.stdout, child.stderr]) {
-    if (stream) createInterface({ input: stream }).on("line", (line) => spec.onLine(line));
+    if (!stream) continue;
+    createInterface({ input: stream }).on("line", (line) => {
+      recent.push(stripVTControlCharacters(line));
+      if (recent.length > KEPT_LINES) recent.shift();
+      spec.onLine(line);
+    });
   }
   const exited = new Promise<void>((done) => child.once("exit", () => done()));
   return {
     name: spec.name,
     url: `http://127.0.0.1:${spec.port}`,
     child,
+    recentLines: () => [...recent],
     async stop() {
       if (child.exitCode !== null || child.pid === undefined) return;
       try {
