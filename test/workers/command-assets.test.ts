@@ -23,7 +23,7 @@ describe("static assets", () => {
     for (const name of ["new-todo", "todo-list", "toggle-all", "todo-count", "clear-completed", "filters"]) {
       expect(html).toContain(`class="${name}"`);
     }
-    expect(loadedUrls(html)).toEqual(["/style.css", "/app.js"]);
+    expect(loadedUrls(html)).toEqual(["/favicon.svg", "/style.css", "/app.js"]);
   });
 
   it("GET /app.js, /style.css: the built app and todomvc-app-css (attributed)", async () => {
@@ -45,10 +45,27 @@ describe("static assets", () => {
     expect(res.status).toBe(200);
     expect(res.headers.get("x-request-id")).toBeTruthy();
     expect(html).toContain("<title>GraphiQL</title>");
-    expect(loadedUrls(html)).toEqual(["/graphiql/style.css", "/graphiql/graphiql.js"]);
+    expect(loadedUrls(html)).toEqual(["/favicon.svg", "/graphiql/style.css", "/graphiql/graphiql.js"]);
     for (const url of loadedUrls(html)) {
       expect((await fetch(`${sys().commandUrl}${url}`)).status, url).toBe(200);
     }
+  });
+
+  it("GET /favicon.svg: the pages' icon, from the static assets", async () => {
+    const res = await fetch(`${sys().commandUrl}/favicon.svg`);
+
+    expect(res.status).toBe(200);
+    expect(res.headers.get("content-type")).toMatch(/^image\/svg\+xml/);
+    expect(await res.text()).toMatch(/^<svg /);
+  });
+
+  it("GET /favicon.ico: what a browser asks for by itself is sent on to the icon, never a 404", async () => {
+    const res = await fetch(`${sys().commandUrl}/favicon.ico`, { redirect: "manual" });
+
+    expect({ status: res.status, location: res.headers.get("location") }).toEqual({
+      status: 301,
+      location: "/favicon.svg",
+    });
   });
 
   it("GET /graphql: a JSON client still gets GraphQL", async () => {

@@ -72,6 +72,9 @@ export function createCommandApp(options: CommandAppOptions = {}) {
   });
 
   app.get("/health", (c) => c.json({ ok: true, worker: "command" }));
+  // Browsers ask for /favicon.ico by themselves (a page with no icon link, a JSON answer opened in a tab): send
+  // them to the static icon the pages link, rather than log a 404 on every visit.
+  app.get("/favicon.ico", (c) => c.redirect("/favicon.svg", 301));
   app.all("/health", (c) => {
     logFor(c).info("method not allowed", { status: 405, code: "METHOD_NOT_ALLOWED", method: c.req.method });
     return c.json({ error: "/health only answers GET", code: "METHOD_NOT_ALLOWED" }, 405, {
