@@ -8,7 +8,7 @@ import { type EmulatorRequest, type EmulatorResponse, errorResponse, json } from
 import { type DeliveryFaultQueue, parseDeliveryFault } from "./delivery/faults";
 import type { DeliveryScheduler } from "./delivery/scheduler";
 import { QStashRequestError } from "./errors";
-import type { ScheduleStore } from "./state/schedules";
+import type { ScheduleStore } from "./publish/schedules";
 
 function runSchedule(schedules: ScheduleStore, id: string): EmulatorResponse {
   try {

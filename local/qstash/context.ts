@@ -2,13 +2,13 @@
 
 import type { DeliveryScheduler } from "./delivery/scheduler";
 import type { PublishContext } from "./publish/accept";
+import type { ScheduleStore } from "./publish/schedules";
 import type { DedupStore } from "./state/dedup";
 import type { DeadLetterQueue } from "./state/dlq";
 import type { EventLog } from "./state/events";
 import type { FlowControlKeys } from "./state/flow-control";
 import type { SigningKeys } from "./state/keys";
 import type { QueueStore } from "./state/queues";
-import type { ScheduleStore } from "./state/schedules";
 import type { UrlGroupStore } from "./state/url-groups";
 
 export interface QStashState extends PublishContext {

@@ -11,6 +11,7 @@ import { attemptCallback, failureCallback } from "./delivery/callbacks";
 import { deliveryFaults } from "./delivery/faults";
 import { DeliveryScheduler, type DeliverySummary } from "./delivery/scheduler";
 import { Destinations } from "./delivery/send";
+import { ScheduleStore } from "./publish/schedules";
 import { createHandler, endpointName } from "./router";
 import { DedupStore } from "./state/dedup";
 import { DeadLetterQueue } from "./state/dlq";
@@ -18,7 +19,6 @@ import { EventLog } from "./state/events";
 import { FlowControlKeys } from "./state/flow-control";
 import { SigningKeys } from "./state/keys";
 import { QueueStore } from "./state/queues";
-import { ScheduleStore } from "./state/schedules";
 import { UrlGroupStore } from "./state/url-groups";
 
 export interface QStashEmulatorOptions extends ListenOptions {

@@ -4,8 +4,8 @@
  */
 import { describe, expect, it } from "vitest";
 import { nextRetryDelayMs } from "../../local/qstash/delivery/backoff";
+import { parseDuration, parseWaitHint } from "../../local/qstash/delivery/durations";
 import { compileRetryDelay } from "../../local/qstash/delivery/retry-delay";
-import { parseDuration, parseWaitHint } from "../../local/qstash/publish/durations";
 import { parseFlowControlValue } from "../../local/qstash/publish/headers";
 
 describe("durations", () => {

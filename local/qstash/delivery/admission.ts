@@ -3,9 +3,9 @@
  * flow-control key passes that key's gate (see state/flow-control.ts).
  */
 import type { FlowControlKeys } from "../state/flow-control";
+import type { Release } from "../state/gate";
 import type { QStashMessage } from "../state/message";
 import type { QueueStore } from "../state/queues";
-import type { Release } from "./gate";
 
 export class Admission {
   constructor(

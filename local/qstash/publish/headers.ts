@@ -4,10 +4,10 @@
  * is refused with a 400 naming the header, before anything is accepted.
  */
 import type { IncomingHttpHeaders } from "node:http";
+import { parseDuration } from "../delivery/durations";
 import { compileRetryDelay, type RetryDelay } from "../delivery/retry-delay";
 import { badRequest } from "../errors";
 import { isHttpUrl } from "./destination";
-import { parseDuration } from "./durations";
 import { refuseUnknownHeaders } from "./header-refusals";
 import { parseRedactFields, type Redaction } from "./redact";
 

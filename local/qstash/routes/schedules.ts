@@ -6,7 +6,7 @@
 import { type EmulatorRequest, type EmulatorResponse, json } from "../../common/emulator";
 import type { QStashState } from "../context";
 import { headerBagFromHttp } from "../publish/headers";
-import { scheduleJson } from "../state/schedules";
+import { scheduleJson } from "../publish/schedules";
 import { noQuery, type Segments } from "./manage";
 
 export const SCHEDULES_PREFIX = "/v2/schedules/";

@@ -4,9 +4,9 @@
  * window, and pin limits that override what later publishes ask for until they are unpinned.
  */
 
-import { Gate } from "../delivery/gate";
 import { QStashRequestError } from "../errors";
 import type { FlowControlSpec } from "../publish/headers";
+import { Gate } from "./gate";
 
 interface Limits {
   parallelism?: number;

@@ -3,9 +3,9 @@
  * with parallelism 1, which delivers first in, first out. Each queue owns a gate that its messages pass.
  */
 
-import { Gate } from "../delivery/gate";
 import { badRequest } from "../errors";
 import { isValidName } from "../publish/destination";
+import { Gate } from "./gate";
 import { NamedStore } from "./named-store";
 
 export interface Queue {

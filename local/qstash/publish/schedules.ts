@@ -6,15 +6,15 @@
 
 import { DueTimers } from "../delivery/due-timers";
 import { badRequest } from "../errors";
-import { commitPublish, type PublishContext, preparePublish } from "../publish/accept";
-import { parseDestination } from "../publish/destination";
-import { SCHEDULE_HEADERS } from "../publish/header-refusals";
-import { type HeaderBag, type PublishSpec, parsePublishHeaders } from "../publish/headers";
-import { type Cron, nextRun, parseCron } from "./cron";
-import { randomId } from "./ids";
-import { bodyFields, specFields, specHeaders } from "./message";
-import { NamedStore } from "./named-store";
-import { checkQueueName } from "./queues";
+import { type Cron, nextRun, parseCron } from "../state/cron";
+import { randomId } from "../state/ids";
+import { bodyFields, specFields, specHeaders } from "../state/message";
+import { NamedStore } from "../state/named-store";
+import { checkQueueName } from "../state/queues";
+import { commitPublish, type PublishContext, preparePublish } from "./accept";
+import { parseDestination } from "./destination";
+import { SCHEDULE_HEADERS } from "./header-refusals";
+import { type HeaderBag, type PublishSpec, parsePublishHeaders } from "./headers";
 
 export interface Schedule {
   scheduleId: string;
