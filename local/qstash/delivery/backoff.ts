@@ -4,8 +4,8 @@
  * `min(86400, e^(2.5·n))` seconds before retry n. Everything is capped at one day, then time-scaled.
  */
 import type { IncomingHttpHeaders } from "node:http";
+import type { RetryDelay } from "../state/spec";
 import { parseWaitHint } from "./durations";
-import type { RetryDelay } from "./retry-delay";
 
 const DAY_MS = 86_400_000;
 const HINT_HEADERS = [

@@ -5,9 +5,9 @@
  * defaults (POST, JSON, 3 retries) and no callback of its own.
  */
 import type { IncomingHttpHeaders } from "node:http";
-import { DEFAULT_RETRIES, type PublishSpec } from "../publish/headers";
 import type { DlqEntry, LastResponse } from "../state/dlq";
 import { canonicalHeaderName, messageHeaders, newMessage, type QStashMessage } from "../state/message";
+import { DEFAULT_RETRIES, type PublishSpec } from "../state/spec";
 
 function headerLists(headers: IncomingHttpHeaders | LastResponse["headers"]): Record<string, string[]> {
   const out: Record<string, string[]> = {};

@@ -4,7 +4,7 @@
  * into closures; user text is never handed to `eval` or `Function`.
  */
 
-export type RetryDelay = (retried: number) => number;
+import type { RetryDelay } from "../state/spec";
 
 type Node = (retried: number) => number;
 

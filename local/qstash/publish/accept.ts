@@ -8,9 +8,10 @@ import type { DeliveryScheduler } from "../delivery/scheduler";
 import { type DedupStore, dedupKeys } from "../state/dedup";
 import { newMessage } from "../state/message";
 import { checkQueueName, type QueueStore } from "../state/queues";
+import type { PublishSpec } from "../state/spec";
 import type { UrlGroupStore } from "../state/url-groups";
 import { parseDestination } from "./destination";
-import { type HeaderBag, type PublishSpec, parsePublishHeaders } from "./headers";
+import { type HeaderBag, parsePublishHeaders } from "./headers";
 
 export interface PublishContext {
   groups: UrlGroupStore;

@@ -3,26 +3,9 @@
  * URL group name restricted to `[A-Za-z0-9._-]`.
  */
 import { badRequest } from "../errors";
+import { isHttpUrl, isValidName } from "../state/names";
 
 export type Destination = { kind: "url"; url: string } | { kind: "group"; name: string };
-
-const NAME = /^[A-Za-z0-9._-]+$/;
-
-/** True for a valid URL group or queue name. */
-export function isValidName(name: string): boolean {
-  return NAME.test(name);
-}
-
-/** True when `text` parses as an absolute http(s) URL with a host. */
-export function isHttpUrl(text: string): boolean {
-  if (!/^https?:\/\//i.test(text)) return false;
-  try {
-    const url = new URL(text);
-    return (url.protocol === "http:" || url.protocol === "https:") && url.hostname !== "";
-  } catch {
-    return false;
-  }
-}
 
 /**
  * Classifies a destination exactly as received (its query string already re-attached). The URL is kept

@@ -5,51 +5,18 @@
  */
 import type { IncomingHttpHeaders } from "node:http";
 import { parseDuration } from "../delivery/durations";
-import { compileRetryDelay, type RetryDelay } from "../delivery/retry-delay";
+import { compileRetryDelay } from "../delivery/retry-delay";
 import { badRequest } from "../errors";
-import { isHttpUrl } from "./destination";
+import { isHttpUrl } from "../state/names";
+import { DEFAULT_RETRIES, type FlowControlSpec, type HttpMethod, type PublishSpec } from "../state/spec";
 import { refuseUnknownHeaders } from "./header-refusals";
-import { parseRedactFields, type Redaction } from "./redact";
+import { parseRedactFields } from "./redact";
 
-export type HttpMethod = "GET" | "POST" | "PUT" | "DELETE" | "PATCH";
 const METHODS: readonly HttpMethod[] = ["GET", "POST", "PUT", "DELETE", "PATCH"];
 
 /** Lowercase header name → value. */
 export type HeaderBag = Map<string, string>;
 
-export interface FlowControlSpec {
-  key: string;
-  parallelism?: number;
-  rate?: number;
-  /** The rate's window in ms (default 1 s). */
-  periodMs: number;
-}
-
-export interface PublishSpec {
-  method: HttpMethod;
-  contentType?: string;
-  /** Headers to deliver, `Upstash-Forward-` stripped, lowercase names, in publish order. */
-  forward: Array<[string, string]>;
-  /** Requested wait before the first attempt, in ms (honoured as asked, never time-scaled). */
-  delayMs: number;
-  /** Unix seconds; overrides the delay. */
-  notBefore?: number;
-  retries: number;
-  retryDelay?: { expression: string; delay: RetryDelay };
-  /** Per-attempt response deadline, unscaled ms. */
-  timeoutMs?: number;
-  deduplicationId?: string;
-  contentBasedDeduplication: boolean;
-  flowControl?: FlowControlSpec;
-  labels: string[];
-  /** Where each attempt's outcome is published (`Upstash-Callback`). */
-  callback?: string;
-  /** Where the message is published once it lands in the DLQ (`Upstash-Failure-Callback`). */
-  failureCallback?: string;
-  redact?: Redaction;
-}
-
-export const DEFAULT_RETRIES = 3;
 /** QStash caps retries by plan; the emulator allows what any paid plan would. */
 const MAX_RETRIES = 100;
 const FORWARD_PREFIX = "upstash-forward-";

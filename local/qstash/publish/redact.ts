@@ -3,15 +3,7 @@
  * show of a message. Delivery is unaffected; only the log hides the fields.
  */
 import { badRequest } from "../errors";
-
-export interface Redaction {
-  body: boolean;
-  allHeaders: boolean;
-  /** Lowercase names of headers to hide. */
-  headers: Set<string>;
-}
-
-export const REDACTED = "REDACTED";
+import type { Redaction } from "../state/redaction";
 
 export function parseRedactFields(value: string): Redaction {
   const redaction: Redaction = { body: false, allHeaders: false, headers: new Set() };
@@ -27,18 +19,4 @@ export function parseRedactFields(value: string): Redaction {
       );
   }
   return redaction;
-}
-
-/** The headers as the log shows them: redacted values replaced, names kept. */
-export function redactHeaders(
-  headers: Record<string, string>,
-  redaction: Redaction | undefined,
-): Record<string, string> {
-  if (!redaction) return headers;
-  return Object.fromEntries(
-    Object.entries(headers).map(([name, value]) => [
-      name,
-      redaction.allHeaders || redaction.headers.has(name.toLowerCase()) ? REDACTED : value,
-    ]),
-  );
 }

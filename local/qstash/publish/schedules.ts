@@ -11,10 +11,11 @@ import { randomId } from "../state/ids";
 import { bodyFields, specFields, specHeaders } from "../state/message";
 import { NamedStore } from "../state/named-store";
 import { checkQueueName } from "../state/queues";
+import type { PublishSpec } from "../state/spec";
 import { commitPublish, type PublishContext, preparePublish } from "./accept";
 import { parseDestination } from "./destination";
 import { SCHEDULE_HEADERS } from "./header-refusals";
-import { type HeaderBag, type PublishSpec, parsePublishHeaders } from "./headers";
+import { type HeaderBag, parsePublishHeaders } from "./headers";
 
 export interface Schedule {
   scheduleId: string;

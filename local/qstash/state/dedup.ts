@@ -5,7 +5,7 @@
  * and group for group publishes) so that each group endpoint deduplicates on its own **[inferred]**.
  */
 import { createHash } from "node:crypto";
-import type { PublishSpec } from "../publish/headers";
+import type { PublishSpec } from "./spec";
 
 export const DEDUP_WINDOW_MS = 10 * 60 * 1000;
 

@@ -5,7 +5,6 @@
  * (base64), minus what `Upstash-Redact-Fields` hides.
  */
 import { badRequest } from "../errors";
-import { redactHeaders } from "../publish/redact";
 import { countParam, EVENT_FILTERS, type FilterSubject, messageSubject, parseFilter } from "./filters";
 import {
   canonicalHeaderName,
@@ -14,6 +13,7 @@ import {
   messageAddress,
   type QStashMessage,
 } from "./message";
+import { redactHeaders } from "./redaction";
 
 export interface DeliveryEvent extends MessageAddress {
   /** Unix ms. */

@@ -5,8 +5,8 @@
  */
 
 import { QStashRequestError } from "../errors";
-import type { FlowControlSpec } from "../publish/headers";
 import { Gate } from "./gate";
+import type { FlowControlSpec } from "./spec";
 
 interface Limits {
   parallelism?: number;

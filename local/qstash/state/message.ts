@@ -1,7 +1,7 @@
 /** One accepted message: a single delivery target with its own id and retry state. */
 
-import type { PublishSpec } from "../publish/headers";
 import { randomId } from "./ids";
+import type { PublishSpec } from "./spec";
 
 export type MessageState = "CREATED" | "ACTIVE" | "RETRY" | "DELIVERED" | "FAILED" | "CANCELED" | "DROPPED";
 

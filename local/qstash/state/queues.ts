@@ -4,9 +4,9 @@
  */
 
 import { badRequest } from "../errors";
-import { isValidName } from "../publish/destination";
 import { Gate } from "./gate";
 import { NamedStore } from "./named-store";
+import { isValidName } from "./names";
 
 export interface Queue {
   name: string;

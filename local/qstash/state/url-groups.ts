@@ -4,8 +4,8 @@
  */
 
 import { badRequest } from "../errors";
-import { isHttpUrl, isValidName } from "../publish/destination";
 import { NamedStore } from "./named-store";
+import { isHttpUrl, isValidName } from "./names";
 
 export interface Endpoint {
   name?: string;
