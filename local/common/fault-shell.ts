@@ -1,0 +1,39 @@
+/**
+ * A request served under an injected fault (see faults.ts for the kinds): some refuse or hold it before the
+ * handler runs, some let the handler do the work and then spoil the answer.
+ */
+import type { Fault } from "./faults";
+import { type EmulatorResponse, errorResponse } from "./http-message";
+
+/** What becomes of the request: an answer to send, or a connection dropped without one. */
+export type Outcome = { answer: EmulatorResponse } | { drop: true };
+
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/**
+ * Runs `handle` as `fault` says (no fault: plainly). `shellError` shapes the answers the handler never saw, so they
+ * look like the emulated service's; an answer spoiled after the work keeps the shared `{error, status}` shape.
+ */
+export async function serveUnderFault(
+  fault: Fault | undefined,
+  handle: () => Promise<EmulatorResponse> | EmulatorResponse,
+  name: string,
+  shellError: (status: number, message: string) => EmulatorResponse,
+): Promise<Outcome> {
+  if (fault?.kind === "fail")
+    return { answer: shellError(fault.status, `injected fault: ${name} failed this request`) };
+  if (fault?.kind === "timeout") {
+    // Hold the request unanswered, then drop the connection: what a hung upstream looks like.
+    await sleep(fault.ms);
+    return { drop: true };
+  }
+  if (fault?.kind === "delay") await sleep(fault.ms);
+  const answer = await handle();
+  if (fault?.kind === "fail-after") {
+    return {
+      answer: errorResponse(fault.status, `injected fault: ${name} did this request, then failed it`),
+    };
+  }
+  if (fault?.kind === "drop-after") return { drop: true };
+  return { answer };
+}
