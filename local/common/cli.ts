@@ -5,7 +5,6 @@
  */
 import { resolve } from "node:path";
 import { type ParseArgsConfig, parseArgs } from "node:util";
-import type { StorageEmulatorOptions } from "../kafka/serve-storage";
 
 /** A command-line program: `name` starts each of its error lines; `usage` is shown on a bad command line. */
 export interface Cli {
@@ -75,6 +74,16 @@ export function storageFlags(
   return { data, username, password };
 }
 
+/** What STORAGE_FLAGS give a storage emulator's start (the options of `local/kafka/serve-storage.ts` it takes). */
+export interface StorageArgs {
+  port: number;
+  host: string | undefined;
+  username: string;
+  password: string;
+  dataDir: string;
+  defaultPartitions: number;
+}
+
 /** The flag values `parseFlags` reads for `options`. */
 export type FlagValues<T extends FlagOptions> = ReturnType<typeof parseFlags<T>>;
 
@@ -89,10 +98,7 @@ export function runStorageEmulator<T extends FlagOptions>(
   defaultPort: number,
   extra: T,
   start: (
-    args: Pick<
-      StorageEmulatorOptions,
-      "port" | "host" | "username" | "password" | "dataDir" | "defaultPartitions"
-    >,
+    args: StorageArgs,
     values: FlagValues<typeof STORAGE_FLAGS & T>,
   ) => Promise<{ url: string; close(): Promise<void> }>,
 ): void {
