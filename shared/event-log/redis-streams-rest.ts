@@ -1,7 +1,7 @@
 /**
- * The Redis Streams adapter's transport: one command (`POST /`) or an ordered pipeline of reads (`POST /pipeline`)
- * to an Upstash-Redis-REST-compatible endpoint, each with a bounded time and sent once. An append's answer is
- * classified by the one rule of append-outcome.ts; a failed read is a plain upstream failure.
+ * The Redis Streams adapter's transport: one command (`POST /`) to an Upstash-Redis-REST-compatible endpoint, with
+ * a bounded time and sent once. An append's answer is classified by the one rule of append-outcome.ts; a failed
+ * read is a plain upstream failure.
  */
 import { isJsonRecord } from "../domain";
 import { UpstreamError } from "../errors";
@@ -26,8 +26,6 @@ export class ScriptNotLoadedError extends UpstreamError {
 export interface RedisRest {
   /** Sends one command; a `write` fails as append-outcome.ts says, anything else as a plain upstream error. */
   command(args: readonly (string | number)[], write: boolean): Promise<unknown>;
-  /** Sends read commands in one request, run in order; resolves with each one's result. */
-  pipeline(commands: ReadonlyArray<readonly (string | number)[]>): Promise<unknown[]>;
 }
 
 /** The `{error}` of an answer, or the start of its text. */
@@ -50,9 +48,9 @@ export function createRedisRest(config: RestConfig): RedisRest {
   // Called as a plain function: Workers' fetch throws "Illegal invocation" when called as a method of another object.
   const doFetch = config.fetch;
 
-  async function send(path: string, body: unknown, what: string, write: boolean) {
+  async function send(body: unknown, what: string, write: boolean) {
     try {
-      const res = await doFetch(`${base}${path}`, {
+      const res = await doFetch(base, {
         method: "POST",
         headers: { authorization: `Bearer ${config.token}`, "content-type": "application/json" },
         body: JSON.stringify(body),
@@ -68,7 +66,7 @@ export function createRedisRest(config: RestConfig): RedisRest {
   return {
     async command(args, write) {
       const what = String(args[0]).toUpperCase();
-      const { status, ok, text, parsed } = await send("", args, what, write);
+      const { status, ok, text, parsed } = await send(args, what, write);
       if (ok && isJsonRecord(parsed) && "result" in parsed) return parsed.result;
       const reason = reasonOf(parsed, text);
       const message = `${what} answered ${status}: ${reason}`;
@@ -77,19 +75,6 @@ export function createRedisRest(config: RestConfig): RedisRest {
         throw new ScriptNotLoadedError("redis", message, status);
       if (ok) throw unusableAppendAnswer("redis", status, `its body is ${text.slice(0, 200) || "empty"}`);
       throw appendFailure("redis", status, message);
-    },
-
-    async pipeline(commands) {
-      const what = commands.map((c) => String(c[0]).toUpperCase()).join("+");
-      const { status, ok, text, parsed } = await send("/pipeline", commands, what, false);
-      if (!ok || !Array.isArray(parsed) || parsed.length !== commands.length) {
-        throw new UpstreamError("redis", `${what} answered ${status}: ${reasonOf(parsed, text)}`, status);
-      }
-      return parsed.map((item: unknown, i) => {
-        if (isJsonRecord(item) && "result" in item) return item.result;
-        const name = String(commands[i]?.[0]).toUpperCase();
-        throw new UpstreamError("redis", `${name} answered ${reasonOf(item, JSON.stringify(item))}`, status);
-      });
     },
   };
 }

@@ -44,6 +44,20 @@ redis.call('SET', KEYS[2], string.format('%.0f', nextOffset + #ARGV - 2))
 return {nextOffset, ms}
 `;
 
+/**
+ * What a read needs, in one command (Upstash bills a script as one) and one consistent view: the counter (false
+ * when there is none yet, as for a stream not appended to since the counter existed) and the entries from ARGV[1]
+ * (an entry id), at most ARGV[2] of them. KEYS[1]: the counter; KEYS[2]: the stream (the append's order reversed,
+ * so that only the append's call names the stream first). Sent as EVAL: it is short, and a read then never needs
+ * a second request for a server that has not cached it.
+ */
+export const READ_SCRIPT =
+  "return {redis.call('GET', KEYS[1]), redis.call('XRANGE', KEYS[2], ARGV[1], '+', 'COUNT', ARGV[2])}";
+
+/** The counter and the stream's last entry, for a head; KEYS as for READ_SCRIPT. */
+export const HEAD_SCRIPT =
+  "return {redis.call('GET', KEYS[1]), redis.call('XREVRANGE', KEYS[2], '+', '-', 'COUNT', 1)}";
+
 let sha: Promise<string> | undefined;
 
 /** SHA-1 of the script, as EVALSHA wants it (computed once per isolate). */

@@ -5,7 +5,7 @@
  * offset from a counter kept beside the stream and adds the records from there, so they are contiguous, no other
  * writer lands between them, and no offset is given twice even if entries or the whole stream are deleted.
  *
- * A read checks what it got against that counter: records trimmed or deleted below the end fail the read (the
+ * A read (one small script: the counter and the entries at once) checks what it got against that counter: records trimmed or deleted below the end fail the read (the
  * projector then reports the partition failed at its checkpoint) instead of being skipped.
  *
  * A small typed `fetch` client rather than `@upstash/redis`, for the same reason as the Kafka adapter: every call
@@ -17,7 +17,7 @@ import { assertContiguous } from "./contiguous";
 import { partitioning } from "./partitioning";
 import { type EventLog, type LogRecord, partitionOf, type ReadOptions } from "./port";
 import { createRedisRest, ScriptNotLoadedError } from "./redis-streams-rest";
-import { APPEND_SCRIPT, appendScriptSha } from "./redis-streams-script";
+import { APPEND_SCRIPT, appendScriptSha, HEAD_SCRIPT, READ_SCRIPT } from "./redis-streams-script";
 
 export interface RedisStreamsConfig {
   /** Upstash Redis REST URL (or a compatible front end). */
@@ -150,15 +150,14 @@ export function createRedisStreamsEventLog(config: RedisStreamsConfig): EventLog
       if (limit < 1) return [];
       const stream = streamKey(topic, partition);
       const counter = nextOffsetKey(topic, partition);
-      // The counter first: the entries below it were all written when it was read, so an answer without them
-      // means they were deleted, never that they are still to come.
-      const [next, answer] = await rest.pipeline([
-        ["GET", counter],
-        ["XRANGE", stream, `${fromOffset}-0`, "+", "COUNT", limit],
-      ]);
-      if (!Array.isArray(answer))
-        throw new UpstreamError("redis", "XRANGE answered something other than an array");
-      const records = answer.map((entry) => toLogRecord(entry, partition));
+      const answer = await rest.command(
+        ["EVAL", READ_SCRIPT, 2, counter, stream, `${fromOffset}-0`, limit],
+        false,
+      );
+      const [next, entries] = Array.isArray(answer) ? answer : [];
+      if (!Array.isArray(entries))
+        throw new UpstreamError("redis", "the read answered something other than a counter and entries");
+      const records = entries.map((entry) => toLogRecord(entry, partition));
       const end = counterOf(next, counter);
       assertContiguous(records, fromOffset, {
         service: "redis",
@@ -173,15 +172,16 @@ export function createRedisStreamsEventLog(config: RedisStreamsConfig): EventLog
     /** The counter's value; for a stream written before the counter existed, one past its last entry. */
     async head(partition) {
       const counter = nextOffsetKey(topic, partition);
-      const [next, answer] = await rest.pipeline([
-        ["GET", counter],
-        ["XREVRANGE", streamKey(topic, partition), "+", "-", "COUNT", 1],
-      ]);
+      const answer = await rest.command(
+        ["EVAL", HEAD_SCRIPT, 2, counter, streamKey(topic, partition)],
+        false,
+      );
+      const [next, entries] = Array.isArray(answer) ? answer : [];
+      if (!Array.isArray(entries))
+        throw new UpstreamError("redis", "the head answered something other than a counter and an entry");
       const end = counterOf(next, counter);
       if (end !== undefined) return end;
-      if (!Array.isArray(answer))
-        throw new UpstreamError("redis", "XREVRANGE answered something other than an array");
-      const last = answer[0];
+      const last = entries[0];
       return last === undefined ? 0 : toLogRecord(last, partition).offset + 1;
     },
   };

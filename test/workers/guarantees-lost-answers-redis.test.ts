@@ -32,7 +32,7 @@ const CREATE_KEYED = `mutation ($text: String!, $key: String) { createTask(text:
 
 /**
  * The append script's call alone: its two keys, the stream first, follow numkeys 2 (the projector's reads name
- * the stream too, but never so). Answered `status` after the script ran.
+ * the counter first). Answered `status` after the script ran.
  */
 function storedThen(status: number): Record<string, unknown> {
   return { kind: "fail-after", status, bodyIncludes: `,2,"log:{${sys().env.UPSTASH_KAFKA_TOPIC}:` };

@@ -72,7 +72,7 @@ function logService(sys: TestSystem): "kafka" | "redis" {
 
 /**
  * A fault that makes the log refuse the next append. On Redis Streams it matches only the append script's call
- * (its two keys, the stream first) and answers 400, since a 5xx to a write is an unknown outcome there; so does
+ * (its two keys, the stream first; the reads name the counter first) and answers 400, since a 5xx to a write is an unknown outcome there; so does
  * Redpanda's, matched by the produce route's path.
  */
 function logRefusal(sys: TestSystem): Record<string, unknown> {
