@@ -148,7 +148,10 @@ async function loadTopic(config: RedpandaConfig, records: readonly BacklogRecord
   }
 }
 
-/** Writes records after the stream's end with the ids and fields the Redis Streams adapter writes, and moves its counter past them. */
+/**
+ * Writes records after the stream's end with the ids and fields the Redis Streams adapter writes, and moves its
+ * next-offset counter past them, as the append script would.
+ */
 async function loadStream(config: RedisStreamsConfig, records: readonly BacklogRecord[]): Promise<void> {
   const key = streamKey(config.topic, 0);
   let offset = await createEventLog({ backend: "redis-streams", ...config }).head(0);
