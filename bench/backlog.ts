@@ -8,7 +8,7 @@ import { Kafka } from "@upstash/kafka";
 import { eventLogConfig, type RedisStreamsConfig, type RedpandaConfig } from "../shared/config/event-log";
 import { encodeEvent, makeEnvelopes, type TaskCommand, type TaskEvent } from "../shared/domain";
 import { createEventLog } from "../shared/event-log/create";
-import { streamKey } from "../shared/event-log/redis-streams";
+import { nextOffsetKey, streamKey } from "../shared/event-log/redis-streams";
 import type { DesignPair } from "./system";
 
 /** One record to produce: the Kafka key and value. */
@@ -148,7 +148,10 @@ async function loadTopic(config: RedpandaConfig, records: readonly BacklogRecord
   }
 }
 
-/** Writes records after the stream's last entry with the ids and fields the Redis Streams adapter writes. */
+/**
+ * Writes records after the stream's end with the ids and fields the Redis Streams adapter writes, and moves its
+ * next-offset counter past them, as the append script would.
+ */
 async function loadStream(config: RedisStreamsConfig, records: readonly BacklogRecord[]): Promise<void> {
   const key = streamKey(config.topic, 0);
   let offset = await createEventLog({ backend: "redis-streams", ...config }).head(0);
@@ -166,4 +169,11 @@ async function loadStream(config: RedisStreamsConfig, records: readonly BacklogR
     const failed = Array.isArray(answer) ? answer.find((a) => a.error) : { error: `HTTP ${res.status}` };
     if (!res.ok || failed) throw new Error(`loading the stream failed: ${failed?.error ?? res.status}`);
   }
+  // The adapter's next offset, as its append script would have left it.
+  const res = await fetch(config.url, {
+    method: "POST",
+    headers: { authorization: `Bearer ${config.token}`, "content-type": "application/json" },
+    body: JSON.stringify(["SET", nextOffsetKey(config.topic, 0), offset]),
+  });
+  if (!res.ok) throw new Error(`setting the stream's next offset failed: ${res.status}`);
 }

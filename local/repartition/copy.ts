@@ -68,8 +68,13 @@ export async function repartition(
       const records = (
         await source.read(partition, offset, { limit: Math.min(batch, head - offset) })
       ).filter((r) => r.offset < head);
-      if (records[0]?.offset !== offset) {
-        throw new RepartitionError(`partition ${partition} of the old log has no record at offset ${offset}`);
+      // Every record of the batch, not only its first: a copy that skipped one would lose that event for good.
+      const gap = records.findIndex((r, i) => r.offset !== offset + i);
+      if (records.length === 0 || gap >= 0) {
+        const missing = offset + Math.max(gap, 0);
+        throw new RepartitionError(
+          `partition ${partition} of the old log has no record at offset ${missing}`,
+        );
       }
       const groups = byKey(records);
       for (let i = 0; i < groups.length; i += concurrency) {

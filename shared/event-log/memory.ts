@@ -5,16 +5,24 @@
  *
  * A test makes it fail as a real log fails, through `fail`: a refusal stores nothing; a call that times out or whose
  * connection drops has done its work (the outcome is unknown to the caller, so the adversarial answer is that it
- * happened). Records larger than a real engine takes are refused before anything is stored, as the adapters do.
+ * happened). An append answered with a status is read by the one rule of append-outcome.ts, as every adapter reads
+ * it: a status that proves a refusal stores nothing, any other is answered after the records were stored. Records
+ * larger than a real engine takes are refused before anything is stored, as the adapters do. `lose` deletes stored
+ * records, as retention or a hand deletion would: a read across them fails, as the adapters' reads do.
  */
 import { type Service, UpstreamError, UpstreamTimeoutError, UpstreamUnknownOutcomeError } from "../errors";
+import { appendFailure, appendOutcomeOf, unusableAppendAnswer } from "./append-outcome";
+import { assertContiguous } from "./contiguous";
 import { type EventLog, type LogRecord, partitionOf, type ReadOptions } from "./port";
 
 /** Largest record value, in UTF-8 bytes (the smallest the real adapters take is 900 kB; 1 MiB is Redis's). */
 export const MAX_RECORD_BYTES = 1024 * 1024;
 
-/** How a call fails: refused before doing anything, no answer within the time limit, or the connection dropped. */
-export type MemoryFault = "refuse" | "timeout" | "drop";
+/**
+ * How a call fails: refused before doing anything, no answer within the time limit, the connection dropped, or
+ * answered `status` (for an append: before storing if the status proves a refusal, after storing otherwise).
+ */
+export type MemoryFault = "refuse" | "timeout" | "drop" | { status: number };
 export type MemoryOperation = "append" | "read" | "head";
 
 export interface MemoryEventLog extends EventLog {
@@ -22,6 +30,8 @@ export interface MemoryEventLog extends EventLog {
   fail(operation: MemoryOperation, fault: MemoryFault, times?: number): void;
   /** Clears every fault. */
   heal(): void;
+  /** Deletes the stored records at `offsets` of `partition`; the next offset to be written stays where it was. */
+  lose(partition: number, offsets: readonly number[]): void;
 }
 
 export interface MemoryLogOptions {
@@ -40,8 +50,8 @@ export interface MemoryLogs {
 }
 
 export function createMemoryLogs(): MemoryLogs {
-  const topics = new Map<string, LogRecord[][]>();
-  const partitionsOf = (topic: string): LogRecord[][] => {
+  const topics = new Map<string, Slots[]>();
+  const partitionsOf = (topic: string): Slots[] => {
     let partitions = topics.get(topic);
     if (partitions === undefined) {
       partitions = [];
@@ -57,13 +67,16 @@ export function createMemoryEventLog(options: MemoryLogOptions = {}): MemoryEven
   return createMemoryLogs().open("events", options);
 }
 
-function memoryLog(stored: LogRecord[][], options: MemoryLogOptions): MemoryEventLog {
+/** A partition's records by offset; a lost record leaves its slot empty. */
+type Slots = Array<LogRecord | undefined>;
+
+function memoryLog(stored: Slots[], options: MemoryLogOptions): MemoryEventLog {
   const partitions = options.partitions ?? 1;
   const service = options.service ?? "kafka";
   const timeoutMs = options.timeoutMs ?? 5000;
   const now = options.now ?? Date.now;
   const faults = new Map<MemoryOperation, { fault: MemoryFault; left: number }>();
-  const partition = (p: number): LogRecord[] => {
+  const partition = (p: number): Slots => {
     let records = stored[p];
     if (records === undefined) {
       records = [];
@@ -72,15 +85,28 @@ function memoryLog(stored: LogRecord[][], options: MemoryLogOptions): MemoryEven
     return records;
   };
 
-  /** Runs `work` unless a fault refuses it; a timeout or a drop is raised after the work is done. */
+  /** Runs `work` unless a fault refuses it; a timeout, a drop or an unsettling status is raised after the work. */
   async function call<T>(operation: MemoryOperation, work: () => T): Promise<T> {
     const planned = faults.get(operation);
     if (planned !== undefined && --planned.left <= 0) faults.delete(operation);
-    if (planned?.fault === "refuse")
-      throw new UpstreamError(service, `${operation} refused (injected fault)`, 503);
+    const fault = planned?.fault;
+    if (fault === "refuse") throw new UpstreamError(service, `${operation} refused (injected fault)`, 400);
+    if (typeof fault === "object") {
+      const message = `${operation} answered ${fault.status} (injected fault)`;
+      if (operation !== "append") throw new UpstreamError(service, message, fault.status);
+      if (appendOutcomeOf(fault.status) === "refused") throw appendFailure(service, fault.status, message);
+      work();
+      if (appendOutcomeOf(fault.status) === "committed")
+        throw unusableAppendAnswer(
+          service,
+          fault.status,
+          "its body is not the acknowledgement (injected fault)",
+        );
+      throw appendFailure(service, fault.status, message);
+    }
     const result = work();
-    if (planned?.fault === "timeout") throw new UpstreamTimeoutError(service, timeoutMs);
-    if (planned?.fault === "drop")
+    if (fault === "timeout") throw new UpstreamTimeoutError(service, timeoutMs);
+    if (fault === "drop")
       throw new UpstreamUnknownOutcomeError(service, "the connection dropped (injected fault)");
     return result;
   }
@@ -108,10 +134,11 @@ function memoryLog(stored: LogRecord[][], options: MemoryLogOptions): MemoryEven
     },
     read(p, fromOffset, readOptions: ReadOptions = {}) {
       return call("read", () => {
+        const slots = partition(p);
         const end = readOptions.limit === undefined ? undefined : fromOffset + readOptions.limit;
-        return partition(p)
-          .slice(fromOffset, end)
-          .map((record) => ({ ...record }));
+        const records = slots.slice(fromOffset, end).flatMap((record) => (record ? [{ ...record }] : []));
+        assertContiguous(records, fromOffset, { service, what: "read", end: slots.length });
+        return records;
       });
     },
     head: (p) => call("head", () => partition(p).length),
@@ -119,6 +146,10 @@ function memoryLog(stored: LogRecord[][], options: MemoryLogOptions): MemoryEven
       faults.set(operation, { fault, left: times });
     },
     heal: () => faults.clear(),
+    lose(p, offsets) {
+      const slots = partition(p);
+      for (const offset of offsets) if (offset < slots.length) slots[offset] = undefined;
+    },
   };
 }
 

@@ -1,18 +1,24 @@
 /**
- * Event log adapter over Redis Streams, spoken through the Upstash Redis REST API (`POST /` with one command).
+ * Event log adapter over Redis Streams, spoken through the Upstash Redis REST API (redis-streams-rest.ts).
  * One stream per partition; offset N is the entry id `N-1`, so offsets stay dense integers from 0 and a
- * position means the same here as on Kafka. One script appends a command's records: it reads the stream's last
- * id and adds the records after it, so they are contiguous and no other writer lands between them.
+ * position means the same here as on Kafka. One script appends a command's records: it takes the partition's next
+ * offset from a counter kept beside the stream and adds the records from there, so they are contiguous, no other
+ * writer lands between them, and no offset is given twice even if entries or the whole stream are deleted.
+ *
+ * A read (one small script: the counter and the entries at once) checks what it got against that counter: records
+ * trimmed or deleted below the end fail the read (the projector then reports the partition failed at its
+ * checkpoint) instead of being skipped.
  *
  * A small typed `fetch` client rather than `@upstash/redis`, for the same reason as the Kafka adapter: every call
  * has a bounded time and is sent once. A retried append would append twice, since the script picks the offsets.
  */
-import { isJsonRecord } from "../domain";
-import { ConfigError, UpstreamError, UpstreamUnknownOutcomeError } from "../errors";
-import { noAnswer } from "./no-answer";
+import { ConfigError, UpstreamError } from "../errors";
+import { unusableAppendAnswer } from "./append-outcome";
+import { assertContiguous } from "./contiguous";
 import { partitioning } from "./partitioning";
 import { type EventLog, type LogRecord, partitionOf, type ReadOptions } from "./port";
-import { APPEND_SCRIPT, appendScriptSha } from "./redis-streams-script";
+import { createRedisRest, ScriptNotLoadedError } from "./redis-streams-rest";
+import { APPEND_SCRIPT, appendScriptSha, HEAD_SCRIPT, READ_SCRIPT } from "./redis-streams-script";
 
 export interface RedisStreamsConfig {
   /** Upstash Redis REST URL (or a compatible front end). */
@@ -38,10 +44,27 @@ const ENTRY_ID = /^(\d+)-1$/;
 
 /**
  * The stream of one partition. The braces are a hash tag: on Redis Cluster every key of a partition hashes to
- * one slot (a partition has one key today; anything added per partition must reuse the tag).
+ * one slot (anything added per partition must reuse the tag, as the counter does).
  */
 export function streamKey(topic: string, partition: number): string {
   return `log:{${topic}:${partition}}`;
+}
+
+/**
+ * The partition's next offset, kept apart from its stream by the append script: never delete it while the stream
+ * (or any projection of it) is in use, or the next append could give an offset a second time.
+ */
+export function nextOffsetKey(topic: string, partition: number): string {
+  return `log-next:{${topic}:${partition}}`;
+}
+
+/** The counter's value as the log answered it (a string, or null before the first append since it existed). */
+function counterOf(raw: unknown, key: string): number | undefined {
+  if (raw === null || raw === undefined) return undefined;
+  const next = Number(raw);
+  if (!Number.isSafeInteger(next) || next < 0)
+    throw new UpstreamError("redis", `${key} holds ${JSON.stringify(raw).slice(0, 50)}, not an offset`);
+  return next;
 }
 
 /** One stream entry `[id, [field, value, ...]]` as a record of `partition`. */
@@ -68,47 +91,13 @@ export function createRedisStreamsEventLog(config: RedisStreamsConfig): EventLog
       `"${config.topic}" must be 1-200 characters of A-Z a-z 0-9 . _ -`,
     );
   }
-  const base = config.url.replace(/\/+$/, "");
-  const timeoutMs = config.timeoutMs ?? 5000;
-  const doFetch = config.fetch ?? fetch;
+  const rest = createRedisRest({
+    url: config.url,
+    token: config.token,
+    timeoutMs: config.timeoutMs ?? 5000,
+    fetch: config.fetch ?? fetch,
+  });
   const { topic, partitions } = config;
-
-  /**
-   * Sends one command. For a write, only a 4xx answer is a definite refusal (the command did not run: a syntax or
-   * script error, bad credentials, a size limit, NOSCRIPT). A lost connection, a timeout, a 5xx or an answer we
-   * cannot read may come after the script ran, so it is an unknown outcome.
-   */
-  async function command(args: readonly (string | number)[], write: boolean): Promise<unknown> {
-    const what = String(args[0]).toUpperCase();
-    let res: Response;
-    let text: string;
-    try {
-      res = await doFetch(base, {
-        method: "POST",
-        headers: { authorization: `Bearer ${config.token}`, "content-type": "application/json" },
-        body: JSON.stringify(args),
-        signal: AbortSignal.timeout(timeoutMs),
-      });
-      text = await res.text();
-    } catch (err) {
-      throw noAnswer("redis", { what, write, limitMs: timeoutMs }, err);
-    }
-    let parsed: unknown;
-    try {
-      parsed = JSON.parse(text);
-    } catch {
-      parsed = undefined;
-    }
-    const refused = res.status >= 400 && res.status < 500;
-    if (res.ok && isJsonRecord(parsed) && "result" in parsed) return parsed.result;
-    const reason =
-      isJsonRecord(parsed) && typeof parsed.error === "string"
-        ? parsed.error
-        : text.slice(0, 200) || "no body";
-    const message = `${what} answered ${res.status}: ${reason}`;
-    if (write && !refused) throw new UpstreamUnknownOutcomeError("redis", message);
-    throw new UpstreamError("redis", message, res.status);
-  }
 
   function checkSizes(values: readonly string[]): void {
     const encoder = new TextEncoder();
@@ -138,23 +127,20 @@ export function createRedisStreamsEventLog(config: RedisStreamsConfig): EventLog
       if (values.length === 0) return [];
       checkSizes(values);
       const partition = partitionOf(key, partitions);
-      const tail = [1, streamKey(topic, partition), Date.now(), key, ...values];
+      const keys = [streamKey(topic, partition), nextOffsetKey(topic, partition)];
+      const tail = [keys.length, ...keys, Date.now(), key, ...values];
       let answer: unknown;
       try {
-        answer = await command(["EVALSHA", await appendScriptSha(), ...tail], true);
+        answer = await rest.command(["EVALSHA", await appendScriptSha(), ...tail], true);
       } catch (err) {
-        // The script is not cached on this server yet (a definite refusal: nothing ran); send its text once.
-        if (!(err instanceof UpstreamError && err.status !== undefined && /NOSCRIPT/.test(err.message)))
-          throw err;
-        answer = await command(["EVAL", APPEND_SCRIPT, ...tail], true);
+        // The script is not cached on this server yet (nothing ran): send its text once.
+        if (!(err instanceof ScriptNotLoadedError)) throw err;
+        answer = await rest.command(["EVAL", APPEND_SCRIPT, ...tail], true);
       }
       const first = Array.isArray(answer) ? Number(answer[0]) : Number.NaN;
       const timestamp = Array.isArray(answer) ? Number(answer[1]) : Number.NaN;
       if (!Number.isInteger(first) || first < 0 || !Number.isFinite(timestamp)) {
-        throw new UpstreamUnknownOutcomeError(
-          "redis",
-          `append answered ${JSON.stringify(answer).slice(0, 200)}; the records may have been stored`,
-        );
+        throw unusableAppendAnswer("redis", 200, `its result is ${JSON.stringify(answer).slice(0, 200)}`);
       }
       return values.map((value, i) => ({ partition, offset: first + i, timestamp, key, value }));
     },
@@ -163,20 +149,40 @@ export function createRedisStreamsEventLog(config: RedisStreamsConfig): EventLog
       // Streams cannot be waited on over REST (blocking commands are refused), so `waitMs` answers at once.
       const limit = options.limit ?? DEFAULT_READ_LIMIT;
       if (limit < 1) return [];
-      const answer = await command(
-        ["XRANGE", streamKey(topic, partition), `${fromOffset}-0`, "+", "COUNT", limit],
+      const stream = streamKey(topic, partition);
+      const counter = nextOffsetKey(topic, partition);
+      const answer = await rest.command(
+        ["EVAL", READ_SCRIPT, 2, counter, stream, `${fromOffset}-0`, limit],
         false,
       );
-      if (!Array.isArray(answer))
-        throw new UpstreamError("redis", "XRANGE answered something other than an array");
-      return answer.map((entry) => toLogRecord(entry, partition));
+      const [next, entries] = Array.isArray(answer) ? answer : [];
+      if (!Array.isArray(entries))
+        throw new UpstreamError("redis", "the read answered something other than a counter and entries");
+      const records = entries.map((entry) => toLogRecord(entry, partition));
+      const end = counterOf(next, counter);
+      assertContiguous(records, fromOffset, {
+        service: "redis",
+        what: `XRANGE of ${stream}`,
+        advice:
+          "entries were trimmed or deleted by XTRIM, XDEL or eviction; a projection behind them cannot fold past them",
+        ...(end !== undefined && { end }),
+      });
+      return records;
     },
 
+    /** The counter's value; for a stream written before the counter existed, one past its last entry. */
     async head(partition) {
-      const answer = await command(["XREVRANGE", streamKey(topic, partition), "+", "-", "COUNT", 1], false);
-      if (!Array.isArray(answer))
-        throw new UpstreamError("redis", "XREVRANGE answered something other than an array");
-      const last = answer[0];
+      const counter = nextOffsetKey(topic, partition);
+      const answer = await rest.command(
+        ["EVAL", HEAD_SCRIPT, 2, counter, streamKey(topic, partition)],
+        false,
+      );
+      const [next, entries] = Array.isArray(answer) ? answer : [];
+      if (!Array.isArray(entries))
+        throw new UpstreamError("redis", "the head answered something other than a counter and an entry");
+      const end = counterOf(next, counter);
+      if (end !== undefined) return end;
+      const last = entries[0];
       return last === undefined ? 0 : toLogRecord(last, partition).offset + 1;
     },
   };

@@ -1,12 +1,13 @@
 /**
  * The HTTP side of the Redpanda adapter: one request to Redpanda's HTTP Proxy with a bounded time, its answer
- * parsed, and its failure classified. A definite refusal (`RedpandaRefusal`, an `UpstreamError`) is only an
- * answer that proves nothing was written: a 4xx other than 408, which pandaproxy sends before it hands
- * anything to Kafka. A 5xx, a 408, a lost connection or a timeout on a produce may come after the broker
- * stored the batch, so they are unknown outcomes.
+ * parsed, and its failure classified. A produce's answer is read by the one rule of append-outcome.ts: a
+ * definite refusal (`RedpandaRefusal`, an `UpstreamError`) only when the status proves nothing was written (a 4xx
+ * pandaproxy sends before it hands anything to Kafka); a 5xx, a 408, a 499, a lost connection or a timeout may
+ * come after the broker stored the batch, so they are unknown outcomes.
  */
 import { isJsonRecord } from "../domain";
-import { UpstreamError, UpstreamUnknownOutcomeError } from "../errors";
+import { UpstreamError } from "../errors";
+import { appendFailure, appendOutcomeOf, unusableAppendAnswer } from "./append-outcome";
 import { noAnswer } from "./no-answer";
 
 export const MEDIA = {
@@ -59,9 +60,8 @@ function refusalOrUnknown(path: string, status: number, text: string, write: boo
     // Not pandaproxy's JSON (a load balancer's page, say): the status alone decides.
   }
   const message = `${path} answered ${status}${errorCode === undefined ? "" : ` (${errorCode})`}: ${reason}`;
-  const definite = status >= 400 && status < 500 && status !== 408;
-  if (!write || definite) return new RedpandaRefusal(message, status, errorCode);
-  return new UpstreamUnknownOutcomeError("kafka", message);
+  if (write && appendOutcomeOf(status) !== "refused") return appendFailure("kafka", status, message);
+  return new RedpandaRefusal(message, status, errorCode);
 }
 
 export function createTransport(config: TransportConfig): ProxyTransport {
@@ -91,9 +91,12 @@ export function createTransport(config: TransportConfig): ProxyTransport {
       try {
         return JSON.parse(text);
       } catch {
-        const message = `${path} answered ${res.status} with a body that is not JSON`;
-        if (init.write) throw new UpstreamUnknownOutcomeError("kafka", message);
-        throw new UpstreamError("kafka", message, res.status);
+        if (init.write) throw unusableAppendAnswer("kafka", res.status, "its body is not JSON");
+        throw new UpstreamError(
+          "kafka",
+          `${path} answered ${res.status} with a body that is not JSON`,
+          res.status,
+        );
       }
     },
   };

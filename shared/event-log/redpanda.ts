@@ -6,6 +6,7 @@
  */
 import { isJsonRecord } from "../domain";
 import { ConfigError, UpstreamError } from "../errors";
+import { assertContiguous } from "./contiguous";
 import { entryOf } from "./kafka-entry";
 import { partitioning } from "./partitioning";
 import { type EventLog, type LogRecord, partitionOf, type ReadOptions } from "./port";
@@ -209,14 +210,12 @@ export function createRedpandaEventLog(config: RedpandaEventLogOptions): EventLo
         .sort((a, b) => a.offset - b.offset)
         .slice(0, options.limit ?? raw.length)
         .map(({ r }) => toLogRecord(r, partition));
-      for (const [i, record] of records.entries()) {
-        if (record.offset !== fromOffset + i) {
-          throw new UpstreamError(
-            "kafka",
-            `${topic}/${partition} has no record at offset ${fromOffset + i}: the topic must keep every record (cleanup.policy=delete, retention.ms=-1, no transactional producers)`,
-          );
-        }
-      }
+      assertContiguous(records, fromOffset, {
+        service: "kafka",
+        what: `fetch of ${topic}/${partition}`,
+        advice:
+          "the topic must keep every record: cleanup.policy=delete, retention.ms=-1, no transactional producers",
+      });
       const last = records.at(-1);
       if (last) saw(partition, last.offset + 1);
       for (const r of raw) largestRecord = Math.max(largestRecord, encodedBytes(r));

@@ -6,6 +6,7 @@
 import { isJsonRecord } from "../domain";
 import { ConfigError, UpstreamError } from "../errors";
 import { appendFailure, unusableAppendAnswer } from "./append-outcome";
+import { assertContiguous } from "./contiguous";
 import { entryOf } from "./kafka-entry";
 import { noAnswer } from "./no-answer";
 import { partitioning } from "./partitioning";
@@ -39,22 +40,6 @@ function toLogRecord(raw: unknown, topic: string, partition: number): LogRecord 
     key: typeof entry.key === "string" ? entry.key : "",
     value: entry.value,
   };
-}
-
-/** Throws unless `records` (sorted) are `fromOffset`, `fromOffset + 1`, ... with none missing or repeated. */
-function assertContiguous(records: readonly LogRecord[], fromOffset: number): void {
-  if (records.every((r, i) => r.offset === fromOffset + i)) return;
-  const first = records[0]?.offset;
-  const last = records[records.length - 1]?.offset;
-  const repeated = records.some((r, i) => i > 0 && records[i - 1]?.offset === r.offset);
-  const missing = (last ?? 0) - (first ?? 0) + 1 - new Set(records.map((r) => r.offset)).size;
-  const shape = [...(missing > 0 ? [`${missing} missing`] : []), ...(repeated ? ["one twice"] : [])].join(
-    " and ",
-  );
-  throw new UpstreamError(
-    "kafka",
-    `fetch from offset ${fromOffset} answered offsets ${first} to ${last}${shape ? ` with ${shape}` : ""}: the records must start at the offset asked, one after another`,
-  );
 }
 
 /** Builds the event log over an Upstash-Kafka-REST-compatible endpoint. */
@@ -159,7 +144,7 @@ export function createUpstashKafkaEventLog(config: UpstashKafkaConfig): EventLog
         .map((r) => toLogRecord(r, topic, partition))
         .filter((r) => r.offset >= fromOffset);
       records.sort((a, b) => a.offset - b.offset);
-      assertContiguous(records, fromOffset);
+      assertContiguous(records, fromOffset, { service: "kafka", what: "fetch" });
       return options.limit === undefined ? records : records.slice(0, options.limit);
     },
 

@@ -26,11 +26,18 @@ export interface LogSubject {
   /**
    * Makes the engine answer the next append to `topic` with `fault`: "refuse" a definite refusal before anything
    * is stored, "timeout" no answer for 3 s (the log is opened with a 300 ms limit), "drop" the connection dropped
-   * after 50 ms (the log is opened with a 5 s limit).
+   * after 50 ms (the log is opened with a 5 s limit); `{ refusedWith }` that status before anything is stored;
+   * `{ storedThen }` that status after the records were stored (a proxy's 502, 504, 408 or 499 after the upstream
+   * wrote them, or a 2xx whose body is not the acknowledgement).
    */
   failNextAppend(topic: string, fault: AppendFault): Promise<void>;
   /** Clears the faults not spent yet. */
   clearFaults(): Promise<void>;
+  /**
+   * Deletes stored records of `topic`'s `partition`, as trimming, retention or a hand deletion would. Absent when
+   * the engine (or its emulator) cannot delete records: the gap tests are then skipped, not passed.
+   */
+  loseRecords?(topic: string, partition: number, offsets: readonly number[]): Promise<void>;
   /** The largest record value the adapter accepts, in UTF-8 bytes. */
   largestRecordBytes: number;
   /** False when the engine's API serves no record timestamps (Redpanda's HTTP Proxy): records then carry 0. */
@@ -43,7 +50,12 @@ export interface LogSubject {
   close(): Promise<void>;
 }
 
-export type AppendFault = "refuse" | "timeout" | "drop";
+export type AppendFault = "refuse" | "timeout" | "drop" | { refusedWith: number } | { storedThen: number };
+
+/** Statuses an answer may carry after the append was stored: none of them proves that nothing was written. */
+export const AMBIGUOUS_STATUSES = [408, 499, 500, 502, 503, 504] as const;
+/** Statuses a log answers before it writes anything: each proves the append was refused. */
+export const REFUSAL_STATUSES = [400, 401, 403, 404, 413, 429] as const;
 
 let topics = 0;
 const freshTopic = () => `contract-${process.pid}-${++topics}-${randomUUID().slice(0, 8)}`;
@@ -195,6 +207,48 @@ export function eventLogContract(name: string, start: () => Promise<LogSubject>)
       expect(await log.read(0, 0)).toEqual([]);
     });
 
+    test.each(AMBIGUOUS_STATUSES)(
+      "append: a %i answered after the records were stored is an unknown outcome, and the records are in the log",
+      async (status) => {
+        const topic = freshTopic();
+        const log = s().open(topic);
+        // A first append readies the engine's side (a script loaded, a topic created), so the fault meets the write.
+        await log.append("k", ["before"]);
+        await s().failNextAppend(topic, { storedThen: status });
+        const error = await log.append("k", ["stored"]).catch((e: unknown) => e);
+        expect(error).toBeInstanceOf(UpstreamUnknownOutcomeError);
+        expect((error as UpstreamError).status).toBe(status);
+        expect(values(await log.read(0, 0))).toEqual(["before", "stored"]);
+        expect(await log.head(0)).toBe(2);
+      },
+    );
+
+    test("append: a 2xx whose body is not the acknowledgement is an unknown outcome, and the records are in the log", async () => {
+      const topic = freshTopic();
+      const log = s().open(topic);
+      await log.append("k", ["before"]);
+      await s().failNextAppend(topic, { storedThen: 200 });
+      const error = await log.append("k", ["stored"]).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(UpstreamUnknownOutcomeError);
+      expect(values(await log.read(0, 0))).toEqual(["before", "stored"]);
+    });
+
+    test.each(REFUSAL_STATUSES)(
+      "append: a %i answered before anything was stored is a definite refusal",
+      async (status) => {
+        const topic = freshTopic();
+        const log = s().open(topic);
+        await log.append("k", ["before"]);
+        await s().failNextAppend(topic, { refusedWith: status });
+        const error = await log.append("k", ["refused"]).catch((e: unknown) => e);
+        expect(error).toBeInstanceOf(UpstreamError);
+        expect(error).not.toBeInstanceOf(UpstreamUnknownOutcomeError);
+        expect((error as UpstreamError).status).toBe(status);
+        expect(values(await log.read(0, 0))).toEqual(["before"]);
+        expect(await log.head(0)).toBe(1);
+      },
+    );
+
     test("append: no answer within the time limit is an unknown outcome (timeout)", async () => {
       const topic = freshTopic();
       const log = s().open(topic, { timeoutMs: 300 });
@@ -215,6 +269,48 @@ export function eventLogContract(name: string, start: () => Promise<LogSubject>)
       const error = await log.append("k", ["maybe"]).catch((e: unknown) => e);
       expect(error).toBeInstanceOf(UpstreamUnknownOutcomeError);
       expect(error).not.toBeInstanceOf(UpstreamTimeoutError);
+    });
+
+    /** A log of five records on a fresh topic, with `lost` deleted; undefined when the engine cannot delete. */
+    async function withLost(lost: readonly number[]): Promise<EventLog | undefined> {
+      const lose = s().loseRecords;
+      if (lose === undefined) return undefined;
+      const topic = freshTopic();
+      const log = s().open(topic);
+      await log.append("k", ["r0", "r1", "r2", "r3", "r4"]);
+      await lose.call(s(), topic, 0, lost);
+      return log;
+    }
+
+    test("read: a record deleted in the middle fails every read across it, never skipped", async (ctx) => {
+      const log = await withLost([2]);
+      if (log === undefined) return ctx.skip("the engine cannot delete records");
+      await expect(log.read(0, 0)).rejects.toBeInstanceOf(UpstreamError);
+      await expect(log.read(0, 1, { limit: 3 })).rejects.toBeInstanceOf(UpstreamError);
+      await expect(log.read(0, 2)).rejects.toBeInstanceOf(UpstreamError);
+      expect(values(await log.read(0, 0, { limit: 2 }))).toEqual(["r0", "r1"]);
+      expect(values(await log.read(0, 3))).toEqual(["r3", "r4"]);
+    });
+
+    test("read: the oldest records trimmed fail a read from below them; the offsets go on", async (ctx) => {
+      const log = await withLost([0, 1, 2]);
+      if (log === undefined) return ctx.skip("the engine cannot delete records");
+      await expect(log.read(0, 0)).rejects.toBeInstanceOf(UpstreamError);
+      expect(offsets(await log.read(0, 3))).toEqual([3, 4]);
+      expect(await log.head(0)).toBe(5);
+      expect(offsets(await log.append("k", ["r5"]))).toEqual([5]);
+    });
+
+    test("read: every record deleted is a gap, not the end of the log, and no offset is given again", async (ctx) => {
+      const log = await withLost([0, 1, 2, 3, 4]);
+      if (log === undefined) return ctx.skip("the engine cannot delete records");
+      await expect(log.read(0, 0)).rejects.toBeInstanceOf(UpstreamError);
+      await expect(log.read(0, 4)).rejects.toBeInstanceOf(UpstreamError);
+      expect(await log.read(0, 5)).toEqual([]);
+      expect(await log.head(0)).toBe(5);
+      expect(offsets(await log.append("k", ["r5"]))).toEqual([5]);
+      await expect(log.read(0, 0)).rejects.toBeInstanceOf(UpstreamError);
+      expect(values(await log.read(0, 5))).toEqual(["r5"]);
     });
 
     test("append: acknowledged records survive kill -9 of the engine's process", async (ctx) => {

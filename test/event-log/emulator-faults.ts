@@ -5,11 +5,13 @@
 import type { AppendFault, LogSubject } from "./contract";
 
 /** The emulator's fault for each of the contract's (see `LogSubject.failNextAppend`). */
-const EMULATOR_FAULTS: Record<AppendFault, Record<string, unknown>> = {
-  refuse: { kind: "fail", status: 400 },
-  timeout: { kind: "timeout", ms: 3000 },
-  drop: { kind: "timeout", ms: 50 },
-};
+function emulatorFault(fault: AppendFault): Record<string, unknown> {
+  if (fault === "refuse") return { kind: "fail", status: 400 };
+  if (fault === "timeout") return { kind: "timeout", ms: 3000 };
+  if (fault === "drop") return { kind: "timeout", ms: 50 };
+  if ("refusedWith" in fault) return { kind: "fail", status: fault.refusedWith };
+  return { kind: "fail-after", status: fault.storedThen };
+}
 
 /**
  * `appendsTo` picks a topic's appends out (fault fields `path` / `bodyIncludes`); by default the topic appears in
@@ -25,7 +27,7 @@ export function emulatorFaults(
       const res = await fetch(faults, {
         method: "POST",
         headers: { "content-type": "application/json" },
-        body: JSON.stringify({ ...EMULATOR_FAULTS[fault], ...appendsTo(topic) }),
+        body: JSON.stringify({ ...emulatorFault(fault), ...appendsTo(topic) }),
       });
       if (!res.ok) throw new Error(`fault injection answered ${res.status}: ${await res.text()}`);
     },

@@ -21,7 +21,16 @@ eventLogContract("memory", async (): Promise<LogSubject> => {
       return log;
     },
     async failNextAppend(topic, fault) {
-      for (const log of opened.get(topic) ?? []) log.fail("append", fault, 1);
+      // The in-memory log answers a status as the one rule reads it: stored unless the status proves a refusal.
+      const memoryFault =
+        typeof fault === "string"
+          ? fault
+          : { status: "refusedWith" in fault ? fault.refusedWith : fault.storedThen };
+      for (const log of opened.get(topic) ?? []) log.fail("append", memoryFault, 1);
+    },
+    async loseRecords(topic, partition, offsets) {
+      // Topics share their records across logs, so one log's `lose` is every log's.
+      opened.get(topic)?.[0]?.lose(partition, offsets);
     },
     async clearFaults() {
       for (const logs of opened.values()) for (const log of logs) log.heal();

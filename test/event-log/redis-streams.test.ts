@@ -12,7 +12,11 @@ import {
   type RedisServerProcess,
   startRedisServer,
 } from "../../local/redis/server-process";
-import { createRedisStreamsEventLog, MAX_RECORD_BYTES } from "../../shared/event-log/redis-streams";
+import {
+  createRedisStreamsEventLog,
+  MAX_RECORD_BYTES,
+  streamKey,
+} from "../../shared/event-log/redis-streams";
 import { eventLogContract, type LogSubject } from "./contract";
 import { emulatorFaults } from "./emulator-faults";
 
@@ -36,6 +40,14 @@ eventLogContract("redis-streams", async (): Promise<LogSubject> => {
         partitions: options.partitions ?? 1,
         ...(options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {}),
       }),
+    async loseRecords(topic, partition, offsets) {
+      const res = await fetch(rest.url, {
+        method: "POST",
+        headers: { authorization: `Bearer ${TOKEN}` },
+        body: JSON.stringify(["XDEL", streamKey(topic, partition), ...offsets.map((o) => `${o}-1`)]),
+      });
+      if (!res.ok) throw new Error(`XDEL answered ${res.status}: ${await res.text()}`);
+    },
     async crash() {
       await server.kill("SIGKILL");
       server = await startServer();
