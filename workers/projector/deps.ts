@@ -4,12 +4,12 @@ import { type Bindings, qstashConfig, redisConfig, signingConfig } from "../../s
 import { createQStashNotifier } from "../../shared/notifier/qstash";
 import type { FoldSink } from "../../shared/projection/fold-sink";
 import { eventLogFromBindings } from "../../shared/projection/log-from-bindings";
-import { type LiveView, liveView } from "../../shared/projection/namespace";
 import type { ReadModel } from "../../shared/projection/read-model";
-import { createRebuildControl } from "../../shared/projection/rebuild";
 import { createRedisFoldLease } from "../../shared/projection/redis-fold-lease";
 import { createRedisFoldSink } from "../../shared/projection/redis-fold-sink";
 import { createRedisReadModel } from "../../shared/projection/redis-read-model";
+import { createRebuildControl } from "../../shared/rebuild/control";
+import { type LiveView, liveView } from "../../shared/rebuild/namespace";
 import { connectRedis, type RedisClient } from "../../shared/redis/client";
 import { catchUpBudget } from "./budget";
 import { rebuildGraceMs } from "./rebuild-settings";
