@@ -1,8 +1,8 @@
 /** What the command worker's services run on, and how it is built from the bindings (validated at first use). */
 import { type Bindings, qstashConfig, redisConfig } from "../../shared/config";
+import { eventLogFromBindings } from "../../shared/event-log/from-bindings";
 import type { EventLog } from "../../shared/event-log/port";
 import { createQStashNotifier, type Notifier } from "../../shared/notifier/qstash";
-import { eventLogFromBindings } from "../../shared/projection/log-from-bindings";
 import type { ReadModel } from "../../shared/projection/read-model";
 import { createRedisReadModel } from "../../shared/projection/redis-read-model";
 import { createRebuildControl } from "../../shared/rebuild/control";

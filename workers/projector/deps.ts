@@ -1,9 +1,9 @@
 /** Builds the projector's adapters from its bindings (validated at first use). */
 
 import { type Bindings, qstashConfig, redisConfig, signingConfig } from "../../shared/config";
+import { eventLogFromBindings } from "../../shared/event-log/from-bindings";
 import { createQStashNotifier } from "../../shared/notifier/qstash";
 import type { FoldSink } from "../../shared/projection/fold-sink";
-import { eventLogFromBindings } from "../../shared/projection/log-from-bindings";
 import type { ReadModel } from "../../shared/projection/read-model";
 import { createRedisFoldLease } from "../../shared/projection/redis-fold-lease";
 import { createRedisFoldSink } from "../../shared/projection/redis-fold-sink";

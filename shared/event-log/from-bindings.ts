@@ -1,10 +1,10 @@
 /** The event log a worker's bindings select, guarded so that it is used only if it is the projection's log. */
 import { type Bindings, eventLogConfig, type RedisConfig } from "../config";
-import { createEventLog } from "../event-log/create";
-import type { EventLog } from "../event-log/port";
+import { projectionKeys } from "../projection/keys";
 import type { Redis } from "../redis/client";
-import { projectionKeys } from "./keys";
-import { checkLogIdentity, guardedLog, logIdentity } from "./log-identity";
+import { createEventLog } from "./create";
+import { checkLogIdentity, guardedLog, logIdentity } from "./identity";
+import type { EventLog } from "./port";
 
 /**
  * Builds the selected log from `env`. `redis` is the projection's client and `projection` its settings: the

@@ -6,8 +6,8 @@
  */
 import type { EventLogConfig } from "../config";
 import { ConfigError } from "../errors";
-import type { EventLog } from "../event-log/port";
 import { type Redis, redisCall } from "../redis/client";
+import type { EventLog } from "./port";
 
 /** Returns the stored identity, storing ARGV[1] first when there is none. KEYS[1]: the identity key. */
 const CLAIM = `
