@@ -1,3 +1,5 @@
+import { logIdentityKey } from "../event-log/identity";
+
 /**
  * Every Redis key of the projection lives under one namespace (the base prefix `PROJECTION_PREFIX`, e.g.
  * `todo:v1`, or a rebuilt generation of it, `todo:v1:g2`: see shared/rebuild/control.ts). The write guards
@@ -61,7 +63,7 @@ export function projectionKeys(prefix: string, guards: string = prefix): Project
     rejected: `${prefix}:rejected`,
     stopped: `${prefix}:stopped`,
     partitions: `${prefix}:partitions`,
-    logIdentity: `${prefix}:log-identity`,
+    logIdentity: logIdentityKey(prefix),
     history: (taskId) => `${prefix}:history:${taskId}`,
     reservation: (taskId) => `${guards}:reservation:${taskId}`,
     idempotency: (key) => `${guards}:idempotency:${key}`,
