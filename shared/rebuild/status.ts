@@ -5,7 +5,7 @@
  */
 import type { EventLog } from "../event-log/port";
 import { projectionKeys } from "../projection/keys";
-import { checkpointMap } from "../projection/redis-read-model";
+import { checkpointMap } from "../projection/redis/read-model";
 import type { RedisClient } from "../redis/client";
 import type { RebuildControl, RebuildRecord } from "./control";
 

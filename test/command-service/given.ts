@@ -8,7 +8,7 @@
  * Given mutations sent through the service (and any other step on the world), when one operation is sent, then its
  * answer, the events it appended, the projection and the log lines it left.
  */
-import { createMemoryEventLog, type MemoryEventLog } from "../../shared/event-log/memory";
+import { createMemoryEventLog, type MemoryEventLog } from "../../shared/event-log/memory/event-log";
 import type { LogRecord, Position } from "../../shared/event-log/port";
 import type { Notifier } from "../../shared/notifier/qstash";
 import { DEFAULT_BATCH_BYTES } from "../../shared/projection/fold";

@@ -5,7 +5,7 @@
  * reached, and every field of one request reads one namespace, whenever the pointer moves.
  */
 import { afterEach, beforeEach, expect, it, vi } from "vitest";
-import { createMemoryEventLog } from "../../shared/event-log/memory";
+import { createMemoryEventLog } from "../../shared/event-log/memory/event-log";
 import type { Notifier } from "../../shared/notifier/qstash";
 import { DEFAULT_BATCH_BYTES } from "../../shared/projection/fold";
 import type { ReadModel } from "../../shared/projection/read-model";

@@ -19,7 +19,7 @@ import {
   createRedisStreamsEventLog,
   MAX_RECORD_BYTES,
   streamKey,
-} from "../../shared/event-log/redis-streams";
+} from "../../shared/event-log/redis-streams/event-log";
 
 const TOKEN = "streams-errors-token";
 let dir = "";

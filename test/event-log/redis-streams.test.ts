@@ -12,7 +12,7 @@ import {
   type RedisServerProcess,
   startRedisServer,
 } from "../../local/redis/server-process";
-import { createRedisStreamsEventLog, MAX_RECORD_BYTES } from "../../shared/event-log/redis-streams";
+import { createRedisStreamsEventLog, MAX_RECORD_BYTES } from "../../shared/event-log/redis-streams/event-log";
 import { eventLogContract, type LogSubject } from "./contract";
 import { emulatorFaults } from "./emulator-faults";
 

@@ -6,7 +6,7 @@
  */
 import type { TaskEvent, TaskState } from "../../shared/domain";
 import { encodeEvent } from "../../shared/domain";
-import { createMemoryLogs, type MemoryEventLog } from "../../shared/event-log/memory";
+import { createMemoryLogs, type MemoryEventLog } from "../../shared/event-log/memory/event-log";
 import { type EventLog, partitionOf } from "../../shared/event-log/port";
 import type { Logger } from "../../shared/http/log";
 import type { PartitionStop } from "../../shared/projection/codec";

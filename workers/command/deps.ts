@@ -4,15 +4,15 @@ import { eventLogFromBindings } from "../../shared/event-log/from-bindings";
 import type { EventLog } from "../../shared/event-log/port";
 import { createQStashNotifier, type Notifier } from "../../shared/notifier/qstash";
 import type { ReadModel } from "../../shared/projection/read-model";
-import { createRedisReadModel } from "../../shared/projection/redis-read-model";
+import { createRedisReadModel } from "../../shared/projection/redis/read-model";
 import { createRebuildControl } from "../../shared/rebuild/control";
 import { liveNamespace } from "../../shared/rebuild/namespace";
 import { type RebuildStatus, rebuildStatus } from "../../shared/rebuild/status";
 import { connectRedis } from "../../shared/redis/client";
 import type { IdempotencyStore } from "../../shared/write-guard/idempotency";
 import type { WriteGuard } from "../../shared/write-guard/port";
-import { createRedisWriteGuard } from "../../shared/write-guard/redis";
-import { createRedisIdempotency } from "../../shared/write-guard/redis-idempotency";
+import { createRedisIdempotency } from "../../shared/write-guard/redis/idempotency";
+import { createRedisWriteGuard } from "../../shared/write-guard/redis/write-guard";
 
 /**
  * A reservation outlives its append's time limit by this factor (30 s at the default time limit of 5 s): long

@@ -1,4 +1,4 @@
-/** The read model over the in-process state (see memory.ts). */
+/** The read model over the in-process state (see state.ts). */
 import { decodeCounters, decodeHistoryEntry, decodeProblems, decodeState, decodeStops } from "../codec";
 import type { ReadModel } from "../read-model";
 import { type MemoryProjectionState, ordered } from "./state";

@@ -7,8 +7,8 @@
  * connection drops has done its work (the outcome is unknown to the caller, so the adversarial answer is that it
  * happened). Records larger than a real engine takes are refused before anything is stored, as the adapters do.
  */
-import { type Service, UpstreamError, UpstreamTimeoutError, UpstreamUnknownOutcomeError } from "../errors";
-import { type EventLog, type LogRecord, partitionOf, type ReadOptions } from "./port";
+import { type Service, UpstreamError, UpstreamTimeoutError, UpstreamUnknownOutcomeError } from "../../errors";
+import { type EventLog, type LogRecord, partitionOf, type ReadOptions } from "../port";
 
 /** Largest record value, in UTF-8 bytes (the smallest the real adapters take is 900 kB; 1 MiB is Redis's). */
 export const MAX_RECORD_BYTES = 1024 * 1024;

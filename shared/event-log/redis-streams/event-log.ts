@@ -7,12 +7,12 @@
  * A small typed `fetch` client rather than `@upstash/redis`, for the same reason as the Kafka adapter: every call
  * has a bounded time and is sent once. A retried append would append twice, since the script picks the offsets.
  */
-import { isJsonRecord } from "../domain";
-import { ConfigError, UpstreamError, UpstreamUnknownOutcomeError } from "../errors";
-import { noAnswer } from "./no-answer";
-import { partitioning } from "./partitioning";
-import { type EventLog, type LogRecord, partitionOf, type ReadOptions } from "./port";
-import { APPEND_SCRIPT, appendScriptSha } from "./redis-streams-script";
+import { isJsonRecord } from "../../domain";
+import { ConfigError, UpstreamError, UpstreamUnknownOutcomeError } from "../../errors";
+import { noAnswer } from "../no-answer";
+import { partitioning } from "../partitioning";
+import { type EventLog, type LogRecord, partitionOf, type ReadOptions } from "../port";
+import { APPEND_SCRIPT, appendScriptSha } from "./script";
 
 export interface RedisStreamsConfig {
   /** Upstash Redis REST URL (or a compatible front end). */

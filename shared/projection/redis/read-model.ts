@@ -1,7 +1,7 @@
 /** The read model over Upstash Redis: each method is one round trip to one namespace's keys. */
-import type { Task } from "../domain";
-import { UpstreamError } from "../errors";
-import { hashPairs, type RedisClient } from "../redis/client";
+import type { Task } from "../../domain";
+import { UpstreamError } from "../../errors";
+import { hashPairs, type RedisClient } from "../../redis/client";
 import {
   decodeCounters,
   decodeHistoryEntry,
@@ -10,9 +10,9 @@ import {
   decodeStops,
   type PartitionStop,
   toInt,
-} from "./codec";
-import { projectionKeys } from "./keys";
-import type { ReadModel } from "./read-model";
+} from "../codec";
+import { projectionKeys } from "../keys";
+import type { ReadModel } from "../read-model";
 import { LIST_TASKS } from "./scripts";
 
 /** The read model of the namespace `prefix`. */

@@ -1,5 +1,5 @@
 /** The write guard over Upstash Redis: the projected state of a namespace, and the guards under the base prefix. */
-import { UpstreamError } from "../errors";
+import { UpstreamError } from "../../errors";
 import {
   decodeCommitted,
   decodeState,
@@ -7,10 +7,10 @@ import {
   reservationToken,
   reservedVersion,
   toInt,
-} from "../projection/codec";
-import { projectionKeys } from "../projection/keys";
-import type { RedisClient } from "../redis/client";
-import { COMMITTED_KEEP_MS, LAST_RESERVED_KEEP_MS, type WriteGuard } from "./port";
+} from "../../projection/codec";
+import { projectionKeys } from "../../projection/keys";
+import type { RedisClient } from "../../redis/client";
+import { COMMITTED_KEEP_MS, LAST_RESERVED_KEEP_MS, type WriteGuard } from "../port";
 import { COMMIT, RELEASE, RESERVE } from "./scripts";
 
 /** Guards writes decided on the namespace `namespace`, with the guards kept under `guards` (the base prefix). */

@@ -5,9 +5,9 @@
  * anything to Kafka. A 5xx, a 408, a lost connection or a timeout on a produce may come after the broker
  * stored the batch, so they are unknown outcomes.
  */
-import { isJsonRecord } from "../domain";
-import { UpstreamError, UpstreamUnknownOutcomeError } from "../errors";
-import { noAnswer } from "./no-answer";
+import { isJsonRecord } from "../../domain";
+import { UpstreamError, UpstreamUnknownOutcomeError } from "../../errors";
+import { noAnswer } from "../no-answer";
 
 export const MEDIA = {
   v2: "application/vnd.kafka.v2+json",
