@@ -2,16 +2,9 @@
 import type { Task } from "../../domain";
 import { UpstreamError } from "../../errors";
 import { hashPairs, type RedisClient } from "../../redis/client";
-import {
-  decodeCounters,
-  decodeHistoryEntry,
-  decodeProblems,
-  decodeState,
-  decodeStops,
-  type PartitionStop,
-  toInt,
-} from "../codec";
+import { decodeCounters, decodeHistoryEntry, decodeState, toInt } from "../codec";
 import { projectionKeys } from "../keys";
+import { decodeProblems, decodeStops, type PartitionStop } from "../problems";
 import type { ReadModel } from "../read-model";
 import { LIST_TASKS } from "./scripts";
 

@@ -4,19 +4,14 @@
  * reserved version remembered past them, committed writes raising the current version until they expire.
  */
 import { versionOf } from "../../domain";
-import {
-  decodeCommitted,
-  decodeState,
-  encodeCommitted,
-  reservationToken,
-  reservedVersion,
-} from "../../projection/codec";
+import { decodeState } from "../../projection/codec";
 import {
   deleteString,
   getString,
   type MemoryProjectionState,
   setString,
 } from "../../projection/memory/state";
+import { decodeCommitted, encodeCommitted, reservationToken, reservedVersion } from "../codec";
 import { COMMITTED_KEEP_MS, LAST_RESERVED_KEEP_MS, type WriteGuard } from "../port";
 
 /** The write guard of the in-process state: it reads the states a fold sink over the same state applied. */
