@@ -20,7 +20,7 @@ import type { LogRecord } from "../../shared/event-log/port";
 import { errorFields, type Logger } from "../../shared/http/log";
 import { NUDGE_WINDOW_MS } from "../../shared/notifier/qstash";
 import { reservationToken } from "../../shared/write-guard/port";
-import { WAIT_LIMIT_MS, waitUntil } from "./consistency";
+import { WAIT_LIMIT_MS, waitUntil } from "./consistency/token";
 import type { RequestDeps } from "./deps";
 import {
   AppendOutcomeUnknownError,

@@ -2,7 +2,7 @@
 import type { Task } from "../../shared/domain";
 import { validateListId } from "../../shared/domain";
 import { projectionStatus } from "../../shared/projection/status";
-import { parseToken, reached, WAIT_LIMIT_MS, waitUntil } from "./consistency";
+import { parseToken, reached, WAIT_LIMIT_MS, waitUntil } from "./consistency/token";
 import type { RequestDeps } from "./deps";
 import { InvalidArgumentError, requireTaskId, StaleError } from "./service-errors";
 

@@ -4,7 +4,7 @@ import type { Task } from "../../shared/domain";
 import type { LogRecord } from "../../shared/event-log/port";
 import { createLogger } from "../../shared/http/log";
 import { changeTask, createTask, type WriteContext } from "./commands";
-import { formatToken } from "./consistency";
+import { formatToken } from "./consistency/token";
 import type { CommandDeps, RequestDeps } from "./deps";
 import type { CommandEnv } from "./env";
 import { type IdempotentRequest, idempotent, type Outcome, type RunIntent } from "./idempotency";

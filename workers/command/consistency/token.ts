@@ -3,8 +3,8 @@
  * (`partition:offset`, also in the `x-consistency-token` header); a query given it back waits, bounded,
  * until the projection's checkpoint has passed it.
  */
-import type { Position } from "../../shared/event-log/port";
-import { InvalidArgumentError } from "./service-errors";
+import type { Position } from "../../../shared/event-log/port";
+import { InvalidArgumentError } from "../service-errors";
 
 /** How long a query or a write waits for the projection before answering STALE / UNAVAILABLE. */
 export const WAIT_LIMIT_MS = 3000;
