@@ -2,19 +2,12 @@
 import type { Task } from "../../shared/domain";
 import { validateListId } from "../../shared/domain";
 import { projectionStatus } from "../../shared/projection/status";
-import { parseToken, reached, WAIT_LIMIT_MS, waitUntil } from "./consistency/token";
+import { parseToken, reached } from "./consistency/token";
+import { awaitToken } from "./consistency/wait";
 import type { RequestDeps } from "./deps";
-import { InvalidArgumentError, requireTaskId, StaleError } from "./service-errors";
+import { InvalidArgumentError, requireTaskId } from "./service-errors";
 
 export const MAX_LIST_LIMIT = 10_000;
-
-/** With a consistency token, waits (bounded) until the projection has folded past it; STALE if it does not. */
-async function awaitToken(deps: RequestDeps, after: string | null | undefined): Promise<void> {
-  if (!after) return;
-  const position = parseToken(after, deps.log.partitions);
-  const ok = await waitUntil(async () => (await deps.store.checkpoint(position.partition)) > position.offset);
-  if (!ok) throw new StaleError(after, WAIT_LIMIT_MS);
-}
 
 export async function listTasks(
   deps: RequestDeps,
