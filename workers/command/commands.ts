@@ -19,6 +19,7 @@ import { UpstreamUnknownOutcomeError } from "../../shared/errors";
 import type { LogRecord } from "../../shared/event-log/port";
 import { errorFields } from "../../shared/http/log";
 import { reservationToken } from "../../shared/write-guard/port";
+import { formatToken } from "./consistency/token";
 import { awaitProjection, unprojectedEvents, type WaitContext } from "./consistency/wait";
 import type { RequestDeps } from "./deps";
 import { AppendOutcomeUnknownError, ConflictError, NotFoundError, requireTaskId } from "./service-errors";
@@ -32,8 +33,8 @@ export interface WriteContext extends WaitContext {
 
 export interface WriteResult {
   state: TaskState;
-  /** The appended records; empty when the command changed nothing. */
-  records: LogRecord[];
+  /** The consistency token of the write's last event; absent when the command appended nothing. */
+  token?: string;
 }
 
 const MAX_ATTEMPTS = 4;
@@ -55,7 +56,7 @@ export async function createTask(
   text: string,
   intent: CreateIntent = { taskId: ctx.newId(), resumed: false },
   listId?: string | null,
-): Promise<{ task: Task; record?: LogRecord }> {
+): Promise<{ task: Task; token?: string }> {
   const { taskId } = intent;
   if (intent.resumed) {
     const earlier = await earlierCreate(ctx, taskId);
@@ -66,16 +67,15 @@ export async function createTask(
   const absent: TaskState = { status: "absent" };
   const decision = decide(command, absent);
   if (!decision.ok) throw decision.error;
-  const { state, records } = await append(
+  const { state, token } = await append(
     ctx,
     command,
     absent,
     decision.events,
     intent.resumed ? undefined : { create: true },
   );
-  const record = records[0];
-  if (state.status !== "active" || !record) throw new Error("createTask produced no active task");
-  return { task: state.task, record };
+  if (state.status !== "active" || token === undefined) throw new Error("createTask produced no active task");
+  return { task: state.task, token };
 }
 
 /** The task an earlier request created under this id, once the projection holds everything the log does. */
@@ -127,10 +127,10 @@ export async function changeTask(
     if (unsure && (await unprojectedEvents(ctx, partition, view.checkpoint, awaiting))) continue;
     const decision = decide(command, state);
     if (!decision.ok) {
-      if (resumed && (await appendedEarlier(ctx, taskId))) return { state, records: [] };
+      if (resumed && (await appendedEarlier(ctx, taskId))) return { state };
       throw decision.error;
     }
-    if (decision.events.length === 0) return { state, records: [] };
+    if (decision.events.length === 0) return { state };
     const newVersion = current + decision.events.length;
     const nonce = ctx.newId();
     const token = reservationToken(newVersion, nonce);
@@ -228,5 +228,5 @@ async function append(
         ),
     );
   }
-  return { state: decided, records };
+  return { state: decided, ...(last && { token: formatToken(last) }) };
 }

@@ -1,10 +1,8 @@
 /** The GraphQL root: each resolver reads its arguments and calls one named function. */
 import type { Context } from "hono";
 import type { Task } from "../../shared/domain";
-import type { LogRecord } from "../../shared/event-log/port";
 import { createLogger } from "../../shared/http/log";
 import { changeTask, createTask, type WriteContext } from "./commands";
-import { formatToken } from "./consistency/token";
 import type { CommandDeps, RequestDeps } from "./deps";
 import type { CommandEnv } from "./env";
 import { type IdempotentRequest, idempotent, type Outcome, type RunIntent } from "./idempotency";
@@ -29,11 +27,6 @@ function writeContext(deps: RequestDeps, c: C, idempotencyKey?: string | null): 
 
 function setToken(c: C, token: string | undefined): void {
   if (token) c.header("x-consistency-token", token);
-}
-
-function tokenOf(records: LogRecord[]): string | undefined {
-  const last = records[records.length - 1];
-  return last ? formatToken(last) : undefined;
 }
 
 /**
@@ -113,8 +106,8 @@ export function rootResolver(deps: CommandDeps, c: C) {
         (ctx) => ({ ...request(deps, "createTask", fingerprint), taskId: ctx.newId() }),
         async (ctx, { taskId, resumed }) => {
           const intent = { taskId: taskId ?? ctx.newId(), resumed };
-          const { task, record } = await createTask(ctx, args.text, intent, args.listId);
-          return { value: task, ...(record ? { token: formatToken(record) } : {}) };
+          const { task, token } = await createTask(ctx, args.text, intent, args.listId);
+          return { value: task, token };
         },
       );
     },
@@ -139,8 +132,8 @@ export function rootResolver(deps: CommandDeps, c: C) {
         () => request(deps, "updateTask", data),
         async (ctx, { resumed }) => {
           const command = { type: "UpdateTask" as const, data, metadata: ctx.metadata };
-          const { state, records } = await changeTask(ctx, command, resumed);
-          return { value: state.status === "active" ? state.task : null, token: tokenOf(records) };
+          const { state, token } = await changeTask(ctx, command, resumed);
+          return { value: state.status === "active" ? state.task : null, token };
         },
       );
     },
@@ -158,8 +151,8 @@ export function rootResolver(deps: CommandDeps, c: C) {
         () => request(deps, "deleteTask", data),
         async (ctx, { resumed }) => {
           const command = { type: "DeleteTask" as const, data, metadata: ctx.metadata };
-          const { records } = await changeTask(ctx, command, resumed);
-          return { value: args.id, token: tokenOf(records) };
+          const { token } = await changeTask(ctx, command, resumed);
+          return { value: args.id, token };
         },
       );
     },
