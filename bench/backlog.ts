@@ -8,7 +8,7 @@ import { Kafka } from "@upstash/kafka";
 import { eventLogConfig, type RedisStreamsConfig, type RedpandaConfig } from "../shared/config/event-log";
 import { encodeEvent, makeEnvelopes, type TaskCommand, type TaskEvent } from "../shared/domain";
 import { createEventLog } from "../shared/event-log/create";
-import { nextOffsetKey, streamKey } from "../shared/event-log/redis-streams";
+import { nextOffsetKey, streamKey } from "../shared/event-log/redis-streams/event-log";
 import type { DesignPair } from "./system";
 
 /** One record to produce: the Kafka key and value. */

@@ -10,7 +10,7 @@
  * finished: the command worker's total adds its publish, the end-to-end total the projector's requests too.
  */
 import { createHash } from "node:crypto";
-import { COMMIT } from "../../shared/write-guard/scripts";
+import { COMMIT } from "../../shared/write-guard/redis/scripts";
 import { buildBacklog, produceBacklog } from "../backlog";
 import { createTask, deleteTask, listTasks, type TaskView, updateTask } from "../client";
 import {

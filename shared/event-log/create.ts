@@ -1,9 +1,9 @@
 /** Builds the event log the bindings select (`EVENT_LOG`); the only place that knows every adapter. */
 import type { EventLogConfig } from "../config";
 import type { EventLog } from "./port";
-import { createRedisStreamsEventLog } from "./redis-streams";
-import { createRedpandaEventLog } from "./redpanda";
-import { createUpstashKafkaEventLog } from "./upstash-kafka";
+import { createRedisStreamsEventLog } from "./redis-streams/event-log";
+import { createRedpandaEventLog } from "./redpanda/event-log";
+import { createUpstashKafkaEventLog } from "./upstash-kafka/event-log";
 
 export function createEventLog(config: EventLogConfig): EventLog {
   switch (config.backend) {

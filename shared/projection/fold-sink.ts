@@ -4,8 +4,8 @@
  */
 import type { TaskState } from "../domain";
 import { UpstreamError } from "../errors";
-import type { PartitionStop } from "./codec";
 import type { FoldBatch } from "./fold";
+import type { PartitionStop } from "./problems";
 
 /** What became of a fold batch. */
 export type ApplyOutcome =

@@ -7,19 +7,13 @@
  */
 import { applyEvent, decodeEvent, type EventEnvelope, type TaskState, versionOf } from "../domain";
 import { type LogRecord, partitionOf } from "../event-log/port";
-import {
-  boundReason,
-  DEAD_LETTER_VALUE_CHARS,
-  encodeDeadLetter,
-  encodeHistoryEntry,
-  encodeRejectedEvent,
-  encodeState,
-} from "./codec";
+import { encodeHistoryEntry, encodeState } from "./codec";
+import { boundReason, DEAD_LETTER_VALUE_CHARS, encodeDeadLetter, encodeRejectedEvent } from "./problems";
 
 /**
  * What the fold computed for one batch of a partition, every write of it; a fold sink applies it only if the
- * partition's checkpoint is still `from` (see fold-sink.ts). Entries are encoded as stored (codec.ts), so the fold
- * can bound the batch by what it will send.
+ * partition's checkpoint is still `from` (see fold-sink.ts). Entries are encoded as stored (codec.ts, problems.ts),
+ * so the fold can bound the batch by what it will send.
  */
 export interface FoldBatch {
   partition: number;

@@ -1,8 +1,10 @@
+import { logIdentityKey } from "../event-log/identity";
+
 /**
  * Every Redis key of the projection lives under one namespace (the base prefix `PROJECTION_PREFIX`, e.g.
- * `todo:v1`, or a rebuilt generation of it, `todo:v1:g2`: see rebuild.ts). The write guards (reservations,
- * idempotency claims, committed writes) live under the base prefix whichever namespace is live, so that workers
- * reading either side of a switch guard their writes in the same keys.
+ * `todo:v1`, or a rebuilt generation of it, `todo:v1:g2`: see shared/rebuild/control.ts). The write guards
+ * (reservations, idempotency claims, committed writes) live under the base prefix whichever namespace is live, so
+ * that workers reading either side of a switch guard their writes in the same keys.
  */
 export interface ProjectionKeys {
   /** hash: task id → JSON TaskState (active or deleted) */
@@ -61,7 +63,7 @@ export function projectionKeys(prefix: string, guards: string = prefix): Project
     rejected: `${prefix}:rejected`,
     stopped: `${prefix}:stopped`,
     partitions: `${prefix}:partitions`,
-    logIdentity: `${prefix}:log-identity`,
+    logIdentity: logIdentityKey(prefix),
     history: (taskId) => `${prefix}:history:${taskId}`,
     reservation: (taskId) => `${guards}:reservation:${taskId}`,
     idempotency: (key) => `${guards}:idempotency:${key}`,

@@ -1,9 +1,10 @@
 /**
  * The read model: what the command worker's queries and both workers' status read from one namespace of the
- * projection. Every answer is decoded (codec.ts), never raw stored text.
+ * projection. Every answer is decoded (codec.ts, problems.ts), never raw stored text.
  */
 import type { Task, TaskState } from "../domain";
-import type { DeadLetter, decodeCounters, HistoryEntry, PartitionStop, RejectedEvent } from "./codec";
+import type { decodeCounters, HistoryEntry } from "./codec";
+import type { DeadLetter, PartitionStop, RejectedEvent } from "./problems";
 
 export interface TaskPage {
   tasks: Task[];

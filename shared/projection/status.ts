@@ -1,6 +1,6 @@
 /** The projector's state per partition: checkpoint, log head, lag, dead letters; plus totals and the newest problems. */
 import type { EventLog } from "../event-log/port";
-import type { DeadLetter, PartitionStop, RejectedEvent } from "./codec";
+import type { DeadLetter, PartitionStop, RejectedEvent } from "./problems";
 import type { ReadModel } from "./read-model";
 
 /** A dead letter as shown: its raw value only to an admin (see the projector's admin.ts). */

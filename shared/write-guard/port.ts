@@ -6,9 +6,9 @@
  * (release). The guards live under the base prefix whichever namespace is live (see keys.ts).
  */
 import type { TaskState } from "../domain";
-import type { CommittedWrite } from "../projection/codec";
+import type { CommittedWrite } from "./codec";
 
-export { reservationToken } from "../projection/codec";
+export { reservationToken } from "./codec";
 
 /** How long the last reserved version is remembered after its reservation expires. */
 export const LAST_RESERVED_KEEP_MS = 10 * 60_000;

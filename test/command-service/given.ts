@@ -8,7 +8,7 @@
  * Given mutations sent through the service (and any other step on the world), when one operation is sent, then its
  * answer, the events it appended, the projection and the log lines it left.
  */
-import { createMemoryEventLog, type MemoryEventLog } from "../../shared/event-log/memory";
+import { createMemoryEventLog, type MemoryEventLog } from "../../shared/event-log/memory/event-log";
 import type { LogRecord, Position } from "../../shared/event-log/port";
 import type { Notifier } from "../../shared/notifier/qstash";
 import { DEFAULT_BATCH_BYTES } from "../../shared/projection/fold";
@@ -56,7 +56,8 @@ export type Step = (world: World) => Promise<void>;
 const PARTITIONS = 2;
 const APPEND_TIMEOUT_MS = 5000;
 
-async function allRecords(log: MemoryEventLog): Promise<LogRecord[]> {
+/** Every record of the log, partition by partition. */
+export async function allRecords(log: MemoryEventLog): Promise<LogRecord[]> {
   const records: LogRecord[] = [];
   for (let partition = 0; partition < log.partitions; partition++) {
     for (;;) {
@@ -124,11 +125,10 @@ function world(lines: Line[]): World {
     deps: {
       log,
       reservationTtlMs: RESERVATION_TTL_FACTOR * APPEND_TIMEOUT_MS,
-      store: projection.readModel,
-      guard: projection.guard,
+      live: async () => ({ namespace: "spec", store: projection.readModel, guard: projection.guard }),
       idempotency: projection.idempotency,
       notifier,
-      rebuildStatus: async () => ({ namespace: "spec", rebuild: null, lastRebuild: null, retiring: [] }),
+      rebuildStatus: async (namespace) => ({ namespace, rebuild: null, lastRebuild: null, retiring: [] }),
     },
   });
   return w;

@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import { eventLogConfig } from "../../shared/config/event-log";
 import { ConfigError } from "../../shared/errors";
 import { createEventLog } from "../../shared/event-log/create";
-import { logIdentity } from "../../shared/projection/log-identity";
+import { logIdentity } from "../../shared/event-log/identity";
 
 const REDIS = { UPSTASH_REDIS_REST_URL: "https://db.example.io", UPSTASH_REDIS_REST_TOKEN: "t" };
 const KAFKA = {

@@ -3,7 +3,11 @@
  * the real ones do. Its faults are its own (`fail`). It has no process of its own to kill, so the
  * crash test is skipped for it.
  */
-import { createMemoryLogs, MAX_RECORD_BYTES, type MemoryEventLog } from "../../shared/event-log/memory";
+import {
+  createMemoryLogs,
+  MAX_RECORD_BYTES,
+  type MemoryEventLog,
+} from "../../shared/event-log/memory/event-log";
 import { eventLogContract, type LogSubject } from "./contract";
 
 eventLogContract("memory", async (): Promise<LogSubject> => {

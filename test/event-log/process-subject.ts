@@ -7,7 +7,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { freePort } from "../../local/common/ports";
 import type { EventLog } from "../../shared/event-log/port";
-import type { UpstashKafkaConfig } from "../../shared/event-log/upstash-kafka";
+import type { UpstashKafkaConfig } from "../../shared/event-log/upstash-kafka/event-log";
 import type { EmulatorProcess } from "../support/emulator-process";
 import type { LogSubject } from "./contract";
 import { emulatorFaults } from "./emulator-faults";

@@ -22,7 +22,7 @@ import {
   MAX_RECORD_BYTES,
   nextOffsetKey,
   streamKey,
-} from "../../shared/event-log/redis-streams";
+} from "../../shared/event-log/redis-streams/event-log";
 import { created, envelope, uuid } from "../domain/fixtures";
 import { given, progress } from "../projector/given";
 

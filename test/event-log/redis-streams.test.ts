@@ -16,7 +16,7 @@ import {
   createRedisStreamsEventLog,
   MAX_RECORD_BYTES,
   streamKey,
-} from "../../shared/event-log/redis-streams";
+} from "../../shared/event-log/redis-streams/event-log";
 import { eventLogContract, type LogSubject } from "./contract";
 import { emulatorFaults } from "./emulator-faults";
 

@@ -11,7 +11,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { type RunningRedpandaEmulator, startRedpandaEmulator } from "../../local/redpanda/rest";
 import { ConfigError, UpstreamError, UpstreamUnknownOutcomeError } from "../../shared/errors";
-import { createRedpandaEventLog, MAX_APPEND_BYTES } from "../../shared/event-log/redpanda";
+import { createRedpandaEventLog, MAX_APPEND_BYTES } from "../../shared/event-log/redpanda/event-log";
 
 const USERNAME = "adapter-redpanda";
 const PASSWORD = "adapter-redpanda-password";

@@ -3,7 +3,7 @@
  * proxy's fetch does (records below the end, in whole batches; nothing at the end; out of range past it).
  */
 import { describe, expect, test } from "vitest";
-import { findEnd, type Probe } from "../../shared/event-log/redpanda-head";
+import { findEnd, type Probe } from "../../shared/event-log/redpanda/head";
 
 /** A partition of `end` records in batches of `batch`, and a counter of the probes asked of it. */
 function partition(end: number, batch: number) {

@@ -2,7 +2,7 @@
  * The event log contract against the Redpanda adapter, over the Redpanda HTTP Proxy emulator run as its own
  * process (so that the crash test can kill it and start it again on the same data).
  */
-import { createRedpandaEventLog, MAX_RECORD_BYTES } from "../../shared/event-log/redpanda";
+import { createRedpandaEventLog, MAX_RECORD_BYTES } from "../../shared/event-log/redpanda/event-log";
 import { startRedpandaProcess } from "../support/redpanda-process";
 import { eventLogContract } from "./contract";
 import { processSubject } from "./process-subject";

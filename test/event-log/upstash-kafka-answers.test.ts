@@ -8,7 +8,7 @@ import { createServer, type Server } from "node:http";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { UpstreamError, UpstreamUnknownOutcomeError } from "../../shared/errors";
 import type { EventLog } from "../../shared/event-log/port";
-import { createUpstashKafkaEventLog } from "../../shared/event-log/upstash-kafka";
+import { createUpstashKafkaEventLog } from "../../shared/event-log/upstash-kafka/event-log";
 import { useKafka } from "../emulators/support/kafka-fixture";
 
 const USERNAME = "answers";

@@ -2,7 +2,7 @@
  * The event log contract against the Upstash Kafka REST adapter, over the Kafka emulator run as its own process
  * (so that the crash test can kill it and start it again on the same data).
  */
-import { createUpstashKafkaEventLog } from "../../shared/event-log/upstash-kafka";
+import { createUpstashKafkaEventLog } from "../../shared/event-log/upstash-kafka/event-log";
 import { startKafkaProcess } from "../support/kafka-process";
 import { eventLogContract } from "./contract";
 import { processSubject } from "./process-subject";

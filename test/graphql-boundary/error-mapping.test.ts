@@ -10,7 +10,7 @@ import {
   UpstreamTimeoutError,
   UpstreamUnknownOutcomeError,
 } from "../../shared/errors";
-import { RedpandaRefusal } from "../../shared/event-log/redpanda-http";
+import { RedpandaRefusal } from "../../shared/event-log/redpanda/http";
 import { mapError } from "../../workers/command/errors";
 import * as service from "../../workers/command/service-errors";
 

@@ -4,12 +4,12 @@
  * agree on every case.
  */
 import { randomUUID } from "node:crypto";
-import { createRedisFoldLease } from "../../shared/projection/redis-fold-lease";
-import { createRedisFoldSink } from "../../shared/projection/redis-fold-sink";
-import { createRedisReadModel } from "../../shared/projection/redis-read-model";
+import { createRedisFoldLease } from "../../shared/projection/redis/fold-lease";
+import { createRedisFoldSink } from "../../shared/projection/redis/fold-sink";
+import { createRedisReadModel } from "../../shared/projection/redis/read-model";
 import { connectRedis } from "../../shared/redis/client";
-import { createRedisWriteGuard } from "../../shared/write-guard/redis";
-import { createRedisIdempotency } from "../../shared/write-guard/redis-idempotency";
+import { createRedisIdempotency } from "../../shared/write-guard/redis/idempotency";
+import { createRedisWriteGuard } from "../../shared/write-guard/redis/write-guard";
 import { useLocalRedis } from "../emulators/support/redis-fixture";
 import { projectionContract } from "./contract";
 

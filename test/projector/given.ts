@@ -6,11 +6,11 @@
  */
 import type { TaskEvent, TaskState } from "../../shared/domain";
 import { encodeEvent } from "../../shared/domain";
-import { createMemoryLogs, type MemoryEventLog } from "../../shared/event-log/memory";
+import { createMemoryLogs, type MemoryEventLog } from "../../shared/event-log/memory/event-log";
 import { type EventLog, partitionOf } from "../../shared/event-log/port";
 import type { Logger } from "../../shared/http/log";
-import type { PartitionStop } from "../../shared/projection/codec";
 import type { FoldSink } from "../../shared/projection/fold-sink";
+import type { PartitionStop } from "../../shared/projection/problems";
 import { type CatchUpBudget, DEFAULT_BUDGET } from "../../workers/projector/budget";
 import {
   type CatchUpResult,

@@ -3,7 +3,7 @@
  * cursor in memory; everything else built by the real factory from bindings that name services nobody serves
  * (port 9), so a spec that reaches one of them fails rather than passing by accident.
  */
-import { createMemoryEventLog, type MemoryEventLog } from "../../shared/event-log/memory";
+import { createMemoryEventLog, type MemoryEventLog } from "../../shared/event-log/memory/event-log";
 import type { Position } from "../../shared/event-log/port";
 import type { Notifier, PokeReason } from "../../shared/notifier/qstash";
 import { type DepsFactory, depsFromBindings, type ProjectorDeps } from "../../workers/projector/deps";

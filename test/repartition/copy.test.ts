@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { RepartitionError, repartition } from "../../local/repartition/copy";
-import { createMemoryLogs } from "../../shared/event-log/memory";
+import { createMemoryLogs } from "../../shared/event-log/memory/event-log";
 import type { EventLog } from "../../shared/event-log/port";
 
 /** `log`, except that its reads leave out the record at `missing`, as a log whose reads do not check would. */

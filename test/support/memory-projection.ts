@@ -15,8 +15,8 @@ import { createMemoryReadModel } from "../../shared/projection/memory/read-model
 import { createMemoryState, type MemoryProjectionState } from "../../shared/projection/memory/state";
 import type { ReadModel } from "../../shared/projection/read-model";
 import type { IdempotencyStore } from "../../shared/write-guard/idempotency";
-import { createMemoryWriteGuard } from "../../shared/write-guard/memory";
-import { createMemoryIdempotency } from "../../shared/write-guard/memory-idempotency";
+import { createMemoryIdempotency } from "../../shared/write-guard/memory/idempotency";
+import { createMemoryWriteGuard } from "../../shared/write-guard/memory/write-guard";
 import type { WriteGuard } from "../../shared/write-guard/port";
 
 export type { MemoryProjectionState } from "../../shared/projection/memory/state";

@@ -10,7 +10,7 @@ import type { RunningEmulator } from "../../local/common/emulator";
 import { freePort } from "../../local/common/ports";
 import { startRedisRest } from "../../local/redis/rest";
 import { type RedisServerProcess, startRedisServer } from "../../local/redis/server-process";
-import { streamKey } from "../../shared/event-log/redis-streams";
+import { streamKey } from "../../shared/event-log/redis-streams/event-log";
 import { startSystem, type TestSystem } from "../support/system";
 
 const TOKEN = "own-log-redis-token";

@@ -6,9 +6,9 @@
 import { describe, expect, it } from "vitest";
 import { encodeEvent } from "../../shared/domain";
 import { type EventLog, partitionOf } from "../../shared/event-log/port";
-import { createUpstashKafkaEventLog } from "../../shared/event-log/upstash-kafka";
-import { createRedisFoldLease } from "../../shared/projection/redis-fold-lease";
-import { createRedisFoldSink } from "../../shared/projection/redis-fold-sink";
+import { createUpstashKafkaEventLog } from "../../shared/event-log/upstash-kafka/event-log";
+import { createRedisFoldLease } from "../../shared/projection/redis/fold-lease";
+import { createRedisFoldSink } from "../../shared/projection/redis/fold-sink";
 import { connectRedis } from "../../shared/redis/client";
 import { catchUp } from "../../workers/projector/catch-up";
 import {

@@ -1,7 +1,7 @@
 /**
  * The write side: decide against the projected state (after making sure the projection has every event the
- * client could have seen), reserve the versions in Redis so racing writers are decided before the append,
- * append (the commit point), and poke the projector off the response path.
+ * client could have seen: the waits are in consistency/wait.ts), reserve the versions in Redis so racing writers
+ * are decided before the append, append (the commit point), and poke the projector off the response path.
  */
 import {
   type CommandMetadata,
@@ -17,38 +17,27 @@ import {
 } from "../../shared/domain";
 import { UpstreamUnknownOutcomeError } from "../../shared/errors";
 import type { LogRecord } from "../../shared/event-log/port";
-import { errorFields, type Logger } from "../../shared/http/log";
-import { NUDGE_WINDOW_MS } from "../../shared/notifier/qstash";
+import { errorFields } from "../../shared/http/log";
 import { reservationToken } from "../../shared/write-guard/port";
-import { WAIT_LIMIT_MS, waitUntil } from "./consistency";
-import type { CommandDeps } from "./deps";
-import {
-  AppendOutcomeUnknownError,
-  ConflictError,
-  NotFoundError,
-  ProjectionBehindError,
-  requireTaskId,
-} from "./service-errors";
+import { formatToken } from "./consistency/token";
+import { awaitProjection, unprojectedEvents, type WaitContext } from "./consistency/wait";
+import type { RequestDeps } from "./deps";
+import { AppendOutcomeUnknownError, ConflictError, NotFoundError, requireTaskId } from "./service-errors";
 
-export interface WriteContext {
-  deps: CommandDeps;
+/** What a write runs on: its request's dependencies, metadata and ids (its background and log: WaitContext). */
+export interface WriteContext extends WaitContext {
+  deps: RequestDeps;
   metadata: CommandMetadata;
   newId: () => string;
-  /** Runs work after the response (ctx.waitUntil). */
-  background: (p: Promise<unknown>) => void;
-  /** Bound to the request (its id is on every line). */
-  log: Logger;
 }
 
 export interface WriteResult {
   state: TaskState;
-  /** The appended records; empty when the command changed nothing. */
-  records: LogRecord[];
+  /** The consistency token of the write's last event; absent when the command appended nothing. */
+  token?: string;
 }
 
 const MAX_ATTEMPTS = 4;
-/** How long a write waits for the projection before it suspects the poke was lost and pokes again. */
-const NUDGE_AFTER_MS = 1000;
 
 /** How a create runs: the task id it creates, and whether an earlier request under its idempotency key may have. */
 export interface CreateIntent {
@@ -67,7 +56,7 @@ export async function createTask(
   text: string,
   intent: CreateIntent = { taskId: ctx.newId(), resumed: false },
   listId?: string | null,
-): Promise<{ task: Task; record?: LogRecord }> {
+): Promise<{ task: Task; token?: string }> {
   const { taskId } = intent;
   if (intent.resumed) {
     const earlier = await earlierCreate(ctx, taskId);
@@ -78,16 +67,15 @@ export async function createTask(
   const absent: TaskState = { status: "absent" };
   const decision = decide(command, absent);
   if (!decision.ok) throw decision.error;
-  const { state, records } = await append(
+  const { state, token } = await append(
     ctx,
     command,
     absent,
     decision.events,
     intent.resumed ? undefined : { create: true },
   );
-  const record = records[0];
-  if (state.status !== "active" || !record) throw new Error("createTask produced no active task");
-  return { task: state.task, record };
+  if (state.status !== "active" || token === undefined) throw new Error("createTask produced no active task");
+  return { task: state.task, token };
 }
 
 /** The task an earlier request created under this id, once the projection holds everything the log does. */
@@ -139,10 +127,10 @@ export async function changeTask(
     if (unsure && (await unprojectedEvents(ctx, partition, view.checkpoint, awaiting))) continue;
     const decision = decide(command, state);
     if (!decision.ok) {
-      if (resumed && (await appendedEarlier(ctx, taskId))) return { state, records: [] };
+      if (resumed && (await appendedEarlier(ctx, taskId))) return { state };
       throw decision.error;
     }
-    if (decision.events.length === 0) return { state, records: [] };
+    if (decision.events.length === 0) return { state };
     const newVersion = current + decision.events.length;
     const nonce = ctx.newId();
     const token = reservationToken(newVersion, nonce);
@@ -240,89 +228,5 @@ async function append(
         ),
     );
   }
-  return { state: decided, records };
-}
-
-async function awaitProjection(
-  ctx: WriteContext,
-  taskId: string,
-  partition: number,
-  version: number,
-): Promise<void> {
-  // Done when the write is projected, or when its reservation expired (its append got no answer): the caller then
-  // decides on what the log holds, rather than stay wedged until the wait limit.
-  const ok = await awaitFold(ctx, partition, async () => {
-    const view = await ctx.deps.guard.readForWrite(taskId, partition);
-    return versionOf(view.state) >= version || view.reserved < version;
-  });
-  if (!ok) {
-    throw new ProjectionBehindError(
-      `an earlier write to task ${taskId} (version ${version}) is not projected yet`,
-      WAIT_LIMIT_MS,
-    );
-  }
-}
-
-/**
- * Whether the log holds events of this partition the projection has not folded; if so, waits for them, or (given
- * `task`) for a write of that task newer than `task.committed` to be committed, which the caller can decide on.
- */
-async function unprojectedEvents(
-  ctx: WriteContext,
-  partition: number,
-  checkpoint: number,
-  task?: { taskId: string; committed: number },
-): Promise<boolean> {
-  const head = await ctx.deps.log.head(partition);
-  if (checkpoint >= head) return false;
-  const ok = await awaitFold(
-    ctx,
-    partition,
-    async () => {
-      if (task === undefined) return (await ctx.deps.store.checkpoint(partition)) >= head;
-      const view = await ctx.deps.guard.readForWrite(task.taskId, partition);
-      return view.checkpoint >= head || (view.committed?.version ?? 0) > task.committed;
-    },
-    head - 1,
-  );
-  if (!ok) {
-    throw new ProjectionBehindError(
-      `the projection is behind the log on partition ${partition}`,
-      WAIT_LIMIT_MS,
-    );
-  }
-  return true;
-}
-
-/**
- * Waits (bounded) for the projector to fold what `check` needs. The append that made the wait necessary poked the
- * projector, but that poke may have been lost (QStash down, a failed publish, a delivery that never arrived): if the
- * fold has not come after a grace period, poke again ("nudge") rather than leave the wait to the cron and answer
- * UNAVAILABLE, and again in each later window while the wait lasts. QStash deduplicates nudges per partition and
- * window, so however many writers wait, a partition gets at most one nudge per window (a storm of them would only
- * delay the fold they wait for); a later window's nudge is not swallowed by one an earlier fold already served.
- */
-async function awaitFold(
-  ctx: WriteContext,
-  partition: number,
-  check: () => Promise<boolean>,
-  hint = 0,
-): Promise<boolean> {
-  const deadline = Date.now() + WAIT_LIMIT_MS;
-  if (await waitUntil(check, NUDGE_AFTER_MS)) return true;
-  for (let left = deadline - Date.now(); left > 0; left = deadline - Date.now()) {
-    ctx.background(
-      ctx.deps.notifier
-        .poke({ partition, offset: hint }, "nudge")
-        .then(() => ctx.log.info("projection behind; poke sent again", { partition }))
-        .catch((err: unknown) =>
-          ctx.log.error("poke while waiting for the projection failed", {
-            partition,
-            error: errorFields(err),
-          }),
-        ),
-    );
-    if (await waitUntil(check, Math.min(NUDGE_WINDOW_MS, left))) return true;
-  }
-  return false;
+  return { state: decided, ...(last && { token: formatToken(last) }) };
 }

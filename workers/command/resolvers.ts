@@ -1,18 +1,16 @@
 /** The GraphQL root: each resolver reads its arguments and calls one named function. */
 import type { Context } from "hono";
 import type { Task } from "../../shared/domain";
-import type { LogRecord } from "../../shared/event-log/port";
 import { createLogger } from "../../shared/http/log";
 import { changeTask, createTask, type WriteContext } from "./commands";
-import { formatToken } from "./consistency";
-import type { CommandDeps } from "./deps";
+import type { CommandDeps, RequestDeps } from "./deps";
 import type { CommandEnv } from "./env";
 import { type IdempotentRequest, idempotent, type Outcome, type RunIntent } from "./idempotency";
 import { getTask, listTasks, projection, taskHistory } from "./queries";
 
 type C = Context<CommandEnv>;
 
-function writeContext(deps: CommandDeps, c: C, idempotencyKey?: string | null): WriteContext {
+function writeContext(deps: RequestDeps, c: C, idempotencyKey?: string | null): WriteContext {
   const requestId = c.get("requestId");
   return {
     deps,
@@ -31,16 +29,15 @@ function setToken(c: C, token: string | undefined): void {
   if (token) c.header("x-consistency-token", token);
 }
 
-function tokenOf(records: LogRecord[]): string | undefined {
-  const last = records[records.length - 1];
-  return last ? formatToken(last) : undefined;
-}
-
 /**
  * A mutation as its idempotency key remembers it. Its request may run as long as a reservation is held (a bound on
  * the append's time limit and the waits around it); until then a retry with its key is "in progress".
  */
-function request(deps: CommandDeps, operation: string, args: unknown): IdempotentRequest {
+function request(
+  deps: Pick<CommandDeps, "reservationTtlMs">,
+  operation: string,
+  args: unknown,
+): IdempotentRequest {
   return { operation, args, runsForMs: deps.reservationTtlMs, now: () => Date.now() };
 }
 
@@ -49,7 +46,7 @@ function request(deps: CommandDeps, operation: string, args: unknown): Idempoten
  * what it appended on the answer.
  */
 async function mutation<T>(
-  deps: CommandDeps,
+  deps: RequestDeps,
   c: C,
   idempotencyKey: string | null | undefined,
   describe: (ctx: WriteContext) => IdempotentRequest,
@@ -67,20 +64,35 @@ async function mutation<T>(
   return outcome.value;
 }
 
+/**
+ * The dependencies of one request: the live namespace is resolved when a field first needs it, and every later
+ * field of the request gets the same one, so a rebuild switching meanwhile cannot split one answer across two
+ * namespaces.
+ */
+function requestDeps(deps: CommandDeps): () => Promise<RequestDeps> {
+  const { live, ...rest } = deps;
+  let resolved: Promise<RequestDeps> | undefined;
+  return () => {
+    resolved ??= live().then((namespace) => ({ ...rest, ...namespace }));
+    return resolved;
+  };
+}
+
 /** The root value of one request: its resolvers, over the request's dependencies and its context. */
 export function rootResolver(deps: CommandDeps, c: C) {
+  const resolved = requestDeps(deps);
   return {
-    list: (args: {
+    list: async (args: {
       offset?: number | null;
       limit?: number | null;
       after?: string | null;
       listId?: string | null;
-    }) => listTasks(deps, args),
-    task: (args: { id: string; after?: string | null }) => getTask(deps, args),
-    history: (args: { id: string; after?: string | null }) => taskHistory(deps, args),
-    projection: () => projection(deps),
+    }) => listTasks(await resolved(), args),
+    task: async (args: { id: string; after?: string | null }) => getTask(await resolved(), args),
+    history: async (args: { id: string; after?: string | null }) => taskHistory(await resolved(), args),
+    projection: async () => projection(await resolved()),
 
-    createTask(args: {
+    async createTask(args: {
       text: string;
       idempotencyKey?: string | null;
       listId?: string | null;
@@ -88,19 +100,19 @@ export function rootResolver(deps: CommandDeps, c: C) {
       // Without a listId the fingerprint is what it always was, so keys stored before lists existed still match.
       const fingerprint = args.listId ? { text: args.text, listId: args.listId } : { text: args.text };
       return mutation(
-        deps,
+        await resolved(),
         c,
         args.idempotencyKey,
         (ctx) => ({ ...request(deps, "createTask", fingerprint), taskId: ctx.newId() }),
         async (ctx, { taskId, resumed }) => {
           const intent = { taskId: taskId ?? ctx.newId(), resumed };
-          const { task, record } = await createTask(ctx, args.text, intent, args.listId);
-          return { value: task, ...(record ? { token: formatToken(record) } : {}) };
+          const { task, token } = await createTask(ctx, args.text, intent, args.listId);
+          return { value: task, token };
         },
       );
     },
 
-    updateTask(args: {
+    async updateTask(args: {
       id: string;
       text: string;
       done: boolean;
@@ -114,33 +126,33 @@ export function rootResolver(deps: CommandDeps, c: C) {
         expectedVersion: args.expectedVersion ?? null,
       };
       return mutation(
-        deps,
+        await resolved(),
         c,
         args.idempotencyKey,
         () => request(deps, "updateTask", data),
         async (ctx, { resumed }) => {
           const command = { type: "UpdateTask" as const, data, metadata: ctx.metadata };
-          const { state, records } = await changeTask(ctx, command, resumed);
-          return { value: state.status === "active" ? state.task : null, token: tokenOf(records) };
+          const { state, token } = await changeTask(ctx, command, resumed);
+          return { value: state.status === "active" ? state.task : null, token };
         },
       );
     },
 
-    deleteTask(args: {
+    async deleteTask(args: {
       id: string;
       expectedVersion?: number | null;
       idempotencyKey?: string | null;
     }): Promise<string> {
       const data = { taskId: args.id, expectedVersion: args.expectedVersion ?? null };
       return mutation(
-        deps,
+        await resolved(),
         c,
         args.idempotencyKey,
         () => request(deps, "deleteTask", data),
         async (ctx, { resumed }) => {
           const command = { type: "DeleteTask" as const, data, metadata: ctx.metadata };
-          const { records } = await changeTask(ctx, command, resumed);
-          return { value: args.id, token: tokenOf(records) };
+          const { token } = await changeTask(ctx, command, resumed);
+          return { value: args.id, token };
         },
       );
     },

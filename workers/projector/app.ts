@@ -7,8 +7,8 @@
 import { Hono } from "hono";
 import { adminToken } from "../../shared/config";
 import { requestId } from "../../shared/http/request-id";
-import { rebuildStatus } from "../../shared/projection/rebuild-status";
 import { projectionStatus } from "../../shared/projection/status";
+import { rebuildStatus } from "../../shared/rebuild/status";
 import { publicStatus, statusAccess } from "./admin";
 import { type DepsFactory, depsFromBindings, onLive, type ProjectorDeps } from "./deps";
 import { readPoke } from "./poke-target";

@@ -9,10 +9,10 @@ import type { TaskState } from "../../shared/domain";
 import { ConfigError, UpstreamError } from "../../shared/errors";
 import type { EventLog, LogRecord } from "../../shared/event-log/port";
 import { bounded, type Logger } from "../../shared/http/log";
-import type { PartitionStop } from "../../shared/projection/codec";
 import { decodeRecords, foldBatch, taskIdsOf } from "../../shared/projection/fold";
 import type { FoldLease } from "../../shared/projection/fold-lease";
 import type { FoldSink } from "../../shared/projection/fold-sink";
+import type { PartitionStop } from "../../shared/projection/problems";
 import {
   BATCH_AFTER_READ,
   type CatchUpBudget,

@@ -1,15 +1,15 @@
 /** Builds the projector's adapters from its bindings (validated at first use). */
 
 import { type Bindings, qstashConfig, redisConfig, signingConfig } from "../../shared/config";
+import { eventLogFromBindings } from "../../shared/event-log/from-bindings";
 import { createQStashNotifier } from "../../shared/notifier/qstash";
 import type { FoldSink } from "../../shared/projection/fold-sink";
-import { eventLogFromBindings } from "../../shared/projection/log-from-bindings";
-import { type LiveView, liveView } from "../../shared/projection/namespace";
 import type { ReadModel } from "../../shared/projection/read-model";
-import { createRebuildControl } from "../../shared/projection/rebuild";
-import { createRedisFoldLease } from "../../shared/projection/redis-fold-lease";
-import { createRedisFoldSink } from "../../shared/projection/redis-fold-sink";
-import { createRedisReadModel } from "../../shared/projection/redis-read-model";
+import { createRedisFoldLease } from "../../shared/projection/redis/fold-lease";
+import { createRedisFoldSink } from "../../shared/projection/redis/fold-sink";
+import { createRedisReadModel } from "../../shared/projection/redis/read-model";
+import { createRebuildControl } from "../../shared/rebuild/control";
+import { type LiveView, liveView } from "../../shared/rebuild/namespace";
 import { connectRedis, type RedisClient } from "../../shared/redis/client";
 import { catchUpBudget } from "./budget";
 import { rebuildGraceMs } from "./rebuild-settings";

@@ -1,14 +1,14 @@
 /**
- * The projector's side of a rebuild (see shared/projection/rebuild.ts): start one, fold it in bounded chunks that
+ * The projector's side of a rebuild (see shared/rebuild/control.ts): start one, fold it in bounded chunks that
  * continue through QStash (a poke naming the namespace), switch the live pointer once it has caught up, keep a
  * retired namespace folded through its grace period, and delete it in chunks afterwards. Each chunk is the live
  * fold's own catch-up (same script, lease and checkpoint compare-and-set) on the rebuild's namespace.
  */
 
 import { errorFields, type Logger } from "../../shared/http/log";
-import { cleanupChunk } from "../../shared/projection/cleanup";
-import { forgetLiveNamespace } from "../../shared/projection/namespace";
-import type { StartAnswer, SwitchAnswer } from "../../shared/projection/rebuild";
+import { cleanupChunk } from "../../shared/rebuild/cleanup";
+import type { StartAnswer, SwitchAnswer } from "../../shared/rebuild/control";
+import { forgetLiveNamespace } from "../../shared/rebuild/namespace";
 import { type CatchUpResult, catchUp } from "./catch-up";
 import type { ProjectorDeps } from "./deps";
 import { failures, type Waiter } from "./run";

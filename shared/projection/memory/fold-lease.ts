@@ -1,4 +1,4 @@
-/** The fold lease over the in-process state, with the Redis scripts' semantics (see redis-fold-lease.ts). */
+/** The fold lease over the in-process state, with the Redis scripts' semantics (see ../redis/fold-lease.ts). */
 import type { FoldLease } from "../fold-lease";
 import { deleteString, expireString, getString, type MemoryProjectionState, setString } from "./state";
 

@@ -6,8 +6,9 @@
  * the partition's stop recorded or cleared.
  */
 import { versionOf } from "../../domain";
-import { decodeState, decodeStops, encodeState, encodeStop } from "../codec";
+import { decodeState, encodeState } from "../codec";
 import { type FoldSink, PROBLEMS_KEPT, staleBatchError } from "../fold-sink";
+import { decodeStops, encodeStop } from "../problems";
 import { expireString, getString, listIndex, type MemoryProjectionState } from "./state";
 
 /** The fold sink of the in-process state. */

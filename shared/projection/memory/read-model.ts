@@ -1,5 +1,6 @@
-/** The read model over the in-process state (see memory.ts). */
-import { decodeCounters, decodeHistoryEntry, decodeProblems, decodeState, decodeStops } from "../codec";
+/** The read model over the in-process state (see state.ts). */
+import { decodeCounters, decodeHistoryEntry, decodeState } from "../codec";
+import { decodeProblems, decodeStops } from "../problems";
 import type { ReadModel } from "../read-model";
 import { type MemoryProjectionState, ordered } from "./state";
 

@@ -1,6 +1,6 @@
 /**
  * What the in-process adapters share: one namespace of the projection and its write guards, held in maps as Redis
- * holds them (values encoded by codec.ts), so that what one adapter writes the others read, and values that
+ * holds them (values encoded by ../codec.ts), so that what one adapter writes the others read, and values that
  * expire in Redis (reservations, committed writes, idempotency claims, fold leases) expire here on `now()`.
  */
 import { projectionKeys } from "../keys";

@@ -5,11 +5,11 @@
  * until its cached pointer expires, see namespace.ts), then deleted in bounded chunks (cleanup.ts).
  */
 import { UpstreamError } from "../errors";
+import { storedObject, toInt } from "../projection/codec";
+import { projectionKeys } from "../projection/keys";
 import { hashPairs, type RedisClient } from "../redis/client";
-import { storedObject, toInt } from "./codec";
-import { projectionKeys } from "./keys";
 import { namespaceKeys } from "./namespace";
-import { FAIL_REBUILD, START_REBUILD, SWITCH_LIVE } from "./rebuild-scripts";
+import { FAIL_REBUILD, START_REBUILD, SWITCH_LIVE } from "./scripts";
 
 /** A rebuild as recorded: running, or how it ended. */
 export interface RebuildRecord {

@@ -1,10 +1,9 @@
 /** The event log a worker's bindings select, guarded so that it is used only if it is the projection's log. */
 import { type Bindings, eventLogConfig, type RedisConfig } from "../config";
-import { createEventLog } from "../event-log/create";
-import type { EventLog } from "../event-log/port";
 import type { Redis } from "../redis/client";
-import { projectionKeys } from "./keys";
-import { checkLogIdentity, guardedLog, logIdentity } from "./log-identity";
+import { createEventLog } from "./create";
+import { checkLogIdentity, guardedLog, logIdentity, logIdentityKey } from "./identity";
+import type { EventLog } from "./port";
 
 /**
  * Builds the selected log from `env`. `redis` is the projection's client and `projection` its settings: the
@@ -17,7 +16,7 @@ export function eventLogFromBindings(
 ): { log: EventLog; timeoutMs: number } {
   const config = eventLogConfig(env);
   const identity = logIdentity(config);
-  const key = projectionKeys(projection.prefix).logIdentity;
+  const key = logIdentityKey(projection.prefix);
   const check = () =>
     checkLogIdentity({ redis, key, prefix: projection.prefix, identity, timeoutMs: projection.timeoutMs });
   return { log: guardedLog(createEventLog(config), check), timeoutMs: config.timeoutMs };

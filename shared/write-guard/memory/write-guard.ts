@@ -3,16 +3,16 @@
  * semantics (RESERVE, COMMIT, RELEASE): reservations held under their writer's token and expiring, the last
  * reserved version remembered past them, committed writes raising the current version until they expire.
  */
-import { versionOf } from "../domain";
+import { versionOf } from "../../domain";
+import { decodeState } from "../../projection/codec";
 import {
-  decodeCommitted,
-  decodeState,
-  encodeCommitted,
-  reservationToken,
-  reservedVersion,
-} from "../projection/codec";
-import { deleteString, getString, type MemoryProjectionState, setString } from "../projection/memory/state";
-import { COMMITTED_KEEP_MS, LAST_RESERVED_KEEP_MS, type WriteGuard } from "./port";
+  deleteString,
+  getString,
+  type MemoryProjectionState,
+  setString,
+} from "../../projection/memory/state";
+import { decodeCommitted, encodeCommitted, reservationToken, reservedVersion } from "../codec";
+import { COMMITTED_KEEP_MS, LAST_RESERVED_KEEP_MS, type WriteGuard } from "../port";
 
 /** The write guard of the in-process state: it reads the states a fold sink over the same state applied. */
 export function createMemoryWriteGuard(state: MemoryProjectionState): WriteGuard {

@@ -1,6 +1,11 @@
 /** Idempotency keys over the in-process state, with the claim script's semantics (see CLAIM and RELEASE). */
-import { deleteString, getString, type MemoryProjectionState, setString } from "../projection/memory/state";
-import { claimToken, encodeDone, type IdempotencyStore, parseStored, RESULT_TTL_MS } from "./idempotency";
+import {
+  deleteString,
+  getString,
+  type MemoryProjectionState,
+  setString,
+} from "../../projection/memory/state";
+import { claimToken, encodeDone, type IdempotencyStore, parseStored, RESULT_TTL_MS } from "../idempotency";
 
 /** The idempotency keys of the in-process state; they expire on its clock. */
 export function createMemoryIdempotency(state: MemoryProjectionState): IdempotencyStore {

@@ -6,8 +6,8 @@
  */
 import type { EventLogConfig } from "../config";
 import { ConfigError } from "../errors";
-import type { EventLog } from "../event-log/port";
 import { type Redis, redisCall } from "../redis/client";
+import type { EventLog } from "./port";
 
 /** Returns the stored identity, storing ARGV[1] first when there is none. KEYS[1]: the identity key. */
 const CLAIM = `
@@ -16,6 +16,14 @@ if stored then return stored end
 redis.call('SET', KEYS[1], ARGV[1])
 return ARGV[1]
 `;
+
+/**
+ * Where a namespace keeps the identity of the log it is folded from. Named here, by the guard that claims it; the
+ * projection's list of its keys (shared/projection/keys.ts) takes it from here.
+ */
+export function logIdentityKey(namespace: string): string {
+  return `${namespace}:log-identity`;
+}
 
 /** The log's identity as one line, e.g. `redis-streams topic=events partitions=1 at db.upstash.io`. */
 export function logIdentity(config: EventLogConfig): string {
@@ -30,7 +38,7 @@ export function logIdentity(config: EventLogConfig): string {
 
 export interface IdentityCheck {
   redis: Redis;
-  /** Where the identity is kept: a key of the projection's namespace. */
+  /** Where the identity is kept: the {@link logIdentityKey} of the projection's namespace. */
   key: string;
   /** The projection's namespace, named in the error. */
   prefix: string;

@@ -6,9 +6,9 @@
  * namespace nor the write guards under the base prefix is touched, even when the retired one is the base prefix.
  */
 
+import { projectionKeys } from "../projection/keys";
 import type { RedisClient } from "../redis/client";
-import { projectionKeys } from "./keys";
-import type { RebuildControl, RetiredNamespace } from "./rebuild";
+import type { RebuildControl, RetiredNamespace } from "./control";
 
 /** Keys a SCAN step looks at. */
 export const SCAN_COUNT = 500;

@@ -2,13 +2,13 @@
  * The fold sink over Upstash Redis: a batch is applied by one script (APPLY_BATCH) that compares the checkpoint,
  * checks everything it will write, then writes it all; its answer is read into an ApplyOutcome here.
  */
-import { UpstreamError } from "../errors";
-import type { RedisClient } from "../redis/client";
-import { decodeState, encodeState, toInt } from "./codec";
-import type { FoldBatch } from "./fold";
-import { type ApplyOutcome, type FoldSink, PROBLEMS_KEPT, staleBatchError } from "./fold-sink";
-import { projectionKeys } from "./keys";
-import { readStops } from "./redis-read-model";
+import { UpstreamError } from "../../errors";
+import type { RedisClient } from "../../redis/client";
+import { decodeState, encodeState, toInt } from "../codec";
+import type { FoldBatch } from "../fold";
+import { type ApplyOutcome, type FoldSink, PROBLEMS_KEPT, staleBatchError } from "../fold-sink";
+import { projectionKeys } from "../keys";
+import { readStops } from "./read-model";
 import { APPLY_BATCH } from "./scripts";
 
 /** The fold sink of the namespace `prefix`. */

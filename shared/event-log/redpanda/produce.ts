@@ -2,9 +2,9 @@
  * The produce side of the Redpanda adapter: what it refuses before sending, and what a produce answer means.
  * Pandaproxy answers 200 even when Kafka refused the batch, with `error_code` in the partition's entry.
  */
-import { isJsonRecord } from "../domain";
-import { UpstreamError, UpstreamUnknownOutcomeError } from "../errors";
-import { RedpandaRefusal } from "./redpanda-http";
+import { isJsonRecord } from "../../domain";
+import { UpstreamError, UpstreamUnknownOutcomeError } from "../../errors";
+import { RedpandaRefusal } from "./http";
 
 /**
  * Largest append: the UTF-8 bytes of all of one command's values and keys. Redpanda refuses a batch over

@@ -1,16 +1,10 @@
 /** The write guard over Upstash Redis: the projected state of a namespace, and the guards under the base prefix. */
-import { UpstreamError } from "../errors";
-import {
-  decodeCommitted,
-  decodeState,
-  encodeState,
-  reservationToken,
-  reservedVersion,
-  toInt,
-} from "../projection/codec";
-import { projectionKeys } from "../projection/keys";
-import type { RedisClient } from "../redis/client";
-import { COMMITTED_KEEP_MS, LAST_RESERVED_KEEP_MS, type WriteGuard } from "./port";
+import { UpstreamError } from "../../errors";
+import { decodeState, encodeState, toInt } from "../../projection/codec";
+import { projectionKeys } from "../../projection/keys";
+import type { RedisClient } from "../../redis/client";
+import { decodeCommitted, reservationToken, reservedVersion } from "../codec";
+import { COMMITTED_KEEP_MS, LAST_RESERVED_KEEP_MS, type WriteGuard } from "../port";
 import { COMMIT, RELEASE, RESERVE } from "./scripts";
 
 /** Guards writes decided on the namespace `namespace`, with the guards kept under `guards` (the base prefix). */

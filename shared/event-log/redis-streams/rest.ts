@@ -3,10 +3,10 @@
  * a bounded time and sent once. An append's answer is classified by the one rule of append-outcome.ts; a failed
  * read is a plain upstream failure.
  */
-import { isJsonRecord } from "../domain";
-import { UpstreamError } from "../errors";
-import { appendFailure, unusableAppendAnswer } from "./append-outcome";
-import { noAnswer } from "./no-answer";
+import { isJsonRecord } from "../../domain";
+import { UpstreamError } from "../../errors";
+import { appendFailure, unusableAppendAnswer } from "../append-outcome";
+import { noAnswer } from "../no-answer";
 
 export interface RestConfig {
   url: string;

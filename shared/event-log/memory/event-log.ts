@@ -10,10 +10,10 @@
  * larger than a real engine takes are refused before anything is stored, as the adapters do. `lose` deletes stored
  * records, as retention or a hand deletion would: a read across them fails, as the adapters' reads do.
  */
-import { type Service, UpstreamError, UpstreamTimeoutError, UpstreamUnknownOutcomeError } from "../errors";
-import { appendFailure, appendOutcomeOf, unusableAppendAnswer } from "./append-outcome";
-import { assertContiguous } from "./contiguous";
-import { type EventLog, type LogRecord, partitionOf, type ReadOptions } from "./port";
+import { type Service, UpstreamError, UpstreamTimeoutError, UpstreamUnknownOutcomeError } from "../../errors";
+import { appendFailure, appendOutcomeOf, unusableAppendAnswer } from "../append-outcome";
+import { assertContiguous } from "../contiguous";
+import { type EventLog, type LogRecord, partitionOf, type ReadOptions } from "../port";
 
 /** Largest record value, in UTF-8 bytes (the smallest the real adapters take is 900 kB; 1 MiB is Redis's). */
 export const MAX_RECORD_BYTES = 1024 * 1024;

@@ -4,15 +4,15 @@
  * Keys and values travel in the binary embedded format (base64), so the bytes stored are exactly the UTF-8 of
  * the value given, whoever reads them later. The proxy exposes no record timestamps, so records carry 0.
  */
-import { isJsonRecord } from "../domain";
-import { ConfigError, UpstreamError } from "../errors";
-import { assertContiguous } from "./contiguous";
-import { entryOf } from "./kafka-entry";
-import { partitioning } from "./partitioning";
-import { type EventLog, type LogRecord, partitionOf, type ReadOptions } from "./port";
-import { findEnd, type Probe } from "./redpanda-head";
-import { base64ToUtf8, createTransport, MEDIA, RedpandaRefusal, utf8ToBase64 } from "./redpanda-http";
-import { baseOffset, checkSize, MAX_APPEND_BYTES, MAX_RECORD_BYTES } from "./redpanda-produce";
+import { isJsonRecord } from "../../domain";
+import { ConfigError, UpstreamError } from "../../errors";
+import { assertContiguous } from "../contiguous";
+import { entryOf } from "../kafka-entry";
+import { partitioning } from "../partitioning";
+import { type EventLog, type LogRecord, partitionOf, type ReadOptions } from "../port";
+import { findEnd, type Probe } from "./head";
+import { base64ToUtf8, createTransport, MEDIA, RedpandaRefusal, utf8ToBase64 } from "./http";
+import { baseOffset, checkSize, MAX_APPEND_BYTES, MAX_RECORD_BYTES } from "./produce";
 
 export { MAX_APPEND_BYTES, MAX_RECORD_BYTES };
 

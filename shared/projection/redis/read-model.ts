@@ -1,18 +1,11 @@
 /** The read model over Upstash Redis: each method is one round trip to one namespace's keys. */
-import type { Task } from "../domain";
-import { UpstreamError } from "../errors";
-import { hashPairs, type RedisClient } from "../redis/client";
-import {
-  decodeCounters,
-  decodeHistoryEntry,
-  decodeProblems,
-  decodeState,
-  decodeStops,
-  type PartitionStop,
-  toInt,
-} from "./codec";
-import { projectionKeys } from "./keys";
-import type { ReadModel } from "./read-model";
+import type { Task } from "../../domain";
+import { UpstreamError } from "../../errors";
+import { hashPairs, type RedisClient } from "../../redis/client";
+import { decodeCounters, decodeHistoryEntry, decodeState, toInt } from "../codec";
+import { projectionKeys } from "../keys";
+import { decodeProblems, decodeStops, type PartitionStop } from "../problems";
+import type { ReadModel } from "../read-model";
 import { LIST_TASKS } from "./scripts";
 
 /** The read model of the namespace `prefix`. */

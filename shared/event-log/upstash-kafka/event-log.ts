@@ -3,14 +3,14 @@
  * A small typed `fetch` client rather than `@upstash/kafka`, which retries every failure for ~15 s and takes
  * no timeout: on the request path every call here has a bounded time and fails once, clearly.
  */
-import { isJsonRecord } from "../domain";
-import { ConfigError, UpstreamError } from "../errors";
-import { appendFailure, unusableAppendAnswer } from "./append-outcome";
-import { assertContiguous } from "./contiguous";
-import { entryOf } from "./kafka-entry";
-import { noAnswer } from "./no-answer";
-import { partitioning } from "./partitioning";
-import { type EventLog, type LogRecord, partitionOf, type ReadOptions } from "./port";
+import { isJsonRecord } from "../../domain";
+import { ConfigError, UpstreamError } from "../../errors";
+import { appendFailure, unusableAppendAnswer } from "../append-outcome";
+import { assertContiguous } from "../contiguous";
+import { entryOf } from "../kafka-entry";
+import { noAnswer } from "../no-answer";
+import { partitioning } from "../partitioning";
+import { type EventLog, type LogRecord, partitionOf, type ReadOptions } from "../port";
 
 export interface UpstashKafkaConfig {
   url: string;
@@ -63,7 +63,7 @@ export function createUpstashKafkaEventLog(config: UpstashKafkaConfig): EventLog
 
   /**
    * One request. For a write (`/produce`) every answer that does not prove a refusal is an unknown outcome (see
-   * append-outcome.ts): a lost connection, a 5xx, a 408, a body that is not JSON; the log may hold the records.
+   * ../append-outcome.ts): a lost connection, a 5xx, a 408, a body that is not JSON; the log may hold the records.
    */
   async function call(path: string, body: unknown, extraMs = 0): Promise<unknown> {
     const limit = timeoutMs + extraMs;

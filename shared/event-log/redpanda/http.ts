@@ -5,10 +5,10 @@
  * pandaproxy sends before it hands anything to Kafka); a 5xx, a 408, a 499, a lost connection or a timeout may
  * come after the broker stored the batch, so they are unknown outcomes.
  */
-import { isJsonRecord } from "../domain";
-import { UpstreamError } from "../errors";
-import { appendFailure, appendOutcomeOf, unusableAppendAnswer } from "./append-outcome";
-import { noAnswer } from "./no-answer";
+import { isJsonRecord } from "../../domain";
+import { UpstreamError } from "../../errors";
+import { appendFailure, appendOutcomeOf, unusableAppendAnswer } from "../append-outcome";
+import { noAnswer } from "../no-answer";
 
 export const MEDIA = {
   v2: "application/vnd.kafka.v2+json",

@@ -1,9 +1,9 @@
 /** The fold lease over Upstash Redis: claiming and ending a fold are one script each. */
-import { UpstreamError } from "../errors";
-import type { RedisClient } from "../redis/client";
-import { toInt } from "./codec";
-import type { FoldLease } from "./fold-lease";
-import { projectionKeys } from "./keys";
+import { UpstreamError } from "../../errors";
+import type { RedisClient } from "../../redis/client";
+import { toInt } from "../codec";
+import type { FoldLease } from "../fold-lease";
+import { projectionKeys } from "../keys";
 
 /**
  * Claims the lease and reads the partition's checkpoint, or marks more work for the lease's holder.

@@ -4,10 +4,10 @@
  * for clean-up. Speed is measured as offsets folded since the start over the time since the start.
  */
 import type { EventLog } from "../event-log/port";
+import { projectionKeys } from "../projection/keys";
+import { checkpointMap } from "../projection/redis/read-model";
 import type { RedisClient } from "../redis/client";
-import { projectionKeys } from "./keys";
-import type { RebuildControl, RebuildRecord } from "./rebuild";
-import { checkpointMap } from "./redis-read-model";
+import type { RebuildControl, RebuildRecord } from "./control";
 
 export interface RebuildProgress {
   namespace: string;

@@ -1,5 +1,5 @@
 /**
- * Event log adapter over Redis Streams, spoken through the Upstash Redis REST API (redis-streams-rest.ts).
+ * Event log adapter over Redis Streams, spoken through the Upstash Redis REST API (rest.ts).
  * One stream per partition; offset N is the entry id `N-1`, so offsets stay dense integers from 0 and a
  * position means the same here as on Kafka. One script appends a command's records: it takes the partition's next
  * offset from a counter kept beside the stream and adds the records from there, so they are contiguous, no other
@@ -12,13 +12,13 @@
  * A small typed `fetch` client rather than `@upstash/redis`, for the same reason as the Kafka adapter: every call
  * has a bounded time and is sent once. A retried append would append twice, since the script picks the offsets.
  */
-import { ConfigError, UpstreamError } from "../errors";
-import { unusableAppendAnswer } from "./append-outcome";
-import { assertContiguous } from "./contiguous";
-import { partitioning } from "./partitioning";
-import { type EventLog, type LogRecord, partitionOf, type ReadOptions } from "./port";
-import { createRedisRest, ScriptNotLoadedError } from "./redis-streams-rest";
-import { APPEND_SCRIPT, appendScriptSha, HEAD_SCRIPT, READ_SCRIPT } from "./redis-streams-script";
+import { ConfigError, UpstreamError } from "../../errors";
+import { unusableAppendAnswer } from "../append-outcome";
+import { assertContiguous } from "../contiguous";
+import { partitioning } from "../partitioning";
+import { type EventLog, type LogRecord, partitionOf, type ReadOptions } from "../port";
+import { createRedisRest, ScriptNotLoadedError } from "./rest";
+import { APPEND_SCRIPT, appendScriptSha, HEAD_SCRIPT, READ_SCRIPT } from "./script";
 
 export interface RedisStreamsConfig {
   /** Upstash Redis REST URL (or a compatible front end). */

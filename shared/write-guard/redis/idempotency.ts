@@ -1,8 +1,8 @@
 /** Idempotency keys over Upstash Redis, under the base prefix (see idempotency.ts). */
-import { UpstreamError } from "../errors";
-import { projectionKeys } from "../projection/keys";
-import type { RedisClient } from "../redis/client";
-import { claimToken, encodeDone, type IdempotencyStore, parseStored, RESULT_TTL_MS } from "./idempotency";
+import { UpstreamError } from "../../errors";
+import { projectionKeys } from "../../projection/keys";
+import type { RedisClient } from "../../redis/client";
+import { claimToken, encodeDone, type IdempotencyStore, parseStored, RESULT_TTL_MS } from "../idempotency";
 import { CLAIM, RELEASE } from "./scripts";
 
 /** The idempotency keys under `prefix` (the base prefix). */
