@@ -86,6 +86,8 @@ it("model: random mutations, pokes, cron runs and faults leave the read side equ
   timeout: BUDGET_MS + SEQUENCE_GRACE_MS + 40_000,
 }, async () => {
   const { seed, fixed } = runSeed();
+  // Printed before anything runs, so that every run's log names its seed, whatever fails later.
+  console.log(`guarantees model: GUARANTEES_SEED=${seed}${fixed ? "" : " (random)"}`);
   const seeds = rng(seed);
   const started = Date.now();
   let sequences = 0;

@@ -83,6 +83,16 @@ function logRefusal(sys: TestSystem): Record<string, unknown> {
   return { kind: "fail", status: 400, bodyIncludes: `,2,"log:{${sys.env.UPSTASH_KAFKA_TOPIC}:` };
 }
 
+/**
+ * A fault that fails the write's first Redis call: its read of the task (a pipeline that GETs the task's
+ * reservation). It is matched on that GET, not on the reservation key alone: the previous write's commit, run
+ * after its answer (ctx.waitUntil), carries that key too and would otherwise take the fault while this write
+ * goes through. No call run after an answer reads the task this way.
+ */
+function taskReadRefusal(sys: TestSystem, taskId: string): Record<string, unknown> {
+  return { kind: "fail", bodyIncludes: `["get","${sys.env.PROJECTION_PREFIX}:reservation:${taskId}"]` };
+}
+
 /** The body a write failing on `service` with a definite refusal must answer. */
 function refusedBy(service: "kafka" | "redis", field: string) {
   return unavailable(field, service, `a backing service is unavailable (${service}); ${NOTHING_CHANGED}`);
@@ -145,7 +155,7 @@ export async function runOp(run: Run, op: Op): Promise<void> {
       const url = onLog ? sys.logEmulatorUrl : sys.stack.redis.url;
       const id = await inject(
         url,
-        onLog ? logRefusal(sys) : { kind: "fail", bodyIncludes: `${prefix}:reservation:${m.id}` },
+        m.kind === "create" || onLog ? logRefusal(sys) : taskReadRefusal(sys, m.id),
       );
       const answer = await send(sys, m);
       if (waitedInVain(run, answer)) return clearFaults(url);
