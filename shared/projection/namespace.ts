@@ -4,9 +4,9 @@
  * one script (rebuild-scripts.ts); both workers read it here.
  *
  * Each isolate keeps what it read for POINTER_CACHE_MS, so a worker may go on reading the old namespace that long
- * after a switch. Nothing is lost in that window: the old namespace keeps being folded by the live fold until its
- * clean-up is due (the grace period, far longer than the cache), so a consistency token is reached there as in
- * the new one; and the write guards (reservations, idempotency claims) are kept under the base prefix, not the
+ * after a switch (the command worker reads it once per request, so one request reads one namespace). Nothing is
+ * lost in that window: the old namespace keeps being folded by the live fold until its clean-up is due (the grace
+ * period, far longer than the cache), so a consistency token is reached there as in the new one; and the write guards (reservations, idempotency claims) are kept under the base prefix, not the
  * namespace, so a write decided on either side of the switch meets every other write's reservation. A cached
  * entry past its time is read again; a failed read fails the request rather than serve a stale pointer.
  */

@@ -56,7 +56,8 @@ export type Step = (world: World) => Promise<void>;
 const PARTITIONS = 2;
 const APPEND_TIMEOUT_MS = 5000;
 
-async function allRecords(log: MemoryEventLog): Promise<LogRecord[]> {
+/** Every record of the log, partition by partition. */
+export async function allRecords(log: MemoryEventLog): Promise<LogRecord[]> {
   const records: LogRecord[] = [];
   for (let partition = 0; partition < log.partitions; partition++) {
     for (;;) {
@@ -124,11 +125,10 @@ function world(lines: Line[]): World {
     deps: {
       log,
       reservationTtlMs: RESERVATION_TTL_FACTOR * APPEND_TIMEOUT_MS,
-      store: projection.readModel,
-      guard: projection.guard,
+      live: async () => ({ namespace: "spec", store: projection.readModel, guard: projection.guard }),
       idempotency: projection.idempotency,
       notifier,
-      rebuildStatus: async () => ({ namespace: "spec", rebuild: null, lastRebuild: null, retiring: [] }),
+      rebuildStatus: async (namespace) => ({ namespace, rebuild: null, lastRebuild: null, retiring: [] }),
     },
   });
   return w;

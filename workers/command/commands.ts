@@ -21,7 +21,7 @@ import { errorFields, type Logger } from "../../shared/http/log";
 import { NUDGE_WINDOW_MS } from "../../shared/notifier/qstash";
 import { reservationToken } from "../../shared/write-guard/port";
 import { WAIT_LIMIT_MS, waitUntil } from "./consistency";
-import type { CommandDeps } from "./deps";
+import type { RequestDeps } from "./deps";
 import {
   AppendOutcomeUnknownError,
   ConflictError,
@@ -31,7 +31,7 @@ import {
 } from "./service-errors";
 
 export interface WriteContext {
-  deps: CommandDeps;
+  deps: RequestDeps;
   metadata: CommandMetadata;
   newId: () => string;
   /** Runs work after the response (ctx.waitUntil). */

@@ -2,7 +2,6 @@
 import { type Bindings, qstashConfig, redisConfig } from "../../shared/config";
 import type { EventLog } from "../../shared/event-log/port";
 import { createQStashNotifier, type Notifier } from "../../shared/notifier/qstash";
-import { liveNamespaced } from "../../shared/projection/live-store";
 import { eventLogFromBindings } from "../../shared/projection/log-from-bindings";
 import { liveNamespace } from "../../shared/projection/namespace";
 import type { ReadModel } from "../../shared/projection/read-model";
@@ -21,6 +20,14 @@ import { createRedisIdempotency } from "../../shared/write-guard/redis-idempoten
  */
 export const RESERVATION_TTL_FACTOR = 6;
 
+/** One namespace of the projection: its read model and its write guard. */
+export interface NamespaceDeps {
+  namespace: string;
+  store: ReadModel;
+  /** Reservations and committed writes (kept under the base prefix), and the namespace's projected state. */
+  guard: WriteGuard;
+}
+
 /**
  * The ports the read and write services use. The worker builds them over Redis, the event log and QStash
  * ({@link commandDeps}); a specification gives in-process adapters of the same ports to `createCommandApp`.
@@ -29,15 +36,23 @@ export interface CommandDeps {
   log: EventLog;
   /** How long a write's reservation is held: a bound on its append and the waits around it. */
   reservationTtlMs: number;
-  /** The live namespace's read model (it follows a rebuild's switch). */
-  store: ReadModel;
-  /** The live namespace's write guard: reservations and committed writes. */
-  guard: WriteGuard;
+  /**
+   * The live namespace (it follows a rebuild's switch), its pointer read once per call. A request calls it once
+   * and serves every field from what it answered (see {@link RequestDeps}).
+   */
+  live(): Promise<NamespaceDeps>;
   idempotency: IdempotencyStore;
   notifier: Notifier;
-  /** The rebuild part of the projection's status: the live namespace, a running rebuild's progress. */
-  rebuildStatus(): Promise<RebuildStatus>;
+  /** The rebuild part of the projection's status, with `namespace` as the live one. */
+  rebuildStatus(namespace: string): Promise<RebuildStatus>;
 }
+
+/**
+ * What the services of one request run on: the live namespace resolved once for the whole request. Resolving it
+ * per call instead could check a consistency token in the old namespace and then, the pointer having switched
+ * in between, answer from the new one, which may be behind.
+ */
+export type RequestDeps = Omit<CommandDeps, "live"> & NamespaceDeps;
 
 export function commandDeps(env: Bindings): CommandDeps {
   const redis = redisConfig(env);
@@ -48,14 +63,17 @@ export function commandDeps(env: Bindings): CommandDeps {
   return {
     log,
     reservationTtlMs: RESERVATION_TTL_FACTOR * timeoutMs,
-    // The live namespace's read model and write guard (they follow a rebuild's switch); the guards themselves and
-    // the idempotency claims stay under the base prefix.
-    store: liveNamespaced(client, redis.prefix, (namespace) => createRedisReadModel(client, namespace)),
-    guard: liveNamespaced(client, redis.prefix, (namespace) =>
-      createRedisWriteGuard(client, { namespace, guards: redis.prefix }),
-    ),
+    async live() {
+      const namespace = await liveNamespace(client, redis.prefix);
+      return {
+        namespace,
+        store: createRedisReadModel(client, namespace),
+        // The guards themselves and the idempotency claims stay under the base prefix.
+        guard: createRedisWriteGuard(client, { namespace, guards: redis.prefix }),
+      };
+    },
     idempotency: createRedisIdempotency(client, redis.prefix),
     notifier: createQStashNotifier(qstashConfig(env)),
-    rebuildStatus: async () => rebuildStatus(log, client, rebuild, await liveNamespace(client, redis.prefix)),
+    rebuildStatus: (namespace) => rebuildStatus(log, client, rebuild, namespace),
   };
 }

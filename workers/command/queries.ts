@@ -3,13 +3,13 @@ import type { Task } from "../../shared/domain";
 import { validateListId } from "../../shared/domain";
 import { projectionStatus } from "../../shared/projection/status";
 import { parseToken, reached, WAIT_LIMIT_MS, waitUntil } from "./consistency";
-import type { CommandDeps } from "./deps";
+import type { RequestDeps } from "./deps";
 import { InvalidArgumentError, requireTaskId, StaleError } from "./service-errors";
 
 export const MAX_LIST_LIMIT = 10_000;
 
 /** With a consistency token, waits (bounded) until the projection has folded past it; STALE if it does not. */
-async function awaitToken(deps: CommandDeps, after: string | null | undefined): Promise<void> {
+async function awaitToken(deps: RequestDeps, after: string | null | undefined): Promise<void> {
   if (!after) return;
   const position = parseToken(after, deps.log.partitions);
   const ok = await waitUntil(async () => (await deps.store.checkpoint(position.partition)) > position.offset);
@@ -17,7 +17,7 @@ async function awaitToken(deps: CommandDeps, after: string | null | undefined): 
 }
 
 export async function listTasks(
-  deps: CommandDeps,
+  deps: RequestDeps,
   args: { offset?: number | null; limit?: number | null; after?: string | null; listId?: string | null },
 ): Promise<Task[]> {
   const badList = validateListId(args.listId);
@@ -39,7 +39,7 @@ export async function listTasks(
 }
 
 export async function getTask(
-  deps: CommandDeps,
+  deps: RequestDeps,
   args: { id: string; after?: string | null },
 ): Promise<Task | null> {
   requireTaskId(args.id);
@@ -58,7 +58,7 @@ export interface HistoryEntry {
 }
 
 export async function taskHistory(
-  deps: CommandDeps,
+  deps: RequestDeps,
   args: { id: string; after?: string | null },
 ): Promise<HistoryEntry[]> {
   const { id } = args;
@@ -74,8 +74,11 @@ export async function taskHistory(
   }));
 }
 
-export async function projection(deps: CommandDeps) {
-  const [status, rebuild] = await Promise.all([projectionStatus(deps.log, deps.store), deps.rebuildStatus()]);
+export async function projection(deps: RequestDeps) {
+  const [status, rebuild] = await Promise.all([
+    projectionStatus(deps.log, deps.store),
+    deps.rebuildStatus(deps.namespace),
+  ]);
   return {
     ...status,
     ...rebuild,

@@ -5,14 +5,14 @@ import type { LogRecord } from "../../shared/event-log/port";
 import { createLogger } from "../../shared/http/log";
 import { changeTask, createTask, type WriteContext } from "./commands";
 import { formatToken } from "./consistency";
-import type { CommandDeps } from "./deps";
+import type { CommandDeps, RequestDeps } from "./deps";
 import type { CommandEnv } from "./env";
 import { type IdempotentRequest, idempotent, type Outcome, type RunIntent } from "./idempotency";
 import { getTask, listTasks, projection, taskHistory } from "./queries";
 
 type C = Context<CommandEnv>;
 
-function writeContext(deps: CommandDeps, c: C, idempotencyKey?: string | null): WriteContext {
+function writeContext(deps: RequestDeps, c: C, idempotencyKey?: string | null): WriteContext {
   const requestId = c.get("requestId");
   return {
     deps,
@@ -40,7 +40,11 @@ function tokenOf(records: LogRecord[]): string | undefined {
  * A mutation as its idempotency key remembers it. Its request may run as long as a reservation is held (a bound on
  * the append's time limit and the waits around it); until then a retry with its key is "in progress".
  */
-function request(deps: CommandDeps, operation: string, args: unknown): IdempotentRequest {
+function request(
+  deps: Pick<CommandDeps, "reservationTtlMs">,
+  operation: string,
+  args: unknown,
+): IdempotentRequest {
   return { operation, args, runsForMs: deps.reservationTtlMs, now: () => Date.now() };
 }
 
@@ -49,7 +53,7 @@ function request(deps: CommandDeps, operation: string, args: unknown): Idempoten
  * what it appended on the answer.
  */
 async function mutation<T>(
-  deps: CommandDeps,
+  deps: RequestDeps,
   c: C,
   idempotencyKey: string | null | undefined,
   describe: (ctx: WriteContext) => IdempotentRequest,
@@ -67,20 +71,35 @@ async function mutation<T>(
   return outcome.value;
 }
 
+/**
+ * The dependencies of one request: the live namespace is resolved when a field first needs it, and every later
+ * field of the request gets the same one, so a rebuild switching meanwhile cannot split one answer across two
+ * namespaces.
+ */
+function requestDeps(deps: CommandDeps): () => Promise<RequestDeps> {
+  const { live, ...rest } = deps;
+  let resolved: Promise<RequestDeps> | undefined;
+  return () => {
+    resolved ??= live().then((namespace) => ({ ...rest, ...namespace }));
+    return resolved;
+  };
+}
+
 /** The root value of one request: its resolvers, over the request's dependencies and its context. */
 export function rootResolver(deps: CommandDeps, c: C) {
+  const resolved = requestDeps(deps);
   return {
-    list: (args: {
+    list: async (args: {
       offset?: number | null;
       limit?: number | null;
       after?: string | null;
       listId?: string | null;
-    }) => listTasks(deps, args),
-    task: (args: { id: string; after?: string | null }) => getTask(deps, args),
-    history: (args: { id: string; after?: string | null }) => taskHistory(deps, args),
-    projection: () => projection(deps),
+    }) => listTasks(await resolved(), args),
+    task: async (args: { id: string; after?: string | null }) => getTask(await resolved(), args),
+    history: async (args: { id: string; after?: string | null }) => taskHistory(await resolved(), args),
+    projection: async () => projection(await resolved()),
 
-    createTask(args: {
+    async createTask(args: {
       text: string;
       idempotencyKey?: string | null;
       listId?: string | null;
@@ -88,7 +107,7 @@ export function rootResolver(deps: CommandDeps, c: C) {
       // Without a listId the fingerprint is what it always was, so keys stored before lists existed still match.
       const fingerprint = args.listId ? { text: args.text, listId: args.listId } : { text: args.text };
       return mutation(
-        deps,
+        await resolved(),
         c,
         args.idempotencyKey,
         (ctx) => ({ ...request(deps, "createTask", fingerprint), taskId: ctx.newId() }),
@@ -100,7 +119,7 @@ export function rootResolver(deps: CommandDeps, c: C) {
       );
     },
 
-    updateTask(args: {
+    async updateTask(args: {
       id: string;
       text: string;
       done: boolean;
@@ -114,7 +133,7 @@ export function rootResolver(deps: CommandDeps, c: C) {
         expectedVersion: args.expectedVersion ?? null,
       };
       return mutation(
-        deps,
+        await resolved(),
         c,
         args.idempotencyKey,
         () => request(deps, "updateTask", data),
@@ -126,14 +145,14 @@ export function rootResolver(deps: CommandDeps, c: C) {
       );
     },
 
-    deleteTask(args: {
+    async deleteTask(args: {
       id: string;
       expectedVersion?: number | null;
       idempotencyKey?: string | null;
     }): Promise<string> {
       const data = { taskId: args.id, expectedVersion: args.expectedVersion ?? null };
       return mutation(
-        deps,
+        await resolved(),
         c,
         args.idempotencyKey,
         () => request(deps, "deleteTask", data),

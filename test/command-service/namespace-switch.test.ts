@@ -1,0 +1,185 @@
+/**
+ * The read service across a rebuild's switch, in process: two namespaces of the projection (the live one and a
+ * rebuild's, which is behind), a live pointer the specification moves, and `createCommandApp({ deps })` driven
+ * with `app.request()`. A read given a consistency token is answered from the namespace where the token was found
+ * reached, and every field of one request reads one namespace, whenever the pointer moves.
+ */
+import { afterEach, beforeEach, expect, it, vi } from "vitest";
+import { createMemoryEventLog } from "../../shared/event-log/memory";
+import type { Notifier } from "../../shared/notifier/qstash";
+import { DEFAULT_BATCH_BYTES } from "../../shared/projection/fold";
+import type { ReadModel } from "../../shared/projection/read-model";
+import { createCommandApp } from "../../workers/command/app";
+import type { CommandDeps } from "../../workers/command/deps";
+import { RESERVATION_TTL_FACTOR } from "../../workers/command/deps";
+import { foldAll } from "../projection/given";
+import { createMemoryProjection } from "../support/memory-projection";
+import { allRecords, create, type Operation, TASK } from "./given";
+
+const PARTITIONS = 2;
+const APPEND_TIMEOUT_MS = 5000;
+
+type Namespace = "old" | "new";
+
+/**
+ * The world of one specification: the old namespace is live and folded by the pokes the writes send; the new one
+ * (a rebuild's) is folded only when the specification says. `switchWhenChecked` arms a switch: the next time the
+ * reader checks its token in the old namespace, the live fold first catches that namespace up, and right after
+ * it answered, the pointer moves to the new one.
+ */
+function world() {
+  const log = createMemoryEventLog({ partitions: PARTITIONS, timeoutMs: APPEND_TIMEOUT_MS });
+  const spaces = { old: createMemoryProjection(), new: createMemoryProjection() };
+  const fold = async (namespace: Namespace) =>
+    foldAll(spaces[namespace].sink, spaces[namespace].readModel, await allRecords(log), {
+      partitions: PARTITIONS,
+      batchBytes: DEFAULT_BATCH_BYTES,
+      batchSize: 100,
+    });
+  let live: Namespace = "old";
+  let armed = false;
+  /** How the pointer is read; a specification may replace it. */
+  let pointer = (): Namespace => live;
+  let delivering = true;
+  const oldReads: ReadModel = {
+    ...spaces.old.readModel,
+    async checkpoint(partition) {
+      if (!armed) return spaces.old.readModel.checkpoint(partition);
+      armed = false;
+      await fold("old");
+      const checkpoint = await spaces.old.readModel.checkpoint(partition);
+      live = "new";
+      return checkpoint;
+    },
+  };
+  const reads: Record<Namespace, ReadModel> = { old: oldReads, new: spaces.new.readModel };
+  const notifier: Notifier = {
+    async poke() {
+      if (delivering) await fold(live);
+    },
+    async pokeMany(hints) {
+      for (const hint of hints) await notifier.poke(hint);
+    },
+  };
+  const deps: CommandDeps = {
+    log,
+    reservationTtlMs: RESERVATION_TTL_FACTOR * APPEND_TIMEOUT_MS,
+    async live() {
+      const namespace = pointer();
+      return { namespace, store: reads[namespace], guard: spaces[namespace].guard };
+    },
+    idempotency: spaces.old.idempotency,
+    notifier,
+    rebuildStatus: async (namespace) => ({ namespace, rebuild: null, lastRebuild: null, retiring: [] }),
+  };
+  const app = createCommandApp({ deps });
+  const background: Promise<unknown>[] = [];
+  return {
+    fold,
+    switchWhenChecked: () => {
+      armed = true;
+    },
+    /** Reads the pointer through `read` from now on. */
+    pointTo: (read: () => Namespace) => {
+      pointer = read;
+    },
+    stopDeliveries: () => {
+      delivering = false;
+    },
+    live: () => live,
+    async send(operation: Operation) {
+      const res = await app.request(
+        "http://command.test/graphql",
+        {
+          method: "POST",
+          headers: { "content-type": "application/json" },
+          body: JSON.stringify(operation),
+        },
+        {},
+        { waitUntil: (p) => void background.push(p), passThroughOnException: () => {}, props: {} },
+      );
+      const answer = { token: res.headers.get("x-consistency-token"), body: await res.json() };
+      while (background.length > 0) await Promise.all(background.splice(0));
+      return answer;
+    },
+  };
+}
+
+/** A task created while the pokes are not delivered: in the log, folded into no namespace yet. */
+async function unfoldedTask(w: ReturnType<typeof world>, text: string) {
+  w.stopDeliveries();
+  const answer = await w.send(create(text));
+  const task = answer.body.data.createTask;
+  expect(answer.token).toEqual(expect.any(String));
+  return { task, token: String(answer.token) };
+}
+
+beforeEach(() => {
+  vi.spyOn(console, "log").mockImplementation(() => {});
+  vi.spyOn(console, "error").mockImplementation(() => {});
+});
+
+afterEach(() => {
+  vi.restoreAllMocks();
+});
+
+it("task: a token found reached in the old namespace is answered from it when the pointer switches right after", async () => {
+  const w = world();
+  const { task, token } = await unfoldedTask(w, "written before the switch");
+  w.switchWhenChecked();
+
+  const answer = await w.send({
+    query: `query ($id: String!, $after: String) { task(id: $id, after: $after) { ${TASK} } }`,
+    variables: { id: task.id, after: token },
+  });
+
+  expect(w.live()).toBe("new");
+  expect(answer.body).toEqual({ data: { task } });
+});
+
+it("history: a token found reached in the old namespace is answered from it when the pointer switches right after", async () => {
+  const w = world();
+  const { task, token } = await unfoldedTask(w, "written before the switch");
+  w.switchWhenChecked();
+
+  const answer = await w.send({
+    query: "query ($id: String!, $after: String) { history(id: $id, after: $after) { type version } }",
+    variables: { id: task.id, after: token },
+  });
+
+  expect(w.live()).toBe("new");
+  expect(answer.body).toEqual({ data: { history: [{ type: "TaskCreated", version: 1 }] } });
+});
+
+it("list: a token found reached in the old namespace is answered from it when the pointer switches right after", async () => {
+  const w = world();
+  const { task, token } = await unfoldedTask(w, "written before the switch");
+  w.switchWhenChecked();
+
+  const answer = await w.send({
+    query: `query ($after: String) { list(after: $after) { ${TASK} } }`,
+    variables: { after: token },
+  });
+
+  expect(w.live()).toBe("new");
+  expect(answer.body).toEqual({ data: { list: [task] } });
+});
+
+it("query: every field of one request reads one namespace, however often the pointer moves", async () => {
+  const w = world();
+  const { task } = await unfoldedTask(w, "folded in the old namespace only");
+  await w.fold("old");
+  // A pointer that answers the other namespace each time it is read: only a request that reads it once answers
+  // every field from the same namespace.
+  let reads = 0;
+  w.pointTo(() => (reads++ % 2 === 0 ? "old" : "new"));
+
+  const answer = await w.send({
+    query: `query ($id: String!) { task(id: $id) { ${TASK} } history(id: $id) { type } list { id } }`,
+    variables: { id: task.id },
+  });
+
+  expect(answer.body).toEqual({
+    data: { task, history: [{ type: "TaskCreated" }], list: [{ id: task.id }] },
+  });
+});
