@@ -59,23 +59,26 @@ describe("delayed and reordered deliveries", () => {
     // The first poke arrives last, the second next to last: the reverse of the order they were sent in.
     await delayDeliveries(p.url, [900, 600, 300]);
 
+    const published: string[] = [];
     const rounds = (async () => {
       for (let round = 0; round < 5; round++) {
         await produceEvents(p, interleavedLives(3, 3));
-        await qstash.publishJSON({ url: p.webhook, body: { partition: 0, offset: round }, retries: 3 });
+        const body = { partition: 0, offset: round };
+        published.push((await qstash.publishJSON({ url: p.webhook, body, retries: 3 })).messageId);
       }
       await sys().stack.qstash.idle();
     })();
     const seen = await watch(() => readCheckpoint(p), rounds);
     await rounds;
 
-    expect(deliveriesSince(before)).toEqual({
-      attempts: 5,
-      successes: 5,
-      failures: 0,
-      dropped: 0,
-      delayed: 3,
-    });
+    // Each poke published here was delivered once, and three deliveries were held back. The pokes are told apart by
+    // message id: the projector's own re-poke when a fold runs out of its budget (pokes overlap more on a loaded
+    // machine) and QStash's retry of a failed attempt are deliveries too, which a count of them all would include.
+    for (const messageId of published) {
+      const { logs } = await qstash.logs({ filter: { messageId, state: "DELIVERED" } });
+      expect(logs, messageId).toHaveLength(1);
+    }
+    expect(deliveriesSince(before)).toMatchObject({ dropped: 0, delayed: 3 });
     expectMonotonic(seen);
     expect(seen.at(-1)).toBe(60);
     const projection = await expectProjectionOfLog(p);

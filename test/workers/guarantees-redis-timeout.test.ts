@@ -95,10 +95,13 @@ describe("the reservation script timing out", () => {
     const { task } = await createTask(sys(), "Redis holds the reservation");
     await historyOf(sys(), task.id, 1);
     const head = await logHead(sys());
+    const prefix = sys().env.PROJECTION_PREFIX;
+    // The reservation script's KEYS side by side: the create's commit, which may still run after its answer, names
+    // the reservation key too, and would take a fault matched on that key alone.
     await injectFault(sys().stack.redis.url, {
       kind: "timeout",
       ms: HANG_MS,
-      bodyIncludes: `${sys().env.PROJECTION_PREFIX}:reservation:${task.id}`,
+      bodyIncludes: `${prefix}:reservation:${task.id}","${prefix}:last-reserved:${task.id}`,
     });
 
     const res = await sys().graphql(UPDATE, { id: task.id, text: "Never reserved", done: true });

@@ -48,7 +48,10 @@ describe("POST /rebuild", () => {
     expect((await rebuildStatusOf(p)).lastRebuild).toBeNull();
   });
 
-  it("rebuild: 202 with a new namespace, 409 while it runs, then the whole log folded there and switched live", async () => {
+  // A test's time limit covers the waits inside it (the live fold, then the rebuild), which a loaded machine lengthens.
+  it("rebuild: 202 with a new namespace, 409 while it runs, then the whole log folded there and switched live", {
+    timeout: 120_000,
+  }, async () => {
     const p = await projectorWith({ PROJECTOR_BATCH_SIZE: "50", PROJECTOR_MAX_EVENTS: "200" });
     await produceEvents(p, interleavedLives(200, 2));
     await foldLive(p);
@@ -118,7 +121,9 @@ describe("POST /rebuild", () => {
     expect(await redis(p).hgetall(`${p.prefix}:state`)).toEqual(stateBefore);
   });
 
-  it("cleanup: after the grace period the old namespace is deleted, the write guards and the new namespace kept", async () => {
+  it("cleanup: after the grace period the old namespace is deleted, the write guards and the new namespace kept", {
+    timeout: 150_000,
+  }, async () => {
     const p = await projectorWith({ REBUILD_GRACE_SECONDS: "0" });
     await produceEvents(p, interleavedLives(300, 1));
     await foldLive(p);

@@ -29,11 +29,18 @@ export async function rebuildStatusOf(p: Projector): Promise<RebuildStatusView> 
   return res.body as RebuildStatusView;
 }
 
-/** Waits until the last rebuild has ended (switched or failed) and answers the status then. */
+/**
+ * Waits until the last rebuild has ended (switched or failed) and, if it switched, until the status names the new
+ * namespace as live; answers the status then. The status reads the pointer apart from the rebuild's record, and
+ * through the isolate's pointer cache: for up to POINTER_CACHE_MS after a switch it may name the old namespace
+ * beside a record that says the rebuild switched (a read in flight across the switch, or one made just before).
+ */
 export async function rebuildEnded(p: Projector, timeoutMs = 60_000): Promise<RebuildStatusView> {
   return eventually(async () => {
     const s = await rebuildStatusOf(p);
     if (s.rebuild !== null || s.lastRebuild === null) throw new Error("the rebuild has not ended yet");
+    if (s.lastRebuild.state === "switched" && s.namespace !== s.lastRebuild.namespace)
+      throw new Error(`the switch to ${s.lastRebuild.namespace} is not seen yet: ${s.namespace} is live`);
     return s;
   }, timeoutMs);
 }
