@@ -5,6 +5,7 @@
  * Partitions are independent: one that fails or is stopped is reported and the others are still folded, and the
  * first partition changes from one invocation to the next so that none waits behind another's backlog.
  */
+import { TIMEOUT_LIMITS } from "../../shared/config/read";
 import type { TaskState } from "../../shared/domain";
 import { ConfigError, UpstreamError } from "../../shared/errors";
 import type { EventLog, LogRecord } from "../../shared/event-log/port";
@@ -73,10 +74,25 @@ type Settled = { records: LogRecord[] } | { error: unknown };
 const MAX_CONTENTION = 3;
 
 /**
- * How long a partition's lease lives without its holder: each applied batch renews it, so it only has to cover one
- * batch's round trips; a holder that died leaves it to the next poke or cron after at most this long.
+ * How long a partition's lease lives without its holder touching it, and a poke's "more work" mark with it. The
+ * holder touches the lease when it claims it, with each batch it applies (the apply script renews it) and when it
+ * ends the fold; between two touches it waits on at most one log read and three Redis calls (the answer of the
+ * script that touched it, the batch's states, the next script), each cut off at its client's time limit. So a
+ * holder that is only waiting on a slow call keeps its lease, and a mark left after its last read began is still
+ * there when it ends the fold. A holder that died leaves the partition to the next poke or cron after this long.
+ * Rarer calls (the log-identity check of an isolate's first read, a script sent again after NOSCRIPT) may still
+ * outlast it; then a second fold may run beside this one (the checkpoint compare-and-set keeps the projection
+ * right), and ending this one finds the lease lost, which claims the partition again rather than stopping.
  */
-export const LEASE_MS = 5_000;
+export function foldLeaseMs(limits: { logTimeoutMs: number; redisTimeoutMs: number }): number {
+  return limits.logTimeoutMs + 3 * limits.redisTimeoutMs;
+}
+
+/** The lease under the default time limits of the log and Redis (5 s each). */
+export const LEASE_MS = foldLeaseMs({
+  logTimeoutMs: TIMEOUT_LIMITS.fallback,
+  redisTimeoutMs: TIMEOUT_LIMITS.fallback,
+});
 
 export interface CatchUpDeps {
   log: EventLog;
@@ -84,6 +100,8 @@ export interface CatchUpDeps {
   store: FoldSink;
   lease: FoldLease;
   logger: Logger;
+  /** How long the lease lives (default LEASE_MS): `foldLeaseMs` of the time limits of the log and Redis in use. */
+  leaseMs?: number;
   now?: () => number;
   /** Where in `only` to start (default: at random, so the order rotates across invocations). */
   start?: number;
@@ -106,7 +124,7 @@ export async function catchUp(
   const run: Run = {
     deadline: now() + budget.maxMillis,
     eventsLeft: budget.maxEvents,
-    leaseMs: LEASE_MS,
+    leaseMs: deps.leaseMs ?? LEASE_MS,
     meter: deps.meter ?? subrequestMeter(budget.maxSubrequests),
   };
   const partitions: PartitionProgress[] = [];
@@ -140,6 +158,9 @@ export async function catchUp(
 /**
  * Claims the partition and folds it; once caught up, lets it go only if no poke marked more work since the last
  * read (otherwise reads again). Gives the lease up when it stops short (budget, contention, a stop or a failure).
+ * A lease that ran out under a slow call is claimed again: a poke may have marked the partition while it was held,
+ * and with the lease gone nobody else would read that mark. The new claim either holds the partition (and reads
+ * on) or finds it held by a fold that will see the mark this claim leaves.
  */
 async function foldClaimed(
   deps: CatchUpDeps,
@@ -148,30 +169,55 @@ async function foldClaimed(
   progress: PartitionProgress,
   now: () => number,
 ): Promise<void> {
-  const { partition } = progress;
-  const token = crypto.randomUUID();
-  run.meter.spend(SUBREQUESTS.claim);
-  const claim = await deps.lease.claim(partition, token, run.leaseMs);
-  if (!claim.claimed) {
-    progress.coalesced = true;
-    return;
+  for (let first = true; ; first = false) {
+    if (!first) {
+      // Not caught up: the caller re-pokes the partition, which claims it again in an invocation of its own.
+      if (run.eventsLeft <= 0 || now() >= run.deadline) return;
+      if (!run.meter.affords(SUBREQUESTS.claim + SUBREQUESTS.read + BATCH_AFTER_READ)) return;
+    }
+    const token = crypto.randomUUID();
+    run.meter.spend(SUBREQUESTS.claim);
+    const claim = await deps.lease.claim(progress.partition, token, run.leaseMs);
+    if (!claim.claimed) {
+      progress.coalesced = true;
+      return;
+    }
+    if (first) progress.from = claim.checkpoint;
+    progress.checkpoint = claim.checkpoint;
+    if ((await foldHeld(deps, budget, run, progress, now, token)) !== "lost") return;
   }
-  progress.from = claim.checkpoint;
-  progress.checkpoint = claim.checkpoint;
+}
+
+/** Folds the partition under the lease `token` until it lets the lease go, gives it up, or finds it lost. */
+async function foldHeld(
+  deps: CatchUpDeps,
+  budget: CatchUpBudget,
+  run: Run,
+  progress: PartitionProgress,
+  now: () => number,
+  token: string,
+): Promise<"ended" | "lost"> {
+  const { partition } = progress;
+  let held = true;
   try {
     for (;;) {
       await catchUpPartition(deps, budget, run, progress, now, token);
-      if (!progress.caughtUp) return;
+      if (!progress.caughtUp) return "ended";
       // Not caught up for good until the lease is let go with no poke marked since our last read.
       progress.caughtUp = false;
       run.meter.spend(SUBREQUESTS.end);
-      if ((await deps.lease.finish(partition, token, run.leaseMs)) !== "more") {
+      const end = await deps.lease.finish(partition, token, run.leaseMs);
+      if (end === "done") {
         progress.caughtUp = true;
-        return;
+        return "ended";
+      }
+      if (end === "lost") {
+        held = false;
+        return "lost";
       }
     }
   } finally {
-    if (!progress.caughtUp) {
+    if (held && !progress.caughtUp) {
       run.meter.spend(SUBREQUESTS.end);
       await deps.lease.drop(partition, token).catch((err: unknown) =>
         deps.logger.error("lease not given up; it expires by itself", {

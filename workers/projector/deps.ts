@@ -12,6 +12,7 @@ import { createRedisFoldSink } from "../../shared/projection/redis-fold-sink";
 import { createRedisReadModel } from "../../shared/projection/redis-read-model";
 import { connectRedis, type RedisClient } from "../../shared/redis/client";
 import { catchUpBudget } from "./budget";
+import { foldLeaseMs } from "./catch-up";
 import { rebuildGraceMs } from "./rebuild-settings";
 import { createSweepCursor } from "./sweep-cursor";
 
@@ -26,8 +27,11 @@ export function projectorDeps(env: Bindings) {
     store: namespaceProjection(client, namespace),
     lease: createRedisFoldLease(client, namespace),
   });
+  const eventLog = eventLogFromBindings(env, redis, client.redis);
   return {
-    log: eventLogFromBindings(env, redis, client.redis).log,
+    log: eventLog.log,
+    /** How long a fold lease lives: derived from the time limits of the log and Redis, so it outlasts their calls. */
+    leaseMs: foldLeaseMs({ logTimeoutMs: eventLog.timeoutMs, redisTimeoutMs: client.timeoutMs }),
     ...onNamespace(redis.prefix),
     sweepCursor: createSweepCursor(client, redis.prefix),
     notifier: createQStashNotifier(qstashConfig(env)),

@@ -18,6 +18,14 @@ export const CLEANUP_STEPS = 20;
 
 const partitionIds = (deps: ProjectorDeps) => Array.from({ length: deps.log.partitions }, (_, p) => p);
 
+/** One catch-up of `namespace` on `only` (default: every partition), as the live fold runs it. */
+const foldNamespace = (deps: ProjectorDeps, namespace: string, logger: Logger, only?: readonly number[]) =>
+  catchUp(
+    { log: deps.log, ...deps.onNamespace(namespace), leaseMs: deps.leaseMs, logger },
+    deps.budget,
+    only,
+  );
+
 /** Starts a rebuild and pokes its first chunk on every partition (the cron sends them if this publish fails). */
 export async function startRebuild(deps: ProjectorDeps, log: Logger): Promise<StartAnswer> {
   const live = (await deps.liveView()).namespace;
@@ -52,8 +60,7 @@ export async function rebuildChunk(
   logger: Logger,
 ): Promise<RebuildChunk> {
   const log = logger.with({ namespace });
-  const { store, lease } = deps.onNamespace(namespace);
-  const result = await catchUp({ log: deps.log, store, lease, logger: log }, deps.budget, only);
+  const result = await foldNamespace(deps, namespace, log, only);
   const stopped = result.partitions.find((p) => p.stopped);
   if (stopped?.stopped) {
     const reason = `partition ${stopped.partition} stopped at offset ${stopped.stopped.offset}: ${stopped.stopped.reason}`;
@@ -99,10 +106,7 @@ export async function trySwitch(
       return answer;
     }
     if (answer.kind !== "behind") return answer;
-    const { store, lease } = deps.onNamespace(namespace);
-    const folded = await catchUp({ log: deps.log, store, lease, logger: log }, deps.budget, [
-      answer.partition,
-    ]);
+    const folded = await foldNamespace(deps, namespace, log, [answer.partition]);
     if (!folded.caughtUp) {
       // Nobody retries this fold if it failed: it is poked like one whose budget ran out.
       continueUnfinished(deps, namespace, folded, waitUntil, log, true);
@@ -152,8 +156,7 @@ export async function foldRetiring(
   const { retiring } = await deps.liveView();
   for (const r of retiring.filter((r) => r.foldUntil > now)) {
     const log = logger.with({ namespace: r.namespace });
-    const { store, lease } = deps.onNamespace(r.namespace);
-    await catchUp({ log: deps.log, store, lease, logger: log }, deps.budget, only).catch((err: unknown) =>
+    await foldNamespace(deps, r.namespace, log, only).catch((err: unknown) =>
       log.error("retired namespace not folded; the next poke folds it", { error: errorFields(err) }),
     );
   }
@@ -217,12 +220,7 @@ export async function routeNamespacePoke(
     return { kind: "done", body: { cleanup: chunk ?? null } };
   }
   if (retired && retired.foldUntil > now && reason !== "cleanup") {
-    const { store, lease } = deps.onNamespace(namespace);
-    const result = await catchUp(
-      { log: deps.log, store, lease, logger: logger.with({ namespace }) },
-      deps.budget,
-      only,
-    );
+    const result = await foldNamespace(deps, namespace, logger.with({ namespace }), only);
     return { kind: "done", body: { ...result, namespace, retiring: true }, ...failedOf(result) };
   }
   if (namespace === (await deps.liveView()).namespace) return { kind: "live" };
