@@ -94,11 +94,13 @@ export async function trySwitch(
     if (answer.kind === "switched") {
       forgetLiveNamespace(deps.base);
       log.info("rebuild switched live", { namespace, retired: answer.old, heads });
-      // Events appended since the heads were read may have been poked to the old namespace only.
+      // Events appended since the heads were read may have been poked to the old namespace only. A reason of its
+      // own: as a chunk poke, the one of a partition empty when the heads were read (or of one a chunk continued
+      // from its head) would carry the id of that chunk's poke, which QStash would drop as a duplicate.
       const hints = ids.map((partition) => ({ partition, offset: heads[partition] ?? 0 }));
       waitUntil(
         deps.notifier
-          .pokeMany(hints, "rebuild", namespace)
+          .pokeMany(hints, "switch", namespace)
           .catch((err: unknown) =>
             log.error("post-switch pokes failed; the cron folds the rest", { error: errorFields(err) }),
           ),
