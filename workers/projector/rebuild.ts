@@ -7,7 +7,11 @@
 
 import { errorFields, type Logger } from "../../shared/http/log";
 import { cleanupChunk } from "../../shared/projection/cleanup";
-import { forgetLiveNamespace } from "../../shared/projection/namespace";
+import {
+  forgetLiveNamespace,
+  type LiveView,
+  type RetiringNamespace,
+} from "../../shared/projection/namespace";
 import type { StartAnswer, SwitchAnswer } from "../../shared/projection/rebuild";
 import { type CatchUpResult, catchUp } from "./catch-up";
 import type { ProjectorDeps } from "./deps";
@@ -151,11 +155,11 @@ function continueUnfinished(
  */
 export async function foldRetiring(
   deps: ProjectorDeps,
+  retiring: readonly RetiringNamespace[],
   only: readonly number[] | undefined,
   logger: Logger,
 ): Promise<void> {
   const now = Date.now();
-  const { retiring } = await deps.liveView();
   for (const r of retiring.filter((r) => r.foldUntil > now)) {
     const log = logger.with({ namespace: r.namespace });
     await foldNamespace(deps, r.namespace, log, only).catch((err: unknown) =>
@@ -204,6 +208,7 @@ export type NamespaceRoute =
 
 export async function routeNamespacePoke(
   deps: ProjectorDeps,
+  view: LiveView,
   namespace: string,
   reason: unknown,
   only: readonly number[] | undefined,
@@ -225,7 +230,7 @@ export async function routeNamespacePoke(
     const result = await foldNamespace(deps, namespace, logger.with({ namespace }), only);
     return { kind: "done", body: { ...result, namespace, retiring: true }, ...failedOf(result) };
   }
-  if (namespace === (await deps.liveView()).namespace) return { kind: "live" };
+  if (namespace === view.namespace) return { kind: "live" };
   return { kind: "done", body: { namespace, ignored: "neither live, being rebuilt nor retiring" } };
 }
 
