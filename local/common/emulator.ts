@@ -148,6 +148,13 @@ export async function startEmulator(opts: EmulatorOptions, listen: ListenOptions
   const faults = requestFaults();
   const sockets = new Set<Socket>();
   const held = new Set<ServerResponse>();
+  /** Requests a `hold` fault keeps, each by the function that lets it go on. */
+  const holds = new Set<() => void>();
+  const releaseHolds = () => {
+    const released = holds.size;
+    for (const release of [...holds]) release();
+    return released;
+  };
   const maxBody = opts.maxBodyBytes ?? DEFAULT_MAX_BODY;
   const shellError = (status: number, message: string): EmulatorResponse =>
     opts.errorBody ? { status, body: opts.errorBody(status, message) } : errorResponse(status, message);
@@ -167,6 +174,8 @@ export async function startEmulator(opts: EmulatorOptions, listen: ListenOptions
       return json(200, { reset: true });
     }
     if (sub === "faults" && req.method === "GET") return json(200, { faults: faults.list() });
+    if (sub === "held" && req.method === "GET") return json(200, { held: holds.size });
+    if (sub === "held/release" && req.method === "POST") return json(200, { released: releaseHolds() });
     if (sub === "faults" && req.method === "DELETE") {
       faults.clear();
       return json(200, { cleared: true });
@@ -239,6 +248,17 @@ export async function startEmulator(opts: EmulatorOptions, listen: ListenOptions
         return;
       }
       if (fault.kind === "delay") await sleep(fault.ms);
+      if (fault.kind === "hold") {
+        await new Promise<void>((resolve) => {
+          const release = () => {
+            clearTimeout(timer);
+            holds.delete(release);
+            resolve();
+          };
+          const timer = setTimeout(release, fault.ms);
+          holds.add(release);
+        });
+      }
     }
     const answer = await opts.handle(request);
     if (fault?.kind === "fail-after") {
@@ -301,6 +321,7 @@ export async function startEmulator(opts: EmulatorOptions, listen: ListenOptions
     faults,
     async close() {
       closing = true;
+      releaseHolds();
       for (const s of sockets) s.destroy();
       await Promise.all(servers.map((s) => new Promise<void>((resolve) => s.close(() => resolve()))));
     },
