@@ -14,8 +14,7 @@ export function createScheduled({ deps = depsFromBindings }: ProjectorOptions = 
     const projector = deps(env);
     const waitUntil = (p: Promise<unknown>) => ctx.waitUntil(p);
     const cron = log.with({ trigger: "cron" });
-    // As a poke does (see app.ts): the pointer as it is now, not as this isolate cached it.
-    const result = await sweep(await onLive(projector, await projector.liveView(true)), waitUntil, cron);
+    const result = await sweep(await onLive(projector), waitUntil, cron);
     if (result.failed) cron.error("scheduled catch-up done", { ...result });
     else cron.info("scheduled catch-up done", { ...result });
     const rebuild = await sweepRebuild(projector, waitUntil, cron);

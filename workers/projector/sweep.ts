@@ -43,8 +43,6 @@ async function partitionsToRead(deps: ProjectorDeps, meter: SubrequestMeter): Pr
 
 export async function sweep(deps: ProjectorDeps, waitUntil: Waiter, log: Logger): Promise<SweepResult> {
   const meter = subrequestMeter(deps.budget.maxSubrequests);
-  // The live pointer the cron read just before (scheduled.ts).
-  meter.spend(SUBREQUESTS.pointer);
   const window = await partitionsToRead(deps, meter);
   const swept = { from: window[0] ?? 0, count: window.length };
   meter.spend(SUBREQUESTS.checkpoints + window.length * SUBREQUESTS.head);
