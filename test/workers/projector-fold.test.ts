@@ -96,7 +96,9 @@ describe("folding", () => {
     });
     // The live pointer, read afresh (one request), then two scripts: claim the partition (reading its
     // checkpoint), then let it go (no poke marked more work).
-    expect(await admin(redisUrl, "GET", "commands")).toEqual({ commands: { EVALSHA: 2, GET: 1, HGETALL: 1 } });
+    expect(await admin(redisUrl, "GET", "commands")).toEqual({
+      commands: { EVALSHA: 2, GET: 1, HGETALL: 1 },
+    });
     expect(await admin(redisUrl, "GET", "stats")).toEqual({
       emulator: "redis-rest",
       requests: { "POST /pipeline": 3 },

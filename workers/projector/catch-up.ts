@@ -5,7 +5,6 @@
  * Partitions are independent: one that fails or is stopped is reported and the others are still folded, and the
  * first partition changes from one invocation to the next so that none waits behind another's backlog.
  */
-import { TIMEOUT_LIMITS } from "../../shared/config/read";
 import type { TaskState } from "../../shared/domain";
 import { ConfigError, UpstreamError } from "../../shared/errors";
 import type { EventLog, LogRecord } from "../../shared/event-log/port";
@@ -22,7 +21,9 @@ import {
   type SubrequestMeter,
   subrequestMeter,
 } from "./budget";
+import { LEASE_MS } from "./lease-time";
 
+export { foldLeaseMs, LEASE_MS } from "./lease-time";
 export { type CatchUpBudget, DEFAULT_BUDGET };
 
 export interface PartitionProgress {
@@ -72,27 +73,6 @@ type Settled = { records: LogRecord[] } | { error: unknown };
 
 /** After this many lost compare-and-sets in a row, another invocation owns the partition's progress. */
 const MAX_CONTENTION = 3;
-
-/**
- * How long a partition's lease lives without its holder touching it, and a poke's "more work" mark with it. The
- * holder touches the lease when it claims it, with each batch it applies (the apply script renews it) and when it
- * ends the fold; between two touches it waits on at most one log read and three Redis calls (the answer of the
- * script that touched it, the batch's states, the next script), each cut off at its client's time limit. So a
- * holder that is only waiting on a slow call keeps its lease, and a mark left after its last read began is still
- * there when it ends the fold. A holder that died leaves the partition to the next poke or cron after this long.
- * Rarer calls (the log-identity check of an isolate's first read, a script sent again after NOSCRIPT) may still
- * outlast it; then a second fold may run beside this one (the checkpoint compare-and-set keeps the projection
- * right), and ending this one finds the lease lost, which claims the partition again rather than stopping.
- */
-export function foldLeaseMs(limits: { logTimeoutMs: number; redisTimeoutMs: number }): number {
-  return limits.logTimeoutMs + 3 * limits.redisTimeoutMs;
-}
-
-/** The lease under the default time limits of the log and Redis (5 s each). */
-export const LEASE_MS = foldLeaseMs({
-  logTimeoutMs: TIMEOUT_LIMITS.fallback,
-  redisTimeoutMs: TIMEOUT_LIMITS.fallback,
-});
 
 export interface CatchUpDeps {
   log: EventLog;

@@ -12,7 +12,7 @@ import { createRedisFoldSink } from "../../shared/projection/redis-fold-sink";
 import { createRedisReadModel } from "../../shared/projection/redis-read-model";
 import { connectRedis, type RedisClient } from "../../shared/redis/client";
 import { catchUpBudget } from "./budget";
-import { foldLeaseMs } from "./catch-up";
+import { foldLeaseMs } from "./lease-time";
 import { rebuildGraceMs } from "./rebuild-settings";
 import { createSweepCursor } from "./sweep-cursor";
 
