@@ -1,7 +1,8 @@
 /**
  * The admin routes every emulator answers under `/__emulator/`: its request counters (`stats`) and its injected
- * faults (`faults`). An emulator's own admin routes are tried first (see `EmulatorOptions.admin`).
+ * faults (`faults`), and the requests a `hold` fault keeps (`held`, `held/release`). An emulator's own admin routes are tried first (see `EmulatorOptions.admin`).
  */
+import type { HeldRequests } from "./fault-shell";
 import { type Fault, parseFault, type requestFaults } from "./faults";
 import { type EmulatorRequest, type EmulatorResponse, errorResponse, json } from "./http-message";
 import type { RequestCounters } from "./request-counters";
@@ -10,6 +11,7 @@ export interface AdminState {
   name: string;
   counters: RequestCounters;
   faults: ReturnType<typeof requestFaults>;
+  held: HeldRequests;
 }
 
 /** Answers `sub` (the path after `/__emulator/`), or a 404 naming the route. */
@@ -21,6 +23,9 @@ export function sharedAdminRoute(state: AdminState, req: EmulatorRequest, sub: s
     return json(200, { reset: true });
   }
   if (sub === "faults" && req.method === "GET") return json(200, { faults: state.faults.list() });
+  if (sub === "held" && req.method === "GET") return json(200, { held: state.held.size });
+  if (sub === "held/release" && req.method === "POST")
+    return json(200, { released: state.held.releaseAll() });
   if (sub === "faults" && req.method === "DELETE") {
     state.faults.clear();
     return json(200, { cleared: true });

@@ -8,7 +8,7 @@
  */
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { sharedAdminRoute } from "./admin-routes";
-import { serveUnderFault } from "./fault-shell";
+import { HeldRequests, serveUnderFault } from "./fault-shell";
 import { requestFaults } from "./faults";
 import { type EmulatorRequest, type EmulatorResponse, errorResponse, type Handler } from "./http-message";
 import { listenOnLoopback } from "./listen";
@@ -72,6 +72,7 @@ const DEFAULT_MAX_BODY = 10 * 1024 * 1024;
 export async function startEmulator(opts: EmulatorOptions, listen: ListenOptions): Promise<RunningEmulator> {
   const counters = new RequestCounters();
   const faults = requestFaults();
+  const held = new HeldRequests();
   const maxBody = opts.maxBodyBytes ?? DEFAULT_MAX_BODY;
   const shellError = (status: number, message: string): EmulatorResponse =>
     opts.errorBody ? { status, body: opts.errorBody(status, message) } : errorResponse(status, message);
@@ -80,7 +81,7 @@ export async function startEmulator(opts: EmulatorOptions, listen: ListenOptions
   async function adminRoute(req: EmulatorRequest): Promise<EmulatorResponse> {
     const sub = req.rawPath.slice(ADMIN_PREFIX.length);
     const custom = opts.admin ? await opts.admin(req, sub) : undefined;
-    return custom ?? sharedAdminRoute({ name: opts.name, counters, faults }, req, sub);
+    return custom ?? sharedAdminRoute({ name: opts.name, counters, faults, held }, req, sub);
   }
 
   async function serve(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -100,6 +101,7 @@ export async function startEmulator(opts: EmulatorOptions, listen: ListenOptions
       () => opts.handle(request),
       opts.name,
       shellError,
+      held,
     );
     if ("drop" in outcome) req.socket.destroy();
     else send(res, outcome.answer);
@@ -126,6 +128,7 @@ export async function startEmulator(opts: EmulatorOptions, listen: ListenOptions
     faults,
     async close() {
       closing = true;
+      held.releaseAll();
       await listening.close();
     },
   };

@@ -10,6 +10,35 @@ export type Outcome = { answer: EmulatorResponse } | { drop: true };
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
+/** The requests a `hold` fault keeps waiting, until a test releases them (or their time runs out). */
+export class HeldRequests {
+  readonly #waiting = new Set<() => void>();
+
+  get size(): number {
+    return this.#waiting.size;
+  }
+
+  /** Resolves once released, or after `ms`. */
+  wait(ms: number): Promise<void> {
+    return new Promise<void>((resolve) => {
+      const release = () => {
+        clearTimeout(timer);
+        this.#waiting.delete(release);
+        resolve();
+      };
+      const timer = setTimeout(release, ms);
+      this.#waiting.add(release);
+    });
+  }
+
+  /** Lets every waiting request go on; answers how many there were. */
+  releaseAll(): number {
+    const released = this.#waiting.size;
+    for (const release of [...this.#waiting]) release();
+    return released;
+  }
+}
+
 /**
  * Runs `handle` as `fault` says (no fault: plainly). `shellError` shapes the answers the handler never saw, so they
  * look like the emulated service's; an answer spoiled after the work keeps the shared `{error, status}` shape.
@@ -19,6 +48,7 @@ export async function serveUnderFault(
   handle: () => Promise<EmulatorResponse> | EmulatorResponse,
   name: string,
   shellError: (status: number, message: string) => EmulatorResponse,
+  held: HeldRequests,
 ): Promise<Outcome> {
   if (fault?.kind === "fail")
     return { answer: shellError(fault.status, `injected fault: ${name} failed this request`) };
@@ -28,6 +58,7 @@ export async function serveUnderFault(
     return { drop: true };
   }
   if (fault?.kind === "delay") await sleep(fault.ms);
+  if (fault?.kind === "hold") await held.wait(fault.ms);
   const answer = await handle();
   if (fault?.kind === "fail-after") {
     return {

@@ -6,10 +6,12 @@
  * - `timeout`: hold the request unanswered for `ms` (default 30 s), then drop the connection; nothing is done;
  * - `fail-after`: handle the request (the work is done), then answer `status` with a JSON `{error}` instead of the
  *   result: a proxy's 502 after the upstream committed, or a 2xx whose body is unusable (`status` from 200);
- * - `drop-after`: handle the request, then drop the connection without answering: an answer lost on the way back.
+ * - `drop-after`: handle the request, then drop the connection without answering: an answer lost on the way back;
+ * - `hold`: keep the request unhandled until the admin route `POST held/release` releases it (or `ms`, default 60 s,
+ *   passes), then handle it normally: a test decides when the work happens, by a condition rather than a time.
  */
 import { isRecord } from "./json";
-export type FaultKind = "fail" | "delay" | "timeout" | "fail-after" | "drop-after";
+export type FaultKind = "fail" | "delay" | "timeout" | "fail-after" | "drop-after" | "hold";
 
 export interface Fault {
   kind: FaultKind;
@@ -25,7 +27,7 @@ interface Matchable {
   body: Buffer;
 }
 
-const KINDS: readonly FaultKind[] = ["fail", "delay", "timeout", "fail-after", "drop-after"];
+const KINDS: readonly FaultKind[] = ["fail", "delay", "timeout", "fail-after", "drop-after", "hold"];
 
 /** The integer field `name` of an admin body, from `min` to `max`; `fallback` when absent. */
 export function intField(
@@ -54,7 +56,7 @@ export function parseFault(input: unknown): Fault {
     kind: kind as FaultKind,
     count: intField(input, "count", 1, 1, 1_000_000),
     status: intField(input, "status", 503, kind === "fail-after" ? 200 : 400, 599),
-    ms: intField(input, "ms", kind === "timeout" ? 30_000 : 0, 0, 3_600_000),
+    ms: intField(input, "ms", kind === "timeout" ? 30_000 : kind === "hold" ? 60_000 : 0, 0, 3_600_000),
   };
   for (const key of ["path", "bodyIncludes"] as const) {
     const v = input[key];

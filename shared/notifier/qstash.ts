@@ -9,9 +9,12 @@ import type { Position } from "../event-log/port";
 /**
  * Why a poke is sent: an append, a projector continuing a backlog, or a write that waited for the projection in
  * vain (the append's poke may have been accepted by QStash and then lost, so this one must not share its
- * deduplication id).
+ * deduplication id); a rebuild's chunk, the live fold's first poke in a namespace just switched live (`switch`:
+ * it names the log heads the switch was checked against, which may be the offset a chunk of the same rebuild
+ * started or continued from), the sweep, a clean-up. Each reason's ids start with the reason, so pokes sent for
+ * different reasons never deduplicate each other.
  */
-export type PokeReason = "append" | "continue" | "nudge" | "sweep" | "rebuild" | "cleanup";
+export type PokeReason = "append" | "continue" | "nudge" | "sweep" | "rebuild" | "switch" | "cleanup";
 
 export interface Notifier {
   /** Asks QStash to wake the projector; `hint` is the position that prompted the poke. */

@@ -54,16 +54,17 @@ const cache = new Map<string, { view: LiveView; until: number }>();
 
 /**
  * The live namespace of `base` and the retired namespaces still being folded, read together in one round trip and
- * cached together: a projector isolate whose cache predates a switch folds the old namespace as the live one, so
- * the namespace its stale readers read is folded either way.
+ * cached together. `fresh` reads them from Redis whatever the cache holds (and caches what it read): the
+ * projector does so for every poke, so that it folds the namespace live when the poke came (see app.ts).
  */
 export async function liveView(
   client: RedisClient,
   base: string,
   now: () => number = Date.now,
+  fresh = false,
 ): Promise<LiveView> {
   const cached = cache.get(base);
-  if (cached && now() < cached.until) return cached.view;
+  if (!fresh && cached && now() < cached.until) return cached.view;
   const keys = namespaceKeys(base);
   const p = client.redis.pipeline();
   p.get(keys.pointer);

@@ -1,5 +1,5 @@
 /**
- * Faults and counters of the Redis REST front end: injected failures, delays and timeouts through the admin
+ * Faults and counters of the Redis REST front end: injected failures, delays, holds and timeouts through the admin
  * API, per-endpoint request counts, and redis-server dying under it and coming back.
  */
 import { randomUUID } from "node:crypto";
@@ -59,6 +59,19 @@ describe("fault injection", () => {
     expect(await local.redis.set(k, "ok")).toBe("OK");
     expect(await local.redis.get(k)).toBe("ok");
     expect((await admin("faults")).body).toEqual({ faults: [] });
+  });
+
+  test("hold: the request waits unhandled until released, then runs; the admin API counts it while it waits", async () => {
+    const k = key("hold");
+    expect((await admin("faults", "POST", { kind: "hold", bodyIncludes: k })).status).toBe(200);
+
+    const sent = post("/", ["incr", k]);
+    await expect.poll(async () => (await admin("held")).body, { timeout: 10_000 }).toEqual({ held: 1 });
+    expect(await post("/", ["get", k])).toEqual({ status: 200, body: { result: null } });
+    expect(await admin("held/release", "POST")).toEqual({ status: 200, body: { released: 1 } });
+
+    expect(await sent).toEqual({ status: 200, body: { result: 1 } });
+    expect((await admin("held")).body).toEqual({ held: 0 });
   });
 
   test("fail: a raw request sees the whole injected answer", async () => {

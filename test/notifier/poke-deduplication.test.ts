@@ -30,4 +30,12 @@ describe("pokeDeduplicationId", () => {
     expect(pokeDeduplicationId({ partition: 0, offset: 7 }, "nudge", T + NUDGE_WINDOW_MS)).not.toBe(first);
     expect(pokeDeduplicationId({ partition: 0, offset: 7 }, "append", T)).not.toBe(first);
   });
+
+  it("pokeDeduplicationId: a rebuild's post-switch poke never shares the id of a chunk of that rebuild at the same position", () => {
+    const namespace = "todo:v1:g3";
+    for (const offset of [0, 7])
+      expect(pokeDeduplicationId({ partition: 2, offset }, "switch", T, namespace)).not.toBe(
+        pokeDeduplicationId({ partition: 2, offset }, "rebuild", T, namespace),
+      );
+  });
 });

@@ -7,6 +7,7 @@ import { describe, expect, test } from "vitest";
 import { CURRENT_SCHEMA_VERSION, encodeEvent, initialState } from "../../shared/domain";
 import type { EventLog } from "../../shared/event-log/port";
 import type { FoldSink } from "../../shared/projection/fold-sink";
+import { LEASE_MS } from "../../workers/projector/catch-up";
 import { completed, created, envelope, renamed, reopened, TASK_ID } from "../domain/fixtures";
 import { stateAfter } from "../domain/given";
 import { given, progress, taskOn, type World } from "./given";
@@ -138,6 +139,36 @@ describe("catch-up of one partition", () => {
     expect(then.result.partitions).toEqual([progress({ checkpoint: 2, applied: 2, caughtUp: true })]);
     expect(await then.state(A)).toEqual(stateAfter(A, [created("Book the train"), completed]));
     expect(await then.world.projection.lease.claim(0, OTHER, 5000)).toEqual({ claimed: true, checkpoint: 2 });
+  });
+
+  test("catch-up: a poke that marked the partition while its last read outlasted the lease is not lost: it claims the partition again and reads on", async () => {
+    const late = encodeEvent(envelope(completed, { taskId: A, version: 2 }));
+    let poked = false;
+    // The last read takes longer than the lease; a poke comes while the lease is still held and leaves its mark,
+    // then the lease runs out, so ending the fold finds it lost and nobody holds the partition.
+    const slowLastRead = (w: World): EventLog => ({
+      ...w.log,
+      async read(partition, fromOffset, options) {
+        const records = await w.log.read(partition, fromOffset, options);
+        if (records.length === 0 && !poked) {
+          poked = true;
+          w.advance(1000);
+          await w.log.append(A, [late]);
+          expect(await w.projection.lease.claim(partition, OTHER, LEASE_MS)).toEqual({ claimed: false });
+          w.advance(LEASE_MS - 1);
+        }
+        return records;
+      },
+    });
+
+    const then = await given().task(A, created("Book the train")).whenCatchUp({ log: slowLastRead });
+
+    expect(then.result.partitions).toEqual([progress({ checkpoint: 2, applied: 2, caughtUp: true })]);
+    expect(await then.state(A)).toEqual(stateAfter(A, [created("Book the train"), completed]));
+    expect(await then.world.projection.lease.claim(0, OTHER, LEASE_MS)).toEqual({
+      claimed: true,
+      checkpoint: 2,
+    });
   });
 
   test("catch-up: after losing the checkpoint compare-and-set three times in a row it yields to the fold that won", async () => {

@@ -30,6 +30,8 @@ export interface World {
   projection: MemoryProjection;
   lines: Line[];
   logger: Logger;
+  /** Moves the projection's clock (what its leases and marks expire on) `ms` forward. */
+  advance(ms: number): void;
 }
 
 export interface CatchUpRun {
@@ -106,11 +108,15 @@ function world(partitions: number): World {
     error: (msg, fields) => lines.push({ ...context, ...fields, level: "error", msg }),
     with: (fields) => logger({ ...context, ...fields }),
   });
+  let now = Date.UTC(2026, 0, 1);
   return {
     log: createMemoryLogs().open("events", { partitions }),
-    projection: createMemoryProjection(),
+    projection: createMemoryProjection({ now: () => now }),
     lines,
     logger: logger({}),
+    advance: (ms) => {
+      now += ms;
+    },
   };
 }
 

@@ -94,12 +94,15 @@ describe("folding", () => {
       status: 200,
       body: { caughtUp: true, partitions: [progress(3, 3, {})], ownedElsewhere: false },
     });
-    // Two scripts: claim the partition (reading its checkpoint), then let it go (no poke marked more work).
-    expect(await admin(redisUrl, "GET", "commands")).toEqual({ commands: { EVALSHA: 2 } });
+    // The live pointer, read afresh (one request), then two scripts: claim the partition (reading its
+    // checkpoint), then let it go (no poke marked more work).
+    expect(await admin(redisUrl, "GET", "commands")).toEqual({
+      commands: { EVALSHA: 2, GET: 1, HGETALL: 1 },
+    });
     expect(await admin(redisUrl, "GET", "stats")).toEqual({
       emulator: "redis-rest",
-      requests: { "POST /pipeline": 2 },
-      total: 2,
+      requests: { "POST /pipeline": 3 },
+      total: 3,
     });
     expect(await admin(kafkaUrl, "GET", "stats")).toEqual({
       emulator: "kafka",

@@ -10,6 +10,7 @@ import { requestId } from "../../shared/http/request-id";
 import { projectionStatus } from "../../shared/projection/status";
 import { rebuildStatus } from "../../shared/rebuild/status";
 import { publicStatus, statusAccess } from "./admin";
+import { SUBREQUESTS, subrequestMeter } from "./budget";
 import { type DepsFactory, depsFromBindings, onLive, type ProjectorDeps } from "./deps";
 import { readPoke } from "./poke-target";
 import { foldRetiring, routeNamespacePoke } from "./rebuild";
@@ -64,17 +65,27 @@ export function createProjectorApp({ deps = depsFromBindings }: ProjectorOptions
       const { target, namespace, reason } = readPoke(c.var.poke, projector.log.partitions);
       const only = target === "every" ? undefined : [target.partition];
       const waitUntil = (p: Promise<unknown>) => c.executionCtx.waitUntil(p);
+      // The live pointer is read afresh for every poke, never taken from this isolate's cache. A poke is sent after
+      // its event was appended, so a pointer read after the poke came names the namespace that was live when the
+      // event was: an event appended after a switch is folded into the new namespace by its own poke, whichever
+      // isolate handles it, and one appended before is folded there by the rebuild (up to the heads its switch was
+      // checked against) or by the switching invocation's pokes (after them). A cached pointer (up to
+      // POINTER_CACHE_MS old) could predate the switch: the event would go to the old namespace only. No timing is
+      // assumed; the price is one Redis request per poke.
+      const view = await projector.liveView(true);
       if (namespace !== undefined) {
-        const routed = await routeNamespacePoke(projector, namespace, reason, only, waitUntil, logger);
+        const routed = await routeNamespacePoke(projector, view, namespace, reason, only, waitUntil, logger);
         if (routed.kind === "done") {
           if (routed.failed) return foldFailed(c, routed.failed, { namespace });
           return c.json(routed.body, 200);
         }
       }
-      const live = await onLive(projector);
-      const result = await runCatchUp(live, "poke", waitUntil, logger, only);
+      const live = await onLive(projector, view);
+      const meter = subrequestMeter(projector.budget.maxSubrequests);
+      meter.spend(SUBREQUESTS.pointer);
+      const result = await runCatchUp(live, "poke", waitUntil, logger, only, meter);
       // A namespace replaced by a rebuild is still read by workers whose cached pointer predates the switch.
-      await foldRetiring(live, only, logger);
+      await foldRetiring(live, view.retiring, only, logger);
       const failed = failures(result);
       // The other partitions were folded; a 5xx makes QStash retry the ones that failed (their log lines say why).
       if (failed) return foldFailed(c, failed);

@@ -44,6 +44,8 @@ const UNCOUNTED_TOTAL = UNCOUNTED.identity + UNCOUNTED.scriptLoads + UNCOUNTED.r
 
 /** What each counted call costs, in subrequests. */
 export const SUBREQUESTS = {
+  /** Read the live pointer afresh (one pipelined request), once per poke. */
+  pointer: 1,
   /** Claim a partition's lease with its checkpoint (one script). */
   claim: 1,
   /** One log read (a fetch, an XRANGE). */

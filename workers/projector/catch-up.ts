@@ -21,7 +21,9 @@ import {
   type SubrequestMeter,
   subrequestMeter,
 } from "./budget";
+import { LEASE_MS } from "./lease-time";
 
+export { foldLeaseMs, LEASE_MS } from "./lease-time";
 export { type CatchUpBudget, DEFAULT_BUDGET };
 
 export interface PartitionProgress {
@@ -72,18 +74,14 @@ type Settled = { records: LogRecord[] } | { error: unknown };
 /** After this many lost compare-and-sets in a row, another invocation owns the partition's progress. */
 const MAX_CONTENTION = 3;
 
-/**
- * How long a partition's lease lives without its holder: each applied batch renews it, so it only has to cover one
- * batch's round trips; a holder that died leaves it to the next poke or cron after at most this long.
- */
-export const LEASE_MS = 5_000;
-
 export interface CatchUpDeps {
   log: EventLog;
   /** Where the fold reads states and applies its batches. */
   store: FoldSink;
   lease: FoldLease;
   logger: Logger;
+  /** How long the lease lives (default LEASE_MS): `foldLeaseMs` of the time limits of the log and Redis in use. */
+  leaseMs?: number;
   now?: () => number;
   /** Where in `only` to start (default: at random, so the order rotates across invocations). */
   start?: number;
@@ -106,7 +104,7 @@ export async function catchUp(
   const run: Run = {
     deadline: now() + budget.maxMillis,
     eventsLeft: budget.maxEvents,
-    leaseMs: LEASE_MS,
+    leaseMs: deps.leaseMs ?? LEASE_MS,
     meter: deps.meter ?? subrequestMeter(budget.maxSubrequests),
   };
   const partitions: PartitionProgress[] = [];
@@ -140,6 +138,9 @@ export async function catchUp(
 /**
  * Claims the partition and folds it; once caught up, lets it go only if no poke marked more work since the last
  * read (otherwise reads again). Gives the lease up when it stops short (budget, contention, a stop or a failure).
+ * A lease that ran out under a slow call is claimed again: a poke may have marked the partition while it was held,
+ * and with the lease gone nobody else would read that mark. The new claim either holds the partition (and reads
+ * on) or finds it held by a fold that will see the mark this claim leaves.
  */
 async function foldClaimed(
   deps: CatchUpDeps,
@@ -148,30 +149,55 @@ async function foldClaimed(
   progress: PartitionProgress,
   now: () => number,
 ): Promise<void> {
-  const { partition } = progress;
-  const token = crypto.randomUUID();
-  run.meter.spend(SUBREQUESTS.claim);
-  const claim = await deps.lease.claim(partition, token, run.leaseMs);
-  if (!claim.claimed) {
-    progress.coalesced = true;
-    return;
+  for (let first = true; ; first = false) {
+    if (!first) {
+      // Not caught up: the caller re-pokes the partition, which claims it again in an invocation of its own.
+      if (run.eventsLeft <= 0 || now() >= run.deadline) return;
+      if (!run.meter.affords(SUBREQUESTS.claim + SUBREQUESTS.read + BATCH_AFTER_READ)) return;
+    }
+    const token = crypto.randomUUID();
+    run.meter.spend(SUBREQUESTS.claim);
+    const claim = await deps.lease.claim(progress.partition, token, run.leaseMs);
+    if (!claim.claimed) {
+      progress.coalesced = true;
+      return;
+    }
+    if (first) progress.from = claim.checkpoint;
+    progress.checkpoint = claim.checkpoint;
+    if ((await foldHeld(deps, budget, run, progress, now, token)) !== "lost") return;
   }
-  progress.from = claim.checkpoint;
-  progress.checkpoint = claim.checkpoint;
+}
+
+/** Folds the partition under the lease `token` until it lets the lease go, gives it up, or finds it lost. */
+async function foldHeld(
+  deps: CatchUpDeps,
+  budget: CatchUpBudget,
+  run: Run,
+  progress: PartitionProgress,
+  now: () => number,
+  token: string,
+): Promise<"ended" | "lost"> {
+  const { partition } = progress;
+  let held = true;
   try {
     for (;;) {
       await catchUpPartition(deps, budget, run, progress, now, token);
-      if (!progress.caughtUp) return;
+      if (!progress.caughtUp) return "ended";
       // Not caught up for good until the lease is let go with no poke marked since our last read.
       progress.caughtUp = false;
       run.meter.spend(SUBREQUESTS.end);
-      if ((await deps.lease.finish(partition, token, run.leaseMs)) !== "more") {
+      const end = await deps.lease.finish(partition, token, run.leaseMs);
+      if (end === "done") {
         progress.caughtUp = true;
-        return;
+        return "ended";
+      }
+      if (end === "lost") {
+        held = false;
+        return "lost";
       }
     }
   } finally {
-    if (!progress.caughtUp) {
+    if (held && !progress.caughtUp) {
       run.meter.spend(SUBREQUESTS.end);
       await deps.lease.drop(partition, token).catch((err: unknown) =>
         deps.logger.error("lease not given up; it expires by itself", {

@@ -12,6 +12,7 @@ import { createRebuildControl } from "../../shared/rebuild/control";
 import { type LiveView, liveView } from "../../shared/rebuild/namespace";
 import { connectRedis, type RedisClient } from "../../shared/redis/client";
 import { catchUpBudget } from "./budget";
+import { foldLeaseMs } from "./lease-time";
 import { rebuildGraceMs } from "./rebuild-settings";
 import { createSweepCursor } from "./sweep-cursor";
 
@@ -26,8 +27,11 @@ export function projectorDeps(env: Bindings) {
     store: namespaceProjection(client, namespace),
     lease: createRedisFoldLease(client, namespace),
   });
+  const eventLog = eventLogFromBindings(env, redis, client.redis);
   return {
-    log: eventLogFromBindings(env, redis, client.redis).log,
+    log: eventLog.log,
+    /** How long a fold lease lives: derived from the time limits of the log and Redis, so it outlasts their calls. */
+    leaseMs: foldLeaseMs({ logTimeoutMs: eventLog.timeoutMs, redisTimeoutMs: client.timeoutMs }),
     ...onNamespace(redis.prefix),
     sweepCursor: createSweepCursor(client, redis.prefix),
     notifier: createQStashNotifier(qstashConfig(env)),
@@ -41,8 +45,11 @@ export function projectorDeps(env: Bindings) {
     rebuildGraceMs: rebuildGraceMs(env),
     /** The store and lease of one namespace (the live one, a rebuild's, or a retired one). */
     onNamespace,
-    /** The live namespace and the retired ones still folded beside it (cached briefly by the isolate). */
-    liveView: (): Promise<LiveView> => liveView(client, redis.prefix),
+    /**
+     * The live namespace and the retired ones still folded beside it: cached briefly by the isolate, or read from
+     * Redis when `fresh`.
+     */
+    liveView: (fresh = false): Promise<LiveView> => liveView(client, redis.prefix, Date.now, fresh),
   };
 }
 
@@ -62,8 +69,11 @@ export type DepsFactory = (env: Bindings) => ProjectorDeps;
 /** The default: every adapter from the bindings, validated at first use. */
 export const depsFromBindings: DepsFactory = projectorDeps;
 
-/** The deps folding and reading the live namespace, and its name. */
-export async function onLive(deps: ProjectorDeps): Promise<ProjectorDeps & { namespace: string }> {
-  const { namespace } = await deps.liveView();
+/** The deps folding and reading the live namespace (as `view` names it, else as cached), and its name. */
+export async function onLive(
+  deps: ProjectorDeps,
+  view?: LiveView,
+): Promise<ProjectorDeps & { namespace: string }> {
+  const { namespace } = view ?? (await deps.liveView());
   return { ...deps, ...deps.onNamespace(namespace), namespace };
 }

@@ -8,7 +8,7 @@
 import { errorFields, type Logger } from "../../shared/http/log";
 import { cleanupChunk } from "../../shared/rebuild/cleanup";
 import type { StartAnswer, SwitchAnswer } from "../../shared/rebuild/control";
-import { forgetLiveNamespace } from "../../shared/rebuild/namespace";
+import { forgetLiveNamespace, type LiveView, type RetiringNamespace } from "../../shared/rebuild/namespace";
 import { type CatchUpResult, catchUp } from "./catch-up";
 import type { ProjectorDeps } from "./deps";
 import { failures, type Waiter } from "./run";
@@ -17,6 +17,14 @@ import { failures, type Waiter } from "./run";
 export const CLEANUP_STEPS = 20;
 
 const partitionIds = (deps: ProjectorDeps) => Array.from({ length: deps.log.partitions }, (_, p) => p);
+
+/** One catch-up of `namespace` on `only` (default: every partition), as the live fold runs it. */
+const foldNamespace = (deps: ProjectorDeps, namespace: string, logger: Logger, only?: readonly number[]) =>
+  catchUp(
+    { log: deps.log, ...deps.onNamespace(namespace), leaseMs: deps.leaseMs, logger },
+    deps.budget,
+    only,
+  );
 
 /** Starts a rebuild and pokes its first chunk on every partition (the cron sends them if this publish fails). */
 export async function startRebuild(deps: ProjectorDeps, log: Logger): Promise<StartAnswer> {
@@ -52,8 +60,7 @@ export async function rebuildChunk(
   logger: Logger,
 ): Promise<RebuildChunk> {
   const log = logger.with({ namespace });
-  const { store, lease } = deps.onNamespace(namespace);
-  const result = await catchUp({ log: deps.log, store, lease, logger: log }, deps.budget, only);
+  const result = await foldNamespace(deps, namespace, log, only);
   const stopped = result.partitions.find((p) => p.stopped);
   if (stopped?.stopped) {
     const reason = `partition ${stopped.partition} stopped at offset ${stopped.stopped.offset}: ${stopped.stopped.reason}`;
@@ -87,11 +94,13 @@ export async function trySwitch(
     if (answer.kind === "switched") {
       forgetLiveNamespace(deps.base);
       log.info("rebuild switched live", { namespace, retired: answer.old, heads });
-      // Events appended since the heads were read may have been poked to the old namespace only.
+      // Events appended since the heads were read may have been poked to the old namespace only. A reason of its
+      // own: as a chunk poke, the one of a partition empty when the heads were read (or of one a chunk continued
+      // from its head) would carry the id of that chunk's poke, which QStash would drop as a duplicate.
       const hints = ids.map((partition) => ({ partition, offset: heads[partition] ?? 0 }));
       waitUntil(
         deps.notifier
-          .pokeMany(hints, "rebuild", namespace)
+          .pokeMany(hints, "switch", namespace)
           .catch((err: unknown) =>
             log.error("post-switch pokes failed; the cron folds the rest", { error: errorFields(err) }),
           ),
@@ -99,10 +108,7 @@ export async function trySwitch(
       return answer;
     }
     if (answer.kind !== "behind") return answer;
-    const { store, lease } = deps.onNamespace(namespace);
-    const folded = await catchUp({ log: deps.log, store, lease, logger: log }, deps.budget, [
-      answer.partition,
-    ]);
+    const folded = await foldNamespace(deps, namespace, log, [answer.partition]);
     if (!folded.caughtUp) {
       // Nobody retries this fold if it failed: it is poked like one whose budget ran out.
       continueUnfinished(deps, namespace, folded, waitUntil, log, true);
@@ -145,15 +151,14 @@ function continueUnfinished(
  */
 export async function foldRetiring(
   deps: ProjectorDeps,
+  retiring: readonly RetiringNamespace[],
   only: readonly number[] | undefined,
   logger: Logger,
 ): Promise<void> {
   const now = Date.now();
-  const { retiring } = await deps.liveView();
   for (const r of retiring.filter((r) => r.foldUntil > now)) {
     const log = logger.with({ namespace: r.namespace });
-    const { store, lease } = deps.onNamespace(r.namespace);
-    await catchUp({ log: deps.log, store, lease, logger: log }, deps.budget, only).catch((err: unknown) =>
+    await foldNamespace(deps, r.namespace, log, only).catch((err: unknown) =>
       log.error("retired namespace not folded; the next poke folds it", { error: errorFields(err) }),
     );
   }
@@ -199,6 +204,7 @@ export type NamespaceRoute =
 
 export async function routeNamespacePoke(
   deps: ProjectorDeps,
+  view: LiveView,
   namespace: string,
   reason: unknown,
   only: readonly number[] | undefined,
@@ -217,15 +223,10 @@ export async function routeNamespacePoke(
     return { kind: "done", body: { cleanup: chunk ?? null } };
   }
   if (retired && retired.foldUntil > now && reason !== "cleanup") {
-    const { store, lease } = deps.onNamespace(namespace);
-    const result = await catchUp(
-      { log: deps.log, store, lease, logger: logger.with({ namespace }) },
-      deps.budget,
-      only,
-    );
+    const result = await foldNamespace(deps, namespace, logger.with({ namespace }), only);
     return { kind: "done", body: { ...result, namespace, retiring: true }, ...failedOf(result) };
   }
-  if (namespace === (await deps.liveView()).namespace) return { kind: "live" };
+  if (namespace === view.namespace) return { kind: "live" };
   return { kind: "done", body: { namespace, ignored: "neither live, being rebuilt nor retiring" } };
 }
 

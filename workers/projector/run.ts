@@ -23,7 +23,7 @@ export async function runCatchUp(
   meter: SubrequestMeter = subrequestMeter(deps.budget.maxSubrequests),
 ) {
   const result = await catchUp(
-    { log: deps.log, store: deps.store, lease: deps.lease, logger, meter },
+    { log: deps.log, store: deps.store, lease: deps.lease, leaseMs: deps.leaseMs, logger, meter },
     deps.budget,
     only,
   );
