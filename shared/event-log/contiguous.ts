@@ -1,11 +1,16 @@
 /**
  * The check every adapter makes on what a read answered: records from the offset asked, one after another. A log
  * whose offsets are not dense (retention, trimming, compaction, an entry deleted by hand, a proxy dropping
- * records) fails the read loudly instead of letting a reader skip events; the projector then reports the
- * partition failed at its checkpoint, with this message, and folds nothing past it.
+ * records) fails the read loudly instead of letting a reader skip events; the projector then stops the partition
+ * at its checkpoint, with this message as the reason, and folds nothing past it.
  */
 import { type Service, UpstreamError } from "../errors";
 import type { LogRecord } from "./port";
+
+/** A read that found offsets missing: records the log no longer holds (a gap), never a passing fault. */
+export class LogGapError extends UpstreamError {
+  override readonly name: string = "LogGapError";
+}
 
 export interface ReadAnswer {
   service: Service;
@@ -25,7 +30,7 @@ export function assertContiguous(records: readonly LogRecord[], fromOffset: numb
   const advice = read.advice ? ` (${read.advice})` : "";
   if (records.length === 0) {
     if (read.end === undefined || fromOffset >= read.end) return;
-    throw new UpstreamError(
+    throw new LogGapError(
       read.service,
       `${read.what} from offset ${fromOffset} answered no records, but the log's end is ${read.end}: offsets ${fromOffset} to ${read.end - 1} are missing${advice}`,
     );
@@ -38,7 +43,7 @@ export function assertContiguous(records: readonly LogRecord[], fromOffset: numb
   const shape = [...(missing > 0 ? [`${missing} missing`] : []), ...(repeated ? ["one twice"] : [])].join(
     " and ",
   );
-  throw new UpstreamError(
+  throw new LogGapError(
     read.service,
     `${read.what} from offset ${fromOffset} answered offsets ${first} to ${last}${shape ? ` with ${shape}` : ""}: the records must start at the offset asked, one after another${advice}`,
   );

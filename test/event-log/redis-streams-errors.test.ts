@@ -170,7 +170,7 @@ describe("redis-streams adapter", () => {
     ["XTRIM MAXLEN 2", ["XTRIM", "MAXLEN", 2], "answered offsets 3 to 4:"],
     ["XDEL of offset 2", ["XDEL", "2-1"], "answered offsets 0 to 4 with 1 missing:"],
   ])(
-    "catch-up: after %s, a fold from 0 fails at 0 with the gap as its reason, not caught up at 5",
+    "catch-up: after %s, a fold from 0 stops at 0 with the gap as its reason, not caught up at 5",
     async (_, [verb, ...args], answered) => {
       const topic = `errors-${++topics}`;
       const log = open(topic);
@@ -186,14 +186,16 @@ describe("redis-streams adapter", () => {
         caughtUp: false,
         partitions: [
           progress({
-            failed: {
-              service: "redis",
-              error: expect.stringContaining(`from offset 0 ${answered}`),
+            stopped: {
+              offset: 0,
+              reason: expect.stringContaining(`from offset 0 ${answered}`),
+              since: expect.any(String),
             },
           }),
         ],
       });
-      expect(await then.checkpoints()).toEqual({});
+      expect(await then.checkpoints()).toEqual({ 0: 0 });
+      expect([...(await then.stops()).keys()]).toEqual([0]);
     },
   );
 });

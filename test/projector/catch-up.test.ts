@@ -92,6 +92,38 @@ describe("catch-up of one partition", () => {
     ]);
   });
 
+  test("catch-up: a gap in the log stops the partition at its checkpoint, saying which offsets are missing; nothing after it is folded", async () => {
+    const planted = created("Plant the bulbs");
+    const life = [planted, renamed("Plant the tulips"), completed, reopened];
+    const first = await given().task(A, planted).whenCatchUp();
+    await first.world.log.append(
+      A,
+      life.slice(1).map((event, i) => encodeEvent(envelope(event, { taskId: A, version: i + 2 }))),
+    );
+    first.world.log.lose(0, [2]);
+
+    const then = await first.again();
+    const again = await then.again();
+
+    const stopped = {
+      offset: 1,
+      reason: expect.stringMatching(/from offset 1 .*1 missing/),
+      since: expect.any(String),
+    };
+    expect(then.result).toEqual({
+      caughtUp: false,
+      partitions: [progress({ from: 1, checkpoint: 1, stopped })],
+    });
+    expect(again.result.partitions).toEqual([progress({ from: 1, checkpoint: 1, stopped })]);
+    expect(await then.checkpoints()).toEqual({ 0: 1 });
+    expect(await then.stops()).toEqual(new Map([[0, stopped]]));
+    expect(await then.state(A)).toEqual(stateAfter(A, life.slice(0, 1)));
+    expect(again.world.lines.filter((l) => l.msg === "partition stopped")).toEqual([
+      expect.objectContaining({ level: "error", partition: 0, offset: 1 }),
+      expect.objectContaining({ level: "error", partition: 0, offset: 1 }),
+    ]);
+  });
+
   test("catch-up: the events budget stops it at a batch's end, and it gives the partition's lease up", async () => {
     const life = [created("Read a book"), completed, reopened, completed, reopened];
 

@@ -7,6 +7,7 @@
  */
 import type { TaskState } from "../../shared/domain";
 import { ConfigError, UpstreamError } from "../../shared/errors";
+import { LogGapError } from "../../shared/event-log/contiguous";
 import type { EventLog, LogRecord } from "../../shared/event-log/port";
 import { bounded, type Logger } from "../../shared/http/log";
 import { decodeRecords, foldBatch, taskIdsOf } from "../../shared/projection/fold";
@@ -69,7 +70,8 @@ export function notStarted(partition: number): PartitionProgress {
   };
 }
 
-type Settled = { records: LogRecord[] } | { error: unknown };
+/** A read's records; at a gap in the log, none, and the gap (which stops the partition there). */
+type Settled = { records: LogRecord[]; gap?: string } | { error: unknown };
 
 /** After this many lost compare-and-sets in a row, another invocation owns the partition's progress. */
 const MAX_CONTENTION = 3;
@@ -229,7 +231,7 @@ async function catchUpPartition(
   const readFrom = (offset: number, left: number): Promise<Settled> =>
     deps.log.read(partition, offset, { limit: Math.min(budget.batchSize, left) }).then(
       (records) => ({ records }),
-      (error: unknown) => ({ error }),
+      (error: unknown) => (error instanceof LogGapError ? { records: [], gap: error.message } : { error }),
     );
   while (run.eventsLeft > 0 && now() < run.deadline) {
     const prefetched = ahead?.from === progress.checkpoint ? ahead.settled : undefined;
@@ -240,17 +242,20 @@ async function catchUpPartition(
     const read = await (prefetched ?? readFrom(progress.checkpoint, run.eventsLeft));
     if ("error" in read) throw read.error;
     const records = read.records;
-    if (records.length === 0) {
+    if (records.length === 0 && read.gap === undefined) {
       progress.caughtUp = true;
       return;
     }
-    deps.logger.info("events loaded", { partition, from: progress.checkpoint, count: records.length });
+    if (records.length > 0)
+      deps.logger.info("events loaded", { partition, from: progress.checkpoint, count: records.length });
     const items = decodeRecords(records, deps.log.partitions);
     const missing = taskIdsOf(items).filter((id) => !known.has(id));
     if (missing.length > 0) run.meter.spend(SUBREQUESTS.states);
     for (const [id, state] of await deps.store.states(missing)) known.set(id, state);
     const working = new Map(known);
     const batch = foldBatch(partition, progress.checkpoint, items, working, budget.batchBytes);
+    // Skipping a gap would fold a task's later events without the missing ones: the partition stops before it.
+    if (read.gap !== undefined) batch.stop = { offset: batch.to, reason: bounded(read.gap) };
     run.meter.spend(SUBREQUESTS.apply);
     const applying = deps.store.applyBatch(batch, deps.log.partitions, new Date(now()), {
       token,

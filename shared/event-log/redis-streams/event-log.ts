@@ -6,8 +6,8 @@
  * writer lands between them, and no offset is given twice even if entries or the whole stream are deleted.
  *
  * A read (one small script: the counter and the entries at once) checks what it got against that counter: records
- * trimmed or deleted below the end fail the read (the projector then reports the partition failed at its
- * checkpoint) instead of being skipped.
+ * trimmed or deleted below the end fail the read with a LogGapError (the projector then stops the partition at
+ * its checkpoint) instead of being skipped.
  *
  * A small typed `fetch` client rather than `@upstash/redis`, for the same reason as the Kafka adapter: every call
  * has a bounded time and is sent once. A retried append would append twice, since the script picks the offsets.

@@ -6,7 +6,7 @@
  */
 import { isJsonRecord } from "../../domain";
 import { ConfigError, UpstreamError } from "../../errors";
-import { assertContiguous } from "../contiguous";
+import { assertContiguous, LogGapError } from "../contiguous";
 import { entryOf } from "../kafka-entry";
 import { partitioning } from "../partitioning";
 import { type EventLog, type LogRecord, partitionOf, type ReadOptions } from "../port";
@@ -196,7 +196,7 @@ export function createRedpandaEventLog(config: RedpandaEventLogOptions): EventLo
         if (!(err instanceof RedpandaRefusal && /offset_out_of_range/.test(err.message))) throw err;
         // Past the end is nothing there yet; below the start, records were deleted, which the fold must not skip.
         if (fromOffset >= (await headOf(partition))) return [];
-        throw new UpstreamError(
+        throw new LogGapError(
           "kafka",
           `${topic}/${partition} no longer holds offset ${fromOffset}: the topic must keep every record (retention.ms=-1)`,
         );
