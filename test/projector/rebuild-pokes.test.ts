@@ -1,5 +1,5 @@
 /**
- * The pokes a rebuild sends, specified in-process (memory-projector.ts; the rebuild's Redis record is stood in for,
+ * The pokes a rebuild sends, and how it ends on a log with a gap, specified in-process (memory-projector.ts; the rebuild's Redis record is stood in for,
  * so the switch succeeds when asked): what QStash would deduplicate among them. QStash drops a publish whose
  * deduplication id it accepted in the last 10 minutes, so two pokes that must both be delivered must never share one.
  */
@@ -8,7 +8,7 @@ import { encodeEvent } from "../../shared/domain";
 import type { Position } from "../../shared/event-log/port";
 import type { Logger } from "../../shared/http/log";
 import { type PokeReason, pokeDeduplicationId } from "../../shared/notifier/qstash";
-import { startRebuild, trySwitch } from "../../workers/projector/rebuild";
+import { rebuildChunk, startRebuild, trySwitch } from "../../workers/projector/rebuild";
 import { created, envelope } from "../domain/fixtures";
 import { taskOn } from "./given";
 import { memoryProjector } from "./memory-projector";
@@ -71,5 +71,30 @@ describe("the pokes of a rebuild", () => {
       ...published.map((p) => pokeDeduplicationId(p.hint, "rebuild", NOW, NAMESPACE)),
     ]);
     expect(published.filter((p) => chunkIds.has(p.id))).toEqual([]);
+  });
+});
+
+describe("a rebuild over a log with a gap", () => {
+  test("rebuild: a partition whose log lost records ends the rebuild as failed, naming the gap, instead of retrying it for ever", async () => {
+    const { memory, deps, published } = rebuildingProjector();
+    const failed: string[] = [];
+    const failing = {
+      ...deps,
+      rebuild: { ...deps.rebuild, fail: async (_: string, reason: string) => failed.push(reason) > 0 },
+    };
+    const task = taskOn(0, 3);
+    for (const version of [1, 2, 3])
+      await memory.log.append(task, [
+        encodeEvent(envelope(created(`v${version}`), { taskId: task, version })),
+      ]);
+    memory.log.lose(0, [1]);
+
+    const background: Promise<unknown>[] = [];
+    const chunk = await rebuildChunk(failing, NAMESPACE, [0], (p) => void background.push(p), quiet);
+    await Promise.all(background);
+
+    expect(chunk.failedReason).toMatch(/^partition 0 stopped at offset 0: .*1 missing/);
+    expect(failed).toEqual([chunk.failedReason]);
+    expect(published).toEqual([]);
   });
 });
