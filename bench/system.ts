@@ -119,7 +119,7 @@ export async function startPair(
     UPSTASH_KAFKA_TOPIC: topic,
     PROJECTION_PREFIX: prefix,
     PROJECTOR_URL: `http://127.0.0.1:${projectorPort}/projection`,
-    // The Paid plan's budget (workers/projector/budget.ts), which the cost model prices: an invocation folds up
+    // The Paid plan's budget (workers/projector/fold/budget.ts), which the cost model prices: an invocation folds up
     // to its 20,000 events, as the figures in docs/scaling-and-cost.md were measured.
     PROJECTOR_MAX_SUBREQUESTS: "900",
     ...bindings,

@@ -22,7 +22,7 @@ export interface LimitCheck {
 
 const INVOCATION_UNITS = new Set(["subrequests", "CPU ms", "request bytes"]);
 
-/** The projector's default budget per invocation (workers/projector/budget.ts DEFAULT_BUDGET). */
+/** The projector's default budget per invocation (workers/projector/fold/budget.ts DEFAULT_BUDGET). */
 export const PROJECTOR_MAX_EVENTS = 20_000;
 
 function allowed(p: Priced): number | undefined {

@@ -15,7 +15,7 @@ import { createRedisFoldLease } from "../../shared/projection/redis/fold-lease";
 import { createRedisFoldSink } from "../../shared/projection/redis/fold-sink";
 import { createRedisReadModel } from "../../shared/projection/redis/read-model";
 import { connectRedis } from "../../shared/redis/client";
-import { catchUp, LEASE_MS } from "../../workers/projector/catch-up";
+import { catchUp, LEASE_MS } from "../../workers/projector/fold/catch-up";
 import { completed, created, envelope, TASK_ID } from "../domain/fixtures";
 import { useLocalRedis } from "../emulators/support/redis-fixture";
 

@@ -7,7 +7,7 @@ import { describe, expect, test } from "vitest";
 import { CURRENT_SCHEMA_VERSION, encodeEvent, initialState } from "../../shared/domain";
 import type { EventLog } from "../../shared/event-log/port";
 import type { FoldSink } from "../../shared/projection/fold-sink";
-import { LEASE_MS } from "../../workers/projector/catch-up";
+import { LEASE_MS } from "../../workers/projector/fold/catch-up";
 import { completed, created, envelope, renamed, reopened, TASK_ID } from "../domain/fixtures";
 import { stateAfter } from "../domain/given";
 import { given, progress, taskOn, type World } from "./given";

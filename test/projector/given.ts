@@ -1,5 +1,5 @@
 /**
- * Given/when/then for the catch-up (workers/projector/catch-up.ts), in-process over the in-memory log and
+ * Given/when/then for the catch-up (workers/projector/fold/catch-up.ts), in-process over the in-memory log and
  * projection: given records in the log (a task's events, numbered in turn, or raw values) and whatever else a spec
  * sets up (a lease another fold holds, a log that fails), when the catch-up runs, then its result, the checkpoints,
  * the projected states, the stops and its log lines are what the spec says.
@@ -11,13 +11,13 @@ import { type EventLog, partitionOf } from "../../shared/event-log/port";
 import type { Logger } from "../../shared/http/log";
 import type { FoldSink } from "../../shared/projection/fold-sink";
 import type { PartitionStop } from "../../shared/projection/problems";
-import { type CatchUpBudget, DEFAULT_BUDGET } from "../../workers/projector/budget";
+import { type CatchUpBudget, DEFAULT_BUDGET } from "../../workers/projector/fold/budget";
 import {
   type CatchUpResult,
   catchUp,
   notStarted,
   type PartitionProgress,
-} from "../../workers/projector/catch-up";
+} from "../../workers/projector/fold/catch-up";
 import { envelope, uuid } from "../domain/fixtures";
 import { createMemoryProjection, type MemoryProjection } from "../support/memory-projection";
 

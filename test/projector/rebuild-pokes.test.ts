@@ -8,7 +8,7 @@ import { encodeEvent } from "../../shared/domain";
 import type { Position } from "../../shared/event-log/port";
 import type { Logger } from "../../shared/http/log";
 import { type PokeReason, pokeDeduplicationId } from "../../shared/notifier/qstash";
-import { rebuildChunk, startRebuild, trySwitch } from "../../workers/projector/rebuild";
+import { rebuildChunk, startRebuild, trySwitch } from "../../workers/projector/rebuild/chunk";
 import { created, envelope } from "../domain/fixtures";
 import { taskOn } from "./given";
 import { memoryProjector } from "./memory-projector";

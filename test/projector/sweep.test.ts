@@ -1,13 +1,13 @@
 /**
- * The cron's sweep (workers/projector/sweep.ts), specified in-process: given partitions behind their log heads,
+ * The cron's sweep (workers/projector/fold/sweep.ts), specified in-process: given partitions behind their log heads,
  * when the sweep runs, then it folds the most lagging one itself and pokes each other lagging one, within the
  * subrequests of one invocation.
  */
 import { describe, expect, test } from "vitest";
 import type { TaskEvent } from "../../shared/domain";
 import { encodeEvent } from "../../shared/domain";
-import { MIN_SUBREQUESTS } from "../../workers/projector/budget";
-import { sweep } from "../../workers/projector/sweep";
+import { MIN_SUBREQUESTS } from "../../workers/projector/fold/budget";
+import { sweep } from "../../workers/projector/fold/sweep";
 import { completed, created, envelope, reopened } from "../domain/fixtures";
 import { taskOn } from "./given";
 import { memoryProjector } from "./memory-projector";

@@ -15,8 +15,8 @@ import {
   sweepWindow,
   UNCOUNTED,
   WORKERS_SUBREQUESTS,
-} from "../../workers/projector/budget";
-import { sweepWindowAt } from "../../workers/projector/sweep-cursor";
+} from "../../workers/projector/fold/budget";
+import { sweepWindowAt } from "../../workers/projector/fold/sweep-cursor";
 
 const uncounted = UNCOUNTED.identity + UNCOUNTED.scriptLoads + UNCOUNTED.retries;
 

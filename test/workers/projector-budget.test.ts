@@ -1,12 +1,12 @@
 /**
- * The subrequest budget (workers/projector/budget.ts) on a log of five partitions: a fold stops before its budget
+ * The subrequest budget (workers/projector/fold/budget.ts) on a log of five partitions: a fold stops before its budget
  * is spent and pokes itself to continue, the continuations drain the log, and the cron's sweep, whose heads are
  * subrequests too, reads a window of partitions at a time and still reaches every lagging one.
  * Subrequests are counted where the platform counts them: as requests arriving at the emulators.
  */
 import { describe, expect, it } from "vitest";
 import { NUDGE_WINDOW_MS } from "../../shared/notifier/qstash";
-import { SUBREQUESTS, sweepWindow, UNCOUNTED } from "../../workers/projector/budget";
+import { SUBREQUESTS, sweepWindow, UNCOUNTED } from "../../workers/projector/fold/budget";
 import { expectProjectionOfLog, interleavedLives, produceEvents } from "./support/projector-model";
 import { admin, cron, eventually, poke, status, useProjectors } from "./support/projector-support";
 import { useSystem } from "./support/use-system";

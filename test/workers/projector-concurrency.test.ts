@@ -12,8 +12,8 @@ import type { FoldSink } from "../../shared/projection/fold-sink";
 import { createRedisFoldLease } from "../../shared/projection/redis/fold-lease";
 import { createRedisFoldSink } from "../../shared/projection/redis/fold-sink";
 import { connectRedis, type RedisClient } from "../../shared/redis/client";
-import { PAID_BUDGET } from "../../workers/projector/budget";
-import { catchUp } from "../../workers/projector/catch-up";
+import { PAID_BUDGET } from "../../workers/projector/fold/budget";
+import { catchUp } from "../../workers/projector/fold/catch-up";
 import {
   expectProjectionOfLog,
   interleavedLives,

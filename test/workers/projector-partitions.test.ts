@@ -10,7 +10,7 @@ import { createUpstashKafkaEventLog } from "../../shared/event-log/upstash-kafka
 import { createRedisFoldLease } from "../../shared/projection/redis/fold-lease";
 import { createRedisFoldSink } from "../../shared/projection/redis/fold-sink";
 import { connectRedis } from "../../shared/redis/client";
-import { catchUp } from "../../workers/projector/catch-up";
+import { catchUp } from "../../workers/projector/fold/catch-up";
 import {
   expectProjectionOfLog,
   interleavedLives,

@@ -1,7 +1,7 @@
 /**
  * The projector: `POST /projection` is the QStash webhook (signature first, then catch-up), `GET /status`
  * shows checkpoint, head and lag per partition, `GET /health` answers when the worker is up, `POST /rebuild`
- * starts a rebuild (rebuild-route.ts). Bindings are read only by the routes that need them, so a misconfigured
+ * starts a rebuild (rebuild/route.ts). Bindings are read only by the routes that need them, so a misconfigured
  * projector still answers /health and turns away what it would turn away anyway.
  */
 import { Hono } from "hono";
@@ -10,12 +10,12 @@ import { requestId } from "../../shared/http/request-id";
 import { projectionStatus } from "../../shared/projection/status";
 import { rebuildStatus } from "../../shared/rebuild/status";
 import { publicStatus, statusAccess } from "./admin";
-import { SUBREQUESTS, subrequestMeter } from "./budget";
 import { type DepsFactory, depsFromBindings, onLive, type ProjectorDeps } from "./deps";
+import { SUBREQUESTS, subrequestMeter } from "./fold/budget";
+import { failures, runCatchUp } from "./fold/run";
 import { readPoke } from "./poke-target";
-import { foldRetiring, routeNamespacePoke } from "./rebuild";
-import { registerRebuildRoute } from "./rebuild-route";
-import { failures, runCatchUp } from "./run";
+import { foldRetiring, routeNamespacePoke } from "./rebuild/chunk";
+import { registerRebuildRoute } from "./rebuild/route";
 import { foldFailed, log, notFound, onError, type ProjectorEnv, refuse, wrongMethod } from "./shell";
 import { signedPoke } from "./signed-poke";
 

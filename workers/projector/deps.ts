@@ -11,10 +11,10 @@ import { createRedisReadModel } from "../../shared/projection/redis/read-model";
 import { createRebuildControl } from "../../shared/rebuild/control";
 import { type LiveView, liveView } from "../../shared/rebuild/namespace";
 import { connectRedis, type RedisClient } from "../../shared/redis/client";
-import { catchUpBudget } from "./budget";
-import { foldLeaseMs } from "./lease-time";
-import { rebuildGraceMs } from "./rebuild-settings";
-import { createSweepCursor } from "./sweep-cursor";
+import { catchUpBudget } from "./fold/budget";
+import { foldLeaseMs } from "./fold/lease-time";
+import { createSweepCursor } from "./fold/sweep-cursor";
+import { rebuildGraceMs } from "./rebuild/settings";
 
 /**
  * The adapters, with `store` and `lease` on the base prefix: call `onLive` (or `onNamespace`) before folding or

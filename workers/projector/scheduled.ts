@@ -5,9 +5,9 @@
 import type { Bindings } from "../../shared/config";
 import type { ProjectorOptions } from "./app";
 import { depsFromBindings, onLive } from "./deps";
-import { sweepRebuild } from "./rebuild";
+import { sweep } from "./fold/sweep";
+import { sweepRebuild } from "./rebuild/chunk";
 import { log } from "./shell";
-import { sweep } from "./sweep";
 
 export function createScheduled({ deps = depsFromBindings }: ProjectorOptions = {}) {
   return async (_controller: ScheduledController, env: Bindings, ctx: ExecutionContext): Promise<void> => {

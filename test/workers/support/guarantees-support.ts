@@ -4,7 +4,7 @@
  * through the scheduled handler, a watch on the checkpoint, and answers of mutations sorted by outcome.
  */
 import { expect } from "vitest";
-import { LEASE_MS } from "../../../workers/projector/catch-up";
+import { LEASE_MS } from "../../../workers/projector/fold/catch-up";
 import type { GraphQLAnswer, TestSystem } from "../../support/system";
 import { type Projector, status } from "./projector-support";
 

@@ -9,9 +9,9 @@
  * a window at a time, consecutive sweeps reading consecutive windows (sweep-cursor.ts), so a lagging partition
  * is reached within `ceil(partitions / window)` cron periods; the pokes every write sends stay the fast path.
  */
-import { errorFields, type Logger } from "../../shared/http/log";
+import { errorFields, type Logger } from "../../../shared/http/log";
+import type { ProjectorDeps } from "../deps";
 import { SUBREQUESTS, type SubrequestMeter, subrequestMeter, sweepWindow } from "./budget";
-import type { ProjectorDeps } from "./deps";
 import { failures, runCatchUp, type Waiter } from "./run";
 import { sweepWindowAt } from "./sweep-cursor";
 

@@ -5,13 +5,17 @@
  * fold's own catch-up (same script, lease and checkpoint compare-and-set) on the rebuild's namespace.
  */
 
-import { errorFields, type Logger } from "../../shared/http/log";
-import { cleanupChunk } from "../../shared/rebuild/cleanup";
-import type { StartAnswer, SwitchAnswer } from "../../shared/rebuild/control";
-import { forgetLiveNamespace, type LiveView, type RetiringNamespace } from "../../shared/rebuild/namespace";
-import { type CatchUpResult, catchUp } from "./catch-up";
-import type { ProjectorDeps } from "./deps";
-import { failures, type Waiter } from "./run";
+import { errorFields, type Logger } from "../../../shared/http/log";
+import { cleanupChunk } from "../../../shared/rebuild/cleanup";
+import type { StartAnswer, SwitchAnswer } from "../../../shared/rebuild/control";
+import {
+  forgetLiveNamespace,
+  type LiveView,
+  type RetiringNamespace,
+} from "../../../shared/rebuild/namespace";
+import type { ProjectorDeps } from "../deps";
+import { type CatchUpResult, catchUp } from "../fold/catch-up";
+import { failures, type Waiter } from "../fold/run";
 
 /** SCAN steps one clean-up chunk takes (each looks at SCAN_COUNT keys). */
 export const CLEANUP_STEPS = 20;

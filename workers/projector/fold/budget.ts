@@ -13,9 +13,9 @@
  * Budget from optional bindings (documented in wrangler.projector.toml): unset means the default, anything else
  * must be a whole number in range, or the worker fails fast naming the binding.
  */
-import { type BindingName, type Bindings, binding } from "../../shared/config";
-import { ConfigError } from "../../shared/errors";
-import { DEFAULT_BATCH_BYTES } from "../../shared/projection/fold";
+import { type BindingName, type Bindings, binding } from "../../../shared/config";
+import { ConfigError } from "../../../shared/errors";
+import { DEFAULT_BATCH_BYTES } from "../../../shared/projection/fold";
 
 export interface CatchUpBudget {
   /** Records per fetch and fold batch. */

@@ -5,15 +5,15 @@
  * Partitions are independent: one that fails or is stopped is reported and the others are still folded, and the
  * first partition changes from one invocation to the next so that none waits behind another's backlog.
  */
-import type { TaskState } from "../../shared/domain";
-import { ConfigError, UpstreamError } from "../../shared/errors";
-import { LogGapError } from "../../shared/event-log/contiguous";
-import type { EventLog, LogRecord } from "../../shared/event-log/port";
-import { bounded, type Logger } from "../../shared/http/log";
-import { decodeRecords, foldBatch, taskIdsOf } from "../../shared/projection/fold";
-import type { FoldLease } from "../../shared/projection/fold-lease";
-import type { FoldSink } from "../../shared/projection/fold-sink";
-import type { PartitionStop } from "../../shared/projection/problems";
+import type { TaskState } from "../../../shared/domain";
+import { ConfigError, UpstreamError } from "../../../shared/errors";
+import { LogGapError } from "../../../shared/event-log/contiguous";
+import type { EventLog, LogRecord } from "../../../shared/event-log/port";
+import { bounded, type Logger } from "../../../shared/http/log";
+import { decodeRecords, foldBatch, taskIdsOf } from "../../../shared/projection/fold";
+import type { FoldLease } from "../../../shared/projection/fold-lease";
+import type { FoldSink } from "../../../shared/projection/fold-sink";
+import type { PartitionStop } from "../../../shared/projection/problems";
 import {
   BATCH_AFTER_READ,
   type CatchUpBudget,

@@ -3,8 +3,8 @@
  * subrequests: a counter in the projection's namespace that each windowed sweep advances by one, so consecutive
  * sweeps read consecutive windows and every partition is read once in every `ceil(partitions / window)` sweeps.
  */
-import { projectionKeys } from "../../shared/projection/keys";
-import type { RedisClient } from "../../shared/redis/client";
+import { projectionKeys } from "../../../shared/projection/keys";
+import type { RedisClient } from "../../../shared/redis/client";
 
 export interface SweepCursor {
   /** Advances the counter; answers how many windowed sweeps ran before this one. */

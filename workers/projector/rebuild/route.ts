@@ -1,13 +1,13 @@
 /**
- * `POST /rebuild`: starts rebuilding the projection from the log beside the live one (see rebuild.ts). Admin only:
+ * `POST /rebuild`: starts rebuilding the projection from the log beside the live one (see chunk.ts). Admin only:
  * 404 when no ADMIN_TOKEN is bound (the route does not exist then), 401 without the token; 202 with the new
  * namespace, or 409 naming the rebuild already running.
  */
 import type { Hono } from "hono";
-import { adminToken } from "../../shared/config";
-import { statusAccess } from "./admin";
-import { startRebuild } from "./rebuild";
-import { log, type ProjectorEnv, refuse, wrongMethod } from "./shell";
+import { adminToken } from "../../../shared/config";
+import { statusAccess } from "../admin";
+import { log, type ProjectorEnv, refuse, wrongMethod } from "../shell";
+import { startRebuild } from "./chunk";
 
 export function registerRebuildRoute(app: Hono<ProjectorEnv>): void {
   app.all("/rebuild", async (c) => {

@@ -1,5 +1,5 @@
 /** How long a fold lease lives, from the time limits of the calls made under it. */
-import { TIMEOUT_LIMITS } from "../../shared/config/read";
+import { TIMEOUT_LIMITS } from "../../../shared/config/read";
 
 /**
  * How long a partition's lease lives without its holder touching it, and a poke's "more work" mark with it. The

@@ -2,10 +2,10 @@
  * One invocation's catch-up of the live namespace, as the poke route and the sweep run it: fold within the
  * budget, then poke again for the work left that no other fold holds.
  */
-import { errorFields, type Logger } from "../../shared/http/log";
+import { errorFields, type Logger } from "../../../shared/http/log";
+import type { ProjectorDeps } from "../deps";
 import { SUBREQUESTS, type SubrequestMeter, subrequestMeter } from "./budget";
 import { type CatchUpResult, catchUp } from "./catch-up";
-import type { ProjectorDeps } from "./deps";
 
 export type Waiter = (p: Promise<unknown>) => void;
 

@@ -4,8 +4,8 @@
  * longest request (a few seconds): a worker that read the pointer just before the switch reads the old namespace
  * until then. 0 deletes at once (tests only).
  */
-import { type Bindings, binding } from "../../shared/config";
-import { ConfigError } from "../../shared/errors";
+import { type Bindings, binding } from "../../../shared/config";
+import { ConfigError } from "../../../shared/errors";
 
 export const DEFAULT_REBUILD_GRACE_SECONDS = 600;
 
