@@ -12,12 +12,12 @@ import type { Logger } from "../../shared/http/log";
 import type { FoldSink } from "../../shared/projection/fold-sink";
 import type { PartitionStop } from "../../shared/projection/problems";
 import { type CatchUpBudget, DEFAULT_BUDGET } from "../../workers/projector/fold/budget";
+import { catchUp } from "../../workers/projector/fold/catch-up";
 import {
   type CatchUpResult,
-  catchUp,
   notStarted,
   type PartitionProgress,
-} from "../../workers/projector/fold/catch-up";
+} from "../../workers/projector/fold/progress";
 import { envelope, uuid } from "../domain/fixtures";
 import { createMemoryProjection, type MemoryProjection } from "../support/memory-projection";
 

@@ -5,7 +5,7 @@
  */
 import { Client } from "@upstash/qstash";
 import { describe, expect, it } from "vitest";
-import { notStarted } from "../../workers/projector/fold/catch-up";
+import { notStarted } from "../../workers/projector/fold/progress";
 import type { TestSystem } from "../support/system";
 import {
   expectProjectionOfLog,

@@ -13,7 +13,6 @@ import { bounded, type Logger } from "../../../shared/http/log";
 import { decodeRecords, foldBatch, taskIdsOf } from "../../../shared/projection/fold";
 import type { FoldLease } from "../../../shared/projection/fold-lease";
 import type { FoldSink } from "../../../shared/projection/fold-sink";
-import type { PartitionStop } from "../../../shared/projection/problems";
 import {
   BATCH_AFTER_READ,
   type CatchUpBudget,
@@ -23,52 +22,10 @@ import {
   subrequestMeter,
 } from "./budget";
 import { LEASE_MS } from "./lease-time";
+import { type CatchUpResult, notStarted, type PartitionProgress } from "./progress";
 
 export { foldLeaseMs, LEASE_MS } from "./lease-time";
 export { type CatchUpBudget, DEFAULT_BUDGET };
-
-export interface PartitionProgress {
-  partition: number;
-  from: number;
-  checkpoint: number;
-  applied: number;
-  rejected: number;
-  dead: number;
-  /** Batches another invocation applied first (our compare-and-set lost). */
-  contended: number;
-  /** Stopped after losing MAX_CONTENTION compare-and-sets in a row: another invocation is advancing it. */
-  yielded: boolean;
-  /** Another invocation held the partition: it was marked for that fold to read again, and not read here. */
-  coalesced: boolean;
-  caughtUp: boolean;
-  /** Present when the partition cannot be folded past `stopped.offset` by this projector (see PartitionStop). */
-  stopped?: PartitionStop;
-  /** Present when folding the partition failed (Redis or the log); the other partitions were still folded. */
-  failed?: { service?: string; error: string };
-}
-
-export interface CatchUpResult {
-  /** True when every partition reached the end of the log. */
-  caughtUp: boolean;
-  /** In partition order, whichever was folded first. */
-  partitions: PartitionProgress[];
-}
-
-/** A partition's progress before its fold starts: nothing read, nothing claimed. */
-export function notStarted(partition: number): PartitionProgress {
-  return {
-    partition,
-    from: 0,
-    checkpoint: 0,
-    applied: 0,
-    rejected: 0,
-    dead: 0,
-    contended: 0,
-    yielded: false,
-    coalesced: false,
-    caughtUp: false,
-  };
-}
 
 /** A read's records; at a gap in the log, none, and the gap (which stops the partition there). */
 type Settled = { records: LogRecord[]; gap?: string } | { error: unknown };

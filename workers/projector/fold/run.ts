@@ -5,7 +5,8 @@
 import { errorFields, type Logger } from "../../../shared/http/log";
 import type { ProjectorDeps } from "../deps";
 import { SUBREQUESTS, type SubrequestMeter, subrequestMeter } from "./budget";
-import { type CatchUpResult, catchUp } from "./catch-up";
+import { catchUp } from "./catch-up";
+import type { CatchUpResult } from "./progress";
 
 export type Waiter = (p: Promise<unknown>) => void;
 

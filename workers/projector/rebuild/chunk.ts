@@ -14,7 +14,8 @@ import {
   type RetiringNamespace,
 } from "../../../shared/rebuild/namespace";
 import type { ProjectorDeps } from "../deps";
-import { type CatchUpResult, catchUp } from "../fold/catch-up";
+import { catchUp } from "../fold/catch-up";
+import type { CatchUpResult } from "../fold/progress";
 import { failures, type Waiter } from "../fold/run";
 
 /** SCAN steps one clean-up chunk takes (each looks at SCAN_COUNT keys). */
