@@ -8,7 +8,8 @@
 
 import { projectionKeys } from "../projection/keys";
 import type { RedisClient } from "../redis/client";
-import type { RebuildControl, RetiredNamespace } from "./control";
+import type { RebuildControl } from "./control";
+import type { CleanupChunk, RetiredNamespace } from "./port";
 
 /** Keys a SCAN step looks at. */
 export const SCAN_COUNT = 500;
@@ -23,12 +24,6 @@ function fixedKeys(namespace: string, base: string): string[] {
   const k = projectionKeys(namespace);
   const fixed = [k.state, k.order, k.checkpoint, k.counters, k.dead, k.rejected, k.stopped, k.partitions];
   return namespace === base ? fixed : [...fixed, k.logIdentity];
-}
-
-export interface CleanupChunk {
-  namespace: string;
-  deleted: number;
-  done: boolean;
 }
 
 /** Runs at most `maxSteps` SCAN steps of `entry`'s clean-up, saving where it is after each. */

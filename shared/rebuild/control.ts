@@ -9,39 +9,14 @@ import { storedObject, toInt } from "../projection/codec";
 import { projectionKeys } from "../projection/keys";
 import { hashPairs, type RedisClient } from "../redis/client";
 import { namespaceKeys } from "./namespace";
+import {
+  FOLD_MARGIN_MS,
+  type RebuildRecord,
+  type RetiredNamespace,
+  type StartAnswer,
+  type SwitchAnswer,
+} from "./port";
 import { FAIL_REBUILD, START_REBUILD, SWITCH_LIVE } from "./scripts";
-
-/** A rebuild as recorded: running, or how it ended. */
-export interface RebuildRecord {
-  namespace: string;
-  generation: number;
-  /** The live namespace when it started. */
-  from: string;
-  state: "running" | "switched" | "failed";
-  startedAt: string;
-  endedAt?: string;
-  /** Why it failed. */
-  reason?: string;
-  /** The namespace it replaced (once switched). */
-  retired?: string;
-}
-
-/** A namespace waiting for its clean-up: folded until `foldUntil`, deleted from `due` (epoch ms). */
-export interface RetiredNamespace {
-  namespace: string;
-  due: number;
-  foldUntil: number;
-  /** Where the clean-up is: which key pattern, and the SCAN cursor in it. */
-  stage?: number;
-  cursor?: string;
-}
-
-export type StartAnswer = { started: true; namespace: string } | { started: false; running: string };
-
-export type SwitchAnswer =
-  | { kind: "switched"; old: string }
-  | { kind: "behind"; partition: number; checkpoint: number; head: number }
-  | { kind: "not-running" };
 
 export type RebuildControl = ReturnType<typeof createRebuildControl>;
 
@@ -169,12 +144,6 @@ export function createRebuildControl(client: RedisClient, base: string) {
     },
   };
 }
-
-/**
- * How long before its clean-up a retired namespace stops being folded: longer than any fold invocation, so no fold
- * still writes into it once its keys are being deleted.
- */
-export const FOLD_MARGIN_MS = 30_000;
 
 function parseRecord(raw: unknown): RebuildRecord | undefined {
   if (raw === null || raw === undefined) return undefined;

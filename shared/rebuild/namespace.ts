@@ -13,6 +13,7 @@
 
 import { storedObject } from "../projection/codec";
 import { hashPairs, type RedisClient } from "../redis/client";
+import type { LiveView, RetiringNamespace } from "./port";
 
 /** How long an isolate trusts the pointer it read: a switch reaches every worker within this. */
 export const POINTER_CACHE_MS = 2000;
@@ -38,24 +39,12 @@ export function generationNamespace(base: string, generation: number): string {
   return `${base}:g${generation}`;
 }
 
-/** A namespace replaced by a rebuild that workers may still read: folded until `foldUntil` (epoch ms). */
-export interface RetiringNamespace {
-  namespace: string;
-  foldUntil: number;
-}
-
-/** The live namespace and the retired ones still folded beside it, as one isolate last read them. */
-export interface LiveView {
-  namespace: string;
-  retiring: RetiringNamespace[];
-}
-
 const cache = new Map<string, { view: LiveView; until: number }>();
 
 /**
  * The live namespace of `base` and the retired namespaces still being folded, read together in one round trip and
  * cached together. `fresh` reads them from Redis whatever the cache holds (and caches what it read): the
- * projector does so for every poke, so that it folds the namespace live when the poke came (see app.ts).
+ * projector does so for every poke, so that it folds the namespace live when the poke came (see workers/projector/poke.ts).
  */
 export async function liveView(
   client: RedisClient,

@@ -4,34 +4,23 @@
  * for clean-up. Speed is measured as offsets folded since the start over the time since the start.
  */
 import type { EventLog } from "../event-log/port";
-import { projectionKeys } from "../projection/keys";
-import { checkpointMap } from "../projection/redis/read-model";
-import type { RedisClient } from "../redis/client";
-import type { RebuildControl, RebuildRecord } from "./control";
+import type { RebuildProgress, RebuildRecord, RebuildStatus, RetiredNamespace } from "./port";
 
-export interface RebuildProgress {
-  namespace: string;
-  state: "running";
-  startedAt: string;
-  partitions: Array<{ partition: number; checkpoint: number; head: number; lag: number }>;
-  lag: number;
-  eventsPerSecond: number;
-  /** ISO; absent until the rebuild has folded something to measure its speed by. */
-  estimatedFinish?: string;
+/** Where the status reads the rebuild's record, its history and the retired namespaces. */
+export interface RebuildRecords {
+  current(): Promise<RebuildRecord | undefined>;
+  /** The newest ended rebuilds, newest first. */
+  history(count?: number): Promise<RebuildRecord[]>;
+  retired(): Promise<RetiredNamespace[]>;
 }
 
-export interface RebuildStatus {
-  /** The namespace both workers read (the base prefix until a rebuild switches). */
-  namespace: string;
-  rebuild: RebuildProgress | null;
-  lastRebuild: RebuildRecord | null;
-  retiring: Array<{ namespace: string; due: string }>;
-}
+/** The checkpoints of a namespace, by partition. */
+export type CheckpointsOf = (namespace: string) => Promise<ReadonlyMap<number, number>>;
 
 export async function rebuildStatus(
   log: EventLog,
-  client: RedisClient,
-  control: RebuildControl,
+  checkpointsOf: CheckpointsOf,
+  control: RebuildRecords,
   live: string,
   now: Date = new Date(),
 ): Promise<RebuildStatus> {
@@ -43,7 +32,7 @@ export async function rebuildStatus(
   const running = current?.state === "running" ? current : undefined;
   return {
     namespace: live,
-    rebuild: running ? await progress(log, client, running, now) : null,
+    rebuild: running ? await progress(log, checkpointsOf, running, now) : null,
     lastRebuild: history[0] ?? null,
     retiring: retired.map((r) => ({ namespace: r.namespace, due: new Date(r.due).toISOString() })),
   };
@@ -51,18 +40,15 @@ export async function rebuildStatus(
 
 async function progress(
   log: EventLog,
-  client: RedisClient,
+  checkpointsOf: CheckpointsOf,
   record: RebuildRecord,
   now: Date,
 ): Promise<RebuildProgress> {
   const ids = Array.from({ length: log.partitions }, (_, p) => p);
-  const [raw, heads] = await Promise.all([
-    client.call("read the rebuild's checkpoints", () =>
-      client.redis.hgetall(projectionKeys(record.namespace).checkpoint),
-    ),
+  const [checkpoints, heads] = await Promise.all([
+    checkpointsOf(record.namespace),
     Promise.all(ids.map((p) => log.head(p))),
   ]);
-  const checkpoints = checkpointMap(raw);
   const partitions = ids.map((partition) => {
     const checkpoint = checkpoints.get(partition) ?? 0;
     const head = heads[partition] ?? 0;

@@ -5,7 +5,7 @@
  */
 import { afterEach, beforeEach, describe, expect, test, vi } from "vitest";
 import { encodeEvent } from "../../shared/domain";
-import type { LiveView } from "../../shared/rebuild/namespace";
+import type { LiveView } from "../../shared/rebuild/port";
 import { createProjectorApp } from "../../workers/projector/app";
 import type { DepsFactory } from "../../workers/projector/deps";
 import { completed, created, envelope, TASK_ID } from "../domain/fixtures";
@@ -37,17 +37,23 @@ describe("the live namespace a poke folds", () => {
     };
     const cached: LiveView = { namespace: "old", retiring: [] };
     let cacheFresh = false;
-    const deps: DepsFactory = (env) => ({
-      ...memory.deps(env),
-      onNamespace: (namespace: string) => {
-        const p = namespace === "rebuilt" ? rebuilt : old;
-        return { store: p.store, lease: p.lease };
-      },
-      liveView: async (fresh = false) => {
-        if (fresh) cacheFresh = true;
-        return cacheFresh ? switched : cached;
-      },
-    });
+    const deps: DepsFactory = (env) => {
+      const base = memory.deps(env);
+      return {
+        ...base,
+        onNamespace: (namespace: string) => {
+          const p = namespace === "rebuilt" ? rebuilt : old;
+          return { store: p.store, lease: p.lease };
+        },
+        rebuild: {
+          ...base.rebuild,
+          liveView: async (fresh = false) => {
+            if (fresh) cacheFresh = true;
+            return cacheFresh ? switched : cached;
+          },
+        },
+      };
+    };
     const app = createProjectorApp({ deps });
     const pending: Promise<unknown>[] = [];
     const ctx = {

@@ -1,27 +1,27 @@
 /**
- * The projector's adapters for in-process specifications: the log, the projection, the poke notifier and the sweep
- * cursor in memory; everything else built by the real factory from bindings that name services nobody serves
- * (port 9), so a spec that reaches one of them fails rather than passing by accident.
+ * The projector's ports in memory, for in-process specifications: the log, each namespace's projection, the
+ * poke notifier, the sweep cursor, the rebuild and the clean-up. No Redis, event-log or QStash adapter is built;
+ * the bindings give only the settings (signing keys, budget, grace period).
  */
+import { signingConfig } from "../../shared/config";
 import { createMemoryEventLog, type MemoryEventLog } from "../../shared/event-log/memory/event-log";
 import type { Position } from "../../shared/event-log/port";
 import type { Notifier, PokeReason } from "../../shared/notifier/qstash";
-import { type DepsFactory, depsFromBindings, type ProjectorDeps } from "../../workers/projector/deps";
+import { createMemoryCleanup } from "../../shared/rebuild/memory/cleanup";
+import { createMemoryRebuild, type MemoryRebuild } from "../../shared/rebuild/memory/rebuild";
+import type { DepsFactory, NamespaceDeps, ProjectorDeps } from "../../workers/projector/deps";
+import { catchUpBudget } from "../../workers/projector/fold/budget";
+import { LEASE_MS } from "../../workers/projector/fold/lease-time";
+import { rebuildGraceMs } from "../../workers/projector/rebuild/settings";
 import { createMemoryProjection, type MemoryProjection } from "../support/memory-projection";
 
-const NOWHERE = "http://127.0.0.1:9";
 export const WEBHOOK = "https://projector.example/projection";
 export const SIGNING_KEY = "sig_inProcessCurrentSigningKey01";
+/** The namespace live until a rebuild switches (the base prefix). */
+export const BASE = "memory";
 
+/** The bindings the projector reads settings from: the signing keys and the webhook's URL. */
 export const BINDINGS: Record<string, string> = {
-  EVENT_LOG: "upstash-kafka",
-  UPSTASH_REDIS_REST_URL: NOWHERE,
-  UPSTASH_REDIS_REST_TOKEN: "unused",
-  UPSTASH_KAFKA_URL: NOWHERE,
-  UPSTASH_KAFKA_USERNAME: "unused",
-  UPSTASH_KAFKA_PASSWORD: "unused",
-  QSTASH_URL: NOWHERE,
-  QSTASH_TOKEN: "unused",
   QSTASH_CURRENT_SIGNING_KEY: SIGNING_KEY,
   QSTASH_NEXT_SIGNING_KEY: "sig_inProcessNextSigningKey0002",
   PROJECTOR_URL: WEBHOOK,
@@ -34,7 +34,11 @@ export interface SentPoke {
 
 export interface MemoryProjector {
   log: MemoryEventLog;
+  /** The projection of the base namespace. */
   projection: MemoryProjection;
+  /** The projection of `namespace` (made empty at its first use, as a new namespace starts). */
+  namespace(namespace: string): MemoryProjection;
+  rebuild: MemoryRebuild;
   /** The pokes the projector sent, in order. */
   pokes: SentPoke[];
   /** The factory `createProjectorApp` and `createScheduled` take. */
@@ -45,7 +49,22 @@ export interface MemoryProjector {
 
 export function memoryProjector(options: { partitions?: number } = {}): MemoryProjector {
   const log = createMemoryEventLog({ partitions: options.partitions ?? 1 });
-  const projection = createMemoryProjection();
+  const projections = new Map<string, MemoryProjection>();
+  const namespace = (name: string): MemoryProjection => {
+    const found = projections.get(name) ?? createMemoryProjection();
+    projections.set(name, found);
+    return found;
+  };
+  const onNamespace = (name: string): NamespaceDeps => {
+    const { store, lease } = namespace(name);
+    return { store, lease };
+  };
+  const rebuild = createMemoryRebuild({
+    base: BASE,
+    log,
+    checkpointsOf: (name) => namespace(name).readModel.checkpoints(),
+  });
+  const cleanup = createMemoryCleanup(rebuild, (name) => (projections.delete(name) ? 1 : 0));
   const pokes: SentPoke[] = [];
   const notifier: Notifier = {
     async poke(hint, reason = "append") {
@@ -56,15 +75,26 @@ export function memoryProjector(options: { partitions?: number } = {}): MemoryPr
     },
   };
   let sweeps = 0;
-  const namespace = { store: projection.store, lease: projection.lease };
   const deps: DepsFactory = (env) => ({
-    ...depsFromBindings(env),
     log,
-    ...namespace,
-    notifier,
+    leaseMs: LEASE_MS,
+    ...onNamespace(BASE),
     sweepCursor: { advance: async () => sweeps++ },
-    onNamespace: () => namespace,
-    liveView: async () => ({ namespace: "memory", retiring: [] }),
+    notifier,
+    signing: signingConfig(env),
+    budget: catchUpBudget(env),
+    rebuild,
+    cleanup,
+    rebuildGraceMs: rebuildGraceMs(env),
+    onNamespace,
   });
-  return { log, projection, pokes, deps, build: (bindings = {}) => deps({ ...BINDINGS, ...bindings }) };
+  return {
+    log,
+    projection: namespace(BASE),
+    namespace,
+    rebuild,
+    pokes,
+    deps,
+    build: (bindings = {}) => deps({ ...BINDINGS, ...bindings }),
+  };
 }

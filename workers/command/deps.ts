@@ -7,7 +7,8 @@ import type { ReadModel } from "../../shared/projection/read-model";
 import { createRedisReadModel } from "../../shared/projection/redis/read-model";
 import { createRebuildControl } from "../../shared/rebuild/control";
 import { liveNamespace } from "../../shared/rebuild/namespace";
-import { type RebuildStatus, rebuildStatus } from "../../shared/rebuild/status";
+import type { RebuildStatus } from "../../shared/rebuild/port";
+import { createRedisRebuild } from "../../shared/rebuild/redis/rebuild";
 import { connectRedis } from "../../shared/redis/client";
 import type { IdempotencyStore } from "../../shared/write-guard/idempotency";
 import type { WriteGuard } from "../../shared/write-guard/port";
@@ -59,7 +60,7 @@ export function commandDeps(env: Bindings): CommandDeps {
   // One Redis client for every adapter: the auto-pipeline can then merge their commands issued in the same tick.
   const client = connectRedis(redis);
   const { log, timeoutMs } = eventLogFromBindings(env, redis, client.redis);
-  const rebuild = createRebuildControl(client, redis.prefix);
+  const rebuild = createRedisRebuild(client, createRebuildControl(client, redis.prefix), log);
   return {
     log,
     reservationTtlMs: RESERVATION_TTL_FACTOR * timeoutMs,
@@ -74,6 +75,6 @@ export function commandDeps(env: Bindings): CommandDeps {
     },
     idempotency: createRedisIdempotency(client, redis.prefix),
     notifier: createQStashNotifier(qstashConfig(env)),
-    rebuildStatus: (namespace) => rebuildStatus(log, client, rebuild, namespace),
+    rebuildStatus: (namespace) => rebuild.status(namespace),
   };
 }

@@ -1,26 +1,74 @@
-/** Builds the projector's adapters from its bindings (validated at first use). */
+/** What the projector runs on, and how it is built from the bindings (validated at first use). */
 
-import { type Bindings, qstashConfig, redisConfig, signingConfig } from "../../shared/config";
+import {
+  type Bindings,
+  qstashConfig,
+  redisConfig,
+  type SigningConfig,
+  signingConfig,
+} from "../../shared/config";
 import { eventLogFromBindings } from "../../shared/event-log/from-bindings";
-import { createQStashNotifier } from "../../shared/notifier/qstash";
+import type { EventLog } from "../../shared/event-log/port";
+import { createQStashNotifier, type Notifier } from "../../shared/notifier/qstash";
+import type { FoldLease } from "../../shared/projection/fold-lease";
 import type { FoldSink } from "../../shared/projection/fold-sink";
 import type { ReadModel } from "../../shared/projection/read-model";
 import { createRedisFoldLease } from "../../shared/projection/redis/fold-lease";
 import { createRedisFoldSink } from "../../shared/projection/redis/fold-sink";
 import { createRedisReadModel } from "../../shared/projection/redis/read-model";
 import { createRebuildControl } from "../../shared/rebuild/control";
-import { type LiveView, liveView } from "../../shared/rebuild/namespace";
+import type { CleanupPort, LiveView, RebuildPort } from "../../shared/rebuild/port";
+import { createRedisCleanup } from "../../shared/rebuild/redis/cleanup";
+import { createRedisRebuild } from "../../shared/rebuild/redis/rebuild";
 import { connectRedis, type RedisClient } from "../../shared/redis/client";
-import { catchUpBudget } from "./fold/budget";
+import { type CatchUpBudget, catchUpBudget } from "./fold/budget";
 import { foldLeaseMs } from "./fold/lease-time";
-import { createSweepCursor } from "./fold/sweep-cursor";
+import { createSweepCursor, type SweepCursor } from "./fold/sweep-cursor";
 import { rebuildGraceMs } from "./rebuild/settings";
 
 /**
- * The adapters, with `store` and `lease` on the base prefix: call `onLive` (or `onNamespace`) before folding or
- * reading the projection, so that a rebuilt namespace is used once it is live.
+ * One namespace as the projector uses it: the fold's sink and lease (it folds into it), and the read model (its
+ * status, the sweep and the rebuild read checkpoints).
  */
-export function projectorDeps(env: Bindings) {
+export interface NamespaceDeps {
+  store: ReadModel & FoldSink;
+  lease: FoldLease;
+}
+
+/**
+ * The ports the projector runs on, with `store` and `lease` on the base prefix: call `onLive` (or `onNamespace`)
+ * before folding or reading the projection, so that a rebuilt namespace is used once it is live. The worker builds
+ * them over Redis, the event log and QStash ({@link projectorDeps}); a specification gives in-process adapters of
+ * the same ports to `createProjectorApp` and `createScheduled`.
+ */
+export interface ProjectorDeps extends NamespaceDeps {
+  log: EventLog;
+  /** How long a fold lease lives: derived from the time limits of the log and Redis, so it outlasts their calls. */
+  leaseMs: number;
+  sweepCursor: SweepCursor;
+  notifier: Notifier;
+  signing: SigningConfig;
+  budget: CatchUpBudget;
+  /** The live pointer and the rebuild's record. */
+  rebuild: RebuildPort;
+  /** Deleting a retired namespace, a chunk at a time. */
+  cleanup: CleanupPort;
+  /** How long a namespace replaced by a rebuild is kept, and folded, before it is deleted. */
+  rebuildGraceMs: number;
+  /** The store and lease of one namespace (the live one, a rebuild's, or a retired one). */
+  onNamespace(namespace: string): NamespaceDeps;
+}
+
+/** Builds the adapters of one request or cron run from the worker's bindings. */
+export type DepsFactory = (env: Bindings) => ProjectorDeps;
+
+/** What the app and the cron trigger are built over. */
+export interface ProjectorOptions {
+  /** Builds the adapters of a request, at its first use of them (default: from the bindings). */
+  deps?: DepsFactory;
+}
+
+export function projectorDeps(env: Bindings): ProjectorDeps {
   const redis = redisConfig(env);
   const client = connectRedis(redis);
   const onNamespace = (namespace: string) => ({
@@ -28,43 +76,26 @@ export function projectorDeps(env: Bindings) {
     lease: createRedisFoldLease(client, namespace),
   });
   const eventLog = eventLogFromBindings(env, redis, client.redis);
+  const control = createRebuildControl(client, redis.prefix);
   return {
     log: eventLog.log,
-    /** How long a fold lease lives: derived from the time limits of the log and Redis, so it outlasts their calls. */
     leaseMs: foldLeaseMs({ logTimeoutMs: eventLog.timeoutMs, redisTimeoutMs: client.timeoutMs }),
     ...onNamespace(redis.prefix),
     sweepCursor: createSweepCursor(client, redis.prefix),
     notifier: createQStashNotifier(qstashConfig(env)),
     signing: signingConfig(env),
     budget: catchUpBudget(env),
-    /** Redis, with its time limit (`REDIS_TIMEOUT_MS`). */
-    redis: client,
-    /** The base prefix (`PROJECTION_PREFIX`). */
-    base: redis.prefix,
-    rebuild: createRebuildControl(client, redis.prefix),
+    rebuild: createRedisRebuild(client, control, eventLog.log),
+    cleanup: createRedisCleanup(client, control),
     rebuildGraceMs: rebuildGraceMs(env),
-    /** The store and lease of one namespace (the live one, a rebuild's, or a retired one). */
     onNamespace,
-    /**
-     * The live namespace and the retired ones still folded beside it: cached briefly by the isolate, or read from
-     * Redis when `fresh`.
-     */
-    liveView: (fresh = false): Promise<LiveView> => liveView(client, redis.prefix, Date.now, fresh),
   };
 }
 
-/**
- * One namespace as the projector uses it: the fold's sink (it folds into it) and the read model (its status, the
- * sweep and the rebuild read checkpoints).
- */
+/** The read model and the fold sink of one namespace, over one Redis client. */
 function namespaceProjection(client: RedisClient, namespace: string): ReadModel & FoldSink {
   return { ...createRedisReadModel(client, namespace), ...createRedisFoldSink(client, namespace) };
 }
-
-export type ProjectorDeps = ReturnType<typeof projectorDeps>;
-
-/** Builds the adapters of one request or cron run from the worker's bindings. */
-export type DepsFactory = (env: Bindings) => ProjectorDeps;
 
 /** The default: every adapter from the bindings, validated at first use. */
 export const depsFromBindings: DepsFactory = projectorDeps;
@@ -74,6 +105,6 @@ export async function onLive(
   deps: ProjectorDeps,
   view?: LiveView,
 ): Promise<ProjectorDeps & { namespace: string }> {
-  const { namespace } = view ?? (await deps.liveView());
+  const { namespace } = view ?? (await deps.rebuild.liveView());
   return { ...deps, ...deps.onNamespace(namespace), namespace };
 }

@@ -1,6 +1,6 @@
 /** The projector worker: composes the app and the cron trigger over one factory of adapters. */
-import { createProjectorApp, type ProjectorOptions } from "./app";
-import { depsFromBindings } from "./deps";
+import { createProjectorApp } from "./app";
+import { depsFromBindings, type ProjectorOptions } from "./deps";
 import { createScheduled } from "./scheduled";
 
 const options: ProjectorOptions = { deps: depsFromBindings };

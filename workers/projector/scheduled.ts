@@ -3,10 +3,9 @@
  * poke, a retired namespace's fold or its clean-up), over adapters from the same factory as the app's.
  */
 import type { Bindings } from "../../shared/config";
-import type { ProjectorOptions } from "./app";
-import { depsFromBindings, onLive } from "./deps";
+import { depsFromBindings, onLive, type ProjectorOptions } from "./deps";
 import { sweep } from "./fold/sweep";
-import { sweepRebuild } from "./rebuild/chunk";
+import { sweepRebuild } from "./rebuild/sweep";
 import { log } from "./shell";
 
 export function createScheduled({ deps = depsFromBindings }: ProjectorOptions = {}) {

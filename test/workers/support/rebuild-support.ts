@@ -3,7 +3,7 @@
  * Projector view of any namespace (so the log-fold model checks a rebuilt or retired namespace as it checks the
  * live one).
  */
-import type { RebuildStatus } from "../../../shared/rebuild/status";
+import type { RebuildStatus } from "../../../shared/rebuild/port";
 import { eventually, get, type Projector, type Status } from "./projector-support";
 
 /** The projector's status as `GET /status` answers it to an admin: the projection's part and the rebuild's. */

@@ -46,3 +46,11 @@ export function notStarted(partition: number): PartitionProgress {
     caughtUp: false,
   };
 }
+
+/** The partitions whose fold failed and the services that failed them, or undefined when none did. */
+export function failures(result: CatchUpResult): { services: string; partitions: number[] } | undefined {
+  const failed = result.partitions.filter((p) => p.failed);
+  if (failed.length === 0) return undefined;
+  const services = [...new Set(failed.map((p) => p.failed?.service ?? "projector"))].join(", ");
+  return { services, partitions: failed.map((p) => p.partition) };
+}

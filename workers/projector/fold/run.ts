@@ -2,13 +2,11 @@
  * One invocation's catch-up of the live namespace, as the poke route and the sweep run it: fold within the
  * budget, then poke again for the work left that no other fold holds.
  */
-import { errorFields, type Logger } from "../../../shared/http/log";
+import type { Logger } from "../../../shared/http/log";
+import { pokeInBackground, type Waiter } from "../background";
 import type { ProjectorDeps } from "../deps";
 import { SUBREQUESTS, type SubrequestMeter, subrequestMeter } from "./budget";
 import { catchUp } from "./catch-up";
-import type { CatchUpResult } from "./progress";
-
-export type Waiter = (p: Promise<unknown>) => void;
 
 /**
  * Runs a catch-up and, when the budget ran out with work left, pokes the projector again to continue. `logger`
@@ -43,20 +41,10 @@ export async function runCatchUp(
       partitions: hints,
       subrequests: { used: meter.used, max: meter.max },
     });
-    waitUntil(
-      deps.notifier
-        .pokeMany(hints, "continue")
-        .catch((err: unknown) => logger.error("re-poke failed", { error: errorFields(err) })),
-    );
+    pokeInBackground(waitUntil, deps.notifier.pokeMany(hints, "continue"), logger, {
+      failed: "re-poke failed",
+    });
   }
   const owned = unfinished.length > 0 && ours.length === 0;
   return { ...result, ownedElsewhere: owned };
-}
-
-/** The partitions whose fold failed and the services that failed them, or undefined when none did. */
-export function failures(result: CatchUpResult): { services: string; partitions: number[] } | undefined {
-  const failed = result.partitions.filter((p) => p.failed);
-  if (failed.length === 0) return undefined;
-  const services = [...new Set(failed.map((p) => p.failed?.service ?? "projector"))].join(", ");
-  return { services, partitions: failed.map((p) => p.partition) };
 }

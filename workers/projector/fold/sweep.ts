@@ -9,10 +9,12 @@
  * a window at a time, consecutive sweeps reading consecutive windows (sweep-cursor.ts), so a lagging partition
  * is reached within `ceil(partitions / window)` cron periods; the pokes every write sends stay the fast path.
  */
-import { errorFields, type Logger } from "../../../shared/http/log";
+import type { Logger } from "../../../shared/http/log";
+import { pokeInBackground, type Waiter } from "../background";
 import type { ProjectorDeps } from "../deps";
 import { SUBREQUESTS, type SubrequestMeter, subrequestMeter, sweepWindow } from "./budget";
-import { failures, runCatchUp, type Waiter } from "./run";
+import { failures } from "./progress";
+import { runCatchUp } from "./run";
 import { sweepWindowAt } from "./sweep-cursor";
 
 export interface SweepResult {
@@ -60,16 +62,11 @@ export async function sweep(deps: ProjectorDeps, waitUntil: Waiter, log: Logger)
   if (fannedOut.length > 0) {
     meter.spend(SUBREQUESTS.fanOut);
     const hints = rest.map((p) => ({ partition: p.partition, offset: Math.max(0, p.head - 1) }));
-    waitUntil(
-      deps.notifier.pokeMany(hints, "sweep").then(
-        () => log.info("sweep poked lagging partitions", { partitions: fannedOut }),
-        (err: unknown) =>
-          log.error("sweep fan-out failed; the next sweep tries again", {
-            partitions: fannedOut,
-            error: errorFields(err),
-          }),
-      ),
-    );
+    pokeInBackground(waitUntil, deps.notifier.pokeMany(hints, "sweep"), log, {
+      sent: "sweep poked lagging partitions",
+      failed: "sweep fan-out failed; the next sweep tries again",
+      fields: { partitions: fannedOut },
+    });
   }
   const lagging = behind.map((p) => p.partition);
   const spent = () => ({ used: meter.used, max: meter.max });
