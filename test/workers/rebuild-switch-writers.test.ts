@@ -23,9 +23,9 @@ import { WEB_DIST } from "../../web/build";
 import type { GraphQLAnswer } from "../support/system";
 import { CREATE, UPDATE } from "./support/command-support";
 import { outcome, systemProjector } from "./support/guarantees-support";
-import { envelopes, expectProjectionOfLog, newTaskId, produceEvents, redis } from "./support/projector-model";
+import { envelopes, expectProjectionOfLog, produceEvents, redis } from "./support/projector-model";
 import { admin, eventually, poke, startProjector, status } from "./support/projector-support";
-import { onNamespace, requestRebuild } from "./support/rebuild-support";
+import { idsIn, onNamespace, position, requestRebuild } from "./support/rebuild-support";
 import { useSystem } from "./support/use-system";
 
 const PARTITIONS = 3;
@@ -43,22 +43,6 @@ interface Acked {
   version: number;
   partition: number;
   offset: number;
-}
-
-function idsIn(partition: number, count: number): string[] {
-  const ids: string[] = [];
-  while (ids.length < count) {
-    const id = newTaskId();
-    if (partitionOf(id, PARTITIONS) === partition) ids.push(id);
-  }
-  return ids;
-}
-
-function position(answer: GraphQLAnswer): { partition: number; offset: number } {
-  const token = answer.headers.get("x-consistency-token") ?? "";
-  const [partition, offset] = token.split(":").map(Number);
-  if (partition === undefined || offset === undefined) throw new Error(`no consistency token: "${token}"`);
-  return { partition, offset };
 }
 
 async function graphqlAt(
@@ -85,7 +69,9 @@ describe("writes around a rebuild's switch", () => {
       expect({ id, outcome: outcome(answer) }).toEqual({ id, outcome: "OK" });
       acked.set(id, { version, ...position(answer) });
     };
-    const tasks = [0, 1].flatMap((partition) => idsIn(partition, (WRITERS * TASKS_PER_WRITER) / 2));
+    const tasks = [0, 1].flatMap((partition) =>
+      idsIn(PARTITIONS, partition, (WRITERS * TASKS_PER_WRITER) / 2),
+    );
     await produceEvents(
       p,
       tasks.flatMap((id) => envelopes(id, [{ type: "TaskCreated", data: { text: `before ${id}` } }])),

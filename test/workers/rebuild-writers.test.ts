@@ -9,13 +9,19 @@
  * that it lasts far longer than a worker caches the live pointer.
  */
 import { describe, expect, it } from "vitest";
-import { partitionOf } from "../../shared/event-log/port";
 import type { GraphQLAnswer } from "../support/system";
 import { CREATE, DELETE, UPDATE } from "./support/command-support";
 import { converge, outcome, systemProjector, tally } from "./support/guarantees-support";
-import { envelopes, expectProjectionOfLog, newTaskId, produceEvents } from "./support/projector-model";
+import { envelopes, expectProjectionOfLog, produceEvents } from "./support/projector-model";
 import { admin, eventually } from "./support/projector-support";
-import { onNamespace, rebuildEnded, rebuildStatusOf, requestRebuild } from "./support/rebuild-support";
+import {
+  idsIn,
+  onNamespace,
+  position,
+  rebuildEnded,
+  rebuildStatusOf,
+  requestRebuild,
+} from "./support/rebuild-support";
 import { useSystem } from "./support/use-system";
 
 const PARTITIONS = 2;
@@ -37,29 +43,12 @@ interface Acked {
   offset: number;
 }
 
-/** Task ids that fall in `partition`, `count` of them. */
-function idsIn(partition: number, count: number): string[] {
-  const ids: string[] = [];
-  while (ids.length < count) {
-    const id = newTaskId();
-    if (partitionOf(id, PARTITIONS) === partition) ids.push(id);
-  }
-  return ids;
-}
-
-function position(answer: GraphQLAnswer): { partition: number; offset: number } {
-  const token = answer.headers.get("x-consistency-token") ?? "";
-  const [partition, offset] = token.split(":").map(Number);
-  if (partition === undefined || offset === undefined) throw new Error(`no consistency token: "${token}"`);
-  return { partition, offset };
-}
-
 describe("a rebuild while writers run", () => {
   it("rebuild: every list answer is complete for acknowledged writes before, during and after, and the switch lands on the fold of the log", {
     timeout: 240_000,
   }, async () => {
     const p = systemProjector(sys());
-    const backlog = BACKLOG.flatMap((count, partition) => idsIn(partition, count));
+    const backlog = BACKLOG.flatMap((count, partition) => idsIn(PARTITIONS, partition, count));
     const creates = backlog.flatMap((id) =>
       envelopes(id, [{ type: "TaskCreated", data: { text: `backlog ${id}` } }]),
     );

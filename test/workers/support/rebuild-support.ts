@@ -3,7 +3,10 @@
  * Projector view of any namespace (so the log-fold model checks a rebuilt or retired namespace as it checks the
  * live one).
  */
+import { partitionOf } from "../../../shared/event-log/port";
 import type { RebuildStatus } from "../../../shared/rebuild/port";
+import type { GraphQLAnswer } from "../../support/system";
+import { newTaskId } from "./projector-model";
 import { eventually, get, type Projector, type Status } from "./projector-support";
 
 /** The projector's status as `GET /status` answers it to an admin: the projection's part and the rebuild's. */
@@ -48,4 +51,22 @@ export async function rebuildEnded(p: Projector, timeoutMs = 60_000): Promise<Re
 /** The same projector seen on another namespace of its projection. */
 export function onNamespace(p: Projector, namespace: string): Projector {
   return { ...p, prefix: namespace };
+}
+
+/** New task ids that fall in `partition` of a log of `partitions`, `count` of them. */
+export function idsIn(partitions: number, partition: number, count: number): string[] {
+  const ids: string[] = [];
+  while (ids.length < count) {
+    const id = newTaskId();
+    if (partitionOf(id, partitions) === partition) ids.push(id);
+  }
+  return ids;
+}
+
+/** The position a mutation's answer acknowledged, from its consistency token. */
+export function position(answer: GraphQLAnswer): { partition: number; offset: number } {
+  const token = answer.headers.get("x-consistency-token") ?? "";
+  const [partition, offset] = token.split(":").map(Number);
+  if (partition === undefined || offset === undefined) throw new Error(`no consistency token: "${token}"`);
+  return { partition, offset };
 }
