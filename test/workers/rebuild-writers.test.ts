@@ -45,7 +45,7 @@ interface Acked {
 
 describe("a rebuild while writers run", () => {
   it("rebuild: every list answer is complete for acknowledged writes before, during and after, and the switch lands on the fold of the log", {
-    timeout: 240_000,
+    timeout: 330_000,
   }, async () => {
     const p = systemProjector(sys());
     const backlog = BACKLOG.flatMap((count, partition) => idsIn(PARTITIONS, partition, count));
@@ -132,7 +132,8 @@ describe("a rebuild while writers run", () => {
     const started = await requestRebuild(p);
     expect(started.status).toBe(202);
     const namespace = started.body.namespace as string;
-    const ended = await rebuildEnded(p, 120_000);
+    // A generous bound: on two cores shared with other work this whole test has taken 130 s.
+    const ended = await rebuildEnded(p, 200_000);
     phase = "after";
     const readsAfter = phases.after;
     await eventually(() => expect(phases.after).toBeGreaterThan(readsAfter + 4), 30_000);
