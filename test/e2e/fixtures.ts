@@ -43,8 +43,18 @@ export function listIdOf(page: Page): string {
   return id;
 }
 
-/** The list as the API has it (not as the page shows it), through GraphQL. */
+/**
+ * The titles of `listId` as the API lists them (not as the page shows them), through GraphQL, once the projection has folded everything the log holds (the
+ * projector's `/status` shows no lag): reads are eventually consistent, so a list read straight after the page
+ * saved could still be missing its last change. Whatever the page appended, a duplicate included, is then in it.
+ */
 export async function serverTitles(baseURL: string, listId: string): Promise<string[]> {
+  await expect
+    .poll(async () => {
+      const res = await fetch(`${process.env.E2E_PROJECTOR_URL}/status`);
+      return ((await res.json()) as { lag?: number }).lag;
+    })
+    .toBe(0);
   const res = await fetch(`${baseURL}/graphql`, {
     method: "POST",
     headers: { "content-type": "application/json", accept: "application/json" },

@@ -12,5 +12,6 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
   const sys = await startSystem();
   process.env.E2E_BASE_URL = sys.commandUrl;
   process.env.E2E_KAFKA_URL = sys.env.UPSTASH_KAFKA_URL ?? "";
+  process.env.E2E_PROJECTOR_URL = sys.projectorUrl;
   return () => sys.close();
 }
