@@ -9,15 +9,13 @@ import { describe, expect, it } from "vitest";
 import { MAY_HAVE_BEEN_RECORDED, unavailable } from "../support/graphql-answers";
 import {
   clearFaultsAfterEach,
-  createTask,
   faultsUsedUp,
-  historyOf,
   injectFault,
+  logged,
+  projectedTask,
   readLog,
-  recordsOf,
   TASK,
   TASK_FIELDS,
-  type TaskView,
   UPDATE,
 } from "./support/command-support";
 import { converge, systemProjector } from "./support/guarantees-support";
@@ -42,25 +40,11 @@ function unknownOutcome(field: string, status: number) {
   return unavailable(field, "redis", `redis answered ${status} to the append; ${MAY_HAVE_BEEN_RECORDED}`);
 }
 
-/** A task created and projected; it also loads the append script, so the faulted call runs it (no NOSCRIPT). */
-async function projectedTask(text: string): Promise<TaskView> {
-  const { task } = await createTask(sys(), text);
-  await historyOf(sys(), task.id, 1);
-  return task;
-}
-
-async function logged(id: string): Promise<Array<[string, number, string | undefined]>> {
-  return (await recordsOf(sys(), id)).map((r) => {
-    const e = JSON.parse(r.value) as { type: string; version: number; data: { text?: string } };
-    return [e.type, e.version, e.data.text];
-  });
-}
-
 describe("Redis Streams answering 408 or 499 after the append script ran", () => {
   it.each([408, 499])(
     "createTask: a %i after the append keeps the idempotency claim, so a retry under the same key makes one task",
     async (status) => {
-      await projectedTask(`Loads the append script before a ${status}`);
+      await projectedTask(sys(), `Loads the append script before a ${status}`);
       const key = `stored-then-${status}-${Date.now()}`;
       const text = `stored, then ${status}`;
       await injectFault(redisUrl(), storedThen(status));
@@ -89,7 +73,7 @@ describe("Redis Streams answering 408 or 499 after the append script ran", () =>
   it.each([408, 499])(
     "updateTask: a %i after the append is an unknown outcome, and the next writer's update is decided after it",
     async (status) => {
-      const task = await projectedTask(`Stored, then ${status}`);
+      const task = await projectedTask(sys(), `Stored, then ${status}`);
       await injectFault(redisUrl(), storedThen(status));
 
       const a = await sys().graphql(UPDATE, { id: task.id, text: "writer A", done: false });
@@ -97,7 +81,7 @@ describe("Redis Streams answering 408 or 499 after the append script ran", () =>
       const b = await sys().graphql(UPDATE, { id: task.id, text: "writer B", done: false });
 
       // A's rename is in the log as version 2, so B's is decided on it: version 3, A's event kept, B's text wins.
-      expect(await logged(task.id)).toEqual([
+      expect(await logged(sys(), task.id)).toEqual([
         ["TaskCreated", 1, `Stored, then ${status}`],
         ["TaskRenamed", 2, "writer A"],
         ["TaskRenamed", 3, "writer B"],

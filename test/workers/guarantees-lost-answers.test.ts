@@ -10,15 +10,15 @@ import { describe, expect, it } from "vitest";
 import { MAY_HAVE_BEEN_RECORDED, unavailable } from "../support/graphql-answers";
 import {
   clearFaultsAfterEach,
-  createTask,
   faultsUsedUp,
   historyOf,
   injectFault,
+  logged,
   logHead,
+  projectedTask,
   recordsOf,
   TASK,
   TASK_FIELDS,
-  type TaskView,
   UPDATE,
 } from "./support/command-support";
 import { converge, systemProjector } from "./support/guarantees-support";
@@ -36,19 +36,6 @@ function unknownOutcome(field: string, what: string) {
   return unavailable(field, "kafka", `kafka ${what}; ${MAY_HAVE_BEEN_RECORDED}`);
 }
 
-async function projectedTask(text: string): Promise<TaskView> {
-  const { task } = await createTask(sys(), text);
-  await historyOf(sys(), task.id, 1);
-  return task;
-}
-
-async function logged(id: string): Promise<Array<[string, number, string | undefined]>> {
-  return (await recordsOf(sys(), id)).map((r) => {
-    const e = JSON.parse(r.value) as { type: string; version: number; data: { text?: string } };
-    return [e.type, e.version, e.data.text];
-  });
-}
-
 async function expectEveryEventApplied(): Promise<void> {
   await converge(sys());
   expect((await expectProjectionOfLog(systemProjector(sys()))).counters.rejected).toBe(0);
@@ -62,7 +49,7 @@ describe("Kafka answering an error after storing the append", () => {
   ])(
     "updateTask: a %i after the append was stored is an unknown outcome, and the next writer is decided after it",
     async (status, what) => {
-      const task = await projectedTask(`Stored, then ${status}`);
+      const task = await projectedTask(sys(), `Stored, then ${status}`);
       await injectFault(kafkaUrl(), { kind: "fail-after", status, path: "/produce" });
 
       const a = await sys().graphql(UPDATE, { id: task.id, text: "writer A", done: false });
@@ -73,7 +60,7 @@ describe("Kafka answering an error after storing the append", () => {
       expect(b.body).toEqual({
         data: { updateTask: { ...task, text: "writer B", version: 3, updatedAt: expect.any(String) } },
       });
-      expect(await logged(task.id)).toEqual([
+      expect(await logged(sys(), task.id)).toEqual([
         ["TaskCreated", 1, `Stored, then ${status}`],
         ["TaskRenamed", 2, "writer A"],
         ["TaskRenamed", 3, "writer B"],
@@ -87,7 +74,7 @@ describe("Kafka answering an error after storing the append", () => {
   );
 
   it("updateTask: a 2xx answer whose body is not an acknowledgement is an unknown outcome", async () => {
-    const task = await projectedTask("Stored, answer mangled");
+    const task = await projectedTask(sys(), "Stored, answer mangled");
     await injectFault(kafkaUrl(), { kind: "fail-after", status: 200, path: "/produce" });
 
     const a = await sys().graphql(UPDATE, { id: task.id, text: "writer A", done: false });
@@ -97,7 +84,7 @@ describe("Kafka answering an error after storing the append", () => {
       unknownOutcome("updateTask", "answered the append with an unusable acknowledgement"),
     );
     expect(b.body.data.updateTask).toMatchObject({ text: "writer A", done: true, version: 3 });
-    expect((await logged(task.id)).map(([type, version]) => [type, version])).toEqual([
+    expect((await logged(sys(), task.id)).map(([type, version]) => [type, version])).toEqual([
       ["TaskCreated", 1],
       ["TaskRenamed", 2],
       ["TaskCompleted", 3],
@@ -154,7 +141,7 @@ describe("Kafka refusing an append", () => {
   it.each([400, 401, 404, 413, 429])(
     "updateTask: a %i is a refusal: nothing was changed, and a retry goes through at once",
     async (status) => {
-      const task = await projectedTask(`Refused with ${status}`);
+      const task = await projectedTask(sys(), `Refused with ${status}`);
       const head = await logHead(sys());
       await injectFault(kafkaUrl(), { kind: "fail", status, path: "/produce" });
 
@@ -174,9 +161,9 @@ describe("Kafka refusing an append", () => {
 describe("Redis losing the answer of a guarded call", () => {
   it("updateTask: a reservation whose answer is lost and retried by the client is the writer's own, not a rival's", async () => {
     // A first update loads the script into redis-server, so the call that loses its answer really reserves.
-    const other = await projectedTask("Loads the reservation script");
+    const other = await projectedTask(sys(), "Loads the reservation script");
     await sys().graphql(UPDATE, { id: other.id, text: "Script loaded", done: false });
-    const task = await projectedTask("Reservation answer lost");
+    const task = await projectedTask(sys(), "Reservation answer lost");
     const prefix = sys().env.PROJECTION_PREFIX;
     // The reservation script's KEYS, side by side: only that call has them so (the read before it has them apart).
     await injectFault(redisUrl(), {
@@ -190,7 +177,7 @@ describe("Redis losing the answer of a guarded call", () => {
     expect(res.body).toEqual({
       data: { updateTask: { ...task, text: "Reserved once", version: 2, updatedAt: expect.any(String) } },
     });
-    expect(await logged(task.id)).toEqual([
+    expect(await logged(sys(), task.id)).toEqual([
       ["TaskCreated", 1, "Reservation answer lost"],
       ["TaskRenamed", 2, "Reserved once"],
     ]);

@@ -168,3 +168,21 @@ export function clearFaultsAfterEach(url: () => string): void {
     await clearFaults(url());
   });
 }
+
+/** A task created and projected (its history shows the create); it also loads the scripts a later write runs. */
+export async function projectedTask(sys: TestSystem, text: string): Promise<TaskView> {
+  const { task } = await createTask(sys, text);
+  await historyOf(sys, task.id, 1);
+  return task;
+}
+
+/** A task's events in the log, as [type, version, text]. */
+export async function logged(
+  sys: TestSystem,
+  id: string,
+): Promise<Array<[string, number, string | undefined]>> {
+  return (await recordsOf(sys, id)).map((r) => {
+    const e = JSON.parse(r.value) as { type: string; version: number; data: { text?: string } };
+    return [e.type, e.version, e.data.text];
+  });
+}
