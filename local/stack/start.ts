@@ -121,6 +121,9 @@ export async function startStack(config: StackConfig, opts: StartStackOptions = 
       QSTASH_NEXT_SIGNING_KEY: config.qstashNextSigningKey,
       PROJECTION_PREFIX: config.projectionPrefix,
       ADMIN_TOKEN: config.adminToken,
+      // Locally the default list (the original API, no listId) is open to every caller, so the original walkthrough
+      // runs verbatim; a deployment binds API_TOKEN instead (docs/security.md).
+      PUBLIC_DEFAULT_LIST: "true",
     };
     return { config, redisServer, redis, kafka, qstash, redpanda, env, stop: stopAll };
   } catch (err) {

@@ -4,6 +4,7 @@ import { ConfigError } from "../errors";
 /** Every binding the readers read, by name: a misspelt name does not compile. */
 export type BindingName =
   | "ADMIN_TOKEN"
+  | "API_TOKEN"
   | "EVENT_LOG"
   | "EVENT_LOG_PARTITIONS"
   | "EVENT_LOG_REDIS_REST_TOKEN"
@@ -12,11 +13,13 @@ export type BindingName =
   | "EVENT_LOG_TOPIC"
   | "GRAPHQL_INTROSPECTION"
   | "KAFKA_TIMEOUT_MS"
+  | "MAX_LIST_TASKS"
   | "PROJECTION_PREFIX"
   | "PROJECTOR_BATCH_SIZE"
   | "PROJECTOR_MAX_EVENTS"
   | "PROJECTOR_MAX_SUBREQUESTS"
   | "PROJECTOR_URL"
+  | "PUBLIC_DEFAULT_LIST"
   | "QSTASH_CURRENT_SIGNING_KEY"
   | "QSTASH_NEXT_SIGNING_KEY"
   | "QSTASH_TOKEN"

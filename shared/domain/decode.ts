@@ -4,6 +4,7 @@ import type { TaskEvent, TaskEventType } from "./events";
 import { isTaskEventType, TASK_EVENT_TYPES } from "./events";
 import { isListId, isTaskId, isUuid } from "./ids";
 import { isJsonRecord, type JsonRecord } from "./json";
+import { isListEventType, LIST_EVENT_TYPES, type ListEnvelope } from "./list-events";
 import { isIsoTimestamp } from "./timestamps";
 import { unreachable } from "./unreachable";
 import { upcast } from "./upcasters";
@@ -16,6 +17,12 @@ import { MAX_TEXT_CODE_POINTS } from "./validation";
  */
 export type DecodeResult =
   | { readonly ok: true; readonly event: EventEnvelope }
+  | { readonly ok: false; readonly reason: string; readonly newer?: true };
+
+/** A decoded log record: a task's event or a list's, or why neither (as in {@link DecodeResult}). */
+export type RecordDecodeResult =
+  | { readonly ok: true; readonly event: EventEnvelope; readonly list?: undefined }
+  | { readonly ok: true; readonly list: ListEnvelope; readonly event?: undefined }
   | { readonly ok: false; readonly reason: string; readonly newer?: true };
 
 /** Longest metadata string (request ids and idempotency keys are at most 128 characters when written). */
@@ -31,6 +38,7 @@ const ENVELOPE_FIELDS = [
   "data",
   "metadata",
 ];
+const LIST_ENVELOPE_FIELDS = ENVELOPE_FIELDS.map((field) => (field === "taskId" ? "listId" : field));
 const METADATA_FIELDS = ["requestId", "correlationId", "idempotencyKey"] as const;
 
 class Invalid extends Error {
@@ -129,7 +137,8 @@ function validate(raw: JsonRecord): EventEnvelope {
   check(isUuid(eventId), "eventId must be a lowercase UUID");
   check(typeof type === "string", "type must be a string");
   if (!isTaskEventType(type)) {
-    throw new Invalid(`unknown event type (this code knows ${TASK_EVENT_TYPES.join(", ")})`, true);
+    const known = [...TASK_EVENT_TYPES, ...LIST_EVENT_TYPES].join(", ");
+    throw new Invalid(`unknown event type (this code knows ${known})`, true);
   }
   check(isTaskId(taskId), "taskId must be a lowercase UUID");
   check(isNonNegativeInteger(version) && version >= 1, "version must be a positive integer");
@@ -139,6 +148,60 @@ function validate(raw: JsonRecord): EventEnvelope {
   return { ...event, eventId, schemaVersion: CURRENT_SCHEMA_VERSION, taskId, version, occurredAt, metadata };
 }
 
+/** Validates a current-version raw list envelope; throws Invalid with the first problem. */
+function validateList(raw: JsonRecord): ListEnvelope {
+  exactFields(raw, LIST_ENVELOPE_FIELDS, "envelope");
+  const missing = LIST_ENVELOPE_FIELDS.find((field) => !Object.hasOwn(raw, field));
+  check(missing === undefined, `missing field ${missing}`);
+  const { eventId, listId, version, occurredAt, data } = raw;
+  check(isUuid(eventId), "eventId must be a lowercase UUID");
+  check(isListId(listId), "listId must be 1-64 characters of A-Z a-z 0-9 _ -");
+  check(isNonNegativeInteger(version) && version >= 1, "version must be a positive integer");
+  check(isIsoTimestamp(occurredAt), "occurredAt must be an ISO timestamp like 2025-01-31T12:00:00.000Z");
+  check(isJsonRecord(data), "data must be an object");
+  exactFields(data, ["title", "viewId"], "ListCreated data");
+  check(
+    data.title === null || typeof data.title === "string",
+    "ListCreated data.title must be a string or null",
+  );
+  if (typeof data.title === "string") {
+    check(
+      codePointsAtMost(data.title, MAX_TEXT_CODE_POINTS),
+      `ListCreated data.title is longer than ${MAX_TEXT_CODE_POINTS} characters`,
+    );
+  }
+  check(isListId(data.viewId), "ListCreated data.viewId must be 1-64 characters of A-Z a-z 0-9 _ -");
+  const metadata = decodeMetadata(raw.metadata);
+  return {
+    type: "ListCreated",
+    data: { title: data.title, viewId: data.viewId },
+    eventId,
+    schemaVersion: CURRENT_SCHEMA_VERSION,
+    listId,
+    version,
+    occurredAt,
+    metadata,
+  };
+}
+
+/**
+ * Reads a log record's value into a task's or a list's envelope, as {@link decodeEvent} reads a task's: strict,
+ * never throws.
+ */
+export function decodeRecord(raw: string): RecordDecodeResult {
+  const parsed = parseEnvelope(raw);
+  if (!parsed.ok) return parsed;
+  try {
+    if (isListEventType(parsed.raw.type)) return { ok: true, list: validateList(parsed.raw) };
+    return { ok: true, event: validate(parsed.raw) };
+  } catch (error) {
+    if (!(error instanceof Invalid)) throw error;
+    return error.newer
+      ? { ok: false, reason: error.message, newer: true }
+      : { ok: false, reason: error.message };
+  }
+}
+
 /**
  * Reads a Kafka record value into an envelope. Strict: the value must be JSON, of a known schema version
  * (older ones are upcast first, newer ones are refused as "from the future" rather than misread), with
@@ -146,6 +209,16 @@ function validate(raw: JsonRecord): EventEnvelope {
  * throws; a failure's `reason` is what the projector records in the dead-letter list.
  */
 export function decodeEvent(raw: string): DecodeResult {
+  const decoded = decodeRecord(raw);
+  if (decoded.ok && decoded.list)
+    return { ok: false, reason: `${decoded.list.type} is a list's event, not a task's` };
+  return decoded.ok ? { ok: true, event: decoded.event } : decoded;
+}
+
+/** Parses a record's JSON and upcasts it to the current schema version, or says why it cannot. */
+function parseEnvelope(
+  raw: string,
+): { ok: true; raw: JsonRecord } | { ok: false; reason: string; newer?: true } {
   let parsed: unknown;
   try {
     parsed = JSON.parse(raw);
@@ -169,12 +242,5 @@ export function decodeEvent(raw: string): DecodeResult {
       ? { ok: false, reason: current.reason, newer: true }
       : { ok: false, reason: current.reason };
   }
-  try {
-    return { ok: true, event: validate(current.raw) };
-  } catch (error) {
-    if (!(error instanceof Invalid)) throw error;
-    return error.newer
-      ? { ok: false, reason: error.message, newer: true }
-      : { ok: false, reason: error.message };
-  }
+  return { ok: true, raw: current.raw };
 }

@@ -64,6 +64,7 @@ function changed(state: Extract<TaskState, { status: "active" }>, event: ChangeE
         id: task.id,
         version: event.version,
         deletedAt: event.occurredAt,
+        ...(task.listId === undefined ? {} : { listId: task.listId }),
       }));
     default: {
       // Exhaustive for decoded events; anything else that reaches here at run time is skipped, not thrown.

@@ -22,7 +22,21 @@ export interface Task {
 export type TaskState =
   | { readonly status: "absent" }
   | { readonly status: "active"; readonly task: Task }
-  | { readonly status: "deleted"; readonly id: string; readonly version: number; readonly deletedAt: string };
+  | {
+      readonly status: "deleted";
+      readonly id: string;
+      readonly version: number;
+      readonly deletedAt: string;
+      /** The list the task was on (absent for the default list, and in states stored before deletes kept it). */
+      readonly listId?: string;
+    };
+
+/** The list a task is or was on: undefined for the default list (and for an absent task). */
+export function listOf(state: TaskState): string | undefined {
+  if (state.status === "active") return state.task.listId;
+  if (state.status === "deleted") return state.listId;
+  return undefined;
+}
 
 /** The state of every task id before its first event. */
 export function initialState(): TaskState {

@@ -66,9 +66,11 @@ export function decodeState(raw: unknown): TaskState {
     parsed.status === "deleted" &&
     typeof parsed.id === "string" &&
     typeof parsed.version === "number" &&
-    typeof parsed.deletedAt === "string"
+    typeof parsed.deletedAt === "string" &&
+    (parsed.listId === undefined || typeof parsed.listId === "string")
   ) {
-    return { status: "deleted", id: parsed.id, version: parsed.version, deletedAt: parsed.deletedAt };
+    const { id, version, deletedAt, listId } = parsed;
+    return { status: "deleted", id, version, deletedAt, ...(listId === undefined ? {} : { listId }) };
   }
   throw new UpstreamError("redis", "the projection holds a malformed task state");
 }

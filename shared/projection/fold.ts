@@ -5,7 +5,14 @@
  * schema version or event type) or one filed under another partition than its task's ends the batch before it
  * and stops the partition there, so that nothing after it is folded out of turn.
  */
-import { applyEvent, decodeEvent, type EventEnvelope, type TaskState, versionOf } from "../domain";
+import {
+  applyEvent,
+  decodeRecord,
+  type EventEnvelope,
+  type ListEnvelope,
+  type TaskState,
+  versionOf,
+} from "../domain";
 import { type LogRecord, partitionOf } from "../event-log/port";
 import { encodeHistoryEntry, encodeState } from "./codec";
 import { boundReason, DEAD_LETTER_VALUE_CHARS, encodeDeadLetter, encodeRejectedEvent } from "./problems";
@@ -42,6 +49,11 @@ export interface FoldBatch {
 export interface DecodedRecord {
   record: LogRecord;
   event?: EventEnvelope;
+  /**
+   * A list's event. It changes no task: the fold counts it applied and moves past it (a list's capabilities and
+   * title are kept by the command side's list registry, which the event records in the log).
+   */
+  list?: ListEnvelope;
   /** Why the record is poison (skipped as a dead letter), when it is. */
   poison?: string;
   /** Why the partition must stop at this record, when it must. */
@@ -60,23 +72,24 @@ export const DEFAULT_BATCH_BYTES = 1_000_000;
  */
 export function decodeRecords(records: LogRecord[], partitions: number): DecodedRecord[] {
   return records.map((record) => {
-    const decoded = decodeEvent(record.value);
+    const decoded = decodeRecord(record.value);
     if (!decoded.ok) {
       return decoded.newer
         ? { record, stop: boundReason(`${decoded.reason}; waiting here for a projector that reads it`) }
         : { record, poison: boundReason(decoded.reason) };
     }
-    const expected = partitionOf(decoded.event.taskId, partitions);
+    const [what, key] = decoded.list ? ["list", decoded.list.listId] : ["task", decoded.event.taskId];
+    const expected = partitionOf(key, partitions);
     if (expected !== record.partition) {
       return {
         record,
         stop: boundReason(
-          `task ${decoded.event.taskId} belongs to partition ${expected}, not ${record.partition} ` +
+          `${what} ${key} belongs to partition ${expected}, not ${record.partition} ` +
             `(of ${partitions}): do the workers agree on EVENT_LOG_PARTITIONS?`,
         ),
       };
     }
-    return { record, event: decoded.event };
+    return decoded.list ? { record, list: decoded.list } : { record, event: decoded.event };
   });
 }
 
@@ -158,12 +171,17 @@ export function foldBatch(
     used += requestCost(entry);
   };
 
-  for (const { record, event, poison, stop } of items) {
+  for (const { record, event, list, poison, stop } of items) {
     const position = { partition: record.partition, offset: record.offset };
     const first = batch.to === from;
     if (stop !== undefined) {
       batch.stop = { offset: record.offset, reason: stop };
       break;
+    }
+    if (list) {
+      batch.to = record.offset + 1;
+      batch.counts.applied++;
+      continue;
     }
     if (!event) {
       const cost = requestCost(record.value.slice(0, DEAD_LETTER_VALUE_CHARS)) + 400;

@@ -43,6 +43,10 @@ export interface ProjectionKeys {
    * `<version>:<nonce>:<state JSON>` (expires): the next writer decides on it without waiting for the fold
    */
   committed(taskId: string): string;
+  /** hash: a minted list's `view` (its read-only capability), `title` and `createdAt` (the list registry) */
+  listMeta(listId: string): string;
+  /** string: the id of the list a read-only capability opens (the list registry) */
+  listView(viewId: string): string;
   /** string: the token of the one fold that holds a partition (expires), so concurrent pokes coalesce */
   foldLease(partition: number): string;
   /** string: set by a poke that found the partition's lease held: its holder must read again before it lets go */
@@ -69,6 +73,8 @@ export function projectionKeys(prefix: string, guards: string = prefix): Project
     idempotency: (key) => `${guards}:idempotency:${key}`,
     lastReserved: (taskId) => `${guards}:last-reserved:${taskId}`,
     committed: (taskId) => `${guards}:committed:${taskId}`,
+    listMeta: (listId) => `${guards}:list-meta:${listId}`,
+    listView: (viewId) => `${guards}:list-view:${viewId}`,
     foldLease: (partition) => `${prefix}:fold-lease:${partition}`,
     foldMore: (partition) => `${prefix}:fold-more:${partition}`,
     sweepCursor: `${prefix}:sweep-cursor`,

@@ -28,6 +28,8 @@ export interface ReadModel {
    * checkpoints, read together. No `listId`: the default list.
    */
   list(offset: number, limit: number, listId?: string): Promise<TaskPage>;
+  /** How many active tasks a named list holds (0 for a list no task was created on). */
+  listSize(listId: string): Promise<number>;
   task(taskId: string): Promise<TaskState>;
   /** A task's applied events in order, its audit trail. */
   history(taskId: string): Promise<HistoryEntry[]>;

@@ -10,8 +10,10 @@
  */
 import { createMemoryEventLog, type MemoryEventLog } from "../../shared/event-log/memory/event-log";
 import type { LogRecord, Position } from "../../shared/event-log/port";
+import { createMemoryListRegistry } from "../../shared/lists/memory/registry";
 import type { Notifier } from "../../shared/notifier/qstash";
 import { DEFAULT_BATCH_BYTES } from "../../shared/projection/fold";
+import { DEFAULT_MAX_LIST_TASKS } from "../../workers/command/access";
 import { createCommandApp } from "../../workers/command/app";
 import { RESERVATION_TTL_FACTOR } from "../../workers/command/deps";
 import { foldAll } from "../projection/given";
@@ -127,6 +129,9 @@ function world(lines: Line[]): World {
       reservationTtlMs: RESERVATION_TTL_FACTOR * APPEND_TIMEOUT_MS,
       live: async () => ({ namespace: "spec", store: projection.readModel, guard: projection.guard }),
       idempotency: projection.idempotency,
+      lists: createMemoryListRegistry(),
+      defaultList: { kind: "open" },
+      maxListTasks: DEFAULT_MAX_LIST_TASKS,
       notifier,
       rebuildStatus: async (namespace) => ({ namespace, rebuild: null, lastRebuild: null, retiring: [] }),
     },

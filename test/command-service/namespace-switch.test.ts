@@ -6,9 +6,11 @@
  */
 import { afterEach, beforeEach, expect, it, vi } from "vitest";
 import { createMemoryEventLog } from "../../shared/event-log/memory/event-log";
+import { createMemoryListRegistry } from "../../shared/lists/memory/registry";
 import type { Notifier } from "../../shared/notifier/qstash";
 import { DEFAULT_BATCH_BYTES } from "../../shared/projection/fold";
 import type { ReadModel } from "../../shared/projection/read-model";
+import { DEFAULT_MAX_LIST_TASKS } from "../../workers/command/access";
 import { createCommandApp } from "../../workers/command/app";
 import type { CommandDeps } from "../../workers/command/deps";
 import { RESERVATION_TTL_FACTOR } from "../../workers/command/deps";
@@ -69,6 +71,9 @@ function world() {
       return { namespace, store: reads[namespace], guard: spaces[namespace].guard };
     },
     idempotency: spaces.old.idempotency,
+    lists: createMemoryListRegistry(),
+    defaultList: { kind: "open" },
+    maxListTasks: DEFAULT_MAX_LIST_TASKS,
     notifier,
     rebuildStatus: async (namespace) => ({ namespace, rebuild: null, lastRebuild: null, retiring: [] }),
   };

@@ -1,6 +1,13 @@
-import { describe, expect, test } from "vitest";
+import { describe, expect, it, test } from "vitest";
 import type { EventEnvelope } from "../../shared/domain";
-import { CURRENT_SCHEMA_VERSION, decodeEvent, encodeEvent, TASK_EVENT_TYPES } from "../../shared/domain";
+import {
+  CURRENT_SCHEMA_VERSION,
+  decodeEvent,
+  decodeRecord,
+  encodeEvent,
+  encodeListEvent,
+  TASK_EVENT_TYPES,
+} from "../../shared/domain";
 import {
   completed,
   created,
@@ -89,7 +96,7 @@ describe("decodeEvent: poison events", () => {
     expect(decodeEvent(rawWith(changes))).toEqual({
       ok: false,
       reason:
-        "unknown event type (this code knows TaskCreated, TaskRenamed, TaskCompleted, TaskReopened, TaskDeleted)",
+        "unknown event type (this code knows TaskCreated, TaskRenamed, TaskCompleted, TaskReopened, TaskDeleted, ListCreated)",
       newer: true,
     });
   });
@@ -163,5 +170,50 @@ describe("decodeEvent: poison events", () => {
     const text = "😀".repeat(1000);
     const result = decodeEvent(rawWith({ data: { text } }));
     expect(result.ok && result.event.type === "TaskRenamed" && result.event.data.text).toBe(text);
+  });
+});
+
+describe("decodeRecord: a list's event", () => {
+  const listCreated = {
+    eventId: "00000000-0000-4000-8000-000000000001",
+    type: "ListCreated",
+    schemaVersion: 1,
+    listId: "AAAAAAAAAAAAAAAAAAAAAA",
+    version: 1,
+    occurredAt: "2025-01-31T12:00:00.000Z",
+    data: { title: "groceries", viewId: "BBBBBBBBBBBBBBBBBBBBBB" },
+    metadata: {},
+  };
+
+  it("decodes what encodeListEvent wrote, and decodeEvent says it is not a task's", () => {
+    const raw = encodeListEvent({ ...listCreated, type: "ListCreated", schemaVersion: 1 });
+    expect(decodeRecord(raw)).toEqual({ ok: true, list: listCreated });
+    expect(decodeEvent(raw)).toEqual({ ok: false, reason: "ListCreated is a list's event, not a task's" });
+  });
+
+  it.each([
+    [
+      "a task id where the list id goes",
+      { taskId: listCreated.listId, listId: undefined },
+      "envelope has 1 unexpected field",
+    ],
+    [
+      "a list id outside the alphabet",
+      { listId: "a b" },
+      "listId must be 1-64 characters of A-Z a-z 0-9 _ -",
+    ],
+    [
+      "a missing view id",
+      { data: { title: null } },
+      "ListCreated data.viewId must be 1-64 characters of A-Z a-z 0-9 _ -",
+    ],
+    [
+      "a title that is not a string",
+      { data: { title: 7, viewId: "B" } },
+      "ListCreated data.title must be a string or null",
+    ],
+  ])("refuses %s as poison", (_, changes, reason) => {
+    const raw = JSON.stringify({ ...listCreated, ...changes });
+    expect(decodeRecord(raw)).toEqual({ ok: false, reason });
   });
 });

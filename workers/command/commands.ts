@@ -8,6 +8,7 @@ import {
   decide,
   encodeEvent,
   evolve,
+  listOf,
   makeEnvelopes,
   type Task,
   type TaskCommand,
@@ -102,6 +103,7 @@ export async function changeTask(
   ctx: WriteContext,
   command: Extract<TaskCommand, { type: "UpdateTask" | "DeleteTask" }>,
   resumed = false,
+  listId?: string,
 ): Promise<WriteResult> {
   const taskId = command.data.taskId;
   requireTaskId(taskId);
@@ -114,6 +116,11 @@ export async function changeTask(
     const committed =
       !resumed && (view.committed?.version ?? 0) > versionOf(view.state) ? view.committed : undefined;
     const state = committed?.state ?? view.state;
+    // A task on another list than the request's is answered as one that does not exist: the request's capability
+    // does not reach it, and the answer must not tell that it exists.
+    if (state.status !== "absent" && listOf(state) !== listId) {
+      throw new NotFoundError(`task ${taskId} does not exist`, "taskId");
+    }
     const current = versionOf(state);
     if (view.reserved > current) {
       // Another write to this task is in flight, or its append got no answer: decide after it.
@@ -214,19 +221,22 @@ async function append(
     partition: last?.partition,
     offset: last?.offset,
   });
-  if (last) {
-    ctx.background(
-      ctx.deps.notifier
-        .poke({ partition: last.partition, offset: last.offset })
-        .then(() => ctx.log.info("poke sent", { partition: last.partition, offset: last.offset }))
-        .catch((err: unknown) =>
-          ctx.log.error("poke failed; the scheduled catch-up will project it", {
-            partition: last.partition,
-            offset: last.offset,
-            error: errorFields(err),
-          }),
-        ),
-    );
-  }
+  if (last) pokeAfter(ctx, last);
   return { state: decided, ...(last && { token: formatToken(last) }) };
+}
+
+/** Pokes the projector about an appended record, off the response path; a failed poke is left to the sweep. */
+export function pokeAfter(ctx: WriteContext, last: LogRecord): void {
+  ctx.background(
+    ctx.deps.notifier
+      .poke({ partition: last.partition, offset: last.offset })
+      .then(() => ctx.log.info("poke sent", { partition: last.partition, offset: last.offset }))
+      .catch((err: unknown) =>
+        ctx.log.error("poke failed; the scheduled catch-up will project it", {
+          partition: last.partition,
+          offset: last.offset,
+          error: errorFields(err),
+        }),
+      ),
+  );
 }

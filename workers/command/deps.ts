@@ -2,6 +2,8 @@
 import { type Bindings, qstashConfig, redisConfig } from "../../shared/config";
 import { eventLogFromBindings } from "../../shared/event-log/from-bindings";
 import type { EventLog } from "../../shared/event-log/port";
+import type { ListRegistry } from "../../shared/lists/port";
+import { createRedisListRegistry } from "../../shared/lists/redis/registry";
 import { createQStashNotifier, type Notifier } from "../../shared/notifier/qstash";
 import type { ReadModel } from "../../shared/projection/read-model";
 import { createRedisReadModel } from "../../shared/projection/redis/read-model";
@@ -14,6 +16,7 @@ import type { IdempotencyStore } from "../../shared/write-guard/idempotency";
 import type { WriteGuard } from "../../shared/write-guard/port";
 import { createRedisIdempotency } from "../../shared/write-guard/redis/idempotency";
 import { createRedisWriteGuard } from "../../shared/write-guard/redis/write-guard";
+import { type DefaultListPolicy, defaultListPolicy, maxListTasks } from "./access";
 
 /**
  * A reservation outlives its append's time limit by this factor (30 s at the default time limit of 5 s): long
@@ -43,6 +46,12 @@ export interface CommandDeps {
    */
   live(): Promise<NamespaceDeps>;
   idempotency: IdempotencyStore;
+  /** The lists minted, by their capabilities (under the base prefix, like the guards). */
+  lists: ListRegistry;
+  /** How the default list (no listId) is reached. */
+  defaultList: DefaultListPolicy;
+  /** The most active tasks a named list may hold. */
+  maxListTasks: number;
   notifier: Notifier;
   /** The rebuild part of the projection's status, with `namespace` as the live one. */
   rebuildStatus(namespace: string): Promise<RebuildStatus>;
@@ -74,6 +83,9 @@ export function commandDeps(env: Bindings): CommandDeps {
       };
     },
     idempotency: createRedisIdempotency(client, redis.prefix),
+    lists: createRedisListRegistry(client, redis.prefix),
+    defaultList: defaultListPolicy(env),
+    maxListTasks: maxListTasks(env),
     notifier: createQStashNotifier(qstashConfig(env)),
     rebuildStatus: (namespace) => rebuild.status(namespace),
   };

@@ -14,10 +14,13 @@ import { GraphQLAppError } from "./graphql";
 import {
   AppendOutcomeUnknownError,
   ConflictError,
+  ForbiddenError,
   InvalidArgumentError,
+  ListFullError,
   NotFoundError,
   ProjectionBehindError,
   StaleError,
+  UnauthenticatedError,
 } from "./service-errors";
 
 const MAY_HAVE_BEEN_RECORDED = "the write may or may not have been recorded, so read before retrying";
@@ -39,6 +42,11 @@ export function mapError(err: unknown): GraphQLAppError | undefined {
   if (err instanceof NotFoundError)
     return new GraphQLAppError("NOT_FOUND", err.message, withField(err.field));
   if (err instanceof ConflictError) return new GraphQLAppError("CONFLICT", err.message);
+  if (err instanceof UnauthenticatedError) return new GraphQLAppError("UNAUTHENTICATED", err.message);
+  if (err instanceof ForbiddenError) return new GraphQLAppError("FORBIDDEN", err.message);
+  if (err instanceof ListFullError) {
+    return new GraphQLAppError("LIST_FULL", err.message, { extensions: { max: err.max } });
+  }
   if (err instanceof StaleError) return new GraphQLAppError("STALE", err.message);
   if (err instanceof DomainError) return new GraphQLAppError(err.code, err.message, withField(err.field));
   if (err instanceof ProjectionBehindError) {

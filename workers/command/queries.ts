@@ -1,7 +1,7 @@
 /** The read side: projections from Redis, waiting (bounded) for a consistency token when one is given. */
-import type { Task } from "../../shared/domain";
-import { validateListId } from "../../shared/domain";
+import { listOf, type Task } from "../../shared/domain";
 import { projectionStatus } from "../../shared/projection/status";
+import { type Scope, scopeList } from "./access";
 import { parseToken, reached } from "./consistency/token";
 import { awaitToken } from "./consistency/wait";
 import type { RequestDeps } from "./deps";
@@ -11,11 +11,10 @@ export const MAX_LIST_LIMIT = 10_000;
 
 export async function listTasks(
   deps: RequestDeps,
-  args: { offset?: number | null; limit?: number | null; after?: string | null; listId?: string | null },
+  args: { offset?: number | null; limit?: number | null; after?: string | null },
+  scope: Scope,
 ): Promise<Task[]> {
-  const badList = validateListId(args.listId);
-  if (badList) throw badList;
-  const listId = args.listId ?? undefined;
+  const listId = scopeList(scope);
   const offset = args.offset ?? 0;
   const limit = args.limit ?? MAX_LIST_LIMIT;
   if (!Number.isInteger(offset) || offset < 0) throw new InvalidArgumentError("offset must be 0 or more");
@@ -31,14 +30,16 @@ export async function listTasks(
   return page.tasks;
 }
 
+/** The task, or null when it does not exist, is deleted, or is on another list than the scope's (alike). */
 export async function getTask(
   deps: RequestDeps,
   args: { id: string; after?: string | null },
+  scope: Scope,
 ): Promise<Task | null> {
   requireTaskId(args.id);
   await awaitToken(deps, args.after);
   const state = await deps.store.task(args.id);
-  return state.status === "active" ? state.task : null;
+  return state.status === "active" && state.task.listId === scopeList(scope) ? state.task : null;
 }
 
 export interface HistoryEntry {
@@ -50,14 +51,18 @@ export interface HistoryEntry {
   text: string | null;
 }
 
+/** A task's audit trail; empty, as for an id never used, when the task is on another list than the scope's. */
 export async function taskHistory(
   deps: RequestDeps,
   args: { id: string; after?: string | null },
+  scope: Scope,
 ): Promise<HistoryEntry[]> {
   const { id } = args;
   requireTaskId(id);
   await awaitToken(deps, args.after);
-  return (await deps.store.history(id)).map((e) => ({
+  const [state, history] = await Promise.all([deps.store.task(id), deps.store.history(id)]);
+  if (listOf(state) !== scopeList(scope)) return [];
+  return history.map((e) => ({
     eventId: e.eventId,
     type: e.type,
     version: e.version,

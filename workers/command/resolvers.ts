@@ -2,11 +2,14 @@
 import type { Context } from "hono";
 import type { Task } from "../../shared/domain";
 import { createLogger } from "../../shared/http/log";
+import { openScope, type Scope, scopeList } from "./access";
 import { changeTask, createTask, type WriteContext } from "./commands";
 import type { CommandDeps, RequestDeps } from "./deps";
 import type { CommandEnv } from "./env";
 import { type IdempotentRequest, idempotent, type Outcome, type RunIntent } from "./idempotency";
+import { createList, listInfo } from "./lists";
 import { getTask, listTasks, projection, taskHistory } from "./queries";
+import { ListFullError } from "./service-errors";
 
 type C = Context<CommandEnv>;
 
@@ -78,80 +81,121 @@ function requestDeps(deps: CommandDeps): () => Promise<RequestDeps> {
   };
 }
 
+type ListArg = { listId?: string | null };
+
+/** An idempotency fingerprint with the request's listId, when it names one (keys stored before lists still match). */
+function withList<T extends object>(
+  data: T,
+  listId: string | null | undefined,
+): T | (T & { listId: string }) {
+  return listId ? { ...data, listId } : data;
+}
+
 /** The root value of one request: its resolvers, over the request's dependencies and its context. */
 export function rootResolver(deps: CommandDeps, c: C) {
   const resolved = requestDeps(deps);
+  /** The request's deps and the scope its `listId` opens (see access.ts), for reading or changing. */
+  const scoped = async (listId: string | null | undefined, need: "read" | "edit") => {
+    const d = await resolved();
+    const scope: Scope = await openScope(d, c.req.header("authorization"), listId, need);
+    return { d, scope };
+  };
   return {
-    list: async (args: {
-      offset?: number | null;
-      limit?: number | null;
-      after?: string | null;
-      listId?: string | null;
-    }) => listTasks(await resolved(), args),
-    task: async (args: { id: string; after?: string | null }) => getTask(await resolved(), args),
-    history: async (args: { id: string; after?: string | null }) => taskHistory(await resolved(), args),
+    list: async (
+      args: { offset?: number | null; limit?: number | null; after?: string | null } & ListArg,
+    ) => {
+      const { d, scope } = await scoped(args.listId, "read");
+      return listTasks(d, args, scope);
+    },
+    task: async (args: { id: string; after?: string | null } & ListArg) => {
+      const { d, scope } = await scoped(args.listId, "read");
+      return getTask(d, args, scope);
+    },
+    history: async (args: { id: string; after?: string | null } & ListArg) => {
+      const { d, scope } = await scoped(args.listId, "read");
+      return taskHistory(d, args, scope);
+    },
+    listInfo: async (args: { listId: string }) => listInfo((await scoped(args.listId, "read")).scope),
     projection: async () => projection(await resolved()),
 
-    async createTask(args: {
-      text: string;
-      idempotencyKey?: string | null;
-      listId?: string | null;
-    }): Promise<Task> {
-      // Without a listId the fingerprint is what it always was, so keys stored before lists existed still match.
-      const fingerprint = args.listId ? { text: args.text, listId: args.listId } : { text: args.text };
+    async createList(args: { title?: string | null }) {
       return mutation(
         await resolved(),
+        c,
+        undefined,
+        () => request(deps, "createList", { title: args.title ?? null }),
+        async (ctx) => {
+          const { list, token } = await createList(ctx, args.title);
+          return { value: list, token };
+        },
+      );
+    },
+
+    async createTask(args: { text: string; idempotencyKey?: string | null } & ListArg): Promise<Task> {
+      // Without a listId the fingerprint is what it always was, so keys stored before lists existed still match.
+      const fingerprint = args.listId ? { text: args.text, listId: args.listId } : { text: args.text };
+      const { d, scope } = await scoped(args.listId, "edit");
+      if (scope.kind === "list" && scope.size >= deps.maxListTasks)
+        throw new ListFullError(deps.maxListTasks);
+      return mutation(
+        d,
         c,
         args.idempotencyKey,
         (ctx) => ({ ...request(deps, "createTask", fingerprint), taskId: ctx.newId() }),
         async (ctx, { taskId, resumed }) => {
           const intent = { taskId: taskId ?? ctx.newId(), resumed };
-          const { task, token } = await createTask(ctx, args.text, intent, args.listId);
+          const { task, token } = await createTask(ctx, args.text, intent, scopeList(scope));
           return { value: task, token };
         },
       );
     },
 
-    async updateTask(args: {
-      id: string;
-      text: string;
-      done: boolean;
-      expectedVersion?: number | null;
-      idempotencyKey?: string | null;
-    }): Promise<Task | null> {
+    async updateTask(
+      args: {
+        id: string;
+        text: string;
+        done: boolean;
+        expectedVersion?: number | null;
+        idempotencyKey?: string | null;
+      } & ListArg,
+    ): Promise<Task | null> {
       const data = {
         taskId: args.id,
         text: args.text,
         done: args.done,
         expectedVersion: args.expectedVersion ?? null,
       };
+      const { d, scope } = await scoped(args.listId, "edit");
       return mutation(
-        await resolved(),
+        d,
         c,
         args.idempotencyKey,
-        () => request(deps, "updateTask", data),
+        () => request(deps, "updateTask", withList(data, args.listId)),
         async (ctx, { resumed }) => {
           const command = { type: "UpdateTask" as const, data, metadata: ctx.metadata };
-          const { state, token } = await changeTask(ctx, command, resumed);
+          const { state, token } = await changeTask(ctx, command, resumed, scopeList(scope));
           return { value: state.status === "active" ? state.task : null, token };
         },
       );
     },
 
-    async deleteTask(args: {
-      id: string;
-      expectedVersion?: number | null;
-      idempotencyKey?: string | null;
-    }): Promise<string> {
+    async deleteTask(
+      args: {
+        id: string;
+        expectedVersion?: number | null;
+        idempotencyKey?: string | null;
+      } & ListArg,
+    ): Promise<string> {
       const data = { taskId: args.id, expectedVersion: args.expectedVersion ?? null };
+      const { d, scope } = await scoped(args.listId, "edit");
       return mutation(
-        await resolved(),
+        d,
         c,
         args.idempotencyKey,
-        () => request(deps, "deleteTask", data),
+        () => request(deps, "deleteTask", withList(data, args.listId)),
         async (ctx, { resumed }) => {
           const command = { type: "DeleteTask" as const, data, metadata: ctx.metadata };
-          const { token } = await changeTask(ctx, command, resumed);
+          const { token } = await changeTask(ctx, command, resumed, scopeList(scope));
           return { value: args.id, token };
         },
       );

@@ -16,8 +16,21 @@ export const typeDefs = /* GraphQL */ `
     updatedAt: String!
     "How many events the task has had; pass it as expectedVersion to update only if nobody else did."
     version: Int!
-    "The list the task is on; null for the default list."
-    listId: String
+  }
+
+  """
+  A list, minted by createList. Its id is its edit capability and its viewId a read-only one: whoever holds one of
+  them reaches the list, nobody else can tell it exists. Share the id to let others change the list, the viewId to
+  let them only read it.
+  """
+  type List {
+    "The edit capability; null when the list was opened with its viewId."
+    id: String
+    "The read-only capability; null for a list from before lists were minted."
+    viewId: String
+    title: String
+    "When it was minted (ISO 8601); null for a list from before lists were minted."
+    createdAt: String
   }
 
   "One event of a task's audit trail."
@@ -113,26 +126,37 @@ export const typeDefs = /* GraphQL */ `
     """
     Active tasks in creation order. offset/limit page through them (limit at most 10000, the default).
     after: a consistency token from a mutation; the query waits (bounded) until the projection has it.
-    listId: which list (1-64 of A-Z a-z 0-9 _ -); without it, the default list.
+    listId: a list's id or viewId (from createList); without it, the default list (the operator's: it may need
+    Authorization: Bearer <API_TOKEN>, or be off). An id that opens no list answers NOT_FOUND.
     """
     list(offset: Int, limit: Int, after: String, listId: String): [Task]
-    task(id: String!, after: String): Task
-    "A task's events, oldest first: its audit trail (also for deleted tasks). after: as for list."
-    history(id: String!, after: String): [TaskEvent!]!
+    "The task; null when it does not exist, is deleted, or is not on the list listId opens (the default list without it)."
+    task(id: String!, after: String, listId: String): Task
+    "A task's events, oldest first: its audit trail (also for deleted tasks); empty when the task is not on listId's list. after: as for list."
+    history(id: String!, after: String, listId: String): [TaskEvent!]!
+    "The list listId opens (its id or its viewId); NOT_FOUND when it opens none."
+    listInfo(listId: String!): List!
     "The projector's progress: checkpoint, log head and lag per partition, counters and dead letters."
     projection: ProjectionStatus!
   }
 
   type Mutation {
+    "Mints a list: its id (edit) and viewId (read only), each 128 random bits. Keep the id: it is the only key to the list."
+    createList(title: String): List!
     """
     idempotencyKey (on every mutation): a retry with the same key and arguments returns the original result
-    instead of writing again. listId: create it on that list (1-64 of A-Z a-z 0-9 _ -) instead of the default one.
+    instead of writing again. listId: a list's id (its viewId cannot change it); without it, the default list. A list
+    holds at most MAX_LIST_TASKS tasks (5000 unless configured): LIST_FULL beyond.
     """
     createTask(text: String!, idempotencyKey: String, listId: String): Task
-    "Emits only what changed (rename, complete, reopen). expectedVersion: fail with CONFLICT if the task moved on."
-    updateTask(id: String!, text: String!, done: Boolean!, expectedVersion: Int, idempotencyKey: String): Task
-    "Returns the deleted task's id."
-    deleteTask(id: String!, expectedVersion: Int, idempotencyKey: String): String
+    """
+    Emits only what changed (rename, complete, reopen). expectedVersion: fail with CONFLICT if the task moved on.
+    listId: the task's list's id; a task on another list than listId's (or not on the default list, without it)
+    answers NOT_FOUND, as one that does not exist.
+    """
+    updateTask(id: String!, text: String!, done: Boolean!, expectedVersion: Int, idempotencyKey: String, listId: String): Task
+    "Returns the deleted task's id. listId: as for updateTask."
+    deleteTask(id: String!, expectedVersion: Int, idempotencyKey: String, listId: String): String
   }
 `;
 

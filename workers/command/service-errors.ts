@@ -29,6 +29,24 @@ export class NotFoundError extends Error {
   }
 }
 
+/** The request lacks the credential the default list needs (`UNAUTHENTICATED`). */
+export class UnauthenticatedError extends Error {
+  override readonly name = "UnauthenticatedError";
+}
+
+/** The caller's capability does not allow this (a view id asked to change a list; the default list off): `FORBIDDEN`. */
+export class ForbiddenError extends Error {
+  override readonly name = "ForbiddenError";
+}
+
+/** A list holds as many tasks as it may (`LIST_FULL`): delete some first. */
+export class ListFullError extends Error {
+  override readonly name = "ListFullError";
+  constructor(readonly max: number) {
+    super(`the list holds ${max} tasks, the most a list may hold: delete some before adding more`);
+  }
+}
+
 /** The request collides with another one, in flight or already done (`CONFLICT`). */
 export class ConflictError extends Error {
   override readonly name = "ConflictError";

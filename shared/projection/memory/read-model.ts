@@ -17,6 +17,9 @@ export function createMemoryReadModel(state: MemoryProjectionState): ReadModel {
         });
       return { tasks, total: index?.size ?? 0, checkpoints: new Map(state.checkpoints) };
     },
+    async listSize(listId) {
+      return state.lists.get(listId)?.size ?? 0;
+    },
     async task(taskId) {
       return decodeState(state.states.get(taskId));
     },

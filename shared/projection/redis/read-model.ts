@@ -35,6 +35,10 @@ export function createRedisReadModel(client: RedisClient, prefix: string): ReadM
       return { tasks, total: toInt(answer[0]), checkpoints: checkpointMap(answer[1]) };
     },
 
+    async listSize(listId) {
+      return toInt(await call("list size", () => redis.zcard(keys.list(listId))));
+    },
+
     async task(taskId) {
       return decodeState(await call("read task", () => redis.hget(keys.state, taskId)));
     },

@@ -1,0 +1,30 @@
+/**
+ * The list registry: the command side's record of the lists it minted. A list's id is its edit capability and its
+ * `viewId` a read-only one; both are random (see capability.ts), so holding one is the only way to reach the list.
+ * The registry is written before the list's ListCreated event is appended (which records the same facts in the
+ * log), lives under the base prefix beside the write guards, and so is strongly consistent and outlives rebuilds of
+ * the projection: a task can be created on a list the instant `createList` answers.
+ */
+
+/** A list as minted: its capabilities, title and creation time. */
+export interface ListRecord {
+  id: string;
+  viewId: string;
+  title: string | null;
+  createdAt: string;
+}
+
+/** What a capability opens: the list, as edit (its id) or view (its viewId). */
+export interface Opened {
+  mode: "edit" | "view";
+  list: ListRecord;
+}
+
+export interface ListRegistry {
+  /** Records a newly minted list; false (nothing recorded) when its id or view id is already taken. */
+  register(list: ListRecord): Promise<boolean>;
+  /** Forgets a list whose ListCreated certainly was not appended (its id was never given to anyone). */
+  unregister(list: ListRecord): Promise<void>;
+  /** The list `capability` opens (as its id or its view id), or undefined when it opens none. */
+  open(capability: string): Promise<Opened | undefined>;
+}

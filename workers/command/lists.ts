@@ -1,0 +1,98 @@
+/**
+ * Lists as capabilities: `createList` mints a list's two capabilities, records them in the list registry (so the
+ * list is usable the moment it is answered), then appends its ListCreated event; `listInfo` shows a list to whoever
+ * holds one of its capabilities (the id itself only to whoever holds it).
+ */
+import {
+  CURRENT_SCHEMA_VERSION,
+  encodeListEvent,
+  type ListEnvelope,
+  validateText,
+} from "../../shared/domain";
+import { UpstreamUnknownOutcomeError } from "../../shared/errors";
+import { errorFields } from "../../shared/http/log";
+import { mintCapability } from "../../shared/lists/capability";
+import type { ListRecord } from "../../shared/lists/port";
+import { type Scope, scopeList } from "./access";
+import { pokeAfter, type WriteContext } from "./commands";
+import { formatToken } from "./consistency/token";
+import { AppendOutcomeUnknownError } from "./service-errors";
+
+/** A list as the API shows it: `id` is null for a caller holding only its view id. */
+export interface ListView {
+  id: string | null;
+  viewId: string | null;
+  title: string | null;
+  createdAt: string | null;
+}
+
+const MINT_ATTEMPTS = 3;
+
+export async function createList(
+  ctx: WriteContext,
+  title: string | null | undefined,
+): Promise<{ list: ListView; token?: string }> {
+  const given = title ?? null;
+  if (given !== null) {
+    const invalid = validateText(given, "title");
+    if (invalid) throw invalid;
+  }
+  let list: ListRecord | undefined;
+  for (let attempt = 0; attempt < MINT_ATTEMPTS && !list; attempt++) {
+    const minted = {
+      id: mintCapability(),
+      viewId: mintCapability(),
+      title: given,
+      createdAt: ctx.metadata.now,
+    };
+    // 128 random bits collide with nothing; a taken id is refused rather than shared, and another is minted.
+    if (await ctx.deps.lists.register(minted)) list = minted;
+  }
+  if (!list) throw new Error("createList: no free list id after three mints");
+  const envelope: ListEnvelope = {
+    type: "ListCreated",
+    data: { title: list.title, viewId: list.viewId },
+    eventId: ctx.newId(),
+    schemaVersion: CURRENT_SCHEMA_VERSION,
+    listId: list.id,
+    version: 1,
+    occurredAt: ctx.metadata.now,
+    metadata: {
+      ...(ctx.metadata.requestId === undefined ? {} : { requestId: ctx.metadata.requestId }),
+      ...(ctx.metadata.idempotencyKey === undefined ? {} : { idempotencyKey: ctx.metadata.idempotencyKey }),
+    },
+  };
+  let records: Awaited<ReturnType<typeof ctx.deps.log.append>>;
+  try {
+    records = await ctx.deps.log.append(list.id, [encodeListEvent(envelope)]);
+  } catch (err) {
+    // An append that may have stored the event keeps the registration (the list exists if the event does); one
+    // that certainly stored nothing gives it back, so no list exists that the log does not record.
+    if (err instanceof UpstreamUnknownOutcomeError) throw new AppendOutcomeUnknownError(err);
+    const created = list;
+    await ctx.deps.lists.unregister(created).catch((e: unknown) =>
+      ctx.log.error("list registration not undone after a refused append", {
+        error: errorFields(e),
+      }),
+    );
+    throw err;
+  }
+  const last = records[records.length - 1];
+  ctx.log.info("list created", { partition: last?.partition, offset: last?.offset });
+  if (last) pokeAfter(ctx, last);
+  return { list: { ...list }, ...(last && { token: formatToken(last) }) };
+}
+
+/** The list a scope opened, as its holder may see it. */
+export function listInfo(scope: Scope): ListView {
+  if (scope.kind !== "list") {
+    return { id: null, viewId: null, title: null, createdAt: null };
+  }
+  const record = scope.record;
+  return {
+    id: scope.mode === "edit" ? (scopeList(scope) ?? null) : null,
+    viewId: record?.viewId ?? null,
+    title: record?.title ?? null,
+    createdAt: record?.createdAt ?? null,
+  };
+}
