@@ -2,7 +2,7 @@
 import type { Context } from "hono";
 import type { Task } from "../../shared/domain";
 import { createLogger } from "../../shared/http/log";
-import { openScope, type Scope, scopeList } from "./access";
+import { editable, openScope, type Scope, scopeList } from "./access";
 import { changeTask, createTask, type WriteContext } from "./commands";
 import type { CommandDeps, RequestDeps } from "./deps";
 import type { CommandEnv } from "./env";
@@ -95,10 +95,17 @@ function withList<T extends object>(
 export function rootResolver(deps: CommandDeps, c: C) {
   const resolved = requestDeps(deps);
   /** The request's deps and the scope its `listId` opens (see access.ts), for reading or changing. */
+  // Each listId is opened once per request, however many fields name it.
+  const opened = new Map<string, Promise<Scope>>();
   const scoped = async (listId: string | null | undefined, need: "read" | "edit") => {
     const d = await resolved();
-    const scope: Scope = await openScope(d, c.req.header("authorization"), listId, need);
-    return { d, scope };
+    const key = listId ?? "";
+    let scope = opened.get(key);
+    if (!scope) {
+      scope = openScope(d, c.req.header("authorization"), listId);
+      opened.set(key, scope);
+    }
+    return { d, scope: need === "edit" ? editable(await scope) : await scope };
   };
   return {
     list: async (
