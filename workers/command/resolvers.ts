@@ -2,11 +2,12 @@
 import type { Context } from "hono";
 import type { Task } from "../../shared/domain";
 import { createLogger } from "../../shared/http/log";
+import { createStatusCache, type StatusCache } from "../../shared/projection/status-cache";
 import { changeTask, createTask, type WriteContext } from "./commands";
 import type { CommandDeps, RequestDeps } from "./deps";
 import type { CommandEnv } from "./env";
 import { type IdempotentRequest, idempotent, type Outcome, type RunIntent } from "./idempotency";
-import { getTask, listTasks, projection, taskHistory } from "./queries";
+import { getTask, listTasks, type ProjectionView, projection, taskHistory, taskPage } from "./queries";
 
 type C = Context<CommandEnv>;
 
@@ -78,8 +79,15 @@ function requestDeps(deps: CommandDeps): () => Promise<RequestDeps> {
   };
 }
 
-/** The root value of one request: its resolvers, over the request's dependencies and its context. */
-export function rootResolver(deps: CommandDeps, c: C) {
+/**
+ * The root value of one request: its resolvers, over the request's dependencies and its context. `status` keeps
+ * the projection's status for the app's isolate (by default only for this request).
+ */
+export function rootResolver(
+  deps: CommandDeps,
+  c: C,
+  status: StatusCache<ProjectionView> = createStatusCache(),
+) {
   const resolved = requestDeps(deps);
   return {
     list: async (args: {
@@ -88,9 +96,20 @@ export function rootResolver(deps: CommandDeps, c: C) {
       after?: string | null;
       listId?: string | null;
     }) => listTasks(await resolved(), args),
+    tasks: async (args: {
+      listId?: string | null;
+      first?: number | null;
+      cursor?: string | null;
+      after?: string | null;
+    }) => taskPage(await resolved(), args),
     task: async (args: { id: string; after?: string | null }) => getTask(await resolved(), args),
-    history: async (args: { id: string; after?: string | null }) => taskHistory(await resolved(), args),
-    projection: async () => projection(await resolved()),
+    history: async (args: {
+      id: string;
+      after?: string | null;
+      offset?: number | null;
+      limit?: number | null;
+    }) => taskHistory(await resolved(), args),
+    projection: async () => projection(await resolved(), status),
 
     async createTask(args: {
       text: string;

@@ -109,20 +109,42 @@ export const typeDefs = /* GraphQL */ `
     deadLetters: [DeadLetter!]!
   }
 
+  "A page of a list's tasks, read by cursor."
+  type TaskPage {
+    tasks: [Task!]!
+    "Pass it as cursor to read the next page; null on the last page."
+    nextCursor: String
+  }
+
   type Query {
     """
-    Active tasks in creation order. offset/limit page through them (limit at most 10000, the default).
-    after: a consistency token from a mutation; the query waits (bounded) until the projection has it.
+    Active tasks in creation order. offset/limit page through them: limit from 1 to 500, 100 when unset (read
+    more with offset, or page with tasks).
+    after: a consistency token from a mutation; the query waits (bounded) until the projection has it. At most one
+    field per request may be given a token.
     listId: which list (1-64 of A-Z a-z 0-9 _ -); without it, the default list.
     """
     list(offset: Int, limit: Int, after: String, listId: String): [Task]
+    """
+    A page of a list's active tasks in creation order: first from 1 to 500, 100 when unset; cursor: the nextCursor
+    of the page before (the first page without it). A cursor names a place in the list, so deleting tasks does not
+    shift the next page. after and listId: as for list.
+    """
+    tasks(listId: String, first: Int, cursor: String, after: String): TaskPage!
     task(id: String!, after: String): Task
-    "A task's events, oldest first: its audit trail (also for deleted tasks). after: as for list."
-    history(id: String!, after: String): [TaskEvent!]!
-    "The projector's progress: checkpoint, log head and lag per partition, counters and dead letters."
+    """
+    A task's events, oldest first: its audit trail (also for deleted tasks). offset/limit page through them: limit
+    from 1 to 500, 100 when unset. after: as for list.
+    """
+    history(id: String!, after: String, offset: Int, limit: Int): [TaskEvent!]!
+    """
+    The projector's progress: checkpoint, log head and lag per partition, counters and dead letters. Read at most
+    once every few seconds per server instance: it may be that much behind.
+    """
     projection: ProjectionStatus!
   }
 
+  "At most 5 mutation fields per request."
   type Mutation {
     """
     idempotencyKey (on every mutation): a retry with the same key and arguments returns the original result
