@@ -191,4 +191,19 @@ describe("the cost of one request", () => {
     expect(cost.log).toBeLessThanOrEqual(QUERY.log);
     expect(cost.qstash).toBe(0);
   });
+
+  it("cost: 10 public GET /status sent together read the status once, not 10 times (cached per isolate)", async () => {
+    await resetCounters();
+
+    const answers = await Promise.all(
+      Array.from({ length: 10 }, () => fetch(`${sys().projectorUrl}/status`)),
+    );
+
+    expect(answers.map((a) => a.status)).toEqual(Array(10).fill(200));
+    const cost = await readCounters();
+    // One read is the live pointer and 10 commands, and a log head; a read that expires between two requests of
+    // a stalled machine would make it two.
+    expect(cost.redis).toBeLessThanOrEqual(2 * 11);
+    expect(cost.log).toBeLessThanOrEqual(2);
+  });
 });
