@@ -5,7 +5,7 @@
  * created in that order. Reads pass the token of the last confirmed change as `after`, so the server answers
  * only once it shows that change; a read runs only while no change is in flight, so it cannot undo one.
  */
-import { type Answer, ApiError, graphql } from "./api";
+import { ApiError, graphql } from "./api";
 import { randomId } from "./ids";
 import { applyOp, type Change, isLocalId, type Op, renameId, type Todo, visible } from "./model";
 import { describeError } from "./words";
@@ -209,10 +209,7 @@ export class TodoSync {
         after: page === 0 ? this.token : null,
         cursor,
       };
-      const answer = await graphql<{ tasks: { tasks: TaskView[]; nextCursor: string | null } }>(
-        PAGE,
-        variables,
-      );
+      const answer = await graphql<{ tasks: TaskPage }>(PAGE, variables);
       tasks.push(...answer.data.tasks.tasks);
       cursor = answer.data.tasks.nextCursor;
       if (cursor === null) break;
