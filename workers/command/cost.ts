@@ -20,7 +20,9 @@ import {
   Kind,
   type SelectionSetNode,
 } from "graphql";
+import { MAX_ATTEMPTS } from "./commands";
 import { pollsWithin, WAIT_LIMIT_MS } from "./consistency/wait";
+import { DEFAULT_LIMITS } from "./graphql";
 import { DEFAULT_HISTORY_PAGE, DEFAULT_PAGE, MAX_HISTORY_PAGE, MAX_PAGE } from "./pages";
 
 export interface CostLimits {
@@ -174,13 +176,13 @@ const FOLD_WAIT_CHECKS = pollsWithin(1000) + 4 * pollsWithin(500);
 /** Redis commands of one script call: its EVALSHA, and the EVAL that follows when Redis does not hold it yet. */
 const SCRIPT = 2;
 /** Root fields of a query: 20 aliased (the document limit), and each of list, tasks, task, history, projection once. */
-const ROOT_FIELDS = 20 + 5;
+const ROOT_FIELDS = DEFAULT_LIMITS.maxAliases + 5;
 /** Redis commands of one read of the projection's status (checkpoints, counters, problems, stops, rebuild). */
 const STATUS_COMMANDS = 8;
 /** Redis commands of a guard's read of a task before a write (one pipeline). */
 const READ_FOR_WRITE = 5;
-/** Tries of a write at deciding (see commands.ts): all but the last may end in a wait for the fold. */
-const WRITE_ATTEMPTS = 4;
+/** Tries of a write at deciding: all but the last may end in a wait for the fold. */
+const WRITE_ATTEMPTS = MAX_ATTEMPTS;
 
 /**
  * The most one request costs, per part of it, derived from the bounds above (docs/security.md shows the sums). Log
@@ -206,7 +208,9 @@ export const REQUEST_BOUND = {
     redis:
       (WRITE_ATTEMPTS - 1) * (READ_FOR_WRITE + FOLD_WAIT_CHECKS * READ_FOR_WRITE) +
       READ_FOR_WRITE +
+      // reserve, commit, and a release (or the history a retried write reads)
       3 * SCRIPT +
+      // the idempotency key's claim, its retry, its completion
       3 * SCRIPT,
     log: WRITE_ATTEMPTS - 1 + 2,
     qstash: (WRITE_ATTEMPTS - 1) * 4 + 1,
