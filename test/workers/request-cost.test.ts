@@ -129,8 +129,10 @@ describe("the cost of one request", () => {
     const { body, cost } = await costOf(`{ task(id: "${TASK_ID}", after: "${NEVER}") { id } }`);
 
     expect(body.errors?.[0]?.extensions?.code).toBe("STALE");
-    // The live pointer, the checkpoint at each of the wait's checks, and the task.
-    expect(cost).toEqual({ redis: 1 + WAIT_CHECKS + 1, log: 0, qstash: 0 });
+    // At most the live pointer, the checkpoint at each of the wait's checks, and the task (a loaded machine's slow
+    // checks leave room for fewer): 135 when the wait polled every 20 ms.
+    expect(cost.redis).toBeLessThanOrEqual(1 + WAIT_CHECKS + 1);
+    expect(cost).toMatchObject({ log: 0, qstash: 0 });
   });
 
   it("cost: 20 aliased createTask are refused before anything is appended or published", async () => {
