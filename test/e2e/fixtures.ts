@@ -51,7 +51,10 @@ export function listIdOf(page: Page): string {
 export async function serverTitles(baseURL: string, listId: string): Promise<string[]> {
   await expect
     .poll(async () => {
-      const res = await fetch(`${process.env.E2E_PROJECTOR_URL}/status`);
+      // As an admin: the public status is kept a few seconds, and could show no lag from before the last change.
+      const res = await fetch(`${process.env.E2E_PROJECTOR_URL}/status`, {
+        headers: { authorization: `Bearer ${process.env.E2E_ADMIN_TOKEN ?? ""}` },
+      });
       return ((await res.json()) as { lag?: number }).lag;
     })
     .toBe(0);

@@ -13,5 +13,6 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
   process.env.E2E_BASE_URL = sys.commandUrl;
   process.env.E2E_KAFKA_URL = sys.env.UPSTASH_KAFKA_URL ?? "";
   process.env.E2E_PROJECTOR_URL = sys.projectorUrl;
+  process.env.E2E_ADMIN_TOKEN = sys.env.ADMIN_TOKEN ?? "";
   return () => sys.close();
 }

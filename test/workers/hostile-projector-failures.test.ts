@@ -88,9 +88,11 @@ describe("a projector without ADMIN_TOKEN", () => {
   });
 
   it("status: Redis failing is a 503 naming the service only; the log line keeps the cause", async () => {
+    // A projector of its own: the public status is kept a few seconds per isolate, and `open` has answered it.
+    const fresh = await startCapturedProjector(sys(), { ADMIN_TOKEN: "" });
     await injectFault(sys().stack.redis.url, { kind: "fail", count: 1, status: 503 });
     try {
-      const res = await send(open.url, { method: "GET", path: "/status" }, "req-redis-down");
+      const res = await send(fresh.url, { method: "GET", path: "/status" }, "req-redis-down");
 
       expect({ status: res.status, body: res.json }).toEqual({
         status: 503,
@@ -101,7 +103,7 @@ describe("a projector without ADMIN_TOKEN", () => {
         },
       });
       expect(res.text).not.toMatch(/127\.0\.0\.1|HTTP|emulator|fault/i);
-      expect(await linesOf(open.worker, "req-redis-down")).toEqual([
+      expect(await linesOf(fresh.worker, "req-redis-down")).toEqual([
         expect.objectContaining({
           level: "error",
           msg: "request failed",
@@ -113,6 +115,7 @@ describe("a projector without ADMIN_TOKEN", () => {
       ]);
     } finally {
       await clearFaults(sys().stack.redis.url);
+      await fresh.close();
     }
   });
 });

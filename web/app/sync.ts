@@ -28,6 +28,11 @@ interface TaskView {
   done: boolean;
 }
 
+interface TaskPage {
+  tasks: TaskView[];
+  nextCursor: string | null;
+}
+
 const CREATE = `mutation Create($text: String!, $listId: String, $key: String) {
   createTask(text: $text, listId: $listId, idempotencyKey: $key) { id text done }
 }`;
@@ -35,7 +40,11 @@ const UPDATE = `mutation Update($id: String!, $text: String!, $done: Boolean!, $
   updateTask(id: $id, text: $text, done: $done, idempotencyKey: $key) { id text done }
 }`;
 const DELETE = `mutation Delete($id: String!, $key: String) { deleteTask(id: $id, idempotencyKey: $key) }`;
-const LIST = `query List($listId: String, $after: String) { list(listId: $listId, after: $after) { id text done } }`;
+const PAGE = `query Page($listId: String, $after: String, $cursor: String) {
+  tasks(listId: $listId, first: 500, cursor: $cursor, after: $after) { tasks { id text done } nextCursor }
+}`;
+/** The most pages read for one list (a list holds at most 5,000 tasks: 10 pages of 500). */
+const MAX_PAGES = 20;
 
 const MAX_BACKOFF_MS = 8000;
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
@@ -190,8 +199,22 @@ export class TodoSync {
 
   private async read(): Promise<void> {
     this.refreshWanted = false;
-    const answer = await graphql<{ list: TaskView[] }>(LIST, { listId: this.listId, after: this.token });
-    this.base = answer.data.list.map((t) => ({ id: t.id, title: t.text, completed: t.done }));
+    // The server answers pages of at most 500: read them all. Only the first waits for the token (the server
+    // allows one wait per request, and once the first page holds the change the next ones do too).
+    const tasks: TaskView[] = [];
+    let cursor: string | null = null;
+    for (let page = 0; page < MAX_PAGES; page++) {
+      const variables: Record<string, unknown> = {
+        listId: this.listId,
+        after: page === 0 ? this.token : null,
+        cursor,
+      };
+      const answer = await graphql<{ tasks: TaskPage }>(PAGE, variables);
+      tasks.push(...answer.data.tasks.tasks);
+      cursor = answer.data.tasks.nextCursor;
+      if (cursor === null) break;
+    }
+    this.base = tasks.map((t) => ({ id: t.id, title: t.text, completed: t.done }));
     this.save();
     this.on.changed();
   }

@@ -6,11 +6,14 @@ import { type Context, Hono } from "hono";
 import { ConfigError } from "../../shared/errors";
 import { createLogger, errorFields } from "../../shared/http/log";
 import { requestId } from "../../shared/http/request-id";
+import { createStatusCache } from "../../shared/projection/status-cache";
+import { requestCost } from "./cost";
 import { type CommandDeps, commandDeps } from "./deps";
 import type { CommandEnv } from "./env";
 import { mapError } from "./errors";
 import { graphiqlPage } from "./graphiql";
 import { createGraphQLHandler } from "./graphql";
+import type { ProjectionView } from "./queries";
 import { rootResolver } from "./resolvers";
 import { schema } from "./schema";
 import { introspectionEnabled } from "./settings";
@@ -38,10 +41,13 @@ const logFor = (c: Context<CommandEnv>) => createLogger("command", { requestId: 
 export function createCommandApp(options: CommandAppOptions = {}) {
   const depsFor = (c: Context<CommandEnv>): CommandDeps => options.deps ?? commandDeps(c.env);
   const app = new Hono<CommandEnv>();
+  // One per app, so per isolate: the projection's status is read at most once every few seconds.
+  const status = createStatusCache<ProjectionView>();
   const graphql = createGraphQLHandler<CommandEnv>({
     schema,
     // Dependencies are built here, inside the boundary, so a missing binding is a coded GraphQL error.
-    rootResolver: (c) => rootResolver(depsFor(c), c),
+    rootResolver: (c) => rootResolver(depsFor(c), c, status),
+    cost: (request) => requestCost(schema, request),
     introspection: (c) => introspectionEnabled(c.env),
     graphiql: graphiqlPage,
     mapError,

@@ -1,8 +1,11 @@
 /**
- * Who sees what on `GET /status`: counts, positions and reasons are public; the raw values of dead letters (up
- * to 2 KiB of event JSON, task text included) only reach a request carrying `Authorization: Bearer <ADMIN_TOKEN>`.
+ * Who sees what on `GET /status`: counts, positions, dead letters' reasons and rejected events' types are public;
+ * the raw values of dead letters (up to 2 KiB of event JSON, task text included) and rejected events' task ids,
+ * event ids and reasons (which name the task) only reach a request carrying `Authorization: Bearer <ADMIN_TOKEN>`.
  * With no ADMIN_TOKEN bound, nobody sees them.
  */
+
+import type { RejectedEvent } from "../../shared/projection/problems";
 import type { ProjectionStatus, ShownDeadLetter } from "../../shared/projection/status";
 
 export type StatusAccess = { kind: "public" } | { kind: "admin" } | { kind: "refused"; reason: string };
@@ -25,9 +28,21 @@ export async function statusAccess(
     : { kind: "refused", reason: "invalid admin token" };
 }
 
-/** The status without raw dead-letter values; everything else is kept as it is. */
-export function publicStatus(status: ProjectionStatus): ProjectionStatus {
-  return { ...status, deadLetters: status.deadLetters.map(withoutValue) };
+/** A rejected event as the public sees it: where it is and its type, nothing that names a task. */
+export type PublicRejectedEvent = Pick<RejectedEvent, "partition" | "offset" | "type">;
+
+/** The status a caller without the admin token sees. */
+export type PublicStatus = Omit<ProjectionStatus, "rejectedEvents"> & {
+  rejectedEvents: PublicRejectedEvent[];
+};
+
+/** The status without raw dead-letter values nor task or event ids; everything else is kept as it is. */
+export function publicStatus(status: ProjectionStatus): PublicStatus {
+  return {
+    ...status,
+    deadLetters: status.deadLetters.map(withoutValue),
+    rejectedEvents: status.rejectedEvents.map(({ partition, offset, type }) => ({ partition, offset, type })),
+  };
 }
 
 function withoutValue({ value: _, ...shown }: ShownDeadLetter): ShownDeadLetter {

@@ -11,7 +11,7 @@ import { handlePoke } from "./poke";
 import { handleRebuild } from "./rebuild/route";
 import { notFound, onError, type ProjectorEnv, wrongMethod } from "./shell";
 import { signedPoke } from "./signed-poke";
-import { handleStatus } from "./status";
+import { statusHandler } from "./status";
 
 export function createProjectorApp({ deps = depsFromBindings }: ProjectorOptions = {}) {
   const app = new Hono<ProjectorEnv>();
@@ -30,7 +30,7 @@ export function createProjectorApp({ deps = depsFromBindings }: ProjectorOptions
   app.get("/health", (c) => c.json({ ok: true, worker: "projector" }));
   app.all("/health", (c) => wrongMethod(c, "GET"));
 
-  app.get("/status", handleStatus);
+  app.get("/status", statusHandler());
   app.all("/status", (c) => wrongMethod(c, "GET"));
 
   app.post(

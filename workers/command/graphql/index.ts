@@ -4,6 +4,6 @@
  */
 export type { ErrorMapper } from "./answer";
 export { type BoundaryErrorCode, GraphQLAppError } from "./errors";
-export { createGraphQLHandler, type GraphQLHandlerOptions } from "./handler";
+export { createGraphQLHandler, type GraphQLCostedRequest, type GraphQLHandlerOptions } from "./handler";
 export { DEFAULT_LIMITS, type GraphQLLimits } from "./limits";
 export type { ResponseMediaType } from "./media-type";
