@@ -182,12 +182,13 @@ describe("the GRAPHQL_INTROSPECTION binding", () => {
     });
   });
 
-  it("GRAPHQL_INTROSPECTION=maybe: a MISCONFIGURED GraphQL error naming the binding, logged with the request id", async () => {
-    const broken = await startCapturedCommand(sys(), { GRAPHQL_INTROSPECTION: "maybe" });
+  it("GRAPHQL_INTROSPECTION=<a secret bound there by mistake>: a MISCONFIGURED GraphQL error naming the binding, logged with the request id, and the value in neither", async () => {
+    const secret = "sk_live_misbound-9f2c";
+    const broken = await startCapturedCommand(sys(), { GRAPHQL_INTROSPECTION: secret });
     try {
       const answer = await send(broken.url, graphqlPost({ query: "{ list { id } }" }), "req-misconfigured");
 
-      const message = 'configuration: GRAPHQL_INTROSPECTION must be "true" or "false", got "maybe"';
+      const message = 'configuration: GRAPHQL_INTROSPECTION must be "true" or "false"';
       expect({ status: answer.status, id: answer.headers.get("x-request-id"), body: answer.json }).toEqual({
         status: 500,
         id: "req-misconfigured",
@@ -207,6 +208,7 @@ describe("the GRAPHQL_INTROSPECTION binding", () => {
           cause: `ConfigError: ${message}`,
         },
       ]);
+      expect(JSON.stringify(broken.lines())).not.toContain(secret);
     } finally {
       await broken.close();
     }

@@ -10,5 +10,5 @@ export function introspectionEnabled(env: Bindings): boolean {
   const raw = binding(env, "GRAPHQL_INTROSPECTION");
   if (raw === undefined || raw === null || raw === "" || raw === true || raw === "true") return true;
   if (raw === false || raw === "false") return false;
-  throw new ConfigError("GRAPHQL_INTROSPECTION", `must be "true" or "false", got ${JSON.stringify(raw)}`);
+  throw new ConfigError("GRAPHQL_INTROSPECTION", 'must be "true" or "false"');
 }
