@@ -1,13 +1,16 @@
 /**
  * Who sees what on `GET /status`: counts, positions and reasons are public; the raw values of dead letters (up
  * to 2 KiB of event JSON, task text included) only reach a request carrying `Authorization: Bearer <ADMIN_TOKEN>`.
- * With no ADMIN_TOKEN bound, nobody sees them.
+ * With no ADMIN_TOKEN bound, nobody sees them; any other request gets the public view, whatever header it sent.
  */
 import type { ProjectionStatus, ShownDeadLetter } from "../../shared/projection/status";
 
 export type StatusAccess = { kind: "public" } | { kind: "admin" } | { kind: "refused"; reason: string };
 
-/** Decides from the `Authorization` header; a header that does not prove the token is refused, not ignored. */
+/**
+ * Decides from the `Authorization` header, with the reason a header that does not prove the token falls short.
+ * `POST /rebuild` refuses such a header with that reason; `GET /status` answers it as it answers no header at all.
+ */
 export async function statusAccess(
   authorization: string | undefined,
   adminToken: string | undefined,
