@@ -1,7 +1,7 @@
 /** What the browser tests share: the running system's address, and steps on the TodoMVC page. */
 import { test as base, expect, type Page } from "@playwright/test";
 
-export const test = base.extend({
+export const test = base.extend<{ cspViolations: string[] }>({
   // The system starts in global setup, after the config is read: its address comes from the environment.
   // biome-ignore lint/correctness/noEmptyPattern: Playwright reads a fixture's dependencies from this pattern
   baseURL: async ({}, use) => {
@@ -9,6 +9,22 @@ export const test = base.extend({
     if (!url) throw new Error("E2E_BASE_URL is not set: run through playwright.config.ts (its global setup)");
     await use(url);
   },
+  /**
+   * What the page's Content-Security-Policy refused, as Chromium reports it on the console: every test fails if
+   * anything was (the pages must work under the policy, not around it). A test that provokes a refusal on purpose
+   * takes its own out of this list.
+   */
+  cspViolations: [
+    async ({ page }, use) => {
+      const seen: string[] = [];
+      page.on("console", (message) => {
+        if (/Content Security Policy/i.test(message.text())) seen.push(message.text());
+      });
+      await use(seen);
+      expect(seen, "refused by the Content-Security-Policy").toEqual([]);
+    },
+    { auto: true },
+  ],
 });
 
 export { expect };

@@ -9,7 +9,8 @@ import { startSystem } from "../support/system";
 
 export default async function globalSetup(): Promise<() => Promise<void>> {
   await buildWeb();
-  const sys = await startSystem();
+  // As `npm run dev` runs it: introspection on, so that GraphiQL has a schema to show.
+  const sys = await startSystem({ commandBindings: { GRAPHQL_INTROSPECTION: "true" } });
   process.env.E2E_BASE_URL = sys.commandUrl;
   process.env.E2E_KAFKA_URL = sys.env.UPSTASH_KAFKA_URL ?? "";
   process.env.E2E_PROJECTOR_URL = sys.projectorUrl;

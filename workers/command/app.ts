@@ -6,6 +6,7 @@ import { type Context, Hono } from "hono";
 import { ConfigError } from "../../shared/errors";
 import { createLogger, errorFields } from "../../shared/http/log";
 import { requestId } from "../../shared/http/request-id";
+import { securityHeaders } from "../../shared/http/security-headers";
 import { createStatusCache } from "../../shared/projection/status-cache";
 import { requestCost } from "./cost";
 import { type CommandDeps, commandDeps } from "./deps";
@@ -33,8 +34,8 @@ export interface CommandAppOptions {
 const logFor = (c: Context<CommandEnv>) => createLogger("command", { requestId: c.get("requestId") });
 
 /**
- * Every answer carries an `x-request-id` (the client's when it is a sane token, else a new UUID), and every log
- * line about the request names it. On /graphql, failures are GraphQL error bodies, coded; elsewhere they are
+ * Every answer carries the security headers (shared/http/security-headers.ts) and an `x-request-id` (the client's
+ * when it is a sane token, else a new UUID), and every log line about the request names it. On /graphql, failures are GraphQL error bodies, coded; elsewhere they are
  * `{ error, code }` JSON. A missing or malformed binding is answered `MISCONFIGURED` (500) naming the binding
  * (never its value); anything unexpected is masked as `INTERNAL_SERVER_ERROR` and logged in full.
  */
@@ -54,6 +55,7 @@ export function createCommandApp(options: CommandAppOptions = {}) {
   });
 
   app.use("*", requestId());
+  app.use("*", securityHeaders());
 
   app.notFound((c) => {
     const path = new URL(c.req.url).pathname;

@@ -7,7 +7,7 @@ import type { OptionalBindings } from "../../shared/config/optional-bindings";
 declare global {
   namespace Cloudflare {
     interface Env extends OptionalBindings {
-      /** `"false"` (or a TOML `false`) turns GraphQL introspection off; unset keeps it on. */
+      /** `"true"` (or a TOML `true`) turns GraphQL introspection on; unset keeps it off (`npm run dev` sets it). */
       GRAPHQL_INTROSPECTION?: string | boolean;
       /** A secret: with it bound, the default list (no listId) needs `Authorization: Bearer <API_TOKEN>`. */
       API_TOKEN?: string;

@@ -6,6 +6,7 @@
  */
 import { Hono } from "hono";
 import { requestId } from "../../shared/http/request-id";
+import { securityHeaders } from "../../shared/http/security-headers";
 import { depsFromBindings, type ProjectorDeps, type ProjectorOptions } from "./deps";
 import { handlePoke } from "./poke";
 import { handleRebuild } from "./rebuild/route";
@@ -16,6 +17,7 @@ import { statusHandler } from "./status";
 export function createProjectorApp({ deps = depsFromBindings }: ProjectorOptions = {}) {
   const app = new Hono<ProjectorEnv>();
   app.use(requestId());
+  app.use(securityHeaders());
   app.use(async (c, next) => {
     let built: ProjectorDeps | undefined;
     c.set("deps", () => {

@@ -9,6 +9,7 @@ export type BoundaryErrorCode =
   | "BAD_USER_INPUT"
   | "BAD_REQUEST"
   | "PAYLOAD_TOO_LARGE"
+  | "REQUEST_TIMEOUT"
   | "URI_TOO_LONG"
   | "QUERY_TOO_COMPLEX"
   | "QUERY_TOO_COSTLY"
