@@ -1,5 +1,5 @@
 /**
- * A todo's timeline: every event the log holds for it (`history(id)`), oldest first, with its time, the version
+ * A todo's timeline: every event the log holds for it (`history(id, listId)`), oldest first, with its time, the version
  * it made and where it sits in the log. Shown in a modal <dialog>: focus moves in, Escape closes it, and focus
  * returns to the button that opened it.
  */
@@ -15,7 +15,9 @@ interface HistoryEntry {
   text: string | null;
 }
 
-const HISTORY = `query History($id: String!, $after: String) { history(id: $id, after: $after) { type version occurredAt position text } }`;
+const HISTORY = `query History($id: String!, $listId: String, $after: String) {
+  history(id: $id, listId: $listId, after: $after) { type version occurredAt position text }
+}`;
 
 function what(entry: HistoryEntry): string {
   switch (entry.type) {
@@ -68,11 +70,13 @@ function entryItem(entry: HistoryEntry, now: number): HTMLLIElement {
 
 /**
  * The timeline dialog's opener. `token` answers the consistency token of the page's last confirmed change, so the
- * history shown holds every change the person saw saved.
+ * history shown holds every change the person saw saved; `listId` the capability the list is open with (the history
+ * of a task is read through its list).
  */
 export function createTimeline(
   dialog: HTMLDialogElement,
   token: () => string | null,
+  listId: () => string | null,
 ): (todo: Todo, opener: HTMLElement) => void {
   const heading = dialog.querySelector("h2");
   const body = dialog.querySelector<HTMLElement>(".timeline-body");
@@ -106,7 +110,7 @@ export function createTimeline(
       );
       return;
     }
-    graphql<{ history: HistoryEntry[] }>(HISTORY, { id: todo.id, after: token() }).then(
+    graphql<{ history: HistoryEntry[] }>(HISTORY, { id: todo.id, listId: listId(), after: token() }).then(
       ({ data }) => {
         const list = document.createElement("ol");
         list.className = "events";
