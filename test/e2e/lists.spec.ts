@@ -38,6 +38,29 @@ test("offline at first start: the app says so, keeps what was typed, and mints i
   expect(await serverTitles(baseURL ?? "", listIdOf(page))).toEqual(["typed offline"]);
 });
 
+test("a list id stored by an older app that opens no list is replaced by a minted one, with its unsent todos", async ({
+  page,
+  baseURL,
+}) => {
+  // What the app kept before lists were minted: the id it made up, and a todo it had not sent yet.
+  await page.addInitScript(() => {
+    if (localStorage.getItem("todos-es-cqrs:list") !== null) return;
+    localStorage.setItem("todos-es-cqrs:list", "madeUpByAnOlderApp");
+    const op = { kind: "create", id: "local:old", title: "kept from before", key: "olderAppKey0123456789a" };
+    localStorage.setItem(
+      "todos-es-cqrs:state:madeUpByAnOlderApp",
+      JSON.stringify({ base: [], ops: [op], token: null }),
+    );
+  });
+  await page.goto("/");
+
+  await expect(page).toHaveURL(/\?list=[A-Za-z0-9_-]{22}/);
+  expect(listIdOf(page)).not.toBe("madeUpByAnOlderApp");
+  await synced(page);
+  await expect(labels(page)).toHaveText(["kept from before"]);
+  expect(await serverTitles(baseURL ?? "", listIdOf(page))).toEqual(["kept from before"]);
+});
+
 test("share links: the edit link changes the list, the read-only link only shows it", async ({
   page,
   browser,
