@@ -8,7 +8,7 @@ import { type ListAccess, remember, resolveList, shareLinks, startOf } from "../
 import { MemoryStorage } from "./memory-storage";
 
 const STORED = "todos-es-cqrs:list";
-const minted: ListAccess = { id: "A".repeat(22), viewId: "V".repeat(22) };
+const minted = { id: "A".repeat(22), viewId: "V".repeat(22) } satisfies ListAccess;
 
 /** A server that answers each operation from `answers` (by operation name), and records what it was asked. */
 function server(answers: Record<string, Array<unknown | ApiError>>) {
