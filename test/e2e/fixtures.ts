@@ -29,10 +29,11 @@ export const test = base.extend<{ cspViolations: string[] }>({
 
 export { expect };
 
-/** Opens the app on a fresh list of this test's own. */
+/** Opens the app on a fresh list of this test's own, once the server has minted it (the address then names it). */
 export async function openApp(page: Page): Promise<void> {
   await page.goto("/");
   await expect(page.locator(".new-todo")).toBeFocused();
+  await expect(page).toHaveURL(/\?list=[A-Za-z0-9_-]{22}/);
 }
 
 /** Types todos into the new-todo field, pressing Enter after each. */

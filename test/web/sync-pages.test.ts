@@ -38,15 +38,19 @@ describe("TodoSync", () => {
     const done = new Promise<void>((resolve) => {
       saved = resolve;
     });
-    const sync = new TodoSync("home", storage as unknown as Storage, {
-      changed: () => {},
-      renamed: () => {},
-      status: (s) => {
-        if (s.state === "saved") saved();
+    const sync = new TodoSync(
+      storage as unknown as Storage,
+      {
+        changed: () => {},
+        renamed: () => {},
+        status: (s) => {
+          if (s.state === "saved") saved();
+        },
       },
-    });
+      { key: "home", canEdit: true },
+    );
+    sync.attach({ id: "home", viewId: "home-view" });
 
-    sync.refresh();
     await done;
 
     expect(asked).toEqual([
