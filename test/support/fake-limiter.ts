@@ -23,3 +23,9 @@ export function fakeLimiter({ limit = Number.POSITIVE_INFINITY }: { limit?: numb
     },
   };
 }
+
+/** The command worker's rate limiting bindings, unbounded: for specifications about something else. */
+export const unlimitedCommandBindings = () => ({
+  REQUEST_LIMITER: fakeLimiter(),
+  MUTATION_LIMITER: fakeLimiter(),
+});

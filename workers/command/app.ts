@@ -11,6 +11,7 @@ import type { CommandEnv } from "./env";
 import { mapError } from "./errors";
 import { graphiqlPage } from "./graphiql";
 import { createGraphQLHandler } from "./graphql";
+import { rateLimits } from "./rate-limits";
 import { rootResolver } from "./resolvers";
 import { schema } from "./schema";
 import { introspectionEnabled } from "./settings";
@@ -45,6 +46,8 @@ export function createCommandApp(options: CommandAppOptions = {}) {
     introspection: (c) => introspectionEnabled(c.env),
     graphiql: graphiqlPage,
     mapError,
+    // Per client address, from the REQUEST_LIMITER and MUTATION_LIMITER bindings (a missing one: MISCONFIGURED).
+    admission: rateLimits,
   });
 
   app.use("*", requestId());
