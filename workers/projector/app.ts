@@ -8,6 +8,7 @@ import { Hono } from "hono";
 import { requestId } from "../../shared/http/request-id";
 import { depsFromBindings, type ProjectorDeps, type ProjectorOptions } from "./deps";
 import { handlePoke } from "./poke";
+import { rateLimited } from "./rate-limit";
 import { handleRebuild } from "./rebuild/route";
 import { notFound, onError, type ProjectorEnv, wrongMethod } from "./shell";
 import { signedPoke } from "./signed-poke";
@@ -30,7 +31,8 @@ export function createProjectorApp({ deps = depsFromBindings }: ProjectorOptions
   app.get("/health", (c) => c.json({ ok: true, worker: "projector" }));
   app.all("/health", (c) => wrongMethod(c, "GET"));
 
-  app.get("/status", handleStatus);
+  // Per client address (REQUEST_LIMITER); the webhook's gate is its signature instead (rate-limit.ts says why).
+  app.get("/status", rateLimited, handleStatus);
   app.all("/status", (c) => wrongMethod(c, "GET"));
 
   app.post(
@@ -40,7 +42,7 @@ export function createProjectorApp({ deps = depsFromBindings }: ProjectorOptions
   );
   app.all("/projection", (c) => wrongMethod(c, "POST", "the QStash webhook"));
 
-  app.all("/rebuild", handleRebuild);
+  app.all("/rebuild", rateLimited, handleRebuild);
 
   return app;
 }
