@@ -33,9 +33,13 @@ export interface WorkerOutput {
   rateLimits?: "wrangler";
 }
 
-/** The Miniflare `ratelimits` of a worker: its wrangler file's bindings, with their limits or generous ones. */
+/**
+ * The Miniflare `ratelimits` of a worker: its wrangler file's bindings, with their limits or generous ones. A
+ * worker of ours (`workers/<name>/index.ts`) runs with `wrangler.<name>.toml` at the repository's root; any other
+ * entry (the benchmarks' baseline) has no wrangler file and no rate limits.
+ */
 function rateLimitsOf(entry: string, mode: WorkerOutput["rateLimits"]) {
-  // workers/<name>/index.ts runs with wrangler.<name>.toml, at the repository's root.
+  if (basename(dirname(dirname(entry))) !== "workers") return {};
   const file = fileURLToPath(new URL(`../../wrangler.${basename(dirname(entry))}.toml`, import.meta.url));
   return Object.fromEntries(
     wranglerRateLimits(file).map(({ name, limit, period }) => [

@@ -43,7 +43,7 @@ const rateLimited = (what: string) => ({
  * Sends `send()` one at a time until it answers 429 (at most `cap` times): how many passed before, the refusal,
  * and the windows the run touched.
  */
-async function untilRefused(send: () => Promise<{ status: number }>, cap: number) {
+async function untilRefused<A extends { status: number }>(send: () => Promise<A>, cap: number) {
   const start = Date.now();
   for (let passed = 0; passed < cap; passed++) {
     const answer = await send();
