@@ -7,6 +7,8 @@
  */
 import { describe, expect, it } from "vitest";
 import { createMemoryEventLog } from "../../shared/event-log/memory/event-log";
+import { createMemoryListRegistry } from "../../shared/lists/memory/registry";
+import { DEFAULT_MAX_LIST_TASKS } from "../../workers/command/access";
 import { createCommandApp } from "../../workers/command/app";
 import type { CommandDeps } from "../../workers/command/deps";
 import { type FakeLimiter, fakeLimiter } from "../support/fake-limiter";
@@ -26,6 +28,9 @@ function world(limiters: { requests?: FakeLimiter; mutations?: FakeLimiter } = {
     idempotency: projection.idempotency,
     notifier: { poke: async () => {}, pokeMany: async () => {} },
     rebuildStatus: async (namespace) => ({ namespace, rebuild: null, lastRebuild: null, retiring: [] }),
+    lists: createMemoryListRegistry(),
+    defaultList: { kind: "open" },
+    maxListTasks: DEFAULT_MAX_LIST_TASKS,
   };
   const app = createCommandApp({ deps });
   const env = {
