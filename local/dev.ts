@@ -12,7 +12,7 @@ import { loadStackConfig } from "./stack/config";
 import { logLine, onShutdown, writeStackEnv } from "./stack/process";
 import { renderEnvFile, startStack } from "./stack/start";
 import { type Supervision, superviseWorkers } from "./stack/supervise";
-import { startWranglerDev, type WorkerProcess, waitForHttp } from "./stack/workers";
+import { devWorkerEnv, startWranglerDev, type WorkerProcess, waitForHttp } from "./stack/workers";
 
 const env = process.env;
 const config = loadStackConfig(env);
@@ -48,8 +48,7 @@ function workerLine(name: string) {
 try {
   stack = await startStack(config, { log: (msg) => logLine("stack", msg), logDeliveries: true });
   const projectorUrl = `http://localhost:${projectorPort}/projection`;
-  // The topic under its backend-neutral name too, so that it overrides the one in wrangler.*.toml [vars].
-  const workerEnv = { ...stack.env, EVENT_LOG_TOPIC: config.kafkaTopic, PROJECTOR_URL: projectorUrl };
+  const workerEnv = devWorkerEnv(stack.env, { topic: config.kafkaTopic, projectorUrl });
   const envFile = join(resolve(config.stateDir), "workers.env");
   await writeFile(envFile, renderEnvFile(workerEnv));
   for (const [name, port] of [

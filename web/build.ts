@@ -4,10 +4,17 @@
  * Offline and deterministic: fixed file names, no timestamps, inputs only from the repository and node_modules.
  * Run by `npm run build` (and before `npm run dev`, `npm run deploy:check` and the tests).
  */
-import { cp, mkdir, readdir, readFile, rename, rm, stat } from "node:fs/promises";
+import { cp, mkdir, readdir, readFile, rename, rm, stat, writeFile } from "node:fs/promises";
 import { dirname, join, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { build, type Plugin } from "esbuild";
+import { Hono } from "hono";
+import {
+  CONTENT_SECURITY_POLICY,
+  GRAPHIQL_CONTENT_SECURITY_POLICY,
+  type Policy,
+  securityHeaders,
+} from "../shared/http/security-headers";
 
 const here = dirname(fileURLToPath(import.meta.url));
 /** Where the assets go: `[assets] directory` in wrangler.command.toml, and what the test harness serves. */
@@ -39,6 +46,37 @@ const withoutWebFonts: Plugin = {
 };
 
 /**
+ * The assets' `_headers` file (Workers static assets apply it to every asset they answer, through the ASSETS binding
+ * too; `wrangler dev` and Miniflare as well): the headers the workers' own middleware sets, taken from that
+ * middleware, so the two cannot drift apart. GraphiQL's files get its own policy instead of the strict one.
+ */
+export async function headersFile(): Promise<string> {
+  const headersOf = async (policy: Partial<Policy>) => {
+    const res = await new Hono()
+      .use(securityHeaders(policy))
+      .get("*", (c) => c.body(null))
+      .request("/");
+    const headers: Array<[string, string]> = [];
+    res.headers.forEach((value, name) => {
+      headers.push([name, value]);
+    });
+    return headers;
+  };
+  const graphiqlPolicy = (await headersOf(GRAPHIQL_CONTENT_SECURITY_POLICY)).find(
+    ([name]) => name === "content-security-policy",
+  );
+  return [
+    "# Written by web/build.ts from shared/http/security-headers.ts.",
+    "/*",
+    ...(await headersOf(CONTENT_SECURITY_POLICY)).map(([name, value]) => `  ${name}: ${value}`),
+    "/graphiql/*",
+    "  ! content-security-policy",
+    `  content-security-policy: ${graphiqlPolicy?.[1] ?? ""}`,
+    "",
+  ].join("\n");
+}
+
+/**
  * Builds everything into a folder of its own, then swaps it in, so a worker serving web/dist (a test run, `wrangler
  * dev`) never sees it half written. Answers each file's path and size, for the record.
  */
@@ -47,6 +85,7 @@ export async function buildWeb(): Promise<Array<{ file: string; bytes: number }>
   await rm(out, { recursive: true, force: true });
   await mkdir(out, { recursive: true });
   await cp(join(here, "static"), out, { recursive: true });
+  await writeFile(join(out, "_headers"), await headersFile());
   await build({
     ...common,
     outdir: out,

@@ -27,6 +27,18 @@ export interface WorkerSpec {
 }
 
 const WRANGLER = resolve("node_modules", ".bin", "wrangler");
+
+/**
+ * The bindings `npm run dev` gives both workers over the stack's: the topic under its backend-neutral name too (so
+ * that it overrides the one in wrangler.*.toml [vars]), the projector's local URL, and introspection on, which a
+ * deployment leaves off, so that GraphiQL has a schema to show on this machine.
+ */
+export function devWorkerEnv(
+  stackEnv: Record<string, string>,
+  { topic, projectorUrl }: { topic: string; projectorUrl: string },
+): Record<string, string> {
+  return { ...stackEnv, EVENT_LOG_TOPIC: topic, PROJECTOR_URL: projectorUrl, GRAPHQL_INTROSPECTION: "true" };
+}
 /** Lines kept for the message about a worker that exited. */
 const KEPT_LINES = 15;
 

@@ -50,7 +50,7 @@ function aliased(env: Bindings, name: BindingName, alias: BindingName): string |
   const value = optional(env, name);
   const old = optional(env, alias);
   if (value !== undefined && old !== undefined && value !== old) {
-    throw new ConfigError(name, `is "${value}" but ${alias} is "${old}"; set one of them, or both alike`);
+    throw new ConfigError(name, `and ${alias} are set to different values; set one of them, or both alike`);
   }
   return value ?? old;
 }

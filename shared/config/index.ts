@@ -49,7 +49,7 @@ export function qstashConfig(env: Bindings): QStashConfig {
   return {
     url: httpUrl("QSTASH_URL", optional(env, "QSTASH_URL") ?? "https://qstash.upstash.io"),
     token: required(env, "QSTASH_TOKEN"),
-    projectorUrl: httpUrl("PROJECTOR_URL", required(env, "PROJECTOR_URL")),
+    projectorUrl: projectorUrl(env),
     ...(urlGroup ? { urlGroup } : {}),
   };
 }
@@ -58,8 +58,28 @@ export function signingConfig(env: Bindings): SigningConfig {
   return {
     currentSigningKey: required(env, "QSTASH_CURRENT_SIGNING_KEY"),
     nextSigningKey: required(env, "QSTASH_NEXT_SIGNING_KEY"),
-    projectorUrl: httpUrl("PROJECTOR_URL", required(env, "PROJECTOR_URL")),
+    projectorUrl: projectorUrl(env),
   };
+}
+
+/** Hosts a plain-http `PROJECTOR_URL` may name: this machine's own loopback, which no network carries. */
+const LOOPBACK_HOSTS = new Set(["127.0.0.1", "[::1]", "localhost"]);
+
+/**
+ * `PROJECTOR_URL`: where pokes go and the `sub` their signatures are checked against. It must be https: over plain
+ * http a poke and its signature would cross the network readable and alterable. Only a loopback host (`npm run dev`,
+ * the tests) may use http.
+ */
+export function projectorUrl(env: Bindings): string {
+  const value = httpUrl("PROJECTOR_URL", required(env, "PROJECTOR_URL"));
+  const url = new URL(value);
+  if (url.protocol !== "https:" && !LOOPBACK_HOSTS.has(url.hostname)) {
+    throw new ConfigError(
+      "PROJECTOR_URL",
+      "must be an https URL (http only on a loopback host: 127.0.0.1, ::1, localhost)",
+    );
+  }
+  return value;
 }
 
 export function adminToken(env: Bindings): string | undefined {

@@ -1,4 +1,7 @@
-/** Reading bindings: each reader names the binding in its error, so a bad setting is found by its name. */
+/**
+ * Reading bindings: each reader names the binding in its error, so a bad setting is found by its name. No error
+ * carries the value it refused: a secret bound under the wrong name would otherwise reach an answer and the logs.
+ */
 import { ConfigError } from "../errors";
 
 /** Every binding the readers read, by name: a misspelt name does not compile. */
@@ -74,10 +77,10 @@ export function httpUrl(name: string, value: string): string {
   try {
     url = new URL(value);
   } catch {
-    throw new ConfigError(name, `must be an http(s) URL, got "${value}"`);
+    throw new ConfigError(name, "must be an http(s) URL");
   }
   if (url.protocol !== "http:" && url.protocol !== "https:")
-    throw new ConfigError(name, `must be an http(s) URL, got "${value}"`);
+    throw new ConfigError(name, "must be an http(s) URL");
   return value;
 }
 
@@ -85,7 +88,7 @@ export function positiveInt(name: string, value: string | undefined, fallback: n
   if (value === undefined) return fallback;
   const n = Number(value);
   if (!Number.isInteger(n) || n < 1 || n > 1024)
-    throw new ConfigError(name, `must be an integer from 1 to 1024, got "${value}"`);
+    throw new ConfigError(name, "must be an integer from 1 to 1024");
   return n;
 }
 
@@ -100,7 +103,7 @@ export function timeoutMs(env: Bindings, name: BindingName): number {
   if (!/^\d+$/.test(raw) || n < TIMEOUT_LIMITS.min || n > TIMEOUT_LIMITS.max)
     throw new ConfigError(
       name,
-      `must be an integer from ${TIMEOUT_LIMITS.min} to ${TIMEOUT_LIMITS.max} (ms), got "${raw}"`,
+      `must be an integer from ${TIMEOUT_LIMITS.min} to ${TIMEOUT_LIMITS.max} (ms)`,
     );
   return n;
 }

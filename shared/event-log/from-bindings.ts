@@ -17,7 +17,6 @@ export function eventLogFromBindings(
   const config = eventLogConfig(env);
   const identity = logIdentity(config);
   const key = logIdentityKey(projection.prefix);
-  const check = () =>
-    checkLogIdentity({ redis, key, prefix: projection.prefix, identity, timeoutMs: projection.timeoutMs });
+  const check = () => checkLogIdentity({ redis, key, identity, timeoutMs: projection.timeoutMs });
   return { log: guardedLog(createEventLog(config), check), timeoutMs: config.timeoutMs };
 }

@@ -40,8 +40,6 @@ export interface IdentityCheck {
   redis: Redis;
   /** Where the identity is kept: the {@link logIdentityKey} of the projection's namespace. */
   key: string;
-  /** The projection's namespace, named in the error. */
-  prefix: string;
   identity: string;
   timeoutMs: number;
 }
@@ -61,7 +59,7 @@ export function checkLogIdentity(check: IdentityCheck): Promise<void> {
       if (String(stored) !== check.identity) {
         throw new ConfigError(
           "EVENT_LOG",
-          `does not match the log the projection "${check.prefix}" is folded from: that log is "${String(stored)}", this worker's is "${check.identity}". Give both workers the same EVENT_LOG, log address, topic and EVENT_LOG_PARTITIONS, or fold a new projection under another PROJECTION_PREFIX`,
+          `does not match the log this projection (PROJECTION_PREFIX) is folded from: they differ in ${differences(String(stored), check.identity)}. Give both workers the same EVENT_LOG, log address, topic and EVENT_LOG_PARTITIONS, or fold a new projection under another PROJECTION_PREFIX`,
         );
       }
     })();
@@ -70,6 +68,26 @@ export function checkLogIdentity(check: IdentityCheck): Promise<void> {
     pending.catch(() => checked.delete(memo));
   }
   return pending;
+}
+
+/**
+ * Which parts of two identities differ, each named by the binding that sets it and never by its value: the address
+ * and topic come from bindings, and a secret bound under the wrong name would otherwise reach the answer and the log.
+ */
+function differences(stored: string, ours: string): string {
+  const parts = (identity: string) => {
+    const match = /^(\S+) topic=(\S*) partitions=(\S*) at (.*)$/.exec(identity);
+    return match ? match.slice(1) : [identity, "", "", ""];
+  };
+  const [a, b] = [parts(stored), parts(ours)];
+  const named = [
+    "the backend (EVENT_LOG)",
+    "the topic (EVENT_LOG_TOPIC)",
+    "the partitions (EVENT_LOG_PARTITIONS)",
+    "the log's address (its URL binding)",
+  ];
+  const differing = named.filter((_, i) => a[i] !== b[i]);
+  return differing.length === 0 ? "how they are written" : differing.join(" and ");
 }
 
 /** The log, used only once its identity matches the projection's. */

@@ -79,7 +79,10 @@ test("errors: a todo deleted elsewhere is explained, and the list recovers", asy
   await fetch(`${baseURL}/graphql`, {
     method: "POST",
     headers: { "content-type": "application/json" },
-    body: JSON.stringify({ query: "mutation ($id: String!) { deleteTask(id: $id) }", variables: { id } }),
+    body: JSON.stringify({
+      query: "mutation ($id: String!, $l: String) { deleteTask(id: $id, listId: $l) }",
+      variables: { id, l: listIdOf(page) },
+    }),
   });
 
   await page.locator(".todo-list li").first().locator(".toggle").click();

@@ -1,7 +1,7 @@
 /** What the browser tests share: the running system's address, and steps on the TodoMVC page. */
 import { test as base, expect, type Page } from "@playwright/test";
 
-export const test = base.extend({
+export const test = base.extend<{ cspViolations: string[] }>({
   // The system starts in global setup, after the config is read: its address comes from the environment.
   // biome-ignore lint/correctness/noEmptyPattern: Playwright reads a fixture's dependencies from this pattern
   baseURL: async ({}, use) => {
@@ -9,14 +9,31 @@ export const test = base.extend({
     if (!url) throw new Error("E2E_BASE_URL is not set: run through playwright.config.ts (its global setup)");
     await use(url);
   },
+  /**
+   * What the page's Content-Security-Policy refused, as Chromium reports it on the console: every test fails if
+   * anything was (the pages must work under the policy, not around it). A test that provokes a refusal on purpose
+   * takes its own out of this list.
+   */
+  cspViolations: [
+    async ({ page }, use) => {
+      const seen: string[] = [];
+      page.on("console", (message) => {
+        if (/Content Security Policy/i.test(message.text())) seen.push(message.text());
+      });
+      await use(seen);
+      expect(seen, "refused by the Content-Security-Policy").toEqual([]);
+    },
+    { auto: true },
+  ],
 });
 
 export { expect };
 
-/** Opens the app on a fresh list of this test's own. */
+/** Opens the app on a fresh list of this test's own, once the server has minted it (the address then names it). */
 export async function openApp(page: Page): Promise<void> {
   await page.goto("/");
   await expect(page.locator(".new-todo")).toBeFocused();
+  await expect(page).toHaveURL(/\?list=[A-Za-z0-9_-]{22}/);
 }
 
 /** Types todos into the new-todo field, pressing Enter after each. */
@@ -51,7 +68,10 @@ export function listIdOf(page: Page): string {
 export async function serverTitles(baseURL: string, listId: string): Promise<string[]> {
   await expect
     .poll(async () => {
-      const res = await fetch(`${process.env.E2E_PROJECTOR_URL}/status`);
+      // As an admin: the public status is kept a few seconds, and could show no lag from before the last change.
+      const res = await fetch(`${process.env.E2E_PROJECTOR_URL}/status`, {
+        headers: { authorization: `Bearer ${process.env.E2E_ADMIN_TOKEN ?? ""}` },
+      });
       return ((await res.json()) as { lag?: number }).lag;
     })
     .toBe(0);

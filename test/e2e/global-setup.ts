@@ -10,10 +10,15 @@ import { startSystem } from "../support/system";
 
 export default async function globalSetup(): Promise<() => Promise<void>> {
   await buildWeb();
-  // The rate limits as `npm run dev` runs them: the suite must stay under them from its one address.
-  const sys = await startSystem({ rateLimits: "wrangler" });
+  // As `npm run dev` runs it: introspection on, so that GraphiQL has a schema to show; the rate limits the
+  // wrangler files set, which the suite must stay under from its one address.
+  const sys = await startSystem({
+    commandBindings: { GRAPHQL_INTROSPECTION: "true" },
+    rateLimits: "wrangler",
+  });
   process.env.E2E_BASE_URL = sys.commandUrl;
   process.env.E2E_KAFKA_URL = sys.env.UPSTASH_KAFKA_URL ?? "";
   process.env.E2E_PROJECTOR_URL = sys.projectorUrl;
+  process.env.E2E_ADMIN_TOKEN = sys.env.ADMIN_TOKEN ?? "";
   return () => sys.close();
 }

@@ -1,4 +1,4 @@
-/** Two browsers on one list through its share link: each sees what the other does. */
+/** Two browsers on one list through its edit link: each sees what the other does. */
 import { addTodos, expect, labels, openApp, synced, test } from "./fixtures";
 
 test("share link: a second browser opens the same list, and the two see each other's changes", async ({
@@ -9,7 +9,7 @@ test("share link: a second browser opens the same list, and the two see each oth
   await openApp(page);
   await addTodos(page, "from A");
   await synced(page);
-  const link = await page.locator(".share-link").getAttribute("href");
+  const link = await page.getByRole("link", { name: "edit link" }).getAttribute("href");
   expect(link).toMatch(/\/\?list=[A-Za-z0-9_-]+/);
 
   const other = await browser.newContext({ baseURL });

@@ -161,7 +161,9 @@ describe("configuration", () => {
     const build = (url: string) => () =>
       createRedpandaEventLog({ url, username: USERNAME, password: PASSWORD, topic: "events", partitions: 1 });
     expect(build("https://proxy.example.com:30082")).toThrow(ConfigError);
-    expect(build("https://proxy.example.com:30082")).toThrow(/REDPANDA_PROXY_URL names port 30082/);
+    expect(build("https://proxy.example.com:30082")).toThrow(
+      /REDPANDA_PROXY_URL names a port other than 443/,
+    );
     expect(build("https://proxy.example.com")).not.toThrow();
     expect(build("https://proxy.example.com:443")).not.toThrow();
     expect(build("http://127.0.0.1:8083")).not.toThrow();

@@ -128,6 +128,65 @@ export function projectionContract(name: string, subject: () => ProjectionSubjec
       expect((await readModel.list(0, 1, "nowhere")).total).toBe(0);
     });
 
+    test("listAfter: pages by cursor in creation order (ties by id), the same after a delete before the cursor", async () => {
+      const { sink, readModel } = subject().open();
+      const ids = [uuid(21), uuid(22), uuid(23), uuid(24), uuid(25)];
+      const id = (i: number) => ids[i] ?? "";
+      await sink.applyBatch(
+        batchOf(0, 0, 5, {
+          states: ids.map((t) => [t, active(t, 1)]),
+          expected: ids.map((t) => [t, 0]),
+          // 1 and 2 share a score: a sorted set orders them by id.
+          listAdd: [
+            ["home", 10, id(0)],
+            ["home", 20, id(2)],
+            ["home", 20, id(1)],
+            ["home", 30, id(3)],
+            ["home", 40, id(4)],
+          ],
+        }),
+        1,
+      );
+
+      const first = await readModel.listAfter(2, "home");
+      expect(first.tasks.map((t) => t.id)).toEqual([id(0), id(1)]);
+      expect(first.next).toEqual({ score: 20, id: id(1) });
+      expect([...first.checkpoints]).toEqual([[0, 5]]);
+
+      await sink.applyBatch(
+        batchOf(0, 5, 6, {
+          listRemove: [["home", id(1)]],
+          states: [[id(1), { status: "deleted", id: id(1), version: 2, deletedAt: "t" }]],
+          expected: [[id(1), 1]],
+        }),
+        1,
+      );
+
+      const second = await readModel.listAfter(2, "home", first.next);
+      expect(second.tasks.map((t) => t.id)).toEqual([id(2), id(3)]);
+      expect(second.next).toEqual({ score: 30, id: id(3) });
+      const last = await readModel.listAfter(2, "home", second.next);
+      expect(last.tasks.map((t) => t.id)).toEqual([id(4)]);
+      expect(last.next).toBeUndefined();
+      expect((await readModel.listAfter(5)).tasks).toEqual([]);
+    });
+
+    test("history: a range of a task's events, oldest first", async () => {
+      const { sink, readModel } = subject().open();
+      await foldAll(sink, readModel, recordsOf(LOG, 1), {
+        partitions: 1,
+        batchBytes: 1_000_000,
+        batchSize: 100,
+      });
+
+      const types = async (range?: { offset: number; limit: number }) =>
+        (await readModel.history(TASK_ID, range)).map((e) => e.type);
+      expect(await types()).toEqual(["TaskCreated", "TaskRenamed", "TaskCompleted"]);
+      expect(await types({ offset: 1, limit: 1 })).toEqual(["TaskRenamed"]);
+      expect(await types({ offset: 2, limit: 5 })).toEqual(["TaskCompleted"]);
+      expect(await types({ offset: 3, limit: 5 })).toEqual([]);
+    });
+
     test("applyBatch: a batch from a checkpoint another fold has moved is not applied, and the loss is counted", async () => {
       const { sink, readModel } = subject().open();
       await sink.applyBatch(batchOf(0, 0, 2), 1);

@@ -60,3 +60,68 @@ export function sendOpenStream(options: OpenStreamRequest): Promise<OpenStreamAn
     for (let left = bytes; left > 0; left -= CHUNK) req.write(Buffer.alloc(Math.min(left, CHUNK), 0x20));
   });
 }
+
+export interface TrickleRequest {
+  url: string;
+  method?: string;
+  headers?: Record<string, string>;
+  /** What to send first, at once (e.g. the start of a JSON body). */
+  start: string;
+  /** Pause between the one-byte writes that follow. */
+  everyMs: number;
+  /** How long to wait for the answer in all. */
+  timeoutMs?: number;
+}
+
+/**
+ * A slow client: sends `start`, then one space every `everyMs`, chunked, never ending the body, until the server
+ * answers (or `timeoutMs` passes). Only a server with a deadline on reading bodies answers it; the answer is read
+ * whole, as `sendOpenStream` reads it. Answers also how many bytes were written.
+ */
+export function sendTrickle(options: TrickleRequest): Promise<OpenStreamAnswer & { written: number }> {
+  const { url, method = "POST", headers = {}, start, everyMs, timeoutMs = 60_000 } = options;
+  return new Promise((resolve, reject) => {
+    const req = httpRequest(url, { method, headers: { ...headers, "transfer-encoding": "chunked" } });
+    let written = Buffer.byteLength(start);
+    let answered = false;
+    const drip = setInterval(() => {
+      if (answered) return;
+      req.write(" ");
+      written++;
+    }, everyMs);
+    const stop = () => {
+      answered = true;
+      clearInterval(drip);
+      clearTimeout(timer);
+    };
+    const timer = setTimeout(() => {
+      stop();
+      req.destroy();
+      reject(new Error(`no answer within ${timeoutMs} ms to a body trickled one byte every ${everyMs} ms`));
+    }, timeoutMs);
+    req.on("error", (error) => {
+      stop();
+      reject(error);
+    });
+    req.on("response", (res) => {
+      stop();
+      const parts: Buffer[] = [];
+      res.on("data", (part: Buffer) => parts.push(part));
+      res.on("error", reject);
+      res.on("end", () => {
+        req.destroy();
+        const answerHeaders = new Headers();
+        for (const [name, value] of Object.entries(res.headers)) {
+          if (value !== undefined) answerHeaders.set(name, Array.isArray(value) ? value.join(", ") : value);
+        }
+        resolve({
+          status: res.statusCode ?? 0,
+          headers: answerHeaders,
+          text: Buffer.concat(parts).toString("utf8"),
+          written,
+        });
+      });
+    });
+    req.write(start);
+  });
+}

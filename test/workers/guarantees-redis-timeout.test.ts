@@ -140,7 +140,7 @@ describe("the time limits' bindings", () => {
 
     expect({ status: res.status, error: res.body.error }).toEqual({
       status: 500,
-      error: `configuration: ${name} must be an integer from 50 to 30000 (ms), got "${value}"`,
+      error: `configuration: ${name} must be an integer from 50 to 30000 (ms)`,
     });
   });
 });

@@ -142,52 +142,78 @@ describe("the GRAPHQL_INTROSPECTION binding", () => {
     body: JSON.stringify(body),
   });
 
-  it("GRAPHQL_INTROSPECTION=false: introspection is a validation error and messages suggest no names", async () => {
-    const closed = await startCapturedCommand(sys(), { GRAPHQL_INTROSPECTION: "false" });
-    try {
-      const schemaAnswer = await send(closed.url, graphqlPost(introspect), "req-introspect");
-      const typoAnswer = await send(closed.url, graphqlPost({ query: "{ lst { id } }" }), "req-typo");
+  it.each([
+    ["unset (the deployed default)", {}],
+    ["false", { GRAPHQL_INTROSPECTION: "false" }],
+  ])(
+    "GRAPHQL_INTROSPECTION %s: introspection is a validation error and messages suggest no names",
+    async (_name, bindings) => {
+      const closed = await startCapturedCommand(sys(), bindings);
+      try {
+        const schemaAnswer = await send(closed.url, graphqlPost(introspect), "req-introspect");
+        const typoAnswer = await send(closed.url, graphqlPost({ query: "{ lst { id } }" }), "req-typo");
+        const argumentAnswer = await send(
+          closed.url,
+          graphqlPost({ query: "{ list(limt: 1) { id } }" }),
+          "req-arg",
+        );
+        const typeAnswer = await send(
+          closed.url,
+          graphqlPost({ query: "query ($t: Strin) { list(listId: $t) { id } }" }),
+          "req-type",
+        );
 
-      expect({ status: schemaAnswer.status, body: schemaAnswer.json }).toEqual({
-        status: 400,
-        body: {
-          errors: [
-            expect.objectContaining({
-              message:
-                'GraphQL introspection has been disabled, but the requested query contained the field "__schema".',
-              extensions: { code: "GRAPHQL_VALIDATION_FAILED" },
-            }),
-            expect.objectContaining({ extensions: { code: "GRAPHQL_VALIDATION_FAILED" } }),
-          ],
-        },
+        expect({ status: schemaAnswer.status, body: schemaAnswer.json }).toEqual({
+          status: 400,
+          body: {
+            errors: [
+              expect.objectContaining({
+                message:
+                  'GraphQL introspection has been disabled, but the requested query contained the field "__schema".',
+                extensions: { code: "GRAPHQL_VALIDATION_FAILED" },
+              }),
+              expect.objectContaining({ extensions: { code: "GRAPHQL_VALIDATION_FAILED" } }),
+            ],
+          },
+        });
+        expect(typoAnswer.json.errors).toEqual([
+          {
+            message: 'Cannot query field "lst" on type "Query".',
+            locations: [{ line: 1, column: 3 }],
+            extensions: { code: "GRAPHQL_VALIDATION_FAILED" },
+          },
+        ]);
+        for (const answer of [argumentAnswer, typeAnswer]) {
+          expect(answer.status).toBe(400);
+          expect(answer.text).not.toMatch(/Did you mean|"limit"|"String"/);
+        }
+      } finally {
+        await closed.close();
+      }
+    },
+  );
+
+  it("GRAPHQL_INTROSPECTION=true (what npm run dev sets): introspection answers", async () => {
+    const open = await startCapturedCommand(sys(), { GRAPHQL_INTROSPECTION: "true" });
+    try {
+      const answer = await send(open.url, graphqlPost(introspect), "req-introspect-on");
+
+      expect({ status: answer.status, body: answer.json }).toEqual({
+        status: 200,
+        body: { data: { __schema: { queryType: { name: "Query" } } } },
       });
-      expect(typoAnswer.json.errors).toEqual([
-        {
-          message: 'Cannot query field "lst" on type "Query".',
-          locations: [{ line: 1, column: 3 }],
-          extensions: { code: "GRAPHQL_VALIDATION_FAILED" },
-        },
-      ]);
     } finally {
-      await closed.close();
+      await open.close();
     }
   });
 
-  it("GRAPHQL_INTROSPECTION unset: introspection answers (the default of this public demo API)", async () => {
-    const answer = await send(command.url, graphqlPost(introspect), "req-introspect-on");
-
-    expect({ status: answer.status, body: answer.json }).toEqual({
-      status: 200,
-      body: { data: { __schema: { queryType: { name: "Query" } } } },
-    });
-  });
-
-  it("GRAPHQL_INTROSPECTION=maybe: a MISCONFIGURED GraphQL error naming the binding, logged with the request id", async () => {
-    const broken = await startCapturedCommand(sys(), { GRAPHQL_INTROSPECTION: "maybe" });
+  it("GRAPHQL_INTROSPECTION=<a secret bound there by mistake>: a MISCONFIGURED GraphQL error naming the binding, logged with the request id, and the value in neither", async () => {
+    const secret = "sk_live_misbound-9f2c";
+    const broken = await startCapturedCommand(sys(), { GRAPHQL_INTROSPECTION: secret });
     try {
       const answer = await send(broken.url, graphqlPost({ query: "{ list { id } }" }), "req-misconfigured");
 
-      const message = 'configuration: GRAPHQL_INTROSPECTION must be "true" or "false", got "maybe"';
+      const message = 'configuration: GRAPHQL_INTROSPECTION must be "true" or "false"';
       expect({ status: answer.status, id: answer.headers.get("x-request-id"), body: answer.json }).toEqual({
         status: 500,
         id: "req-misconfigured",
@@ -207,6 +233,7 @@ describe("the GRAPHQL_INTROSPECTION binding", () => {
           cause: `ConfigError: ${message}`,
         },
       ]);
+      expect(JSON.stringify(broken.lines())).not.toContain(secret);
     } finally {
       await broken.close();
     }

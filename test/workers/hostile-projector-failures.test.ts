@@ -6,13 +6,7 @@
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { clearFaults, injectFault } from "./support/command-support";
-import {
-  type CapturedWorker,
-  expectCleanRefusal,
-  linesOf,
-  send,
-  startCapturedProjector,
-} from "./support/hostile-support";
+import { type CapturedWorker, linesOf, send, startCapturedProjector } from "./support/hostile-support";
 import { newTaskId, produce, produceEvents, taskLife } from "./support/projector-model";
 import { cron, currentKey, get, type Projector, sign } from "./support/projector-support";
 import { useSystem } from "./support/use-system";
@@ -73,24 +67,28 @@ describe("a projector without ADMIN_TOKEN", () => {
     ]);
   });
 
-  it("status: any Authorization is a 401 saying admin access is disabled", async () => {
+  it("status: any Authorization gets the public view, as no Authorization does: nothing tells that no token is bound", async () => {
+    const none = await send(open.url, { method: "GET", path: "/status" }, "req-no-admin");
     const res = await send(
       open.url,
       { method: "GET", path: "/status", headers: { authorization: `Bearer ${sys().env.ADMIN_TOKEN ?? ""}` } },
       "req-no-admin",
     );
 
-    expectCleanRefusal(res, "req-no-admin");
-    expect({ status: res.status, body: res.json }).toEqual({
-      status: 401,
-      body: { error: "admin access is disabled: the ADMIN_TOKEN binding is not set", code: "UNAUTHORIZED" },
+    expect({ status: res.status, body: res.json, challenge: res.headers.get("www-authenticate") }).toEqual({
+      status: none.status,
+      body: none.json,
+      challenge: null,
     });
+    expect(res.status).toBe(200);
   });
 
   it("status: Redis failing is a 503 naming the service only; the log line keeps the cause", async () => {
+    // A projector of its own: the public status is kept a few seconds per isolate, and `open` has answered it.
+    const fresh = await startCapturedProjector(sys(), { ADMIN_TOKEN: "" });
     await injectFault(sys().stack.redis.url, { kind: "fail", count: 1, status: 503 });
     try {
-      const res = await send(open.url, { method: "GET", path: "/status" }, "req-redis-down");
+      const res = await send(fresh.url, { method: "GET", path: "/status" }, "req-redis-down");
 
       expect({ status: res.status, body: res.json }).toEqual({
         status: 503,
@@ -101,7 +99,7 @@ describe("a projector without ADMIN_TOKEN", () => {
         },
       });
       expect(res.text).not.toMatch(/127\.0\.0\.1|HTTP|emulator|fault/i);
-      expect(await linesOf(open.worker, "req-redis-down")).toEqual([
+      expect(await linesOf(fresh.worker, "req-redis-down")).toEqual([
         expect.objectContaining({
           level: "error",
           msg: "request failed",
@@ -113,6 +111,7 @@ describe("a projector without ADMIN_TOKEN", () => {
       ]);
     } finally {
       await clearFaults(sys().stack.redis.url);
+      await fresh.close();
     }
   });
 });

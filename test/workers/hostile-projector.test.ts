@@ -6,7 +6,11 @@
  */
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { PROJECTOR_CORPUS, type ProjectorCase } from "./support/hostile-projector-corpus";
+import {
+  PROJECTOR_CORPUS,
+  type ProjectorCase,
+  UNPROVEN_AUTHORIZATIONS,
+} from "./support/hostile-projector-corpus";
 import {
   type CapturedWorker,
   expectCleanRefusal,
@@ -111,6 +115,25 @@ describe("status", () => {
     });
     expect(res.text).not.toContain("a secret");
   });
+
+  it.each(UNPROVEN_AUTHORIZATIONS)(
+    "status: %s gets exactly the answer of no Authorization (status, challenge and body)",
+    async (_name, authorization) => {
+      const none = await send(projector.url, { method: "GET", path: "/status" }, "req-status-none");
+      const unproven = await send(
+        projector.url,
+        { method: "GET", path: "/status", headers: { authorization } },
+        "req-status-unproven",
+      );
+
+      expect({
+        status: unproven.status,
+        body: unproven.json,
+        challenge: unproven.headers.get("www-authenticate"),
+      }).toEqual({ status: none.status, body: none.json, challenge: null });
+      expect(unproven.text).not.toContain("a secret");
+    },
+  );
 
   it("status: with Authorization: Bearer <ADMIN_TOKEN>, dead letters show their raw value", async () => {
     const shown = await status(projector);

@@ -14,7 +14,13 @@ import {
   produceEvents,
   taskLife,
 } from "./support/projector-model";
-import { poke, caughtUpProgress as progress, status, useProjectorPerTest } from "./support/projector-support";
+import {
+  get,
+  poke,
+  caughtUpProgress as progress,
+  status,
+  useProjectorPerTest,
+} from "./support/projector-support";
 import { useSystem } from "./support/use-system";
 
 const sys = useSystem();
@@ -125,5 +131,24 @@ describe("poison and stale events", () => {
     const projection = await expectProjectionOfLog(projector());
     expect(projection.states[taskId]).toMatchObject({ status: "deleted", version: 3 });
     expect(projection.order).toEqual([]);
+  });
+
+  it("status: without the admin token, rejected events show position and type, and no task or event id", async () => {
+    const taskId = newTaskId();
+    const life = taskLife(taskId, 1);
+    const stale = [...life, ...life.slice(0, 1)];
+    await produceEvents(projector(), stale);
+    await poke(projector());
+
+    const publicView = await get(`${projector().url}/status`);
+
+    expect(publicView.status).toBe(200);
+    expect(publicView.body.rejectedEvents).toEqual([{ partition: 0, offset: 2, type: "TaskCreated" }]);
+    const text = JSON.stringify(publicView.body);
+    expect(text).not.toContain(taskId);
+    for (const event of stale) expect(text).not.toContain(event.eventId);
+    expect((await status(projector())).rejectedEvents).toEqual([
+      expect.objectContaining({ offset: 2, taskId, eventId: stale[2]?.eventId }),
+    ]);
   });
 });

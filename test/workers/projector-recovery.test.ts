@@ -200,7 +200,7 @@ describe("budget", () => {
     expect({ status: res.status, body: res.body }).toEqual({
       status: 500,
       body: {
-        error: `configuration: ${name} must be ${range}, got "${value}"`,
+        error: `configuration: ${name} must be ${range}`,
         code: "MISCONFIGURED",
         requestId: res.headers.get("x-request-id"),
       },

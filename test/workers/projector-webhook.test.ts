@@ -214,4 +214,15 @@ describe("pokes let through", () => {
     expect({ status: res.status, body: res.body }).toEqual({ status: 200, body: caughtUpAnswer });
     await expectProjectionOfLog(projector);
   });
+
+  it("projection: a token from a QStash whose clock runs 2 s ahead of ours is accepted and folds the log", async () => {
+    const res = await poke(
+      projector,
+      signedBody,
+      sign({ key: currentKey(projector), url: projector.webhook, body: signedBody, iat: now() + 2 }),
+    );
+
+    expect({ status: res.status, body: res.body }).toEqual({ status: 200, body: caughtUpAnswer });
+    await expectProjectionOfLog(projector);
+  });
 });

@@ -1,17 +1,19 @@
 /** The to-do app: one list per browser (or per share link), kept in step with the event-sourced API. */
-import { chooseListId, shareUrl } from "./list-id";
+import { graphql } from "./api";
+import { keyOf, type ListAccess, remember, resolveList, shareLinks, startOf } from "./list-id";
 import { type SyncStatus, TodoSync } from "./sync";
 import { createTimeline } from "./timeline";
 import { TodoView } from "./view";
+import { describeError } from "./words";
 
 const POLL_MS = 5000;
 /** How long a failure stays on screen once the app has recovered from it. */
 const FAILURE_SHOWN_MS = 10_000;
+const MAX_BACKOFF_MS = 8000;
+/** Where what is typed before the server has minted this browser's list is kept (no list id looks like it). */
+const NEW_LIST = "(new)";
 
-const listId = chooseListId(location, localStorage);
-const url = new URL(location.href);
-url.search = `?list=${encodeURIComponent(listId)}`;
-history.replaceState(null, "", url);
+const start = startOf(location.search, localStorage);
 
 const status = document.querySelector<HTMLElement>(".sync-status");
 const alert = document.querySelector<HTMLElement>(".sync-alert");
@@ -36,26 +38,78 @@ function showStatus(s: SyncStatus): void {
 }
 
 let view: TodoView | undefined;
-const sync = new TodoSync(listId, localStorage, {
-  changed: () => view?.render(),
-  status: showStatus,
-  renamed: (from, to) => view?.rename(from, to),
-});
+// Until the server says which list this is, what is typed waits in this browser: a list being minted takes it, a
+// link this browser has not opened before shows nothing editable (it may be a read-only one).
+const sync = new TodoSync(
+  localStorage,
+  { changed: () => view?.render(), status: showStatus, renamed: (from, to) => view?.rename(from, to) },
+  start.kind === "mint"
+    ? { key: NEW_LIST, canEdit: true }
+    : { key: start.key, canEdit: start.known !== undefined && start.known.id !== null },
+);
 const dialog = document.querySelector<HTMLDialogElement>("dialog.timeline");
-const openHistory = dialog ? createTimeline(dialog, () => sync.lastToken()) : () => {};
+const openHistory = dialog
+  ? createTimeline(
+      dialog,
+      () => sync.lastToken(),
+      () => sync.listKey(),
+    )
+  : () => {};
 view = new TodoView(sync, { openHistory });
 view.render();
-// Send what a reload cut short (same idempotency keys: nothing is done twice), then read the server's list.
-sync.refresh();
+if (start.kind === "open" && !start.known && status) status.textContent = "Opening the list…";
 
-const share = document.querySelector<HTMLAnchorElement>(".share-link");
-const updateShare = () => {
-  if (!share) return;
-  share.href = shareUrl(location, listId);
-  share.textContent = share.href;
-};
-updateShare();
-window.addEventListener("hashchange", updateShare);
+const readOnlyNote = document.querySelector<HTMLElement>(".read-only-note");
+const share = document.querySelector<HTMLElement>(".share");
+let opened: ListAccess | undefined;
+
+function showShareLinks(): void {
+  if (!share || !opened) return;
+  const links = shareLinks(location, opened);
+  const anchors: Array<string | HTMLAnchorElement> = [];
+  for (const [kind, href, text] of [
+    ["edit", links.edit, "edit link"],
+    ["view", links.view, "read-only link"],
+  ] as const) {
+    if (href === undefined) continue;
+    if (anchors.length > 0) anchors.push(" · ");
+    anchors.push(
+      Object.assign(document.createElement("a"), { className: `share-${kind}`, href, textContent: text }),
+    );
+  }
+  share.replaceChildren("Share this list: ", ...anchors);
+  share.hidden = anchors.length === 0;
+}
+window.addEventListener("hashchange", showShareLinks);
+
+function open(access: ListAccess): void {
+  opened = access;
+  remember(localStorage, access);
+  const url = new URL(location.href);
+  url.search = `?list=${encodeURIComponent(keyOf(access))}`;
+  history.replaceState(null, "", url);
+  if (readOnlyNote) readOnlyNote.hidden = access.id !== null;
+  // Send what was typed or cut short by a reload (same idempotency keys: nothing is done twice), then read the list.
+  sync.attach(access);
+  showShareLinks();
+  const input = document.querySelector<HTMLInputElement>(".new-todo");
+  if (access.id !== null && document.activeElement === document.body) input?.focus();
+}
+
+function showNoList(): void {
+  const app = document.querySelector<HTMLElement>(".todoapp");
+  const missing = document.querySelector<HTMLElement>(".list-missing");
+  if (app) app.hidden = true;
+  if (missing) missing.hidden = false;
+  if (status) status.textContent = "";
+}
+
+let tries = 0;
+void resolveList(start, graphql, async (error) => {
+  tries++;
+  showStatus({ state: "retrying", message: describeError(error, true) });
+  await new Promise((resolve) => setTimeout(resolve, Math.min(MAX_BACKOFF_MS, 250 * 2 ** tries)));
+}).then((resolved) => (resolved.kind === "list" ? open(resolved.access) : showNoList()));
 
 // Another browser may change a shared list: look again when this one comes back, and now and then while shown.
 window.addEventListener("focus", () => sync.refresh());

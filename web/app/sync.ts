@@ -4,9 +4,12 @@
  * failure, or after a reload that cut a request short) never duplicates, and five todos typed in a row are
  * created in that order. Reads pass the token of the last confirmed change as `after`, so the server answers
  * only once it shows that change; a read runs only while no change is in flight, so it cannot undo one.
+ * Nothing is sent before the server has said which list this is (`attach`): what is typed until then waits in the
+ * outbox. Every operation names the list; a list opened with its read-only link takes no change at all.
  */
 import { ApiError, graphql } from "./api";
 import { randomId } from "./ids";
+import { keyOf, type ListAccess } from "./list-id";
 import { applyOp, type Change, isLocalId, type Op, renameId, type Todo, visible } from "./model";
 import { describeError } from "./words";
 
@@ -28,17 +31,29 @@ interface TaskView {
   done: boolean;
 }
 
+interface TaskPage {
+  tasks: TaskView[];
+  nextCursor: string | null;
+}
+
 const CREATE = `mutation Create($text: String!, $listId: String, $key: String) {
   createTask(text: $text, listId: $listId, idempotencyKey: $key) { id text done }
 }`;
-const UPDATE = `mutation Update($id: String!, $text: String!, $done: Boolean!, $key: String) {
-  updateTask(id: $id, text: $text, done: $done, idempotencyKey: $key) { id text done }
+const UPDATE = `mutation Update($id: String!, $text: String!, $done: Boolean!, $listId: String, $key: String) {
+  updateTask(id: $id, text: $text, done: $done, listId: $listId, idempotencyKey: $key) { id text done }
 }`;
-const DELETE = `mutation Delete($id: String!, $key: String) { deleteTask(id: $id, idempotencyKey: $key) }`;
-const LIST = `query List($listId: String, $after: String) { list(listId: $listId, after: $after) { id text done } }`;
+const DELETE = `mutation Delete($id: String!, $listId: String, $key: String) {
+  deleteTask(id: $id, listId: $listId, idempotencyKey: $key)
+}`;
+const PAGE = `query Page($listId: String, $after: String, $cursor: String) {
+  tasks(listId: $listId, first: 500, cursor: $cursor, after: $after) { tasks { id text done } nextCursor }
+}`;
+/** The most pages read for one list (a list holds at most 5,000 tasks: 10 pages of 500). */
+const MAX_PAGES = 20;
 
 const MAX_BACKOFF_MS = 8000;
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+const stateKey = (key: string) => `todos-es-cqrs:state:${key}`;
 
 export interface SyncEvents {
   changed: () => void;
@@ -53,15 +68,53 @@ export class TodoSync {
   private token: string | null = null;
   private running = false;
   private refreshWanted = true;
-  private readonly storageKey: string;
+  private storageKey: string;
+  /** The list, once the server has said which it is; nothing is sent before. */
+  private list: ListAccess | undefined;
+  private editable: boolean;
 
+  /**
+   * `local.key` names the copy kept in this browser until the server answers (the capability the list is opened
+   * with, or any name for a list not minted yet); `local.canEdit` whether changes are taken meanwhile.
+   */
   constructor(
-    readonly listId: string,
     private readonly storage: Storage,
     private readonly on: SyncEvents,
+    local: { key: string; canEdit: boolean },
   ) {
-    this.storageKey = `todos-es-cqrs:state:${listId}`;
+    this.storageKey = stateKey(local.key);
+    this.editable = local.canEdit;
     this.load();
+  }
+
+  /** The server has said which list this is: changes and reads go to it from now on. */
+  attach(list: ListAccess): void {
+    const key = stateKey(keyOf(list));
+    if (key !== this.storageKey) {
+      // A list minted just now (or in place of one the server no longer knows): only the todos it never had, and
+      // their changes, can follow.
+      this.storage.removeItem(this.storageKey);
+      this.storageKey = key;
+      this.base = [];
+      this.token = null;
+      this.ops = this.ops.filter((op) => isLocalId(op.id));
+    }
+    this.list = list;
+    this.editable = list.id !== null;
+    if (!this.editable) this.ops = [];
+    this.save();
+    this.on.changed();
+    this.refresh();
+  }
+
+  /** Whether this browser may change the list (false with the read-only link, or until the server says). */
+  canEdit(): boolean {
+    return this.editable;
+  }
+
+  /** The capability reads of this list pass as `listId`; null until the server has said which list this is. */
+  listKey(): string | null {
+    return this.list ? keyOf(this.list) : null;
   }
 
   todos(): Todo[] {
@@ -70,6 +123,7 @@ export class TodoSync {
 
   /** Applies a change at once and queues it for the server. */
   change(change: Change): void {
+    if (!this.editable) return;
     this.ops.push({ ...change, key: randomId() });
     this.save();
     this.on.changed();
@@ -96,7 +150,7 @@ export class TodoSync {
   }
 
   private kick(): void {
-    if (this.running) return;
+    if (this.running || !this.list) return;
     this.running = true;
     void this.run().finally(() => {
       this.running = false;
@@ -153,13 +207,14 @@ export class TodoSync {
   }
 
   private async send(op: Op): Promise<void> {
-    if (isLocalId(op.id) && op.kind !== "create") {
+    const listId = this.list?.id;
+    if ((isLocalId(op.id) && op.kind !== "create") || !listId) {
       this.drop(op);
       return;
     }
     const keepalive = { keepalive: true };
     if (op.kind === "create") {
-      const variables = { text: op.title, listId: this.listId, key: op.key };
+      const variables = { text: op.title, listId, key: op.key };
       const answer = await graphql<{ createTask: TaskView }>(CREATE, variables, keepalive);
       const task = answer.data.createTask;
       // Re-key first, so the view keeps the same element (and any edit under way) for the confirmed todo.
@@ -170,11 +225,12 @@ export class TodoSync {
         { id: task.id, title: task.text, completed: task.done },
       ]);
     } else if (op.kind === "update") {
-      const variables = { id: op.id, text: op.title, done: op.completed, key: op.key };
+      const variables = { id: op.id, text: op.title, done: op.completed, listId, key: op.key };
       const answer = await graphql<{ updateTask: TaskView | null }>(UPDATE, variables, keepalive);
       this.confirm(op, answer.token, (base) => applyOp(base, op));
     } else {
-      const answer = await graphql<{ deleteTask: string }>(DELETE, { id: op.id, key: op.key }, keepalive);
+      const variables = { id: op.id, listId, key: op.key };
+      const answer = await graphql<{ deleteTask: string }>(DELETE, variables, keepalive);
       this.confirm(op, answer.token, (base) => applyOp(base, op));
     }
   }
@@ -190,8 +246,22 @@ export class TodoSync {
 
   private async read(): Promise<void> {
     this.refreshWanted = false;
-    const answer = await graphql<{ list: TaskView[] }>(LIST, { listId: this.listId, after: this.token });
-    this.base = answer.data.list.map((t) => ({ id: t.id, title: t.text, completed: t.done }));
+    // The server answers pages of at most 500: read them all. Only the first waits for the token (the server
+    // allows one wait per request, and once the first page holds the change the next ones do too).
+    const tasks: TaskView[] = [];
+    let cursor: string | null = null;
+    for (let page = 0; page < MAX_PAGES; page++) {
+      const variables: Record<string, unknown> = {
+        listId: this.listKey(),
+        after: page === 0 ? this.token : null,
+        cursor,
+      };
+      const answer = await graphql<{ tasks: TaskPage }>(PAGE, variables);
+      tasks.push(...answer.data.tasks.tasks);
+      cursor = answer.data.tasks.nextCursor;
+      if (cursor === null) break;
+    }
+    this.base = tasks.map((t) => ({ id: t.id, title: t.text, completed: t.done }));
     this.save();
     this.on.changed();
   }

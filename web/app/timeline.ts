@@ -1,5 +1,5 @@
 /**
- * A todo's timeline: every event the log holds for it (`history(id)`), oldest first, with its time, the version
+ * A todo's timeline: every event the log holds for it (`history(id, listId)`), oldest first, with its time, the version
  * it made and where it sits in the log. Shown in a modal <dialog>: focus moves in, Escape closes it, and focus
  * returns to the button that opened it.
  */
@@ -15,7 +15,27 @@ interface HistoryEntry {
   text: string | null;
 }
 
-const HISTORY = `query History($id: String!, $after: String) { history(id: $id, after: $after) { type version occurredAt position text } }`;
+const HISTORY = `query History($id: String!, $listId: String, $after: String, $offset: Int) {
+  history(id: $id, listId: $listId, after: $after, offset: $offset, limit: 500) { type version occurredAt position text }
+}`;
+const HISTORY_PAGE = 500;
+/** The most pages read for one todo's history. */
+const MAX_HISTORY_PAGES = 20;
+
+/**
+ * Every event of a todo, page by page (the server answers at most 500 at a time); only the first page waits for
+ * the token, as the server allows one wait per request.
+ */
+async function historyOf(id: string, listId: string | null, after: string | null): Promise<HistoryEntry[]> {
+  const entries: HistoryEntry[] = [];
+  for (let page = 0; page < MAX_HISTORY_PAGES; page++) {
+    const variables = { id, listId, after: page === 0 ? after : null, offset: entries.length };
+    const { data } = await graphql<{ history: HistoryEntry[] }>(HISTORY, variables);
+    entries.push(...data.history);
+    if (data.history.length < HISTORY_PAGE) break;
+  }
+  return entries;
+}
 
 function what(entry: HistoryEntry): string {
   switch (entry.type) {
@@ -68,11 +88,13 @@ function entryItem(entry: HistoryEntry, now: number): HTMLLIElement {
 
 /**
  * The timeline dialog's opener. `token` answers the consistency token of the page's last confirmed change, so the
- * history shown holds every change the person saw saved.
+ * history shown holds every change the person saw saved; `listId` the capability the list is open with (the history
+ * of a task is read through its list).
  */
 export function createTimeline(
   dialog: HTMLDialogElement,
   token: () => string | null,
+  listId: () => string | null,
 ): (todo: Todo, opener: HTMLElement) => void {
   const heading = dialog.querySelector("h2");
   const body = dialog.querySelector<HTMLElement>(".timeline-body");
@@ -106,15 +128,15 @@ export function createTimeline(
       );
       return;
     }
-    graphql<{ history: HistoryEntry[] }>(HISTORY, { id: todo.id, after: token() }).then(
-      ({ data }) => {
+    historyOf(todo.id, listId(), token()).then(
+      (history) => {
         const list = document.createElement("ol");
         list.className = "events";
         const now = Date.now();
-        for (const entry of data.history) list.append(entryItem(entry, now));
+        for (const entry of history) list.append(entryItem(entry, now));
         const summary = document.createElement("p");
         summary.className = "timeline-summary";
-        summary.textContent = `${data.history.length} ${data.history.length === 1 ? "event" : "events"} in the log for this todo.`;
+        summary.textContent = `${history.length} ${history.length === 1 ? "event" : "events"} in the log for this todo.`;
         body.replaceChildren(summary, list);
       },
       (err: unknown) => {

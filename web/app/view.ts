@@ -1,12 +1,17 @@
 /**
  * The TodoMVC page: renders the list with the spec's markup and class names, keyed by todo id so that an
- * update never recreates the <li> being edited or focused, and turns what the person does into changes.
+ * update never recreates the <li> being edited or focused, and turns what the person does into changes. A list this
+ * browser may not change (opened with its read-only link) is shown without a control that would change it.
  */
 import { filterOf, filterTodos, itemsWord, type Todo } from "./model";
 import type { TodoSync } from "./sync";
 
 const ENTER_KEY = "Enter";
 const ESCAPE_KEY = "Escape";
+const HISTORY_BUTTON =
+  '<button class="history" type="button" title="History">' +
+  '<svg viewBox="0 0 24 24" width="20" height="20" aria-hidden="true" focusable="false">' +
+  '<circle cx="12" cy="12" r="8.5"/><path d="M12 7.5V12l3 2"/></svg></button>';
 
 function need<T extends Element>(root: ParentNode, selector: string): T {
   const element = root.querySelector<T>(selector);
@@ -20,6 +25,9 @@ export interface ViewHooks {
 
 export class TodoView {
   private readonly items = new Map<string, HTMLLIElement>();
+  /** Whether the items were built with their controls (they are rebuilt when that changes). */
+  private builtEditable: boolean | undefined;
+  private readonly app = need<HTMLElement>(document, ".todoapp");
   private editing: string | undefined;
   private readonly newTodo = need<HTMLInputElement>(document, ".new-todo");
   private readonly main = need<HTMLElement>(document, ".main");
@@ -65,6 +73,13 @@ export class TodoView {
   }
 
   render(): void {
+    const editable = this.sync.canEdit();
+    if (editable !== this.builtEditable) {
+      for (const li of this.items.values()) li.remove();
+      this.items.clear();
+      this.builtEditable = editable;
+      this.app.dataset.access = editable ? "edit" : "view";
+    }
     const todos = this.sync.todos();
     const filter = filterOf(location.hash);
     const shown = filterTodos(todos, filter);
@@ -78,7 +93,7 @@ export class TodoView {
       Object.assign(document.createElement("strong"), { textContent: String(active) }),
       ` ${itemsWord(active)} left`,
     );
-    this.clear.hidden = completed === 0;
+    this.clear.hidden = completed === 0 || !editable;
     for (const a of document.querySelectorAll<HTMLAnchorElement>(".filters a")) {
       const selected = filterOf(a.hash) === filter;
       a.classList.toggle("selected", selected);
@@ -94,9 +109,27 @@ export class TodoView {
       }
     }
     shown.forEach((todo, index) => {
-      const li = this.items.get(todo.id) ?? this.createItem(todo);
+      const li =
+        this.items.get(todo.id) ?? (editable ? this.createItem(todo) : this.createReadOnlyItem(todo));
       this.fill(li, todo);
       if (this.list.children[index] !== li) this.list.insertBefore(li, this.list.children[index] ?? null);
+    });
+  }
+
+  /** An item of a list this browser may only read: its title and its history button, nothing else. */
+  private createReadOnlyItem(todo: Todo): HTMLLIElement {
+    const li = document.createElement("li");
+    li.dataset.id = todo.id;
+    li.innerHTML = `<div class="view"><label></label>${HISTORY_BUTTON}</div>`;
+    this.onHistory(li);
+    this.items.set(todo.id, li);
+    return li;
+  }
+
+  private onHistory(li: HTMLLIElement): void {
+    need<HTMLButtonElement>(li, ".history").addEventListener("click", (e) => {
+      const t = this.sync.todos().find((t) => t.id === li.dataset.id);
+      if (t) this.hooks.openHistory(t, e.currentTarget as HTMLElement);
     });
   }
 
@@ -105,9 +138,7 @@ export class TodoView {
     li.dataset.id = todo.id;
     li.innerHTML =
       '<div class="view"><input class="toggle" type="checkbox"><label tabindex="0"></label>' +
-      '<button class="history" type="button" title="History">' +
-      '<svg viewBox="0 0 24 24" width="20" height="20" aria-hidden="true" focusable="false">' +
-      '<circle cx="12" cy="12" r="8.5"/><path d="M12 7.5V12l3 2"/></svg></button>' +
+      HISTORY_BUTTON +
       '<button class="destroy" type="button"></button></div><input class="edit">';
     const toggle = need<HTMLInputElement>(li, ".toggle");
     const label = need<HTMLLabelElement>(li, "label");
@@ -124,10 +155,7 @@ export class TodoView {
       const t = current();
       if (t) this.sync.change({ kind: "delete", id: t.id });
     });
-    need<HTMLButtonElement>(li, ".history").addEventListener("click", (e) => {
-      const t = current();
-      if (t) this.hooks.openHistory(t, e.currentTarget as HTMLElement);
-    });
+    this.onHistory(li);
     const startEditing = () => {
       const t = current();
       if (!t) return;
@@ -166,13 +194,14 @@ export class TodoView {
   private fill(li: HTMLLIElement, todo: Todo): void {
     li.classList.toggle("completed", todo.completed);
     li.classList.toggle("pending", todo.id.startsWith("local:"));
-    const toggle = need<HTMLInputElement>(li, ".toggle");
     const label = need<HTMLLabelElement>(li, "label");
-    toggle.checked = todo.completed;
     if (label.textContent !== todo.title) label.textContent = todo.title;
+    need(li, ".history").setAttribute("aria-label", `History of: ${todo.title}`);
+    const toggle = li.querySelector<HTMLInputElement>(".toggle");
+    if (!toggle) return;
+    toggle.checked = todo.completed;
     label.title = "Double-click, or press Enter, to edit";
     need(li, ".destroy").setAttribute("aria-label", `Delete: ${todo.title}`);
-    need(li, ".history").setAttribute("aria-label", `History of: ${todo.title}`);
     need(li, ".edit").setAttribute("aria-label", `Edit: ${todo.title}`);
   }
 }

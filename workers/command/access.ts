@@ -81,14 +81,14 @@ export type Scope =
 const NO_LIST = "no list has this id: a list is reached only with the link (id) its creator shared";
 
 /**
- * The scope a `listId` argument opens, for reading (`need: "read"`: an id or a view id) or changing (`"edit"`: the
- * id). A list from before lists were minted (never registered) opens with its id while it holds tasks.
+ * The scope a `listId` argument opens: the default list (none given), or a named list through its id (edit) or its
+ * view id (read only). A list from before lists were minted (never registered) opens with its id while it holds
+ * tasks. Anything else is NOT_FOUND.
  */
 export async function openScope(
   deps: { lists: ListRegistry; store: ReadModel; defaultList: DefaultListPolicy },
   authorization: string | undefined,
   listId: string | null | undefined,
-  need: "read" | "edit",
 ): Promise<Scope> {
   if (listId === undefined || listId === null) {
     await enterDefaultList(deps.defaultList, authorization);
@@ -97,14 +97,17 @@ export async function openScope(
   const invalid = validateListId(listId);
   if (invalid) throw invalid;
   const [opened, size] = await Promise.all([deps.lists.open(listId), deps.store.listSize(listId)]);
-  if (opened) {
-    if (opened.mode === "view" && need === "edit") {
-      throw new ForbiddenError("this is the list's read-only link (viewId): changing the list needs its id");
-    }
-    return { kind: "list", listId: opened.list.id, mode: opened.mode, record: opened.list, size };
-  }
+  if (opened) return { kind: "list", listId: opened.list.id, mode: opened.mode, record: opened.list, size };
   if (size > 0) return { kind: "list", listId, mode: "edit", size };
   throw new NotFoundError(NO_LIST, "listId");
+}
+
+/** The scope, if it may change its list: a view id may not. */
+export function editable(scope: Scope): Scope {
+  if (scope.kind === "list" && scope.mode === "view") {
+    throw new ForbiddenError("this is the list's read-only link (viewId): changing the list needs its id");
+  }
+  return scope;
 }
 
 /** The list id a scope's tasks carry: undefined for the default list. */

@@ -6,11 +6,15 @@ import { type Context, Hono } from "hono";
 import { ConfigError } from "../../shared/errors";
 import { createLogger, errorFields } from "../../shared/http/log";
 import { requestId } from "../../shared/http/request-id";
+import { securityHeaders } from "../../shared/http/security-headers";
+import { createStatusCache } from "../../shared/projection/status-cache";
+import { requestCost } from "./cost";
 import { type CommandDeps, commandDeps } from "./deps";
 import type { CommandEnv } from "./env";
 import { mapError } from "./errors";
 import { graphiqlPage } from "./graphiql";
 import { createGraphQLHandler } from "./graphql";
+import type { ProjectionView } from "./queries";
 import { rateLimits } from "./rate-limits";
 import { rootResolver } from "./resolvers";
 import { schema } from "./schema";
@@ -31,18 +35,21 @@ export interface CommandAppOptions {
 const logFor = (c: Context<CommandEnv>) => createLogger("command", { requestId: c.get("requestId") });
 
 /**
- * Every answer carries an `x-request-id` (the client's when it is a sane token, else a new UUID), and every log
- * line about the request names it. On /graphql, failures are GraphQL error bodies, coded; elsewhere they are
+ * Every answer carries the security headers (shared/http/security-headers.ts) and an `x-request-id` (the client's
+ * when it is a sane token, else a new UUID), and every log line about the request names it. On /graphql, failures are GraphQL error bodies, coded; elsewhere they are
  * `{ error, code }` JSON. A missing or malformed binding is answered `MISCONFIGURED` (500) naming the binding
  * (never its value); anything unexpected is masked as `INTERNAL_SERVER_ERROR` and logged in full.
  */
 export function createCommandApp(options: CommandAppOptions = {}) {
   const depsFor = (c: Context<CommandEnv>): CommandDeps => options.deps ?? commandDeps(c.env);
   const app = new Hono<CommandEnv>();
+  // One per app, so per isolate: the projection's status is read at most once every few seconds.
+  const status = createStatusCache<ProjectionView>();
   const graphql = createGraphQLHandler<CommandEnv>({
     schema,
     // Dependencies are built here, inside the boundary, so a missing binding is a coded GraphQL error.
-    rootResolver: (c) => rootResolver(depsFor(c), c),
+    rootResolver: (c) => rootResolver(depsFor(c), c, status),
+    cost: (request) => requestCost(schema, request),
     introspection: (c) => introspectionEnabled(c.env),
     graphiql: graphiqlPage,
     mapError,
@@ -51,6 +58,7 @@ export function createCommandApp(options: CommandAppOptions = {}) {
   });
 
   app.use("*", requestId());
+  app.use("*", securityHeaders());
 
   app.notFound((c) => {
     const path = new URL(c.req.url).pathname;

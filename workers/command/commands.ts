@@ -38,7 +38,8 @@ export interface WriteResult {
   token?: string;
 }
 
-const MAX_ATTEMPTS = 4;
+/** Tries of an update or delete at deciding before it answers CONFLICT (each may wait for the fold first). */
+export const MAX_ATTEMPTS = 4;
 
 /** How a create runs: the task id it creates, and whether an earlier request under its idempotency key may have. */
 export interface CreateIntent {

@@ -3,6 +3,7 @@
  * assets, and so do its scripts, bundled from the `graphiql` package; nothing is fetched from another origin.
  */
 import type { Context } from "hono";
+import { GRAPHIQL_CONTENT_SECURITY_POLICY, policyText } from "../../shared/http/security-headers";
 import type { CommandEnv } from "./env";
 
 interface AssetsFetcher {
@@ -19,7 +20,12 @@ function assetsOf(env: unknown): AssetsFetcher | undefined {
 export async function graphiqlPage(c: Context<CommandEnv>): Promise<Response> {
   const assets = assetsOf(c.env);
   const page = assets ? await assets.fetch(new URL("/graphiql/", c.req.url)) : undefined;
-  if (page?.ok) return page;
+  if (page?.ok) {
+    // Its own policy, whatever the assets answered: the strict one would refuse the styles its menus add.
+    const headers = new Headers(page.headers);
+    headers.set("content-security-policy", policyText(GRAPHIQL_CONTENT_SECURITY_POLICY));
+    return new Response(page.body, { status: page.status, headers });
+  }
   // Only a deployment without its assets gets here: say so rather than show a blank page.
   return c.text(
     "GraphiQL's files are not deployed with this worker (build them with `npm run build`). " +

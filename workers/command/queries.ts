@@ -1,26 +1,33 @@
 /** The read side: projections from Redis, waiting (bounded) for a consistency token when one is given. */
 import { listOf, type Task } from "../../shared/domain";
-import { projectionStatus } from "../../shared/projection/status";
+import { type ProjectionStatus, projectionStatus } from "../../shared/projection/status";
+import type { StatusCache } from "../../shared/projection/status-cache";
+import type { RebuildStatus } from "../../shared/rebuild/port";
 import { type Scope, scopeList } from "./access";
 import { parseToken, reached } from "./consistency/token";
 import { awaitToken } from "./consistency/wait";
 import type { RequestDeps } from "./deps";
-import { InvalidArgumentError, requireTaskId } from "./service-errors";
+import {
+  DEFAULT_HISTORY_PAGE,
+  DEFAULT_PAGE,
+  decodeCursor,
+  encodeCursor,
+  MAX_HISTORY_PAGE,
+  MAX_PAGE,
+  pageOffset,
+  pageSize,
+} from "./pages";
+import { requireTaskId } from "./service-errors";
 
-export const MAX_LIST_LIMIT = 10_000;
-
+/** `list`: `limit` tasks from `offset` (the original API), a page of at most MAX_PAGE (DEFAULT_PAGE when unset). */
 export async function listTasks(
   deps: RequestDeps,
   args: { offset?: number | null; limit?: number | null; after?: string | null },
   scope: Scope,
 ): Promise<Task[]> {
   const listId = scopeList(scope);
-  const offset = args.offset ?? 0;
-  const limit = args.limit ?? MAX_LIST_LIMIT;
-  if (!Number.isInteger(offset) || offset < 0) throw new InvalidArgumentError("offset must be 0 or more");
-  if (!Number.isInteger(limit) || limit < 1 || limit > MAX_LIST_LIMIT) {
-    throw new InvalidArgumentError(`limit must be from 1 to ${MAX_LIST_LIMIT}`);
-  }
+  const offset = pageOffset(args.offset);
+  const limit = pageSize(args.limit, "limit", DEFAULT_PAGE, MAX_PAGE);
   const position = args.after ? parseToken(args.after, deps.log.partitions) : undefined;
   let page = await deps.store.list(offset, limit, listId);
   if (position && !reached(page.checkpoints, position)) {
@@ -28,6 +35,24 @@ export async function listTasks(
     page = await deps.store.list(offset, limit, listId);
   }
   return page.tasks;
+}
+
+/** `tasks`: a page of `first` tasks after `cursor` (from the start without it), and the next page's cursor. */
+export async function taskPage(
+  deps: RequestDeps,
+  args: { first?: number | null; cursor?: string | null; after?: string | null },
+  scope: Scope,
+): Promise<{ tasks: Task[]; nextCursor: string | null }> {
+  const listId = scopeList(scope);
+  const first = pageSize(args.first, "first", DEFAULT_PAGE, MAX_PAGE);
+  const cursor = args.cursor ? decodeCursor(args.cursor) : undefined;
+  const position = args.after ? parseToken(args.after, deps.log.partitions) : undefined;
+  let page = await deps.store.listAfter(first, listId, cursor);
+  if (position && !reached(page.checkpoints, position)) {
+    await awaitToken(deps, args.after);
+    page = await deps.store.listAfter(first, listId, cursor);
+  }
+  return { tasks: page.tasks, nextCursor: page.next ? encodeCursor(page.next) : null };
 }
 
 /** The task, or null when it does not exist, is deleted, or is on another list than the scope's (alike). */
@@ -54,13 +79,18 @@ export interface HistoryEntry {
 /** A task's audit trail; empty, as for an id never used, when the task is on another list than the scope's. */
 export async function taskHistory(
   deps: RequestDeps,
-  args: { id: string; after?: string | null },
+  args: { id: string; after?: string | null; offset?: number | null; limit?: number | null },
   scope: Scope,
 ): Promise<HistoryEntry[]> {
   const { id } = args;
   requireTaskId(id);
+  const offset = pageOffset(args.offset);
+  const limit = pageSize(args.limit, "limit", DEFAULT_HISTORY_PAGE, MAX_HISTORY_PAGE);
   await awaitToken(deps, args.after);
-  const [state, history] = await Promise.all([deps.store.task(id), deps.store.history(id)]);
+  const [state, history] = await Promise.all([
+    deps.store.task(id),
+    deps.store.history(id, { offset, limit }),
+  ]);
   if (listOf(state) !== scopeList(scope)) return [];
   return history.map((e) => ({
     eventId: e.eventId,
@@ -72,14 +102,24 @@ export async function taskHistory(
   }));
 }
 
-export async function projection(deps: RequestDeps) {
-  const [status, rebuild] = await Promise.all([
-    projectionStatus(deps.log, deps.store),
-    deps.rebuildStatus(deps.namespace),
-  ]);
-  return {
-    ...status,
-    ...rebuild,
-    deadLetters: status.deadLetters.map(({ partition, offset, reason }) => ({ partition, offset, reason })),
-  };
+/**
+ * The projection's status: one read of the log heads and the read model per namespace every few seconds per
+ * isolate (`cache`), however many requests or aliases ask. It carries counts, positions and reasons, no task id.
+ */
+export async function projection(deps: RequestDeps, cache: StatusCache<ProjectionView>) {
+  return cache.get(deps.namespace, async () => {
+    const [status, rebuild] = await Promise.all([
+      projectionStatus(deps.log, deps.store),
+      deps.rebuildStatus(deps.namespace),
+    ]);
+    return {
+      ...status,
+      ...rebuild,
+      deadLetters: status.deadLetters.map(({ partition, offset, reason }) => ({ partition, offset, reason })),
+    };
+  });
 }
+
+/** What `projection` answers. */
+export type ProjectionView = Omit<ProjectionStatus, "deadLetters"> &
+  RebuildStatus & { deadLetters: Array<{ partition: number; offset: number; reason: string }> };

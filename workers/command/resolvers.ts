@@ -2,13 +2,14 @@
 import type { Context } from "hono";
 import type { Task } from "../../shared/domain";
 import { createLogger } from "../../shared/http/log";
-import { openScope, type Scope, scopeList } from "./access";
+import { createStatusCache, type StatusCache } from "../../shared/projection/status-cache";
+import { editable, openScope, type Scope, scopeList } from "./access";
 import { changeTask, createTask, type WriteContext } from "./commands";
 import type { CommandDeps, RequestDeps } from "./deps";
 import type { CommandEnv } from "./env";
 import { type IdempotentRequest, idempotent, type Outcome, type RunIntent } from "./idempotency";
 import { createList, listInfo } from "./lists";
-import { getTask, listTasks, projection, taskHistory } from "./queries";
+import { getTask, listTasks, type ProjectionView, projection, taskHistory, taskPage } from "./queries";
 import { ListFullError } from "./service-errors";
 
 type C = Context<CommandEnv>;
@@ -91,14 +92,28 @@ function withList<T extends object>(
   return listId ? { ...data, listId } : data;
 }
 
-/** The root value of one request: its resolvers, over the request's dependencies and its context. */
-export function rootResolver(deps: CommandDeps, c: C) {
+/**
+ * The root value of one request: its resolvers, over the request's dependencies and its context. `status` keeps
+ * the projection's status for the app's isolate (by default only for this request).
+ */
+export function rootResolver(
+  deps: CommandDeps,
+  c: C,
+  status: StatusCache<ProjectionView> = createStatusCache(),
+) {
   const resolved = requestDeps(deps);
   /** The request's deps and the scope its `listId` opens (see access.ts), for reading or changing. */
+  // Each listId is opened once per request, however many fields name it.
+  const opened = new Map<string, Promise<Scope>>();
   const scoped = async (listId: string | null | undefined, need: "read" | "edit") => {
     const d = await resolved();
-    const scope: Scope = await openScope(d, c.req.header("authorization"), listId, need);
-    return { d, scope };
+    const key = listId ?? "";
+    let scope = opened.get(key);
+    if (!scope) {
+      scope = openScope(d, c.req.header("authorization"), listId);
+      opened.set(key, scope);
+    }
+    return { d, scope: need === "edit" ? editable(await scope) : await scope };
   };
   return {
     list: async (
@@ -107,16 +122,24 @@ export function rootResolver(deps: CommandDeps, c: C) {
       const { d, scope } = await scoped(args.listId, "read");
       return listTasks(d, args, scope);
     },
+    tasks: async (
+      args: { first?: number | null; cursor?: string | null; after?: string | null } & ListArg,
+    ) => {
+      const { d, scope } = await scoped(args.listId, "read");
+      return taskPage(d, args, scope);
+    },
     task: async (args: { id: string; after?: string | null } & ListArg) => {
       const { d, scope } = await scoped(args.listId, "read");
       return getTask(d, args, scope);
     },
-    history: async (args: { id: string; after?: string | null } & ListArg) => {
+    history: async (
+      args: { id: string; after?: string | null; offset?: number | null; limit?: number | null } & ListArg,
+    ) => {
       const { d, scope } = await scoped(args.listId, "read");
       return taskHistory(d, args, scope);
     },
     listInfo: async (args: { listId: string }) => listInfo((await scoped(args.listId, "read")).scope),
-    projection: async () => projection(await resolved()),
+    projection: async () => projection(await resolved(), status),
 
     async createList(args: { title?: string | null }) {
       return mutation(

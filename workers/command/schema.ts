@@ -122,24 +122,46 @@ export const typeDefs = /* GraphQL */ `
     deadLetters: [DeadLetter!]!
   }
 
+  "A page of a list's tasks, read by cursor."
+  type TaskPage {
+    tasks: [Task!]!
+    "Pass it as cursor to read the next page; null on the last page."
+    nextCursor: String
+  }
+
   type Query {
     """
-    Active tasks in creation order. offset/limit page through them (limit at most 10000, the default).
-    after: a consistency token from a mutation; the query waits (bounded) until the projection has it.
+    Active tasks in creation order. offset/limit page through them: limit from 1 to 500, 100 when unset (read
+    more with offset, or page with tasks).
+    after: a consistency token from a mutation; the query waits (bounded) until the projection has it. At most one
+    field per request may be given a token.
     listId: a list's id or viewId (from createList); without it, the default list (the operator's: it may need
     Authorization: Bearer <API_TOKEN>, or be off). An id that opens no list answers NOT_FOUND.
     """
     list(offset: Int, limit: Int, after: String, listId: String): [Task]
+    """
+    A page of a list's active tasks in creation order: first from 1 to 500, 100 when unset; cursor: the nextCursor
+    of the page before (the first page without it). A cursor names a place in the list, so deleting tasks does not
+    shift the next page. after and listId: as for list.
+    """
+    tasks(listId: String, first: Int, cursor: String, after: String): TaskPage!
     "The task; null when it does not exist, is deleted, or is not on the list listId opens (the default list without it)."
     task(id: String!, after: String, listId: String): Task
-    "A task's events, oldest first: its audit trail (also for deleted tasks); empty when the task is not on listId's list. after: as for list."
-    history(id: String!, after: String, listId: String): [TaskEvent!]!
+    """
+    A task's events, oldest first: its audit trail (also for deleted tasks); empty when the task is not on listId's
+    list. offset/limit page through them: limit from 1 to 500, 100 when unset. after: as for list.
+    """
+    history(id: String!, after: String, offset: Int, limit: Int, listId: String): [TaskEvent!]!
     "The list listId opens (its id or its viewId); NOT_FOUND when it opens none."
     listInfo(listId: String!): List!
-    "The projector's progress: checkpoint, log head and lag per partition, counters and dead letters."
+    """
+    The projector's progress: checkpoint, log head and lag per partition, counters and dead letters. Read at most
+    once every few seconds per server instance: it may be that much behind.
+    """
     projection: ProjectionStatus!
   }
 
+  "At most 5 mutation fields per request."
   type Mutation {
     "Mints a list: its id (edit) and viewId (read only), each 128 random bits. Keep the id: it is the only key to the list."
     createList(title: String): List!

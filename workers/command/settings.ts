@@ -3,12 +3,14 @@ import { type Bindings, binding } from "../../shared/config";
 import { ConfigError } from "../../shared/errors";
 
 /**
- * `GRAPHQL_INTROSPECTION`: `"false"` turns introspection off (GraphiQL then has no schema to show); unset,
- * empty or `"true"` keeps it on. A TOML boolean in `[vars]` works too. Anything else fails naming the binding.
+ * `GRAPHQL_INTROSPECTION`: `"true"` turns introspection on (`npm run dev` sets it, for GraphiQL); unset, empty or
+ * `"false"` keeps it off, so a deployed API does not spell its schema out to strangers (and error messages then drop
+ * graphql-js's "Did you mean" suggestions, which would name fields too). A TOML boolean in `[vars]` works too.
+ * Anything else fails naming the binding.
  */
 export function introspectionEnabled(env: Bindings): boolean {
   const raw = binding(env, "GRAPHQL_INTROSPECTION");
-  if (raw === undefined || raw === null || raw === "" || raw === true || raw === "true") return true;
-  if (raw === false || raw === "false") return false;
-  throw new ConfigError("GRAPHQL_INTROSPECTION", `must be "true" or "false", got ${JSON.stringify(raw)}`);
+  if (raw === true || raw === "true") return true;
+  if (raw === undefined || raw === null || raw === "" || raw === false || raw === "false") return false;
+  throw new ConfigError("GRAPHQL_INTROSPECTION", 'must be "true" or "false"');
 }

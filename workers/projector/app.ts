@@ -6,17 +6,19 @@
  */
 import { Hono } from "hono";
 import { requestId } from "../../shared/http/request-id";
+import { securityHeaders } from "../../shared/http/security-headers";
 import { depsFromBindings, type ProjectorDeps, type ProjectorOptions } from "./deps";
 import { handlePoke } from "./poke";
 import { rateLimited } from "./rate-limit";
 import { handleRebuild } from "./rebuild/route";
 import { notFound, onError, type ProjectorEnv, wrongMethod } from "./shell";
 import { signedPoke } from "./signed-poke";
-import { handleStatus } from "./status";
+import { statusHandler } from "./status";
 
 export function createProjectorApp({ deps = depsFromBindings }: ProjectorOptions = {}) {
   const app = new Hono<ProjectorEnv>();
   app.use(requestId());
+  app.use(securityHeaders());
   app.use(async (c, next) => {
     let built: ProjectorDeps | undefined;
     c.set("deps", () => {
@@ -32,7 +34,7 @@ export function createProjectorApp({ deps = depsFromBindings }: ProjectorOptions
   app.all("/health", (c) => wrongMethod(c, "GET"));
 
   // Per client address (REQUEST_LIMITER); the webhook's gate is its signature instead (rate-limit.ts says why).
-  app.get("/status", rateLimited, handleStatus);
+  app.get("/status", rateLimited, statusHandler());
   app.all("/status", (c) => wrongMethod(c, "GET"));
 
   app.post(

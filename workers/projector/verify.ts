@@ -5,6 +5,13 @@
 import { Receiver } from "@upstash/qstash";
 import type { SigningConfig } from "../../shared/config";
 
+/**
+ * Seconds of difference between QStash's clock and ours that a signature's `nbf` and `exp` tolerate: a token from a
+ * clock running a little ahead is not "not valid yet", and one a little behind not expired. A few seconds only:
+ * the tolerance lengthens the five minutes in which a captured token can be replayed.
+ */
+export const CLOCK_TOLERANCE_S = 5;
+
 export type Verification = { ok: true } | { ok: false; reason: string };
 
 export async function verifySignature(
@@ -22,10 +29,13 @@ export async function verifySignature(
   const receiver = new Receiver({
     currentSigningKey: config.currentSigningKey,
     nextSigningKey: config.nextSigningKey,
+    // Never QStash's development keys, which are public: left unset, a QSTASH_DEV=true in the environment would
+    // make the Receiver ignore ours and accept tokens anyone can sign.
+    devMode: false,
   });
   try {
     // The `sub` claim must be our configured public URL, not request.url (which differs behind proxies).
-    await receiver.verify({ signature, body, url: config.projectorUrl });
+    await receiver.verify({ signature, body, url: config.projectorUrl, clockTolerance: CLOCK_TOLERANCE_S });
     return { ok: true };
   } catch (err) {
     // Only a SignatureError carries a readable reason; anything else (a token without a `body` claim makes the

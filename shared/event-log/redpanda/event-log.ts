@@ -44,13 +44,16 @@ function encodedBytes(raw: unknown): number {
 /** Builds the event log over a Redpanda HTTP Proxy. */
 export function createRedpandaEventLog(config: RedpandaEventLogOptions): EventLog {
   if (!TOPIC_NAME.test(config.topic) || config.topic === "." || config.topic === "..") {
-    throw new ConfigError("EVENT_LOG_TOPIC", `"${config.topic}" is not a valid Kafka topic name`);
+    throw new ConfigError(
+      "EVENT_LOG_TOPIC",
+      "must be a Kafka topic name: 1-249 characters of A-Z a-z 0-9 . _ -",
+    );
   }
   const port = new URL(config.url).port;
   if (config.url.startsWith("https:") && port !== "" && port !== "443") {
     throw new ConfigError(
       "REDPANDA_PROXY_URL",
-      `names port ${port}, but deployed Workers send https requests to port 443 whatever the URL says; serve the proxy on 443 (behind a TLS-terminating load balancer or reverse proxy)`,
+      "names a port other than 443, but deployed Workers send https requests to port 443 whatever the URL says; serve the proxy on 443 (behind a TLS-terminating load balancer or reverse proxy)",
     );
   }
   let authorization: string | undefined;

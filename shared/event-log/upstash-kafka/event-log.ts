@@ -45,7 +45,10 @@ function toLogRecord(raw: unknown, topic: string, partition: number): LogRecord 
 /** Builds the event log over an Upstash-Kafka-REST-compatible endpoint. */
 export function createUpstashKafkaEventLog(config: UpstashKafkaConfig): EventLog {
   if (!TOPIC_NAME.test(config.topic) || config.topic === "." || config.topic === "..") {
-    throw new ConfigError("UPSTASH_KAFKA_TOPIC", `"${config.topic}" is not a valid Kafka topic name`);
+    throw new ConfigError(
+      "UPSTASH_KAFKA_TOPIC",
+      "must be a Kafka topic name: 1-249 characters of A-Z a-z 0-9 . _ -",
+    );
   }
   let authorization: string;
   try {

@@ -1,8 +1,9 @@
 /** The read model over the in-process state (see state.ts). */
 import { decodeCounters, decodeHistoryEntry, decodeState } from "../codec";
+import { cursorPage } from "../pages";
 import { decodeProblems, decodeStops } from "../problems";
 import type { ReadModel } from "../read-model";
-import { type MemoryProjectionState, ordered } from "./state";
+import { type MemoryProjectionState, ordered, orderedEntries } from "./state";
 
 /** The read model of the in-process state: what a fold sink over the same state applied, decoded. */
 export function createMemoryReadModel(state: MemoryProjectionState): ReadModel {
@@ -20,11 +21,17 @@ export function createMemoryReadModel(state: MemoryProjectionState): ReadModel {
     async listSize(listId) {
       return state.lists.get(listId)?.size ?? 0;
     },
+    async listAfter(limit, listId, after) {
+      const entries = orderedEntries(state.lists.get(listId ?? ""));
+      return cursorPage(entries, limit, after, (id) => state.states.get(id), new Map(state.checkpoints));
+    },
     async task(taskId) {
       return decodeState(state.states.get(taskId));
     },
-    async history(taskId) {
-      return (state.history.get(taskId) ?? []).map(decodeHistoryEntry);
+    async history(taskId, range) {
+      const entries = state.history.get(taskId) ?? [];
+      const shown = range ? entries.slice(range.offset, range.offset + range.limit) : entries;
+      return shown.map(decodeHistoryEntry);
     },
     async checkpoints() {
       return new Map(state.checkpoints);

@@ -82,9 +82,16 @@ export function expireString(state: MemoryProjectionState, key: string, ttlMs: n
 
 /** A list's ids in creation order: by score, then (as a Redis sorted set orders a tie) by id. */
 export function ordered(index: ReadonlyMap<string, number> | undefined): string[] {
+  return orderedEntries(index).map(({ id }) => id);
+}
+
+/** A list's ids with their scores, in creation order. */
+export function orderedEntries(
+  index: ReadonlyMap<string, number> | undefined,
+): Array<{ id: string; score: number }> {
   return [...(index ?? new Map<string, number>())]
     .sort(([a, sa], [b, sb]) => sa - sb || (a < b ? -1 : a > b ? 1 : 0))
-    .map(([id]) => id);
+    .map(([id, score]) => ({ id, score }));
 }
 
 /** The index of `listId` ('' is the default list's), created when a fold adds to it. */

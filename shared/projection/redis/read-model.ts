@@ -4,15 +4,17 @@ import { UpstreamError } from "../../errors";
 import { hashPairs, type RedisClient } from "../../redis/client";
 import { decodeCounters, decodeHistoryEntry, decodeState, toInt } from "../codec";
 import { projectionKeys } from "../keys";
+import { cursorPage, type ListEntry } from "../pages";
 import { decodeProblems, decodeStops, type PartitionStop } from "../problems";
 import type { ReadModel } from "../read-model";
-import { LIST_TASKS } from "./scripts";
+import { LIST_PAGE, LIST_TASKS } from "./scripts";
 
 /** The read model of the namespace `prefix`. */
 export function createRedisReadModel(client: RedisClient, prefix: string): ReadModel {
   const { redis, call } = client;
   const keys = projectionKeys(prefix);
   const listScript = redis.createScript<unknown>(LIST_TASKS);
+  const pageScript = redis.createScript<unknown>(LIST_PAGE);
   return {
     async list(offset, limit, listId) {
       const index = listId === undefined ? keys.order : keys.list(listId);
@@ -39,12 +41,35 @@ export function createRedisReadModel(client: RedisClient, prefix: string): ReadM
       return toInt(await call("list size", () => redis.zcard(keys.list(listId))));
     },
 
+    async listAfter(limit, listId, after) {
+      const index = listId === undefined ? keys.order : keys.list(listId);
+      const answer = await call("list page", () =>
+        pageScript.exec(
+          [index, keys.state, keys.checkpoint],
+          [String(limit + 1), after ? String(after.score) : ""],
+        ),
+      );
+      const [checkpoints, entries, states] = Array.isArray(answer) ? answer : [];
+      if (!Array.isArray(entries) || !Array.isArray(states) || states.length * 2 !== entries.length) {
+        throw new UpstreamError("redis", "list page script answered an unexpected shape");
+      }
+      const listed: ListEntry[] = [];
+      const stateOf = new Map<string, unknown>();
+      for (let i = 0; i < states.length; i++) {
+        const id = String(entries[2 * i]);
+        listed.push({ id, score: Number(entries[2 * i + 1]) });
+        stateOf.set(id, states[i]);
+      }
+      return cursorPage(listed, limit, after, (id) => stateOf.get(id), checkpointMap(checkpoints));
+    },
+
     async task(taskId) {
       return decodeState(await call("read task", () => redis.hget(keys.state, taskId)));
     },
 
-    async history(taskId) {
-      const entries = await call("history", () => redis.lrange<string>(keys.history(taskId), 0, -1));
+    async history(taskId, range) {
+      const [start, stop] = range ? [range.offset, range.offset + range.limit - 1] : [0, -1];
+      const entries = await call("history", () => redis.lrange<string>(keys.history(taskId), start, stop));
       return entries.map(decodeHistoryEntry);
     },
 

@@ -134,3 +134,31 @@ for i = 1, #ids, 500 do
 end
 return {total, checkpoints, out}
 `;
+
+/**
+ * One page of a list by cursor, with every partition's checkpoint, in one round trip. Without a cursor score, the
+ * first ARGV[1] entries; with one, the entries sharing its score (the caller drops those up to the cursor's id: Lua
+ * compares strings by locale, a sorted set by bytes) and then ARGV[1] entries of higher scores. One more entry than
+ * the page is asked for, to tell whether a next page exists.
+ * KEYS: list (sorted set), state, checkpoint. ARGV: count, cursor score ('' for the start).
+ * Returns {{partition, offset, ...}, {id, score, ...}, {stateJson or false, ...}} (states in the order of the ids).
+ */
+export const LIST_PAGE = `
+local count = tonumber(ARGV[1])
+local entries
+if ARGV[2] == '' then
+  entries = redis.call('ZRANGE', KEYS[1], 0, count - 1, 'WITHSCORES')
+else
+  entries = redis.call('ZRANGE', KEYS[1], ARGV[2], ARGV[2], 'BYSCORE', 'WITHSCORES')
+  local later = redis.call('ZRANGE', KEYS[1], '(' .. ARGV[2], '+inf', 'BYSCORE', 'LIMIT', 0, count, 'WITHSCORES')
+  for _, v in ipairs(later) do entries[#entries + 1] = v end
+end
+local checkpoints = redis.call('HGETALL', KEYS[3])
+local states = {}
+for i = 1, #entries, 1000 do
+  local chunk = {}
+  for j = i, math.min(i + 999, #entries), 2 do chunk[#chunk + 1] = entries[j] end
+  for _, s in ipairs(redis.call('HMGET', KEYS[2], unpack(chunk))) do states[#states + 1] = s end
+end
+return {checkpoints, entries, states}
+`;

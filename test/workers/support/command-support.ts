@@ -5,7 +5,7 @@
  */
 import { Kafka, type Message } from "@upstash/kafka";
 import { afterEach, expect } from "vitest";
-import type { TestSystem } from "../../support/system";
+import type { GraphQLAnswer, TestSystem } from "../../support/system";
 
 export const TASK_FIELDS = "id text done version createdAt updatedAt";
 
@@ -19,6 +19,29 @@ export const DELETE = `mutation ($id: String!, $expectedVersion: Int) {
 export const LIST = `query ($after: String) { list(after: $after) { ${TASK_FIELDS} } }`;
 export const TASK = `query ($id: String!, $after: String) { task(id: $id, after: $after) { ${TASK_FIELDS} } }`;
 export const HISTORY = `query ($id: String!) { history(id: $id) { eventId type version occurredAt position text } }`;
+
+/**
+ * Every task of the default list, read page by page with `tasks` (500 a page; the first page waits for `after`, as
+ * one request may wait only once): the list's pages and, when a page failed, its answer instead of the tasks.
+ */
+export async function readAllTasks<T>(
+  sys: TestSystem,
+  fields: string,
+  after?: string,
+): Promise<{ answer: GraphQLAnswer; tasks?: T[] }> {
+  const query = `query ($after: String, $cursor: String) {
+    tasks(first: 500, cursor: $cursor, after: $after) { tasks { ${fields} } nextCursor }
+  }`;
+  const tasks: T[] = [];
+  for (let cursor: string | null = null, first = true; ; first = false) {
+    const answer = await sys.graphql(query, { after: first ? (after ?? null) : null, cursor });
+    const page = answer.body.data?.tasks as { tasks: T[]; nextCursor: string | null } | undefined;
+    if (answer.status !== 200 || answer.body.errors || !page) return { answer };
+    tasks.push(...page.tasks);
+    cursor = page.nextCursor;
+    if (cursor === null) return { answer, tasks };
+  }
+}
 
 export const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 export const ISO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;

@@ -67,11 +67,23 @@ export interface GraphQLHandlerOptions<E extends Env = Env> {
   /** Bounds on documents and variables; each unset one keeps its {@link DEFAULT_LIMITS} value. */
   limits?: Partial<GraphQLLimits>;
   /**
+   * What the request would cost past the app's bounds, asked once the document is valid and before anything runs
+   * (with the operation to run and its variables): any error refuses the request whole, coded QUERY_TOO_COSTLY.
+   */
+  cost?: (request: GraphQLCostedRequest) => readonly GraphQLError[];
+  /**
    * Turns an error into a coded GraphQL error: a resolver's (its `originalError`) before masking, and a
    * `rootResolver` or `introspection` failure, which is then answered 5xx with its code instead of masked.
    */
   mapError?: ErrorMapper;
   admission?: Admission<E>;
+}
+
+/** A request as the cost check sees it: its valid document, the operation it names and its variables. */
+export interface GraphQLCostedRequest {
+  document: DocumentNode;
+  operationName: string | null | undefined;
+  variables: Record<string, unknown> | null | undefined;
 }
 
 const DEFAULT_MAX_BODY_BYTES = 64 * 1024;
@@ -156,6 +168,12 @@ export function createGraphQLHandler<E extends Env = Env>(
       hideSuggestions = !introspection;
       const invalid = validate(schema, document, introspection ? specifiedRules : closedRules);
       if (invalid.length > 0) return refuse(invalid, "GRAPHQL_VALIDATION_FAILED");
+      const tooCostly = options.cost?.({
+        document,
+        operationName: params.operationName,
+        variables: params.variables,
+      });
+      if (tooCostly && tooCostly.length > 0) return refuse(tooCostly, "QUERY_TOO_COSTLY");
       const operation = getOperationAST(document, params.operationName);
       if (operation) await options.admission?.operation?.(c, operation, document);
       const rootValue = options.rootResolver ? await options.rootResolver(c) : undefined;

@@ -4,6 +4,11 @@
  */
 export type { ErrorMapper } from "./answer";
 export { type BoundaryErrorCode, GraphQLAppError, GraphQLRequestError } from "./errors";
-export { type Admission, createGraphQLHandler, type GraphQLHandlerOptions } from "./handler";
+export {
+  type Admission,
+  createGraphQLHandler,
+  type GraphQLCostedRequest,
+  type GraphQLHandlerOptions,
+} from "./handler";
 export { DEFAULT_LIMITS, type GraphQLLimits } from "./limits";
 export type { ResponseMediaType } from "./media-type";

@@ -123,7 +123,7 @@ function wholeNumber(env: Bindings, name: BindingName, fallback: number, min: nu
   if (raw === undefined || raw === null || raw === "") return fallback;
   const n = typeof raw === "string" ? Number(raw) : Number.NaN;
   if (!Number.isInteger(n) || n < min || n > max)
-    throw new ConfigError(name, `must be an integer from ${min} to ${max}, got ${JSON.stringify(raw)}`);
+    throw new ConfigError(name, `must be an integer from ${min} to ${max}`);
   return n;
 }
 

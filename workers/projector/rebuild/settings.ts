@@ -14,9 +14,6 @@ export function rebuildGraceMs(env: Bindings): number {
   if (raw === undefined || raw === null || raw === "") return DEFAULT_REBUILD_GRACE_SECONDS * 1000;
   const n = typeof raw === "string" && /^\d+$/.test(raw) ? Number(raw) : Number.NaN;
   if (!Number.isInteger(n) || n > 86_400)
-    throw new ConfigError(
-      "REBUILD_GRACE_SECONDS",
-      `must be an integer from 0 to 86400, got ${JSON.stringify(raw)}`,
-    );
+    throw new ConfigError("REBUILD_GRACE_SECONDS", "must be an integer from 0 to 86400");
   return n * 1000;
 }
