@@ -89,7 +89,7 @@ describe("rate limits, with the wrangler files' numbers", () => {
     expect(other.body).toEqual({ data: { m0: { id: expect.any(String) } } });
     // The other address's write is the last: a read after its token shows every write of the first.
     const read = await sys().graphql(
-      "query ($l: String, $t: String) { list(listId: $l, after: $t) { id } }",
+      "query ($l: String, $t: String) { list(listId: $l, after: $t, limit: 500) { id } }",
       { l: listId, t: other.headers.get("x-consistency-token") },
       { "cf-connecting-ip": client },
     );
