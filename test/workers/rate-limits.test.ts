@@ -57,7 +57,11 @@ describe("rate limits, with the wrangler files' numbers", () => {
   it("graphql: 1,000 mutations from one address at once meet 429s with Retry-After; another address still writes, and reads from the first still pass", async () => {
     const client = newClient();
     // A list of the test's own, minted from another address so that the burst's address starts untouched.
-    const minted = await sys().graphql("mutation { createList { id } }", {}, { "cf-connecting-ip": newClient() });
+    const minted = await sys().graphql(
+      "mutation { createList { id } }",
+      {},
+      { "cf-connecting-ip": newClient() },
+    );
     const listId: string = minted.body.data.createList.id;
     const five = Array.from(
       { length: 5 },
