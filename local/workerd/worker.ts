@@ -2,10 +2,19 @@
  * Runs a worker's bundle in workerd through Miniflare on a free loopback port, for the tests and the benchmarks:
  * the real worker code, bundled as wrangler bundles it.
  */
+import { basename, dirname } from "node:path";
 import type { Readable } from "node:stream";
+import { fileURLToPath } from "node:url";
 import { Miniflare } from "miniflare";
 import { freePort } from "../common/ports";
 import { bundleWorker } from "./bundle";
+import { wranglerRateLimits } from "./rate-limits";
+
+/**
+ * What each rate limiting bucket allows per period unless the wrangler file's own numbers are asked for: tests and
+ * benchmarks send everything from one address, far faster than a person, and must never be throttled by accident.
+ */
+export const GENEROUS_RATE_LIMIT = 1_000_000;
 
 export interface WorkerOutput {
   /** Let the workers' console output through to the test output. */
@@ -17,6 +26,27 @@ export interface WorkerOutput {
    * the settings are those of `[assets]` in wrangler.command.toml.
    */
   assets?: string;
+  /**
+   * The worker's `[[ratelimits]]` bindings (those of its wrangler file, always declared) allow what that file says
+   * ("wrangler", as `npm run dev` and a deployment run them), or {@link GENEROUS_RATE_LIMIT} per period (unset).
+   */
+  rateLimits?: "wrangler";
+}
+
+/**
+ * The Miniflare `ratelimits` of a worker: its wrangler file's bindings, with their limits or generous ones. A
+ * worker of ours (`workers/<name>/index.ts`) runs with `wrangler.<name>.toml` at the repository's root; any other
+ * entry (the benchmarks' baseline) has no wrangler file and no rate limits.
+ */
+function rateLimitsOf(entry: string, mode: WorkerOutput["rateLimits"]) {
+  if (basename(dirname(dirname(entry))) !== "workers") return {};
+  const file = fileURLToPath(new URL(`../../wrangler.${basename(dirname(entry))}.toml`, import.meta.url));
+  return Object.fromEntries(
+    wranglerRateLimits(file).map(({ name, limit, period }) => [
+      name,
+      { simple: { limit: mode === "wrangler" ? limit : GENEROUS_RATE_LIMIT, period } },
+    ]),
+  );
 }
 
 async function startWorker(
@@ -37,6 +67,7 @@ async function startWorker(
     ],
     compatibilityDate: "2025-09-01",
     bindings,
+    ratelimits: rateLimitsOf(entry, output.rateLimits),
     ...(output.assets
       ? {
           assets: {

@@ -17,6 +17,7 @@ import { DEFAULT_MAX_LIST_TASKS } from "../../workers/command/access";
 import { createCommandApp } from "../../workers/command/app";
 import { RESERVATION_TTL_FACTOR } from "../../workers/command/deps";
 import { foldAll } from "../projection/given";
+import { unlimitedCommandBindings } from "../support/fake-limiter";
 import { createMemoryProjection, type MemoryProjection } from "../support/memory-projection";
 
 /** A GraphQL operation as a client sends it. */
@@ -95,7 +96,7 @@ function world(lines: Line[]): World {
           headers: { "content-type": "application/json", "x-request-id": `spec-${lines.length}` },
           body: JSON.stringify(operation),
         },
-        {},
+        unlimitedCommandBindings(),
         { waitUntil: (p) => void background.push(p), passThroughOnException: () => {}, props: {} },
       );
       const answer = {

@@ -15,6 +15,7 @@ import { createCommandApp } from "../../workers/command/app";
 import type { CommandDeps } from "../../workers/command/deps";
 import { RESERVATION_TTL_FACTOR } from "../../workers/command/deps";
 import { foldAll } from "../projection/given";
+import { unlimitedCommandBindings } from "../support/fake-limiter";
 import { createMemoryProjection } from "../support/memory-projection";
 import { allRecords, create, type Operation, TASK } from "./given";
 
@@ -100,7 +101,7 @@ function world() {
           headers: { "content-type": "application/json" },
           body: JSON.stringify(operation),
         },
-        {},
+        unlimitedCommandBindings(),
         { waitUntil: (p) => void background.push(p), passThroughOnException: () => {}, props: {} },
       );
       const answer = { token: res.headers.get("x-consistency-token"), body: await res.json() };

@@ -2,6 +2,7 @@
  * Starts what the browser tests run against, once for the run: the assets built as `npm run build` builds them,
  * and a whole system (local stack on free ports, both workers in workerd serving those assets). Tests find it
  * through E2E_* environment variables; each test's browser context has empty storage, hence a list of its own.
+ * Every request comes from one address (127.0.0.1), so the whole suite shares each rate limiting bucket.
  */
 
 import buildWeb from "../support/build-web";
@@ -9,8 +10,12 @@ import { startSystem } from "../support/system";
 
 export default async function globalSetup(): Promise<() => Promise<void>> {
   await buildWeb();
-  // As `npm run dev` runs it: introspection on, so that GraphiQL has a schema to show.
-  const sys = await startSystem({ commandBindings: { GRAPHQL_INTROSPECTION: "true" } });
+  // As `npm run dev` runs it: introspection on, so that GraphiQL has a schema to show; the rate limits the
+  // wrangler files set, which the suite must stay under from its one address.
+  const sys = await startSystem({
+    commandBindings: { GRAPHQL_INTROSPECTION: "true" },
+    rateLimits: "wrangler",
+  });
   process.env.E2E_BASE_URL = sys.commandUrl;
   process.env.E2E_KAFKA_URL = sys.env.UPSTASH_KAFKA_URL ?? "";
   process.env.E2E_PROJECTOR_URL = sys.projectorUrl;

@@ -61,6 +61,12 @@ export interface SystemOptions {
   projectorBindings?: Record<string, string>;
   /** Show the workers' console output (off by default to keep test output readable). */
   verbose?: boolean;
+  /**
+   * "wrangler": both workers' rate limits are the wrangler files' numbers, as `npm run dev` runs them. Unset, the
+   * same bindings allow a generous number (local/workerd/worker.ts), so a test sending many requests from one
+   * address is never throttled by accident.
+   */
+  rateLimits?: "wrangler";
 }
 
 let counter = 0;
@@ -88,7 +94,7 @@ export async function startSystem(options: SystemOptions = {}): Promise<TestSyst
   const { mf: projector, port: projectorPort } = await startWorkerOnFreePort(
     "workers/projector/index.ts",
     (port) => ({ ...bindingsFor(port), ...options.projectorBindings }),
-    { verbose },
+    { verbose, rateLimits: options.rateLimits },
   );
   const projectorUrl = `http://127.0.0.1:${projectorPort}`;
   const env = { ...bindingsFor(projectorPort), ...options.commandBindings };
@@ -96,7 +102,7 @@ export async function startSystem(options: SystemOptions = {}): Promise<TestSyst
   const { mf: command, port: commandPort } = await startWorkerOnFreePort(
     "workers/command/index.ts",
     () => env,
-    { verbose, assets: WEB_DIST },
+    { verbose, assets: WEB_DIST, rateLimits: options.rateLimits },
   );
   const commandUrl = `http://127.0.0.1:${commandPort}`;
 

@@ -23,8 +23,11 @@ export interface Answer<T> {
   token: string | null;
 }
 
-/** Codes the server answers for conditions that pass: the same request later can succeed. */
-const TRANSIENT = new Set(["UNAVAILABLE", "STALE", "CONFLICT", "INTERNAL_SERVER_ERROR"]);
+/**
+ * Codes the server answers for conditions that pass: the same request later can succeed. A rate limit is one: the
+ * outbox's backoff (up to 8 s) waits about as long as the server's Retry-After (10 s) asks.
+ */
+const TRANSIENT = new Set(["UNAVAILABLE", "STALE", "CONFLICT", "INTERNAL_SERVER_ERROR", "RATE_LIMITED"]);
 
 const REQUEST_TIMEOUT_MS = 20_000;
 

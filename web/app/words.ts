@@ -10,6 +10,8 @@ export function describeError(error: ApiError, willRetry: boolean): string {
       return `The server couldn't save your change just now (its storage did not answer).${retry}`;
     case "CONFLICT":
       return `Another change to this todo was being saved at the same moment.${retry}`;
+    case "RATE_LIMITED":
+      return `The server is receiving too many changes from this address; it will take them again in a few seconds.${retry}`;
     case "STALE":
       return `The server is still catching up with the latest changes.${retry}`;
     case "NOT_FOUND":

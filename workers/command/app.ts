@@ -15,6 +15,7 @@ import { mapError } from "./errors";
 import { graphiqlPage } from "./graphiql";
 import { createGraphQLHandler } from "./graphql";
 import type { ProjectionView } from "./queries";
+import { rateLimits } from "./rate-limits";
 import { rootResolver } from "./resolvers";
 import { schema } from "./schema";
 import { introspectionEnabled } from "./settings";
@@ -52,6 +53,8 @@ export function createCommandApp(options: CommandAppOptions = {}) {
     introspection: (c) => introspectionEnabled(c.env),
     graphiql: graphiqlPage,
     mapError,
+    // Per client address, from the REQUEST_LIMITER and MUTATION_LIMITER bindings (a missing one: MISCONFIGURED).
+    admission: rateLimits,
   });
 
   app.use("*", requestId());

@@ -9,6 +9,7 @@ import { requestId } from "../../shared/http/request-id";
 import { securityHeaders } from "../../shared/http/security-headers";
 import { depsFromBindings, type ProjectorDeps, type ProjectorOptions } from "./deps";
 import { handlePoke } from "./poke";
+import { rateLimited } from "./rate-limit";
 import { handleRebuild } from "./rebuild/route";
 import { notFound, onError, type ProjectorEnv, wrongMethod } from "./shell";
 import { signedPoke } from "./signed-poke";
@@ -32,7 +33,8 @@ export function createProjectorApp({ deps = depsFromBindings }: ProjectorOptions
   app.get("/health", (c) => c.json({ ok: true, worker: "projector" }));
   app.all("/health", (c) => wrongMethod(c, "GET"));
 
-  app.get("/status", statusHandler());
+  // Per client address (REQUEST_LIMITER); the webhook's gate is its signature instead (rate-limit.ts says why).
+  app.get("/status", rateLimited, statusHandler());
   app.all("/status", (c) => wrongMethod(c, "GET"));
 
   app.post(
@@ -42,7 +44,7 @@ export function createProjectorApp({ deps = depsFromBindings }: ProjectorOptions
   );
   app.all("/projection", (c) => wrongMethod(c, "POST", "the QStash webhook"));
 
-  app.all("/rebuild", handleRebuild);
+  app.all("/rebuild", rateLimited, handleRebuild);
 
   return app;
 }

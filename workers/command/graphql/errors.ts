@@ -16,6 +16,7 @@ export type BoundaryErrorCode =
   | "UNSUPPORTED_MEDIA_TYPE"
   | "METHOD_NOT_ALLOWED"
   | "NOT_ACCEPTABLE"
+  | "RATE_LIMITED"
   | "INTERNAL_SERVER_ERROR";
 
 /**

@@ -6,6 +6,7 @@ import {
   type GraphQLSchema,
   getOperationAST,
   NoSchemaIntrospectionCustomRule,
+  type OperationDefinitionNode,
   parse,
   specifiedRules,
   validate,
@@ -33,6 +34,17 @@ import {
 import { logRefusal } from "./log";
 import { JSON_MEDIA_TYPE, negotiate } from "./media-type";
 import { type GraphQLParams, readGetParams, readPostParams } from "./params";
+
+/**
+ * Checks of who may be served, such as rate limits. A {@link GraphQLRequestError} thrown by one is answered like the
+ * boundary's own refusals (its status, headers and code); anything else like a `rootResolver` failure.
+ */
+export interface Admission<E extends Env = Env> {
+  /** Before anything of the request is read: every request to the endpoint meets it. */
+  request?(c: Context<E>): void | Promise<void>;
+  /** Once the document is valid and before it runs: `operation` is the one that runs, `document` has its fragments. */
+  operation?(c: Context<E>, operation: OperationDefinitionNode, document: DocumentNode): void | Promise<void>;
+}
 
 /** Options of {@link createGraphQLHandler}. */
 export interface GraphQLHandlerOptions<E extends Env = Env> {
@@ -64,6 +76,7 @@ export interface GraphQLHandlerOptions<E extends Env = Env> {
    * `rootResolver` or `introspection` failure, which is then answered 5xx with its code instead of masked.
    */
   mapError?: ErrorMapper;
+  admission?: Admission<E>;
 }
 
 /** A request as the cost check sees it: its valid document, the operation it names and its variables. */
@@ -121,6 +134,7 @@ export function createGraphQLHandler<E extends Env = Env>(
       send(requestErrorReply(errors, code, reply.mediaType));
 
     try {
+      await options.admission?.request?.(c);
       const method = c.req.method;
       if (method !== "GET" && method !== "POST") {
         throw new GraphQLRequestError(405, "METHOD_NOT_ALLOWED", "GraphQL is served over GET and POST.", {
@@ -160,6 +174,8 @@ export function createGraphQLHandler<E extends Env = Env>(
         variables: params.variables,
       });
       if (tooCostly && tooCostly.length > 0) return refuse(tooCostly, "QUERY_TOO_COSTLY");
+      const operation = getOperationAST(document, params.operationName);
+      if (operation) await options.admission?.operation?.(c, operation, document);
       const rootValue = options.rootResolver ? await options.rootResolver(c) : undefined;
       const result = await execute({
         schema,

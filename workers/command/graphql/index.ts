@@ -3,7 +3,12 @@
  * audit and answers with coded, masked errors.
  */
 export type { ErrorMapper } from "./answer";
-export { type BoundaryErrorCode, GraphQLAppError } from "./errors";
-export { createGraphQLHandler, type GraphQLCostedRequest, type GraphQLHandlerOptions } from "./handler";
+export { type BoundaryErrorCode, GraphQLAppError, GraphQLRequestError } from "./errors";
+export {
+  type Admission,
+  createGraphQLHandler,
+  type GraphQLCostedRequest,
+  type GraphQLHandlerOptions,
+} from "./handler";
 export { DEFAULT_LIMITS, type GraphQLLimits } from "./limits";
 export type { ResponseMediaType } from "./media-type";
