@@ -5,7 +5,7 @@
  * able to read that answer: it writes nothing the server leaves unread, so the server's close is never a reset.
  * (A client that keeps writing past the limit races the server's close: its next write may meet the reset.)
  */
-import { request as httpRequest } from "node:http";
+import { request as httpRequest, type IncomingMessage } from "node:http";
 
 export interface OpenStreamAnswer {
   status: number;
@@ -46,10 +46,7 @@ export function sendOpenStream(options: OpenStreamRequest): Promise<OpenStreamAn
       res.on("end", () => {
         clearTimeout(timer);
         req.destroy();
-        const answerHeaders = new Headers();
-        for (const [name, value] of Object.entries(res.headers)) {
-          if (value !== undefined) answerHeaders.set(name, Array.isArray(value) ? value.join(", ") : value);
-        }
+        const answerHeaders = headersOf(res);
         resolve({
           status: res.statusCode ?? 0,
           headers: answerHeaders,
@@ -110,10 +107,7 @@ export function sendTrickle(options: TrickleRequest): Promise<OpenStreamAnswer &
       res.on("error", reject);
       res.on("end", () => {
         req.destroy();
-        const answerHeaders = new Headers();
-        for (const [name, value] of Object.entries(res.headers)) {
-          if (value !== undefined) answerHeaders.set(name, Array.isArray(value) ? value.join(", ") : value);
-        }
+        const answerHeaders = headersOf(res);
         resolve({
           status: res.statusCode ?? 0,
           headers: answerHeaders,
@@ -124,4 +118,13 @@ export function sendTrickle(options: TrickleRequest): Promise<OpenStreamAnswer &
     });
     req.write(start);
   });
+}
+
+/** A Node response's headers as fetch's `Headers` (repeated ones joined). */
+function headersOf(res: IncomingMessage): Headers {
+  const headers = new Headers();
+  for (const [name, value] of Object.entries(res.headers)) {
+    if (value !== undefined) headers.set(name, Array.isArray(value) ? value.join(", ") : value);
+  }
+  return headers;
 }
