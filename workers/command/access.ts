@@ -83,12 +83,14 @@ const NO_LIST = "no list has this id: a list is reached only with the link (id) 
 /**
  * The scope a `listId` argument opens: the default list (none given), or a named list through its id (edit) or its
  * view id (read only). A list from before lists were minted (never registered) opens with its id while it holds
- * tasks. Anything else is NOT_FOUND.
+ * tasks; `settle` (a read's wait for its consistency token) is awaited before such a list is taken for none.
+ * Anything else is NOT_FOUND.
  */
 export async function openScope(
   deps: { lists: ListRegistry; store: ReadModel; defaultList: DefaultListPolicy },
   authorization: string | undefined,
   listId: string | null | undefined,
+  settle?: () => Promise<void>,
 ): Promise<Scope> {
   if (listId === undefined || listId === null) {
     await enterDefaultList(deps.defaultList, authorization);
@@ -99,6 +101,13 @@ export async function openScope(
   const [opened, size] = await Promise.all([deps.lists.open(listId), deps.store.listSize(listId)]);
   if (opened) return { kind: "list", listId: opened.list.id, mode: opened.mode, record: opened.list, size };
   if (size > 0) return { kind: "list", listId, mode: "edit", size };
+  if (settle) {
+    // A list known by its tasks only is as current as the projection: a read given a consistency token looks
+    // again once the projection holds it, so a list created just before is not taken for none.
+    await settle();
+    const settled = await deps.store.listSize(listId);
+    if (settled > 0) return { kind: "list", listId, mode: "edit", size: settled };
+  }
   throw new NotFoundError(NO_LIST, "listId");
 }
 

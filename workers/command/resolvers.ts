@@ -5,6 +5,7 @@ import { createLogger } from "../../shared/http/log";
 import { createStatusCache, type StatusCache } from "../../shared/projection/status-cache";
 import { editable, openScope, type Scope, scopeList } from "./access";
 import { changeTask, createTask, type WriteContext } from "./commands";
+import { awaitToken } from "./consistency/wait";
 import type { CommandDeps, RequestDeps } from "./deps";
 import type { CommandEnv } from "./env";
 import { type IdempotentRequest, idempotent, type Outcome, type RunIntent } from "./idempotency";
@@ -105,12 +106,13 @@ export function rootResolver(
   /** The request's deps and the scope its `listId` opens (see access.ts), for reading or changing. */
   // Each listId is opened once per request, however many fields name it.
   const opened = new Map<string, Promise<Scope>>();
-  const scoped = async (listId: string | null | undefined, need: "read" | "edit") => {
+  const scoped = async (listId: string | null | undefined, need: "read" | "edit", after?: string | null) => {
     const d = await resolved();
-    const key = listId ?? "";
+    const key = `${listId ?? ""} ${after ?? ""}`;
     let scope = opened.get(key);
     if (!scope) {
-      scope = openScope(d, c.req.header("authorization"), listId);
+      const settle = after ? () => awaitToken(d, after) : undefined;
+      scope = openScope(d, c.req.header("authorization"), listId, settle);
       opened.set(key, scope);
     }
     return { d, scope: need === "edit" ? editable(await scope) : await scope };
@@ -119,23 +121,23 @@ export function rootResolver(
     list: async (
       args: { offset?: number | null; limit?: number | null; after?: string | null } & ListArg,
     ) => {
-      const { d, scope } = await scoped(args.listId, "read");
+      const { d, scope } = await scoped(args.listId, "read", args.after);
       return listTasks(d, args, scope);
     },
     tasks: async (
       args: { first?: number | null; cursor?: string | null; after?: string | null } & ListArg,
     ) => {
-      const { d, scope } = await scoped(args.listId, "read");
+      const { d, scope } = await scoped(args.listId, "read", args.after);
       return taskPage(d, args, scope);
     },
     task: async (args: { id: string; after?: string | null } & ListArg) => {
-      const { d, scope } = await scoped(args.listId, "read");
+      const { d, scope } = await scoped(args.listId, "read", args.after);
       return getTask(d, args, scope);
     },
     history: async (
       args: { id: string; after?: string | null; offset?: number | null; limit?: number | null } & ListArg,
     ) => {
-      const { d, scope } = await scoped(args.listId, "read");
+      const { d, scope } = await scoped(args.listId, "read", args.after);
       return taskHistory(d, args, scope);
     },
     listInfo: async (args: { listId: string }) => listInfo((await scoped(args.listId, "read")).scope),
