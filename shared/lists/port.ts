@@ -6,12 +6,16 @@
  * the projection: a task can be created on a list the instant `createList` answers.
  */
 
-/** A list as minted: its capabilities, title and creation time. */
+/**
+ * A list as minted: its capabilities, title (sealed under its key, see cipher.ts), creation time and data key
+ * (base64url; null for a list minted before lists had keys, whose words are in the clear).
+ */
 export interface ListRecord {
   id: string;
   viewId: string;
   title: string | null;
   createdAt: string;
+  key: string | null;
 }
 
 /** What a capability opens: the list, as edit (its id) or view (its viewId). */

@@ -12,6 +12,7 @@ import {
 import { UpstreamUnknownOutcomeError } from "../../shared/errors";
 import { errorFields } from "../../shared/http/log";
 import { mintCapability } from "../../shared/lists/capability";
+import { listCipher, mintDataKey } from "../../shared/lists/cipher";
 import type { ListRecord } from "../../shared/lists/port";
 import { type Scope, scopeList } from "./access";
 import { pokeAfter, type WriteContext } from "./commands";
@@ -37,13 +38,18 @@ export async function createList(
     const invalid = validateText(given, "title");
     if (invalid) throw invalid;
   }
+  // The list's words are sealed under its own key, bound to its ListCreated event, before anything is stored.
+  const key = mintDataKey();
+  const eventId = ctx.newId();
+  const sealed = given === null ? null : await listCipher(key).seal(eventId, given);
   let list: ListRecord | undefined;
   for (let attempt = 0; attempt < MINT_ATTEMPTS && !list; attempt++) {
     const minted = {
       id: mintCapability(),
       viewId: mintCapability(),
-      title: given,
+      title: sealed,
       createdAt: ctx.metadata.now,
+      key,
     };
     // 128 random bits collide with nothing; a taken id is refused rather than shared, and another is minted.
     if (await ctx.deps.lists.register(minted)) list = minted;
@@ -52,7 +58,7 @@ export async function createList(
   const envelope: ListEnvelope = {
     type: "ListCreated",
     data: { title: list.title, viewId: list.viewId },
-    eventId: ctx.newId(),
+    eventId,
     schemaVersion: CURRENT_SCHEMA_VERSION,
     listId: list.id,
     version: 1,
@@ -80,19 +86,21 @@ export async function createList(
   const last = records[records.length - 1];
   ctx.log.info("list created", { partition: last?.partition, offset: last?.offset });
   if (last) pokeAfter(ctx, last);
-  return { list: { ...list }, ...(last && { token: formatToken(last) }) };
+  const { id, viewId, createdAt } = list;
+  return { list: { id, viewId, createdAt, title: given }, ...(last && { token: formatToken(last) }) };
 }
 
-/** The list a scope opened, as its holder may see it. */
-export function listInfo(scope: Scope): ListView {
+/** The list a scope opened, as its holder may see it (its title opened under its key). */
+export async function listInfo(scope: Scope): Promise<ListView> {
   if (scope.kind !== "list") {
     return { id: null, viewId: null, title: null, createdAt: null };
   }
   const record = scope.record;
+  const title = record?.title ?? null;
   return {
     id: scope.mode === "edit" ? (scopeList(scope) ?? null) : null,
     viewId: record?.viewId ?? null,
-    title: record?.title ?? null,
+    title: title === null || !record?.key ? title : await listCipher(record.key).open(title),
     createdAt: record?.createdAt ?? null,
   };
 }

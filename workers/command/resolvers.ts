@@ -9,6 +9,7 @@ import type { CommandEnv } from "./env";
 import { type IdempotentRequest, idempotent, type Outcome, type RunIntent } from "./idempotency";
 import { createList, listInfo } from "./lists";
 import { getTask, listTasks, projection, taskHistory } from "./queries";
+import { cipherOf, fingerprintText, openTask } from "./sealing";
 import { ListFullError } from "./service-errors";
 
 type C = Context<CommandEnv>;
@@ -105,15 +106,24 @@ export function rootResolver(deps: CommandDeps, c: C) {
       args: { offset?: number | null; limit?: number | null; after?: string | null } & ListArg,
     ) => {
       const { d, scope } = await scoped(args.listId, "read");
-      return listTasks(d, args, scope);
+      const cipher = cipherOf(scope);
+      return Promise.all((await listTasks(d, args, scope)).map((task) => openTask(cipher, task)));
     },
     task: async (args: { id: string; after?: string | null } & ListArg) => {
       const { d, scope } = await scoped(args.listId, "read");
-      return getTask(d, args, scope);
+      return openTask(cipherOf(scope), await getTask(d, args, scope));
     },
     history: async (args: { id: string; after?: string | null } & ListArg) => {
       const { d, scope } = await scoped(args.listId, "read");
-      return taskHistory(d, args, scope);
+      const cipher = cipherOf(scope);
+      const entries = await taskHistory(d, args, scope);
+      // A deleted task's words too are opened only for a holder of its list's capability (the scope checked it).
+      return Promise.all(
+        entries.map(async (e) => ({
+          ...e,
+          text: cipher && e.text !== null ? await cipher.open(e.text) : e.text,
+        })),
+      );
     },
     listInfo: async (args: { listId: string }) => listInfo((await scoped(args.listId, "read")).scope),
     projection: async () => projection(await resolved()),
@@ -132,22 +142,26 @@ export function rootResolver(deps: CommandDeps, c: C) {
     },
 
     async createTask(args: { text: string; idempotencyKey?: string | null } & ListArg): Promise<Task> {
-      // Without a listId the fingerprint is what it always was, so keys stored before lists existed still match.
-      const fingerprint = args.listId ? { text: args.text, listId: args.listId } : { text: args.text };
       const { d, scope } = await scoped(args.listId, "edit");
       if (scope.kind === "list" && scope.size >= deps.maxListTasks)
         throw new ListFullError(deps.maxListTasks);
-      return mutation(
+      const cipher = cipherOf(scope);
+      // Without a listId the fingerprint is what it always was, so keys stored before lists existed still match; a
+      // sealed list's remembers a keyed digest of the text, never the words.
+      const text = await fingerprintText(cipher, args.text);
+      const fingerprint = args.listId ? { text, listId: args.listId } : { text };
+      const task = await mutation(
         d,
         c,
         args.idempotencyKey,
         (ctx) => ({ ...request(deps, "createTask", fingerprint), taskId: ctx.newId() }),
         async (ctx, { taskId, resumed }) => {
           const intent = { taskId: taskId ?? ctx.newId(), resumed };
-          const { task, token } = await createTask(ctx, args.text, intent, scopeList(scope));
+          const { task, token } = await createTask(ctx, args.text, intent, scopeList(scope), cipher);
           return { value: task, token };
         },
       );
+      return openTask(cipher, task);
     },
 
     async updateTask(
@@ -166,17 +180,20 @@ export function rootResolver(deps: CommandDeps, c: C) {
         expectedVersion: args.expectedVersion ?? null,
       };
       const { d, scope } = await scoped(args.listId, "edit");
-      return mutation(
+      const cipher = cipherOf(scope);
+      const remembered = { ...data, text: await fingerprintText(cipher, args.text) };
+      const task = await mutation(
         d,
         c,
         args.idempotencyKey,
-        () => request(deps, "updateTask", withList(data, args.listId)),
+        () => request(deps, "updateTask", withList(remembered, args.listId)),
         async (ctx, { resumed }) => {
           const command = { type: "UpdateTask" as const, data, metadata: ctx.metadata };
-          const { state, token } = await changeTask(ctx, command, resumed, scopeList(scope));
+          const { state, token } = await changeTask(ctx, command, resumed, scopeList(scope), cipher);
           return { value: state.status === "active" ? state.task : null, token };
         },
       );
+      return openTask(cipher, task);
     },
 
     async deleteTask(
@@ -195,7 +212,7 @@ export function rootResolver(deps: CommandDeps, c: C) {
         () => request(deps, "deleteTask", withList(data, args.listId)),
         async (ctx, { resumed }) => {
           const command = { type: "DeleteTask" as const, data, metadata: ctx.metadata };
-          const { token } = await changeTask(ctx, command, resumed, scopeList(scope));
+          const { token } = await changeTask(ctx, command, resumed, scopeList(scope), cipherOf(scope));
           return { value: args.id, token };
         },
       );

@@ -6,11 +6,11 @@ import type { ListRecord, ListRegistry } from "../port";
 
 /**
  * Records a list if neither its id nor its view id is taken. KEYS: meta, view. ARGV: view id, created at, list id,
- * title ('' with ARGV[5] = '0' for none), whether it has a title. Returns 1 when recorded, 0 when taken.
+ * title ('' with ARGV[5] = '0' for none), whether it has a title, data key. Returns 1 when recorded, 0 when taken.
  */
 const REGISTER = `
 if redis.call('EXISTS', KEYS[1]) == 1 or redis.call('EXISTS', KEYS[2]) == 1 then return 0 end
-redis.call('HSET', KEYS[1], 'view', ARGV[1], 'createdAt', ARGV[2])
+redis.call('HSET', KEYS[1], 'view', ARGV[1], 'createdAt', ARGV[2], 'key', ARGV[6])
 if ARGV[5] == '1' then redis.call('HSET', KEYS[1], 'title', ARGV[4]) end
 redis.call('SET', KEYS[2], ARGV[3])
 return 1
@@ -40,7 +40,14 @@ export function createRedisListRegistry(client: RedisClient, guards: string): Li
     const createdAt = fields.get("createdAt");
     if (typeof viewId !== "string" || typeof createdAt !== "string") return undefined;
     const title = fields.get("title");
-    return { id, viewId, createdAt, title: typeof title === "string" ? title : null };
+    const key = fields.get("key");
+    return {
+      id,
+      viewId,
+      createdAt,
+      title: typeof title === "string" ? title : null,
+      key: typeof key === "string" && key !== "" ? key : null,
+    };
   };
   const malformed = () => new UpstreamError("redis", "the list registry holds a malformed list");
 
@@ -49,7 +56,14 @@ export function createRedisListRegistry(client: RedisClient, guards: string): Li
       const answer = await call("register list", () =>
         register.exec(
           [keys.listMeta(list.id), keys.listView(list.viewId)],
-          [list.viewId, list.createdAt, list.id, list.title ?? "", list.title === null ? "0" : "1"],
+          [
+            list.viewId,
+            list.createdAt,
+            list.id,
+            list.title ?? "",
+            list.title === null ? "0" : "1",
+            list.key ?? "",
+          ],
         ),
       );
       return Number(answer) === 1;
