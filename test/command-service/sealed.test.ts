@@ -4,6 +4,9 @@
  * and are opened again for whoever holds one of the list's capabilities. The default list stays clear.
  */
 import { afterEach, beforeEach, describe, expect, it, type MockInstance, vi } from "vitest";
+import { DEFAULT_BATCH_BYTES } from "../../shared/projection/fold";
+import { foldAll } from "../projection/given";
+import { createMemoryProjection } from "../support/memory-projection";
 import { allRecords, given, type Operation, TASK, type World } from "./given";
 
 let printed: MockInstance[] = [];
@@ -143,5 +146,65 @@ describe("sealed lists", () => {
     expect(answer.body.data?.task ?? null).toBeNull();
     expect(JSON.stringify(answer.body)).not.toContain(FIRST);
     expect(answer.body.errors?.[0]?.extensions?.code).toBe("DATA_CORRUPTED");
+  });
+});
+
+const PURGE = "mutation ($listId: String!) { purgeList(listId: $listId) }";
+
+describe("purgeList", () => {
+  it("purgeList: destroys the key, then the list and its tasks (deleted ones too) answer NOT_FOUND and leave the projection", async () => {
+    const { world: w } = await given();
+    const list = await mintList(w);
+    const kept = (await w.send(createOn(list.id, FIRST))).body.data.createTask.id;
+    const gone = (await w.send(createOn(list.id, SECOND))).body.data.createTask.id;
+    await w.send({
+      query: "mutation ($id: String!, $l: String) { deleteTask(id: $id, listId: $l) }",
+      variables: { id: gone, l: list.id },
+    });
+    const other = await mintList(w, "another list");
+    const stays = (await w.send(createOn(other.id, "other words"))).body.data.createTask.id;
+
+    const viewOnly = await w.send({ query: PURGE, variables: { listId: list.viewId } });
+    expect(viewOnly.body.errors?.[0]?.extensions?.code).toBe("FORBIDDEN");
+    const purged = await w.send({ query: PURGE, variables: { listId: list.id } });
+    expect(purged.body).toEqual({ data: { purgeList: list.id } });
+
+    expect(w.lists.lists.get(list.id)?.key ?? null).toBeNull();
+    for (const capability of [list.id, list.viewId]) {
+      const answer = await w.send(read(kept, capability));
+      expect(answer.body.data ?? null).toBeNull();
+      expect(answer.body.errors?.[0]?.extensions?.code).toBe("NOT_FOUND");
+    }
+    const { state } = w.projection;
+    for (const id of [kept, gone]) {
+      expect(state.states.has(id)).toBe(false);
+      expect(state.history.has(id)).toBe(false);
+    }
+    expect(state.lists.get(list.id)?.size ?? 0).toBe(0);
+    expect(state.states.has(stays)).toBe(true);
+    expect((await w.send(read(stays, other.id))).body.data.task).toEqual({ text: "other words" });
+  });
+
+  it("a rebuild folds a purged list's events into nothing readable, and does not stop", async () => {
+    const { world: w } = await given();
+    const list = await mintList(w);
+    const id = (await w.send(createOn(list.id, FIRST))).body.data.createTask.id;
+    await w.send(updateOn(id, list.id, SECOND));
+    await w.send({ query: PURGE, variables: { listId: list.id } });
+    const clear = (await w.send(createOn(null, "clear words"))).body.data.createTask.id;
+
+    const rebuilt = createMemoryProjection();
+    await foldAll(rebuilt.sink, rebuilt.readModel, await allRecords(w.log), {
+      partitions: w.log.partitions,
+      batchBytes: DEFAULT_BATCH_BYTES,
+      batchSize: 1,
+    });
+    expect(await rebuilt.readModel.stops()).toEqual(new Map());
+    expect(rebuilt.state.dead).toEqual([]);
+    expect(rebuilt.state.states.has(id)).toBe(false);
+    expect(rebuilt.state.history.has(id)).toBe(false);
+    expect(await rebuilt.readModel.listSize(list.id)).toBe(0);
+    expect([...rebuilt.state.states.keys()]).toEqual([clear]);
+    expect((await rebuilt.readModel.task(clear)).status).toBe("active");
   });
 });

@@ -97,6 +97,8 @@ export async function openScope(
   const invalid = validateListId(listId);
   if (invalid) throw invalid;
   const [opened, size] = await Promise.all([deps.lists.open(listId), deps.store.listSize(listId)]);
+  // A purged list answers as one that never existed, even while the projection still holds its tasks.
+  if (opened?.mode === "purged") throw new NotFoundError(NO_LIST, "listId");
   if (opened) {
     if (opened.mode === "view" && need === "edit") {
       throw new ForbiddenError("this is the list's read-only link (viewId): changing the list needs its id");

@@ -17,7 +17,8 @@ import type { ListRecord } from "../../shared/lists/port";
 import { type Scope, scopeList } from "./access";
 import { pokeAfter, type WriteContext } from "./commands";
 import { formatToken } from "./consistency/token";
-import { AppendOutcomeUnknownError } from "./service-errors";
+import { awaitToken } from "./consistency/wait";
+import { AppendOutcomeUnknownError, ForbiddenError, NotFoundError } from "./service-errors";
 
 /** A list as the API shows it: `id` is null for a caller holding only its view id. */
 export interface ListView {
@@ -104,3 +105,48 @@ export async function listInfo(scope: Scope): Promise<ListView> {
     createdAt: record?.createdAt ?? null,
   };
 }
+
+/**
+ * Purges a list for good, with its id (the edit capability): first its registry entry goes, its data key with it,
+ * in one atomic step (the erasure point: from then on every copy of its words, in the log, the projection, backups,
+ * is ciphertext no one can open); then a ListPurged event is appended, whose fold removes the list's tasks, their
+ * states and histories from the projection; the answer comes once the projection has folded it. The id of a list
+ * already purged purges again (completing a purge whose append failed); a view id is refused.
+ */
+export async function purgeList(ctx: WriteContext, listId: string): Promise<{ id: string; token?: string }> {
+  const opened = await ctx.deps.lists.open(listId);
+  if (opened === undefined) throw new NotFoundError(NO_LIST, "listId");
+  if (opened.mode === "view") {
+    throw new ForbiddenError("this is the list's read-only link (viewId): purging the list needs its id");
+  }
+  const id = opened.mode === "purged" ? opened.id : opened.list.id;
+  if (opened.mode === "edit" && !(await ctx.deps.lists.purge(opened.list))) {
+    throw new NotFoundError(NO_LIST, "listId");
+  }
+  ctx.log.info("list key destroyed", {});
+  const envelope: ListEnvelope = {
+    type: "ListPurged",
+    data: {},
+    eventId: ctx.newId(),
+    schemaVersion: CURRENT_SCHEMA_VERSION,
+    listId: id,
+    version: 2,
+    occurredAt: ctx.metadata.now,
+    metadata: ctx.metadata.requestId === undefined ? {} : { requestId: ctx.metadata.requestId },
+  };
+  let records: Awaited<ReturnType<typeof ctx.deps.log.append>>;
+  try {
+    records = await ctx.deps.log.append(id, [encodeListEvent(envelope)]);
+  } catch (err) {
+    if (err instanceof UpstreamUnknownOutcomeError) throw new AppendOutcomeUnknownError(err);
+    throw err;
+  }
+  const last = records[records.length - 1];
+  if (!last) return { id };
+  pokeAfter(ctx, last);
+  const token = formatToken(last);
+  await awaitToken(ctx.deps, token);
+  return { id, token };
+}
+
+const NO_LIST = "no list has this id: a list is reached only with the link (id) its creator shared";

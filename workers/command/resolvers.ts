@@ -1,13 +1,13 @@
 /** The GraphQL root: each resolver reads its arguments and calls one named function. */
 import type { Context } from "hono";
-import type { Task } from "../../shared/domain";
+import { type Task, validateListId } from "../../shared/domain";
 import { createLogger } from "../../shared/http/log";
 import { openScope, type Scope, scopeList } from "./access";
 import { changeTask, createTask, type WriteContext } from "./commands";
 import type { CommandDeps, RequestDeps } from "./deps";
 import type { CommandEnv } from "./env";
 import { type IdempotentRequest, idempotent, type Outcome, type RunIntent } from "./idempotency";
-import { createList, listInfo } from "./lists";
+import { createList, listInfo, purgeList } from "./lists";
 import { getTask, listTasks, projection, taskHistory } from "./queries";
 import { cipherOf, fingerprintText, openTask } from "./sealing";
 import { ListFullError } from "./service-errors";
@@ -137,6 +137,21 @@ export function rootResolver(deps: CommandDeps, c: C) {
         async (ctx) => {
           const { list, token } = await createList(ctx, args.title);
           return { value: list, token };
+        },
+      );
+    },
+
+    async purgeList(args: { listId: string }) {
+      const invalid = validateListId(args.listId);
+      if (invalid) throw invalid;
+      return mutation(
+        await resolved(),
+        c,
+        undefined,
+        () => request(deps, "purgeList", args),
+        async (ctx) => {
+          const { id, token } = await purgeList(ctx, args.listId);
+          return { value: id, token };
         },
       );
     },

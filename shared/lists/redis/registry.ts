@@ -17,10 +17,22 @@ return 1
 `;
 
 /**
+ * Destroys a list's entry, its data key with it, and leaves a tombstone (`purged`) under its id, in one script: the
+ * erasure point. KEYS: meta, view. ARGV: the view id. Returns 1 when purged, 0 when there was no such list.
+ */
+const PURGE = `
+if redis.call('HGET', KEYS[1], 'view') ~= ARGV[1] then return 0 end
+redis.call('DEL', KEYS[1], KEYS[2])
+redis.call('HSET', KEYS[1], 'purged', '1')
+return 1
+`;
+
+/**
  * What a capability opens. KEYS: meta and view keys of the capability. Returns {'edit', {field, value, ...}} for a
- * list's id, {'view', listId} for a view id, {'none'} otherwise.
+ * list's id, {'purged'} for a purged list's id, {'view', listId} for a view id, {'none'} otherwise.
  */
 const OPEN = `
+if redis.call('HEXISTS', KEYS[1], 'purged') == 1 then return {'purged'} end
 local meta = redis.call('HGETALL', KEYS[1])
 if #meta > 0 then return {'edit', meta} end
 local id = redis.call('GET', KEYS[2])
@@ -33,6 +45,7 @@ export function createRedisListRegistry(client: RedisClient, guards: string): Li
   const keys = projectionKeys(guards);
   const register = redis.createScript<unknown>(REGISTER);
   const open = redis.createScript<unknown>(OPEN);
+  const purge = redis.createScript<unknown>(PURGE);
 
   const record = (id: string, raw: unknown): ListRecord | undefined => {
     const fields = new Map(hashPairs(raw));
@@ -73,6 +86,13 @@ export function createRedisListRegistry(client: RedisClient, guards: string): Li
       await call("unregister list", () => redis.del(keys.listMeta(list.id), keys.listView(list.viewId)));
     },
 
+    async purge(list) {
+      const answer = await call("purge list", () =>
+        purge.exec([keys.listMeta(list.id), keys.listView(list.viewId)], [list.viewId]),
+      );
+      return Number(answer) === 1;
+    },
+
     async open(capability) {
       const answer = await call("open list", () =>
         open.exec([keys.listMeta(capability), keys.listView(capability)], []),
@@ -91,6 +111,7 @@ export function createRedisListRegistry(client: RedisClient, guards: string): Li
         return list ? { mode: "view", list } : undefined;
       }
       if (answer[0] === "none") return undefined;
+      if (answer[0] === "purged") return { mode: "purged", id: capability };
       throw malformed();
     },
   };
