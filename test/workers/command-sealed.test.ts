@@ -10,7 +10,7 @@ import { join } from "node:path";
 import { promisify } from "node:util";
 import { describe, expect, it } from "vitest";
 import type { TestSystem } from "../support/system";
-import { createTask, readLog } from "./support/command-support";
+import { createTask, eventually, readLog } from "./support/command-support";
 import { useSystem } from "./support/use-system";
 
 const sys = useSystem();
@@ -74,7 +74,12 @@ describe("sealed lists at rest", () => {
     const clear = await createTask(sys(), CLEAR);
     const after = renamed.headers.get("x-consistency-token");
 
-    const read = await sys().graphql(READ, { id, listId: list.viewId, after });
+    // Fields resolve concurrently: wait for the rename to be projected first, then read every field.
+    await sys().graphql("query ($l: String!, $after: String) { list(listId: $l, after: $after) { id } }", {
+      l: list.viewId,
+      after,
+    });
+    const read = await sys().graphql(READ, { id, listId: list.viewId });
     expect(read.body).toEqual({
       data: {
         task: { text: SECOND },
@@ -98,5 +103,86 @@ describe("sealed lists at rest", () => {
         expect(stored.includes(words), `${where} holds "${words}"`).toBe(false);
       }
     }
+  });
+});
+
+const PURGE = "mutation ($listId: String!) { purgeList(listId: $listId) }";
+const DELETE_ON = "mutation ($id: String!, $listId: String) { deleteTask(id: $id, listId: $listId) }";
+
+/** Asks the projector (as its admin) for its status, or to rebuild. */
+async function admin(path: string, method = "GET") {
+  const res = await fetch(`${sys().projectorUrl}${path}`, {
+    method,
+    headers: { authorization: `Bearer ${sys().env.ADMIN_TOKEN ?? ""}` },
+  });
+  return { status: res.status, body: (await res.json()) as Record<string, unknown> };
+}
+
+async function redisCli(...args: string[]): Promise<string> {
+  return (await run("redis-cli", ["-p", String(sys().stack.redisServer.port), ...args])).stdout.trim();
+}
+
+describe("purgeList against the workers", () => {
+  it("purgeList: the key is destroyed, the list and its tasks answer NOT_FOUND and leave Redis; a rebuild after it folds them into nothing and does not stop", async () => {
+    const list = (await sys().graphql(CREATE_LIST, { title: TITLE })).body.data.createList;
+    const kept = (await sys().graphql(CREATE_ON, { text: FIRST, listId: list.id })).body.data.createTask.id;
+    const gone = (await sys().graphql(CREATE_ON, { text: SECOND, listId: list.id })).body.data.createTask.id;
+    expect((await sys().graphql(DELETE_ON, { id: gone, listId: list.id })).body.errors).toBeUndefined();
+    const clear = await createTask(sys(), CLEAR);
+    const prefix = sys().env.PROJECTION_PREFIX ?? "";
+    expect(await redisCli("HGET", `${prefix}:list-meta:${list.id}`, "key")).toMatch(/^[A-Za-z0-9_-]{43}$/);
+
+    expect((await sys().graphql(PURGE, { listId: list.viewId })).body.errors?.[0]?.extensions?.code).toBe(
+      "FORBIDDEN",
+    );
+    const purged = await sys().graphql(PURGE, { listId: list.id });
+    expect(purged.body).toEqual({ data: { purgeList: list.id } });
+
+    expect(await redisCli("HGETALL", `${prefix}:list-meta:${list.id}`)).toBe("purged\n1");
+    for (const capability of [list.id, list.viewId]) {
+      const res = await sys().graphql(READ, { id: kept, listId: capability });
+      expect(res.body.data ?? null).toBeNull();
+      expect(res.body.errors?.[0]?.extensions?.code).toBe("NOT_FOUND");
+    }
+    const live = async () => String((await admin("/status")).body.namespace ?? prefix);
+    const held = async (namespace: string) => {
+      const out: string[] = [];
+      for (const id of [kept, gone]) {
+        out.push(await redisCli("HEXISTS", `${namespace}:state`, id));
+        out.push(await redisCli("EXISTS", `${namespace}:history:${id}`));
+      }
+      out.push(
+        await redisCli("EXISTS", `${namespace}:list:${list.id}`, `${namespace}:list-tasks:${list.id}`),
+      );
+      return out;
+    };
+    expect(await held(await live())).toEqual(["0", "0", "0", "0", "0"]);
+
+    const before = await live();
+    expect((await admin("/rebuild", "POST")).status).toBe(202);
+    const rebuilt = await eventually(
+      async () => {
+        // The cron carries the rebuild's fold on (as it does the live one's).
+        await sys().cron();
+        const s = (await admin("/status")).body;
+        const last = s.lastRebuild as { state?: string; namespace?: string } | null;
+        const switched = s.rebuild === null && last?.state === "switched" && s.namespace === last.namespace;
+        return switched ? s : undefined;
+      },
+      "the rebuild to switch",
+      60_000,
+    );
+    expect(rebuilt.namespace).not.toBe(before);
+    // Every event folded, none dead-lettered, no partition stopped.
+    expect(rebuilt).toMatchObject({ lag: 0, deadLettered: 0 });
+    expect(JSON.stringify(rebuilt.partitions)).not.toContain("stop");
+    expect(await held(String(rebuilt.namespace))).toEqual(["0", "0", "0", "0", "0"]);
+    const after = await sys().graphql("query ($id: String!) { task(id: $id) { text } }", {
+      id: clear.task.id,
+    });
+    expect(after.body).toEqual({ data: { task: { text: CLEAR } } });
+    expect(
+      (await sys().graphql(READ, { id: kept, listId: list.id })).body.errors?.[0]?.extensions?.code,
+    ).toBe("NOT_FOUND");
   });
 });
