@@ -118,6 +118,35 @@ describe("sealed lists", () => {
     expect(await w.events()).toHaveLength(3);
   });
 
+  it("history of a deleted task: events, times and versions for anyone who asks by the list, its words only with the list's id or viewId", async () => {
+    const { world: w } = await given();
+    const list = await mintList(w);
+    const other = await mintList(w, "someone else's list");
+    const id = (await w.send(createOn(list.id, FIRST))).body.data.createTask.id;
+    await w.send({
+      query: "mutation ($id: String!, $l: String) { deleteTask(id: $id, listId: $l) }",
+      variables: { id, l: list.id },
+    });
+    const history = (listId: string | null) => ({
+      query:
+        "query ($id: String!, $l: String) { history(id: $id, listId: $l) { type version occurredAt text } }",
+      variables: { id, l: listId },
+    });
+    for (const capability of [list.id, list.viewId]) {
+      const entries = (await w.send(history(capability))).body.data.history;
+      expect(entries.map((e: { type: string; text: string | null }) => [e.type, e.text])).toEqual([
+        ["TaskCreated", FIRST],
+        ["TaskDeleted", null],
+      ]);
+      expect(entries.every((e: { occurredAt: string; version: number }) => e.occurredAt && e.version)).toBe(
+        true,
+      );
+    }
+    for (const listId of [null, other.id, other.viewId]) {
+      expect((await w.send(history(listId))).body).toEqual({ data: { history: [] } });
+    }
+  });
+
   it("the default list stays clear: its events are written as before", async () => {
     const { world: w } = await given();
     await w.send(createOn(null, "a clear default-list task"));
