@@ -13,7 +13,8 @@ import type { TestSystem } from "../support/system";
 import { createTask, eventually, readLog } from "./support/command-support";
 import { useSystem } from "./support/use-system";
 
-const sys = useSystem();
+// No grace period: a rebuild's old namespace is deleted by the next cron.
+const sys = useSystem({ bindings: { REBUILD_GRACE_SECONDS: "0" } });
 const run = promisify(execFile);
 
 const TITLE = "Xylophone quarterly plans";
@@ -177,12 +178,32 @@ describe("purgeList against the workers", () => {
     expect(rebuilt).toMatchObject({ lag: 0, deadLettered: 0 });
     expect(JSON.stringify(rebuilt.partitions)).not.toContain("stop");
     expect(await held(String(rebuilt.namespace))).toEqual(["0", "0", "0", "0", "0"]);
-    const after = await sys().graphql("query ($id: String!) { task(id: $id) { text } }", {
-      id: clear.task.id,
-    });
-    expect(after.body).toEqual({ data: { task: { text: CLEAR } } });
+    // The command worker may read the old namespace for a moment after the switch (its pointer cache).
+    await eventually(
+      async () => {
+        const res = await sys().graphql("query ($id: String!) { task(id: $id) { text } }", {
+          id: clear.task.id,
+        });
+        return res.body.data?.task?.text === CLEAR ? res : undefined;
+      },
+      "the default list's task on the rebuilt namespace",
+      30_000,
+    );
     expect(
       (await sys().graphql(READ, { id: kept, listId: list.id })).body.errors?.[0]?.extensions?.code,
     ).toBe("NOT_FOUND");
+
+    // The old namespace's clean-up takes the per-list task sets and the set of purged lists with the rest.
+    await eventually(
+      async () => {
+        await sys().cron();
+        const s = (await admin("/status")).body;
+        return Array.isArray(s.retiring) && s.retiring.length === 0 ? s : undefined;
+      },
+      "the old namespace to be cleaned up",
+      60_000,
+    );
+    expect(await redisCli("--scan", "--pattern", `${before}:list-tasks:*`)).toBe("");
+    expect(await redisCli("EXISTS", `${before}:purged`)).toBe("0");
   });
 });
