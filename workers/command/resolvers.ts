@@ -163,7 +163,7 @@ export function rootResolver(deps: CommandDeps, c: C) {
       const cipher = cipherOf(scope);
       // Without a listId the fingerprint is what it always was, so keys stored before lists existed still match; a
       // sealed list's remembers a keyed digest of the text, never the words.
-      const text = await fingerprintText(cipher, args.text);
+      const text = args.idempotencyKey ? await fingerprintText(cipher, args.text) : args.text;
       const fingerprint = args.listId ? { text, listId: args.listId } : { text };
       const task = await mutation(
         d,
@@ -196,7 +196,8 @@ export function rootResolver(deps: CommandDeps, c: C) {
       };
       const { d, scope } = await scoped(args.listId, "edit");
       const cipher = cipherOf(scope);
-      const remembered = { ...data, text: await fingerprintText(cipher, args.text) };
+      // Only a request with an idempotency key remembers its fingerprint (a keyed digest on a sealed list).
+      const remembered = args.idempotencyKey ? { ...data, text: await fingerprintText(cipher, args.text) } : data;
       const task = await mutation(
         d,
         c,

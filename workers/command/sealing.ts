@@ -9,20 +9,60 @@ import type { Task, TaskEvent, TaskState } from "../../shared/domain";
 import { type ListCipher, listCipher } from "../../shared/lists/cipher";
 import type { Scope } from "./access";
 
-const ciphers = new WeakMap<object, ListCipher>();
+/**
+ * The isolate keeps the ciphers of the lists it served lately (their keys imported once) and the words it opened
+ * lately, each keyed by the list's key as well, so that a page read again costs no decryption: in memory only,
+ * never stored, bounded, and reachable only through the key (which a purge destroys).
+ */
+const CIPHERS_KEPT = 64;
+const OPENED_KEPT = 5000;
+const ciphers = new Map<string, ListCipher>();
+const opened = new Map<string, string>();
+
+/** `map.get(key)`, marking it the most recently used. */
+function touch<V>(map: Map<string, V>, key: string): V | undefined {
+  const value = map.get(key);
+  if (value !== undefined) {
+    map.delete(key);
+    map.set(key, value);
+  }
+  return value;
+}
+
+/** `map.set(key, value)`, dropping the least recently used beyond `kept`. */
+function keep<V>(map: Map<string, V>, key: string, value: V, kept: number): void {
+  map.set(key, value);
+  for (const oldest of map.keys()) {
+    if (map.size <= kept) break;
+    map.delete(oldest);
+  }
+}
+
+/** The cipher of a data key, opening through the isolate's cache of opened words. */
+function cached(raw: string): ListCipher {
+  const known = touch(ciphers, raw);
+  if (known) return known;
+  const cipher = listCipher(raw);
+  const wrapped: ListCipher = {
+    seal: cipher.seal,
+    fingerprint: cipher.fingerprint,
+    async open(text) {
+      const id = `${raw}:${text}`;
+      const hit = touch(opened, id);
+      if (hit !== undefined) return hit;
+      const words = await cipher.open(text);
+      keep(opened, id, words, OPENED_KEPT);
+      return words;
+    },
+  };
+  keep(ciphers, raw, wrapped, CIPHERS_KEPT);
+  return wrapped;
+}
 
 /** The cipher of the list a scope opened, or undefined when its words are in the clear. */
 export function cipherOf(scope: Scope): ListCipher | undefined {
   if (scope.kind !== "list" || !scope.record?.key) return undefined;
-  const { record } = scope;
-  const key = record.key;
-  if (!key) return undefined;
-  let cipher = ciphers.get(record);
-  if (!cipher) {
-    cipher = listCipher(key);
-    ciphers.set(record, cipher);
-  }
-  return cipher;
+  return cached(scope.record.key);
 }
 
 /** A task with its text opened. */
