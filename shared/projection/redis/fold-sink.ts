@@ -47,16 +47,21 @@ export function createRedisFoldSink(client: RedisClient, prefix: string): FoldSi
     },
   };
 
-  /** What the sink reads before a batch that touches named lists: which are purged, and each one's task set. */
-  async function readLists(listIds: string[]) {
+  /**
+   * What the sink reads before a batch that touches named lists: which are purged (one SMISMEMBER), and the task
+   * sets of those it will sweep (the purged ones and the ones the batch purges) only.
+   */
+  async function readLists(listIds: string[], purging: readonly string[]) {
+    const flags: unknown = await call("read purged lists", () => redis.smismember(keys.purged, listIds));
+    const purged = listIds.map((_, i) => Array.isArray(flags) && Number(flags[i]) === 1);
     return Promise.all(
-      listIds.map(async (listId) => {
-        const [purged, members] = await Promise.all([
-          call("read purged lists", () => redis.sismember(keys.purged, listId)),
-          call("read list tasks", () => redis.smembers(keys.listTasks(listId))),
-        ]);
-        const ids: unknown[] = Array.isArray(members) ? members : [];
-        return { listId, purged: Number(purged) === 1, ids: ids.map(String) };
+      listIds.map(async (listId, i) => {
+        const swept = purged[i] === true || purging.includes(listId);
+        const members: unknown = swept
+          ? await call("read list tasks", () => redis.smembers(keys.listTasks(listId)))
+          : [];
+        const ids = Array.isArray(members) ? members.map(String) : [];
+        return { listId, purged: purged[i] === true, ids };
       }),
     );
   }
@@ -98,7 +103,7 @@ export function createRedisFoldSink(client: RedisClient, prefix: string): FoldSi
       const lr = grouped(batch.listRemove.map(([listId, id]) => [keys.list(listId), [id]]));
       const lt = grouped(batch.listTasks.map(([listId, id]) => [keys.listTasks(listId), [id]]));
       const touched = [...new Set([...batch.purge, ...batch.listTasks.map(([listId]) => listId)])];
-      const read = touched.length === 0 ? [] : await readLists(touched);
+      const read = touched.length === 0 ? [] : await readLists(touched, batch.purge);
       const pk = touched.length === 0 ? 0 : indexOf(keys.purged);
       const swept = (l: { listId: string; purged: boolean }) => l.purged || batch.purge.includes(l.listId);
       // Only a list swept needs its set unchanged (every task of it is removed); others, only their purged flag.
