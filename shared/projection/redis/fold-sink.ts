@@ -32,9 +32,11 @@ export function createRedisFoldSink(client: RedisClient, prefix: string): FoldSi
     },
 
     async applyBatch(batch, partitions, now = new Date(), lease) {
-      // A list purged or given a task between the read of its set and the script is read again (answer 5).
+      // The first attempt supposes that no list the batch touches is purged (the script checks it), so a batch
+      // costs no read more unless it purges a list; one that meets a purged list, or a list given a task between
+      // the read of its set and the script, reads them and tries again (answer 5).
       for (let attempt = 0; ; attempt++) {
-        const outcome = await applyOnce(batch, partitions, now, lease);
+        const outcome = await applyOnce(batch, partitions, now, lease, attempt === 0);
         if (outcome !== "reread") return outcome;
         if (attempt >= 4) {
           throw new UpstreamError("redis", "fold batch refused: the lists it touches keep changing under it");
@@ -48,11 +50,13 @@ export function createRedisFoldSink(client: RedisClient, prefix: string): FoldSi
   };
 
   /**
-   * What the sink reads before a batch that touches named lists: which are purged (one SMISMEMBER), and the task
-   * sets of those it will sweep (the purged ones and the ones the batch purges) only.
+   * What the sink reads before a batch that touches named lists: which are purged (one SMISMEMBER; `optimistic`:
+   * none, unread), and the task sets of those it will sweep (the purged ones and the ones the batch purges) only.
    */
-  async function readLists(listIds: string[], purging: readonly string[]) {
-    const flags: unknown = await call("read purged lists", () => redis.smismember(keys.purged, listIds));
+  async function readLists(listIds: string[], purging: readonly string[], optimistic: boolean) {
+    const flags: unknown = optimistic
+      ? []
+      : await call("read purged lists", () => redis.smismember(keys.purged, listIds));
     const purged = listIds.map((_, i) => Array.isArray(flags) && Number(flags[i]) === 1);
     return Promise.all(
       listIds.map(async (listId, i) => {
@@ -71,6 +75,7 @@ export function createRedisFoldSink(client: RedisClient, prefix: string): FoldSi
     partitions: number,
     now: Date,
     lease: LeaseHold | undefined,
+    optimistic: boolean,
   ): Promise<ApplyOutcome | "reread"> {
     {
       // Keys beyond the 9 fixed ones, each passed once; the payload names them by their 1-based Lua index.
@@ -103,13 +108,14 @@ export function createRedisFoldSink(client: RedisClient, prefix: string): FoldSi
       const lr = grouped(batch.listRemove.map(([listId, id]) => [keys.list(listId), [id]]));
       const lt = grouped(batch.listTasks.map(([listId, id]) => [keys.listTasks(listId), [id]]));
       const touched = [...new Set([...batch.purge, ...batch.listTasks.map(([listId]) => listId)])];
-      const read = touched.length === 0 ? [] : await readLists(touched, batch.purge);
+      const read = touched.length === 0 ? [] : await readLists(touched, batch.purge, optimistic);
       const pk = touched.length === 0 ? 0 : indexOf(keys.purged);
       const swept = (l: { listId: string; purged: boolean }) => l.purged || batch.purge.includes(l.listId);
       // Only a list swept needs its set unchanged (every task of it is removed); others, only their purged flag.
+      // A list this batch purges is swept whatever its flag says; the others' flags must be what was read.
       const pc = read.map((l) => [
         l.listId,
-        l.purged ? 1 : 0,
+        batch.purge.includes(l.listId) ? -1 : l.purged ? 1 : 0,
         indexOf(keys.listTasks(l.listId)),
         swept(l) ? l.ids.length : -1,
       ]);

@@ -23,8 +23,8 @@
  *    sw: [[listKeyIndex, tasksKeyIndex, id, historyKeyIndex, ...]]}
  *   (za/zr index the default list in `order`; la/lr a named list's sorted set; la/lr may be absent; lt adds to a
  *   named list's set of every task it had; pu lists purged, added to the set of purged lists at index pk; pc what
- *   the sink read before, per list the batch touches: whether it was purged and, for a list it sweeps, how many tasks
- *   its set held (-1: not checked); sw the
+ *   the sink read or supposed before, per list the batch touches: whether it was purged (-1: not checked) and, for a
+ *   list it sweeps, how many tasks its set held (-1: not checked); sw the
  *   lists to sweep: their index, their set and each task with its history key). Each key is written with one
  *   variadic command per batch (per 1,000 arguments), its arguments in the order given.
  * Returns {1, newCheckpoint} when applied, {0, storedCheckpoint} when another fold moved it first,
@@ -95,7 +95,7 @@ for _, v in ipairs(p.v) do
   if version ~= v[2] then return {4, v[1], version} end
 end
 for _, c in ipairs(p.pc or {}) do
-  if redis.call('SISMEMBER', KEYS[p.pk], c[1]) ~= c[2] then return {5} end
+  if c[2] >= 0 and redis.call('SISMEMBER', KEYS[p.pk], c[1]) ~= c[2] then return {5} end
   if c[4] >= 0 and redis.call('SCARD', KEYS[c[3]]) ~= c[4] then return {5} end
 end
 if not count then redis.call('SET', KEYS[8], ARGV[5]) end
