@@ -197,7 +197,9 @@ export function rootResolver(deps: CommandDeps, c: C) {
       const { d, scope } = await scoped(args.listId, "edit");
       const cipher = cipherOf(scope);
       // Only a request with an idempotency key remembers its fingerprint (a keyed digest on a sealed list).
-      const remembered = args.idempotencyKey ? { ...data, text: await fingerprintText(cipher, args.text) } : data;
+      const remembered = args.idempotencyKey
+        ? { ...data, text: await fingerprintText(cipher, args.text) }
+        : data;
       const task = await mutation(
         d,
         c,
