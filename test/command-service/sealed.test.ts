@@ -154,6 +154,32 @@ describe("sealed lists", () => {
     expect(JSON.parse(record?.value ?? "{}").data).toEqual({ text: "a clear default-list task" });
   });
 
+  it("a ciphertext moved in the log to another event of the list is an error on read, never the other text", async () => {
+    const { world: w } = await given();
+    const list = await mintList(w);
+    const a = (await w.send(createOn(list.id, FIRST))).body.data.createTask.id;
+    const b = (await w.send(createOn(list.id, SECOND))).body.data.createTask.id;
+    const records = await allRecords(w.log);
+    const ofB = records.map((r) => JSON.parse(r.value)).find((e) => e.taskId === b);
+    // Someone with write access to the log renames A with B's ciphertext, under an event id of their own.
+    const forged = {
+      eventId: "0b6f3f4e-3c55-4f43-9a52-8c0a0f1f2e3d",
+      type: "TaskRenamed",
+      schemaVersion: 1,
+      taskId: a,
+      version: 2,
+      occurredAt: new Date().toISOString(),
+      data: { sealed: ofB.data.sealed },
+      metadata: {},
+    };
+    await w.log.append(a, [JSON.stringify(forged)]);
+    await w.catchUp();
+    const answer = await w.send(read(a, list.id));
+    expect(answer.body.data?.task ?? null).toBeNull();
+    expect(JSON.stringify(answer.body)).not.toContain(SECOND);
+    expect(answer.body.errors?.[0]?.extensions?.code).toBe("DATA_CORRUPTED");
+  });
+
   it("a ciphertext tampered with in the log is an error on read, never a wrong text", async () => {
     const { world: w } = await given();
     const list = await mintList(w);
