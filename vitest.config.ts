@@ -11,6 +11,7 @@ const ON_EVERY_BACKEND = [
   "test/workers/guarantees-model.test.ts",
   "test/workers/projector-concurrency.test.ts",
   "test/workers/event-log-selection.test.ts",
+  "test/workers/command-sealed.test.ts",
 ];
 
 export default defineConfig({

@@ -4,7 +4,8 @@ import type { TaskEvent, TaskEventType } from "./events";
 import { isTaskEventType, TASK_EVENT_TYPES } from "./events";
 import { isListId, isTaskId, isUuid } from "./ids";
 import { isJsonRecord, type JsonRecord } from "./json";
-import { isListEventType, LIST_EVENT_TYPES, type ListEnvelope } from "./list-events";
+import { isListEventType, LIST_EVENT_TYPES, type ListEnvelope, type ListEvent } from "./list-events";
+import { isSealed, isSealedPayload, MAX_SEALED_CHARS, sealedRef } from "./sealed";
 import { isIsoTimestamp } from "./timestamps";
 import { unreachable } from "./unreachable";
 import { upcast } from "./upcasters";
@@ -82,28 +83,47 @@ function decodeMetadata(value: unknown): EventMetadata {
 }
 
 /** A task text from the log: a string of at most MAX_TEXT_CODE_POINTS, as the write side accepts it. */
-function decodeText(type: TaskEventType, value: unknown): string {
-  check(typeof value === "string", `${type} data.text must be a string`);
+function decodeText(type: string, value: unknown, field = "text"): string {
+  check(typeof value === "string", `${type} data.${field} must be a string`);
+  check(!isSealed(value), `${type} data.${field} must not start with a NUL character`);
   check(
     codePointsAtMost(value, MAX_TEXT_CODE_POINTS),
-    `${type} data.text is longer than ${MAX_TEXT_CODE_POINTS} characters`,
+    `${type} data.${field} is longer than ${MAX_TEXT_CODE_POINTS} characters`,
   );
   return value;
 }
 
-function decodeData(type: TaskEventType, value: unknown): TaskEvent {
+/**
+ * A text or title from `data.text` (words) or `data.sealed` (a named list's ciphertext, bound to the event that
+ * carries it: read as a sealed reference, see sealed.ts), exactly one of them.
+ */
+function decodeWords(type: string, value: JsonRecord, eventId: string, field = "text"): string {
+  if (value.sealed === undefined) return decodeText(type, value[field], field);
+  check(value[field] === undefined, `${type} data has both ${field} and sealed`);
+  check(
+    isSealedPayload(value.sealed),
+    `${type} data.sealed must be base64url of at most ${MAX_SEALED_CHARS} characters`,
+  );
+  return sealedRef(eventId, value.sealed);
+}
+
+function decodeData(type: TaskEventType, value: unknown, eventId: string): TaskEvent {
   check(isJsonRecord(value), "data must be an object");
   switch (type) {
     case "TaskCreated": {
-      exactFields(value, ["text", "listId"], `${type} data`);
-      const text = decodeText(type, value.text);
-      if (value.listId === undefined) return { type, data: { text } };
+      exactFields(value, ["text", "sealed", "listId"], `${type} data`);
+      const text = decodeWords(type, value, eventId);
+      if (value.listId === undefined) {
+        // The default list is never sealed: it has no key.
+        check(value.sealed === undefined, `${type} data.sealed needs a listId`);
+        return { type, data: { text } };
+      }
       check(isListId(value.listId), `${type} data.listId must be 1-64 characters of A-Z a-z 0-9 _ -`);
       return { type, data: { text, listId: value.listId } };
     }
     case "TaskRenamed":
-      exactFields(value, ["text"], `${type} data`);
-      return { type, data: { text: decodeText(type, value.text) } };
+      exactFields(value, ["text", "sealed"], `${type} data`);
+      return { type, data: { text: decodeWords(type, value, eventId) } };
     case "TaskCompleted":
     case "TaskReopened":
     case "TaskDeleted":
@@ -143,7 +163,7 @@ function validate(raw: JsonRecord): EventEnvelope {
   check(isTaskId(taskId), "taskId must be a lowercase UUID");
   check(isNonNegativeInteger(version) && version >= 1, "version must be a positive integer");
   check(isIsoTimestamp(occurredAt), "occurredAt must be an ISO timestamp like 2025-01-31T12:00:00.000Z");
-  const event = decodeData(type, raw.data);
+  const event = decodeData(type, raw.data, eventId);
   const metadata = decodeMetadata(raw.metadata);
   return { ...event, eventId, schemaVersion: CURRENT_SCHEMA_VERSION, taskId, version, occurredAt, metadata };
 }
@@ -158,23 +178,10 @@ function validateList(raw: JsonRecord): ListEnvelope {
   check(isListId(listId), "listId must be 1-64 characters of A-Z a-z 0-9 _ -");
   check(isNonNegativeInteger(version) && version >= 1, "version must be a positive integer");
   check(isIsoTimestamp(occurredAt), "occurredAt must be an ISO timestamp like 2025-01-31T12:00:00.000Z");
-  check(isJsonRecord(data), "data must be an object");
-  exactFields(data, ["title", "viewId"], "ListCreated data");
-  check(
-    data.title === null || typeof data.title === "string",
-    "ListCreated data.title must be a string or null",
-  );
-  if (typeof data.title === "string") {
-    check(
-      codePointsAtMost(data.title, MAX_TEXT_CODE_POINTS),
-      `ListCreated data.title is longer than ${MAX_TEXT_CODE_POINTS} characters`,
-    );
-  }
-  check(isListId(data.viewId), "ListCreated data.viewId must be 1-64 characters of A-Z a-z 0-9 _ -");
+  const event = decodeListData(raw.type, data, eventId);
   const metadata = decodeMetadata(raw.metadata);
   return {
-    type: "ListCreated",
-    data: { title: data.title, viewId: data.viewId },
+    ...event,
     eventId,
     schemaVersion: CURRENT_SCHEMA_VERSION,
     listId,
@@ -182,6 +189,23 @@ function validateList(raw: JsonRecord): ListEnvelope {
     occurredAt,
     metadata,
   };
+}
+
+/** A list event's data: ListCreated's title (words, sealed or null) and view id; ListPurged's nothing. */
+function decodeListData(type: unknown, data: unknown, eventId: string): ListEvent {
+  check(isJsonRecord(data), "data must be an object");
+  if (type === "ListPurged") {
+    exactFields(data, [], "ListPurged data");
+    return { type, data: {} };
+  }
+  exactFields(data, ["title", "sealed", "viewId"], "ListCreated data");
+  check(
+    data.sealed !== undefined || data.title === null || typeof data.title === "string",
+    "ListCreated data.title must be a string or null",
+  );
+  const title = data.title === null ? null : decodeWords("ListCreated", data, eventId, "title");
+  check(isListId(data.viewId), "ListCreated data.viewId must be 1-64 characters of A-Z a-z 0-9 _ -");
+  return { type: "ListCreated", data: { title, viewId: data.viewId } };
 }
 
 /**

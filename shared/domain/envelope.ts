@@ -7,6 +7,11 @@ import type { TaskEvent } from "./events";
  * TaskCreated's optional `listId`: an event without it is byte for byte what version 1 always wrote, so old
  * records and old readers of default-list events are untouched; a projector from before lists dead-letters an
  * event that has one, which is why projectors are deployed before the command worker (docs/deploy.md#deploy-the-projector-first).
+ * Sealed words (`data.sealed` in place of `data.text` or `data.title`, see sealed.ts) and the ListPurged event are
+ * the same kind of exception: only named lists' events carry them, the default list's stay byte for byte what
+ * version 1 wrote, no record older than them needs upcasting, and bumping the version would rewrite every
+ * default-list record for nothing. A projector from before them dead-letters a sealed event and stops at a
+ * ListPurged (an unknown type), so the same deploy order applies.
  */
 export const CURRENT_SCHEMA_VERSION = 1;
 

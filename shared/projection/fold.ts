@@ -10,6 +10,7 @@ import {
   decodeRecord,
   type EventEnvelope,
   type ListEnvelope,
+  listOf,
   type TaskState,
   versionOf,
 } from "../domain";
@@ -35,6 +36,14 @@ export interface FoldBatch {
   listAdd: Array<[string, number, string]>;
   /** [list id, task id]: a task of a named list deleted */
   listRemove: Array<[string, string]>;
+  /** [list id, task id]: a task created on a named list, kept in the list's set of every task it ever had */
+  listTasks: Array<[string, string]>;
+  /**
+   * Lists purged: after the batch's other writes, the sink removes every task in each one's set (its state, its
+   * history), its index and its set, and remembers it purged, so that a task of it folded later (from another
+   * partition, or in a rebuild) is removed as soon as it is written.
+   */
+  purge: string[];
   /** [task id, encoded history entry] in order */
   history: Array<[string, string]>;
   /** Encoded dead letters. */
@@ -50,8 +59,8 @@ export interface DecodedRecord {
   record: LogRecord;
   event?: EventEnvelope;
   /**
-   * A list's event. It changes no task: the fold counts it applied and moves past it (a list's capabilities and
-   * title are kept by the command side's list registry, which the event records in the log).
+   * A list's event. ListCreated changes nothing projected (a list's capabilities and title are kept by the command
+   * side's list registry, which the event records in the log); ListPurged removes the list's tasks (see `purge`).
    */
   list?: ListEnvelope;
   /** Why the record is poison (skipped as a dead letter), when it is. */
@@ -134,6 +143,8 @@ export function emptyBatch(partition: number, from: number): FoldBatch {
     orderRemove: [],
     listAdd: [],
     listRemove: [],
+    listTasks: [],
+    purge: [],
     history: [],
     deadLetters: [],
     rejected: [],
@@ -181,6 +192,12 @@ export function foldBatch(
     if (list) {
       batch.to = record.offset + 1;
       batch.counts.applied++;
+      if (list.type === "ListPurged") {
+        batch.purge.push(list.listId);
+        used += requestCost(list.listId);
+        // The states this fold holds of the list's tasks are gone with it: later events of them find none.
+        for (const [id, state] of states) if (listOf(state) === list.listId) states.delete(id);
+      }
       continue;
     }
     if (!event) {
@@ -241,7 +258,10 @@ function indexByList(batch: FoldBatch, before: TaskState, event: EventEnvelope, 
     const score = orderScore(event.occurredAt, offset);
     const listId = event.data.listId;
     if (listId === undefined) batch.orderAdd.push([score, event.taskId]);
-    else batch.listAdd.push([listId, score, event.taskId]);
+    else {
+      batch.listAdd.push([listId, score, event.taskId]);
+      batch.listTasks.push([listId, event.taskId]);
+    }
   }
   if (event.type === "TaskDeleted") {
     const listId = before.status === "active" ? before.task.listId : undefined;

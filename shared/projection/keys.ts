@@ -13,6 +13,10 @@ export interface ProjectionKeys {
   order: string;
   /** sorted set: ids of a named list's active tasks, scored by creation order (the default list is `order`) */
   list(listId: string): string;
+  /** set: ids of every task ever created on a named list, deleted ones included (what a purge removes) */
+  listTasks(listId: string): string;
+  /** set: ids of the lists purged (a task of one folded later is removed as soon as it is written) */
+  purged: string;
   /** hash: partition → next offset to fold (the checkpoint) */
   checkpoint: string;
   /** hash: applied / rejected / dead counters */
@@ -61,6 +65,8 @@ export function projectionKeys(prefix: string, guards: string = prefix): Project
     state: `${prefix}:state`,
     order: `${prefix}:order`,
     list: (listId) => `${prefix}:list:${listId}`,
+    listTasks: (listId) => `${prefix}:list-tasks:${listId}`,
+    purged: `${prefix}:purged`,
     checkpoint: `${prefix}:checkpoint`,
     counters: `${prefix}:counters`,
     dead: `${prefix}:dead`,

@@ -16,13 +16,23 @@ export const SCAN_COUNT = 500;
 
 /** The per-task and per-partition key patterns of a namespace, deleted in this order. */
 function patterns(namespace: string): string[] {
-  return ["history", "list", "fold-lease", "fold-more"].map((kind) => `${namespace}:${kind}:*`);
+  return ["history", "list", "list-tasks", "fold-lease", "fold-more"].map((kind) => `${namespace}:${kind}:*`);
 }
 
 /** The namespace's fixed keys; the base prefix keeps its log identity (the workers check the log there). */
 function fixedKeys(namespace: string, base: string): string[] {
   const k = projectionKeys(namespace);
-  const fixed = [k.state, k.order, k.checkpoint, k.counters, k.dead, k.rejected, k.stopped, k.partitions];
+  const fixed = [
+    k.state,
+    k.order,
+    k.purged,
+    k.checkpoint,
+    k.counters,
+    k.dead,
+    k.rejected,
+    k.stopped,
+    k.partitions,
+  ];
   return namespace === base ? fixed : [...fixed, k.logIdentity];
 }
 

@@ -41,6 +41,8 @@ export type Line = Record<string, unknown>;
 export interface World {
   log: MemoryEventLog;
   projection: MemoryProjection;
+  /** The list registry (the lists minted, their keys). */
+  lists: ReturnType<typeof createMemoryListRegistry>;
   /** Every poke sent, in order. */
   pokes: Position[];
   /** Whether a poke reaches the fold (a specification turns it off to model lost pokes). */
@@ -76,6 +78,7 @@ function world(lines: Line[]): World {
   const log = createMemoryEventLog({ partitions: PARTITIONS, timeoutMs: APPEND_TIMEOUT_MS });
   const projection = createMemoryProjection();
   const background: Promise<unknown>[] = [];
+  const lists = createMemoryListRegistry();
   const catchUp = async () =>
     foldAll(projection.sink, projection.readModel, await allRecords(log), {
       partitions: PARTITIONS,
@@ -85,6 +88,7 @@ function world(lines: Line[]): World {
   const w: World = {
     log,
     projection,
+    lists,
     pokes: [],
     delivering: true,
     created: [],
@@ -130,7 +134,7 @@ function world(lines: Line[]): World {
       reservationTtlMs: RESERVATION_TTL_FACTOR * APPEND_TIMEOUT_MS,
       live: async () => ({ namespace: "spec", store: projection.readModel, guard: projection.guard }),
       idempotency: projection.idempotency,
-      lists: createMemoryListRegistry(),
+      lists,
       defaultList: { kind: "open" },
       maxListTasks: DEFAULT_MAX_LIST_TASKS,
       notifier,

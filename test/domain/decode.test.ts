@@ -96,7 +96,7 @@ describe("decodeEvent: poison events", () => {
     expect(decodeEvent(rawWith(changes))).toEqual({
       ok: false,
       reason:
-        "unknown event type (this code knows TaskCreated, TaskRenamed, TaskCompleted, TaskReopened, TaskDeleted, ListCreated)",
+        "unknown event type (this code knows TaskCreated, TaskRenamed, TaskCompleted, TaskReopened, TaskDeleted, ListCreated, ListPurged)",
       newer: true,
     });
   });

@@ -7,6 +7,7 @@ import { randomUUID } from "node:crypto";
 import { describe, expect, test } from "vitest";
 import type { TaskState } from "../../shared/domain";
 import { UpstreamError } from "../../shared/errors";
+import type { LogRecord } from "../../shared/event-log/port";
 import { emptyBatch, type FoldBatch } from "../../shared/projection/fold";
 import type { FoldLease } from "../../shared/projection/fold-lease";
 import { type FoldSink, PROBLEMS_KEPT } from "../../shared/projection/fold-sink";
@@ -55,7 +56,59 @@ const active = (id: string, version: number): TaskState => ({
   task: { id, text: `v${version}`, done: false, createdAt: "t", updatedAt: "t", version },
 });
 
+/** A ListPurged record of `listId` at `offset` of its partition (partition 0 of a one-partition log). */
+function purgeRecord(listId: string, offset: number): LogRecord {
+  const value = JSON.stringify({
+    eventId: uuid(9000 + offset),
+    type: "ListPurged",
+    schemaVersion: 1,
+    listId,
+    version: 2,
+    occurredAt: "2026-01-01T00:00:00.000Z",
+    data: {},
+    metadata: {},
+  });
+  return { partition: 0, offset, key: listId, timestamp: offset, value };
+}
+
 export function projectionContract(name: string, subject: () => ProjectionSubject): void {
+  describe(`${name}: purged lists`, () => {
+    test("applyBatch: a ListPurged removes every task the list ever had (deleted ones too), its history and index; a task of it folded later goes too", async () => {
+      const { sink, readModel } = subject().open();
+      const options = { partitions: 1, batchBytes: 1_000_000, batchSize: 2 };
+      const before = recordsOf(
+        [
+          on(TASK_ID, { type: "TaskCreated", data: { text: "sealed words", listId: "kitchen" } }),
+          on(OTHER_TASK_ID, { type: "TaskCreated", data: { text: "gone too", listId: "kitchen" } }),
+          on(OTHER_TASK_ID, deleted),
+          on(THIRD_TASK_ID, { type: "TaskCreated", data: { text: "stays", listId: "garden" } }),
+        ],
+        1,
+      );
+      await foldAll(sink, readModel, [...before, purgeRecord("kitchen", 4)], options);
+      const late = uuid(4, "5b1e2d3c");
+      const after = recordsOf(
+        [
+          ...[1, 2, 3, 4, 5].map(() => garbage("padding")),
+          on(late, { type: "TaskCreated", data: { text: "folded after the purge", listId: "kitchen" } }),
+        ],
+        1,
+      ).slice(5);
+      await foldAll(sink, readModel, [...before, purgeRecord("kitchen", 4), ...after], options);
+
+      for (const id of [TASK_ID, OTHER_TASK_ID, late]) {
+        expect((await readModel.task(id)).status).toBe("absent");
+        expect(await readModel.history(id)).toEqual([]);
+      }
+      expect(await readModel.listSize("kitchen")).toBe(0);
+      expect((await readModel.list(0, 10, "kitchen")).tasks).toEqual([]);
+      expect((await readModel.task(THIRD_TASK_ID)).status).toBe("active");
+      expect(await readModel.listSize("garden")).toBe(1);
+      expect(await readModel.stops()).toEqual(new Map());
+      expect(await readModel.checkpoint(0)).toBe(6);
+    });
+  });
+
   describe(`${name}: fold sink and read model`, () => {
     test("applyBatch: a folded log reads back the same through the read model, batch by batch or at once", async () => {
       const expected = {

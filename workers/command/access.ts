@@ -99,6 +99,8 @@ export async function openScope(
   const invalid = validateListId(listId);
   if (invalid) throw invalid;
   const [opened, size] = await Promise.all([deps.lists.open(listId), deps.store.listSize(listId)]);
+  // A purged list answers as one that never existed, even while the projection still holds its tasks.
+  if (opened?.mode === "purged") throw new NotFoundError(NO_LIST, "listId");
   if (opened) return { kind: "list", listId: opened.list.id, mode: opened.mode, record: opened.list, size };
   if (size > 0) return { kind: "list", listId, mode: "edit", size };
   if (settle) {

@@ -19,10 +19,12 @@ import {
 import { UpstreamUnknownOutcomeError } from "../../shared/errors";
 import type { LogRecord } from "../../shared/event-log/port";
 import { errorFields } from "../../shared/http/log";
+import type { ListCipher } from "../../shared/lists/cipher";
 import { reservationToken } from "../../shared/write-guard/port";
 import { formatToken } from "./consistency/token";
 import { awaitProjection, unprojectedEvents, type WaitContext } from "./consistency/wait";
 import type { RequestDeps } from "./deps";
+import { openState, sealEvents } from "./sealing";
 import { AppendOutcomeUnknownError, ConflictError, NotFoundError, requireTaskId } from "./service-errors";
 
 /** What a write runs on: its request's dependencies, metadata and ids (its background and log: WaitContext). */
@@ -58,6 +60,7 @@ export async function createTask(
   text: string,
   intent: CreateIntent = { taskId: ctx.newId(), resumed: false },
   listId?: string | null,
+  cipher?: ListCipher,
 ): Promise<{ task: Task; token?: string }> {
   const { taskId } = intent;
   if (intent.resumed) {
@@ -75,6 +78,7 @@ export async function createTask(
     absent,
     decision.events,
     intent.resumed ? undefined : { create: true },
+    cipher,
   );
   if (state.status !== "active" || token === undefined) throw new Error("createTask produced no active task");
   return { task: state.task, token };
@@ -98,13 +102,15 @@ async function earlierCreate(ctx: WriteContext, taskId: string): Promise<Task | 
 /**
  * Updates or deletes a task. `resumed`: an earlier request with the same idempotency key may have appended this
  * change already (its outcome was unknown); a decision that fails only because it did (the task is deleted, or
- * past the expected version) then answers the task as it is rather than an error.
+ * past the expected version) then answers the task as it is rather than an error. On a sealed list (`cipher`) the
+ * decision is taken on the opened text and the answer's text stays sealed.
  */
 export async function changeTask(
   ctx: WriteContext,
   command: Extract<TaskCommand, { type: "UpdateTask" | "DeleteTask" }>,
   resumed = false,
   listId?: string,
+  cipher?: ListCipher,
 ): Promise<WriteResult> {
   const taskId = command.data.taskId;
   requireTaskId(taskId);
@@ -133,7 +139,7 @@ export async function changeTask(
     const unsure = state.status === "absent" || view.lastReserved > current;
     const awaiting = resumed ? undefined : { taskId, committed: view.committed?.version ?? 0 };
     if (unsure && (await unprojectedEvents(ctx, partition, view.checkpoint, awaiting))) continue;
-    const decision = decide(command, state);
+    const decision = decide(command, await openState(cipher, state));
     if (!decision.ok) {
       if (resumed && (await appendedEarlier(ctx, taskId))) return { state };
       throw decision.error;
@@ -151,7 +157,7 @@ export async function changeTask(
         nonce,
       );
       if (!reservation.ok) continue;
-      return await append(ctx, command, state, decision.events, { token });
+      return await append(ctx, command, state, decision.events, { token }, cipher);
     } catch (err) {
       // Unless the append's outcome is unknown, nothing was appended: free the task now (a reserve call that failed
       // may still have reserved). An append that may have committed keeps the reservation until it is projected
@@ -187,13 +193,14 @@ async function append(
   ctx: WriteContext,
   command: TaskCommand,
   state: TaskState,
-  events: readonly TaskEvent[],
+  decided: readonly TaskEvent[],
   commit: Commit,
+  cipher: ListCipher | undefined,
 ): Promise<WriteResult> {
-  const envelopes = makeEnvelopes(command, events, {
-    eventIds: events.map(() => ctx.newId()),
-    baseVersion: versionOf(state),
-  });
+  const eventIds = decided.map(() => ctx.newId());
+  // Sealed before the append: the log, the fold and the committed write below only ever see the ciphertext.
+  const events = await sealEvents(cipher, decided, eventIds);
+  const envelopes = makeEnvelopes(command, events, { eventIds, baseVersion: versionOf(state) });
   const taskId = command.data.taskId;
   let records: LogRecord[];
   try {
@@ -203,12 +210,12 @@ async function append(
     throw err;
   }
   const last = records[records.length - 1];
-  const decided = envelopes.reduce(evolve, state);
+  const after = envelopes.reduce(evolve, state);
   if (commit) {
     // Off the response path: until it lands, the next writer waits for this commit or the projection.
-    const token = "token" in commit ? commit.token : reservationToken(versionOf(decided), ctx.newId());
+    const token = "token" in commit ? commit.token : reservationToken(versionOf(after), ctx.newId());
     ctx.background(
-      ctx.deps.guard.commit(taskId, token, decided, !("token" in commit)).catch((err: unknown) =>
+      ctx.deps.guard.commit(taskId, token, after, !("token" in commit)).catch((err: unknown) =>
         ctx.log.error("commit not recorded; the next write waits for the projection", {
           taskId,
           error: errorFields(err),
@@ -223,7 +230,7 @@ async function append(
     offset: last?.offset,
   });
   if (last) pokeAfter(ctx, last);
-  return { state: decided, ...(last && { token: formatToken(last) }) };
+  return { state: after, ...(last && { token: formatToken(last) }) };
 }
 
 /** Pokes the projector about an appended record, off the response path; a failed poke is left to the sweep. */

@@ -10,6 +10,7 @@ import {
   UpstreamTimeoutError,
   type UpstreamUnknownOutcomeError,
 } from "../../shared/errors";
+import { SealBrokenError } from "../../shared/lists/cipher";
 import { GraphQLAppError } from "./graphql";
 import {
   AppendOutcomeUnknownError,
@@ -47,6 +48,8 @@ export function mapError(err: unknown): GraphQLAppError | undefined {
   if (err instanceof ListFullError) {
     return new GraphQLAppError("LIST_FULL", err.message, { extensions: { max: err.max } });
   }
+  // Never a wrong text: a sealed text that does not open is refused, not shown.
+  if (err instanceof SealBrokenError) return new GraphQLAppError("DATA_CORRUPTED", err.message);
   if (err instanceof StaleError) return new GraphQLAppError("STALE", err.message);
   if (err instanceof DomainError) return new GraphQLAppError(err.code, err.message, withField(err.field));
   if (err instanceof ProjectionBehindError) {

@@ -1,6 +1,6 @@
 /** The GraphQL root: each resolver reads its arguments and calls one named function. */
 import type { Context } from "hono";
-import type { Task } from "../../shared/domain";
+import { type Task, validateListId } from "../../shared/domain";
 import { createLogger } from "../../shared/http/log";
 import { createStatusCache, type StatusCache } from "../../shared/projection/status-cache";
 import { editable, openScope, type Scope, scopeList } from "./access";
@@ -9,8 +9,9 @@ import { awaitToken } from "./consistency/wait";
 import type { CommandDeps, RequestDeps } from "./deps";
 import type { CommandEnv } from "./env";
 import { type IdempotentRequest, idempotent, type Outcome, type RunIntent } from "./idempotency";
-import { createList, listInfo } from "./lists";
+import { createList, listInfo, purgeList } from "./lists";
 import { getTask, listTasks, type ProjectionView, projection, taskHistory, taskPage } from "./queries";
+import { cipherOf, fingerprintText, openTask } from "./sealing";
 import { ListFullError } from "./service-errors";
 
 type C = Context<CommandEnv>;
@@ -122,23 +123,34 @@ export function rootResolver(
       args: { offset?: number | null; limit?: number | null; after?: string | null } & ListArg,
     ) => {
       const { d, scope } = await scoped(args.listId, "read", args.after);
-      return listTasks(d, args, scope);
+      const cipher = cipherOf(scope);
+      return Promise.all((await listTasks(d, args, scope)).map((task) => openTask(cipher, task)));
     },
     tasks: async (
       args: { first?: number | null; cursor?: string | null; after?: string | null } & ListArg,
     ) => {
       const { d, scope } = await scoped(args.listId, "read", args.after);
-      return taskPage(d, args, scope);
+      const cipher = cipherOf(scope);
+      const page = await taskPage(d, args, scope);
+      return { ...page, tasks: await Promise.all(page.tasks.map((task) => openTask(cipher, task))) };
     },
     task: async (args: { id: string; after?: string | null } & ListArg) => {
       const { d, scope } = await scoped(args.listId, "read", args.after);
-      return getTask(d, args, scope);
+      return openTask(cipherOf(scope), await getTask(d, args, scope));
     },
     history: async (
       args: { id: string; after?: string | null; offset?: number | null; limit?: number | null } & ListArg,
     ) => {
       const { d, scope } = await scoped(args.listId, "read", args.after);
-      return taskHistory(d, args, scope);
+      const cipher = cipherOf(scope);
+      const entries = await taskHistory(d, args, scope);
+      // A deleted task's words too are opened only for a holder of its list's capability (the scope checked it).
+      return Promise.all(
+        entries.map(async (e) => ({
+          ...e,
+          text: cipher && e.text !== null ? await cipher.open(e.text) : e.text,
+        })),
+      );
     },
     listInfo: async (args: { listId: string }) => listInfo((await scoped(args.listId, "read")).scope),
     projection: async () => projection(await resolved(), status),
@@ -156,23 +168,42 @@ export function rootResolver(
       );
     },
 
+    async purgeList(args: { listId: string }) {
+      const invalid = validateListId(args.listId);
+      if (invalid) throw invalid;
+      return mutation(
+        await resolved(),
+        c,
+        undefined,
+        () => request(deps, "purgeList", args),
+        async (ctx) => {
+          const { id, token } = await purgeList(ctx, args.listId);
+          return { value: id, token };
+        },
+      );
+    },
+
     async createTask(args: { text: string; idempotencyKey?: string | null } & ListArg): Promise<Task> {
-      // Without a listId the fingerprint is what it always was, so keys stored before lists existed still match.
-      const fingerprint = args.listId ? { text: args.text, listId: args.listId } : { text: args.text };
       const { d, scope } = await scoped(args.listId, "edit");
       if (scope.kind === "list" && scope.size >= deps.maxListTasks)
         throw new ListFullError(deps.maxListTasks);
-      return mutation(
+      const cipher = cipherOf(scope);
+      // Without a listId the fingerprint is what it always was, so keys stored before lists existed still match; a
+      // sealed list's remembers a keyed digest of the text, never the words.
+      const text = args.idempotencyKey ? await fingerprintText(cipher, args.text) : args.text;
+      const fingerprint = args.listId ? { text, listId: args.listId } : { text };
+      const task = await mutation(
         d,
         c,
         args.idempotencyKey,
         (ctx) => ({ ...request(deps, "createTask", fingerprint), taskId: ctx.newId() }),
         async (ctx, { taskId, resumed }) => {
           const intent = { taskId: taskId ?? ctx.newId(), resumed };
-          const { task, token } = await createTask(ctx, args.text, intent, scopeList(scope));
+          const { task, token } = await createTask(ctx, args.text, intent, scopeList(scope), cipher);
           return { value: task, token };
         },
       );
+      return openTask(cipher, task);
     },
 
     async updateTask(
@@ -191,17 +222,23 @@ export function rootResolver(
         expectedVersion: args.expectedVersion ?? null,
       };
       const { d, scope } = await scoped(args.listId, "edit");
-      return mutation(
+      const cipher = cipherOf(scope);
+      // Only a request with an idempotency key remembers its fingerprint (a keyed digest on a sealed list).
+      const remembered = args.idempotencyKey
+        ? { ...data, text: await fingerprintText(cipher, args.text) }
+        : data;
+      const task = await mutation(
         d,
         c,
         args.idempotencyKey,
-        () => request(deps, "updateTask", withList(data, args.listId)),
+        () => request(deps, "updateTask", withList(remembered, args.listId)),
         async (ctx, { resumed }) => {
           const command = { type: "UpdateTask" as const, data, metadata: ctx.metadata };
-          const { state, token } = await changeTask(ctx, command, resumed, scopeList(scope));
+          const { state, token } = await changeTask(ctx, command, resumed, scopeList(scope), cipher);
           return { value: state.status === "active" ? state.task : null, token };
         },
       );
+      return openTask(cipher, task);
     },
 
     async deleteTask(
@@ -220,7 +257,7 @@ export function rootResolver(
         () => request(deps, "deleteTask", withList(data, args.listId)),
         async (ctx, { resumed }) => {
           const command = { type: "DeleteTask" as const, data, metadata: ctx.metadata };
-          const { token } = await changeTask(ctx, command, resumed, scopeList(scope));
+          const { token } = await changeTask(ctx, command, resumed, scopeList(scope), cipherOf(scope));
           return { value: args.id, token };
         },
       );

@@ -179,6 +179,12 @@ export const typeDefs = /* GraphQL */ `
     updateTask(id: String!, text: String!, done: Boolean!, expectedVersion: Int, idempotencyKey: String, listId: String): Task
     "Returns the deleted task's id. listId: as for updateTask."
     deleteTask(id: String!, expectedVersion: Int, idempotencyKey: String, listId: String): String
+    """
+    Erases a list for good: destroys its data key (from then on its words, wherever a copy of them lies, cannot be
+    read), then removes its tasks and their histories from the projection, and answers the list's id once they are
+    gone. Needs the list's id (its viewId: FORBIDDEN). After it the list and its tasks answer NOT_FOUND.
+    """
+    purgeList(listId: String!): String!
   }
 `;
 

@@ -6,21 +6,33 @@ import type { ListRecord, ListRegistry } from "../port";
 
 /**
  * Records a list if neither its id nor its view id is taken. KEYS: meta, view. ARGV: view id, created at, list id,
- * title ('' with ARGV[5] = '0' for none), whether it has a title. Returns 1 when recorded, 0 when taken.
+ * title ('' with ARGV[5] = '0' for none), whether it has a title, data key. Returns 1 when recorded, 0 when taken.
  */
 const REGISTER = `
 if redis.call('EXISTS', KEYS[1]) == 1 or redis.call('EXISTS', KEYS[2]) == 1 then return 0 end
-redis.call('HSET', KEYS[1], 'view', ARGV[1], 'createdAt', ARGV[2])
+redis.call('HSET', KEYS[1], 'view', ARGV[1], 'createdAt', ARGV[2], 'key', ARGV[6])
 if ARGV[5] == '1' then redis.call('HSET', KEYS[1], 'title', ARGV[4]) end
 redis.call('SET', KEYS[2], ARGV[3])
 return 1
 `;
 
 /**
+ * Destroys a list's entry, its data key with it, and leaves a tombstone (`purged`) under its id, in one script: the
+ * erasure point. KEYS: meta, view. ARGV: the view id. Returns 1 when purged, 0 when there was no such list.
+ */
+const PURGE = `
+if redis.call('HGET', KEYS[1], 'view') ~= ARGV[1] then return 0 end
+redis.call('DEL', KEYS[1], KEYS[2])
+redis.call('HSET', KEYS[1], 'purged', '1')
+return 1
+`;
+
+/**
  * What a capability opens. KEYS: meta and view keys of the capability. Returns {'edit', {field, value, ...}} for a
- * list's id, {'view', listId} for a view id, {'none'} otherwise.
+ * list's id, {'purged'} for a purged list's id, {'view', listId} for a view id, {'none'} otherwise.
  */
 const OPEN = `
+if redis.call('HEXISTS', KEYS[1], 'purged') == 1 then return {'purged'} end
 local meta = redis.call('HGETALL', KEYS[1])
 if #meta > 0 then return {'edit', meta} end
 local id = redis.call('GET', KEYS[2])
@@ -33,6 +45,7 @@ export function createRedisListRegistry(client: RedisClient, guards: string): Li
   const keys = projectionKeys(guards);
   const register = redis.createScript<unknown>(REGISTER);
   const open = redis.createScript<unknown>(OPEN);
+  const purge = redis.createScript<unknown>(PURGE);
 
   const record = (id: string, raw: unknown): ListRecord | undefined => {
     const fields = new Map(hashPairs(raw));
@@ -40,7 +53,14 @@ export function createRedisListRegistry(client: RedisClient, guards: string): Li
     const createdAt = fields.get("createdAt");
     if (typeof viewId !== "string" || typeof createdAt !== "string") return undefined;
     const title = fields.get("title");
-    return { id, viewId, createdAt, title: typeof title === "string" ? title : null };
+    const key = fields.get("key");
+    return {
+      id,
+      viewId,
+      createdAt,
+      title: typeof title === "string" ? title : null,
+      key: typeof key === "string" && key !== "" ? key : null,
+    };
   };
   const malformed = () => new UpstreamError("redis", "the list registry holds a malformed list");
 
@@ -49,7 +69,14 @@ export function createRedisListRegistry(client: RedisClient, guards: string): Li
       const answer = await call("register list", () =>
         register.exec(
           [keys.listMeta(list.id), keys.listView(list.viewId)],
-          [list.viewId, list.createdAt, list.id, list.title ?? "", list.title === null ? "0" : "1"],
+          [
+            list.viewId,
+            list.createdAt,
+            list.id,
+            list.title ?? "",
+            list.title === null ? "0" : "1",
+            list.key ?? "",
+          ],
         ),
       );
       return Number(answer) === 1;
@@ -57,6 +84,13 @@ export function createRedisListRegistry(client: RedisClient, guards: string): Li
 
     async unregister(list) {
       await call("unregister list", () => redis.del(keys.listMeta(list.id), keys.listView(list.viewId)));
+    },
+
+    async purge(list) {
+      const answer = await call("purge list", () =>
+        purge.exec([keys.listMeta(list.id), keys.listView(list.viewId)], [list.viewId]),
+      );
+      return Number(answer) === 1;
     },
 
     async open(capability) {
@@ -77,6 +111,7 @@ export function createRedisListRegistry(client: RedisClient, guards: string): Li
         return list ? { mode: "view", list } : undefined;
       }
       if (answer[0] === "none") return undefined;
+      if (answer[0] === "purged") return { mode: "purged", id: capability };
       throw malformed();
     },
   };

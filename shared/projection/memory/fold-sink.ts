@@ -52,6 +52,21 @@ export function createMemoryFoldSink(state: MemoryProjectionState): FoldSink {
       for (const [listId, id] of batch.listRemove) listIndex(state, listId).delete(id);
       for (const [taskId, entry] of batch.history)
         state.history.set(taskId, [...(state.history.get(taskId) ?? []), entry]);
+      for (const [listId, id] of batch.listTasks) {
+        const ids = state.listTasks.get(listId) ?? new Set<string>();
+        state.listTasks.set(listId, ids.add(id));
+      }
+      for (const listId of batch.purge) state.purged.add(listId);
+      const swept = [...batch.purge, ...batch.listTasks.map(([listId]) => listId)];
+      for (const listId of new Set(swept)) {
+        if (!state.purged.has(listId)) continue;
+        for (const id of state.listTasks.get(listId) ?? []) {
+          state.states.delete(id);
+          state.history.delete(id);
+        }
+        state.lists.delete(listId);
+        state.listTasks.delete(listId);
+      }
       state.dead = [...state.dead, ...batch.deadLetters].slice(-PROBLEMS_KEPT);
       state.rejected = [...state.rejected, ...batch.rejected].slice(-PROBLEMS_KEPT);
       add("applied", batch.counts.applied);

@@ -14,6 +14,10 @@ export interface MemoryProjectionState {
   states: Map<string, string>;
   /** list id ('' for the default list) → task id → creation-order score */
   lists: Map<string, Map<string, number>>;
+  /** named list id → every task id ever created on it */
+  listTasks: Map<string, Set<string>>;
+  /** the lists purged */
+  purged: Set<string>;
   /** partition → next offset to fold */
   checkpoints: Map<number, number>;
   /** counter name → value (see decodeCounters) */
@@ -41,6 +45,8 @@ export function createMemoryState(now: () => number = Date.now): MemoryProjectio
     keys: projectionKeys(MEMORY_PREFIX),
     states: new Map(),
     lists: new Map(),
+    listTasks: new Map(),
+    purged: new Set(),
     checkpoints: new Map(),
     counters: new Map(),
     dead: [],

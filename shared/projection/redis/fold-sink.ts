@@ -6,7 +6,13 @@ import { UpstreamError } from "../../errors";
 import type { RedisClient } from "../../redis/client";
 import { decodeState, encodeState, toInt } from "../codec";
 import type { FoldBatch } from "../fold";
-import { type ApplyOutcome, type FoldSink, PROBLEMS_KEPT, staleBatchError } from "../fold-sink";
+import {
+  type ApplyOutcome,
+  type FoldSink,
+  type LeaseHold,
+  PROBLEMS_KEPT,
+  staleBatchError,
+} from "../fold-sink";
 import { projectionKeys } from "../keys";
 import { readStops } from "./read-model";
 import { APPLY_BATCH } from "./scripts";
@@ -26,6 +32,52 @@ export function createRedisFoldSink(client: RedisClient, prefix: string): FoldSi
     },
 
     async applyBatch(batch, partitions, now = new Date(), lease) {
+      // The first attempt supposes that no list the batch touches is purged (the script checks it), so a batch
+      // costs no read more unless it purges a list; one that meets a purged list, or a list given a task between
+      // the read of its set and the script, reads them and tries again (answer 5).
+      for (let attempt = 0; ; attempt++) {
+        const outcome = await applyOnce(batch, partitions, now, lease, attempt === 0);
+        if (outcome !== "reread") return outcome;
+        if (attempt >= 4) {
+          throw new UpstreamError("redis", "fold batch refused: the lists it touches keep changing under it");
+        }
+      }
+    },
+
+    async stops() {
+      return readStops(client, keys.stopped);
+    },
+  };
+
+  /**
+   * What the sink reads before a batch that touches named lists: which are purged (one SMISMEMBER; `optimistic`:
+   * none, unread), and the task sets of those it will sweep (the purged ones and the ones the batch purges) only.
+   */
+  async function readLists(listIds: string[], purging: readonly string[], optimistic: boolean) {
+    const flags: unknown = optimistic
+      ? []
+      : await call("read purged lists", () => redis.smismember(keys.purged, listIds));
+    const purged = listIds.map((_, i) => Array.isArray(flags) && Number(flags[i]) === 1);
+    return Promise.all(
+      listIds.map(async (listId, i) => {
+        const swept = purged[i] === true || purging.includes(listId);
+        const members: unknown = swept
+          ? await call("read list tasks", () => redis.smembers(keys.listTasks(listId)))
+          : [];
+        const ids = Array.isArray(members) ? members.map(String) : [];
+        return { listId, purged: purged[i] === true, ids };
+      }),
+    );
+  }
+
+  async function applyOnce(
+    batch: FoldBatch,
+    partitions: number,
+    now: Date,
+    lease: LeaseHold | undefined,
+    optimistic: boolean,
+  ): Promise<ApplyOutcome | "reread"> {
+    {
       // Keys beyond the 9 fixed ones, each passed once; the payload names them by their 1-based Lua index.
       const extraKeys: string[] = [];
       const keyIndex = new Map<string, number>();
@@ -54,6 +106,28 @@ export function createRedisFoldSink(client: RedisClient, prefix: string): FoldSi
         batch.listAdd.map(([listId, score, id]) => [keys.list(listId), [String(score), id]]),
       );
       const lr = grouped(batch.listRemove.map(([listId, id]) => [keys.list(listId), [id]]));
+      const lt = grouped(batch.listTasks.map(([listId, id]) => [keys.listTasks(listId), [id]]));
+      const touched = [...new Set([...batch.purge, ...batch.listTasks.map(([listId]) => listId)])];
+      const read = touched.length === 0 ? [] : await readLists(touched, batch.purge, optimistic);
+      const pk = touched.length === 0 ? 0 : indexOf(keys.purged);
+      const swept = (l: { listId: string; purged: boolean }) => l.purged || batch.purge.includes(l.listId);
+      // Only a list swept needs its set unchanged (every task of it is removed); others, only their purged flag.
+      // A list this batch purges is swept whatever its flag says; the others' flags must be what was read.
+      const pc = read.map((l) => [
+        l.listId,
+        batch.purge.includes(l.listId) ? -1 : l.purged ? 1 : 0,
+        indexOf(keys.listTasks(l.listId)),
+        swept(l) ? l.ids.length : -1,
+      ]);
+      const sw = read.filter(swept).map((l) => {
+        const added = batch.listTasks.filter(([listId]) => listId === l.listId).map(([, id]) => id);
+        const ids = [...new Set([...l.ids, ...added])];
+        return [
+          indexOf(keys.list(l.listId)),
+          indexOf(keys.listTasks(l.listId)),
+          ...ids.flatMap((id) => [id, indexOf(keys.history(id))]),
+        ];
+      });
       const payload = JSON.stringify({
         s: batch.states.flatMap(([id, state]) => [id, encodeState(state)]),
         v: batch.expected,
@@ -62,6 +136,11 @@ export function createRedisFoldSink(client: RedisClient, prefix: string): FoldSi
         h,
         la,
         lr,
+        lt,
+        pu: batch.purge,
+        pk,
+        pc,
+        sw,
         d: batch.deadLetters,
         r: batch.rejected,
         c: [batch.counts.applied, batch.counts.rejected, batch.counts.dead],
@@ -95,17 +174,13 @@ export function createRedisFoldSink(client: RedisClient, prefix: string): FoldSi
         ),
       );
       return applyOutcome(answer, batch);
-    },
-
-    async stops() {
-      return readStops(client, keys.stopped);
-    },
-  };
+    }
+  }
 }
 
 /** Reads the fold script's answer (see APPLY_BATCH); a refused batch is an UpstreamError saying why. */
-function applyOutcome(answer: unknown, batch: FoldBatch): ApplyOutcome {
-  if (!Array.isArray(answer) || answer.length < 2)
+function applyOutcome(answer: unknown, batch: FoldBatch): ApplyOutcome | "reread" {
+  if (!Array.isArray(answer) || (answer.length < 2 && toInt(answer[0]) !== 5))
     throw new UpstreamError("redis", "fold script answered an unexpected shape");
   const where = `partition ${batch.partition} from offset ${batch.from}`;
   switch (toInt(answer[0], -1)) {
@@ -122,6 +197,8 @@ function applyOutcome(answer: unknown, batch: FoldBatch): ApplyOutcome {
       );
     case 4:
       throw staleBatchError(batch, String(answer[1]), toInt(answer[2]));
+    case 5:
+      return "reread";
     default:
       throw new UpstreamError("redis", "fold script answered an unexpected shape");
   }

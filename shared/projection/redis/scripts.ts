@@ -18,12 +18,19 @@
  *   if it is still the folder's, so the lease can be short and a dead folder's passes on soon
  *   {s: [id, stateJson, ...], v: [[id, expectedVersion]], za: [score, id, ...], zr: [id, ...],
  *    h: [[keyIndex, entryJson, ...]], la: [[keyIndex, score, id, ...]], lr: [[keyIndex, id, ...]], d: [json],
- *    r: [json], c: [applied, rejected, dead], x: {offset, reason} (optional: stop here)}
- *   (za/zr index the default list in `order`; la/lr a named list's sorted set; la/lr may be absent). Each key is
- *   written with one variadic command per batch (per 1,000 arguments), its arguments in the order given.
+ *    r: [json], c: [applied, rejected, dead], x: {offset, reason} (optional: stop here),
+ *    lt: [[keyIndex, id, ...]], pu: [listId, ...], pk: keyIndex, pc: [[listId, 0|1, keyIndex, count]],
+ *    sw: [[listKeyIndex, tasksKeyIndex, id, historyKeyIndex, ...]]}
+ *   (za/zr index the default list in `order`; la/lr a named list's sorted set; la/lr may be absent; lt adds to a
+ *   named list's set of every task it had; pu lists purged, added to the set of purged lists at index pk; pc what
+ *   the sink read or supposed before, per list the batch touches: whether it was purged (-1: not checked) and, for a
+ *   list it sweeps, how many tasks its set held (-1: not checked); sw the
+ *   lists to sweep: their index, their set and each task with its history key). Each key is written with one
+ *   variadic command per batch (per 1,000 arguments), its arguments in the order given.
  * Returns {1, newCheckpoint} when applied, {0, storedCheckpoint} when another fold moved it first,
  * {2, storedCount} on a partition-count mismatch, {3, key, problem} when a key cannot be written (nothing was),
- * {4, taskId, storedVersion} when a task's state is not the one the batch was folded from (nothing was written).
+ * {4, taskId, storedVersion} when a task's state is not the one the batch was folded from (nothing was written),
+ * {5} when a list the batch touches was purged or given a task since the sink read it (nothing was written).
  */
 export const APPLY_BATCH = `
 local function kind(key) return redis.call('TYPE', key).ok end
@@ -87,6 +94,10 @@ for _, v in ipairs(p.v) do
   end
   if version ~= v[2] then return {4, v[1], version} end
 end
+for _, c in ipairs(p.pc or {}) do
+  if c[2] >= 0 and redis.call('SISMEMBER', KEYS[p.pk], c[1]) ~= c[2] then return {5} end
+  if c[4] >= 0 and redis.call('SCARD', KEYS[c[3]]) ~= c[4] then return {5} end
+end
 if not count then redis.call('SET', KEYS[8], ARGV[5]) end
 local function many(command, key, args, from)
   for i = from, #args, 1000 do redis.call(command, key, unpack(args, i, math.min(i + 999, #args))) end
@@ -97,6 +108,15 @@ many('ZREM', KEYS[3], p.zr, 1)
 for _, z in ipairs(p.la or {}) do many('ZADD', KEYS[z[1]], z, 2) end
 for _, z in ipairs(p.lr or {}) do many('ZREM', KEYS[z[1]], z, 2) end
 for _, h in ipairs(p.h) do many('RPUSH', KEYS[h[1]], h, 2) end
+for _, t in ipairs(p.lt or {}) do many('SADD', KEYS[t[1]], t, 2) end
+if p.pu and #p.pu > 0 then many('SADD', KEYS[p.pk], p.pu, 1) end
+for _, w in ipairs(p.sw or {}) do
+  for i = 3, #w, 2 do
+    redis.call('HDEL', KEYS[2], w[i])
+    redis.call('DEL', KEYS[w[i + 1]])
+  end
+  redis.call('DEL', KEYS[w[1]], KEYS[w[2]])
+end
 many('RPUSH', KEYS[5], p.d, 1)
 many('RPUSH', KEYS[6], p.r, 1)
 if #p.d > 0 then redis.call('LTRIM', KEYS[5], -tonumber(ARGV[7]), -1) end

@@ -1,0 +1,45 @@
+/**
+ * Sealed words: a named list's task texts and title are encrypted by the command worker before the append (see
+ * shared/lists/cipher.ts), so the log holds `data.sealed` (the ciphertext) where a default-list event holds
+ * `data.text`. Inside the domain and the projection a sealed text travels as an opaque *reference*: a marker no
+ * valid text can start with (validateText refuses control characters), the id of the event that sealed it (the
+ * associated data it was sealed with) and the ciphertext. The fold copies references like any text, never opening
+ * them; the command worker opens them with the list's key on the way out.
+ */
+import { isUuid } from "./ids";
+
+/** What every sealed reference starts with: NUL cannot be in a valid text. */
+export const SEALED_MARK = "\u0000sealed:";
+
+/**
+ * Longest ciphertext in a record: a 1000-code-point text is at most 4000 bytes of UTF-8, plus the 12-byte nonce and
+ * the 16-byte tag, in base64url (5371 characters), with room to spare.
+ */
+export const MAX_SEALED_CHARS = 5400;
+
+const BASE64URL = /^[A-Za-z0-9_-]+$/;
+
+/** Whether `value` is a ciphertext as a record may carry it: base64url of at most MAX_SEALED_CHARS. */
+export function isSealedPayload(value: unknown): value is string {
+  return typeof value === "string" && value.length <= MAX_SEALED_CHARS && BASE64URL.test(value);
+}
+
+/** The reference to the ciphertext `payload` sealed by the event `eventId`. */
+export function sealedRef(eventId: string, payload: string): string {
+  return `${SEALED_MARK}${eventId}:${payload}`;
+}
+
+/** Whether a text is a sealed reference rather than words. */
+export function isSealed(text: string): boolean {
+  return text.startsWith(SEALED_MARK);
+}
+
+/** The event id and ciphertext of a sealed reference, or undefined when `text` is not one. */
+export function parseSealed(text: string): { eventId: string; payload: string } | undefined {
+  if (!isSealed(text)) return undefined;
+  const rest = text.slice(SEALED_MARK.length);
+  const colon = rest.indexOf(":");
+  const eventId = rest.slice(0, colon);
+  const payload = rest.slice(colon + 1);
+  return colon > 0 && isUuid(eventId) && isSealedPayload(payload) ? { eventId, payload } : undefined;
+}

@@ -1,0 +1,106 @@
+/**
+ * Where the command worker seals and opens a named list's words (see shared/lists/cipher.ts): events are sealed
+ * after `decide` and before the append, so the log, the projection, the committed write and the remembered
+ * idempotency result hold only sealed references; states and histories are opened on the way out to whoever holds
+ * one of the list's capabilities. The default list, and a list minted before lists had keys, have no cipher: their
+ * words stay as written.
+ */
+import type { Task, TaskEvent, TaskState } from "../../shared/domain";
+import { type ListCipher, listCipher } from "../../shared/lists/cipher";
+import type { Scope } from "./access";
+
+/**
+ * The isolate keeps the ciphers of the lists it served lately (their keys imported once) and the words it opened
+ * lately, each keyed by the list's key as well, so that a page read again costs no decryption: in memory only,
+ * never stored, bounded, and reachable only through the key (which a purge destroys).
+ */
+const CIPHERS_KEPT = 64;
+const OPENED_KEPT = 5000;
+const ciphers = new Map<string, ListCipher>();
+const opened = new Map<string, string>();
+
+/** `map.get(key)`, marking it the most recently used. */
+function touch<V>(map: Map<string, V>, key: string): V | undefined {
+  const value = map.get(key);
+  if (value !== undefined) {
+    map.delete(key);
+    map.set(key, value);
+  }
+  return value;
+}
+
+/** `map.set(key, value)`, dropping the least recently used beyond `kept`. */
+function keep<V>(map: Map<string, V>, key: string, value: V, kept: number): void {
+  map.set(key, value);
+  for (const oldest of map.keys()) {
+    if (map.size <= kept) break;
+    map.delete(oldest);
+  }
+}
+
+/** The cipher of a data key, opening through the isolate's cache of opened words. */
+function cached(raw: string): ListCipher {
+  const known = touch(ciphers, raw);
+  if (known) return known;
+  const cipher = listCipher(raw);
+  const wrapped: ListCipher = {
+    seal: cipher.seal,
+    fingerprint: cipher.fingerprint,
+    async open(text) {
+      const id = `${raw}:${text}`;
+      const hit = touch(opened, id);
+      if (hit !== undefined) return hit;
+      const words = await cipher.open(text);
+      keep(opened, id, words, OPENED_KEPT);
+      return words;
+    },
+  };
+  keep(ciphers, raw, wrapped, CIPHERS_KEPT);
+  return wrapped;
+}
+
+/** The cipher of the list a scope opened, or undefined when its words are in the clear. */
+export function cipherOf(scope: Scope): ListCipher | undefined {
+  if (scope.kind !== "list" || !scope.record?.key) return undefined;
+  return cached(scope.record.key);
+}
+
+/** A task with its text opened. */
+export async function openTask<T extends Task | null>(cipher: ListCipher | undefined, task: T): Promise<T> {
+  if (!cipher || task === null) return task;
+  return { ...task, text: await cipher.open(task.text) };
+}
+
+/** A state with its text opened (only an active task has one). */
+export async function openState(cipher: ListCipher | undefined, state: TaskState): Promise<TaskState> {
+  if (!cipher || state.status !== "active") return state;
+  return { status: "active", task: await openTask(cipher, state.task) };
+}
+
+/** Decided events with their texts sealed, each bound to the id of the event that will carry it. */
+export async function sealEvents(
+  cipher: ListCipher | undefined,
+  events: readonly TaskEvent[],
+  eventIds: readonly string[],
+): Promise<readonly TaskEvent[]> {
+  if (!cipher) return events;
+  return Promise.all(
+    events.map(async (event, i): Promise<TaskEvent> => {
+      const eventId = eventIds[i];
+      if (eventId === undefined) throw new Error("sealEvents: an event has no id");
+      switch (event.type) {
+        case "TaskCreated":
+          return { ...event, data: { ...event.data, text: await cipher.seal(eventId, event.data.text) } };
+        case "TaskRenamed":
+          return { ...event, data: { text: await cipher.seal(eventId, event.data.text) } };
+        default:
+          return event;
+      }
+    }),
+  );
+}
+
+/** What an idempotency fingerprint holds for words: a keyed digest on a sealed list, the words elsewhere. */
+export async function fingerprintText(cipher: ListCipher | undefined, text: string): Promise<string> {
+  return cipher ? `hmac:${await cipher.fingerprint(text)}` : text;
+}
