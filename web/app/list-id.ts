@@ -58,6 +58,17 @@ export function remember(storage: Storage, access: ListAccess): void {
   storage.setItem(STORAGE_KEY, JSON.stringify(access));
 }
 
+/** Forgets the remembered list if it is `access` (another list remembered since stays). */
+export function forgetRemembered(storage: Storage, access: ListAccess): void {
+  const last = stored(storage);
+  if (
+    last &&
+    ((access.id !== null && last.id === access.id) ||
+      (access.viewId !== null && last.viewId === access.viewId))
+  )
+    storage.removeItem(STORAGE_KEY);
+}
+
 type Api = <T>(query: string, variables: Record<string, unknown>) => Promise<Answer<T>>;
 
 const CREATE_LIST = "mutation CreateList { createList { id viewId } }";

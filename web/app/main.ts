@@ -1,10 +1,11 @@
 /** The to-do app: one list per browser (or per share link), kept in step with the event-sourced API. */
-import { graphql } from "./api";
+import { ApiError, graphql } from "./api";
 import { keyOf, type ListAccess, remember, resolveList, shareLinks, startOf } from "./list-id";
+import { DELETE_LIST_QUESTION, forgetList, purgeList } from "./purge";
 import { type SyncStatus, TodoSync } from "./sync";
 import { createTimeline } from "./timeline";
 import { TodoView } from "./view";
-import { describeError } from "./words";
+import { describeError, describePurgeError } from "./words";
 
 const POLL_MS = 5000;
 /** How long a failure stays on screen once the app has recovered from it. */
@@ -12,6 +13,9 @@ const FAILURE_SHOWN_MS = 10_000;
 const MAX_BACKOFF_MS = 8000;
 /** Where what is typed before the server has minted this browser's list is kept (no list id looks like it). */
 const NEW_LIST = "(new)";
+/** A note for the next page of this tab (the list it showed was deleted), so no link can make one up. */
+const NOTICE_KEY = "todos-es-cqrs:notice";
+const DELETED_NOTICE = "The list was deleted. This is a new, empty list.";
 
 const start = startOf(location.search, localStorage);
 
@@ -42,7 +46,12 @@ let view: TodoView | undefined;
 // link this browser has not opened before shows nothing editable (it may be a read-only one).
 const sync = new TodoSync(
   localStorage,
-  { changed: () => view?.render(), status: showStatus, renamed: (from, to) => view?.rename(from, to) },
+  {
+    changed: () => view?.render(),
+    status: showStatus,
+    renamed: (from, to) => view?.rename(from, to),
+    gone: () => listGone(),
+  },
   start.kind === "mint"
     ? { key: NEW_LIST, canEdit: true }
     : { key: start.key, canEdit: start.known !== undefined && start.known.id !== null },
@@ -82,6 +91,46 @@ function showShareLinks(): void {
 }
 window.addEventListener("hashchange", showShareLinks);
 
+const deleteList = document.querySelector<HTMLElement>(".delete-list");
+const deleteButton = document.querySelector<HTMLButtonElement>(".delete-list-button");
+const deleteError = document.querySelector<HTMLElement>(".delete-list-error");
+
+// Deleting erases the list for everyone: asked again in plain words first. Once done this browser keeps nothing of
+// it (its unsent changes belong to the erased list) and starts a new list; a failure changes nothing here.
+deleteButton?.addEventListener("click", async () => {
+  const listId = opened?.id;
+  if (!opened || !listId || !confirm(DELETE_LIST_QUESTION)) return;
+  const access = opened;
+  deleteButton.disabled = true;
+  deleteButton.textContent = "Deleting the list…";
+  if (deleteError) deleteError.hidden = true;
+  try {
+    await purgeList(listId);
+  } catch (err) {
+    const error = err instanceof ApiError ? err : new ApiError("transient", undefined, String(err));
+    console.warn("delete list:", error.code ?? error.kind, error.message);
+    deleteButton.disabled = false;
+    deleteButton.textContent = "Delete this list";
+    if (deleteError) {
+      deleteError.textContent = describePurgeError(error);
+      deleteError.hidden = false;
+    }
+    return;
+  }
+  sync.close();
+  forgetList(localStorage, access);
+  sessionStorage.setItem(NOTICE_KEY, DELETED_NOTICE);
+  location.assign("/?new");
+});
+
+const notice = document.querySelector<HTMLElement>(".notice");
+const noticeText = sessionStorage.getItem(NOTICE_KEY);
+if (notice && noticeText !== null) {
+  sessionStorage.removeItem(NOTICE_KEY);
+  notice.textContent = noticeText;
+  notice.hidden = false;
+}
+
 function open(access: ListAccess): void {
   opened = access;
   remember(localStorage, access);
@@ -89,6 +138,7 @@ function open(access: ListAccess): void {
   url.search = `?list=${encodeURIComponent(keyOf(access))}`;
   history.replaceState(null, "", url);
   if (readOnlyNote) readOnlyNote.hidden = access.id !== null;
+  if (deleteList) deleteList.hidden = access.id === null;
   // Send what was typed or cut short by a reload (same idempotency keys: nothing is done twice), then read the list.
   sync.attach(access);
   showShareLinks();
@@ -96,12 +146,23 @@ function open(access: ListAccess): void {
   if (access.id !== null && document.activeElement === document.body) input?.focus();
 }
 
-function showNoList(): void {
+function showNoList(why?: string): void {
   const app = document.querySelector<HTMLElement>(".todoapp");
   const missing = document.querySelector<HTMLElement>(".list-missing");
+  const because = document.querySelector<HTMLElement>(".list-missing-why");
+  if (why !== undefined && because) because.textContent = why;
   if (app) app.hidden = true;
   if (missing) missing.hidden = false;
   if (status) status.textContent = "";
+  if (share) share.hidden = true;
+  if (deleteList) deleteList.hidden = true;
+}
+
+/** A read found the list deleted (in another browser, say): this browser forgets it too, and says so. */
+function listGone(): void {
+  sync.close();
+  if (opened) forgetList(localStorage, opened);
+  showNoList("This list was deleted: its todos were erased for everyone who had its links.");
 }
 
 let tries = 0;

@@ -53,13 +53,16 @@ const MAX_PAGES = 20;
 
 const MAX_BACKOFF_MS = 8000;
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
-const stateKey = (key: string) => `todos-es-cqrs:state:${key}`;
+/** Where this browser keeps its copy of the list opened with `key`, and its outbox. */
+export const stateKey = (key: string) => `todos-es-cqrs:state:${key}`;
 
 export interface SyncEvents {
   changed: () => void;
   status: (status: SyncStatus) => void;
   /** A todo got its server id: anything the view keyed by the old one follows. */
   renamed: (from: string, to: string) => void;
+  /** A read answered that the list opens none any more: it was deleted (purged), perhaps in another browser. */
+  gone?: () => void;
 }
 
 export class TodoSync {
@@ -72,6 +75,8 @@ export class TodoSync {
   /** The list, once the server has said which it is; nothing is sent before. */
   private list: ListAccess | undefined;
   private editable: boolean;
+  /** Closed for good (the list was deleted): nothing is sent, read or written any more. */
+  private closed = false;
 
   /**
    * `local.key` names the copy kept in this browser until the server answers (the capability the list is opened
@@ -105,6 +110,21 @@ export class TodoSync {
     this.save();
     this.on.changed();
     this.refresh();
+  }
+
+  /**
+   * The list was deleted: its unsent changes go with it (they belong to the erased list), nothing more is sent or
+   * read, and nothing is written back to storage (forgetting it there is the caller's).
+   */
+  close(): void {
+    this.closed = true;
+    this.list = undefined;
+    this.editable = false;
+    this.base = [];
+    this.ops = [];
+    this.token = null;
+    this.refreshWanted = false;
+    this.on.changed();
   }
 
   /** Whether this browser may change the list (false with the read-only link, or until the server says). */
@@ -150,7 +170,7 @@ export class TodoSync {
   }
 
   private kick(): void {
-    if (this.running || !this.list) return;
+    if (this.running || !this.list || this.closed) return;
     this.running = true;
     void this.run().finally(() => {
       this.running = false;
@@ -180,6 +200,12 @@ export class TodoSync {
       } catch (err) {
         const error = err instanceof ApiError ? err : new ApiError("permanent", undefined, String(err));
         console.warn("todo sync:", error.code ?? error.kind, error.message);
+        if (this.closed) return;
+        if (!op && error.code === "NOT_FOUND") {
+          // The read names only the list: a list that opens none any more was deleted.
+          this.on.gone?.();
+          return;
+        }
         if (error.kind === "permanent") {
           this.on.status({ state: "failed", message: describeError(error, false) });
           if (op) {
@@ -237,6 +263,7 @@ export class TodoSync {
 
   /** The server has the op: it moves from the outbox into the confirmed list. */
   private confirm(op: Op, token: string | null, into: (base: Todo[]) => Todo[]): void {
+    if (this.closed) return;
     this.base = into(this.base);
     this.ops = this.ops.filter((o) => o.key !== op.key);
     if (token) this.token = token;
@@ -246,6 +273,7 @@ export class TodoSync {
 
   private async read(): Promise<void> {
     this.refreshWanted = false;
+    if (!this.list) return;
     // The server answers pages of at most 500: read them all. Only the first waits for the token (the server
     // allows one wait per request, and once the first page holds the change the next ones do too).
     const tasks: TaskView[] = [];
@@ -261,6 +289,7 @@ export class TodoSync {
       cursor = answer.data.tasks.nextCursor;
       if (cursor === null) break;
     }
+    if (this.closed) return;
     this.base = tasks.map((t) => ({ id: t.id, title: t.text, completed: t.done }));
     this.save();
     this.on.changed();
@@ -280,6 +309,7 @@ export class TodoSync {
   }
 
   private save(): void {
+    if (this.closed) return;
     const saved: Saved = { base: this.base, ops: this.ops, token: this.token };
     this.storage.setItem(this.storageKey, JSON.stringify(saved));
   }

@@ -26,3 +26,16 @@ export function describeError(error: ApiError, willRetry: boolean): string {
       }). The list is up to date again.`;
   }
 }
+
+/** Why a list was not deleted, and that nothing was lost: the person may try again. */
+export function describePurgeError(error: ApiError): string {
+  const why =
+    error.kind === "offline"
+      ? "the server could not be reached"
+      : error.code === "RATE_LIMITED"
+        ? "the server is receiving too many changes from this address"
+        : error.kind === "transient"
+          ? "the server had a problem"
+          : `the server refused (${error.code ?? error.message})`;
+  return `The list was not deleted: ${why}. Everything is kept; try again.`;
+}
