@@ -57,8 +57,9 @@ test("errors: a change the log refuses is explained in words, retried, and saved
 }) => {
   await openApp(page);
   const text = `unlucky ${Date.now()}`;
-  // The next two produce requests carrying this text fail, as an Upstash outage would.
-  await injectFault({ kind: "fail", status: 503, count: 2, path: "/produce", bodyIncludes: text });
+  // The next two produce requests of this list fail, as an Upstash outage would. The text itself is sealed
+  // before the append, so the list's id (in clear in its tasks' events) is what names them.
+  await injectFault({ kind: "fail", status: 503, count: 2, path: "/produce", bodyIncludes: listIdOf(page) });
 
   await addTodos(page, text);
   const alert = page.getByRole("alert");
