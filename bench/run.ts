@@ -73,7 +73,7 @@ const SIZES = {
   sealing: {
     create: size({ rounds: 4, perBlock: 8 }, { rounds: 10, perBlock: 20 }),
     list: { tasks: 1_000, ...size({ rounds: 4, perBlock: 2 }, { rounds: 10, perBlock: 5 }) },
-    fold: size({ events: 5_000, pairs: 1, rounds: 2 }, { events: 10_000, pairs: 2, rounds: 3 }),
+    fold: size({ events: 5_000, pairs: 1, rounds: 4 }, { events: 10_000, pairs: 2, rounds: 4 }),
   },
 };
 
