@@ -9,6 +9,7 @@ import { eventLogConfig, type RedisStreamsConfig, type RedpandaConfig } from "..
 import { encodeEvent, makeEnvelopes, type TaskCommand, type TaskEvent } from "../shared/domain";
 import { createEventLog } from "../shared/event-log/create";
 import { nextOffsetKey, streamKey } from "../shared/event-log/redis-streams/event-log";
+import { listCipher } from "../shared/lists/cipher";
 import type { DesignPair } from "./system";
 
 /** One record to produce: the Kafka key and value. */
@@ -29,18 +30,24 @@ function ourRecord(
   command: TaskCommand,
   event: TaskEvent,
   baseVersion: number,
+  eventId: string = randomUUID(),
 ): BacklogRecord {
-  const [envelope] = makeEnvelopes(command, [event], { eventIds: [randomUUID()], baseVersion });
+  const [envelope] = makeEnvelopes(command, [event], { eventIds: [eventId], baseVersion });
   if (!envelope) throw new Error("makeEnvelopes returned nothing");
   return { key: taskId, value: encodeEvent(envelope) };
 }
 
-/** Builds the records of a backlog for `design`: creates, and every `updateEvery`-th a completion. */
+/**
+ * Builds the records of a backlog for `design`: creates, and every `updateEvery`-th a completion; ours' on the
+ * named list `listId` when given (its words clear, as on a list minted before lists had keys), else the default list.
+ */
 export function buildBacklog(
   design: DesignPair["design"],
   shape: BacklogShape,
   label: string,
+  listId?: string,
 ): BacklogRecord[] {
+  const listed = listId === undefined ? {} : { listId };
   const records: BacklogRecord[] = [];
   const every = shape.updateEvery ?? 0;
   let last: { id: string; text: string; baselineId: number } | undefined;
@@ -67,8 +74,8 @@ export function buildBacklog(
       records.push(
         ourRecord(
           id,
-          { type: "CreateTask", data: { taskId: id, text }, metadata: { now } },
-          { type: "TaskCreated", data: { text } },
+          { type: "CreateTask", data: { taskId: id, text, ...listed }, metadata: { now } },
+          { type: "TaskCreated", data: { text, ...listed } },
           0,
         ),
       );
@@ -79,6 +86,53 @@ export function buildBacklog(
       records.push({ key: "", value: JSON.stringify({ id: baselineId, text, done: false }) });
       last = { id: String(baselineId), text, baselineId };
     }
+  }
+  return records;
+}
+
+/**
+ * The same mix as `buildBacklog` for ours, on the named list `listId`, every text sealed with the list's data key
+ * (`key`, base64url as the registry holds it) by the code the command worker seals with (shared/lists/cipher.ts),
+ * bound to the id of the event that carries it: the records the command worker would have appended.
+ */
+export async function buildSealedBacklog(
+  shape: BacklogShape,
+  label: string,
+  list: { id: string; key: string },
+): Promise<BacklogRecord[]> {
+  const cipher = listCipher(list.key);
+  const records: BacklogRecord[] = [];
+  const every = shape.updateEvery ?? 0;
+  let last: { id: string; text: string } | undefined;
+  const start = Date.now();
+  for (let i = 0; i < shape.events; i++) {
+    const now = new Date(start + i).toISOString();
+    if (every > 0 && i % every === every - 1 && last) {
+      const { id, text } = last;
+      records.push(
+        ourRecord(
+          id,
+          { type: "UpdateTask", data: { taskId: id, text, done: true }, metadata: { now } },
+          { type: "TaskCompleted", data: {} },
+          1,
+        ),
+      );
+      continue;
+    }
+    const id = randomUUID();
+    const text = `${label} task ${i}`;
+    const eventId = randomUUID();
+    const sealed = await cipher.seal(eventId, text);
+    records.push(
+      ourRecord(
+        id,
+        { type: "CreateTask", data: { taskId: id, text, listId: list.id }, metadata: { now } },
+        { type: "TaskCreated", data: { text: sealed, listId: list.id } },
+        0,
+        eventId,
+      ),
+    );
+    last = { id, text };
   }
   return records;
 }

@@ -35,14 +35,27 @@ export async function graphql(
 }
 
 const CREATE = "mutation ($text: String!) { createTask(text: $text) { id text done } }";
+const CREATE_ON =
+  "mutation ($text: String!, $listId: String!) { createTask(text: $text, listId: $listId) { id text done } }";
 const UPDATE =
   "mutation ($id: String!, $text: String!, $done: Boolean!) { updateTask(id: $id, text: $text, done: $done) { id text done } }";
 const DELETE = "mutation ($id: String!) { deleteTask(id: $id) }";
 const LIST = "query { list { id text done } }";
 
-export async function createTask(pair: DesignPair, text: string): Promise<TaskView> {
-  const data = await graphql(pair, CREATE, { text });
+/** Creates a task on the default list, or (ours only) on the named list `listId`. */
+export async function createTask(pair: DesignPair, text: string, listId?: string): Promise<TaskView> {
+  const data = await (listId === undefined
+    ? graphql(pair, CREATE, { text })
+    : graphql(pair, CREATE_ON, { text, listId }));
   return data.createTask as TaskView;
+}
+
+/** Mints a named list on ours (its words sealed under a key of its own) and returns its id. */
+export async function createList(pair: DesignPair, title: string): Promise<string> {
+  const data = await graphql(pair, "mutation ($title: String) { createList(title: $title) { id } }", {
+    title,
+  });
+  return (data.createList as { id: string }).id;
 }
 
 export async function updateTask(pair: DesignPair, task: TaskView): Promise<TaskView> {
@@ -57,6 +70,8 @@ export async function deleteTask(pair: DesignPair, id: string): Promise<string> 
 
 const PAGE =
   "query ($cursor: String) { tasks(first: 500, cursor: $cursor) { tasks { id text done } nextCursor } }";
+const PAGE_OF =
+  "query ($cursor: String, $listId: String!) { tasks(first: 500, cursor: $cursor, listId: $listId) { tasks { id text done } nextCursor } }";
 
 /**
  * Every task of the default list. The baseline answers them in one `list`; ours answers at most 500 per request
@@ -67,13 +82,18 @@ export async function listTasks(pair: DesignPair): Promise<TaskView[]> {
   return (await listPages(pair)).tasks;
 }
 
-/** Every task of ours' default list, page by page, and the bytes of all the answers. */
-export async function listPages(pair: DesignPair): Promise<{ tasks: TaskView[]; bytes: number }> {
+/** Every task of ours' default list (or of the named list `listId`), page by page, and the bytes of all the answers. */
+export async function listPages(
+  pair: DesignPair,
+  listId?: string,
+): Promise<{ tasks: TaskView[]; bytes: number }> {
   const tasks: TaskView[] = [];
   let bytes = 0;
   let cursor: string | null = null;
   do {
-    const data = await graphql(pair, PAGE, { cursor });
+    const data = await (listId === undefined
+      ? graphql(pair, PAGE, { cursor })
+      : graphql(pair, PAGE_OF, { cursor, listId }));
     bytes += Buffer.byteLength(JSON.stringify({ data }));
     const page = data.tasks as { tasks: TaskView[]; nextCursor: string | null };
     tasks.push(...page.tasks);

@@ -4,7 +4,8 @@
  * same run, prints a Markdown table on stdout and writes bench/results/latest.json. Progress goes to stderr.
  * `--model` runs only what the capacity and cost model needs (bench/model/) and writes its `model` section.
  * `--partitions` runs only the many-partitions simulation (bench/scenarios/partitions.ts) and writes its section;
- * with `--quick` too, it runs shorter.
+ * with `--quick` too, it runs shorter. `--sealing` runs only the sealing scenario (a named list's sealed words against
+ * the default list's clear ones, bench/scenarios/sealing.ts) and writes its section.
  */
 import { mkdir, writeFile } from "node:fs/promises";
 import { fileURLToPath } from "node:url";
@@ -27,6 +28,7 @@ import { measurePartitions } from "./scenarios/partitions";
 import { partitionsJson, renderPartitions } from "./scenarios/partitions-report";
 import { measureRebuild, renderRebuild } from "./scenarios/rebuild";
 import { measureRoundTrips } from "./scenarios/round-trips";
+import { measureSealing, renderSealing, type SealingPairs, sealingJson } from "./scenarios/sealing";
 import { type BenchStack, type Design, startBenchStack, startPair } from "./system";
 import { renderMarkdown } from "./table";
 
@@ -37,6 +39,7 @@ const quick = process.argv.includes("--quick");
 const model = process.argv.includes("--model");
 const rebuildOnly = process.argv.includes("--rebuild");
 const partitions = process.argv.includes("--partitions");
+const sealingOnly = process.argv.includes("--sealing");
 
 /** The simulation's sizes: the same creates per second per partition at every count. */
 const PARTITIONS = { counts: [1, 4, 16], ratePerPartition: 2, seconds: quick ? 5 : 20 };
@@ -67,6 +70,11 @@ const SIZES = {
     { creates: 20, lags: 10, foldEvents: 5_000 },
     { creates: 100, lags: 40, foldEvents: 20_000 },
   ),
+  sealing: {
+    create: size({ rounds: 4, perBlock: 8 }, { rounds: 10, perBlock: 20 }),
+    list: { tasks: 1_000, ...size({ rounds: 4, perBlock: 2 }, { rounds: 10, perBlock: 5 }) },
+    fold: size({ events: 5_000, pairs: 1, rounds: 4 }, { events: 10_000, pairs: 2, rounds: 4 }),
+  },
 };
 
 const started = now();
@@ -79,6 +87,19 @@ async function startPairs(stack: BenchStack, scenario: string): Promise<Pairs> {
     startPair(stack, "baseline", scenario),
   ]);
   return { ours, baseline };
+}
+
+/** The sealing scenario's workers, ours only: one pair for creates, one for lists, one per fold run. */
+async function startSealingPairs(stack: BenchStack): Promise<SealingPairs> {
+  const [create, list, ...folds] = await Promise.all([
+    startPair(stack, "ours", "sealing-create"),
+    startPair(stack, "ours", "sealing-list"),
+    ...Array.from({ length: SIZES.sealing.fold.pairs }, (_, run) =>
+      startPair(stack, "ours", `sealing-fold${run}`),
+    ),
+  ]);
+  if (!create || !list) throw new Error("the sealing scenario's pairs did not start");
+  return { create, list, folds };
 }
 
 async function closePairs(pairs: Pairs): Promise<void> {
@@ -140,6 +161,7 @@ async function main(): Promise<void> {
     const floor = await createFloor(stack);
     // Every pair up front, while nothing is measured: starting workerd later would land in a measurement.
     progress("starting the workers of both designs for every scenario");
+    const sealingPairs = await startSealingPairs(stack);
     const [main, listPairs, ...morePairs] = await Promise.all([
       startPairs(stack, "main"),
       startPairs(stack, "list"),
@@ -200,6 +222,8 @@ async function main(): Promise<void> {
       SIZES.rebuild.events,
     );
 
+    const sealing = await measureSealing(stack, sealingPairs, SIZES.sealing, progress);
+
     machine.load.end = loadNow();
     const all: BenchResults = {
       ...results,
@@ -209,9 +233,10 @@ async function main(): Promise<void> {
       backends,
       durationS: (now() - started) / 1000,
     };
-    await writeResults({ ...toJson(all), rebuild });
+    await writeResults({ ...toJson(all), rebuild, sealing: sealingJson(sealing) });
     process.stdout.write(renderMarkdown(all));
     process.stdout.write(renderRebuild(rebuild));
+    process.stdout.write(renderSealing(sealing));
     progress("wrote bench/results/latest.json");
   } finally {
     await stack.stop();
@@ -230,7 +255,29 @@ async function mainRebuild(): Promise<void> {
   }
 }
 
-const run = model ? mainModel : partitions ? mainPartitions : rebuildOnly ? mainRebuild : main;
+const mainSealing = () =>
+  mainSection({
+    what: "sealing: a named list's sealed words against the default list's clear ones",
+    measure: async (stack) => measureSealing(stack, await startSealingPairs(stack), SIZES.sealing, progress),
+    json: (result, machine, durationS) => ({
+      mode: quick ? "quick" : "full",
+      date: machine.date,
+      duration_s: Math.round(durationS * 10) / 10,
+      machine,
+      sealing: sealingJson(result),
+    }),
+    render: renderSealing,
+  });
+
+const run = model
+  ? mainModel
+  : partitions
+    ? mainPartitions
+    : rebuildOnly
+      ? mainRebuild
+      : sealingOnly
+        ? mainSealing
+        : main;
 run().catch((err: unknown) => {
   console.error(err);
   process.exit(1);
