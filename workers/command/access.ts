@@ -78,7 +78,8 @@ export type Scope =
       size: number;
     };
 
-const NO_LIST = "no list has this id: a list is reached only with the link (id) its creator shared";
+/** What an id that opens no list is told (the same whatever the reason: never minted, or purged). */
+export const NO_LIST = "no list has this id: a list is reached only with the link (id) its creator shared";
 
 /**
  * The scope a `listId` argument opens: the default list (none given), or a named list through its id (edit) or its

@@ -14,7 +14,7 @@ import { errorFields } from "../../shared/http/log";
 import { mintCapability } from "../../shared/lists/capability";
 import { listCipher, mintDataKey } from "../../shared/lists/cipher";
 import type { ListRecord } from "../../shared/lists/port";
-import { type Scope, scopeList } from "./access";
+import { NO_LIST, type Scope, scopeList } from "./access";
 import { pokeAfter, type WriteContext } from "./commands";
 import { formatToken } from "./consistency/token";
 import { awaitToken } from "./consistency/wait";
@@ -148,5 +148,3 @@ export async function purgeList(ctx: WriteContext, listId: string): Promise<{ id
   await awaitToken(ctx.deps, token);
   return { id, token };
 }
-
-const NO_LIST = "no list has this id: a list is reached only with the link (id) its creator shared";
