@@ -12,6 +12,17 @@ import type { BenchStack, DesignPair } from "./system";
 type Service = keyof BenchStack["urls"];
 const SERVICES: readonly Service[] = ["redis", "kafka", "qstash"];
 
+/** One command sent straight to the stack's Redis REST emulator, its `result` answered (a refusal throws). */
+export async function redisCommand(stack: BenchStack, command: string[]): Promise<unknown> {
+  const res = await fetch(`${stack.urls.redis}/`, {
+    method: "POST",
+    headers: { authorization: `Bearer ${stack.env.UPSTASH_REDIS_REST_TOKEN}` },
+    body: JSON.stringify(command),
+  });
+  if (!res.ok) throw new Error(`${command[0]} answered ${res.status}`);
+  return ((await res.json()) as { result: unknown }).result;
+}
+
 export interface RequestCounts {
   redis: number;
   kafka: number;

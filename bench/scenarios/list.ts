@@ -6,7 +6,7 @@
 import { buildBacklog, produceBacklog } from "../backlog";
 import { listPages, listTasks } from "../client";
 import { CostMeter, type CostPerOp } from "../cost";
-import { projectAll } from "../emulators";
+import { projectAll, redisCommand } from "../emulators";
 import type { Floor } from "../floor";
 import { interleave, now, type Summary, summarize } from "../measure";
 import type { BenchStack, Design } from "../system";
@@ -27,24 +27,21 @@ export interface ListSize {
 
 const LIST = "query { list { id text done } }";
 
-async function redis(stack: BenchStack, command: string[]): Promise<unknown> {
-  const res = await fetch(`${stack.urls.redis}/`, {
-    method: "POST",
-    headers: { authorization: `Bearer ${stack.env.UPSTASH_REDIS_REST_TOKEN}` },
-    body: JSON.stringify(command),
-  });
-  return ((await res.json()) as { result: unknown }).result;
-}
-
 /** Bytes of one stored task value, read straight from Redis (a sample of one task). */
 async function storedBytes(stack: BenchStack, pair: Pairs[Design]): Promise<number> {
   let value: unknown;
   if (pair.design === "ours") {
-    const pairOfFieldAndValue = await redis(stack, ["HRANDFIELD", `${pair.prefix}:state`, "1", "WITHVALUES"]);
+    const pairOfFieldAndValue = await redisCommand(stack, [
+      "HRANDFIELD",
+      `${pair.prefix}:state`,
+      "1",
+      "WITHVALUES",
+    ]);
     value = Array.isArray(pairOfFieldAndValue) ? pairOfFieldAndValue[1] : undefined;
   } else {
-    const id = await redis(stack, ["SRANDMEMBER", `${pair.prefix}:tasks`]);
-    value = typeof id === "string" ? await redis(stack, ["GET", `${pair.prefix}:task:${id}`]) : undefined;
+    const id = await redisCommand(stack, ["SRANDMEMBER", `${pair.prefix}:tasks`]);
+    value =
+      typeof id === "string" ? await redisCommand(stack, ["GET", `${pair.prefix}:task:${id}`]) : undefined;
   }
   return typeof value === "string" ? Buffer.byteLength(value) : 0;
 }

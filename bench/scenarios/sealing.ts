@@ -17,7 +17,7 @@ import { type BacklogShape, buildBacklog, buildSealedBacklog, produceBacklog } f
 import { createList, createTask, listPages, poke } from "../client";
 import { CostMeter, type CostPerOp } from "../cost";
 import { type CpuTimes, cpuSince, readCpu } from "../cpu";
-import { logHead, projectAll, quiesce } from "../emulators";
+import { logHead, projectAll, quiesce, redisCommand } from "../emulators";
 import { interleave, now, type Summary, sleep, summarize } from "../measure";
 import type { BenchStack, DesignPair } from "../system";
 
@@ -65,16 +65,6 @@ export interface SealingPairs {
   folds: DesignPair[];
 }
 
-async function redis(stack: BenchStack, command: string[]): Promise<unknown> {
-  const res = await fetch(`${stack.urls.redis}/`, {
-    method: "POST",
-    headers: { authorization: `Bearer ${stack.env.UPSTASH_REDIS_REST_TOKEN}` },
-    body: JSON.stringify(command),
-  });
-  if (!res.ok) throw new Error(`${command[0]} answered ${res.status}`);
-  return ((await res.json()) as { result: unknown }).result;
-}
-
 /** The pair's two named lists: one minted through its command worker (with a key), one registered without one. */
 interface Lists {
   sealed: { id: string; key: string };
@@ -83,14 +73,14 @@ interface Lists {
 
 async function makeLists(stack: BenchStack, pair: DesignPair): Promise<Lists> {
   const id = await createList(pair, "sealing bench");
-  const key = await redis(stack, ["HGET", `${pair.prefix}:list-meta:${id}`, "key"]);
+  const key = await redisCommand(stack, ["HGET", `${pair.prefix}:list-meta:${id}`, "key"]);
   if (typeof key !== "string" || key === "") throw new Error(`list ${id} has no data key in the registry`);
   // A list as the registry holds one minted before lists had keys (key ''): named, its words clear.
   const named = randomBytes(16).toString("base64url");
   const view = randomBytes(16).toString("base64url");
   const fields = ["view", view, "createdAt", new Date().toISOString(), "key", ""];
-  await redis(stack, ["HSET", `${pair.prefix}:list-meta:${named}`, ...fields]);
-  await redis(stack, ["SET", `${pair.prefix}:list-view:${view}`, named]);
+  await redisCommand(stack, ["HSET", `${pair.prefix}:list-meta:${named}`, ...fields]);
+  await redisCommand(stack, ["SET", `${pair.prefix}:list-view:${view}`, named]);
   return { sealed: { id, key }, named: { id: named } };
 }
 
@@ -185,7 +175,7 @@ async function measureLists(
  * catch-up before each fold has just filled, so polling it would time the cache rather than the fold.
  */
 async function storedCheckpoint(stack: BenchStack, pair: DesignPair): Promise<number> {
-  return Number((await redis(stack, ["HGET", `${pair.prefix}:checkpoint`, "0"])) ?? 0);
+  return Number((await redisCommand(stack, ["HGET", `${pair.prefix}:checkpoint`, "0"])) ?? 0);
 }
 
 const FOLD_POLL_MS = 5;
