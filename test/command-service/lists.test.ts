@@ -222,3 +222,21 @@ describe("a named list is reached only with its capability", () => {
     expect(answer.body.errors[0].message).toMatch(/Cannot query field "listId" on type "Task"/);
   });
 });
+
+describe("the cost of opening a list", () => {
+  it("a read, update or delete on a minted list reads no list size (only a create needs it, for the bound)", async () => {
+    const { world } = await given();
+    const { id: listId, viewId } = await mintList(world);
+    const taskId = await createOn(world, listId);
+    const sizes = vi.spyOn(world.projection.readModel, "listSize");
+
+    await world.send(listOf(viewId));
+    await world.send(taskOf(taskId, listId));
+    await world.send(updateOn(taskId, listId, "renamed"));
+    await world.send(deleteOn(taskId, listId));
+    expect(sizes).not.toHaveBeenCalled();
+
+    await world.send(createTaskOn(listId, "another"));
+    expect(sizes).toHaveBeenCalledTimes(1);
+  });
+});

@@ -74,8 +74,8 @@ export type Scope =
       mode: "edit" | "view";
       /** The list as minted; absent for a list from before lists were minted (known by its tasks). */
       record?: ListRecord;
-      /** Its active tasks, as projected. */
-      size: number;
+      /** Its active tasks, as projected: read only when asked for (a create's bound) or to know an old list. */
+      size?: number;
     };
 
 /** What an id that opens no list is told (the same whatever the reason: never minted, or purged). */
@@ -85,6 +85,7 @@ export const NO_LIST = "no list has this id: a list is reached only with the lin
  * The scope a `listId` argument opens: the default list (none given), or a named list through its id (edit) or its
  * view id (read only). A list from before lists were minted (never registered) opens with its id while it holds
  * tasks; `settle` (a read's wait for its consistency token) is awaited before such a list is taken for none.
+ * `withSize`: the scope carries the list's size (a create checks the bound on it).
  * Anything else is NOT_FOUND.
  */
 export async function openScope(
@@ -92,6 +93,7 @@ export async function openScope(
   authorization: string | undefined,
   listId: string | null | undefined,
   settle?: () => Promise<void>,
+  withSize = false,
 ): Promise<Scope> {
   if (listId === undefined || listId === null) {
     await enterDefaultList(deps.defaultList, authorization);
@@ -99,10 +101,19 @@ export async function openScope(
   }
   const invalid = validateListId(listId);
   if (invalid) throw invalid;
-  const [opened, size] = await Promise.all([deps.lists.open(listId), deps.store.listSize(listId)]);
+  // The size is read beside the registry only when the caller needs it; otherwise only when the registry does not
+  // know the id (a list from before lists were minted is known by its tasks), so a read costs one request.
+  const [opened, known] = await Promise.all([
+    deps.lists.open(listId),
+    withSize ? deps.store.listSize(listId) : undefined,
+  ]);
   // A purged list answers as one that never existed, even while the projection still holds its tasks.
   if (opened?.mode === "purged") throw new NotFoundError(NO_LIST, "listId");
-  if (opened) return { kind: "list", listId: opened.list.id, mode: opened.mode, record: opened.list, size };
+  if (opened) {
+    const list = { kind: "list", listId: opened.list.id, mode: opened.mode, record: opened.list } as const;
+    return known === undefined ? list : { ...list, size: known };
+  }
+  const size = known ?? (await deps.store.listSize(listId));
   if (size > 0) return { kind: "list", listId, mode: "edit", size };
   if (settle) {
     // A list known by its tasks only is as current as the projection: a read given a consistency token looks

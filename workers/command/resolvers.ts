@@ -107,16 +107,20 @@ export function rootResolver(
   /** The request's deps and the scope its `listId` opens (see access.ts), for reading or changing. */
   // Each listId is opened once per request, however many fields name it.
   const opened = new Map<string, Promise<Scope>>();
-  const scoped = async (listId: string | null | undefined, need: "read" | "edit", after?: string | null) => {
+  const scoped = async (
+    listId: string | null | undefined,
+    need: "read" | "edit" | "create",
+    after?: string | null,
+  ) => {
     const d = await resolved();
-    const key = `${listId ?? ""} ${after ?? ""}`;
+    const key = `${listId ?? ""} ${after ?? ""} ${need === "create"}`;
     let scope = opened.get(key);
     if (!scope) {
       const settle = after ? () => awaitToken(d, after) : undefined;
-      scope = openScope(d, c.req.header("authorization"), listId, settle);
+      scope = openScope(d, c.req.header("authorization"), listId, settle, need === "create");
       opened.set(key, scope);
     }
-    return { d, scope: need === "edit" ? editable(await scope) : await scope };
+    return { d, scope: need === "read" ? await scope : editable(await scope) };
   };
   return {
     list: async (
@@ -184,8 +188,8 @@ export function rootResolver(
     },
 
     async createTask(args: { text: string; idempotencyKey?: string | null } & ListArg): Promise<Task> {
-      const { d, scope } = await scoped(args.listId, "edit");
-      if (scope.kind === "list" && scope.size >= deps.maxListTasks)
+      const { d, scope } = await scoped(args.listId, "create");
+      if (scope.kind === "list" && (scope.size ?? 0) >= deps.maxListTasks)
         throw new ListFullError(deps.maxListTasks);
       const cipher = cipherOf(scope);
       // Without a listId the fingerprint is what it always was, so keys stored before lists existed still match; a
