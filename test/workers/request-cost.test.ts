@@ -176,6 +176,23 @@ describe("the cost of one request", () => {
     expect(cost).toMatchObject({ log: 0, qstash: 0 });
   });
 
+  it("cost: 20 aliased reads of 20 lists, each by its view id (the costliest way to open a list), stay within the bound", async () => {
+    const views: string[] = [];
+    for (let i = 0; i < 20; i++) {
+      const minted = await sys().graphql("mutation { createList { viewId } }");
+      views.push(minted.body.data.createList.viewId);
+    }
+    const { body, cost } = await costOf(
+      `{ ${aliased(20, (i) => `tasks(listId: "${views[i]}", first: 10) { tasks { id } }`)} }`,
+    );
+
+    expect(body.errors).toBeUndefined();
+    // Each list opened costs Redis commands of its own, beyond the read of its page.
+    expect(cost.redis).toBeGreaterThan(20 * 2);
+    expect(cost.redis).toBeLessThanOrEqual(QUERY.redis);
+    expect(cost).toMatchObject({ log: 0, qstash: 0 });
+  });
+
   it("cost: list pages of more than 1,000 tasks in all are refused before any Redis command", async () => {
     const { body, cost } = await costOf(`{ ${aliased(3, () => "list(limit: 500) { id text }")} }`);
 

@@ -177,6 +177,12 @@ const FOLD_WAIT_CHECKS = pollsWithin(1000) + 4 * pollsWithin(500);
 const SCRIPT = 2;
 /** Root fields of a query: 20 aliased (the document limit), and each of list, tasks, task, history, projection once. */
 const ROOT_FIELDS = DEFAULT_LIMITS.maxAliases + 5;
+/**
+ * Redis commands of opening the list a root field names (once per list per request): the registry's script, the
+ * list's entry again for a view id, its size (a create's bound, or an id the registry does not know), and that size
+ * again once the field's token is reached.
+ */
+const OPEN_LIST = SCRIPT + 1 + 2;
 /** Redis commands of one read of the projection's status (checkpoints, counters, problems, stops, rebuild). */
 const STATUS_COMMANDS = 8;
 /** Redis commands of a guard's read of a task before a write (one pipeline). */
@@ -193,9 +199,9 @@ const WRITE_ATTEMPTS = MAX_ATTEMPTS;
 export const REQUEST_BOUND = {
   /** The live namespace's pointer, read once per request. */
   request: { redis: 1 },
-  /** A query (any document within the bounds): every root field read, the status once, one token wait. */
+  /** A query (any document within the bounds): every root field's list opened and read, the status once, one token wait. */
   query: {
-    redis: ROOT_FIELDS * SCRIPT + STATUS_COMMANDS + WAIT_CHECKS + SCRIPT,
+    redis: ROOT_FIELDS * (SCRIPT + OPEN_LIST) + STATUS_COMMANDS + WAIT_CHECKS + SCRIPT,
     logPerPartition: 1,
     qstash: 0,
   },
@@ -211,7 +217,8 @@ export const REQUEST_BOUND = {
       // reserve, commit, and a release (or the history a retried write reads)
       3 * SCRIPT +
       // the idempotency key's claim, its retry, its completion
-      3 * SCRIPT,
+      3 * SCRIPT +
+      OPEN_LIST,
     log: WRITE_ATTEMPTS - 1 + 2,
     qstash: (WRITE_ATTEMPTS - 1) * 4 + 1,
   },
