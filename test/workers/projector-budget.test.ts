@@ -9,6 +9,7 @@ import { NUDGE_WINDOW_MS } from "../../shared/notifier/qstash";
 import { SUBREQUESTS, sweepWindow, UNCOUNTED } from "../../workers/projector/fold/budget";
 import { expectProjectionOfLog, interleavedLives, produceEvents } from "./support/projector-model";
 import { admin, cron, eventually, poke, status, useProjectors } from "./support/projector-support";
+import { idsIn } from "./support/rebuild-support";
 import { useSystem } from "./support/use-system";
 
 const PARTITIONS = 5;
@@ -75,7 +76,10 @@ describe("subrequest budget", () => {
 
   it("projection: with a small subrequest budget, every partition drains through self-pokes", async () => {
     const p = await projectorWith({ PROJECTOR_MAX_SUBREQUESTS: SMALL, PROJECTOR_BATCH_SIZE: "3" });
-    const head = heads(await produceEvents(p, interleavedLives(40, 2)));
+    // 8 tasks in each partition, so that every partition needs more than one fold (random ids left one with a
+    // single task in about one run of 140).
+    const ids = Array.from({ length: PARTITIONS }, (_, partition) => idsIn(PARTITIONS, partition, 8)).flat();
+    const head = heads(await produceEvents(p, interleavedLives(40, 2, ids)));
     expect(head.every((h) => h > 3)).toBe(true);
 
     const first = await poke(p);

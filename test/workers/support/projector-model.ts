@@ -291,8 +291,12 @@ export async function readCheckpoint(p: Projector, partition = 0): Promise<numbe
 }
 
 /** Many tasks' lives interleaved round-robin, as concurrent writers would append them. */
-export function interleavedLives(tasks: number, changes: number): EventEnvelope[] {
-  const lives = Array.from({ length: tasks }, () => taskLife(newTaskId(), changes));
+export function interleavedLives(
+  tasks: number,
+  changes: number,
+  ids: readonly string[] = Array.from({ length: tasks }, () => newTaskId()),
+): EventEnvelope[] {
+  const lives = ids.slice(0, tasks).map((id) => taskLife(id, changes));
   const out: EventEnvelope[] = [];
   for (let i = 0; i <= changes; i++) {
     for (const life of lives) {
