@@ -48,7 +48,11 @@ function workerLine(name: string) {
 try {
   stack = await startStack(config, { log: (msg) => logLine("stack", msg), logDeliveries: true });
   const projectorUrl = `http://localhost:${projectorPort}/projection`;
-  const workerEnv = devWorkerEnv(stack.env, { topic: config.kafkaTopic, projectorUrl });
+  const workerEnv = devWorkerEnv(stack.env, {
+    topic: config.kafkaTopic,
+    projectorUrl,
+    liveUrl: `http://127.0.0.1:${commandPort}/live`,
+  });
   const envFile = join(resolve(config.stateDir), "workers.env");
   await writeFile(envFile, renderEnvFile(workerEnv));
   for (const [name, port] of [

@@ -2,7 +2,9 @@
  * Runs the two workers under `wrangler dev` (workerd) for `npm run dev`, each in its own process group so that
  * stopping the launcher stops wrangler and the workerd it started, leaving nothing behind.
  */
+
 import { type ChildProcess, spawn } from "node:child_process";
+import { randomBytes } from "node:crypto";
 import { join, resolve } from "node:path";
 import { createInterface } from "node:readline";
 import { stripVTControlCharacters } from "node:util";
@@ -30,14 +32,21 @@ const WRANGLER = resolve("node_modules", ".bin", "wrangler");
 
 /**
  * The bindings `npm run dev` gives both workers over the stack's: the topic under its backend-neutral name too (so
- * that it overrides the one in wrangler.*.toml [vars]), the projector's local URL, and introspection on, which a
- * deployment leaves off, so that GraphiQL has a schema to show on this machine.
+ * that it overrides the one in wrangler.*.toml [vars]), the projector's local URL, introspection on, which a
+ * deployment leaves off, so that GraphiQL has a schema to show on this machine, and live updates' URL and secret.
  */
 export function devWorkerEnv(
   stackEnv: Record<string, string>,
-  { topic, projectorUrl }: { topic: string; projectorUrl: string },
+  { topic, projectorUrl, liveUrl }: { topic: string; projectorUrl: string; liveUrl?: string },
 ): Record<string, string> {
-  return { ...stackEnv, EVENT_LOG_TOPIC: topic, PROJECTOR_URL: projectorUrl, GRAPHQL_INTROSPECTION: "true" };
+  return {
+    ...stackEnv,
+    EVENT_LOG_TOPIC: topic,
+    PROJECTOR_URL: projectorUrl,
+    GRAPHQL_INTROSPECTION: "true",
+    // Live updates: the projector's notices go to the command worker's POST /live, with a secret of this run.
+    ...(liveUrl && { LIVE_URL: liveUrl, LIVE_SECRET: randomBytes(24).toString("base64url") }),
+  };
 }
 /** Lines kept for the message about a worker that exited. */
 const KEPT_LINES = 15;

@@ -19,6 +19,8 @@ export function bundleWorker(entry: string): Promise<string> {
       mainFields: ["browser", "module", "main"],
       write: false,
       logLevel: "silent",
+      // The runtime's own modules (the Durable Object base class), as wrangler leaves them.
+      external: ["cloudflare:*"],
     }).then((result) => {
       const file = result.outputFiles[0];
       if (!file) throw new Error(`esbuild produced nothing for ${entry}`);

@@ -33,3 +33,24 @@ export function wranglerRateLimits(file: string): RateLimitBinding[] {
     return { name, namespaceId, limit: Number(simple[1]), period: Number(simple[2]) };
   });
 }
+
+/**
+ * The `[[durable_objects.bindings]]` of a wrangler file (`name` and `class_name` lines, classes the worker itself
+ * exports), read the same plain way: binding name to class name.
+ */
+export function wranglerDurableObjects(file: string): Record<string, string> {
+  const text = readFileSync(file, "utf8");
+  const blocks = text.split(/^\[\[durable_objects\.bindings\]\][ \t]*$/m).slice(1);
+  return Object.fromEntries(
+    blocks.map((raw) => {
+      const block = raw.split(/^\[/m)[0] ?? "";
+      const name = /^name\s*=\s*"([A-Z_][A-Z0-9_]*)"\s*$/m.exec(block)?.[1];
+      const className = /^class_name\s*=\s*"([A-Za-z_][A-Za-z0-9_]*)"\s*$/m.exec(block)?.[1];
+      if (name === undefined || className === undefined)
+        throw new Error(
+          `${file}: a [[durable_objects.bindings]] block not in the form name = "...", class_name = "..."`,
+        );
+      return [name, className];
+    }),
+  );
+}

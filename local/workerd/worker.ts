@@ -8,7 +8,7 @@ import { fileURLToPath } from "node:url";
 import { Miniflare } from "miniflare";
 import { freePort } from "../common/ports";
 import { bundleWorker } from "./bundle";
-import { wranglerRateLimits } from "./rate-limits";
+import { wranglerDurableObjects, wranglerRateLimits } from "./rate-limits";
 
 /**
  * What each rate limiting bucket allows per period unless the wrangler file's own numbers are asked for: tests and
@@ -49,6 +49,14 @@ function rateLimitsOf(entry: string, mode: WorkerOutput["rateLimits"]) {
   );
 }
 
+/** The Durable Objects a worker of ours declares in its wrangler file (none for any other entry). */
+function durableObjectsOf(entry: string): Record<string, string> {
+  if (basename(dirname(dirname(entry))) !== "workers") return {};
+  return wranglerDurableObjects(
+    fileURLToPath(new URL(`../../wrangler.${basename(dirname(entry))}.toml`, import.meta.url)),
+  );
+}
+
 async function startWorker(
   entry: string,
   port: number,
@@ -68,6 +76,7 @@ async function startWorker(
     compatibilityDate: "2025-09-01",
     bindings,
     ratelimits: rateLimitsOf(entry, output.rateLimits),
+    durableObjects: durableObjectsOf(entry),
     ...(output.assets
       ? {
           assets: {
@@ -98,6 +107,16 @@ async function startWorker(
     throw err;
   }
   return mf;
+}
+
+/** Starts a worker on the port given (chosen by the caller, who must know it before: a binding of another worker). */
+export async function startWorkerOnPort(
+  entry: string,
+  port: number,
+  bindings: Record<string, string>,
+  output: WorkerOutput = {},
+): Promise<Miniflare> {
+  return startWorker(entry, port, bindings, output);
 }
 
 /**

@@ -63,7 +63,7 @@ export function signingConfig(env: Bindings): SigningConfig {
 }
 
 /** Hosts a plain-http `PROJECTOR_URL` may name: this machine's own loopback, which no network carries. */
-const LOOPBACK_HOSTS = new Set(["127.0.0.1", "[::1]", "localhost"]);
+export const LOOPBACK_HOSTS = new Set(["127.0.0.1", "[::1]", "localhost"]);
 
 /**
  * `PROJECTOR_URL`: where pokes go and the `sub` their signatures are checked against. It must be https: over plain

@@ -26,4 +26,6 @@ export interface OptionalBindings {
   EVENT_LOG_TIMEOUT_MS?: string;
   /** The older name of `EVENT_LOG_TIMEOUT_MS`. */
   KAFKA_TIMEOUT_MS?: string;
+  /** A secret shared by both workers: the projector's notices to POST /live carry it; unset, live updates are off. */
+  LIVE_SECRET?: string;
 }

@@ -3,13 +3,15 @@
  * QStash emulators) and both workers running in workerd through Miniflare, wired as `npm run dev` wires them.
  * Each system uses its own topic and projection prefix, so test files never see each other's data.
  */
+import { randomUUID } from "node:crypto";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Miniflare } from "miniflare";
+import { freePort } from "../../local/common/ports";
 import { DEFAULTS, FREE_PORTS, loadStackConfig } from "../../local/stack/config";
 import { type RunningStack, startStack } from "../../local/stack/start";
-import { startWorkerOnFreePort } from "../../local/workerd/worker";
+import { startWorkerOnFreePort, startWorkerOnPort } from "../../local/workerd/worker";
 import { type EventLogBackend, eventLogBackend, eventLogConfig } from "../../shared/config/event-log";
 import { createEventLog } from "../../shared/event-log/create";
 import type { EventLog } from "../../shared/event-log/port";
@@ -67,6 +69,11 @@ export interface SystemOptions {
    * address is never throttled by accident.
    */
   rateLimits?: "wrangler";
+  /**
+   * Live updates on: the projector sends its notices to the command worker's POST /live (LIVE_URL, LIVE_SECRET),
+   * as `npm run dev` wires them. The command worker's port is then chosen before the projector starts.
+   */
+  live?: boolean;
 }
 
 let counter = 0;
@@ -91,19 +98,26 @@ export async function startSystem(options: SystemOptions = {}): Promise<TestSyst
     PROJECTOR_URL: `http://127.0.0.1:${projectorPort}/projection`,
     ...options.bindings,
   });
+  // Live updates: the command worker's port is known before the projector starts (its LIVE_URL names it).
+  const livePort = options.live ? await freePort() : undefined;
+  const liveBindings: Record<string, string> = livePort
+    ? { LIVE_URL: `http://127.0.0.1:${livePort}/live`, LIVE_SECRET: `live-secret-${id}-${randomUUID()}` }
+    : {};
   const { mf: projector, port: projectorPort } = await startWorkerOnFreePort(
     "workers/projector/index.ts",
-    (port) => ({ ...bindingsFor(port), ...options.projectorBindings }),
+    (port) => ({ ...bindingsFor(port), ...liveBindings, ...options.projectorBindings }),
     { verbose, rateLimits: options.rateLimits },
   );
   const projectorUrl = `http://127.0.0.1:${projectorPort}`;
-  const env = { ...bindingsFor(projectorPort), ...options.commandBindings };
+  const env = { ...bindingsFor(projectorPort), ...liveBindings, ...options.commandBindings };
   // The app and GraphiQL as deployed: web/dist, built once per run by the tests' global setup.
-  const { mf: command, port: commandPort } = await startWorkerOnFreePort(
-    "workers/command/index.ts",
-    () => env,
-    { verbose, assets: WEB_DIST, rateLimits: options.rateLimits },
-  );
+  const commandOutput = { verbose, assets: WEB_DIST, rateLimits: options.rateLimits };
+  const { mf: command, port: commandPort } = livePort
+    ? {
+        mf: await startWorkerOnPort("workers/command/index.ts", livePort, env, commandOutput),
+        port: livePort,
+      }
+    : await startWorkerOnFreePort("workers/command/index.ts", () => env, commandOutput);
   const commandUrl = `http://127.0.0.1:${commandPort}`;
 
   const logEmulatorUrl =

@@ -29,6 +29,17 @@ export interface CommandAppOptions {
    * bindings, which are validated then (a missing one is answered `MISCONFIGURED` naming it).
    */
   deps?: CommandDeps;
+  /**
+   * Live updates' routes (live/route.ts, runtime-only: WebSockets and Durable Objects), which the worker's entry
+   * passes; without them a WebSocket upgrade of /graphql is refused and POST /live is not a route.
+   */
+  live?: LiveRoutes;
+}
+
+/** The routes of live updates: a subscription socket's upgrade of /graphql, and the projector's notices. */
+export interface LiveRoutes {
+  upgrade(c: Context<CommandEnv>, deps: CommandDeps): Promise<Response>;
+  notice(c: Context<CommandEnv>): Promise<Response>;
 }
 
 /** A log line for a request, with its id. */
@@ -93,7 +104,16 @@ export function createCommandApp(options: CommandAppOptions = {}) {
     });
   });
 
+  // A WebSocket upgrade of /graphql is a subscription's socket, handed to the list's hub (live/route.ts).
+  const live = options.live;
+  app.get("/graphql", (c, next) => {
+    if (c.req.header("upgrade")?.toLowerCase() !== "websocket") return next();
+    if (live) return live.upgrade(c, depsFor(c));
+    return c.json({ error: "subscriptions are not served here", code: "NOT_IMPLEMENTED" }, 501);
+  });
   app.all("/graphql", (c) => graphql(c));
+  // The projector's notices of applied batches, for the hubs.
+  if (live) app.post("/live", (c) => live.notice(c));
 
   return app;
 }

@@ -17,6 +17,7 @@ import type { WriteGuard } from "../../shared/write-guard/port";
 import { createRedisIdempotency } from "../../shared/write-guard/redis/idempotency";
 import { createRedisWriteGuard } from "../../shared/write-guard/redis/write-guard";
 import { type DefaultListPolicy, defaultListPolicy, maxListTasks } from "./access";
+import { hubOf, hubs } from "./live/wire";
 
 /**
  * A reservation outlives its append's time limit by this factor (30 s at the default time limit of 5 s): long
@@ -55,6 +56,8 @@ export interface CommandDeps {
   notifier: Notifier;
   /** The rebuild part of the projection's status, with `namespace` as the live one. */
   rebuildStatus(namespace: string): Promise<RebuildStatus>;
+  /** The lists' live-update hubs, when live updates are on (a purge closes the list's sockets). */
+  hubs?: { purged(listId: string): Promise<void> };
 }
 
 /**
@@ -69,6 +72,7 @@ export function commandDeps(env: Bindings): CommandDeps {
   // One Redis client for every adapter: the auto-pipeline can then merge their commands issued in the same tick.
   const client = connectRedis(redis);
   const { log, timeoutMs } = eventLogFromBindings(env, redis, client.redis);
+  const live = hubs(env);
   const rebuild = createRedisRebuild(client, createRebuildControl(client, redis.prefix), log);
   return {
     log,
@@ -88,5 +92,6 @@ export function commandDeps(env: Bindings): CommandDeps {
     maxListTasks: maxListTasks(env),
     notifier: createQStashNotifier(qstashConfig(env)),
     rebuildStatus: (namespace) => rebuild.status(namespace),
+    ...(live && { hubs: { purged: (listId: string) => hubOf(live, listId).purged() } }),
   };
 }

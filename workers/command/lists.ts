@@ -124,6 +124,16 @@ export async function purgeList(ctx: WriteContext, listId: string): Promise<{ id
     throw new NotFoundError(NO_LIST, "listId");
   }
   ctx.log.info("list key destroyed", {});
+  // Its subscribers are told, and their sockets closed: nothing of the list reaches them any more.
+  const hubs = ctx.deps.hubs;
+  if (hubs)
+    ctx.background(
+      hubs
+        .purged(id)
+        .catch((err: unknown) =>
+          ctx.log.error("live sockets of the purged list not closed", { error: errorFields(err) }),
+        ),
+    );
   const envelope: ListEnvelope = {
     type: "ListPurged",
     data: {},

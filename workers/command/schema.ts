@@ -186,6 +186,29 @@ export const typeDefs = /* GraphQL */ `
     """
     purgeList(listId: String!): String!
   }
+
+  """
+  What changed on a list: its tasks as they are now (created, renamed, completed or reopened), the ids of those
+  deleted, and the consistency token of the position it reflects (read with after: it to see at least this).
+  """
+  type ListChange {
+    token: String!
+    tasks: [Task!]!
+    deleted: [String!]!
+  }
+
+  """
+  Over WebSocket only (the graphql-transport-ws protocol) at /graphql?listId=<the list's id or viewId>: HTTP
+  answers a subscription with an error.
+  """
+  type Subscription {
+    """
+    Every change to the list listId opens (its id or viewId, the one the socket's URL names), as the projection
+    applies it, in order. Changes made while the socket was down are not replayed: after a reconnect, read the list
+    (with after: the last token received) and keep the newer version of each task.
+    """
+    listChanged(listId: String!): ListChange!
+  }
 `;
 
 export const schema = buildSchema(typeDefs);

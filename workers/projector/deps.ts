@@ -24,6 +24,7 @@ import { connectRedis, type RedisClient } from "../../shared/redis/client";
 import { type CatchUpBudget, catchUpBudget } from "./fold/budget";
 import { foldLeaseMs } from "./fold/lease-time";
 import { createSweepCursor, type SweepCursor } from "./fold/sweep-cursor";
+import { type LiveNotices, liveNotices } from "./live";
 import { rebuildGraceMs } from "./rebuild/settings";
 
 /**
@@ -57,6 +58,8 @@ export interface ProjectorDeps extends NamespaceDeps {
   rebuildGraceMs: number;
   /** The store and lease of one namespace (the live one, a rebuild's, or a retired one). */
   onNamespace(namespace: string): NamespaceDeps;
+  /** Live updates' notices to the command worker (LIVE_URL); absent when they are off. */
+  live?: LiveNotices;
 }
 
 /** Builds the adapters of one request or cron run from the worker's bindings. */
@@ -77,6 +80,7 @@ export function projectorDeps(env: Bindings): ProjectorDeps {
   });
   const eventLog = eventLogFromBindings(env, redis, client.redis);
   const control = createRebuildControl(client, redis.prefix);
+  const live = liveNotices(env);
   return {
     log: eventLog.log,
     leaseMs: foldLeaseMs({ logTimeoutMs: eventLog.timeoutMs, redisTimeoutMs: client.timeoutMs }),
@@ -89,6 +93,7 @@ export function projectorDeps(env: Bindings): ProjectorDeps {
     cleanup: createRedisCleanup(client, control),
     rebuildGraceMs: rebuildGraceMs(env),
     onNamespace,
+    ...(live && { live }),
   };
 }
 

@@ -15,6 +15,8 @@ declare global {
       PROJECTOR_MAX_EVENTS?: string;
       /** Counted subrequests per invocation, 11 to 10000. */
       PROJECTOR_MAX_SUBREQUESTS?: string;
+      /** The command worker's POST /live (its public URL and /live), told what each applied batch changed. */
+      LIVE_URL?: string;
       /** Seconds a namespace replaced by a rebuild is kept and folded, 0 to 86400; unset means 600. */
       REBUILD_GRACE_SECONDS?: string;
     }

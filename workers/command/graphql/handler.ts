@@ -168,6 +168,7 @@ export function createGraphQLHandler<E extends Env = Env>(
       hideSuggestions = !introspection;
       const invalid = validate(schema, document, introspection ? specifiedRules : closedRules);
       if (invalid.length > 0) return refuse(invalid, "GRAPHQL_VALIDATION_FAILED");
+      assertNotSubscription(document, params);
       const tooCostly = options.cost?.({
         document,
         operationName: params.operationName,
@@ -225,6 +226,17 @@ function parseDocument(query: string): DocumentNode | GraphQLError {
     if (error instanceof GraphQLError) return error;
     throw error;
   }
+}
+
+/** A subscription runs over a WebSocket (graphql-transport-ws), never as an HTTP request. */
+function assertNotSubscription(document: DocumentNode, params: GraphQLParams): void {
+  if (getOperationAST(document, params.operationName)?.operation !== "subscription") return;
+  throw new GraphQLRequestError(
+    400,
+    "BAD_REQUEST",
+    "A subscription runs over a WebSocket: connect to /graphql?listId=<the list's id or viewId> with the " +
+      "graphql-transport-ws protocol (graphql-ws clients, GraphiQL).",
+  );
 }
 
 /** GraphQL over HTTP: a GET must not run anything but a query; the client should retry with POST. */

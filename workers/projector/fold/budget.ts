@@ -66,12 +66,17 @@ export const SUBREQUESTS = {
   head: 1,
   /** The sweep's fan-out (one QStash batch). */
   fanOut: 1,
+  /** Live updates: the notice of an applied batch to the command worker (one POST /live), when LIVE_URL is set. */
+  notice: 1,
 } as const;
 
 /** Held back while folding: what ending cleanly may still cost (a stop read, the lease's end, the re-poke). */
 export const RESERVE = SUBREQUESTS.stops + SUBREQUESTS.end + SUBREQUESTS.repoke;
 
-/** The least a batch needs beyond its read: its states and its apply. */
+/**
+ * The least a batch needs beyond its read: its states and its apply (and its notice when live updates are on: a
+ * batch is started only if its notice can be sent, see catch-up.ts).
+ */
 export const BATCH_AFTER_READ = SUBREQUESTS.states + SUBREQUESTS.apply;
 
 /** The least a partition's fold needs to be worth starting: the claim, one batch, and the reserve. */

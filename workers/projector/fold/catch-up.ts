@@ -46,9 +46,30 @@ export interface CatchUpDeps {
   start?: number;
   /** The invocation's subrequests, when it spends some besides this catch-up (default: the budget's own). */
   meter?: SubrequestMeter;
+  /**
+   * Told of each applied batch that changed tasks: the partition, the checkpoint after it, the tasks and their
+   * states now (live updates: it sends one notice, a subrequest the fold keeps room for).
+   */
+  applied?: (batch: AppliedBatch) => void;
 }
 
-type Run = { deadline: number; eventsLeft: number; leaseMs: number; meter: SubrequestMeter };
+/** An applied batch, as live updates are told of it. */
+export interface AppliedBatch {
+  partition: number;
+  /** The checkpoint after the batch: its last event is at `to - 1`. */
+  to: number;
+  taskIds: string[];
+  states: ReadonlyMap<string, TaskState>;
+}
+
+type Run = {
+  deadline: number;
+  eventsLeft: number;
+  leaseMs: number;
+  meter: SubrequestMeter;
+  /** What a batch needs beyond its read (BATCH_AFTER_READ, and its notice when live updates are on). */
+  afterRead: number;
+};
 
 /**
  * Folds `only` these partitions (default: every partition of the log), one after the other, within one budget.
@@ -65,6 +86,7 @@ export async function catchUp(
     eventsLeft: budget.maxEvents,
     leaseMs: deps.leaseMs ?? LEASE_MS,
     meter: deps.meter ?? subrequestMeter(budget.maxSubrequests),
+    afterRead: BATCH_AFTER_READ + (deps.applied ? SUBREQUESTS.notice : 0),
   };
   const partitions: PartitionProgress[] = [];
   for (let i = 0; i < only.length; i++) {
@@ -73,7 +95,7 @@ export async function catchUp(
     partitions.push(progress);
     // Budget spent: the partitions left are continued by the caller's re-pokes, not claimed here for nothing.
     if (run.eventsLeft <= 0 || now() >= run.deadline) continue;
-    if (!run.meter.affords(SUBREQUESTS.claim + SUBREQUESTS.read + BATCH_AFTER_READ)) continue;
+    if (!run.meter.affords(SUBREQUESTS.claim + SUBREQUESTS.read + run.afterRead)) continue;
     try {
       await foldClaimed(deps, budget, run, progress, now);
     } catch (err) {
@@ -112,7 +134,7 @@ async function foldClaimed(
     if (!first) {
       // Not caught up: the caller re-pokes the partition, which claims it again in an invocation of its own.
       if (run.eventsLeft <= 0 || now() >= run.deadline) return;
-      if (!run.meter.affords(SUBREQUESTS.claim + SUBREQUESTS.read + BATCH_AFTER_READ)) return;
+      if (!run.meter.affords(SUBREQUESTS.claim + SUBREQUESTS.read + run.afterRead)) return;
     }
     const token = crypto.randomUUID();
     run.meter.spend(SUBREQUESTS.claim);
@@ -194,7 +216,7 @@ async function catchUpPartition(
     const prefetched = ahead?.from === progress.checkpoint ? ahead.settled : undefined;
     ahead = undefined;
     // Subrequests spent: stop with the reserve intact (the lease's end and the re-poke that continues).
-    if (!run.meter.affords((prefetched ? 0 : SUBREQUESTS.read) + BATCH_AFTER_READ)) return;
+    if (!run.meter.affords((prefetched ? 0 : SUBREQUESTS.read) + run.afterRead)) return;
     if (!prefetched) run.meter.spend(SUBREQUESTS.read);
     const read = await (prefetched ?? readFrom(progress.checkpoint, run.eventsLeft));
     if ("error" in read) throw read.error;
@@ -224,7 +246,7 @@ async function catchUpPartition(
       batch.stop === undefined &&
       leftAfter > 0 &&
       now() < run.deadline &&
-      run.meter.affords(SUBREQUESTS.read + BATCH_AFTER_READ)
+      run.meter.affords(SUBREQUESTS.read + run.afterRead)
     ) {
       run.meter.spend(SUBREQUESTS.read);
       ahead = { from: batch.to, settled: readFrom(batch.to, leftAfter) };
@@ -255,6 +277,8 @@ async function catchUpPartition(
     }
     lostInARow = 0;
     for (const [id, state] of working) known.set(id, state);
+    if (deps.applied && batch.counts.applied > 0)
+      deps.applied({ partition, to: batch.to, taskIds: taskIdsOf(items), states: working });
     run.eventsLeft -= consumed;
     progress.checkpoint = batch.to;
     progress.applied += batch.counts.applied;

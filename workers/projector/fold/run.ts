@@ -2,11 +2,12 @@
  * One invocation's catch-up of the live namespace, as the poke route and the sweep run it: fold within the
  * budget, then poke again for the work left that no other fold holds.
  */
-import type { Logger } from "../../../shared/http/log";
+import { errorFields, type Logger } from "../../../shared/http/log";
 import { pokeInBackground, type Waiter } from "../background";
 import type { ProjectorDeps } from "../deps";
+import { changedLists } from "../live";
 import { SUBREQUESTS, type SubrequestMeter, subrequestMeter } from "./budget";
-import { catchUp } from "./catch-up";
+import { type AppliedBatch, catchUp } from "./catch-up";
 
 /**
  * Runs a catch-up and, when the budget ran out with work left, pokes the projector again to continue. `logger`
@@ -14,15 +15,24 @@ import { catchUp } from "./catch-up";
  * already spent (the sweep's).
  */
 export async function runCatchUp(
-  deps: ProjectorDeps,
+  deps: ProjectorDeps & { namespace?: string },
   trigger: string,
   waitUntil: Waiter,
   logger: Logger,
   only?: readonly number[],
   meter: SubrequestMeter = subrequestMeter(deps.budget.maxSubrequests),
 ) {
+  const applied = liveApplied(deps, waitUntil, logger, meter);
   const result = await catchUp(
-    { log: deps.log, store: deps.store, lease: deps.lease, leaseMs: deps.leaseMs, logger, meter },
+    {
+      log: deps.log,
+      store: deps.store,
+      lease: deps.lease,
+      leaseMs: deps.leaseMs,
+      logger,
+      meter,
+      ...(applied && { applied }),
+    },
     deps.budget,
     only,
   );
@@ -47,4 +57,34 @@ export async function runCatchUp(
   }
   const owned = unfinished.length > 0 && ours.length === 0;
   return { ...result, ownedElsewhere: owned };
+}
+
+/**
+ * Live updates: each applied batch that changed tasks of named lists is told to the command worker in one notice,
+ * off the fold's path (the fold goes on while it is sent); a notice that fails is logged (see ../live.ts). Only the
+ * live namespace's folds notify: a rebuild's namespace is read by nobody yet.
+ */
+function liveApplied(
+  deps: ProjectorDeps & { namespace?: string },
+  waitUntil: Waiter,
+  logger: Logger,
+  meter: SubrequestMeter,
+): ((batch: AppliedBatch) => void) | undefined {
+  const { live, namespace } = deps;
+  if (!live || namespace === undefined) return undefined;
+  return (batch) => {
+    const lists = changedLists(batch.taskIds, batch.states);
+    if (!lists) return;
+    meter.spend(SUBREQUESTS.notice);
+    const token = `${batch.partition}:${batch.to - 1}`;
+    waitUntil(
+      live.send({ namespace, token, lists }).catch((err: unknown) =>
+        logger.error("live notice failed; subscribers see the change on their next read", {
+          partition: batch.partition,
+          token,
+          error: errorFields(err),
+        }),
+      ),
+    );
+  };
 }

@@ -1,0 +1,258 @@
+/**
+ * Live updates through the real protocol: the unmodified `graphql-ws` client (over the `ws` package) subscribes to
+ * `listChanged` on the command worker in workerd, whose list hub (a Durable Object, WebSocket hibernation) is told
+ * of each applied batch by the projector; mutations go over HTTP as any client sends them. Covered: delivery of a
+ * create, rename, completion and delete, in version order; a view id subscribing; refusals with a close reason
+ * (no capability, another list, garbage) that leave the hub up for the others; a reconnect that catches up by
+ * reading with the last token; a purge closing the list's sockets; HTTP refusing a subscription.
+ */
+import { type Client, createClient } from "graphql-ws";
+import { describe, expect, it } from "vitest";
+import WebSocket from "ws";
+import type { TestSystem } from "../support/system";
+import { eventually } from "./support/command-support";
+import { useSystem } from "./support/use-system";
+
+const sys = useSystem({ live: true });
+
+const FIELDS = "id text done version";
+const SUBSCRIBE = `subscription ($listId: String!) { listChanged(listId: $listId) { token deleted tasks { ${FIELDS} } } }`;
+const CREATE_LIST = 'mutation { createList(title: "live") { id viewId } }';
+const CREATE = `mutation ($text: String!, $listId: String) { createTask(text: $text, listId: $listId) { ${FIELDS} } }`;
+const UPDATE = `mutation ($id: String!, $text: String!, $done: Boolean!, $listId: String) {
+  updateTask(id: $id, text: $text, done: $done, listId: $listId) { ${FIELDS} } }`;
+const DELETE = "mutation ($id: String!, $listId: String) { deleteTask(id: $id, listId: $listId) }";
+
+interface Task {
+  id: string;
+  text: string;
+  done: boolean;
+  version: number;
+}
+interface Change {
+  token: string;
+  deleted: string[];
+  tasks: Task[];
+}
+
+async function mint(s: TestSystem): Promise<{ id: string; viewId: string }> {
+  const answer = await s.graphql(CREATE_LIST);
+  expect(answer.body.errors).toBeUndefined();
+  return answer.body.data.createList;
+}
+
+async function mutate(s: TestSystem, query: string, variables: Record<string, unknown>) {
+  const answer = await s.graphql(query, variables);
+  expect(answer.body.errors).toBeUndefined();
+  return answer.body.data;
+}
+
+const wsUrl = (s: TestSystem, listId: string) =>
+  `${s.commandUrl.replace(/^http/, "ws")}/graphql?listId=${encodeURIComponent(listId)}`;
+
+/** A graphql-ws client subscribed to a list: what it received, and how its subscription ended. */
+function subscriber(s: TestSystem, capability: string, subscribeAs = capability) {
+  const changes: Change[] = [];
+  let ended: { error?: unknown; completed?: boolean } | undefined;
+  let connected = false;
+  const client: Client = createClient({
+    url: wsUrl(s, capability),
+    webSocketImpl: WebSocket,
+    retryAttempts: 0,
+    lazy: false,
+    // A refusal is asserted through the sink; the default would print it too.
+    onNonLazyError: () => undefined,
+    on: { connected: () => (connected = true) },
+  });
+  const unsubscribe = client.subscribe<{ listChanged: Change }>(
+    { query: SUBSCRIBE, variables: { listId: subscribeAs } },
+    {
+      next: (result) => {
+        if (result.data) changes.push(result.data.listChanged);
+        else ended = { error: result.errors };
+      },
+      error: (error) => (ended = { error }),
+      complete: () => (ended ??= { completed: true }),
+    },
+  );
+  return {
+    changes,
+    client,
+    unsubscribe,
+    ended: () => ended,
+    /** Connected and subscribed: the hub has the subscription once a change sent after this reaches it. */
+    ready: () => eventually(async () => (connected ? true : undefined), "the socket to be acknowledged"),
+    /** The latest state of each task received, deletions applied. */
+    view(): Map<string, Task> {
+      const seen = new Map<string, Task>();
+      for (const change of changes) {
+        for (const task of change.tasks) seen.set(task.id, task);
+        for (const id of change.deleted) seen.delete(id);
+      }
+      return seen;
+    },
+    async close() {
+      unsubscribe();
+      await client.dispose();
+    },
+  };
+}
+
+/** Whether a subscription was subscribed at the hub: a change made now reaches it (a create on the list). */
+async function primed(s: TestSystem, listId: string, sub: ReturnType<typeof subscriber>) {
+  await sub.ready();
+  // The socket is acknowledged before the subscribe message is read: wait until a change gets through.
+  return eventually(
+    async () => {
+      const { createTask } = await mutate(s, CREATE, { text: "primer", listId });
+      const got = await eventually(
+        async () => (sub.view().has(createTask.id) ? true : undefined),
+        "the primer's change",
+        3000,
+      ).catch(() => undefined);
+      return got;
+    },
+    "the subscription to receive changes",
+    20_000,
+  );
+}
+
+/** A raw socket's close code and reason. */
+function closeOf(socket: WebSocket): Promise<{ code: number; reason: string }> {
+  return new Promise((resolve) =>
+    socket.on("close", (code, reason) => resolve({ code, reason: reason.toString() })),
+  );
+}
+
+describe("listChanged over graphql-transport-ws", () => {
+  it("delivers a create, a rename, a completion and a delete, in order, with their tokens", async () => {
+    const s = sys();
+    const list = await mint(s);
+    const sub = subscriber(s, list.id);
+    await primed(s, list.id, sub);
+    const { createTask } = await mutate(s, CREATE, { text: "buy milk", listId: list.id });
+    await mutate(s, UPDATE, { id: createTask.id, text: "buy oat milk", done: false, listId: list.id });
+    await mutate(s, UPDATE, { id: createTask.id, text: "buy oat milk", done: true, listId: list.id });
+    await eventually(
+      async () => (sub.view().get(createTask.id)?.done ? true : undefined),
+      "the completion to arrive",
+    );
+    expect(sub.view().get(createTask.id)).toMatchObject({ text: "buy oat milk", done: true, version: 3 });
+    // Never out of order: the versions of a task as received only grow.
+    const versions = sub.changes.flatMap((c) =>
+      c.tasks.filter((t) => t.id === createTask.id).map((t) => t.version),
+    );
+    expect(versions).toEqual([...versions].sort((a, b) => a - b));
+    expect(sub.changes.every((c) => /^\d+:\d+$/.test(c.token))).toBe(true);
+
+    await mutate(s, DELETE, { id: createTask.id, listId: list.id });
+    await eventually(
+      async () => (sub.changes.some((c) => c.deleted.includes(createTask.id)) ? true : undefined),
+      "the delete to arrive",
+    );
+    expect(sub.view().has(createTask.id)).toBe(false);
+    await sub.close();
+  });
+
+  it("serves a view id, and refuses a subscription naming another list than the socket's", async () => {
+    const s = sys();
+    const list = await mint(s);
+    const other = await mint(s);
+    const viewer = subscriber(s, list.viewId);
+    await primed(s, list.id, viewer);
+    const { createTask } = await mutate(s, CREATE, { text: "seen by the viewer", listId: list.id });
+    await eventually(
+      async () => (viewer.view().has(createTask.id) ? true : undefined),
+      "the viewer's change",
+    );
+    await viewer.close();
+
+    const wrong = subscriber(s, list.id, other.id);
+    const ended = await eventually(async () => wrong.ended(), "the refusal");
+    expect(JSON.stringify(ended.error)).toContain("this socket was opened for another list");
+    await wrong.close();
+  });
+
+  it("closes a socket without the list's capability with a reason, and one that sends garbage, the hub serving others", async () => {
+    const s = sys();
+    const list = await mint(s);
+    const stranger = new WebSocket(wsUrl(s, "AAAAAAAAAAAAAAAAAAAAAA"), "graphql-transport-ws");
+    expect(await closeOf(stranger)).toEqual({
+      code: 4403,
+      reason: "Forbidden: no list has this id (a list is reached only with its link)",
+    });
+
+    const sub = subscriber(s, list.id);
+    await primed(s, list.id, sub);
+    const rude = new WebSocket(wsUrl(s, list.id), "graphql-transport-ws");
+    const rudeClosed = closeOf(rude);
+    await new Promise((resolve) => rude.once("open", resolve));
+    rude.send("this is not a graphql-ws message");
+    expect(await rudeClosed).toEqual({ code: 4400, reason: "Invalid message received" });
+
+    const { createTask } = await mutate(s, CREATE, { text: "after the garbage", listId: list.id });
+    await eventually(async () => (sub.view().has(createTask.id) ? true : undefined), "the others' change");
+    await sub.close();
+  });
+
+  it("after a reconnect, the client catches up by reading with its last token", async () => {
+    const s = sys();
+    const list = await mint(s);
+    const first = subscriber(s, list.id);
+    await primed(s, list.id, first);
+    const { createTask } = await mutate(s, CREATE, { text: "before the outage", listId: list.id });
+    await eventually(async () => (first.view().has(createTask.id) ? true : undefined), "the first change");
+    const lastToken = first.changes.at(-1)?.token;
+    await first.close();
+
+    // Changed while no socket is open: nothing can deliver these.
+    const missed = await mutate(s, UPDATE, {
+      id: createTask.id,
+      text: "renamed offline",
+      done: true,
+      listId: list.id,
+    });
+    const added = await mutate(s, CREATE, { text: "added offline", listId: list.id });
+
+    const second = subscriber(s, list.id);
+    await second.ready();
+    // Catch-up: read the list (at least as far as the last token seen), then apply what the socket sends on top.
+    const read = await s.graphql(
+      `query ($listId: String, $after: String) { tasks(listId: $listId, after: $after) { tasks { ${FIELDS} } } }`,
+      {
+        listId: list.id,
+        after: lastToken,
+      },
+    );
+    const known = new Map<string, Task>(read.body.data.tasks.tasks.map((t: Task) => [t.id, t]));
+    await eventually(async () => {
+      for (const [id, task] of second.view())
+        if ((known.get(id)?.version ?? 0) < task.version) known.set(id, task);
+      const renamed = known.get(createTask.id);
+      return renamed?.version === missed.updateTask.version && known.has(added.createTask.id)
+        ? true
+        : undefined;
+    }, "the catch-up to converge");
+    expect(known.get(createTask.id)).toMatchObject({ text: "renamed offline", done: true });
+    await second.close();
+  });
+
+  it("a purge closes the list's sockets, saying why", async () => {
+    const s = sys();
+    const list = await mint(s);
+    const sub = subscriber(s, list.id);
+    await primed(s, list.id, sub);
+    await mutate(s, "mutation ($listId: String!) { purgeList(listId: $listId) }", { listId: list.id });
+    const ended = await eventually(async () => sub.ended(), "the socket to close");
+    expect(ended.error).toMatchObject({ code: 4404, reason: "The list was purged: it no longer exists" });
+    await sub.close();
+  });
+
+  it("HTTP answers a subscription with where to run it", async () => {
+    const s = sys();
+    const list = await mint(s);
+    const answer = await s.graphql(SUBSCRIBE, { listId: list.id });
+    expect(answer.status).toBe(400);
+    expect(answer.body.errors?.[0]?.message).toContain("A subscription runs over a WebSocket");
+  });
+});
