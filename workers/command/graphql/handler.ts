@@ -168,7 +168,7 @@ export function createGraphQLHandler<E extends Env = Env>(
       hideSuggestions = !introspection;
       const invalid = validate(schema, document, introspection ? specifiedRules : closedRules);
       if (invalid.length > 0) return refuse(invalid, "GRAPHQL_VALIDATION_FAILED");
-      assertNotSubscription(document, params);
+      if (schema.getSubscriptionType()) assertNotSubscription(document, params);
       const tooCostly = options.cost?.({
         document,
         operationName: params.operationName,
@@ -228,7 +228,10 @@ function parseDocument(query: string): DocumentNode | GraphQLError {
   }
 }
 
-/** A subscription runs over a WebSocket (graphql-transport-ws), never as an HTTP request. */
+/**
+ * A subscription runs over a WebSocket (graphql-transport-ws), never as an HTTP request. (A schema without a
+ * subscription type lets graphql-js answer that it has none.)
+ */
 function assertNotSubscription(document: DocumentNode, params: GraphQLParams): void {
   if (getOperationAST(document, params.operationName)?.operation !== "subscription") return;
   throw new GraphQLRequestError(
