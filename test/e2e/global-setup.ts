@@ -11,10 +11,12 @@ import { startSystem } from "../support/system";
 export default async function globalSetup(): Promise<() => Promise<void>> {
   await buildWeb();
   // As `npm run dev` runs it: introspection on, so that GraphiQL has a schema to show; the rate limits the
-  // wrangler files set, which the suite must stay under from its one address.
+  // wrangler files set, which the suite must stay under from its one address; live updates on.
   const sys = await startSystem({
     commandBindings: { GRAPHQL_INTROSPECTION: "true" },
     rateLimits: "wrangler",
+    // Live updates wired as `npm run dev` wires them.
+    live: true,
   });
   process.env.E2E_BASE_URL = sys.commandUrl;
   process.env.E2E_KAFKA_URL = sys.env.UPSTASH_KAFKA_URL ?? "";

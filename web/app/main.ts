@@ -1,13 +1,15 @@
 /** The to-do app: one list per browser (or per share link), kept in step with the event-sourced API. */
 import { ApiError, graphql } from "./api";
 import { keyOf, type ListAccess, remember, resolveList, shareLinks, startOf } from "./list-id";
+import { connectLive, type LiveState } from "./live";
 import { DELETE_LIST_QUESTION, forgetList, purgeList } from "./purge";
 import { type SyncStatus, TodoSync } from "./sync";
 import { createTimeline } from "./timeline";
 import { TodoView } from "./view";
 import { describeError, describePurgeError } from "./words";
 
-const POLL_MS = 5000;
+/** While the live socket is down, the list is looked at again this often (a fallback, not the way changes come). */
+const FALLBACK_POLL_MS = 30_000;
 /** How long a failure stays on screen once the app has recovered from it. */
 const FAILURE_SHOWN_MS = 10_000;
 const MAX_BACKOFF_MS = 8000;
@@ -141,6 +143,14 @@ function open(access: ListAccess): void {
   if (deleteList) deleteList.hidden = access.id === null;
   // Send what was typed or cut short by a reload (same idempotency keys: nothing is done twice), then read the list.
   sync.attach(access);
+  // Changes made elsewhere arrive over the live socket; each (re)connection reads the list once to catch up.
+  stopLive?.();
+  stopLive = connectLive(keyOf(access), {
+    state: showLive,
+    connected: () => sync.refresh(),
+    change: (change) => sync.applyRemote(change),
+    gone: () => listGone(),
+  });
   showShareLinks();
   const input = document.querySelector<HTMLInputElement>(".new-todo");
   if (access.id !== null && document.activeElement === document.body) input?.focus();
@@ -158,8 +168,27 @@ function showNoList(why?: string): void {
   if (deleteList) deleteList.hidden = true;
 }
 
+const liveStatus = document.querySelector<HTMLElement>(".live-status");
+let live: LiveState = "connecting";
+let stopLive: (() => void) | undefined;
+
+/** Says whether changes from elsewhere arrive live, or not until the connection is back. */
+function showLive(state: LiveState): void {
+  live = state;
+  document.body.dataset.live = state;
+  if (!liveStatus) return;
+  liveStatus.textContent =
+    state === "live"
+      ? "Live: changes made elsewhere show at once"
+      : state === "down"
+        ? "Offline from live updates: reconnecting (your changes are kept and sent when possible)"
+        : "Connecting for live updates…";
+}
+
 /** A read found the list deleted (in another browser, say): this browser forgets it too, and says so. */
 function listGone(): void {
+  stopLive?.();
+  stopLive = undefined;
   sync.close();
   if (opened) forgetList(localStorage, opened);
   showNoList("This list was deleted: its todos were erased for everyone who had its links.");
@@ -172,8 +201,9 @@ void resolveList(start, graphql, async (error) => {
   await new Promise((resolve) => setTimeout(resolve, Math.min(MAX_BACKOFF_MS, 250 * 2 ** tries)));
 }).then((resolved) => (resolved.kind === "list" ? open(resolved.access) : showNoList()));
 
-// Another browser may change a shared list: look again when this one comes back, and now and then while shown.
+// Changes made elsewhere come over the live socket. Looking again when the window comes back costs one read and
+// covers a socket that died unnoticed (a laptop asleep); while the socket is down, the list is looked at now and then.
 window.addEventListener("focus", () => sync.refresh());
 setInterval(() => {
-  if (document.visibilityState === "visible" && sync.idle()) sync.refresh();
-}, POLL_MS);
+  if (live !== "live" && document.visibilityState === "visible" && sync.idle()) sync.refresh();
+}, FALLBACK_POLL_MS);

@@ -8,6 +8,8 @@ export interface Todo {
   id: string;
   title: string;
   completed: boolean;
+  /** The server's version of the todo, when known: a change from elsewhere applies only if it is newer. */
+  version?: number;
 }
 
 /** One change to send, with the idempotency key all its retries share. */

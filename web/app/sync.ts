@@ -29,6 +29,14 @@ interface TaskView {
   id: string;
   text: string;
   done: boolean;
+  version: number;
+}
+
+/** A change made elsewhere, as the live subscription brings it: tasks as they are now, and ids deleted. */
+export interface RemoteChange {
+  token: string;
+  tasks: TaskView[];
+  deleted: string[];
 }
 
 interface TaskPage {
@@ -37,16 +45,16 @@ interface TaskPage {
 }
 
 const CREATE = `mutation Create($text: String!, $listId: String, $key: String) {
-  createTask(text: $text, listId: $listId, idempotencyKey: $key) { id text done }
+  createTask(text: $text, listId: $listId, idempotencyKey: $key) { id text done version }
 }`;
 const UPDATE = `mutation Update($id: String!, $text: String!, $done: Boolean!, $listId: String, $key: String) {
-  updateTask(id: $id, text: $text, done: $done, listId: $listId, idempotencyKey: $key) { id text done }
+  updateTask(id: $id, text: $text, done: $done, listId: $listId, idempotencyKey: $key) { id text done version }
 }`;
 const DELETE = `mutation Delete($id: String!, $listId: String, $key: String) {
   deleteTask(id: $id, listId: $listId, idempotencyKey: $key)
 }`;
 const PAGE = `query Page($listId: String, $after: String, $cursor: String) {
-  tasks(listId: $listId, first: 500, cursor: $cursor, after: $after) { tasks { id text done } nextCursor }
+  tasks(listId: $listId, first: 500, cursor: $cursor, after: $after) { tasks { id text done version } nextCursor }
 }`;
 /** The most pages read for one list (a list holds at most 5,000 tasks: 10 pages of 500). */
 const MAX_PAGES = 20;
@@ -77,6 +85,10 @@ export class TodoSync {
   private editable: boolean;
   /** Closed for good (the list was deleted): nothing is sent, read or written any more. */
   private closed = false;
+  /** Ids deleted on the server, as seen live: never shown again (a read begun before the delete may hold them). */
+  private readonly deleted = new Set<string>();
+  /** Changes from elsewhere that arrived during a read: applied on top of what the read answers. */
+  private arrivedDuringRead: RemoteChange[] | undefined;
 
   /**
    * `local.key` names the copy kept in this browser until the server answers (the capability the list is opened
@@ -157,6 +169,20 @@ export class TodoSync {
   /** The consistency token of the last change the server confirmed, for reads that must show it. */
   lastToken(): string | null {
     return this.token;
+  }
+
+  /**
+   * A change made elsewhere (the live subscription): each task replaces the confirmed copy when it is newer (by
+   * version) or new, each deleted id goes. What this browser has not sent yet stays on top (the outbox is applied
+   * over the confirmed list), so a change from elsewhere never undoes one typed here.
+   */
+  applyRemote(change: RemoteChange): void {
+    if (this.closed) return;
+    for (const id of change.deleted) this.deleted.add(id);
+    if (this.arrivedDuringRead) this.arrivedDuringRead.push(change);
+    this.base = merge(this.base, change, this.deleted);
+    this.save();
+    this.on.changed();
   }
 
   /** Asks for the server's list (after every queued change is sent). */
@@ -246,14 +272,19 @@ export class TodoSync {
       // Re-key first, so the view keeps the same element (and any edit under way) for the confirmed todo.
       this.ops = renameId(this.ops, op.id, task.id);
       this.on.renamed(op.id, task.id);
-      this.confirm(op, answer.token, (base) => [
-        ...base,
-        { id: task.id, title: task.text, completed: task.done },
-      ]);
+      this.confirm(op, answer.token, (base) =>
+        // The live subscription may have brought the todo before its create was answered.
+        base.some((t) => t.id === task.id)
+          ? base
+          : [...base, { id: task.id, title: task.text, completed: task.done, version: task.version }],
+      );
     } else if (op.kind === "update") {
       const variables = { id: op.id, text: op.title, done: op.completed, listId, key: op.key };
       const answer = await graphql<{ updateTask: TaskView | null }>(UPDATE, variables, keepalive);
-      this.confirm(op, answer.token, (base) => applyOp(base, op));
+      const task = answer.data.updateTask;
+      this.confirm(op, answer.token, (base) =>
+        task ? merge(base, { token: "", tasks: [task], deleted: [] }, this.deleted) : applyOp(base, op),
+      );
     } else {
       const variables = { id: op.id, listId, key: op.key };
       const answer = await graphql<{ deleteTask: string }>(DELETE, variables, keepalive);
@@ -278,19 +309,27 @@ export class TodoSync {
     // allows one wait per request, and once the first page holds the change the next ones do too).
     const tasks: TaskView[] = [];
     let cursor: string | null = null;
-    for (let page = 0; page < MAX_PAGES; page++) {
-      const variables: Record<string, unknown> = {
-        listId: this.listKey(),
-        after: page === 0 ? this.token : null,
-        cursor,
-      };
-      const answer = await graphql<{ tasks: TaskPage }>(PAGE, variables);
-      tasks.push(...answer.data.tasks.tasks);
-      cursor = answer.data.tasks.nextCursor;
-      if (cursor === null) break;
+    // Changes from elsewhere arriving meanwhile are kept, to go over the read's answer, which may predate them.
+    const arrived: RemoteChange[] = [];
+    this.arrivedDuringRead = arrived;
+    try {
+      for (let page = 0; page < MAX_PAGES; page++) {
+        const variables: Record<string, unknown> = {
+          listId: this.listKey(),
+          after: page === 0 ? this.token : null,
+          cursor,
+        };
+        const answer = await graphql<{ tasks: TaskPage }>(PAGE, variables);
+        tasks.push(...answer.data.tasks.tasks);
+        cursor = answer.data.tasks.nextCursor;
+        if (cursor === null) break;
+      }
+    } finally {
+      this.arrivedDuringRead = undefined;
     }
     if (this.closed) return;
-    this.base = tasks.map((t) => ({ id: t.id, title: t.text, completed: t.done }));
+    const read: Todo[] = tasks.filter((t) => !this.deleted.has(t.id)).map(fromServer);
+    this.base = arrived.reduce((base: Todo[], change) => merge(base, change, this.deleted), read);
     this.save();
     this.on.changed();
   }
@@ -314,3 +353,24 @@ export class TodoSync {
     this.storage.setItem(this.storageKey, JSON.stringify(saved));
   }
 }
+
+/** The confirmed list with a change from the server applied: newer versions win, deleted ids go. */
+function merge(base: Todo[], change: RemoteChange, deleted: ReadonlySet<string>): Todo[] {
+  const incoming = new Map(change.tasks.map((t) => [t.id, t]));
+  const next: Todo[] = [];
+  for (const todo of base) {
+    if (deleted.has(todo.id)) continue;
+    const task = incoming.get(todo.id);
+    incoming.delete(todo.id);
+    next.push(task && task.version > (todo.version ?? 0) ? fromServer(task) : todo);
+  }
+  for (const task of incoming.values()) if (!deleted.has(task.id)) next.push(fromServer(task));
+  return next;
+}
+
+const fromServer = (task: TaskView): Todo => ({
+  id: task.id,
+  title: task.text,
+  completed: task.done,
+  version: task.version,
+});

@@ -5,6 +5,7 @@
  */
 import { filterOf, filterTodos, itemsWord, type Todo } from "./model";
 import type { TodoSync } from "./sync";
+import { fits, watchLimit } from "./text-limit";
 
 const ENTER_KEY = "Enter";
 const ESCAPE_KEY = "Escape";
@@ -41,12 +42,16 @@ export class TodoView {
     private readonly sync: TodoSync,
     private readonly hooks: ViewHooks,
   ) {
+    const showNewLimit = watchLimit(this.newTodo);
     this.newTodo.addEventListener("keydown", (e) => {
       if (e.key !== ENTER_KEY || e.isComposing) return;
       const title = this.newTodo.value.trim();
       if (title === "") return;
+      // Too long: kept in the input, with the note saying by how much (the server would refuse it).
+      if (!fits(title)) return showNewLimit();
       this.sync.create(title);
       this.newTodo.value = "";
+      showNewLimit();
     });
     this.toggleAll.addEventListener("change", () => {
       const completed = this.toggleAll.checked;
@@ -169,8 +174,14 @@ export class TodoView {
     label.addEventListener("keydown", (e) => {
       if (e.key === ENTER_KEY || e.key === "F2") startEditing();
     });
+    const showEditLimit = watchLimit(edit);
     const finish = (save: boolean) => {
       if (!li.classList.contains("editing")) return;
+      // Too long to save: the edit stays open with its text, and the note says by how much.
+      if (save && !fits(edit.value)) {
+        showEditLimit();
+        return;
+      }
       li.classList.remove("editing");
       this.editing = undefined;
       const t = current();
