@@ -3,7 +3,7 @@ import { listOf, type Task } from "../../shared/domain";
 import { type ProjectionStatus, projectionStatus } from "../../shared/projection/status";
 import type { StatusCache } from "../../shared/projection/status-cache";
 import type { RebuildStatus } from "../../shared/rebuild/port";
-import { type Scope, scopeList } from "./access";
+import { type Scope, type ScopedRead, scopeList } from "./access";
 import { parseToken, reached } from "./consistency/token";
 import { awaitToken } from "./consistency/wait";
 import type { RequestDeps } from "./deps";
@@ -19,40 +19,55 @@ import {
 } from "./pages";
 import { requireTaskId } from "./service-errors";
 
-/** `list`: `limit` tasks from `offset` (the original API), a page of at most MAX_PAGE (DEFAULT_PAGE when unset). */
+/** Opens the scope of a field's `listId` with `read` of its list in the same look (see access.ts `openScopeWith`). */
+export type Opener = <T>(read: ScopedRead<T>) => Promise<{ scope: Scope; read: T }>;
+
+/**
+ * `list`: `limit` tasks from `offset` (the original API), a page of at most MAX_PAGE (DEFAULT_PAGE when unset),
+ * read with the look that opens the list; read again once the projection holds the consistency token `after`.
+ */
 export async function listTasks(
   deps: RequestDeps,
   args: { offset?: number | null; limit?: number | null; after?: string | null },
-  scope: Scope,
-): Promise<Task[]> {
-  const listId = scopeList(scope);
+  open: Opener,
+): Promise<{ scope: Scope; tasks: Task[] }> {
   const offset = pageOffset(args.offset);
   const limit = pageSize(args.limit, "limit", DEFAULT_PAGE, MAX_PAGE);
   const position = args.after ? parseToken(args.after, deps.log.partitions) : undefined;
-  let page = await deps.store.list(offset, limit, listId);
+  const { scope, read } = await open({
+    named: (capability, options) => deps.listReads.list(capability, offset, limit, options),
+    unnamed: () => deps.store.list(offset, limit),
+  });
+  let page = read;
   if (position && !reached(page.checkpoints, position)) {
     await awaitToken(deps, args.after);
-    page = await deps.store.list(offset, limit, listId);
+    page = await deps.store.list(offset, limit, scopeList(scope));
   }
-  return page.tasks;
+  return { scope, tasks: page.tasks };
 }
 
-/** `tasks`: a page of `first` tasks after `cursor` (from the start without it), and the next page's cursor. */
+/**
+ * `tasks`: a page of `first` tasks after `cursor` (from the start without it), and the next page's cursor, read
+ * with the look that opens the list; read again once the projection holds the consistency token `after`.
+ */
 export async function taskPage(
   deps: RequestDeps,
   args: { first?: number | null; cursor?: string | null; after?: string | null },
-  scope: Scope,
-): Promise<{ tasks: Task[]; nextCursor: string | null }> {
-  const listId = scopeList(scope);
+  open: Opener,
+): Promise<{ scope: Scope; tasks: Task[]; nextCursor: string | null }> {
   const first = pageSize(args.first, "first", DEFAULT_PAGE, MAX_PAGE);
   const cursor = args.cursor ? decodeCursor(args.cursor) : undefined;
   const position = args.after ? parseToken(args.after, deps.log.partitions) : undefined;
-  let page = await deps.store.listAfter(first, listId, cursor);
+  const { scope, read } = await open({
+    named: (capability, options) => deps.listReads.listAfter(capability, first, cursor, options),
+    unnamed: () => deps.store.listAfter(first, undefined, cursor),
+  });
+  let page = read;
   if (position && !reached(page.checkpoints, position)) {
     await awaitToken(deps, args.after);
-    page = await deps.store.listAfter(first, listId, cursor);
+    page = await deps.store.listAfter(first, scopeList(scope), cursor);
   }
-  return { tasks: page.tasks, nextCursor: page.next ? encodeCursor(page.next) : null };
+  return { scope, tasks: page.tasks, nextCursor: page.next ? encodeCursor(page.next) : null };
 }
 
 /** The task, or null when it does not exist, is deleted, or is on another list than the scope's (alike). */
