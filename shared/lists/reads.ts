@@ -5,6 +5,8 @@
  * one script: redis/reads.ts); `composedListReads` is the same from a registry and a read model one after the other
  * (what the in-process adapters do).
  */
+import type { TaskState } from "../domain";
+import type { HistoryEntry } from "../projection/codec";
 import type { CursorPage, ListCursor, ReadModel, TaskPage } from "../projection/read-model";
 import type { ListRecord, ListRegistry } from "./port";
 
@@ -21,6 +23,17 @@ export type Look<T> =
   | { kind: "unlisted"; size: number; read: T }
   /** No list at all. */
   | { kind: "none" };
+
+/** A task's state as a look reads it, with the checkpoints read with it (a consistency token is checked on them). */
+export interface TaskRead {
+  state: TaskState;
+  checkpoints: Map<number, number>;
+}
+
+/** A task's state and `limit` of its history entries from `offset`, with the checkpoints. */
+export interface HistoryRead extends TaskRead {
+  history: HistoryEntry[];
+}
 
 export interface LookOptions {
   /**
@@ -44,6 +57,15 @@ export interface ListReads {
     after?: ListCursor,
     options?: LookOptions,
   ): Promise<Look<CursorPage>>;
+  /** What `capability` opens, with the state of the task `taskId` (ReadModel.task), whatever list it is on. */
+  task(capability: string, taskId: string, options?: LookOptions): Promise<Look<TaskRead>>;
+  /** What `capability` opens, with the state and history of the task `taskId` (ReadModel.history). */
+  history(
+    capability: string,
+    taskId: string,
+    range: { offset: number; limit: number },
+    options?: LookOptions,
+  ): Promise<Look<HistoryRead>>;
 }
 
 /** The looks of `registry` and `store` one after the other: the registry, then the read of the list it opened. */
@@ -61,5 +83,19 @@ export function composedListReads(registry: ListRegistry, store: ReadModel): Lis
     sized: (capability) => look(capability, (id) => store.listSize(id)),
     list: (capability, offset, limit) => look(capability, (id) => store.list(offset, limit, id)),
     listAfter: (capability, limit, after) => look(capability, (id) => store.listAfter(limit, id, after)),
+    task: (capability, taskId) =>
+      look(capability, async () => {
+        const [checkpoints, state] = await Promise.all([store.checkpoints(), store.task(taskId)]);
+        return { checkpoints, state };
+      }),
+    history: (capability, taskId, range) =>
+      look(capability, async () => {
+        const [checkpoints, state, history] = await Promise.all([
+          store.checkpoints(),
+          store.task(taskId),
+          store.history(taskId, range),
+        ]);
+        return { checkpoints, state, history };
+      }),
   };
 }

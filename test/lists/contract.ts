@@ -82,6 +82,21 @@ export function listReadsContract(name: string, subject: () => ListReadsSubject)
       }
     });
 
+    test("a task and its history are read with the look, whatever list the task is on (the caller checks it)", async () => {
+      const { reads } = await given(subject());
+      const task = await reads.task(LIST.viewId, uuid(4));
+      expect(task).toMatchObject({ kind: "list", mode: "view", list: LIST });
+      const read = task.kind === "list" ? task.read : undefined;
+      expect(read?.state).toMatchObject({ status: "active", task: { text: "second", listId: LIST.id } });
+      expect(read?.checkpoints).toEqual(new Map([[0, LOG.length]]));
+      const other = await reads.task(LIST.id, uuid(2));
+      expect(other.kind === "list" && other.read.state).toMatchObject({ task: { listId: OLD_LIST } });
+      const history = await reads.history(LIST.id, uuid(1), { offset: 0, limit: 10 });
+      expect(history.kind === "list" && history.read.history.map((e) => e.type)).toEqual(["TaskCreated"]);
+      expect(history.kind === "list" && history.read.state.status).toBe("active");
+      expect(await reads.history("nobody", uuid(1), { offset: 0, limit: 10 })).toEqual({ kind: "none" });
+    });
+
     test("a purged list: its id opens a purged list, nothing read; its view id opens nothing, seen before or not", async () => {
       const { reads, registry } = await given(subject());
       expect((await reads.list(LIST.viewId, 0, 10)).kind).toBe("list");

@@ -14,6 +14,7 @@ import { useLocalRedis } from "../emulators/support/redis-fixture";
 import { listReadsContract } from "./contract";
 
 const TOKEN = "list-reads-contract-token";
+const TASK = "00000000-0000-4000-8000-000000000001";
 const local = useLocalRedis({ name: "list-reads-contract", token: TOKEN });
 
 function open() {
@@ -39,7 +40,7 @@ async function requestsOf(run: () => Promise<unknown>): Promise<number> {
 }
 
 describe("Redis adapters: the cost of a look", () => {
-  test("a look with its read is one request; through a view id, two the first time and one after", async () => {
+  test("a look with its read (a page, a size, a task, a history) is one request; through a view id, two the first time and one after", async () => {
     const { registry, reads } = open();
     const list = {
       id: randomUUID().slice(0, 22),
@@ -58,5 +59,8 @@ describe("Redis adapters: the cost of a look", () => {
     expect(await requestsOf(() => reads.listAfter(list.viewId, 5))).toBe(2);
     expect(await requestsOf(() => reads.listAfter(list.viewId, 5))).toBe(1);
     expect(await requestsOf(() => reads.list(list.viewId, 0, 5))).toBe(1);
+    await Promise.all([reads.task(list.id, TASK), reads.history(list.id, TASK, { offset: 0, limit: 5 })]);
+    expect(await requestsOf(() => reads.task(list.viewId, TASK))).toBe(1);
+    expect(await requestsOf(() => reads.history(list.viewId, TASK, { offset: 0, limit: 5 }))).toBe(1);
   });
 });

@@ -14,6 +14,9 @@ const CREATE_LIST = 'mutation { createList(title: "groceries") { id viewId } }';
 const TASKS = "query ($l: String!) { tasks(first: 5, listId: $l) { tasks { id } nextCursor } }";
 const LIST = "query ($l: String!) { list(limit: 5, listId: $l) { id } }";
 const DEFAULT_TASKS = "{ tasks(first: 5) { tasks { id } nextCursor } }";
+const CREATE_ON = 'mutation ($l: String!) { createTask(text: "milk", listId: $l) { id } }';
+const TASK = "query ($l: String!, $id: String!) { task(id: $id, listId: $l) { id } }";
+const HISTORY = "query ($l: String!, $id: String!) { history(id: $id, listId: $l) { eventId } }";
 
 /**
  * The Redis requests a GraphQL request sends the second time it is sent (the first loads the scripts into Redis, an
@@ -49,5 +52,14 @@ describe("the Redis requests of a named list's read", () => {
     const { viewId } = (await sys().graphql(CREATE_LIST)).body.data.createList;
     expect(await redisRequests(TASKS, { l: viewId })).toBe(1);
     expect(await redisRequests(LIST, { l: viewId })).toBe(1);
+  });
+
+  it("task, history: a task of a named list, or its history, is one request, by the list's id or its view id", async () => {
+    const { id, viewId } = (await sys().graphql(CREATE_LIST)).body.data.createList;
+    const task = (await sys().graphql(CREATE_ON, { l: id })).body.data.createTask.id;
+    for (const l of [id, viewId]) {
+      expect(await redisRequests(TASK, { l, id: task })).toBe(1);
+      expect(await redisRequests(HISTORY, { l, id: task })).toBe(1);
+    }
   });
 });

@@ -125,30 +125,22 @@ export async function openScopeWith<T>(
 }
 
 /**
- * The scope a `listId` argument opens (see {@link openScopeWith}), in one Redis request (two for a view id the
- * isolate has not seen). `withSize`: the scope carries the list's size (a create checks the bound on it), read in
- * the same request.
+ * The scope a `listId` argument opens (see {@link openScopeWith}) for a field that reads nothing of the list with it
+ * (`listInfo`, a mutation), in one Redis request (two for a view id the isolate has not seen). `withSize`: the
+ * scope carries the list's size (a create checks the bound on it), read in the same request.
  */
 export async function openScope(
   deps: { listReads: ListReads; defaultList: DefaultListPolicy },
   authorization: string | undefined,
   listId: string | null | undefined,
-  settle?: () => Promise<void>,
   withSize = false,
 ): Promise<Scope> {
   if (!withSize) {
     const named = (capability: string, options?: LookOptions) => deps.listReads.open(capability, options);
-    const opened = await openScopeWith(
-      deps,
-      authorization,
-      listId,
-      { named, unnamed: async () => {} },
-      settle,
-    );
-    return opened.scope;
+    return (await openScopeWith(deps, authorization, listId, { named, unnamed: async () => {} })).scope;
   }
   const named = (capability: string, options?: LookOptions) => deps.listReads.sized(capability, options);
-  const sized = await openScopeWith(deps, authorization, listId, { named, unnamed: async () => 0 }, settle);
+  const sized = await openScopeWith(deps, authorization, listId, { named, unnamed: async () => 0 });
   return sized.scope.kind === "list" ? { ...sized.scope, size: sized.read } : sized.scope;
 }
 

@@ -180,13 +180,13 @@ const ROOT_FIELDS = DEFAULT_LIMITS.maxAliases + 5;
 /** Redis commands of a script called again for the same field: its EVALSHA (Redis holds it since its first call). */
 const SCRIPT_AGAIN = 1;
 /**
- * Redis commands of opening the list a root field names (see shared/lists/reads.ts), once per list per request: a
- * look, one script that reads the list's registry entry with the field's page (a `list` or `tasks`); the same look
- * again for a view id the isolate has not seen yet (the first finds its list's id), and again after the token's
- * wait for a list the registry does not know.
+ * Redis commands of a root field's read. On a named list, its look (see shared/lists/reads.ts): one script that
+ * reads the list's registry entry with the field's page, task or history; the same script again first for a view
+ * id the isolate has not seen yet (that look finds its list's id), and again after the token's wait for an id the
+ * registry does not know. On the default list, the read alone (a script at most).
  */
-const OPEN_LIST = SCRIPT + 2 * SCRIPT_AGAIN;
-/** The same for a mutation's list (no token to wait for; a create's look reads the list's size). */
+const FIELD_READ = SCRIPT + 2 * SCRIPT_AGAIN;
+/** Redis commands of opening a mutation's list: its look (with the list's size for a create), and one before it for a view id. */
 const OPEN_LIST_TO_CHANGE = SCRIPT + SCRIPT_AGAIN;
 /** Redis commands of one read of the projection's status (checkpoints, counters, problems, stops, rebuild). */
 const STATUS_COMMANDS = 8;
@@ -205,11 +205,11 @@ export const REQUEST_BOUND = {
   /** The live namespace's pointer, read once per request. */
   request: { redis: 1 },
   /**
-   * A query (any document within the bounds): every root field's list opened and read (a page within the look that
-   * opens its list, a task or its history by a script's worth of commands after it), the status once, one token wait.
+   * A query (any document within the bounds): every root field's read (on a named list with the look that opens it),
+   * the status once, one token wait and the field read again after it.
    */
   query: {
-    redis: ROOT_FIELDS * (SCRIPT + OPEN_LIST) + STATUS_COMMANDS + WAIT_CHECKS + SCRIPT,
+    redis: ROOT_FIELDS * FIELD_READ + STATUS_COMMANDS + WAIT_CHECKS + SCRIPT,
     logPerPartition: 1,
     qstash: 0,
   },

@@ -117,25 +117,21 @@ export function rootResolver(
   status: StatusCache<ProjectionView> = createStatusCache(),
 ) {
   const resolved = requestDeps(deps);
-  /** The request's deps and the scope its `listId` opens (see access.ts), for reading or changing. */
-  // Each listId is opened once per request, however many fields name it.
+  /** The request's deps and the scope its `listId` opens (see access.ts), for `listInfo` or a mutation. */
+  // Each listId is opened once per request, however many of those fields name it (a read field opens its list
+  // with the look that reads it, below).
   const opened = new Map<string, Promise<Scope>>();
-  const scoped = async (
-    listId: string | null | undefined,
-    need: "read" | "edit" | "create",
-    after?: string | null,
-  ) => {
+  const scoped = async (listId: string | null | undefined, need: "read" | "edit" | "create") => {
     const d = await resolved();
-    const key = `${listId ?? ""} ${after ?? ""} ${need === "create"}`;
+    const key = `${listId ?? ""} ${need === "create"}`;
     let scope = opened.get(key);
     if (!scope) {
-      const settle = after ? () => awaitToken(d, after) : undefined;
-      scope = openScope(d, c.req.header("authorization"), listId, settle, need === "create");
+      scope = openScope(d, c.req.header("authorization"), listId, need === "create");
       opened.set(key, scope);
     }
     return { d, scope: need === "read" ? await scope : editable(await scope) };
   };
-  /** A page field's scope, opened by the look that reads its page (one Redis request on a named list). */
+  /** A read field's scope, opened by the look that reads its list too (one Redis request on a named list). */
   const opener =
     (d: RequestDeps, listId: string | null | undefined, after?: string | null): Opener =>
     (read) => {
@@ -160,15 +156,16 @@ export function rootResolver(
       return { ...page, tasks: await Promise.all(page.tasks.map((task) => openTask(cipher, task))) };
     },
     task: async (args: { id: string; after?: string | null } & ListArg) => {
-      const { d, scope } = await scoped(args.listId, "read", args.after);
-      return openTask(cipherOf(scope), await getTask(d, args, scope));
+      const d = await resolved();
+      const { scope, task } = await getTask(d, args, opener(d, args.listId, args.after));
+      return openTask(cipherOf(scope), task);
     },
     history: async (
       args: { id: string; after?: string | null; offset?: number | null; limit?: number | null } & ListArg,
     ) => {
-      const { d, scope } = await scoped(args.listId, "read", args.after);
+      const d = await resolved();
+      const { scope, entries } = await taskHistory(d, args, opener(d, args.listId, args.after));
       const cipher = cipherOf(scope);
-      const entries = await taskHistory(d, args, scope);
       // A deleted task's words too are opened only for a holder of its list's capability (the scope checked it).
       return Promise.all(
         entries.map(async (e) => ({

@@ -7,17 +7,18 @@
  * removes it, and the script then finds that the list's entry no longer names the view id).
  */
 import { UpstreamError } from "../../errors";
-import { toInt } from "../../projection/codec";
+import { decodeHistoryEntry, decodeState, toInt } from "../../projection/codec";
 import { projectionKeys } from "../../projection/keys";
-import { decodeCursorPage, decodeTaskPage } from "../../projection/redis/read-model";
+import { checkpointMap, decodeCursorPage, decodeTaskPage } from "../../projection/redis/read-model";
 import { LIST_PAGE, LIST_TASKS } from "../../projection/redis/scripts";
 import type { RedisClient } from "../../redis/client";
-import type { ListReads, Look, LookOptions } from "../reads";
+import type { ListReads, Look, LookOptions, TaskRead } from "../reads";
 import { decodeListRecord } from "./registry";
 
 /**
- * The registry part of every look, before the read (`read()`, the page script's own body). KEYS: the read's keys
- * (the first is the list's sorted set), then the registry's meta and view keys. ARGV: the read's arguments, then
+ * The registry part of every look, before the read (`read()`, a page script's own body, or another read). KEYS: the
+ * read's keys (the list's sorted set, the states, the checkpoints, then any of its own), then the registry's meta
+ * and view keys. ARGV: the read's arguments, then
  * the view id the meta must name ('' when the capability itself is looked up).
  * Returns {{'edit' or 'view', {field, value, ...}}, read} for a list, {{'none', size}, read} for no list,
  * {{'purged'}} for a purged list's id, {{'viewOf', listId}} for a view id (its list is to be looked at with it),
@@ -49,6 +50,21 @@ return {seen, read()}
 
 const NOTHING = "return 0";
 const SIZE = "return redis.call('ZCARD', KEYS[1])";
+/** A task's state (ARGV[1]: its id) and the checkpoints; with its history's key (KEYS[4]), a range of it too. */
+const TASK = "return {redis.call('HGETALL', KEYS[3]), redis.call('HGET', KEYS[2], ARGV[1])}";
+const HISTORY = `return {redis.call('HGETALL', KEYS[3]), redis.call('HGET', KEYS[2], ARGV[1]),
+  redis.call('LRANGE', KEYS[4], ARGV[2], ARGV[3])}`;
+
+/** The look scripts, by what they read. */
+const SCRIPTS = {
+  open: look(NOTHING),
+  sized: look(SIZE),
+  list: look(LIST_TASKS),
+  listAfter: look(LIST_PAGE),
+  task: look(TASK),
+  history: look(HISTORY),
+};
+type Kind = keyof typeof SCRIPTS;
 
 /** View ids the isolate has seen, with their lists' ids (bounded; the oldest dropped first). */
 const VIEWS_KEPT = 1000;
@@ -70,11 +86,15 @@ export function createRedisListReads(
   const { redis, call } = client;
   const registry = projectionKeys(at.guards);
   const projection = projectionKeys(at.namespace);
-  const scripts = {
-    open: redis.createScript<unknown>(look(NOTHING)),
-    sized: redis.createScript<unknown>(look(SIZE)),
-    list: redis.createScript<unknown>(look(LIST_TASKS)),
-    listAfter: redis.createScript<unknown>(look(LIST_PAGE)),
+  // Made when first used: the client digests a script as it is made, and a request uses one or two of them.
+  const made = new Map<Kind, ReturnType<typeof redis.createScript<unknown>>>();
+  const script = (kind: Kind) => {
+    let found = made.get(kind);
+    if (!found) {
+      found = redis.createScript<unknown>(SCRIPTS[kind]);
+      made.set(kind, found);
+    }
+    return found;
   };
   const malformed = () => new UpstreamError("redis", "the list look script answered an unexpected shape");
 
@@ -83,11 +103,12 @@ export function createRedisListReads(
    * round trip, two for a view id the isolate has not seen (at most one with `again`).
    */
   async function lookAt<T>(
-    kind: keyof typeof scripts,
+    kind: Kind,
     capability: string,
     args: string[],
     decode: (raw: unknown) => T,
     options: LookOptions = {},
+    more: string[] = [],
   ): Promise<Look<T>> {
     const cacheKey = `${at.guards}\n${capability}`;
     let listId = views.get(cacheKey);
@@ -95,9 +116,9 @@ export function createRedisListReads(
     for (let budget = options.again ? 1 : 2; ; ) {
       budget--;
       const id = listId ?? capability;
-      const keys = [projection.list(id), projection.state, projection.checkpoint];
+      const keys = [projection.list(id), projection.state, projection.checkpoint, ...more];
       const answer = await call("look at list", () =>
-        scripts[kind].exec(
+        script(kind).exec(
           [...keys, registry.listMeta(id), registry.listView(capability)],
           [...args, listId === undefined ? "" : capability],
         ),
@@ -143,5 +164,25 @@ export function createRedisListReads(
         (raw) => decodeCursorPage(raw, limit, after),
         options,
       ),
+    task: (capability, taskId, options) => lookAt("task", capability, [taskId], decodeTaskRead, options),
+    history: (capability, taskId, range, options) =>
+      lookAt(
+        "history",
+        capability,
+        [taskId, String(range.offset), String(range.offset + range.limit - 1)],
+        (raw) => {
+          const read = decodeTaskRead(raw);
+          const entries = Array.isArray(raw) ? raw[2] : undefined;
+          if (!Array.isArray(entries)) throw malformed();
+          return { ...read, history: entries.map(decodeHistoryEntry) };
+        },
+        options,
+        [projection.history(taskId)],
+      ),
   };
+
+  function decodeTaskRead(raw: unknown): TaskRead {
+    if (!Array.isArray(raw)) throw malformed();
+    return { checkpoints: checkpointMap(raw[0]), state: decodeState(raw[1]) };
+  }
 }
