@@ -6,6 +6,7 @@
  * Times are the process's CPU time (the machine may be busy), the median and the least of `rounds` folds per side.
  * Usage: `npx tsx bench/fold-codec.ts [events] [rounds]`.
  */
+import { parseSealed, sealedRef } from "../shared/domain";
 import { mintDataKey } from "../shared/lists/cipher";
 import { DEFAULT_BATCH_BYTES, decodeRecords, foldBatch } from "../shared/projection/fold";
 import { createRedisFoldSink } from "../shared/projection/redis/fold-sink";
@@ -28,8 +29,14 @@ function fakeClient(): { client: RedisClient; bytes: () => number } {
   return { client: { redis, timeoutMs: 1000, call: (_what, fn) => fn() }, bytes: () => bytes };
 }
 
-/** Decodes, folds and encodes every record of `records`, batch by batch as the projector does. */
-async function foldAll(records: BacklogRecord[]): Promise<number> {
+/**
+ * Decodes, folds and encodes every record of `records`, batch by batch as the projector does; `refs` rewrites each
+ * sealed reference after decoding (to compare the reference's forms on the same records).
+ */
+async function foldAll(
+  records: BacklogRecord[],
+  refs?: (eventId: string, payload: string) => string,
+): Promise<number> {
   const { client, bytes } = fakeClient();
   const sink = createRedisFoldSink(client, "bench");
   const logRecords = records.map((r, offset) => ({
@@ -39,7 +46,13 @@ async function foldAll(records: BacklogRecord[]): Promise<number> {
     value: r.value,
     timestamp: offset,
   }));
-  const decoded = decodeRecords(logRecords, 1);
+  const decoded = decodeRecords(logRecords, 1).map((item) => {
+    const event = item.event;
+    const sealed = event && "text" in event.data ? parseSealed(event.data.text) : undefined;
+    if (!refs || !event || !sealed) return item;
+    const text = refs(sealed.eventId, sealed.payload);
+    return { ...item, event: { ...event, data: { ...event.data, text } } as typeof event };
+  });
   const states = new Map();
   let from = 0;
   while (from < decoded.length) {
@@ -52,19 +65,27 @@ async function foldAll(records: BacklogRecord[]): Promise<number> {
 
 const shape = { events, updateEvery: 5 };
 const list = { id: "benchListIdAAAAAAAAAAA", key: mintDataKey() };
+const sealed = await buildSealedBacklog(shape, "fold", list);
 const backlogs = {
-  sealed: await buildSealedBacklog(shape, "fold", list),
+  sealed,
   named: buildBacklog("ours", shape, "fold", "benchNamedIdAAAAAAAAAA"),
   clear: buildBacklog("ours", shape, "fold"),
+  // The same sealed records, their references written as the projection held them before (NUL, "sealed:", ":").
+  "sealed, NUL refs": sealed,
 };
 type Side = keyof typeof backlogs;
 const sides = Object.keys(backlogs) as Side[];
-const times: Record<Side, number[]> = { sealed: [], named: [], clear: [] };
-const sent: Record<Side, number> = { sealed: 0, named: 0, clear: 0 };
+const times: Record<Side, number[]> = { sealed: [], named: [], clear: [], "sealed, NUL refs": [] };
+const sent: Record<Side, number> = { sealed: 0, named: 0, clear: 0, "sealed, NUL refs": 0 };
+/** Both sealed sides rewrite their references, so that both pay for the rewrite. */
+const rewrite: Partial<Record<Side, (eventId: string, payload: string) => string>> = {
+  sealed: sealedRef,
+  "sealed, NUL refs": (eventId, payload) => `\u0000sealed:${eventId}:${payload}`,
+};
 for (let round = 0; round < rounds + 3; round++) {
   for (const side of round % 2 ? [...sides].reverse() : sides) {
     const start = process.cpuUsage();
-    sent[side] = await foldAll(backlogs[side]);
+    sent[side] = await foldAll(backlogs[side], rewrite[side]);
     const used = process.cpuUsage(start);
     // The first rounds warm the JIT up and are not counted.
     if (round >= 3) times[side].push((used.user + used.system) / 1000);
@@ -75,11 +96,11 @@ const least = (v: number[]) => Math.min(...v);
 const perEvent = (ms: number) => `${((ms * 1000) / events).toFixed(2)} µs`;
 for (const side of sides) {
   console.log(
-    `${side.padEnd(6)} CPU per event: median ${perEvent(median(times[side]))}, least ${perEvent(least(times[side]))}; ` +
+    `${side.padEnd(16)} CPU per event: median ${perEvent(median(times[side]))}, least ${perEvent(least(times[side]))}; ` +
       `${(sent[side] / events).toFixed(0)} request bytes/event`,
   );
 }
-for (const other of ["clear", "named"] as const) {
+for (const other of ["clear", "named", "sealed, NUL refs"] as const) {
   const ratio = (pick: (v: number[]) => number) => (pick(times.sealed) / pick(times[other])).toFixed(2);
   console.log(`sealed ÷ ${other} CPU: median ${ratio(median)}, least ${ratio(least)}`);
 }
