@@ -8,8 +8,9 @@ import { type Bindings, binding } from "../../shared/config";
 import { validateListId } from "../../shared/domain";
 import { ConfigError } from "../../shared/errors";
 import { bearerToken, sameSecret } from "../../shared/http/secret";
-import type { ListRecord } from "../../shared/lists/port";
-import type { ListReads, Look, LookOptions } from "../../shared/lists/reads";
+import type { ListRecord, ListRegistry } from "../../shared/lists/port";
+import { composedListReads, type ListReads, type Look, type LookOptions } from "../../shared/lists/reads";
+import type { ReadModel } from "../../shared/projection/read-model";
 import { ForbiddenError, NotFoundError, UnauthenticatedError } from "./service-errors";
 
 /** How the default list is reached. */
@@ -130,16 +131,18 @@ export async function openScopeWith<T>(
  * scope carries the list's size (a create checks the bound on it), read in the same request.
  */
 export async function openScope(
-  deps: { listReads: ListReads; defaultList: DefaultListPolicy },
+  deps: { listReads?: ListReads; lists: ListRegistry; store: ReadModel; defaultList: DefaultListPolicy },
   authorization: string | undefined,
   listId: string | null | undefined,
   withSize = false,
 ): Promise<Scope> {
+  // Without a look of its own (as in process), the registry and then the read model.
+  const reads = deps.listReads ?? composedListReads(deps.lists, deps.store);
   if (!withSize) {
-    const named = (capability: string, options?: LookOptions) => deps.listReads.open(capability, options);
+    const named = (capability: string, options?: LookOptions) => reads.open(capability, options);
     return (await openScopeWith(deps, authorization, listId, { named, unnamed: async () => {} })).scope;
   }
-  const named = (capability: string, options?: LookOptions) => deps.listReads.sized(capability, options);
+  const named = (capability: string, options?: LookOptions) => reads.sized(capability, options);
   const sized = await openScopeWith(deps, authorization, listId, { named, unnamed: async () => 0 });
   return sized.scope.kind === "list" ? { ...sized.scope, size: sized.read } : sized.scope;
 }
