@@ -62,4 +62,15 @@ describe("the Redis requests of a named list's read", () => {
       expect(await redisRequests(HISTORY, { l, id: task })).toBe(1);
     }
   });
+
+  it("createTask: a named list's size (the bound) is read in the script that opens the list, not a command of its own", async () => {
+    const { id } = (await sys().graphql(CREATE_LIST)).body.data.createList;
+    await sys().graphql(CREATE_ON, { l: id });
+    const redis = sys().stack.redis.url;
+    await admin(redis, "DELETE", "commands");
+    const { body } = await sys().graphql(CREATE_ON, { l: id });
+    expect(body.errors).toBeUndefined();
+    const { commands } = (await admin(redis, "GET", "commands")) as { commands: Record<string, number> };
+    expect(commands.ZCARD).toBeUndefined();
+  });
 });
