@@ -95,6 +95,13 @@ export function listReadsContract(name: string, subject: () => ListReadsSubject)
       expect(history.kind === "list" && history.read.history.map((e) => e.type)).toEqual(["TaskCreated"]);
       expect(history.kind === "list" && history.read.state.status).toBe("active");
       expect(await reads.history("nobody", uuid(1), { offset: 0, limit: 10 })).toEqual({ kind: "none" });
+      const unknown = await reads.history(LIST.id, uuid(99), { offset: 0, limit: 10 });
+      expect(unknown.kind === "list" && unknown.read).toMatchObject({
+        state: { status: "absent" },
+        history: [],
+      });
+      const absent = await reads.task(LIST.id, uuid(99));
+      expect(absent.kind === "list" && absent.read.state).toEqual({ status: "absent" });
     });
 
     test("a purged list: its id opens a purged list, nothing read; its view id opens nothing, seen before or not", async () => {

@@ -18,8 +18,8 @@ import { decodeListRecord } from "./registry";
 /**
  * The registry part of every look, before the read (`read()`, a page script's own body, or another read). KEYS: the
  * read's keys (the list's sorted set, the states, the checkpoints, then any of its own), then the registry's meta
- * and view keys. ARGV: the read's arguments, then
- * the view id the meta must name ('' when the capability itself is looked up).
+ * and view keys. ARGV: the read's arguments, then the view id the meta must name ('' when the capability itself is
+ * looked up).
  * Returns {{'edit' or 'view', {field, value, ...}}, read} for a list, {{'none', size}, read} for no list,
  * {{'purged'}} for a purged list's id, {{'viewOf', listId}} for a view id (its list is to be looked at with it),
  * {{'stale'}} when the meta does not name the view id (its list was purged).
