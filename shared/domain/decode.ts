@@ -85,7 +85,7 @@ function decodeMetadata(value: unknown): EventMetadata {
 /** A task text from the log: a string of at most MAX_TEXT_CODE_POINTS, as the write side accepts it. */
 function decodeText(type: string, value: unknown, field = "text"): string {
   check(typeof value === "string", `${type} data.${field} must be a string`);
-  check(!isSealed(value), `${type} data.${field} must not start with a NUL character`);
+  check(!isSealed(value), `${type} data.${field} must not start with a sealed reference's mark`);
   check(
     codePointsAtMost(value, MAX_TEXT_CODE_POINTS),
     `${type} data.${field} is longer than ${MAX_TEXT_CODE_POINTS} characters`,

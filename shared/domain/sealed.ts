@@ -1,15 +1,25 @@
 /**
  * Sealed words: a named list's task texts and title are encrypted by the command worker before the append (see
  * shared/lists/cipher.ts), so the log holds `data.sealed` (the ciphertext) where a default-list event holds
- * `data.text`. Inside the domain and the projection a sealed text travels as an opaque *reference*: a marker no
+ * `data.text`. Inside the domain and the projection a sealed text travels as an opaque *reference*: a mark no
  * valid text can start with (validateText refuses control characters), the id of the event that sealed it (the
- * associated data it was sealed with) and the ciphertext. The fold copies references like any text, never opening
- * them; the command worker opens them with the list's key on the way out.
+ * associated data it was sealed with) and the ciphertext, run together (an event id is 36 characters). The fold
+ * copies references like any text, never opening them; the command worker opens them with the list's key on the
+ * way out.
  */
 import { isUuid } from "./ids";
 
-/** What every sealed reference starts with: NUL cannot be in a valid text. */
-export const SEALED_MARK = "\u0000sealed:";
+/**
+ * What every sealed reference starts with: U+0091, a C1 control, which a valid text cannot hold and which JSON
+ * writes as it is. (The fold writes a state as JSON inside JSON inside a request body: a NUL, as references held
+ * before, is escaped at each level, and made every sealed record dearer to fold.)
+ */
+export const SEALED_MARK = "\u0091";
+
+/** What a reference stored before started with: NUL and `sealed:`, then the event id and `:`. Still read. */
+const EARLIER_MARK = "\u0000sealed:";
+
+const EVENT_ID_CHARS = 36;
 
 /**
  * Longest ciphertext in a record: a 1000-code-point text is at most 4000 bytes of UTF-8, plus the 12-byte nonce and
@@ -26,20 +36,27 @@ export function isSealedPayload(value: unknown): value is string {
 
 /** The reference to the ciphertext `payload` sealed by the event `eventId`. */
 export function sealedRef(eventId: string, payload: string): string {
-  return `${SEALED_MARK}${eventId}:${payload}`;
+  return `${SEALED_MARK}${eventId}${payload}`;
 }
 
-/** Whether a text is a sealed reference rather than words. */
+/** Whether a text is a sealed reference rather than words (or poses as one: it starts with a mark). */
 export function isSealed(text: string): boolean {
-  return text.startsWith(SEALED_MARK);
+  return text.startsWith(SEALED_MARK) || text.startsWith(EARLIER_MARK);
 }
 
-/** The event id and ciphertext of a sealed reference, or undefined when `text` is not one. */
+/** The event id and ciphertext of a sealed reference (either form), or undefined when `text` is not one. */
 export function parseSealed(text: string): { eventId: string; payload: string } | undefined {
-  if (!isSealed(text)) return undefined;
-  const rest = text.slice(SEALED_MARK.length);
-  const colon = rest.indexOf(":");
-  const eventId = rest.slice(0, colon);
-  const payload = rest.slice(colon + 1);
-  return colon > 0 && isUuid(eventId) && isSealedPayload(payload) ? { eventId, payload } : undefined;
+  let eventId: string;
+  let payload: string;
+  if (text.startsWith(SEALED_MARK)) {
+    const end = SEALED_MARK.length + EVENT_ID_CHARS;
+    eventId = text.slice(SEALED_MARK.length, end);
+    payload = text.slice(end);
+  } else if (text.startsWith(EARLIER_MARK)) {
+    const rest = text.slice(EARLIER_MARK.length);
+    eventId = rest.slice(0, EVENT_ID_CHARS);
+    if (rest[EVENT_ID_CHARS] !== ":") return undefined;
+    payload = rest.slice(EVENT_ID_CHARS + 1);
+  } else return undefined;
+  return isUuid(eventId) && isSealedPayload(payload) ? { eventId, payload } : undefined;
 }

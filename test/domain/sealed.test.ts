@@ -4,7 +4,14 @@
  * it back byte for byte. The default list's events are untouched.
  */
 import { describe, expect, it } from "vitest";
-import { decodeRecord, encodeEvent, encodeListEvent, SEALED_MARK, sealedRef } from "../../shared/domain";
+import {
+  decodeRecord,
+  encodeEvent,
+  encodeListEvent,
+  parseSealed,
+  SEALED_MARK,
+  sealedRef,
+} from "../../shared/domain";
 
 const EVENT = "0b6f3f4e-3c55-4f43-9a52-8c0a0f1f2e3d";
 const TASK = "5d1c5d57-9f0b-4b8e-8f57-9a3c3b1b2c4d";
@@ -72,10 +79,38 @@ describe("decodeRecord: sealed words", () => {
     ],
     [
       "words that pose as a sealed reference",
-      { text: `${SEALED_MARK}${EVENT}:${PAYLOAD}` },
-      "TaskCreated data.text must not start with a NUL character",
+      { text: `${SEALED_MARK}${EVENT}${PAYLOAD}` },
+      "TaskCreated data.text must not start with a sealed reference's mark",
+    ],
+    [
+      "words that pose as a sealed reference as written before",
+      { text: `\u0000sealed:${EVENT}:${PAYLOAD}` },
+      "TaskCreated data.text must not start with a sealed reference's mark",
     ],
   ])("refuses %s as poison", (_, data, reason) => {
     expect(decodeRecord(created(data))).toEqual({ ok: false, reason });
+  });
+});
+
+describe("sealed references", () => {
+  it("are compact: the mark, the event id and the ciphertext, which JSON writes without an escape", () => {
+    const ref = sealedRef(EVENT, PAYLOAD);
+    expect(ref).toBe(`${SEALED_MARK}${EVENT}${PAYLOAD}`);
+    expect(SEALED_MARK).toHaveLength(1);
+    expect(JSON.stringify(JSON.stringify({ text: ref }))).toBe(`"{\\"text\\":\\"${ref}\\"}"`);
+    expect(parseSealed(ref)).toEqual({ eventId: EVENT, payload: PAYLOAD });
+  });
+
+  it("as the projection stored them before (NUL, 'sealed:', the event id, ':') still open", () => {
+    expect(parseSealed(`\u0000sealed:${EVENT}:${PAYLOAD}`)).toEqual({ eventId: EVENT, payload: PAYLOAD });
+  });
+
+  it.each([
+    ["words", "buy milk"],
+    ["a mark with no event id", `${SEALED_MARK}${PAYLOAD}`],
+    ["a ciphertext that is not base64url", `${SEALED_MARK}${EVENT}not base64!`],
+    ["an empty ciphertext", `${SEALED_MARK}${EVENT}`],
+  ])("are not %s", (_, text) => {
+    expect(parseSealed(text)).toBeUndefined();
   });
 });

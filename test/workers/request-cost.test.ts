@@ -187,8 +187,9 @@ describe("the cost of one request", () => {
     );
 
     expect(body.errors).toBeUndefined();
-    // Each list opened costs Redis commands of its own, beyond the read of its page.
-    expect(cost.redis).toBeGreaterThan(20 * 2);
+    // A view id the isolate has not seen costs a look of its own (which finds its list), before the one that
+    // reads its list's entry with its page.
+    expect(cost.redis).toBeGreaterThanOrEqual(20 * 2);
     expect(cost.redis).toBeLessThanOrEqual(QUERY.redis);
     expect(cost).toMatchObject({ log: 0, qstash: 0 });
   });

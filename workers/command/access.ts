@@ -9,6 +9,7 @@ import { validateListId } from "../../shared/domain";
 import { ConfigError } from "../../shared/errors";
 import { bearerToken, sameSecret } from "../../shared/http/secret";
 import type { ListRecord, ListRegistry } from "../../shared/lists/port";
+import { composedListReads, type ListReads, type Look, type LookOptions } from "../../shared/lists/reads";
 import type { ReadModel } from "../../shared/projection/read-model";
 import { ForbiddenError, NotFoundError, UnauthenticatedError } from "./service-errors";
 
@@ -81,48 +82,69 @@ export type Scope =
 /** What an id that opens no list is told (the same whatever the reason: never minted, or purged). */
 export const NO_LIST = "no list has this id: a list is reached only with the link (id) its creator shared";
 
+/** How a field reads its list: through the look at a named list's capability, or on the default list. */
+export interface ScopedRead<T> {
+  named(capability: string, options?: LookOptions): Promise<Look<T>>;
+  unnamed(): Promise<T>;
+}
+
 /**
- * The scope a `listId` argument opens: the default list (none given), or a named list through its id (edit) or its
- * view id (read only). A list from before lists were minted (never registered) opens with its id while it holds
- * tasks; `settle` (a read's wait for its consistency token) is awaited before such a list is taken for none.
- * `withSize`: the scope carries the list's size (a create checks the bound on it).
- * Anything else is NOT_FOUND.
+ * The scope a `listId` argument opens, with `read` of its list done in the same look (see shared/lists/reads.ts):
+ * the default list (none given), or a named list through its id (edit) or its view id (read only). A list from
+ * before lists were minted (never registered) opens with its id while it holds tasks; `settle` (a read's wait for
+ * its consistency token) is awaited before such a list is taken for none, and the list looked at again. Anything
+ * else is NOT_FOUND, a purged list too, even while the projection still holds its tasks.
  */
-export async function openScope(
-  deps: { lists: ListRegistry; store: ReadModel; defaultList: DefaultListPolicy },
+export async function openScopeWith<T>(
+  deps: { defaultList: DefaultListPolicy },
   authorization: string | undefined,
   listId: string | null | undefined,
+  read: ScopedRead<T>,
   settle?: () => Promise<void>,
-  withSize = false,
-): Promise<Scope> {
+): Promise<{ scope: Scope; read: T }> {
   if (listId === undefined || listId === null) {
     await enterDefaultList(deps.defaultList, authorization);
-    return { kind: "default" };
+    return { scope: { kind: "default" }, read: await read.unnamed() };
   }
   const invalid = validateListId(listId);
   if (invalid) throw invalid;
-  // The size is read beside the registry only when the caller needs it; otherwise only when the registry does not
-  // know the id (a list from before lists were minted is known by its tasks), so a read costs one request.
-  const [opened, known] = await Promise.all([
-    deps.lists.open(listId),
-    withSize ? deps.store.listSize(listId) : undefined,
-  ]);
-  // A purged list answers as one that never existed, even while the projection still holds its tasks.
-  if (opened?.mode === "purged") throw new NotFoundError(NO_LIST, "listId");
-  if (opened) {
-    const list = { kind: "list", listId: opened.list.id, mode: opened.mode, record: opened.list } as const;
-    return known === undefined ? list : { ...list, size: known };
-  }
-  const size = known ?? (await deps.store.listSize(listId));
-  if (size > 0) return { kind: "list", listId, mode: "edit", size };
-  if (settle) {
+  let look = await read.named(listId);
+  if (look.kind === "none" && settle) {
     // A list known by its tasks only is as current as the projection: a read given a consistency token looks
     // again once the projection holds it, so a list created just before is not taken for none.
     await settle();
-    const settled = await deps.store.listSize(listId);
-    if (settled > 0) return { kind: "list", listId, mode: "edit", size: settled };
+    look = await read.named(listId, { again: true });
+  }
+  if (look.kind === "list") {
+    const { mode, list } = look;
+    return { scope: { kind: "list", listId: list.id, mode, record: list }, read: look.read };
+  }
+  if (look.kind === "unlisted") {
+    return { scope: { kind: "list", listId, mode: "edit", size: look.size }, read: look.read };
   }
   throw new NotFoundError(NO_LIST, "listId");
+}
+
+/**
+ * The scope a `listId` argument opens (see {@link openScopeWith}) for a field that reads nothing of the list with it
+ * (`listInfo`, a mutation), in one Redis request (two for a view id the isolate has not seen). `withSize`: the
+ * scope carries the list's size (a create checks the bound on it), read in the same request.
+ */
+export async function openScope(
+  deps: { listReads?: ListReads; lists: ListRegistry; store: ReadModel; defaultList: DefaultListPolicy },
+  authorization: string | undefined,
+  listId: string | null | undefined,
+  withSize = false,
+): Promise<Scope> {
+  // Without a look of its own (as in process), the registry and then the read model.
+  const reads = deps.listReads ?? composedListReads(deps.lists, deps.store);
+  if (!withSize) {
+    const named = (capability: string, options?: LookOptions) => reads.open(capability, options);
+    return (await openScopeWith(deps, authorization, listId, { named, unnamed: async () => {} })).scope;
+  }
+  const named = (capability: string, options?: LookOptions) => reads.sized(capability, options);
+  const sized = await openScopeWith(deps, authorization, listId, { named, unnamed: async () => 0 });
+  return sized.scope.kind === "list" ? { ...sized.scope, size: sized.read } : sized.scope;
 }
 
 /** The scope, if it may change its list: a view id may not. */

@@ -177,12 +177,17 @@ const FOLD_WAIT_CHECKS = pollsWithin(1000) + 4 * pollsWithin(500);
 const SCRIPT = 2;
 /** Root fields of a query: 20 aliased (the document limit), and each of list, tasks, task, history, projection once. */
 const ROOT_FIELDS = DEFAULT_LIMITS.maxAliases + 5;
+/** Redis commands of a script called again for the same field: its EVALSHA (Redis holds it since its first call). */
+const SCRIPT_AGAIN = 1;
 /**
- * Redis commands of opening the list a root field names (once per list per request): the registry's script, the
- * list's entry again for a view id, its size (a create's bound, or an id the registry does not know), and that size
- * again once the field's token is reached.
+ * Redis commands of a root field's read. On a named list, its look (see shared/lists/reads.ts): one script that
+ * reads the list's registry entry with the field's page, task or history; the same script again first for a view
+ * id the isolate has not seen yet (that look finds its list's id), and again after the token's wait for an id the
+ * registry does not know. On the default list, the read alone (a script at most).
  */
-const OPEN_LIST = SCRIPT + 1 + 2;
+const FIELD_READ = SCRIPT + 2 * SCRIPT_AGAIN;
+/** Redis commands of opening a mutation's list: its look (with the list's size for a create), and one before it for a view id. */
+const OPEN_LIST_TO_CHANGE = SCRIPT + SCRIPT_AGAIN;
 /** Redis commands of one read of the projection's status (checkpoints, counters, problems, stops, rebuild). */
 const STATUS_COMMANDS = 8;
 /** Redis commands of a guard's read of a task before a write (one pipeline). */
@@ -199,9 +204,12 @@ const WRITE_ATTEMPTS = MAX_ATTEMPTS;
 export const REQUEST_BOUND = {
   /** The live namespace's pointer, read once per request. */
   request: { redis: 1 },
-  /** A query (any document within the bounds): every root field's list opened and read, the status once, one token wait. */
+  /**
+   * A query (any document within the bounds): every root field's read (on a named list with the look that opens it),
+   * the status once, one token wait and the field read again after it.
+   */
   query: {
-    redis: ROOT_FIELDS * (SCRIPT + OPEN_LIST) + STATUS_COMMANDS + WAIT_CHECKS + SCRIPT,
+    redis: ROOT_FIELDS * FIELD_READ + STATUS_COMMANDS + WAIT_CHECKS + SCRIPT,
     logPerPartition: 1,
     qstash: 0,
   },
@@ -218,7 +226,7 @@ export const REQUEST_BOUND = {
       3 * SCRIPT +
       // the idempotency key's claim, its retry, its completion
       3 * SCRIPT +
-      OPEN_LIST,
+      OPEN_LIST_TO_CHANGE,
     log: WRITE_ATTEMPTS - 1 + 2,
     qstash: (WRITE_ATTEMPTS - 1) * 4 + 1,
   },

@@ -3,6 +3,8 @@ import { type Bindings, qstashConfig, redisConfig } from "../../shared/config";
 import { eventLogFromBindings } from "../../shared/event-log/from-bindings";
 import type { EventLog } from "../../shared/event-log/port";
 import type { ListRegistry } from "../../shared/lists/port";
+import type { ListReads } from "../../shared/lists/reads";
+import { createRedisListReads } from "../../shared/lists/redis/reads";
 import { createRedisListRegistry } from "../../shared/lists/redis/registry";
 import { createQStashNotifier, type Notifier } from "../../shared/notifier/qstash";
 import type { ReadModel } from "../../shared/projection/read-model";
@@ -29,6 +31,11 @@ export const RESERVATION_TTL_FACTOR = 6;
 export interface NamespaceDeps {
   namespace: string;
   store: ReadModel;
+  /**
+   * A named list's looks: its registry entry with the read of it in one round trip. Absent: the registry, then
+   * `store`, one after the other (`composedListReads`, as in-process specifications have it).
+   */
+  listReads?: ListReads;
   /** Reservations and committed writes (kept under the base prefix), and the namespace's projected state. */
   guard: WriteGuard;
 }
@@ -65,7 +72,7 @@ export interface CommandDeps {
  * per call instead could check a consistency token in the old namespace and then, the pointer having switched
  * in between, answer from the new one, which may be behind.
  */
-export type RequestDeps = Omit<CommandDeps, "live"> & NamespaceDeps;
+export type RequestDeps = Omit<CommandDeps, "live"> & NamespaceDeps & { listReads: ListReads };
 
 export function commandDeps(env: Bindings): CommandDeps {
   const redis = redisConfig(env);
@@ -82,6 +89,7 @@ export function commandDeps(env: Bindings): CommandDeps {
       return {
         namespace,
         store: createRedisReadModel(client, namespace),
+        listReads: createRedisListReads(client, { guards: redis.prefix, namespace }),
         // The guards themselves and the idempotency claims stay under the base prefix.
         guard: createRedisWriteGuard(client, { namespace, guards: redis.prefix }),
       };

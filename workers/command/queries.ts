@@ -1,9 +1,10 @@
 /** The read side: projections from Redis, waiting (bounded) for a consistency token when one is given. */
-import { listOf, type Task } from "../../shared/domain";
+import { listOf, type Task, type TaskState } from "../../shared/domain";
+import type { HistoryRead, TaskRead } from "../../shared/lists/reads";
 import { type ProjectionStatus, projectionStatus } from "../../shared/projection/status";
 import type { StatusCache } from "../../shared/projection/status-cache";
 import type { RebuildStatus } from "../../shared/rebuild/port";
-import { type Scope, scopeList } from "./access";
+import { type Scope, type ScopedRead, scopeList } from "./access";
 import { parseToken, reached } from "./consistency/token";
 import { awaitToken } from "./consistency/wait";
 import type { RequestDeps } from "./deps";
@@ -19,52 +20,86 @@ import {
 } from "./pages";
 import { requireTaskId } from "./service-errors";
 
-/** `list`: `limit` tasks from `offset` (the original API), a page of at most MAX_PAGE (DEFAULT_PAGE when unset). */
+/** Opens the scope of a field's `listId` with `read` of its list in the same look (see access.ts `openScopeWith`). */
+export type Opener = <T>(read: ScopedRead<T>) => Promise<{ scope: Scope; read: T }>;
+
+/**
+ * `list`: `limit` tasks from `offset` (the original API), a page of at most MAX_PAGE (DEFAULT_PAGE when unset),
+ * read with the look that opens the list; read again once the projection holds the consistency token `after`.
+ */
 export async function listTasks(
   deps: RequestDeps,
   args: { offset?: number | null; limit?: number | null; after?: string | null },
-  scope: Scope,
-): Promise<Task[]> {
-  const listId = scopeList(scope);
+  open: Opener,
+): Promise<{ scope: Scope; tasks: Task[] }> {
   const offset = pageOffset(args.offset);
   const limit = pageSize(args.limit, "limit", DEFAULT_PAGE, MAX_PAGE);
   const position = args.after ? parseToken(args.after, deps.log.partitions) : undefined;
-  let page = await deps.store.list(offset, limit, listId);
+  const { scope, read } = await open({
+    named: (capability, options) => deps.listReads.list(capability, offset, limit, options),
+    unnamed: () => deps.store.list(offset, limit),
+  });
+  let page = read;
   if (position && !reached(page.checkpoints, position)) {
     await awaitToken(deps, args.after);
-    page = await deps.store.list(offset, limit, listId);
+    page = await deps.store.list(offset, limit, scopeList(scope));
   }
-  return page.tasks;
+  return { scope, tasks: page.tasks };
 }
 
-/** `tasks`: a page of `first` tasks after `cursor` (from the start without it), and the next page's cursor. */
+/**
+ * `tasks`: a page of `first` tasks after `cursor` (from the start without it), and the next page's cursor, read
+ * with the look that opens the list; read again once the projection holds the consistency token `after`.
+ */
 export async function taskPage(
   deps: RequestDeps,
   args: { first?: number | null; cursor?: string | null; after?: string | null },
-  scope: Scope,
-): Promise<{ tasks: Task[]; nextCursor: string | null }> {
-  const listId = scopeList(scope);
+  open: Opener,
+): Promise<{ scope: Scope; tasks: Task[]; nextCursor: string | null }> {
   const first = pageSize(args.first, "first", DEFAULT_PAGE, MAX_PAGE);
   const cursor = args.cursor ? decodeCursor(args.cursor) : undefined;
   const position = args.after ? parseToken(args.after, deps.log.partitions) : undefined;
-  let page = await deps.store.listAfter(first, listId, cursor);
+  const { scope, read } = await open({
+    named: (capability, options) => deps.listReads.listAfter(capability, first, cursor, options),
+    unnamed: () => deps.store.listAfter(first, undefined, cursor),
+  });
+  let page = read;
   if (position && !reached(page.checkpoints, position)) {
     await awaitToken(deps, args.after);
-    page = await deps.store.listAfter(first, listId, cursor);
+    page = await deps.store.listAfter(first, scopeList(scope), cursor);
   }
-  return { tasks: page.tasks, nextCursor: page.next ? encodeCursor(page.next) : null };
+  return { scope, tasks: page.tasks, nextCursor: page.next ? encodeCursor(page.next) : null };
 }
 
-/** The task, or null when it does not exist, is deleted, or is on another list than the scope's (alike). */
+/**
+ * The task, or null when it does not exist, is deleted, or is on another list than the scope's (alike). On a named
+ * list it is read with the look that opens the list, and again once the projection holds the token `after`; on
+ * the default list (no look) after the token's wait, as a read before it would be thrown away.
+ */
 export async function getTask(
   deps: RequestDeps,
   args: { id: string; after?: string | null },
-  scope: Scope,
-): Promise<Task | null> {
-  requireTaskId(args.id);
-  await awaitToken(deps, args.after);
-  const state = await deps.store.task(args.id);
-  return state.status === "active" && state.task.listId === scopeList(scope) ? state.task : null;
+  open: Opener,
+): Promise<{ scope: Scope; task: Task | null }> {
+  const { id, after } = args;
+  requireTaskId(id);
+  const position = after ? parseToken(after, deps.log.partitions) : undefined;
+  const { scope, read } = await open<TaskRead | TaskState>({
+    named: (capability, options) => deps.listReads.task(capability, id, options),
+    unnamed: async () => {
+      await awaitToken(deps, after);
+      return deps.store.task(id);
+    },
+  });
+  let state = "checkpoints" in read ? read.state : read;
+  if ("checkpoints" in read && position && !reached(read.checkpoints, position)) {
+    await awaitToken(deps, after);
+    state = await deps.store.task(id);
+  }
+  return {
+    scope,
+    task: state.status === "active" && state.task.listId === scopeList(scope) ? state.task : null,
+  };
 }
 
 export interface HistoryEntry {
@@ -76,23 +111,40 @@ export interface HistoryEntry {
   text: string | null;
 }
 
-/** A task's audit trail; empty, as for an id never used, when the task is on another list than the scope's. */
+/**
+ * A task's audit trail; empty, as for an id never used, when the task is on another list than the scope's. Read
+ * as `getTask` reads the task, with its state (which says its list).
+ */
 export async function taskHistory(
   deps: RequestDeps,
   args: { id: string; after?: string | null; offset?: number | null; limit?: number | null },
-  scope: Scope,
-): Promise<HistoryEntry[]> {
-  const { id } = args;
+  open: Opener,
+): Promise<{ scope: Scope; entries: HistoryEntry[] }> {
+  const { id, after } = args;
   requireTaskId(id);
-  const offset = pageOffset(args.offset);
-  const limit = pageSize(args.limit, "limit", DEFAULT_HISTORY_PAGE, MAX_HISTORY_PAGE);
-  await awaitToken(deps, args.after);
-  const [state, history] = await Promise.all([
-    deps.store.task(id),
-    deps.store.history(id, { offset, limit }),
-  ]);
-  if (listOf(state) !== scopeList(scope)) return [];
-  return history.map((e) => ({
+  const range = {
+    offset: pageOffset(args.offset),
+    limit: pageSize(args.limit, "limit", DEFAULT_HISTORY_PAGE, MAX_HISTORY_PAGE),
+  };
+  const position = after ? parseToken(after, deps.log.partitions) : undefined;
+  const both = async () => {
+    const [state, history] = await Promise.all([deps.store.task(id), deps.store.history(id, range)]);
+    return { state, history };
+  };
+  const { scope, read } = await open<HistoryRead | Awaited<ReturnType<typeof both>>>({
+    named: (capability, options) => deps.listReads.history(capability, id, range, options),
+    unnamed: async () => {
+      await awaitToken(deps, after);
+      return both();
+    },
+  });
+  let { state, history } = read;
+  if ("checkpoints" in read && position && !reached(read.checkpoints, position)) {
+    await awaitToken(deps, after);
+    ({ state, history } = await both());
+  }
+  if (listOf(state) !== scopeList(scope)) return { scope, entries: [] };
+  const entries = history.map((e) => ({
     eventId: e.eventId,
     type: e.type,
     version: e.version,
@@ -100,6 +152,7 @@ export async function taskHistory(
     position: `${e.partition}:${e.offset}`,
     text: e.data?.text ?? null,
   }));
+  return { scope, entries };
 }
 
 /**

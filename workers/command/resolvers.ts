@@ -2,15 +2,24 @@
 import type { Context } from "hono";
 import { type Task, validateListId } from "../../shared/domain";
 import { createLogger } from "../../shared/http/log";
+import { composedListReads } from "../../shared/lists/reads";
 import { createStatusCache, type StatusCache } from "../../shared/projection/status-cache";
-import { editable, openScope, type Scope, scopeList } from "./access";
+import { editable, openScope, openScopeWith, type Scope, scopeList } from "./access";
 import { changeTask, createTask, type WriteContext } from "./commands";
 import { awaitToken } from "./consistency/wait";
 import type { CommandDeps, RequestDeps } from "./deps";
 import type { CommandEnv } from "./env";
 import { type IdempotentRequest, idempotent, type Outcome, type RunIntent } from "./idempotency";
 import { createList, listInfo, purgeList } from "./lists";
-import { getTask, listTasks, type ProjectionView, projection, taskHistory, taskPage } from "./queries";
+import {
+  getTask,
+  listTasks,
+  type Opener,
+  type ProjectionView,
+  projection,
+  taskHistory,
+  taskPage,
+} from "./queries";
 import { cipherOf, fingerprintText, openTask } from "./sealing";
 import { ListFullError } from "./service-errors";
 
@@ -79,7 +88,11 @@ function requestDeps(deps: CommandDeps): () => Promise<RequestDeps> {
   const { live, ...rest } = deps;
   let resolved: Promise<RequestDeps> | undefined;
   return () => {
-    resolved ??= live().then((namespace) => ({ ...rest, ...namespace }));
+    resolved ??= live().then((namespace) => ({
+      ...rest,
+      ...namespace,
+      listReads: namespace.listReads ?? composedListReads(rest.lists, namespace.store),
+    }));
     return resolved;
   };
 }
@@ -104,50 +117,55 @@ export function rootResolver(
   status: StatusCache<ProjectionView> = createStatusCache(),
 ) {
   const resolved = requestDeps(deps);
-  /** The request's deps and the scope its `listId` opens (see access.ts), for reading or changing. */
-  // Each listId is opened once per request, however many fields name it.
+  /** The request's deps and the scope its `listId` opens (see access.ts), for `listInfo` or a mutation. */
+  // Each listId is opened once per request, however many of those fields name it (a read field opens its list
+  // with the look that reads it, below).
   const opened = new Map<string, Promise<Scope>>();
-  const scoped = async (
-    listId: string | null | undefined,
-    need: "read" | "edit" | "create",
-    after?: string | null,
-  ) => {
+  const scoped = async (listId: string | null | undefined, need: "read" | "edit" | "create") => {
     const d = await resolved();
-    const key = `${listId ?? ""} ${after ?? ""} ${need === "create"}`;
+    const key = `${listId ?? ""} ${need === "create"}`;
     let scope = opened.get(key);
     if (!scope) {
-      const settle = after ? () => awaitToken(d, after) : undefined;
-      scope = openScope(d, c.req.header("authorization"), listId, settle, need === "create");
+      scope = openScope(d, c.req.header("authorization"), listId, need === "create");
       opened.set(key, scope);
     }
     return { d, scope: need === "read" ? await scope : editable(await scope) };
   };
+  /** A read field's scope, opened by the look that reads its list too (one Redis request on a named list). */
+  const opener =
+    (d: RequestDeps, listId: string | null | undefined, after?: string | null): Opener =>
+    (read) => {
+      const settle = after ? () => awaitToken(d, after) : undefined;
+      return openScopeWith(d, c.req.header("authorization"), listId, read, settle);
+    };
   return {
     list: async (
       args: { offset?: number | null; limit?: number | null; after?: string | null } & ListArg,
     ) => {
-      const { d, scope } = await scoped(args.listId, "read", args.after);
+      const d = await resolved();
+      const { scope, tasks } = await listTasks(d, args, opener(d, args.listId, args.after));
       const cipher = cipherOf(scope);
-      return Promise.all((await listTasks(d, args, scope)).map((task) => openTask(cipher, task)));
+      return Promise.all(tasks.map((task) => openTask(cipher, task)));
     },
     tasks: async (
       args: { first?: number | null; cursor?: string | null; after?: string | null } & ListArg,
     ) => {
-      const { d, scope } = await scoped(args.listId, "read", args.after);
+      const d = await resolved();
+      const { scope, ...page } = await taskPage(d, args, opener(d, args.listId, args.after));
       const cipher = cipherOf(scope);
-      const page = await taskPage(d, args, scope);
       return { ...page, tasks: await Promise.all(page.tasks.map((task) => openTask(cipher, task))) };
     },
     task: async (args: { id: string; after?: string | null } & ListArg) => {
-      const { d, scope } = await scoped(args.listId, "read", args.after);
-      return openTask(cipherOf(scope), await getTask(d, args, scope));
+      const d = await resolved();
+      const { scope, task } = await getTask(d, args, opener(d, args.listId, args.after));
+      return openTask(cipherOf(scope), task);
     },
     history: async (
       args: { id: string; after?: string | null; offset?: number | null; limit?: number | null } & ListArg,
     ) => {
-      const { d, scope } = await scoped(args.listId, "read", args.after);
+      const d = await resolved();
+      const { scope, entries } = await taskHistory(d, args, opener(d, args.listId, args.after));
       const cipher = cipherOf(scope);
-      const entries = await taskHistory(d, args, scope);
       // A deleted task's words too are opened only for a holder of its list's capability (the scope checked it).
       return Promise.all(
         entries.map(async (e) => ({

@@ -1,4 +1,7 @@
-/** The list registry over Upstash Redis, under the base prefix (see keys.ts): one round trip per call, two to open a view capability. */
+/**
+ * The list registry over Upstash Redis, under the base prefix (see keys.ts): one round trip per call, two to open a
+ * view capability. A request's look at a list goes through reads.ts instead, with its read in the same round trip.
+ */
 import { UpstreamError } from "../../errors";
 import { projectionKeys } from "../../projection/keys";
 import { hashPairs, type RedisClient } from "../../redis/client";
@@ -40,6 +43,23 @@ if id then return {'view', id} end
 return {'none'}
 `;
 
+/** A list's entry as HGETALL answers it (`[field, value, ...]`), or undefined when it is no list's. */
+export function decodeListRecord(id: string, raw: unknown): ListRecord | undefined {
+  const fields = new Map(hashPairs(raw));
+  const viewId = fields.get("view");
+  const createdAt = fields.get("createdAt");
+  if (typeof viewId !== "string" || typeof createdAt !== "string") return undefined;
+  const title = fields.get("title");
+  const key = fields.get("key");
+  return {
+    id,
+    viewId,
+    createdAt,
+    title: typeof title === "string" ? title : null,
+    key: typeof key === "string" && key !== "" ? key : null,
+  };
+}
+
 export function createRedisListRegistry(client: RedisClient, guards: string): ListRegistry {
   const { redis, call } = client;
   const keys = projectionKeys(guards);
@@ -47,21 +67,6 @@ export function createRedisListRegistry(client: RedisClient, guards: string): Li
   const open = redis.createScript<unknown>(OPEN);
   const purge = redis.createScript<unknown>(PURGE);
 
-  const record = (id: string, raw: unknown): ListRecord | undefined => {
-    const fields = new Map(hashPairs(raw));
-    const viewId = fields.get("view");
-    const createdAt = fields.get("createdAt");
-    if (typeof viewId !== "string" || typeof createdAt !== "string") return undefined;
-    const title = fields.get("title");
-    const key = fields.get("key");
-    return {
-      id,
-      viewId,
-      createdAt,
-      title: typeof title === "string" ? title : null,
-      key: typeof key === "string" && key !== "" ? key : null,
-    };
-  };
   const malformed = () => new UpstreamError("redis", "the list registry holds a malformed list");
 
   return {
@@ -99,14 +104,14 @@ export function createRedisListRegistry(client: RedisClient, guards: string): Li
       );
       if (!Array.isArray(answer) || typeof answer[0] !== "string") throw malformed();
       if (answer[0] === "edit") {
-        const list = record(capability, answer[1]);
+        const list = decodeListRecord(capability, answer[1]);
         if (!list) throw malformed();
         return { mode: "edit", list };
       }
       if (answer[0] === "view" && typeof answer[1] === "string") {
         const id = answer[1];
         const meta = await call("open list", () => redis.hgetall(keys.listMeta(id)));
-        const list = record(id, meta);
+        const list = decodeListRecord(id, meta);
         // A view id whose list is gone (a purge in progress) opens nothing.
         return list ? { mode: "view", list } : undefined;
       }

@@ -6,7 +6,7 @@ import { decodeCounters, decodeHistoryEntry, decodeState, toInt } from "../codec
 import { projectionKeys } from "../keys";
 import { cursorPage, type ListEntry } from "../pages";
 import { decodeProblems, decodeStops, type PartitionStop } from "../problems";
-import type { ReadModel } from "../read-model";
+import type { CursorPage, ListCursor, ReadModel, TaskPage } from "../read-model";
 import { LIST_PAGE, LIST_TASKS } from "./scripts";
 
 /** The read model of the namespace `prefix`. */
@@ -21,20 +21,7 @@ export function createRedisReadModel(client: RedisClient, prefix: string): ReadM
       const answer = await call("list", () =>
         listScript.exec([index, keys.state, keys.checkpoint], [String(offset), String(offset + limit - 1)]),
       );
-      if (
-        !Array.isArray(answer) ||
-        answer.length !== 3 ||
-        !Array.isArray(answer[1]) ||
-        !Array.isArray(answer[2])
-      ) {
-        throw new UpstreamError("redis", "list script answered an unexpected shape");
-      }
-      const tasks: Task[] = [];
-      for (const raw of answer[2]) {
-        const state = decodeState(raw);
-        if (state.status === "active") tasks.push(state.task);
-      }
-      return { tasks, total: toInt(answer[0]), checkpoints: checkpointMap(answer[1]) };
+      return decodeTaskPage(answer);
     },
 
     async listSize(listId) {
@@ -49,18 +36,7 @@ export function createRedisReadModel(client: RedisClient, prefix: string): ReadM
           [String(limit + 1), after ? String(after.score) : ""],
         ),
       );
-      const [checkpoints, entries, states] = Array.isArray(answer) ? answer : [];
-      if (!Array.isArray(entries) || !Array.isArray(states) || states.length * 2 !== entries.length) {
-        throw new UpstreamError("redis", "list page script answered an unexpected shape");
-      }
-      const listed: ListEntry[] = [];
-      const stateOf = new Map<string, unknown>();
-      for (let i = 0; i < states.length; i++) {
-        const id = String(entries[2 * i]);
-        listed.push({ id, score: Number(entries[2 * i + 1]) });
-        stateOf.set(id, states[i]);
-      }
-      return cursorPage(listed, limit, after, (id) => stateOf.get(id), checkpointMap(checkpoints));
+      return decodeCursorPage(answer, limit, after);
     },
 
     async task(taskId) {
@@ -97,6 +73,40 @@ export function createRedisReadModel(client: RedisClient, prefix: string): ReadM
       return readStops(client, keys.stopped);
     },
   };
+}
+
+/** A page as LIST_TASKS answers it (also as part of a bigger answer, see shared/lists/redis/reads.ts). */
+export function decodeTaskPage(answer: unknown): TaskPage {
+  if (
+    !Array.isArray(answer) ||
+    answer.length !== 3 ||
+    !Array.isArray(answer[1]) ||
+    !Array.isArray(answer[2])
+  ) {
+    throw new UpstreamError("redis", "list script answered an unexpected shape");
+  }
+  const tasks: Task[] = [];
+  for (const raw of answer[2]) {
+    const state = decodeState(raw);
+    if (state.status === "active") tasks.push(state.task);
+  }
+  return { tasks, total: toInt(answer[0]), checkpoints: checkpointMap(answer[1]) };
+}
+
+/** A page as LIST_PAGE answers it when asked for `limit` tasks after `after`. */
+export function decodeCursorPage(answer: unknown, limit: number, after?: ListCursor): CursorPage {
+  const [checkpoints, entries, states] = Array.isArray(answer) ? answer : [];
+  if (!Array.isArray(entries) || !Array.isArray(states) || states.length * 2 !== entries.length) {
+    throw new UpstreamError("redis", "list page script answered an unexpected shape");
+  }
+  const listed: ListEntry[] = [];
+  const stateOf = new Map<string, unknown>();
+  for (let i = 0; i < states.length; i++) {
+    const id = String(entries[2 * i]);
+    listed.push({ id, score: Number(entries[2 * i + 1]) });
+    stateOf.set(id, states[i]);
+  }
+  return cursorPage(listed, limit, after, (id) => stateOf.get(id), checkpointMap(checkpoints));
 }
 
 /** The stop records of a namespace's `stopped` hash (the read model's and the fold sink's). */
