@@ -55,8 +55,9 @@ export async function upgrade(c: C, deps: CommandDeps): Promise<Response> {
   if (!capability) return refused(4400, "Add ?listId=<the list's id or viewId> to the socket's URL", true);
   let listId: string;
   try {
-    const { store } = await deps.live();
-    const scope = await openScope({ ...deps, store }, undefined, capability);
+    // The list opened with one look (its registry entry, one round trip), as a read opens it.
+    const namespace = await deps.live();
+    const scope = await openScope({ ...deps, ...namespace }, undefined, capability);
     if (scope.kind !== "list") throw new NotFoundError(NO_LIST, "listId");
     listId = scope.listId;
   } catch (err) {
