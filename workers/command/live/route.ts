@@ -56,8 +56,8 @@ export async function upgrade(c: C, deps: CommandDeps): Promise<Response> {
   let listId: string;
   try {
     // The list opened with one look (its registry entry, one round trip), as a read opens it.
-    const namespace = await deps.live();
-    const scope = await openScope({ ...deps, ...namespace }, undefined, capability);
+    const projection = await deps.live();
+    const scope = await openScope({ ...deps, ...projection }, undefined, capability);
     if (scope.kind !== "list") throw new NotFoundError(NO_LIST, "listId");
     listId = scope.listId;
   } catch (err) {
