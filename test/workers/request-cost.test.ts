@@ -205,8 +205,10 @@ describe("the cost of one request", () => {
     const { body, cost } = await costOf(`{ ${aliased(20, () => "projection { lag applied }")} }`);
 
     expect(body.errors).toBeUndefined();
-    // At most one read of the status (the live pointer and 8 commands), not one per alias.
-    expect(cost.redis).toBeLessThanOrEqual(1 + 8);
+    // One read of the status (the live pointer and 8 commands), not one per alias (20 reads: 180 commands). A
+    // loaded machine can make it two (the pointer's or the status's cache expiring while the request runs, or the
+    // first request of an isolate loading a script): alone in its file, on a busy machine, it counted 10 and 11.
+    expect(cost.redis).toBeLessThanOrEqual(2 * (1 + 8));
     expect(cost.redis).toBeLessThanOrEqual(QUERY.redis);
     expect(cost.log).toBeLessThanOrEqual(QUERY.log);
     expect(cost.qstash).toBe(0);
