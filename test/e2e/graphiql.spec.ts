@@ -1,5 +1,8 @@
-/** GraphiQL with the network cut off: every request but those to this machine is refused. */
-import { expect, test } from "./fixtures";
+/**
+ * GraphiQL with the network cut off: every request but those to this machine is refused. And GraphiQL opened from
+ * the app: on the app's list, with its live subscription.
+ */
+import { addTodos, expect, listIdOf, openApp, synced, test } from "./fixtures";
 
 test("graphiql: loads and runs the walkthrough with no network but localhost", async ({ page, context }) => {
   const refused: string[] = [];
@@ -32,4 +35,31 @@ test("graphiql: loads and runs the walkthrough with no network but localhost", a
     await expect(result).toContainText("Do the dishes!", { timeout: 1000 });
   }).toPass({ timeout: 15_000 });
   expect(refused).toEqual([]);
+});
+
+test("graphiql: opened from the app, it works on the app's list and runs its live subscription", async ({
+  page,
+  context,
+}) => {
+  await openApp(page);
+  await addTodos(page, "seen from graphiql");
+  await synced(page);
+  const href = await page.locator(".graphiql-link").getAttribute("href");
+  expect(href).toBe(`/graphql?listId=${listIdOf(page)}`);
+
+  const graphiql = await context.newPage();
+  await graphiql.goto(href ?? "");
+  const editor = graphiql.locator(".graphiql-query-editor");
+  await expect(editor).toContainText(`The list the app opened this page with: ${listIdOf(page)}`);
+  await expect(editor).toContainText("subscription Live");
+
+  await graphiql.getByRole("button", { name: /Execute query/ }).click();
+  await graphiql.getByRole("menuitem", { name: "Live" }).click();
+  const result = graphiql.locator(".graphiql-response");
+  // The subscription is running once a change reaches it: keep adding in the app until one shows.
+  await expect(async () => {
+    await addTodos(page, "added while graphiql watches");
+    await expect(result).toContainText("added while graphiql watches", { timeout: 2000 });
+  }).toPass({ timeout: 20_000 });
+  await expect(result).toContainText('"listChanged"');
 });

@@ -143,6 +143,9 @@ function open(access: ListAccess): void {
   if (deleteList) deleteList.hidden = access.id === null;
   // Send what was typed or cut short by a reload (same idempotency keys: nothing is done twice), then read the list.
   sync.attach(access);
+  // GraphiQL, opened from here, works on this list (and shows its live changes).
+  const graphiqlLink = document.querySelector<HTMLAnchorElement>(".graphiql-link");
+  if (graphiqlLink) graphiqlLink.href = `/graphql?listId=${encodeURIComponent(keyOf(access))}`;
   // Changes made elsewhere arrive over the live socket; each (re)connection reads the list once to catch up.
   stopLive?.();
   stopLive = connectLive(keyOf(access), {
