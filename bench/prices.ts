@@ -37,6 +37,14 @@ const QSTASH_DOCS = page("https://upstash.com/docs/qstash/overall/pricing");
 const WORKERS_PRICING = page("https://developers.cloudflare.com/workers/platform/pricing/");
 const WORKERS_LIMITS = page("https://developers.cloudflare.com/workers/platform/limits/index.md");
 const REDPANDA_BILLING = page("https://docs.redpanda.com/redpanda-cloud/billing/billing/");
+const DURABLE_OBJECTS_PRICING: Source = {
+  url: "https://developers.cloudflare.com/durable-objects/platform/pricing",
+  read: "2026-12-06",
+};
+const DURABLE_OBJECTS_CHANGELOG: Source = {
+  url: "https://developers.cloudflare.com/durable-objects/platform/changelog/ (2024-04-01: 20:1 for WebSocket messages)",
+  read: "2026-12-06",
+};
 
 export const PRICES = {
   upstashRedis: {
@@ -122,6 +130,24 @@ export const PRICES = {
     },
     /** Cloudflare does not bill subrequests (pricing page, footnote 1); they are limited per invocation only. */
     subrequestsBilled: false,
+  },
+  /** Durable Objects on the Workers Paid plan: the live-update hubs (one per list). */
+  durableObjects: {
+    paid: {
+      /** HTTP requests, RPC calls, alarms and incoming WebSocket messages (see below) count as requests. */
+      includedRequestsPerMonth: { value: 1_000_000, source: DURABLE_OBJECTS_PRICING } as Priced,
+      perExtraMillionRequests: { value: 0.15, source: DURABLE_OBJECTS_PRICING } as Priced,
+      /** Wall-clock time while an object runs (not while it is idle and may hibernate), at 128 MB. */
+      includedGbSecondsPerMonth: { value: 400_000, source: DURABLE_OBJECTS_PRICING } as Priced,
+      perExtraMillionGbSeconds: { value: 12.5, source: DURABLE_OBJECTS_PRICING } as Priced,
+      memoryGb: {
+        value: 0.128,
+        source: DURABLE_OBJECTS_PRICING,
+        note: "duration is billed at 128 MB per object",
+      } as Priced,
+      /** Incoming WebSocket messages billed per request; outgoing messages are not billed. */
+      incomingMessagesPerRequest: { value: 20, source: DURABLE_OBJECTS_CHANGELOG } as Priced,
+    },
   },
   upstashKafka: {
     perRequest: {

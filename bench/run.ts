@@ -5,7 +5,8 @@
  * `--model` runs only what the capacity and cost model needs (bench/model/) and writes its `model` section.
  * `--partitions` runs only the many-partitions simulation (bench/scenarios/partitions.ts) and writes its section;
  * with `--quick` too, it runs shorter. `--sealing` runs only the sealing scenario (a named list's sealed words against
- * the default list's clear ones, bench/scenarios/sealing.ts) and writes its section.
+ * the default list's clear ones, bench/scenarios/sealing.ts) and writes its section. `--live` runs only the live
+ * updates scenario (bench/scenarios/live.ts) and writes its section.
  */
 import { mkdir, writeFile } from "node:fs/promises";
 import { fileURLToPath } from "node:url";
@@ -15,6 +16,7 @@ import { createFloor } from "./floor";
 import { loadNow, type MachineInfo, machineInfo } from "./machine";
 import { now } from "./measure";
 import { runModel } from "./model";
+import { liveCost, renderLiveCost } from "./model/live-cost";
 import { modelJson } from "./model/report";
 import { renderModel } from "./model/table";
 import { toJson } from "./report";
@@ -24,6 +26,7 @@ import { measureConcurrentCreates, measureSequentialCreates, type Pairs, warmUp 
 import { type FoldResult, measureFold } from "./scenarios/fold";
 import { measureLag } from "./scenarios/lag";
 import { measureList } from "./scenarios/list";
+import { type LiveSizes, measureLive, renderLive } from "./scenarios/live";
 import { measurePartitions } from "./scenarios/partitions";
 import { partitionsJson, renderPartitions } from "./scenarios/partitions-report";
 import { measureRebuild, renderRebuild } from "./scenarios/rebuild";
@@ -40,6 +43,7 @@ const model = process.argv.includes("--model");
 const rebuildOnly = process.argv.includes("--rebuild");
 const partitions = process.argv.includes("--partitions");
 const sealingOnly = process.argv.includes("--sealing");
+const liveOnly = process.argv.includes("--live");
 
 /** The simulation's sizes: the same creates per second per partition at every count. */
 const PARTITIONS = { counts: [1, 4, 16], ratePerPartition: 2, seconds: quick ? 5 : 20 };
@@ -75,6 +79,23 @@ const SIZES = {
     list: { tasks: 1_000, ...size({ rounds: 4, perBlock: 2 }, { rounds: 10, perBlock: 5 }) },
     fold: size({ events: 5_000, pairs: 1, rounds: 4 }, { events: 10_000, pairs: 2, rounds: 4 }),
   },
+  live: {
+    settings: size(
+      [
+        { subscribers: 1, lists: 1 },
+        { subscribers: 100, lists: 1 },
+      ],
+      [
+        { subscribers: 1, lists: 1 },
+        { subscribers: 100, lists: 1 },
+        { subscribers: 1000, lists: 1 },
+        { subscribers: 100, lists: 10 },
+        { subscribers: 1000, lists: 100 },
+      ],
+    ),
+    samples: size(20, 100),
+    burst: { clients: 20, extraPokes: 200 },
+  } satisfies LiveSizes,
 };
 
 const started = now();
@@ -269,15 +290,32 @@ const mainSealing = () =>
     render: renderSealing,
   });
 
-const run = model
-  ? mainModel
-  : partitions
-    ? mainPartitions
-    : rebuildOnly
-      ? mainRebuild
-      : sealingOnly
-        ? mainSealing
-        : main;
+const mainLive = () =>
+  mainSection({
+    what: "live updates: from a mutation's answer until subscribers have it",
+    measure: async (stack) =>
+      measureLive(stack, await startPair(stack, "ours", "live", {}, { live: true }), SIZES.live, progress),
+    json: (rows, machine, durationS) => ({
+      mode: quick ? "quick" : "full",
+      date: machine.date,
+      duration_s: Math.round(durationS * 10) / 10,
+      machine,
+      live: { rows, cost: liveCost() },
+    }),
+    render: (rows) => renderLive(rows) + renderLiveCost(),
+  });
+
+const run = liveOnly
+  ? mainLive
+  : model
+    ? mainModel
+    : partitions
+      ? mainPartitions
+      : rebuildOnly
+        ? mainRebuild
+        : sealingOnly
+          ? mainSealing
+          : main;
 run().catch((err: unknown) => {
   console.error(err);
   process.exit(1);

@@ -9,7 +9,8 @@ import { randomUUID } from "node:crypto";
 import { mkdir, mkdtemp, rm } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import { createInterface } from "node:readline";
-import { startWorkerOnFreePort } from "../local/workerd/worker";
+import { freePort } from "../local/common/ports";
+import { startWorkerOnFreePort, startWorkerOnPort } from "../local/workerd/worker";
 import type { EventLogBackend } from "../shared/config/event-log";
 
 export type Design = "ours" | "baseline";
@@ -81,6 +82,16 @@ export interface RunningWorker {
   close(): Promise<void>;
 }
 
+/** Runs a worker's bundle in workerd on the port given. */
+async function startWorkerAt(
+  entry: string,
+  port: number,
+  bindings: Record<string, string>,
+): Promise<RunningWorker & { port: number }> {
+  const mf = await startWorkerOnPort(entry, port, bindings);
+  return { url: `http://127.0.0.1:${port}`, port, close: () => mf.dispose() };
+}
+
 /** Runs a worker's bundle in workerd on a free port, output drained and dropped. */
 async function startWorker(
   entry: string,
@@ -110,6 +121,7 @@ export async function startPair(
   design: Design,
   scenario: string,
   bindings: Record<string, string> = {},
+  options: { live?: boolean } = {},
 ): Promise<DesignPair> {
   const id = `${scenario}-${randomUUID().slice(0, 8)}`;
   const topic = `bench-${design}-${id}`;
@@ -125,10 +137,17 @@ export async function startPair(
     ...bindings,
   });
   const entries = ENTRIES[design];
-  const projector = await startWorker(entries.projector, envFor);
-  const env = envFor(projector.port);
+  // Live updates (ours): the projector's notices go to the command worker, whose port is chosen first.
+  const livePort = options.live ? await freePort() : undefined;
+  const live: Record<string, string> = livePort
+    ? { LIVE_URL: `http://127.0.0.1:${livePort}/live`, LIVE_SECRET: `bench-live-${randomUUID()}` }
+    : {};
+  const projector = await startWorker(entries.projector, (port) => ({ ...envFor(port), ...live }));
+  const env = { ...envFor(projector.port), ...live };
   const webhook = env.PROJECTOR_URL ?? "";
-  const command = await startWorker(entries.command, () => env);
+  const command = livePort
+    ? await startWorkerAt(entries.command, livePort, env)
+    : await startWorker(entries.command, () => env);
   return {
     design,
     topic,

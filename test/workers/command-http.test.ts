@@ -4,6 +4,7 @@
  */
 import { auditServer } from "graphql-http";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import WebSocket from "ws";
 import { startSystem, type TestSystem } from "../support/system";
 import { CREATE, UPDATE } from "./support/command-support";
 import { useSystem } from "./support/use-system";
@@ -100,6 +101,30 @@ describe("request errors", () => {
 });
 
 describe("routes", () => {
+  it("a WebSocket upgrade of /graphql without live updates (no LIVE_SECRET) is refused, so clients read instead", async () => {
+    const socket = new WebSocket(
+      `${sys().commandUrl.replace(/^http/, "ws")}/graphql?listId=x`,
+      "graphql-transport-ws",
+    );
+    const status = await new Promise<number>((resolve, reject) => {
+      socket.on("unexpected-response", (_request, response) => resolve(response.statusCode ?? 0));
+      socket.on("open", () => reject(new Error("the socket opened")));
+      socket.on("error", () => undefined);
+    });
+
+    expect(status).toBe(501);
+  });
+
+  it("POST /live without live updates answers 404, whatever it carries", async () => {
+    const res = await fetch(`${sys().commandUrl}/live`, {
+      method: "POST",
+      headers: { authorization: "Bearer guess", "content-type": "application/json" },
+      body: "{}",
+    });
+
+    expect(res.status).toBe(404);
+  });
+
   it("GET /health: answers 200 JSON", async () => {
     const res = await fetch(`${sys().commandUrl}/health`);
 

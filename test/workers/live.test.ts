@@ -248,6 +248,41 @@ describe("listChanged over graphql-transport-ws", () => {
     await sub.close();
   });
 
+  it("answers a keep-alive ping with a pong, before and after connection_init", async () => {
+    const s = sys();
+    const list = await mint(s);
+    const socket = new WebSocket(wsUrl(s, list.id), "graphql-transport-ws");
+    const messages: string[] = [];
+    socket.on("message", (data) => messages.push(data.toString()));
+    await new Promise((resolve) => socket.once("open", resolve));
+    socket.send(JSON.stringify({ type: "ping" }));
+    await eventually(async () => (messages.includes('{"type":"pong"}') ? true : undefined), "the first pong");
+    socket.send(JSON.stringify({ type: "connection_init" }));
+    await eventually(
+      async () => (messages.includes('{"type":"connection_ack"}') ? true : undefined),
+      "the ack",
+    );
+    socket.send(JSON.stringify({ type: "ping" }));
+    await eventually(
+      async () => (messages.filter((m) => m === '{"type":"pong"}').length === 2 ? true : undefined),
+      "the second pong",
+    );
+    socket.close();
+  });
+
+  it("POST /live refuses a notice without the secret, and one with a wrong one", async () => {
+    const s = sys();
+    const notice = JSON.stringify({ namespace: "x", token: "0:0", lists: {} });
+    for (const authorization of [undefined, "Bearer not-the-secret"]) {
+      const res = await fetch(`${s.commandUrl}/live`, {
+        method: "POST",
+        headers: { "content-type": "application/json", ...(authorization && { authorization }) },
+        body: notice,
+      });
+      expect(res.status).toBe(401);
+    }
+  });
+
   it("HTTP answers a subscription with where to run it", async () => {
     const s = sys();
     const list = await mint(s);

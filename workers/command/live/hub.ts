@@ -7,7 +7,7 @@
  * with the list's key, and sends the change to every subscription, one notification after the other, in order.
  */
 import { DurableObject } from "cloudflare:workers";
-import { GRAPHQL_TRANSPORT_WS_PROTOCOL } from "graphql-ws";
+import { GRAPHQL_TRANSPORT_WS_PROTOCOL, MessageType, stringifyMessage } from "graphql-ws";
 import { redisConfig } from "../../../shared/config";
 import type { Task } from "../../../shared/domain";
 import { createLogger, errorFields } from "../../../shared/http/log";
@@ -31,6 +31,18 @@ const log = createLogger("command", { component: "list-hub" });
 export class ListHub extends DurableObject<Cloudflare.Env> implements HubMethods {
   /** Notifications are applied one after the other, so a later state is never sent before an earlier one. */
   private queue: Promise<void> = Promise.resolve();
+
+  constructor(ctx: DurableObjectState, env: Cloudflare.Env) {
+    super(ctx, env);
+    // A client's keep-alive ping is answered by the runtime without waking the object: an idle subscriber that
+    // pings every few seconds costs no duration.
+    ctx.setWebSocketAutoResponse(
+      new WebSocketRequestResponsePair(
+        stringifyMessage({ type: MessageType.Ping }),
+        stringifyMessage({ type: MessageType.Pong }),
+      ),
+    );
+  }
 
   override async fetch(request: Request): Promise<Response> {
     const listId = request.headers.get(HUB_HEADERS.list);

@@ -44,9 +44,12 @@ export async function upgrade(c: C, deps: CommandDeps): Promise<Response> {
     throw err;
   }
   const namespace = hubs(c.env);
-  if (!namespace)
+  // Without the secret the projector's notices carry, nothing would ever reach a socket: refused, so a client
+  // knows to read the list instead (the app then says it is not live and looks now and then).
+  const secret = binding(c.env, "LIVE_SECRET");
+  if (!namespace || typeof secret !== "string" || secret === "")
     return c.json(
-      { error: "live updates are off on this deployment (no LIST_HUB binding)", code: "NOT_IMPLEMENTED" },
+      { error: "live updates are off on this deployment (LIST_HUB and LIVE_SECRET are not both bound)", code: "NOT_IMPLEMENTED" },
       501,
     );
   const offered = (c.req.header("sec-websocket-protocol") ?? "").split(",").map((p) => p.trim());
