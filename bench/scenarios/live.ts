@@ -171,7 +171,8 @@ async function measureSetting(
     const outOfOrderBefore = lists.reduce((n, l) => n + l.watchers.outOfOrder, 0);
     let task: { id: string; version: number } | undefined;
     for (let i = 0; i < sizes.samples; i++) {
-      const list = lists[i % lists.length];
+      // A create and the update of it on one list, then the next list.
+      const list = lists[Math.floor(i / 2) % lists.length];
       if (!list) break;
       // A create, then updates of it: both kinds of change, on a task this list holds.
       const creating = i % 2 === 0 || !task;
