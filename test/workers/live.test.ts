@@ -154,6 +154,41 @@ describe("listChanged over graphql-transport-ws", () => {
     await sub.close();
   });
 
+  it("a completed subscription gets nothing more, while another on the same socket goes on", async () => {
+    const s = sys();
+    const list = await mint(s);
+    const kept = subscriber(s, list.id);
+    await primed(s, list.id, kept);
+    // A second subscription on the same client, hence the same socket.
+    const ended: Change[] = [];
+    const stop = kept.client.subscribe<{ listChanged: Change }>(
+      { query: SUBSCRIBE, variables: { listId: list.id } },
+      {
+        next: (r) => r.data && ended.push(r.data.listChanged),
+        error: () => undefined,
+        complete: () => undefined,
+      },
+    );
+    const { createTask: seen } = await mutate(s, CREATE, { text: "both see this", listId: list.id });
+    await eventually(
+      async () => (ended.some((c) => c.tasks.some((t) => t.id === seen.id)) ? true : undefined),
+      "the second subscription's change",
+    );
+    stop();
+    const before = ended.length;
+    const { createTask: first } = await mutate(s, CREATE, { text: "after complete", listId: list.id });
+    const { createTask: second } = await mutate(s, CREATE, { text: "and after that", listId: list.id });
+    // Messages on one socket arrive in order: once the kept subscription has the later change, the completed one
+    // would have had the earlier one by then.
+    await eventually(
+      async () => (kept.view().has(second.id) ? true : undefined),
+      "the kept subscription's change",
+    );
+    expect(kept.view().has(first.id)).toBe(true);
+    expect(ended.length).toBe(before);
+    await kept.close();
+  });
+
   it("serves a view id, and refuses a subscription naming another list than the socket's", async () => {
     const s = sys();
     const list = await mint(s);

@@ -49,7 +49,10 @@ export async function upgrade(c: C, deps: CommandDeps): Promise<Response> {
   const secret = binding(c.env, "LIVE_SECRET");
   if (!namespace || typeof secret !== "string" || secret === "")
     return c.json(
-      { error: "live updates are off on this deployment (LIST_HUB and LIVE_SECRET are not both bound)", code: "NOT_IMPLEMENTED" },
+      {
+        error: "live updates are off on this deployment (LIST_HUB and LIVE_SECRET are not both bound)",
+        code: "NOT_IMPLEMENTED",
+      },
       501,
     );
   const offered = (c.req.header("sec-websocket-protocol") ?? "").split(",").map((p) => p.trim());
