@@ -89,6 +89,12 @@ export class TodoSync {
   private readonly deleted = new Set<string>();
   /** Changes from elsewhere that arrived during a read: applied on top of what the read answers. */
   private arrivedDuringRead: RemoteChange[] | undefined;
+  /**
+   * Changes from elsewhere held while a change of this browser is on its way: the server may tell of a todo this
+   * browser created before the create's answer gives it its id, which would show it twice. Applied once the change
+   * is answered (or given up).
+   */
+  private held: RemoteChange[] | undefined;
 
   /**
    * `local.key` names the copy kept in this browser until the server answers (the capability the list is opened
@@ -179,6 +185,10 @@ export class TodoSync {
   applyRemote(change: RemoteChange): void {
     if (this.closed) return;
     for (const id of change.deleted) this.deleted.add(id);
+    if (this.held) {
+      this.held.push(change);
+      return;
+    }
     if (this.arrivedDuringRead) this.arrivedDuringRead.push(change);
     this.base = merge(this.base, change, this.deleted);
     this.save();
@@ -208,7 +218,7 @@ export class TodoSync {
     while (this.ops.length > 0 || this.refreshWanted) {
       const head = this.ops[0];
       this.on.status({ state: "saving", pending: this.ops.length });
-      if (head) await this.attempt(() => this.send(head), head);
+      if (head) await this.holdingRemote(() => this.attempt(() => this.send(head), head));
       else await this.attempt(() => this.read());
     }
     this.on.status({ state: "saved" });
@@ -247,6 +257,18 @@ export class TodoSync {
         this.on.status({ state: "retrying", message: describeError(error, true) });
         await sleep(Math.min(MAX_BACKOFF_MS, 250 * 2 ** tries));
       }
+    }
+  }
+
+  /** Runs `step` with changes from elsewhere held, then applies those that came meanwhile. */
+  private async holdingRemote(step: () => Promise<void>): Promise<void> {
+    this.held = [];
+    try {
+      await step();
+    } finally {
+      const held = this.held;
+      this.held = undefined;
+      for (const change of held) this.applyRemote(change);
     }
   }
 
@@ -295,6 +317,8 @@ export class TodoSync {
   /** The server has the op: it moves from the outbox into the confirmed list. */
   private confirm(op: Op, token: string | null, into: (base: Todo[]) => Todo[]): void {
     if (this.closed) return;
+    // A delete is final: no later message about the todo (one sent before the delete) brings it back.
+    if (op.kind === "delete") this.deleted.add(op.id);
     this.base = into(this.base);
     this.ops = this.ops.filter((o) => o.key !== op.key);
     if (token) this.token = token;
