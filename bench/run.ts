@@ -293,8 +293,14 @@ const mainSealing = () =>
 const mainLive = () =>
   mainSection({
     what: "live updates: from a mutation's answer until subscribers have it",
-    measure: async (stack) =>
-      measureLive(stack, await startPair(stack, "ours", "live", {}, { live: true }), SIZES.live, progress),
+    measure: async (stack) => {
+      const pair = await startPair(stack, "ours", "live", {}, { live: true });
+      try {
+        return await measureLive(stack, pair, SIZES.live, progress);
+      } finally {
+        await pair.close();
+      }
+    },
     json: (rows, machine, durationS) => ({
       mode: quick ? "quick" : "full",
       date: machine.date,
