@@ -17,6 +17,9 @@ export interface LiveNotice {
   lists: Record<string, string[]>;
 }
 
+/** How long a notice may take before it is given up (and logged). */
+const NOTICE_TIMEOUT_MS = 5000;
+
 export interface LiveNotices {
   send(notice: LiveNotice): Promise<void>;
 }
@@ -46,6 +49,8 @@ export function liveNotices(env: Bindings, fetcher: typeof fetch = fetch): LiveN
         method: "POST",
         headers: { authorization: `Bearer ${secret}`, "content-type": "application/json" },
         body: JSON.stringify(notice),
+        // Bounded like every other call: a command worker that hangs does not hold the invocation.
+        signal: AbortSignal.timeout(NOTICE_TIMEOUT_MS),
       });
       // The body is read (or dropped) so the connection can be reused.
       await res.body?.cancel();
