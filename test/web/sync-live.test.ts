@@ -11,16 +11,19 @@ import { MemoryStorage } from "./memory-storage";
 const edit: ListAccess = { id: "E".repeat(22), viewId: "V".repeat(22) };
 type Task = { id: string; text: string; done: boolean; version: number };
 
-/** A server whose list reads answer `pages()` (a read may be held until `release`). */
-function stubReads(pages: () => Task[], hold?: Promise<void>) {
+/** A server whose list reads answer `pages()` (a read may be held until `release`); counts the reads begun. */
+function stubReads(pages: () => Task[], hold?: Promise<void>): { begun: number } {
+  const reads = { begun: 0 };
   vi.stubGlobal("fetch", async (_url: string, init: RequestInit) => {
     const { query } = JSON.parse(String(init.body)) as { query: string };
     if (!query.startsWith("query Page")) throw new Error(`unexpected ${query}`);
+    reads.begun++;
     await hold;
     return new Response(JSON.stringify({ data: { tasks: { tasks: pages(), nextCursor: null } } }), {
       headers: { "content-type": "application/json" },
     });
   });
+  return reads;
 }
 
 function start() {
@@ -133,11 +136,11 @@ describe("changes from elsewhere", () => {
       { id: "a", text: "milk", done: false, version: 1 },
       { id: "b", text: "bread", done: false, version: 1 },
     ];
-    stubReads(() => stale, held);
+    const reads = stubReads(() => stale, held);
     const { sync, settled } = start();
     sync.attach(edit);
     // While the read is held: b is deleted elsewhere, a is completed elsewhere.
-    await vi.waitFor(() => expect(vi.mocked(fetch)).toBeDefined());
+    await vi.waitFor(() => expect(reads.begun).toBe(1));
     sync.applyRemote({ token: "0:7", tasks: [], deleted: ["b"] });
     sync.applyRemote({
       token: "0:8",
