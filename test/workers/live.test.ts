@@ -318,6 +318,17 @@ describe("listChanged over graphql-transport-ws", () => {
     }
   });
 
+  it("closes a socket that sends more messages than a client needs (each wakes the hub), the others going on", async () => {
+    const s = sys();
+    const list = await mint(s);
+    const socket = new WebSocket(wsUrl(s, list.id), "graphql-transport-ws");
+    const closed = closeOf(socket);
+    await new Promise((resolve) => socket.once("open", resolve));
+    socket.send(JSON.stringify({ type: "connection_init" }));
+    for (let i = 0; i < 100; i++) socket.send(JSON.stringify({ type: "pong" }));
+    expect(await closed).toEqual({ code: 1008, reason: "Too many messages: at most 60 a minute" });
+  });
+
   it("HTTP answers a subscription with where to run it", async () => {
     const s = sys();
     const list = await mint(s);

@@ -66,10 +66,10 @@ export class ListHub extends DurableObject<Cloudflare.Env> implements HubMethods
   override async webSocketMessage(ws: WebSocket, data: string | ArrayBuffer): Promise<void> {
     const session = sessionOf(ws);
     if (!session) return ws.close(4500, "Internal server error");
-    const outcome = receive(session, data);
+    const outcome = receive(session, data, Date.now());
     for (const message of outcome.send) ws.send(message);
     if (outcome.close) return ws.close(outcome.close.code, outcome.close.reason);
-    if (outcome.session !== session) ws.serializeAttachment(outcome.session);
+    ws.serializeAttachment(outcome.session);
   }
 
   override async webSocketClose(ws: WebSocket, code: number): Promise<void> {

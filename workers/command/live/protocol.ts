@@ -39,6 +39,8 @@ export interface Session {
   acked: boolean;
   /** When the socket was accepted (ms): a socket not initialised soon after is closed. */
   openedAt: number;
+  /** Messages received in the current minute, and when that minute began (ms): a flood closes the socket. */
+  received: { count: number; since: number };
   subscriptions: Record<string, Subscription>;
 }
 
@@ -60,6 +62,11 @@ export const LIMITS = {
   messageChars: 4096,
   /** How long a socket may stay open without `connection_init`, as graphql-ws servers do by default. */
   initMs: 3000,
+  /**
+   * Messages a socket may send a minute (keep-alive pings are answered by the runtime and not counted): a client
+   * sends a handful per subscription; each message wakes the hub, which is billed.
+   */
+  messagesPerMinute: 60,
 } as const;
 
 /** The result of one message: the session after it, what to send back, and whether to close the socket. */
@@ -77,11 +84,25 @@ const closeWith = (session: Session, code: number, reason: string): Outcome => (
 
 /** A new socket's session. */
 export function openSession(listId: string, capability: string, now: number): Session {
-  return { listId, capability, acked: false, openedAt: now, subscriptions: {} };
+  return {
+    listId,
+    capability,
+    acked: false,
+    openedAt: now,
+    received: { count: 0, since: now },
+    subscriptions: {},
+  };
 }
 
-/** Steps the protocol by one message from the client. */
-export function receive(session: Session, data: string | ArrayBuffer): Outcome {
+/** Steps the protocol by one message from the client, received at `now`. */
+export function receive(before: Session, data: string | ArrayBuffer, now: number): Outcome {
+  const fresh = now - before.received.since >= 60_000;
+  const received = fresh
+    ? { count: 1, since: now }
+    : { ...before.received, count: before.received.count + 1 };
+  const session = { ...before, received };
+  if (received.count > LIMITS.messagesPerMinute)
+    return closeWith(session, 1008, `Too many messages: at most ${LIMITS.messagesPerMinute} a minute`);
   if (typeof data !== "string" || data.length > LIMITS.messageChars)
     return closeWith(session, CloseCode.BadRequest, "Invalid message received");
   let message: Message;
