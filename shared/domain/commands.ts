@@ -40,4 +40,29 @@ export interface DeleteTask {
   readonly metadata: CommandMetadata;
 }
 
-export type TaskCommand = CreateTask | UpdateTask | DeleteTask;
+/**
+ * Intents: each says what the user did to one field of a task and leaves the other alone, so intents on different
+ * fields decided on the same version both apply (an UpdateTask carries both fields and undoes a change it did not
+ * see). `expectedVersion` (null or undefined: no check) makes one conditional, as for UpdateTask.
+ */
+export interface RenameTask {
+  readonly type: "RenameTask";
+  readonly data: { readonly taskId: string; readonly text: string; readonly expectedVersion?: number | null };
+  readonly metadata: CommandMetadata;
+}
+
+/** Mark a task done; see RenameTask. */
+export interface CompleteTask {
+  readonly type: "CompleteTask";
+  readonly data: { readonly taskId: string; readonly expectedVersion?: number | null };
+  readonly metadata: CommandMetadata;
+}
+
+/** Mark a task not done; see RenameTask. */
+export interface ReopenTask {
+  readonly type: "ReopenTask";
+  readonly data: { readonly taskId: string; readonly expectedVersion?: number | null };
+  readonly metadata: CommandMetadata;
+}
+
+export type TaskCommand = CreateTask | UpdateTask | RenameTask | CompleteTask | ReopenTask | DeleteTask;

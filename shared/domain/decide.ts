@@ -1,4 +1,12 @@
-import type { CreateTask, DeleteTask, TaskCommand, UpdateTask } from "./commands";
+import type {
+  CompleteTask,
+  CreateTask,
+  DeleteTask,
+  RenameTask,
+  ReopenTask,
+  TaskCommand,
+  UpdateTask,
+} from "./commands";
 import { DomainError } from "./errors";
 import type { TaskEvent } from "./events";
 import type { Task, TaskState } from "./task-state";
@@ -76,13 +84,44 @@ function updateTask({ data }: UpdateTask, state: TaskState): DecideResult {
   return accept(events);
 }
 
-function deleteTask({ data }: DeleteTask, state: TaskState): DecideResult {
-  const invalid = validateTaskId(data.taskId) ?? validateExpectedVersion(data.expectedVersion);
-  if (invalid) return refuse(invalid);
+/**
+ * The live task a command that names one field (or none) may change, or the first reason it may not: its id, the
+ * `field`'s check, its expected version (BAD_USER_INPUT), then existence (NOT_FOUND), then version (CONFLICT).
+ */
+function changeable(
+  data: { readonly taskId: string; readonly expectedVersion?: number | null },
+  state: TaskState,
+  field?: () => DomainError | undefined,
+): Task | DomainError {
+  const invalid = validateTaskId(data.taskId) ?? field?.() ?? validateExpectedVersion(data.expectedVersion);
+  if (invalid) return invalid;
   const task = activeTask(data.taskId, state);
+  if (task instanceof DomainError) return task;
+  return versionConflict(task, data.expectedVersion) ?? task;
+}
+
+// Each intent emits only the one event that makes its field what the user asked for, and nothing when it already is.
+function renameTask({ data }: RenameTask, state: TaskState): DecideResult {
+  const task = changeable(data, state, () => validateText(data.text));
   if (task instanceof DomainError) return refuse(task);
-  const conflict = versionConflict(task, data.expectedVersion);
-  if (conflict) return refuse(conflict);
+  return accept(data.text === task.text ? [] : [{ type: "TaskRenamed", data: { text: data.text } }]);
+}
+
+function completeTask({ data }: CompleteTask, state: TaskState): DecideResult {
+  const task = changeable(data, state);
+  if (task instanceof DomainError) return refuse(task);
+  return accept(task.done ? [] : [{ type: "TaskCompleted", data: {} }]);
+}
+
+function reopenTask({ data }: ReopenTask, state: TaskState): DecideResult {
+  const task = changeable(data, state);
+  if (task instanceof DomainError) return refuse(task);
+  return accept(task.done ? [{ type: "TaskReopened", data: {} }] : []);
+}
+
+function deleteTask({ data }: DeleteTask, state: TaskState): DecideResult {
+  const task = changeable(data, state);
+  if (task instanceof DomainError) return refuse(task);
   return accept([{ type: "TaskDeleted", data: {} }]);
 }
 
@@ -97,6 +136,12 @@ export function decide(command: TaskCommand, state: TaskState): DecideResult {
       return createTask(command, state);
     case "UpdateTask":
       return updateTask(command, state);
+    case "RenameTask":
+      return renameTask(command, state);
+    case "CompleteTask":
+      return completeTask(command, state);
+    case "ReopenTask":
+      return reopenTask(command, state);
     case "DeleteTask":
       return deleteTask(command, state);
     default:

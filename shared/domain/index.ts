@@ -7,7 +7,16 @@
  * Read side: `decodeEvent(recordValue)` → envelope or a poison-event reason; then
  * `applyEvent(state, envelope)` → next state, or the unchanged state and why the event did not apply.
  */
-export type { CommandMetadata, CreateTask, DeleteTask, TaskCommand, UpdateTask } from "./commands";
+export type {
+  CommandMetadata,
+  CompleteTask,
+  CreateTask,
+  DeleteTask,
+  RenameTask,
+  ReopenTask,
+  TaskCommand,
+  UpdateTask,
+} from "./commands";
 export type { DecideResult } from "./decide";
 export { decide } from "./decide";
 export type { DecodeResult, RecordDecodeResult } from "./decode";

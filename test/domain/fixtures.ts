@@ -1,8 +1,11 @@
 import type {
   CommandMetadata,
+  CompleteTask,
   CreateTask,
   DeleteTask,
   EventEnvelope,
+  RenameTask,
+  ReopenTask,
   TaskEvent,
   UpdateTask,
 } from "../../shared/domain";
@@ -39,6 +42,18 @@ export function updateTask(
 
 export function deleteTask(taskId: string, expectedVersion?: number | null): DeleteTask {
   return { type: "DeleteTask", data: { taskId, expectedVersion }, metadata: METADATA };
+}
+
+export function renameTask(taskId: string, text: string, expectedVersion?: number | null): RenameTask {
+  return { type: "RenameTask", data: { taskId, text, expectedVersion }, metadata: METADATA };
+}
+
+export function completeTask(taskId: string, expectedVersion?: number | null): CompleteTask {
+  return { type: "CompleteTask", data: { taskId, expectedVersion }, metadata: METADATA };
+}
+
+export function reopenTask(taskId: string, expectedVersion?: number | null): ReopenTask {
+  return { type: "ReopenTask", data: { taskId, expectedVersion }, metadata: METADATA };
 }
 
 export const created = (text: string): TaskEvent => ({ type: "TaskCreated", data: { text } });
