@@ -120,4 +120,26 @@ describe("the cost check in the app", () => {
     });
     expect(events).toEqual([]);
   });
+
+  it("QUERY_TOO_COSTLY: the intents count as mutations, as updateTask does", async () => {
+    const intents = [
+      `a: renameTask(id: "${ID}", text: "t") { id }`,
+      `b: completeTask(id: "${ID}") { id }`,
+      `c: reopenTask(id: "${ID}") { id }`,
+      `d: renameTask(id: "${ID}", text: "u") { id }`,
+      `e: completeTask(id: "${ID}") { id }`,
+      `f: updateTask(id: "${ID}", text: "t", done: true) { id }`,
+    ];
+    const { answer, events } = await (await given()).when({ query: `mutation { ${intents.join(" ")} }` });
+
+    expect(answer.body).toEqual({
+      errors: [
+        {
+          message: "The request has 6 mutations; at most 5 mutations are accepted per request.",
+          extensions: { code: "QUERY_TOO_COSTLY" },
+        },
+      ],
+    });
+    expect(events).toEqual([]);
+  });
 });

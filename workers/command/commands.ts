@@ -100,14 +100,14 @@ async function earlierCreate(ctx: WriteContext, taskId: string): Promise<Task | 
 }
 
 /**
- * Updates or deletes a task. `resumed`: an earlier request with the same idempotency key may have appended this
+ * Changes (updates, renames, completes, reopens) or deletes a task. `resumed`: an earlier request with the same idempotency key may have appended this
  * change already (its outcome was unknown); a decision that fails only because it did (the task is deleted, or
  * past the expected version) then answers the task as it is rather than an error. On a sealed list (`cipher`) the
  * decision is taken on the opened text and the answer's text stays sealed.
  */
 export async function changeTask(
   ctx: WriteContext,
-  command: Extract<TaskCommand, { type: "UpdateTask" | "DeleteTask" }>,
+  command: Exclude<TaskCommand, { type: "CreateTask" }>,
   resumed = false,
   listId?: string,
   cipher?: ListCipher,

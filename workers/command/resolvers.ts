@@ -1,16 +1,15 @@
 /** The GraphQL root: each resolver reads its arguments and calls one named function. */
 import type { Context } from "hono";
 import { type Task, validateListId } from "../../shared/domain";
-import { createLogger } from "../../shared/http/log";
 import { composedListReads } from "../../shared/lists/reads";
 import { createStatusCache, type StatusCache } from "../../shared/projection/status-cache";
 import { editable, openScope, openScopeWith, type Scope, scopeList } from "./access";
-import { changeTask, createTask, type WriteContext } from "./commands";
+import { changeTask, createTask } from "./commands";
 import { awaitToken } from "./consistency/wait";
 import type { CommandDeps, RequestDeps } from "./deps";
 import type { CommandEnv } from "./env";
-import { type IdempotentRequest, idempotent, type Outcome, type RunIntent } from "./idempotency";
 import { createList, listInfo, purgeList } from "./lists";
+import { changeMutation, type EditScope, mutation, request, withList } from "./mutation";
 import {
   getTask,
   listTasks,
@@ -24,60 +23,6 @@ import { cipherOf, fingerprintText, openTask } from "./sealing";
 import { ListFullError } from "./service-errors";
 
 type C = Context<CommandEnv>;
-
-function writeContext(deps: RequestDeps, c: C, idempotencyKey?: string | null): WriteContext {
-  const requestId = c.get("requestId");
-  return {
-    deps,
-    metadata: {
-      now: new Date().toISOString(),
-      requestId,
-      ...(idempotencyKey ? { idempotencyKey } : {}),
-    },
-    newId: () => crypto.randomUUID(),
-    background: (p) => c.executionCtx.waitUntil(p),
-    log: createLogger("command", { requestId }),
-  };
-}
-
-function setToken(c: C, token: string | undefined): void {
-  if (token) c.header("x-consistency-token", token);
-}
-
-/**
- * A mutation as its idempotency key remembers it. Its request may run as long as a reservation is held (a bound on
- * the append's time limit and the waits around it); until then a retry with its key is "in progress".
- */
-function request(
-  deps: Pick<CommandDeps, "reservationTtlMs">,
-  operation: string,
-  args: unknown,
-): IdempotentRequest {
-  return { operation, args, runsForMs: deps.reservationTtlMs, now: () => Date.now() };
-}
-
-/**
- * Runs one mutation: its write context, its idempotency key's claim around `run`, and the consistency token of
- * what it appended on the answer.
- */
-async function mutation<T>(
-  deps: RequestDeps,
-  c: C,
-  idempotencyKey: string | null | undefined,
-  describe: (ctx: WriteContext) => IdempotentRequest,
-  run: (ctx: WriteContext, intent: RunIntent) => Promise<Outcome<T>>,
-): Promise<T> {
-  const ctx = writeContext(deps, c, idempotencyKey);
-  const outcome = await idempotent(
-    deps.idempotency,
-    idempotencyKey,
-    describe(ctx),
-    (intent) => run(ctx, intent),
-    ctx.log,
-  );
-  setToken(c, outcome.token);
-  return outcome.value;
-}
 
 /**
  * The dependencies of one request: the live namespace is resolved when a field first needs it, and every later
@@ -98,14 +43,7 @@ function requestDeps(deps: CommandDeps): () => Promise<RequestDeps> {
 }
 
 type ListArg = { listId?: string | null };
-
-/** An idempotency fingerprint with the request's listId, when it names one (keys stored before lists still match). */
-function withList<T extends object>(
-  data: T,
-  listId: string | null | undefined,
-): T | (T & { listId: string }) {
-  return listId ? { ...data, listId } : data;
-}
+type IntentArgs = { expectedVersion?: number | null; idempotencyKey?: string | null } & ListArg;
 
 /**
  * The root value of one request: its resolvers, over the request's dependencies and its context. `status` keeps
@@ -131,6 +69,7 @@ export function rootResolver(
     }
     return { d, scope: need === "read" ? await scope : editable(await scope) };
   };
+  const editScope: EditScope = (listId) => scoped(listId, "edit");
   /** A read field's scope, opened by the look that reads its list too (one Redis request on a named list). */
   const opener =
     (d: RequestDeps, listId: string | null | undefined, after?: string | null): Opener =>
@@ -243,24 +182,22 @@ export function rootResolver(
         done: args.done,
         expectedVersion: args.expectedVersion ?? null,
       };
-      const { d, scope } = await scoped(args.listId, "edit");
-      const cipher = cipherOf(scope);
-      // Only a request with an idempotency key remembers its fingerprint (a keyed digest on a sealed list).
-      const remembered = args.idempotencyKey
-        ? { ...data, text: await fingerprintText(cipher, args.text) }
-        : data;
-      const task = await mutation(
-        d,
-        c,
-        args.idempotencyKey,
-        () => request(deps, "updateTask", withList(remembered, args.listId)),
-        async (ctx, { resumed }) => {
-          const command = { type: "UpdateTask" as const, data, metadata: ctx.metadata };
-          const { state, token } = await changeTask(ctx, command, resumed, scopeList(scope), cipher);
-          return { value: state.status === "active" ? state.task : null, token };
-        },
-      );
-      return openTask(cipher, task);
+      return changeMutation(deps, c, editScope, { type: "UpdateTask", data }, args);
+    },
+
+    async renameTask(args: { id: string; text: string } & IntentArgs): Promise<Task | null> {
+      const data = { taskId: args.id, text: args.text, expectedVersion: args.expectedVersion ?? null };
+      return changeMutation(deps, c, editScope, { type: "RenameTask", data }, args);
+    },
+
+    async completeTask(args: { id: string } & IntentArgs): Promise<Task | null> {
+      const data = { taskId: args.id, expectedVersion: args.expectedVersion ?? null };
+      return changeMutation(deps, c, editScope, { type: "CompleteTask", data }, args);
+    },
+
+    async reopenTask(args: { id: string } & IntentArgs): Promise<Task | null> {
+      const data = { taskId: args.id, expectedVersion: args.expectedVersion ?? null };
+      return changeMutation(deps, c, editScope, { type: "ReopenTask", data }, args);
     },
 
     async deleteTask(

@@ -177,6 +177,25 @@ export const typeDefs = /* GraphQL */ `
     answers NOT_FOUND, as one that does not exist.
     """
     updateTask(id: String!, text: String!, done: Boolean!, expectedVersion: Int, idempotencyKey: String, listId: String): Task
+    """
+    Sets the text and nothing else (an intent): a completeTask or reopenTask from another client applies too, whatever
+    each had read; of two renames the later wins. Appends one TaskRenamed, none when the text already is so.
+    expectedVersion: fail with CONFLICT if the task moved on. idempotencyKey and listId: as for updateTask. Prefer
+    intents to updateTask, which sends both fields and so undoes a change made since its client read the task.
+    """
+    renameTask(id: String!, text: String!, expectedVersion: Int, idempotencyKey: String, listId: String): Task
+    """
+    Marks the task done and nothing else (an intent): a renameTask from another client applies too; of a
+    completeTask and a reopenTask the later wins. Appends one TaskCompleted, none when it is done already.
+    expectedVersion: fail with CONFLICT if the task moved on. idempotencyKey and listId: as for updateTask.
+    """
+    completeTask(id: String!, expectedVersion: Int, idempotencyKey: String, listId: String): Task
+    """
+    Marks the task not done and nothing else (an intent): a renameTask from another client applies too; of a
+    completeTask and a reopenTask the later wins. Appends one TaskReopened, none when it is not done.
+    expectedVersion: fail with CONFLICT if the task moved on. idempotencyKey and listId: as for updateTask.
+    """
+    reopenTask(id: String!, expectedVersion: Int, idempotencyKey: String, listId: String): Task
     "Returns the deleted task's id. listId: as for updateTask."
     deleteTask(id: String!, expectedVersion: Int, idempotencyKey: String, listId: String): String
     """
