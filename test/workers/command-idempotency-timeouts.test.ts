@@ -46,6 +46,10 @@ const UPDATE = `mutation ($id: String!, $text: String!, $done: Boolean!, $key: S
   updateTask(id: $id, text: $text, done: $done, idempotencyKey: $key) { ${TASK_FIELDS} }
 }`;
 
+const COMPLETE = `mutation ($id: String!, $v: Int, $key: String) {
+  completeTask(id: $id, expectedVersion: $v, idempotencyKey: $key) { ${TASK_FIELDS} }
+}`;
+
 let n = 0;
 const freshKey = (name: string) => `${name}-${Date.now()}-${++n}`;
 
@@ -158,6 +162,28 @@ describe("a change whose append timed out", () => {
     expect((await recordsOf(sys(), task.id)).map((r) => JSON.parse(r.value).type)).toEqual([
       "TaskCreated",
       "TaskRenamed",
+      "TaskCompleted",
+    ]);
+  });
+});
+
+describe("an intent whose append timed out", () => {
+  it("completeTask: a conditional complete that timed out but committed answers the task to a retry, not CONFLICT, and appends nothing more", async () => {
+    const { task } = await createTask(sys(), "Completed late");
+    await historyOf(sys(), task.id, 1);
+    const key = freshKey("complete-late");
+    await injectFault(kafkaUrl(), { kind: "delay", ms: HANG_MS, path: "/produce" });
+
+    // Decided again on version 2, the retry's expectedVersion 1 would be a CONFLICT: its own earlier event is why.
+    const first = await sys().graphql(COMPLETE, { id: task.id, v: 1, key });
+    const retry = await retryUntilTakenOver(COMPLETE, { id: task.id, v: 1, key });
+
+    expect(first.body.errors?.[0]?.extensions?.code).toBe("UNAVAILABLE");
+    expect(retry.body).toEqual({
+      data: { completeTask: { ...task, done: true, version: 2, updatedAt: expect.any(String) } },
+    });
+    expect((await recordsOf(sys(), task.id)).map((r) => JSON.parse(r.value).type)).toEqual([
+      "TaskCreated",
       "TaskCompleted",
     ]);
   });
