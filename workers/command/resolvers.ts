@@ -43,7 +43,8 @@ function requestDeps(deps: CommandDeps): () => Promise<RequestDeps> {
 }
 
 type ListArg = { listId?: string | null };
-type IntentArgs = { expectedVersion?: number | null; idempotencyKey?: string | null } & ListArg;
+/** The arguments every change of a task in place takes besides its own. */
+type ChangeArgs = { expectedVersion?: number | null; idempotencyKey?: string | null } & ListArg;
 
 /**
  * The root value of one request: its resolvers, over the request's dependencies and its context. `status` keeps
@@ -167,15 +168,7 @@ export function rootResolver(
       return openTask(cipher, task);
     },
 
-    async updateTask(
-      args: {
-        id: string;
-        text: string;
-        done: boolean;
-        expectedVersion?: number | null;
-        idempotencyKey?: string | null;
-      } & ListArg,
-    ): Promise<Task | null> {
+    async updateTask(args: { id: string; text: string; done: boolean } & ChangeArgs): Promise<Task | null> {
       const data = {
         taskId: args.id,
         text: args.text,
@@ -185,17 +178,17 @@ export function rootResolver(
       return changeMutation(deps, c, editScope, { type: "UpdateTask", data }, args);
     },
 
-    async renameTask(args: { id: string; text: string } & IntentArgs): Promise<Task | null> {
+    async renameTask(args: { id: string; text: string } & ChangeArgs): Promise<Task | null> {
       const data = { taskId: args.id, text: args.text, expectedVersion: args.expectedVersion ?? null };
       return changeMutation(deps, c, editScope, { type: "RenameTask", data }, args);
     },
 
-    async completeTask(args: { id: string } & IntentArgs): Promise<Task | null> {
+    async completeTask(args: { id: string } & ChangeArgs): Promise<Task | null> {
       const data = { taskId: args.id, expectedVersion: args.expectedVersion ?? null };
       return changeMutation(deps, c, editScope, { type: "CompleteTask", data }, args);
     },
 
-    async reopenTask(args: { id: string } & IntentArgs): Promise<Task | null> {
+    async reopenTask(args: { id: string } & ChangeArgs): Promise<Task | null> {
       const data = { taskId: args.id, expectedVersion: args.expectedVersion ?? null };
       return changeMutation(deps, c, editScope, { type: "ReopenTask", data }, args);
     },
