@@ -20,6 +20,10 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
   });
   process.env.E2E_BASE_URL = sys.commandUrl;
   process.env.E2E_KAFKA_URL = sys.env.UPSTASH_KAFKA_URL ?? "";
+  // The log itself, for tests that count what reached it (not what the list shows).
+  process.env.E2E_KAFKA_USERNAME = sys.env.UPSTASH_KAFKA_USERNAME ?? "";
+  process.env.E2E_KAFKA_PASSWORD = sys.env.UPSTASH_KAFKA_PASSWORD ?? "";
+  process.env.E2E_KAFKA_TOPIC = sys.env.UPSTASH_KAFKA_TOPIC ?? "";
   process.env.E2E_PROJECTOR_URL = sys.projectorUrl;
   process.env.E2E_ADMIN_TOKEN = sys.env.ADMIN_TOKEN ?? "";
   return () => sys.close();
