@@ -17,11 +17,12 @@ async function injectFault(fault: Record<string, unknown>): Promise<void> {
 
 /** How many changes the page holds that the server has not confirmed yet. */
 function unsent(page: Page): Promise<number> {
-  return page.evaluate(() => {
-    const key = Object.keys(localStorage).find((k) => k.startsWith("todos-es-cqrs:state:"));
-    const saved = JSON.parse((key && localStorage.getItem(key)) || "{}") as { ops?: unknown[] };
-    return saved.ops?.length ?? 0;
-  });
+  return page.evaluate(
+    () =>
+      Object.keys(localStorage).filter(
+        (k) => k.startsWith("todos-es-cqrs:op:") && !JSON.parse(localStorage.getItem(k) ?? "{}").answer,
+      ).length,
+  );
 }
 
 test("fast hands: five todos typed in a row, reloaded at once, all appear in order, none twice", async ({

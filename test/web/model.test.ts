@@ -8,16 +8,18 @@ const base: Todo[] = [
 ];
 
 describe("app model", () => {
-  test("visible: unsent changes apply on top of the confirmed list, in order", () => {
+  test("visible: unsent changes apply on top of the confirmed list, in order, each touching only its field", () => {
     const ops: Op[] = [
       { kind: "create", id: "local:x", title: "three", key: "k1" },
-      { kind: "update", id: "a", title: "one!", completed: true, key: "k2" },
+      { kind: "rename", id: "a", title: "one!", key: "k2" },
       { kind: "delete", id: "b", key: "k3" },
-      { kind: "update", id: "local:x", title: "three!", completed: false, key: "k4" },
+      { kind: "complete", id: "local:x", key: "k4" },
+      { kind: "complete", id: "a", key: "k5" },
+      { kind: "reopen", id: "a", key: "k6" },
     ];
     expect(visible(base, ops)).toEqual([
-      { id: "a", title: "one!", completed: true },
-      { id: "local:x", title: "three!", completed: false },
+      { id: "a", title: "one!", completed: false },
+      { id: "local:x", title: "three", completed: true },
     ]);
   });
 

@@ -26,9 +26,12 @@ function stubServer(): Sent[] {
     if (op === "Create") {
       tasks.push({ id: `t${tasks.length + 1}`, text: variables.text, done: false });
       data = { createTask: tasks.at(-1) };
-    } else if (op === "Update" && task) {
-      Object.assign(task, { text: variables.text, done: variables.done });
-      data = { updateTask: task };
+    } else if (op === "Rename" && task) {
+      Object.assign(task, { text: variables.text });
+      data = { renameTask: task };
+    } else if ((op === "Complete" || op === "Reopen") && task) {
+      Object.assign(task, { done: op === "Complete" });
+      data = { [`${op.toLowerCase()}Task`]: task };
     } else if (op === "Delete" && task) {
       tasks.splice(tasks.indexOf(task), 1);
       data = { deleteTask: task.id };
@@ -40,7 +43,7 @@ function stubServer(): Sent[] {
   return sent;
 }
 
-function startSync(storage: Storage, local: { key: string; canEdit: boolean }) {
+function startSync(storage: Storage, local: { key: string; canEdit: boolean; list?: string }) {
   const statuses: SyncStatus[] = [];
   const sync = new TodoSync(
     storage,
@@ -61,18 +64,19 @@ afterEach(() => {
 });
 
 describe("TodoSync", () => {
-  test("every create, update, delete and read names the list by its id", async () => {
+  test("every create, rename, tick, delete and read names the list by its id", async () => {
     const sent = stubServer();
     const { sync, settled } = startSync(new MemoryStorage(), { key: edit.id ?? "", canEdit: true });
     sync.attach(edit);
     sync.create("buy milk");
     await settled();
-    sync.change({ kind: "update", id: "t1", title: "buy oat milk", completed: true });
+    sync.change({ kind: "rename", id: "t1", title: "buy oat milk" });
+    sync.change({ kind: "complete", id: "t1" });
     sync.change({ kind: "delete", id: "t1" });
     await settled();
 
     const ops = sent.map((s) => s.op);
-    expect(ops.filter((op) => op !== "Page")).toEqual(["Create", "Update", "Delete"]);
+    expect(ops.filter((op) => op !== "Page")).toEqual(["Create", "Rename", "Complete", "Delete"]);
     for (const s of sent) expect(s.variables.listId).toBe(edit.id);
   });
 
@@ -89,7 +93,8 @@ describe("TodoSync", () => {
     expect(sync.canEdit()).toBe(false);
     expect(sync.todos()).toEqual([]);
     expect(sent).toEqual([{ op: "Page", variables: { listId: view.viewId, after: null, cursor: null } }]);
-    expect(JSON.parse(storage.getItem(`todos-es-cqrs:state:${view.viewId}`) ?? "{}").ops).toEqual([]);
+    const keys = Array.from({ length: storage.length }, (_, i) => storage.key(i) ?? "");
+    expect(keys.filter((k) => k.startsWith("todos-es-cqrs:op:"))).toEqual([]);
   });
 
   test("todos typed before the list is minted are kept (across a reload) and sent to it once it is", async () => {
@@ -127,7 +132,7 @@ describe("TodoSync", () => {
         token: "0:9",
       }),
     );
-    const { sync, settled } = startSync(storage, { key: old, canEdit: true });
+    const { sync, settled } = startSync(storage, { key: old, canEdit: true, list: old });
     sync.attach(edit);
     await settled();
     expect(sync.todos().map((t) => t.title)).toEqual(["unsent"]);

@@ -3,6 +3,7 @@ import { ApiError, graphql } from "./api";
 import { keyOf, type ListAccess, remember, resolveList, shareLinks, startOf } from "./list-id";
 import { connectLive, type LiveState } from "./live";
 import { DELETE_LIST_QUESTION, forgetList, purgeList } from "./purge";
+import { SafeStorage, type StorageProblem } from "./storage";
 import { type SyncStatus, TodoSync } from "./sync";
 import { createTimeline } from "./timeline";
 import { TodoView } from "./view";
@@ -19,16 +20,56 @@ const NEW_LIST = "(new)";
 const NOTICE_KEY = "todos-es-cqrs:notice";
 const DELETED_NOTICE = "The list was deleted. This is a new, empty list.";
 
-const start = startOf(location.search, localStorage);
+const storageWarning = document.querySelector<HTMLElement>(".storage-warning");
+/** Says plainly when this browser cannot keep what is typed: sent as usual, but lost on a reload until it is. */
+function showStorage(problem: StorageProblem | undefined): void {
+  document.body.dataset.storage = problem ?? "ok";
+  if (!storageWarning) return;
+  storageWarning.hidden = problem === undefined;
+  storageWarning.textContent =
+    problem === "blocked"
+      ? "This browser does not let the app keep anything (site data is blocked): your changes are sent as usual, but those not sent yet are lost if you reload or close this page."
+      : "This browser's storage for this site is full: your changes are sent as usual, but those not sent yet are kept only in this page and are lost if you reload or close it.";
+}
+// Never throws: with storage full or blocked the app works in memory and says so.
+const storage = SafeStorage.open(showStorage);
+/** `window[name]`, or undefined where the browser blocks it (reading it throws). */
+function storageOf(name: "sessionStorage"): Storage | undefined {
+  try {
+    return window[name];
+  } catch {
+    return undefined;
+  }
+}
+if (storage.problem) showStorage(storage.problem);
+
+const start = startOf(location.search, storage);
 
 const status = document.querySelector<HTMLElement>(".sync-status");
 const alert = document.querySelector<HTMLElement>(".sync-alert");
+const told = document.querySelector<HTMLElement>(".sync-notice");
 let failureTimer: ReturnType<typeof setTimeout> | undefined;
+/** Changes waiting for other lists (known once the sync is built: it reports its status while it is). */
+let waitingElsewhere = () => 0;
+let toldTimer: ReturnType<typeof setTimeout> | undefined;
+
+/** Says that a change made here was replaced by a later one made elsewhere. */
+function showTold(message: string): void {
+  if (!told) return;
+  told.textContent = message;
+  told.hidden = false;
+  clearTimeout(toldTimer);
+  toldTimer = setTimeout(() => (told.hidden = true), FAILURE_SHOWN_MS);
+}
 
 function showStatus(s: SyncStatus): void {
   document.body.dataset.sync = s.state;
+  // Changes for another list this browser used are sent too: the person is told they wait.
+  const elsewhere = waitingElsewhere();
+  const others = elsewhere > 0 ? ` (${elsewhere} for another list you used)` : "";
   if (status)
-    status.textContent = s.state === "saving" ? "Saving…" : s.state === "saved" ? "All changes saved" : "";
+    status.textContent =
+      s.state === "saving" ? `Saving…${others}` : s.state === "saved" ? "All changes saved" : "";
   if (!alert) return;
   if (s.state === "retrying" || s.state === "failed") {
     alert.textContent = s.message;
@@ -47,17 +88,29 @@ let view: TodoView | undefined;
 // Until the server says which list this is, what is typed waits in this browser: a list being minted takes it, a
 // link this browser has not opened before shows nothing editable (it may be a read-only one).
 const sync = new TodoSync(
-  localStorage,
+  storage,
   {
     changed: () => view?.render(),
     status: showStatus,
     renamed: (from, to) => view?.rename(from, to),
     gone: () => listGone(),
+    told: showTold,
   },
   start.kind === "mint"
-    ? { key: NEW_LIST, canEdit: true }
-    : { key: start.key, canEdit: start.known !== undefined && start.known.id !== null },
+    ? { key: NEW_LIST, canEdit: true, list: null }
+    : {
+        key: start.key,
+        canEdit: start.known !== undefined && start.known.id !== null,
+        list: start.known?.id ?? null,
+      },
 );
+// Another tab of this browser queued a change, or learnt the server's answer to one: this tab shows it (and sends
+// it if that tab is gone).
+window.addEventListener("storage", (e) => {
+  if (e.storageArea !== null && e.storageArea === storageOf("sessionStorage")) return;
+  sync.storageChanged(e.key, e.newValue);
+});
+waitingElsewhere = () => sync.waitingElsewhere();
 const dialog = document.querySelector<HTMLDialogElement>("dialog.timeline");
 const openHistory = dialog
   ? createTimeline(
@@ -120,22 +173,32 @@ deleteButton?.addEventListener("click", async () => {
     return;
   }
   sync.close();
-  forgetList(localStorage, access);
-  sessionStorage.setItem(NOTICE_KEY, DELETED_NOTICE);
+  forgetList(storage, access);
+  try {
+    storageOf("sessionStorage")?.setItem(NOTICE_KEY, DELETED_NOTICE);
+  } catch {
+    // The note is a courtesy: without storage the next page shows the new list without it.
+  }
   location.assign("/?new");
 });
 
 const notice = document.querySelector<HTMLElement>(".notice");
-const noticeText = sessionStorage.getItem(NOTICE_KEY);
+const session = storageOf("sessionStorage");
+let noticeText: string | null = null;
+try {
+  noticeText = session?.getItem(NOTICE_KEY) ?? null;
+  session?.removeItem(NOTICE_KEY);
+} catch {
+  // No note to show.
+}
 if (notice && noticeText !== null) {
-  sessionStorage.removeItem(NOTICE_KEY);
   notice.textContent = noticeText;
   notice.hidden = false;
 }
 
 function open(access: ListAccess): void {
   opened = access;
-  remember(localStorage, access);
+  remember(storage, access);
   const url = new URL(location.href);
   url.search = `?list=${encodeURIComponent(keyOf(access))}`;
   history.replaceState(null, "", url);
@@ -193,7 +256,7 @@ function listGone(): void {
   stopLive?.();
   stopLive = undefined;
   sync.close();
-  if (opened) forgetList(localStorage, opened);
+  if (opened) forgetList(storage, opened);
   showNoList("This list was deleted: its todos were erased for everyone who had its links.");
 }
 

@@ -12,11 +12,24 @@ export interface Todo {
   version?: number;
 }
 
-/** One change to send, with the idempotency key all its retries share. */
+/** A task as the server answers it. */
+export interface TaskView {
+  id: string;
+  text: string;
+  done: boolean;
+  version: number;
+}
+
+/**
+ * One change to send, as the person made it (an intent, never the whole todo), with the idempotency key all its
+ * retries share. `version` is the todo's version the change was made on (none for a todo not created on the server
+ * yet): a delete is applied only if the todo is still there, so it never removes what someone changed since.
+ */
 export type Op =
   | { kind: "create"; id: string; title: string; key: string }
-  | { kind: "update"; id: string; title: string; completed: boolean; key: string }
-  | { kind: "delete"; id: string; key: string };
+  | { kind: "rename"; id: string; title: string; key: string; version?: number }
+  | { kind: "complete" | "reopen"; id: string; key: string; version?: number }
+  | { kind: "delete"; id: string; key: string; version?: number };
 
 /** An op as the view asks for it; the sync gives it its key. */
 export type Change = Op extends infer O ? (O extends Op ? Omit<O, "key"> : never) : never;
@@ -27,8 +40,11 @@ export function applyOp(todos: Todo[], op: Op): Todo[] {
   switch (op.kind) {
     case "create":
       return [...todos, { id: op.id, title: op.title, completed: false }];
-    case "update":
-      return todos.map((t) => (t.id === op.id ? { ...t, title: op.title, completed: op.completed } : t));
+    case "rename":
+      return todos.map((t) => (t.id === op.id ? { ...t, title: op.title } : t));
+    case "complete":
+    case "reopen":
+      return todos.map((t) => (t.id === op.id ? { ...t, completed: op.kind === "complete" } : t));
     case "delete":
       return todos.filter((t) => t.id !== op.id);
   }

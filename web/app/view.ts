@@ -5,7 +5,7 @@
  */
 import { filterOf, filterTodos, itemsWord, type Todo } from "./model";
 import type { TodoSync } from "./sync";
-import { fits, watchLimit } from "./text-limit";
+import { cleanText, fits, watchLimit } from "./text-limit";
 
 const ENTER_KEY = "Enter";
 const ESCAPE_KEY = "Escape";
@@ -57,7 +57,7 @@ export class TodoView {
       const completed = this.toggleAll.checked;
       for (const t of this.sync.todos()) {
         if (t.completed !== completed)
-          this.sync.change({ kind: "update", id: t.id, title: t.title, completed });
+          this.sync.change({ kind: completed ? "complete" : "reopen", id: t.id });
       }
     });
     this.clear.addEventListener("click", () => {
@@ -91,7 +91,6 @@ export class TodoView {
     const active = todos.filter((t) => !t.completed).length;
     const completed = todos.length - active;
 
-    this.main.hidden = todos.length === 0;
     this.footer.hidden = todos.length === 0;
     this.toggleAll.checked = todos.length > 0 && active === 0;
     this.count.replaceChildren(
@@ -109,6 +108,11 @@ export class TodoView {
     const keep = new Set(shown.map((t) => t.id));
     for (const [id, li] of this.items) {
       if (!keep.has(id)) {
+        // Deleted elsewhere while it is being edited here: the edit and its text stay, with a way to add it back.
+        if (id === this.editing && (li.dataset.orphan || !todos.some((t) => t.id === id))) {
+          this.orphan(li);
+          continue;
+        }
         li.remove();
         this.items.delete(id);
       }
@@ -119,6 +123,9 @@ export class TodoView {
       this.fill(li, todo);
       if (this.list.children[index] !== li) this.list.insertBefore(li, this.list.children[index] ?? null);
     });
+    // An edit kept for a todo deleted elsewhere keeps the list shown.
+    const orphaned = this.editing !== undefined && this.items.get(this.editing)?.dataset.orphan !== undefined;
+    this.main.hidden = todos.length === 0 && !orphaned;
   }
 
   /** An item of a list this browser may only read: its title and its history button, nothing else. */
@@ -154,7 +161,7 @@ export class TodoView {
 
     toggle.addEventListener("change", () => {
       const t = current();
-      if (t) this.sync.change({ kind: "update", id: t.id, title: t.title, completed: toggle.checked });
+      if (t) this.sync.change({ kind: toggle.checked ? "complete" : "reopen", id: t.id });
     });
     need(li, ".destroy").addEventListener("click", () => {
       const t = current();
@@ -177,6 +184,11 @@ export class TodoView {
     const showEditLimit = watchLimit(edit);
     const finish = (save: boolean) => {
       if (!li.classList.contains("editing")) return;
+      if (li.dataset.orphan) {
+        if (save) this.addBack(li);
+        else this.discard(li);
+        return;
+      }
       // Too long to save: the edit stays open with its text, and the note says by how much.
       if (save && !fits(edit.value)) {
         showEditLimit();
@@ -188,8 +200,7 @@ export class TodoView {
       if (!t) return;
       const title = edit.value.trim();
       if (save && title === "") this.sync.change({ kind: "delete", id: t.id });
-      else if (save && title !== t.title)
-        this.sync.change({ kind: "update", id: t.id, title, completed: t.completed });
+      else if (save && title !== t.title) this.sync.change({ kind: "rename", id: t.id, title });
       else this.render();
       if (li.isConnected) label.focus();
     };
@@ -197,9 +208,52 @@ export class TodoView {
       if (e.key === ENTER_KEY && !e.isComposing) finish(true);
       else if (e.key === ESCAPE_KEY) finish(false);
     });
-    edit.addEventListener("blur", () => finish(true));
+    // Leaving the edit saves it; not once its todo is gone (the note's buttons say what to do with the text).
+    edit.addEventListener("blur", () => {
+      if (!li.dataset.orphan) finish(true);
+    });
     this.items.set(todo.id, li);
     return li;
+  }
+
+  /** Shows, on an edit whose todo was deleted elsewhere, that it was, keeping the text, with a way to add it back. */
+  private orphan(li: HTMLLIElement): void {
+    if (li.dataset.orphan) return;
+    li.dataset.orphan = "true";
+    const note = document.createElement("p");
+    note.className = "deleted-note";
+    note.setAttribute("role", "alert");
+    note.textContent = "This todo was deleted elsewhere while you were editing it. Your text is kept: ";
+    const add = Object.assign(document.createElement("button"), {
+      type: "button",
+      textContent: "Add it back",
+    });
+    const discard = Object.assign(document.createElement("button"), {
+      type: "button",
+      textContent: "Discard",
+    });
+    add.addEventListener("click", () => this.addBack(li));
+    discard.addEventListener("click", () => this.discard(li));
+    note.append(add, " ", discard);
+    li.append(note);
+    this.list.append(li);
+  }
+
+  /** Adds the text of an edit whose todo was deleted elsewhere as a new todo (if the server would take it). */
+  private addBack(li: HTMLLIElement): void {
+    const edit = need<HTMLInputElement>(li, ".edit");
+    const title = cleanText(edit.value).trim();
+    if (!fits(title)) return;
+    this.discard(li);
+    if (title !== "") this.sync.create(title);
+  }
+
+  private discard(li: HTMLLIElement): void {
+    const id = li.dataset.id;
+    if (id !== undefined) this.items.delete(id);
+    if (this.editing === id) this.editing = undefined;
+    li.remove();
+    this.render();
   }
 
   private fill(li: HTMLLIElement, todo: Todo): void {
