@@ -36,6 +36,28 @@ describe("app api", () => {
     );
   });
 
+  test("graphql: 408, 425, 429 and 5xx with no readable body pass, with the Retry-After asked; another 4xx does not", async () => {
+    for (const status of [408, 425, 429, 500, 503]) {
+      vi.stubGlobal(
+        "fetch",
+        async () => new Response("<h1>busy</h1>", { status, headers: { "retry-after": "3" } }),
+      );
+      const error = await failure();
+      expect([status, error.kind, error.retryAfterMs]).toEqual([status, "transient", 3000]);
+    }
+    vi.stubGlobal("fetch", async () => new Response("<h1>no</h1>", { status: 403 }));
+    expect((await failure()).kind).toBe("permanent");
+  });
+
+  test("graphql: a CONFLICT on expectedVersion is an answer (permanent), a CONFLICT of racing writers passes", async () => {
+    const conflict = (field?: string) =>
+      answering(200, { data: null, errors: [{ message: "x", extensions: { code: "CONFLICT", field } }] });
+    conflict("expectedVersion");
+    expect((await failure()).kind).toBe("permanent");
+    conflict();
+    expect((await failure()).kind).toBe("transient");
+  });
+
   test("graphql: a refusal that a retry cannot change stays permanent", async () => {
     answering(200, { data: null, errors: [{ message: "no task", extensions: { code: "NOT_FOUND" } }] });
     expect((await failure()).kind).toBe("permanent");
