@@ -428,3 +428,19 @@ test("a todo deleted in another browser while it is edited here keeps the text a
   expect(await agree(baseURL, listId, page)).toEqual(["draft, much improved"]);
   expect(count(await logOf(listId), "TaskCreated")).toBe(2);
 });
+
+test("a paste brings in nothing the server refuses: a vertical tab and a line break become spaces, and it is saved", async ({
+  page,
+  baseURL,
+}) => {
+  await openApp(page);
+  const listId = listIdOf(page);
+  const input = page.locator(".new-todo");
+  await input.focus();
+  // As a paste from a document does: one input event with the whole text.
+  await page.evaluate(() => document.execCommand("insertText", false, "pasted\u000bfrom\na document"));
+  await expect(input).toHaveValue("pasted from a document");
+  await input.press("Enter");
+  expect(await agree(baseURL, listId, page)).toEqual(["pasted from a document"]);
+  expect(count(await logOf(listId), "TaskCreated")).toBe(1);
+});
