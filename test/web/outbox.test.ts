@@ -157,6 +157,8 @@ describe("one outbox per browser", () => {
     await two.settled();
     server.offline = true;
     one.sync.create("from tab one");
+    // Tab two has seen it (the storage event) before its own: it goes after.
+    await vi.waitFor(() => expect(two.sync.todos()).toHaveLength(1));
     two.sync.create("from tab two");
     await vi.waitFor(() =>
       expect(one.sync.todos().map((t) => t.title)).toEqual(["from tab one", "from tab two"]),
@@ -269,5 +271,32 @@ describe("one outbox per browser", () => {
     expect(mutations(server.sent)).toHaveLength(2);
     expect(new Set(mutations(server.sent).map((s) => s.variables.key)).size).toBe(2);
     expect(server.tasks.map((t) => t.text)).toEqual(["kept in the page", "kept in the page"]);
+  });
+
+  test("a tab on a read-only link shows none of the changes other tabs queued", async () => {
+    stubServer();
+    const storage = new MemoryStorage();
+    const minting = new TodoSync(
+      storage,
+      { changed: () => {}, status: () => {}, renamed: () => {} },
+      {
+        key: "(new)",
+        canEdit: true,
+        list: null,
+      },
+    );
+    minting.create("typed before the list is minted");
+    const view: ListAccess = { id: null, viewId: "V".repeat(22) };
+    const reader = new TodoSync(
+      storage,
+      { changed: () => {}, status: () => {}, renamed: () => {} },
+      {
+        key: view.viewId ?? "",
+        canEdit: false,
+      },
+    );
+    reader.attach(view);
+    expect(reader.todos()).toEqual([]);
+    expect(minting.todos().map((t) => t.title)).toEqual(["typed before the list is minted"]);
   });
 });

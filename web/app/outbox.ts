@@ -73,7 +73,9 @@ export class Outbox {
 
   /** Queues a change (written at once: a reload or another tab finds it). */
   add(op: Op, list: string | null): Entry {
-    // Strictly increasing within the page, so changes made in the same millisecond keep their order.
+    // After every change this page knows of (its own and other tabs'), so changes made in the same millisecond, or
+    // after one another tab made with a clock a little ahead, keep the order they were made in.
+    for (const known of this.entries.values()) this.lastAt = Math.max(this.lastAt, known.at);
     this.lastAt = Math.max(Date.now(), this.lastAt + 1);
     const entry: Entry = { op, list, at: this.lastAt };
     this.write(entry);

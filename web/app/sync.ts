@@ -258,8 +258,9 @@ export class TodoSync {
     return this.outbox.next(this.list ? undefined : this.target);
   }
 
+  /** This list's changes waiting (none on a list this page may only read, whatever other tabs queued). */
   private mineWaiting(): Entry[] {
-    return this.outbox.pending(this.target);
+    return this.editable ? this.outbox.pending(this.target) : [];
   }
 
   /** `op` with its todo's server id, when another tab's create has learnt it. */
