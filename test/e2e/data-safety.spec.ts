@@ -444,3 +444,32 @@ test("a paste brings in nothing the server refuses: a vertical tab and a line br
   expect(await agree(baseURL, listId, page)).toEqual(["pasted from a document"]);
   expect(count(await logOf(listId), "TaskCreated")).toBe(1);
 });
+
+test("a todo another tab created shows once, even when the live socket tells of it before that tab's answer", async ({
+  page,
+  context,
+  baseURL,
+}) => {
+  await openApp(page);
+  const listId = listIdOf(page);
+  const tab2 = await context.newPage();
+  await tab2.goto(`/?list=${listId}`);
+  await synced(tab2);
+  await expect(tab2.locator("body")).toHaveAttribute("data-live", "live");
+  // The create is answered (to whichever tab sends it) only once the other tab has been told of the todo over its
+  // live socket: that tab then shows the change still queued and the todo the socket brought, the same todo twice.
+  let release = () => {};
+  const released = new Promise<void>((resolve) => (release = resolve));
+  await context.route("**/graphql", async (route) => {
+    if (!(route.request().postData() ?? "").includes("createTask")) return route.fallback();
+    const response = await route.fetch();
+    await released;
+    await route.fulfill({ response });
+  });
+  await addTodos(page, "told live first");
+  await expect.poll(async () => Math.max(await labels(page).count(), await labels(tab2).count())).toBe(2);
+  release();
+  expect(await agree(baseURL, listId, page, tab2)).toEqual(["told live first"]);
+  await expect(labels(page)).toHaveText(["told live first"]);
+  await expect(labels(tab2)).toHaveText(["told live first"]);
+});
