@@ -71,8 +71,13 @@ export class TodoView {
     const li = this.items.get(from);
     if (li) {
       this.items.delete(from);
-      this.items.set(to, li);
-      li.dataset.id = to;
+      // Shown already under its server id (a live message or another tab's answer came first): one element stays,
+      // the one being edited if either is, so that no element is left in the page outside the map.
+      const shown = this.items.get(to);
+      const [kept, dropped] = shown && this.editing !== from ? [shown, li] : [li, shown];
+      dropped?.remove();
+      this.items.set(to, kept);
+      kept.dataset.id = to;
     }
     if (this.editing === from) this.editing = to;
   }
