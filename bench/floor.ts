@@ -2,7 +2,8 @@
  * The floor: what one bare request costs through the same emulators, sent from the bench itself with no worker
  * in between. A bare produce of one event (what our createTask's critical path is made of) and a bare Redis
  * script call (what our list is made of); and, to tell the worker's share apart, the hop to a worker alone
- * (`GET /health` of our command worker: the client → workerd request with no upstream call).
+ * (`GET /health` of our command worker: the client → workerd request with no upstream call); and both together, a
+ * bare worker that appends the record through our event-log adapter and answers (bench/floor-worker.ts).
  */
 import { buildBacklog } from "./backlog";
 import type { BenchStack } from "./system";
@@ -13,6 +14,9 @@ export interface Floor {
   /** `GET /health` of a worker: set by `hopTo` once the workers run. */
   hop(): Promise<void>;
   hopTo(commandUrl: string): void;
+  /** One record appended by the bare worker (the hop and the produce from inside workerd): set by `appendAt`. */
+  append(): Promise<void>;
+  appendAt(workerUrl: string): void;
 }
 
 async function ok(res: Response, what: string): Promise<unknown> {
@@ -40,7 +44,16 @@ export async function createFloor(stack: BenchStack): Promise<Floor> {
   const sha = (loaded as { result: string }).result;
   const evalsha = JSON.stringify(["EVALSHA", sha, "0"]);
   let health: string | undefined;
+  let appendUrl: string | undefined;
+  const appended = JSON.stringify({ key: event.key, value: event.value });
   return {
+    appendAt(workerUrl) {
+      appendUrl = workerUrl;
+    },
+    async append() {
+      if (!appendUrl) throw new Error("floor.append needs appendAt(workerUrl) first");
+      await ok(await fetch(appendUrl, { method: "POST", body: appended }), "bare append worker");
+    },
     hopTo(commandUrl) {
       health = `${commandUrl}/health`;
     },

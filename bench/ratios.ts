@@ -45,6 +45,7 @@ export function ratios(r: BenchResults): Record<string, number> {
     create_p50_vs_floor: round(seq.ours.p50 / seq.floorProduce.p50),
     create_p50_vs_floor_and_hop: round(seq.ours.p50 / (seq.floorProduce.p50 + seq.floorHop.p50)),
     baseline_create_p50_vs_floor: round(seq.baseline.p50 / seq.floorProduce.p50),
+    create_p50_vs_bare_append: round(seq.ours.p50 / seq.floorAppend.p50),
     list_1k_p50_vs_floor: round(l1.ours.p50 / l1.floorScript.p50),
   };
 }

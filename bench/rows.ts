@@ -147,6 +147,14 @@ export function rows(r: BenchResults): Row[] {
     ratioText(seq.baseline.p50 / (seq.floorProduce.p50 + seq.floorHop.p50)),
     q.create_p50_vs_floor_and_hop,
   );
+  add(
+    `floor: createTask p50 ÷ bare append worker p50 (${msText(seq.floorAppend.p50)}: one record through our adapter, from inside workerd)`,
+    ratioText(q.create_p50_vs_bare_append),
+    ratioText(seq.baseline.p50 / seq.floorAppend.p50),
+    q.create_p50_vs_bare_append,
+    "ratios.create_p50_vs_bare_append",
+    "ours ≤ 1.3",
+  );
   for (const [i, o] of r.burst.ours.entries()) {
     const b = r.burst.baseline[i];
     if (!b) continue;

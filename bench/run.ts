@@ -32,7 +32,7 @@ import { partitionsJson, renderPartitions } from "./scenarios/partitions-report"
 import { measureRebuild, renderRebuild } from "./scenarios/rebuild";
 import { measureRoundTrips } from "./scenarios/round-trips";
 import { measureSealing, renderSealing, type SealingPairs, sealingJson } from "./scenarios/sealing";
-import { type BenchStack, type Design, startBenchStack, startPair } from "./system";
+import { type BenchStack, type Design, startBenchStack, startFloorWorker, startPair } from "./system";
 import { renderMarkdown } from "./table";
 
 // Paths (bundled workers, the stack process, results) are relative to the repository root.
@@ -192,6 +192,8 @@ async function main(): Promise<void> {
     const foldPairs = morePairs.slice(0, SIZES.fold.runs);
     const burstPairs = morePairs.slice(SIZES.fold.runs);
     floor.hopTo(main.ours.commandUrl);
+    const floorWorker = await startFloorWorker(stack);
+    floor.appendAt(floorWorker.url);
     let results: Omit<BenchResults, "fold" | "list" | "burst" | "backends" | "durationS">;
     try {
       await warmUp(main, floor, SIZES.warmUp);
@@ -208,7 +210,7 @@ async function main(): Promise<void> {
       const concurrent = await measureConcurrentCreates(stack, main, SIZES.concurrent);
       results = { mode: quick ? "quick" : "full", machine, lag, roundTrips, sequential, concurrent };
     } finally {
-      await closePairs(main);
+      await Promise.all([closePairs(main), floorWorker.close()]);
     }
 
     progress(`list over ${SIZES.list.map((s) => s.tasks).join(" and ")} tasks`);

@@ -101,6 +101,16 @@ async function startWorker(
   return { url: `http://127.0.0.1:${port}`, port, close: () => mf.dispose() };
 }
 
+/** The bare append worker (bench/floor-worker.ts) on the stack's log, on a topic and prefix of its own. */
+export async function startFloorWorker(stack: BenchStack): Promise<RunningWorker> {
+  const id = randomUUID().slice(0, 8);
+  return startWorker("bench/floor-worker.ts", () => ({
+    ...stack.env,
+    UPSTASH_KAFKA_TOPIC: `bench-floor-append-${id}`,
+    PROJECTION_PREFIX: `bench:floor:${id}`,
+  }));
+}
+
 /** One design's two workers, wired to the stack on their own topic and prefix. */
 export interface DesignPair {
   design: Design;

@@ -28,6 +28,8 @@ export interface SequentialResult {
   floorScript: Summary;
   /** `GET /health` of our command worker: the client → workerd hop alone. */
   floorHop: Summary;
+  /** A bare worker appending one record through our adapter: the hop and the produce from inside workerd. */
+  floorAppend: Summary;
   /** Requests and CPU per create, its projection included. */
   cost: Record<Design, CostPerOp>;
   /** Pokes the bench added because the baseline's projector stopped behind the head (see emulators.quiesce). */
@@ -56,6 +58,7 @@ export async function warmUp(pairs: Pairs, floor: Floor, n: number): Promise<voi
     await floor.produce();
     await floor.script();
     await floor.hop();
+    await floor.append();
   }
 }
 
@@ -73,6 +76,7 @@ export async function measureSequentialCreates(
     produce: [] as number[],
     script: [] as number[],
     hop: [] as number[],
+    append: [] as number[],
   };
   let baselineStalls = 0;
   const meters: Record<Design, CostMeter> = { ours: new CostMeter(stack), baseline: new CostMeter(stack) };
@@ -89,6 +93,9 @@ export async function measureSequentialCreates(
         start = now();
         await floor.hop();
         samples.hop.push(now() - start);
+        start = now();
+        await floor.append();
+        samples.append.push(now() - start);
       }
       return;
     }
@@ -115,6 +122,7 @@ export async function measureSequentialCreates(
     floorProduce: summarize(samples.produce),
     floorScript: summarize(samples.script),
     floorHop: summarize(samples.hop),
+    floorAppend: summarize(samples.append),
     cost: { ours: meters.ours.perOp(), baseline: meters.baseline.perOp() },
     baselineStalls,
   };
