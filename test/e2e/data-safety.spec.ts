@@ -7,7 +7,7 @@
 
 import type { BrowserContext, Page } from "@playwright/test";
 import { Kafka } from "@upstash/kafka";
-import { addTodos, expect, labels, listIdOf, openApp, synced, test } from "./fixtures";
+import { addTodos, expect, labels, listIdOf, openApp, projectorCaughtUp, synced, test } from "./fixtures";
 
 interface Logged {
   type: string;
@@ -39,14 +39,7 @@ const count = (log: Logged[], type: string) => log.filter((e) => e.type === type
 
 /** The list as the API has it once the projector has folded everything: texts and done flags, in order. */
 async function serverList(baseURL: string, listId: string): Promise<string[]> {
-  await expect
-    .poll(async () => {
-      const res = await fetch(`${process.env.E2E_PROJECTOR_URL}/status`, {
-        headers: { authorization: `Bearer ${process.env.E2E_ADMIN_TOKEN ?? ""}` },
-      });
-      return ((await res.json()) as { lag?: number }).lag;
-    })
-    .toBe(0);
+  await projectorCaughtUp();
   const res = await fetch(`${baseURL}/graphql`, {
     method: "POST",
     headers: { "content-type": "application/json", accept: "application/json" },
@@ -98,11 +91,46 @@ async function secondBrowser(page: Page, browser: import("@playwright/test").Bro
   return { context, other, link: link ?? "" };
 }
 
+/**
+ * A's list holds "buy milk", and B (a second browser) shows it too, with a live socket that goes nowhere: what B
+ * does next is done on the todo as it saw it, before anything A does reaches it. `use` runs, then B closes.
+ */
+async function buyMilkInTwoBrowsers(
+  page: Page,
+  browser: import("@playwright/test").Browser,
+  baseURL: string | undefined,
+  use: (b: Page, listId: string) => Promise<void>,
+): Promise<void> {
+  await openApp(page);
+  await addTodos(page, "buy milk");
+  await synced(page);
+  const b = await secondBrowser(page, browser, baseURL);
+  try {
+    await b.other.routeWebSocket(/\/graphql/, () => {});
+    await b.other.goto(b.link);
+    await expect(labels(b.other)).toHaveText(["buy milk"]);
+    await synced(b.other);
+    await use(b.other, listIdOf(page));
+  } finally {
+    await b.context.close();
+  }
+}
+
 async function rename(page: Page, from: string, to: string): Promise<void> {
   const li = page.locator(".todo-list li", { hasText: from });
   await li.locator("label").dblclick();
   await li.locator(".edit").fill(to);
   await li.locator(".edit").press("Enter");
+}
+
+/** `page` on a list of its own, and a second tab of the same browser on it, both settled. */
+async function twoTabs(page: Page, context: BrowserContext): Promise<{ tab2: Page; listId: string }> {
+  await openApp(page);
+  const listId = listIdOf(page);
+  const tab2 = await context.newPage();
+  await tab2.goto(`/?list=${listId}`);
+  await synced(tab2);
+  return { tab2, listId };
 }
 
 const tick = (page: Page, title: string) =>
@@ -113,11 +141,7 @@ test("two tabs of one browser, offline: each tab's todo survives the other and a
   context,
   baseURL,
 }) => {
-  await openApp(page);
-  const listId = listIdOf(page);
-  const tab2 = await context.newPage();
-  await tab2.goto(`/?list=${listId}`);
-  await synced(tab2);
+  const { tab2, listId } = await twoTabs(page, context);
 
   await apiDown(context);
   await addTodos(page, "from tab one");
@@ -137,11 +161,7 @@ test("an idle second tab never saves an empty queue over a change still waiting 
   context,
   baseURL,
 }) => {
-  await openApp(page);
-  const listId = listIdOf(page);
-  const tab2 = await context.newPage();
-  await tab2.goto(`/?list=${listId}`);
-  await synced(tab2);
+  const { tab2, listId } = await twoTabs(page, context);
   await apiDown(page);
   await addTodos(page, "waiting");
   // The idle tab looks at the list again (its window comes back into focus): it shows the change waiting, and
@@ -155,30 +175,17 @@ test("an idle second tab never saves an empty queue over a change still waiting 
 });
 
 test("two browsers: a rename and a tick of one todo both survive", async ({ page, browser, baseURL }) => {
-  await openApp(page);
-  const listId = listIdOf(page);
-  await addTodos(page, "buy milk");
-  await synced(page);
-  const b = await secondBrowser(page, browser, baseURL);
-  try {
-    // B's live socket goes nowhere, so B ticks the todo as it saw it, before A's rename reaches it.
-    await b.other.routeWebSocket(/\/graphql/, () => {});
-    await b.other.goto(b.link);
-    await expect(labels(b.other)).toHaveText(["buy milk"]);
-    await synced(b.other);
-
+  await buyMilkInTwoBrowsers(page, browser, baseURL, async (b, listId) => {
     await rename(page, "buy milk", "buy oat milk");
     await synced(page);
-    await tick(b.other, "buy milk");
-    await synced(b.other);
-    await b.other.evaluate(() => window.dispatchEvent(new Event("focus")));
+    await tick(b, "buy milk");
+    await synced(b);
+    await b.evaluate(() => window.dispatchEvent(new Event("focus")));
 
-    expect(await agree(baseURL, listId, page, b.other)).toEqual(["buy oat milk (done)"]);
+    expect(await agree(baseURL, listId, page, b)).toEqual(["buy oat milk (done)"]);
     const log = await logOf(listId);
     expect([count(log, "TaskRenamed"), count(log, "TaskCompleted")]).toEqual([1, 1]);
-  } finally {
-    await b.context.close();
-  }
+  });
 });
 
 test("two browsers: of two renames the later wins, and the other browser is told", async ({
@@ -186,29 +193,17 @@ test("two browsers: of two renames the later wins, and the other browser is told
   browser,
   baseURL,
 }) => {
-  await openApp(page);
-  const listId = listIdOf(page);
-  await addTodos(page, "buy milk");
-  await synced(page);
-  const b = await secondBrowser(page, browser, baseURL);
-  try {
-    await b.other.routeWebSocket(/\/graphql/, () => {});
-    await b.other.goto(b.link);
-    await expect(labels(b.other)).toHaveText(["buy milk"]);
-    await synced(b.other);
-
+  await buyMilkInTwoBrowsers(page, browser, baseURL, async (b, listId) => {
     await rename(page, "buy milk", "buy oat milk");
     await synced(page);
-    await rename(b.other, "buy milk", "buy soy milk");
-    await synced(b.other);
+    await rename(b, "buy milk", "buy soy milk");
+    await synced(b);
 
-    expect(await agree(baseURL, listId, page, b.other)).toEqual(["buy soy milk"]);
+    expect(await agree(baseURL, listId, page, b)).toEqual(["buy soy milk"]);
     await expect(page.locator(".sync-notice")).toContainText('"buy oat milk"');
     await expect(page.locator(".sync-notice")).toContainText('"buy soy milk"');
     expect(count(await logOf(listId), "TaskRenamed")).toBe(2);
-  } finally {
-    await b.context.close();
-  }
+  });
 });
 
 test("offline replay: a clear-completed never deletes a todo reopened elsewhere, a tick keeps a rename", async ({
@@ -450,11 +445,7 @@ test("a todo another tab created shows once, even when the live socket tells of 
   context,
   baseURL,
 }) => {
-  await openApp(page);
-  const listId = listIdOf(page);
-  const tab2 = await context.newPage();
-  await tab2.goto(`/?list=${listId}`);
-  await synced(tab2);
+  const { tab2, listId } = await twoTabs(page, context);
   await expect(tab2.locator("body")).toHaveAttribute("data-live", "live");
   // The create is answered (to whichever tab sends it) only once the other tab has been told of the todo over its
   // live socket: that tab then shows the change still queued and the todo the socket brought, the same todo twice.

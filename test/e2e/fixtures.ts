@@ -60,12 +60,8 @@ export function listIdOf(page: Page): string {
   return id;
 }
 
-/**
- * The titles of `listId` as the API lists them (not as the page shows them), through GraphQL, once the projection has folded everything the log holds (the
- * projector's `/status` shows no lag): reads are eventually consistent, so a list read straight after the page
- * saved could still be missing its last change. Whatever the page appended, a duplicate included, is then in it.
- */
-export async function serverTitles(baseURL: string, listId: string): Promise<string[]> {
+/** Waits until the projector has folded everything the log holds (its `/status` shows no lag). */
+export async function projectorCaughtUp(): Promise<void> {
   await expect
     .poll(async () => {
       // As an admin: the public status is kept a few seconds, and could show no lag from before the last change.
@@ -75,6 +71,15 @@ export async function serverTitles(baseURL: string, listId: string): Promise<str
       return ((await res.json()) as { lag?: number }).lag;
     })
     .toBe(0);
+}
+
+/**
+ * The titles of `listId` as the API lists them (not as the page shows them), through GraphQL, once the projection has folded everything the log holds (the
+ * projector's `/status` shows no lag): reads are eventually consistent, so a list read straight after the page
+ * saved could still be missing its last change. Whatever the page appended, a duplicate included, is then in it.
+ */
+export async function serverTitles(baseURL: string, listId: string): Promise<string[]> {
+  await projectorCaughtUp();
   const res = await fetch(`${baseURL}/graphql`, {
     method: "POST",
     headers: { "content-type": "application/json", accept: "application/json" },
