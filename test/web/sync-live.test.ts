@@ -169,4 +169,20 @@ describe("changes from elsewhere", () => {
     // rename is answered: until then changes from elsewhere are held).
     expect(sync.todos()).toMatchObject([{ id: "a", title: "whole milk" }]);
   });
+
+  test("a change made while a read is under way is said to be saving at once, not once the read is done", async () => {
+    const held = new Promise<void>(() => {});
+    const reads = stubReads(() => [], held);
+    const statuses: SyncStatus[] = [];
+    const sync = new TodoSync(
+      new MemoryStorage(),
+      { changed: () => {}, status: (s) => statuses.push(s), renamed: () => {} },
+      { key: edit.id ?? "", canEdit: true },
+    );
+    sync.attach(edit);
+    await vi.waitFor(() => expect(reads.begun).toBe(1));
+    statuses.push({ state: "saved" });
+    sync.create("typed during a read");
+    expect(statuses.at(-1)).toEqual({ state: "saving", pending: 1 });
+  });
 });

@@ -201,6 +201,8 @@ export class TodoSync {
       ...(change.kind !== "create" && version !== undefined && { version }),
     };
     this.outbox.add(op as Op, this.target);
+    // Said at once, not when the sending starts: a read under way would otherwise leave "saved" showing meanwhile.
+    this.on.status({ state: "saving", pending: this.outbox.pending().length });
     this.on.changed();
     this.kick();
   }
