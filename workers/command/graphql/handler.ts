@@ -83,8 +83,9 @@ const DEFAULT_MAX_BODY_BYTES = 64 * 1024;
  * A GraphQL-over-HTTP endpoint for Hono over graphql-js: Accept negotiation, strict request parsing (the body is
  * read and JSON-parsed once; a query text is parsed, held to its limits and validated once per handler, which is
  * once per isolate, see documents.ts), limits checked before the schema's validation, spec status codes, coded and
- * masked errors, one log line per refused or failed request, and an `x-request-id` on every response (the app's `requestId` middleware's id, else the client's when sane, else a UUID). Mount it with
- * `app.all(path, handler)` so that other methods get a proper 405.
+ * masked errors, one log line per refused or failed request, and an `x-request-id` on every response (the app's
+ * `requestId` middleware's id, else the client's when sane, else a UUID). Mount it with `app.all(path, handler)` so
+ * that other methods get a proper 405.
  */
 export function createGraphQLHandler<E extends Env = Env>(
   options: GraphQLHandlerOptions<E>,
