@@ -8,6 +8,7 @@ import { UpstreamError } from "../errors";
 import { storedObject, toInt } from "../projection/codec";
 import { projectionKeys } from "../projection/keys";
 import { hashPairs, type RedisClient } from "../redis/client";
+import { redisScript } from "../redis/script";
 import { namespaceKeys } from "./namespace";
 import {
   FOLD_MARGIN_MS,
@@ -25,9 +26,9 @@ export function createRebuildControl(client: RedisClient, base: string) {
   const { redis, call } = client;
   const keys = namespaceKeys(base);
   const scripts = {
-    start: redis.createScript<unknown>(START_REBUILD),
-    switch: redis.createScript<unknown>(SWITCH_LIVE),
-    fail: redis.createScript<unknown>(FAIL_REBUILD),
+    start: redisScript(redis, START_REBUILD),
+    switch: redisScript(redis, SWITCH_LIVE),
+    fail: redisScript(redis, FAIL_REBUILD),
   };
   return {
     base,

@@ -159,6 +159,25 @@ describe("a named list is reached only with its capability", () => {
     expect((await world.send(taskOf(taskId, theirs.id))).body.data.task.text).toBe("buy milk");
   });
 
+  it("one query text sent for two lists answers each request its own list (a kept document holds no request's variables)", async () => {
+    const { world } = await given();
+    const mine = await mintList(world);
+    const theirs = await mintList(world);
+    await createOn(world, mine.id, "mine");
+    await createOn(world, theirs.id, "theirs");
+
+    for (let round = 0; round < 2; round++) {
+      expect((await world.send(listOf(mine.id))).body.data.list.map((t: { text: string }) => t.text)).toEqual(
+        ["mine"],
+      );
+      expect(
+        (await world.send(listOf(theirs.id))).body.data.list.map((t: { text: string }) => t.text),
+      ).toEqual(["theirs"]);
+      expect((await world.send(listOf(theirs.viewId))).body.data.list).toHaveLength(1);
+      expect((await world.send(listOf("never-minted"))).body.errors[0].extensions.code).toBe("NOT_FOUND");
+    }
+  });
+
   it("the list's id reads and changes its tasks, and the history of a deleted one", async () => {
     const { world } = await given();
     const { id: listId } = await mintList(world);

@@ -121,6 +121,22 @@ describe("the cost check in the app", () => {
     expect(events).toEqual([]);
   });
 
+  it("QUERY_TOO_COSTLY: one query text is costed per request, from that request's variables", async () => {
+    const world = (await given()).world;
+    const query =
+      "query ($n: Int) { a: list(limit: $n) { id } b: list(limit: $n) { id } c: list(limit: $n) { id } }";
+
+    expect((await world.send({ query, variables: { n: 10 } })).body).toEqual({
+      data: { a: [], b: [], c: [] },
+    });
+    expect((await world.send({ query, variables: { n: 400 } })).body).toEqual({
+      errors: [expect.objectContaining({ extensions: { code: "QUERY_TOO_COSTLY" } })],
+    });
+    expect((await world.send({ query, variables: { n: 10 } })).body).toEqual({
+      data: { a: [], b: [], c: [] },
+    });
+  });
+
   it("QUERY_TOO_COSTLY: the intents count as mutations, as updateTask does", async () => {
     const intents = [
       `a: renameTask(id: "${ID}", text: "t") { id }`,

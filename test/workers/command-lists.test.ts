@@ -69,6 +69,20 @@ describe("lists as capabilities", () => {
     expect(defaults).not.toContain(a1.task.id);
   });
 
+  it("one query text sent for two lists, interleaved, answers each request its own list (documents are kept per text, never answers)", async () => {
+    const a = await mintList("a");
+    const b = await mintList("b");
+    const a1 = await createOn("a1", a.id);
+    const b1 = await createOn("b1", b.id);
+
+    for (let round = 0; round < 2; round++) {
+      expect(await listOf(b1.token, a.id)).toEqual([{ id: a1.task.id, text: "a1" }]);
+      expect(await listOf(b1.token, b.id)).toEqual([{ id: b1.task.id, text: "b1" }]);
+      const unknown = await sys().graphql(LIST_OF, { after: b1.token, listId: randomUUID() });
+      expect(codeOf(unknown)).toBe("NOT_FOUND");
+    }
+  });
+
   it("with only a task id, or another list's id, task/history/updateTask/deleteTask answer as for no task", async () => {
     const mine = await mintList();
     const theirs = await mintList();

@@ -12,6 +12,7 @@ import { projectionKeys } from "../../projection/keys";
 import { checkpointMap, decodeCursorPage, decodeTaskPage } from "../../projection/redis/read-model";
 import { LIST_PAGE, LIST_TASKS } from "../../projection/redis/scripts";
 import type { RedisClient } from "../../redis/client";
+import { redisScript } from "../../redis/script";
 import type { ListReads, Look, LookOptions, TaskRead } from "../reads";
 import { decodeListRecord } from "./registry";
 
@@ -86,16 +87,8 @@ export function createRedisListReads(
   const { redis, call } = client;
   const registry = projectionKeys(at.guards);
   const projection = projectionKeys(at.namespace);
-  // Made when first used: the client digests a script as it is made, and a request uses one or two of them.
-  const made = new Map<Kind, ReturnType<typeof redis.createScript<unknown>>>();
-  const script = (kind: Kind) => {
-    let found = made.get(kind);
-    if (!found) {
-      found = redis.createScript<unknown>(SCRIPTS[kind]);
-      made.set(kind, found);
-    }
-    return found;
-  };
+  // Making a script digests nothing (its SHA-1 is kept per isolate), so one is made per look.
+  const script = (kind: Kind) => redisScript(redis, SCRIPTS[kind]);
   const malformed = () => new UpstreamError("redis", "the list look script answered an unexpected shape");
 
   /**

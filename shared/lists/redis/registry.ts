@@ -5,6 +5,7 @@
 import { UpstreamError } from "../../errors";
 import { projectionKeys } from "../../projection/keys";
 import { hashPairs, type RedisClient } from "../../redis/client";
+import { redisScript } from "../../redis/script";
 import type { ListRecord, ListRegistry } from "../port";
 
 /**
@@ -63,9 +64,9 @@ export function decodeListRecord(id: string, raw: unknown): ListRecord | undefin
 export function createRedisListRegistry(client: RedisClient, guards: string): ListRegistry {
   const { redis, call } = client;
   const keys = projectionKeys(guards);
-  const register = redis.createScript<unknown>(REGISTER);
-  const open = redis.createScript<unknown>(OPEN);
-  const purge = redis.createScript<unknown>(PURGE);
+  const register = redisScript(redis, REGISTER);
+  const open = redisScript(redis, OPEN);
+  const purge = redisScript(redis, PURGE);
 
   const malformed = () => new UpstreamError("redis", "the list registry holds a malformed list");
 

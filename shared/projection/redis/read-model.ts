@@ -2,6 +2,7 @@
 import type { Task } from "../../domain";
 import { UpstreamError } from "../../errors";
 import { hashPairs, type RedisClient } from "../../redis/client";
+import { redisScript } from "../../redis/script";
 import { decodeCounters, decodeHistoryEntry, decodeState, toInt } from "../codec";
 import { projectionKeys } from "../keys";
 import { cursorPage, type ListEntry } from "../pages";
@@ -13,8 +14,8 @@ import { LIST_PAGE, LIST_TASKS } from "./scripts";
 export function createRedisReadModel(client: RedisClient, prefix: string): ReadModel {
   const { redis, call } = client;
   const keys = projectionKeys(prefix);
-  const listScript = redis.createScript<unknown>(LIST_TASKS);
-  const pageScript = redis.createScript<unknown>(LIST_PAGE);
+  const listScript = redisScript(redis, LIST_TASKS);
+  const pageScript = redisScript(redis, LIST_PAGE);
   return {
     async list(offset, limit, listId) {
       const index = listId === undefined ? keys.order : keys.list(listId);

@@ -2,14 +2,15 @@
 import { UpstreamError } from "../../errors";
 import { projectionKeys } from "../../projection/keys";
 import type { RedisClient } from "../../redis/client";
+import { redisScript } from "../../redis/script";
 import { claimToken, encodeDone, type IdempotencyStore, parseStored, RESULT_TTL_MS } from "../idempotency";
 import { CLAIM, RELEASE } from "./scripts";
 
 /** The idempotency keys under `prefix` (the base prefix). */
 export function createRedisIdempotency(client: RedisClient, prefix: string): IdempotencyStore {
   const { redis, call } = client;
-  const claimScript = redis.createScript<unknown>(CLAIM);
-  const release = redis.createScript<unknown>(RELEASE);
+  const claimScript = redisScript(redis, CLAIM);
+  const release = redisScript(redis, RELEASE);
   const keyOf = projectionKeys(prefix).idempotency;
   return {
     async claim(key, claim, replacing = "") {

@@ -3,6 +3,7 @@ import { UpstreamError } from "../../errors";
 import { decodeState, encodeState, toInt } from "../../projection/codec";
 import { projectionKeys } from "../../projection/keys";
 import type { RedisClient } from "../../redis/client";
+import { redisScript } from "../../redis/script";
 import { decodeCommitted, reservationToken, reservedVersion } from "../codec";
 import { COMMITTED_KEEP_MS, LAST_RESERVED_KEEP_MS, type WriteGuard } from "../port";
 import { COMMIT, RELEASE, RESERVE } from "./scripts";
@@ -15,9 +16,9 @@ export function createRedisWriteGuard(
   const { redis, call } = client;
   const keys = projectionKeys(options.namespace, options.guards);
   const scripts = {
-    reserve: redis.createScript<unknown>(RESERVE),
-    commit: redis.createScript<unknown>(COMMIT),
-    release: redis.createScript<unknown>(RELEASE),
+    reserve: redisScript(redis, RESERVE),
+    commit: redisScript(redis, COMMIT),
+    release: redisScript(redis, RELEASE),
   };
   return {
     async readForWrite(taskId, partition) {

@@ -2,14 +2,10 @@ import {
   assertValidSchema,
   type DocumentNode,
   execute,
-  GraphQLError,
+  type GraphQLError,
   type GraphQLSchema,
   getOperationAST,
-  NoSchemaIntrospectionCustomRule,
   type OperationDefinitionNode,
-  parse,
-  specifiedRules,
-  validate,
 } from "graphql";
 import type { Context, Env } from "hono";
 import { createLogger } from "../../../shared/http/log";
@@ -23,14 +19,9 @@ import {
   type ReplyContext,
   requestErrorReply,
 } from "./answer";
+import { createDocumentChecker } from "./documents";
 import { codeOf, GraphQLRequestError } from "./errors";
-import {
-  DEFAULT_LIMITS,
-  documentLimitsRule,
-  exceedsTokens,
-  type GraphQLLimits,
-  tokenLimitError,
-} from "./limits";
+import { DEFAULT_LIMITS, type GraphQLLimits } from "./limits";
 import { logRefusal } from "./log";
 import { JSON_MEDIA_TYPE, negotiate } from "./media-type";
 import { type GraphQLParams, readGetParams, readPostParams } from "./params";
@@ -90,10 +81,11 @@ const DEFAULT_MAX_BODY_BYTES = 64 * 1024;
 
 /**
  * A GraphQL-over-HTTP endpoint for Hono over graphql-js: Accept negotiation, strict request parsing (the body is
- * read and JSON-parsed once, the document parsed once), limits checked before the schema's validation, spec status
- * codes, coded and masked errors, one log line per refused or failed request, and an `x-request-id` on every
- * response (the app's `requestId` middleware's id, else the client's when sane, else a UUID). Mount it with
- * `app.all(path, handler)` so that other methods get a proper 405.
+ * read and JSON-parsed once; a query text is parsed, held to its limits and validated once per handler, which is
+ * once per isolate, see documents.ts), limits checked before the schema's validation, spec status codes, coded and
+ * masked errors, one log line per refused or failed request, and an `x-request-id` on every response (the app's
+ * `requestId` middleware's id, else the client's when sane, else a UUID). Mount it with `app.all(path, handler)` so
+ * that other methods get a proper 405.
  */
 export function createGraphQLHandler<E extends Env = Env>(
   options: GraphQLHandlerOptions<E>,
@@ -103,8 +95,8 @@ export function createGraphQLHandler<E extends Env = Env>(
   assertValidSchema(schema);
   const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
   const limits: GraphQLLimits = { ...DEFAULT_LIMITS, ...options.limits };
-  const limitRules = [documentLimitsRule(limits)];
-  const closedRules = [...specifiedRules, NoSchemaIntrospectionCustomRule];
+  // Per handler, so per isolate: what a query text alone decides is worked out once (see documents.ts).
+  const checkDocument = createDocumentChecker(schema, limits);
   const introspectionOf = (c: Context<E>): boolean =>
     typeof options.introspection === "function" ? options.introspection(c) : options.introspection !== false;
 
@@ -156,17 +148,14 @@ export function createGraphQLHandler<E extends Env = Env>(
         method === "GET"
           ? readGetParams(url, maxBodyBytes, limits)
           : await readPostParams(c.req.raw, maxBodyBytes, limits);
-      if (exceedsTokens(params.query, limits.maxTokens)) {
-        return refuse([tokenLimitError(limits.maxTokens)], "QUERY_TOO_COMPLEX");
-      }
-      const document = parseDocument(params.query);
-      if (document instanceof GraphQLError) return refuse([document], "GRAPHQL_PARSE_FAILED");
-      const tooComplex = validate(schema, document, limitRules);
-      if (tooComplex.length > 0) return refuse(tooComplex, "QUERY_TOO_COMPLEX");
+      // Tokens, parse, document limits and validation, kept per text; the rest is this request's own.
+      const checked = checkDocument(params.query);
+      if ("refused" in checked) return refuse(checked.errors, checked.refused);
+      const { document } = checked;
       if (method === "GET") assertReadOnly(document, params);
       const introspection = introspectionOf(c);
       hideSuggestions = !introspection;
-      const invalid = validate(schema, document, introspection ? specifiedRules : closedRules);
+      const invalid = checked.validationErrors(introspection);
       if (invalid.length > 0) return refuse(invalid, "GRAPHQL_VALIDATION_FAILED");
       if (schema.getSubscriptionType()) assertNotSubscription(document, params);
       const tooCostly = options.cost?.({
@@ -217,15 +206,6 @@ function withoutSuggestions(body: GraphQLReply["body"]): GraphQLReply["body"] {
       message: error.message.replace(/ Did you mean .*\?$/, ""),
     })),
   };
-}
-
-function parseDocument(query: string): DocumentNode | GraphQLError {
-  try {
-    return parse(query);
-  } catch (error) {
-    if (error instanceof GraphQLError) return error;
-    throw error;
-  }
 }
 
 /**

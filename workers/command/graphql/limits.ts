@@ -46,18 +46,20 @@ export const DEFAULT_LIMITS: GraphQLLimits = {
   maxJsonDepth: 10,
 };
 
-/** True when the document has more than `max` tokens. A syntax error answers false: the parser reports it. */
-export function exceedsTokens(query: string, max: number): boolean {
+/**
+ * The document's tokens, counted up to one past `max` (lexing stops there). A syntax error ends the count where it
+ * is: the parser reports it.
+ */
+export function countTokens(query: string, max: number): number {
   const lexer = new Lexer(new Source(query));
+  let count = 0;
   try {
-    for (let count = 0; lexer.advance().kind !== TokenKind.EOF; ) {
-      if (++count > max) return true;
-    }
+    while (count <= max && lexer.advance().kind !== TokenKind.EOF) count++;
   } catch (error) {
-    if (error instanceof GraphQLError) return false;
+    if (error instanceof GraphQLError) return count;
     throw error;
   }
-  return false;
+  return count;
 }
 
 /** The error for a document over the token limit. */

@@ -1,0 +1,163 @@
+/**
+ * A micro-benchmark of the command worker's own CPU per `createTask`, in process: the app's fetch handler
+ * (`createCommandApp().request`) on the in-memory adapters, and on the real adapters (Upstash Redis, Upstash Kafka,
+ * QStash clients) over a fake `fetch` that answers at once what the emulators answer. No I/O, no projector: what is
+ * left is what Cloudflare bills the command worker for (parsing, validation, cost, resolvers, adapters, encoding).
+ * The two sides run in alternating blocks; each figure is the median of the blocks' CPU time (user + system of this
+ * process) per create, which the machine's other load disturbs less than wall time.
+ * Usage: `npx tsx bench/command-cpu.ts [creates per block] [blocks per side]`; `--cpu-prof` on node for a profile.
+ */
+import { createMemoryEventLog } from "../shared/event-log/memory/event-log";
+import { createMemoryListRegistry } from "../shared/lists/memory/registry";
+import { createMemoryReadModel } from "../shared/projection/memory/read-model";
+import { createMemoryState } from "../shared/projection/memory/state";
+import { createMemoryIdempotency } from "../shared/write-guard/memory/idempotency";
+import { createMemoryWriteGuard } from "../shared/write-guard/memory/write-guard";
+import { DEFAULT_MAX_LIST_TASKS } from "../workers/command/access";
+import { createCommandApp } from "../workers/command/app";
+
+const perBlock = Number(process.argv[2] ?? 200);
+const blocks = Number(process.argv[3] ?? 15);
+
+const CREATE = "mutation ($text: String!) { createTask(text: $text) { id text done } }";
+const unlimited = { limit: async () => ({ success: true }) };
+
+type Send = (text: string) => Promise<number>;
+
+/** Sends creates to `app` with `env`, awaiting each one's background work (its commit and poke) before the next. */
+function sender(app: ReturnType<typeof createCommandApp>, env: Record<string, unknown>): Send {
+  const background: Promise<unknown>[] = [];
+  const ctx = {
+    waitUntil: (p: Promise<unknown>) => void background.push(p),
+    passThroughOnException() {},
+    props: {},
+  };
+  return async (text) => {
+    const res = await app.request(
+      "http://command.test/graphql",
+      {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ query: CREATE, variables: { text } }),
+      },
+      env,
+      ctx,
+    );
+    await res.text();
+    while (background.length > 0) await Promise.all(background.splice(0));
+    return res.status;
+  };
+}
+
+/** The app over the in-memory adapters (as the command-service specifications build it), pokes dropped. */
+function memorySide(): Send {
+  const state = createMemoryState();
+  const readModel = createMemoryReadModel(state);
+  const app = createCommandApp({
+    deps: {
+      log: createMemoryEventLog({ partitions: 1, timeoutMs: 5000 }),
+      reservationTtlMs: 30_000,
+      live: async () => ({ namespace: "bench", store: readModel, guard: createMemoryWriteGuard(state) }),
+      idempotency: createMemoryIdempotency(state),
+      lists: createMemoryListRegistry(),
+      defaultList: { kind: "open" },
+      maxListTasks: DEFAULT_MAX_LIST_TASKS,
+      notifier: { poke: async () => {}, pokeMany: async () => {} },
+      rebuildStatus: async (namespace) => ({ namespace, rebuild: null, lastRebuild: null, retiring: [] }),
+    },
+  });
+  return sender(app, { REQUEST_LIMITER: unlimited, MUTATION_LIMITER: unlimited });
+}
+
+const REDIS = "http://redis.bench";
+const KAFKA = "http://kafka.bench";
+const QSTASH = "http://qstash.bench";
+
+/** One Redis command's answer as the emulator gives it on a fresh stack (the commit script's success is 1). */
+function redisAnswer(command: unknown[]): unknown {
+  const [name, , , key] = command;
+  if (name === "get") return null;
+  if (name === "hgetall") return [];
+  // The log identity claim answers the identity it was given (its last argument).
+  if (typeof key === "string" && key.endsWith("log-identity")) return command[command.length - 1];
+  return 1;
+}
+
+/** Answers the Upstash REST, Kafka REST and QStash requests of a create without leaving the process. */
+async function fakeFetch(input: RequestInfo | URL, init?: RequestInit): Promise<Response> {
+  const request = new Request(input, init);
+  const url = new URL(request.url);
+  const json = (body: unknown) => Response.json(body);
+  if (url.origin === REDIS) {
+    const body = (await request.json()) as unknown[];
+    if (url.pathname === "/pipeline" || url.pathname === "/multi-exec") {
+      return json((body as unknown[][]).map((command) => ({ result: redisAnswer(command) })));
+    }
+    return json({ result: redisAnswer(body) });
+  }
+  if (url.origin === KAFKA) {
+    const records = (await request.json()) as Array<{ topic: string; partition: number }>;
+    return json(
+      records.map((r) => ({ topic: r.topic, partition: r.partition, offset: offsets++, timestamp: 1 })),
+    );
+  }
+  if (url.origin === QSTASH)
+    return json({ messageId: `msg_${offsets}`, url: "http://projector.bench/projection" });
+  throw new Error(`no fake answer for ${request.method} ${request.url}`);
+}
+let offsets = 0;
+
+/** The app over the adapters the worker builds from its bindings, per request, with `fetch` faked. */
+function realSide(): Send {
+  const env = {
+    EVENT_LOG: "upstash-kafka",
+    EVENT_LOG_PARTITIONS: "1",
+    UPSTASH_REDIS_REST_URL: REDIS,
+    UPSTASH_REDIS_REST_TOKEN: "bench",
+    UPSTASH_KAFKA_REST_URL: KAFKA,
+    UPSTASH_KAFKA_USERNAME: "bench",
+    UPSTASH_KAFKA_PASSWORD: "bench",
+    UPSTASH_KAFKA_TOPIC: "events",
+    QSTASH_URL: QSTASH,
+    QSTASH_TOKEN: "bench",
+    PROJECTOR_URL: "http://127.0.0.1:9/projection",
+    PUBLIC_DEFAULT_LIST: "true",
+    REQUEST_LIMITER: unlimited,
+    MUTATION_LIMITER: unlimited,
+  };
+  return sender(createCommandApp(), env);
+}
+
+/** CPU ms per create of `n` creates through `send`. */
+async function block(send: Send, n: number): Promise<number> {
+  const start = process.cpuUsage();
+  for (let i = 0; i < n; i++) {
+    const status = await send(`bench task ${i}`);
+    if (status !== 200) throw new Error(`createTask answered ${status}`);
+  }
+  const used = process.cpuUsage(start);
+  return (used.user + used.system) / 1000 / n;
+}
+
+const median = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  const mid = Math.floor(s.length / 2);
+  return s.length % 2 ? (s[mid] ?? 0) : ((s[mid - 1] ?? 0) + (s[mid] ?? 0)) / 2;
+};
+
+globalThis.fetch = fakeFetch;
+// The worker's log lines are built as in production (JSON.stringify) but not written: the console is not the worker's.
+console.log = () => {};
+const sides = { memory: memorySide(), real: realSide() };
+const times: Record<keyof typeof sides, number[]> = { memory: [], real: [] };
+for (const send of Object.values(sides)) await block(send, perBlock); // warm-up: JIT, first-use caches
+for (let round = 0; round < blocks; round++) {
+  const order = round % 2 ? (["real", "memory"] as const) : (["memory", "real"] as const);
+  for (const side of order) times[side].push(await block(sides[side], perBlock));
+}
+const us = (ms: number) => `${Math.round(ms * 1000)} µs`;
+process.stdout.write(
+  `createTask CPU per request (median of ${blocks} blocks of ${perBlock}; min in brackets)\n` +
+    `  in-memory adapters: ${us(median(times.memory))} (${us(Math.min(...times.memory))})\n` +
+    `  real adapters, fake fetch: ${us(median(times.real))} (${us(Math.min(...times.real))})\n`,
+);
