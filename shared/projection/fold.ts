@@ -115,6 +115,19 @@ export function taskIdsOf(items: DecodedRecord[]): string[] {
   return [...ids];
 }
 
+/** The states `known` holds of `ids`: what a batch of those tasks is folded over. */
+export function statesOf(
+  ids: readonly string[],
+  known: ReadonlyMap<string, TaskState>,
+): Map<string, TaskState> {
+  const states = new Map<string, TaskState>();
+  for (const id of ids) {
+    const state = known.get(id);
+    if (state !== undefined) states.set(id, state);
+  }
+  return states;
+}
+
 /** Creation order across partitions: creation time, then offset within the same millisecond. Exact in a double. */
 export function orderScore(createdAt: string, offset: number): number {
   return Date.parse(createdAt) * 1024 + (offset % 1024);
