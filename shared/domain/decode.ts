@@ -55,10 +55,22 @@ function check(condition: boolean, reason: string): asserts condition {
   if (!condition) throw new Invalid(reason);
 }
 
-function exactFields(record: JsonRecord, allowed: readonly string[], where: string): void {
+/** Checks that `record` has no field but `allowed`; answers how many it has. */
+function exactFields(record: JsonRecord, allowed: readonly string[], where: string): number {
+  const keys = Object.keys(record);
+  let extra = 0;
+  for (const key of keys) if (!allowed.includes(key)) extra++;
   // The field's name is the record's content, so the reason only counts them.
-  const extra = Object.keys(record).filter((key) => !allowed.includes(key)).length;
   check(extra === 0, `${where} has ${extra} unexpected field${extra === 1 ? "" : "s"}`);
+  return keys.length;
+}
+
+/** Checks that `record`, which has `count` fields and none but `fields`, has every one of them. */
+function allFields(record: JsonRecord, count: number, fields: readonly string[]): void {
+  // Its fields are distinct and all of `fields`: as many means every one (the common case, checked without a search).
+  if (count === fields.length) return;
+  const missing = fields.find((field) => !Object.hasOwn(record, field));
+  check(missing === undefined, `missing field ${missing}`);
 }
 
 function isNonNegativeInteger(value: unknown): value is number {
@@ -150,9 +162,7 @@ function codePointsAtMost(text: string, max: number): boolean {
 
 /** Validates a current-version raw envelope field by field; throws Invalid with the first problem. */
 function validate(raw: JsonRecord): EventEnvelope {
-  exactFields(raw, ENVELOPE_FIELDS, "envelope");
-  const missing = ENVELOPE_FIELDS.find((field) => !Object.hasOwn(raw, field));
-  check(missing === undefined, `missing field ${missing}`);
+  allFields(raw, exactFields(raw, ENVELOPE_FIELDS, "envelope"), ENVELOPE_FIELDS);
   const { eventId, type, taskId, version, occurredAt } = raw;
   check(isUuid(eventId), "eventId must be a lowercase UUID");
   check(typeof type === "string", "type must be a string");
@@ -170,9 +180,7 @@ function validate(raw: JsonRecord): EventEnvelope {
 
 /** Validates a current-version raw list envelope; throws Invalid with the first problem. */
 function validateList(raw: JsonRecord): ListEnvelope {
-  exactFields(raw, LIST_ENVELOPE_FIELDS, "envelope");
-  const missing = LIST_ENVELOPE_FIELDS.find((field) => !Object.hasOwn(raw, field));
-  check(missing === undefined, `missing field ${missing}`);
+  allFields(raw, exactFields(raw, LIST_ENVELOPE_FIELDS, "envelope"), LIST_ENVELOPE_FIELDS);
   const { eventId, listId, version, occurredAt, data } = raw;
   check(isUuid(eventId), "eventId must be a lowercase UUID");
   check(isListId(listId), "listId must be 1-64 characters of A-Z a-z 0-9 _ -");
