@@ -180,7 +180,9 @@ function validate(raw: JsonRecord): EventEnvelope {
   check(isIsoTimestamp(occurredAt), "occurredAt must be an ISO timestamp like 2025-01-31T12:00:00.000Z");
   const event = decodeData(type, raw.data, eventId);
   const metadata = decodeMetadata(raw.metadata);
-  return { ...event, eventId, schemaVersion: CURRENT_SCHEMA_VERSION, taskId, version, occurredAt, metadata };
+  // The event's fields last: `{ ...event, eventId, ... }` (a spread of objects of several shapes, then more fields)
+  // sends V8 down a slow path that cost microseconds per record, most of what decoding one took.
+  return { eventId, schemaVersion: CURRENT_SCHEMA_VERSION, taskId, version, occurredAt, metadata, ...event };
 }
 
 /** Validates a current-version raw list envelope; throws Invalid with the first problem. */
@@ -193,15 +195,8 @@ function validateList(raw: JsonRecord): ListEnvelope {
   check(isIsoTimestamp(occurredAt), "occurredAt must be an ISO timestamp like 2025-01-31T12:00:00.000Z");
   const event = decodeListData(raw.type, data, eventId);
   const metadata = decodeMetadata(raw.metadata);
-  return {
-    ...event,
-    eventId,
-    schemaVersion: CURRENT_SCHEMA_VERSION,
-    listId,
-    version,
-    occurredAt,
-    metadata,
-  };
+  // The event's fields last, as for a task's (see validate).
+  return { eventId, schemaVersion: CURRENT_SCHEMA_VERSION, listId, version, occurredAt, metadata, ...event };
 }
 
 /** A list event's data: ListCreated's title (words, sealed or null) and view id; ListPurged's nothing. */
