@@ -9,12 +9,20 @@
  * Times are the process's CPU time (the machine may be busy), the median and the least of `rounds` runs. With
  * `--against <dir>`, a copy of the repository (e.g. `git archive <commit> shared workers | tar -x -C <dir>`) is run
  * too, alternating with this checkout and the order flipped every round, so the two are compared under the same
- * load. Usage: `npx tsx bench/fold-cpu.ts [events] [rounds] [--against <dir>]`.
+ * load. With `--workerd`, each side runs in workerd instead (fold-cpu-worker.ts, bundled from its checkout, in
+ * Miniflare), timed by workerd's CPU from `/proc` (Linux only; 10 ms ticks).
+ * Usage: `npx tsx bench/fold-cpu.ts [events] [rounds] [--against <dir>] [--workerd]`.
  */
+import { copyFileSync, mkdirSync } from "node:fs";
 import { resolve } from "node:path";
+import { Miniflare } from "miniflare";
+import { bundleWorker } from "../local/workerd/bundle";
 import { buildBacklog } from "./backlog";
+import { cpuSince, readCpu } from "./cpu";
 
 const args = process.argv.slice(2);
+const workerd = args.includes("--workerd");
+if (workerd) args.splice(args.indexOf("--workerd"), 1);
 const againstAt = args.indexOf("--against");
 const against = againstAt >= 0 ? args.splice(againstAt, 2)[1] : undefined;
 const events = Number(args[0] ?? 20_000);
@@ -94,33 +102,73 @@ async function logOf(side: Side) {
 const roots: Record<string, string> = { "this checkout": resolve(import.meta.dirname, "..") };
 if (against) roots.against = resolve(against);
 const names = Object.keys(roots);
-const sides = new Map<string, { side: Side; log: Awaited<ReturnType<typeof logOf>> }>();
-for (const name of names) {
-  const side = await load(roots[name] ?? "");
-  sides.set(name, { side, log: await logOf(side) });
+/** Per side, one run's CPU in µs: in this process, or in workerd. */
+async function runners(): Promise<Map<string, () => Promise<number>>> {
+  const run = new Map<string, () => Promise<number>>();
+  if (!workerd) {
+    for (const name of names) {
+      const side = await load(roots[name] ?? "");
+      const log = await logOf(side);
+      run.set(name, async () => {
+        sentBytes = 0;
+        const start = process.cpuUsage();
+        await foldOnce(side, log);
+        const used = process.cpuUsage(start);
+        bytes.set(name, sentBytes);
+        return used.user + used.system;
+      });
+    }
+    return run;
+  }
+  const own = resolve(import.meta.dirname, "fold-cpu-worker.ts");
+  const scripts = await Promise.all(
+    names.map((name) => {
+      const entry = resolve(roots[name] ?? "", "bench", "fold-cpu-worker.ts");
+      if (entry !== own) {
+        mkdirSync(resolve(entry, ".."), { recursive: true });
+        copyFileSync(own, entry);
+      }
+      return bundleWorker(entry);
+    }),
+  );
+  const body = JSON.stringify(records);
+  for (const [i, name] of names.entries()) {
+    // One Miniflare per side (its own workerd), disposed by `done`.
+    // The projector's compatibility date (wrangler.projector.toml).
+    const mf = new Miniflare({ modules: true, script: scripts[i] ?? "", compatibilityDate: "2025-09-01" });
+    disposals.push(() => mf.dispose());
+    await (await mf.dispatchFetch("http://bench/", { method: "PUT", body })).text();
+    run.set(name, async () => {
+      const start = readCpu();
+      const applied = await (await mf.dispatchFetch("http://bench/")).text();
+      const used = cpuSince(start);
+      if (applied !== String(events)) throw new Error(`${name}: folded ${applied} of ${events}`);
+      if (!used) throw new Error("workerd's CPU is read from /proc: Linux only");
+      return used.workerd * 1000;
+    });
+  }
+  return run;
 }
+
 const times = new Map<string, number[]>(names.map((n) => [n, []]));
 const bytes = new Map<string, number>();
+const disposals: Array<() => Promise<void>> = [];
+const run = await runners();
 for (let round = 0; round < rounds + 3; round++) {
   for (const name of round % 2 ? [...names].reverse() : names) {
-    const entry = sides.get(name);
-    if (!entry) continue;
-    sentBytes = 0;
-    const start = process.cpuUsage();
-    await foldOnce(entry.side, entry.log);
-    const used = process.cpuUsage(start);
-    bytes.set(name, sentBytes);
+    const us = await run.get(name)?.();
     // The first rounds warm the JIT up and are not counted.
-    if (round >= 3) times.get(name)?.push(used.user + used.system);
+    if (round >= 3 && us !== undefined) times.get(name)?.push(us);
   }
 }
+await Promise.all(disposals.map((dispose) => dispose()));
 const median = (v: number[]) => [...v].sort((a, b) => a - b)[Math.floor(v.length / 2)] ?? Number.NaN;
 const perEvent = (us: number) => `${(us / events).toFixed(2)} µs`;
 for (const name of names) {
   const t = times.get(name) ?? [];
   console.log(
     `${name.padEnd(14)} CPU per event: median ${perEvent(median(t))}, least ${perEvent(Math.min(...t))}; ` +
-      `${((bytes.get(name) ?? 0) / events).toFixed(0)} request bytes/event`,
+      (workerd ? "in workerd" : `${((bytes.get(name) ?? 0) / events).toFixed(0)} request bytes/event`),
   );
 }
 if (against) {
