@@ -43,9 +43,21 @@ export interface EventLog {
  */
 export function partitionOf(key: string, partitions: number): number {
   let hash = 0x811c9dc5;
-  for (const byte of new TextEncoder().encode(key)) {
-    hash ^= byte;
+  // Ids are ASCII, whose UTF-8 bytes are its code units: hashed without encoding (the fold checks every record).
+  for (let i = 0; i < key.length; i++) {
+    const unit = key.charCodeAt(i);
+    if (unit >= 0x80) return fnv1a(new TextEncoder().encode(key)) % partitions;
+    hash ^= unit;
     hash = Math.imul(hash, 0x01000193) >>> 0;
   }
   return hash % partitions;
+}
+
+function fnv1a(bytes: Uint8Array): number {
+  let hash = 0x811c9dc5;
+  for (const byte of bytes) {
+    hash ^= byte;
+    hash = Math.imul(hash, 0x01000193) >>> 0;
+  }
+  return hash;
 }

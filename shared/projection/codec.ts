@@ -75,12 +75,24 @@ export function decodeState(raw: unknown): TaskState {
   throw new UpstreamError("redis", "the projection holds a malformed task state");
 }
 
+/**
+ * The history entry of `event` at `position`, encoded as stored: the fields of {@link historyEntry} in its order,
+ * built as one object literal of one shape whatever is absent (JSON.stringify leaves a field that is undefined
+ * out), since the fold encodes one per event.
+ */
 export function encodeHistoryEntry(event: EventEnvelope, position: Position): string {
-  const { eventId, type, version, occurredAt } = event;
   const text = "text" in event.data ? event.data.text : undefined;
-  return JSON.stringify(
-    historyEntry({ ...position, eventId, type, version, occurredAt }, text, event.metadata.idempotencyKey),
-  );
+  const idempotencyKey = event.metadata.idempotencyKey;
+  return JSON.stringify({
+    partition: position.partition,
+    offset: position.offset,
+    eventId: event.eventId,
+    type: event.type,
+    version: event.version,
+    occurredAt: event.occurredAt,
+    data: text === undefined ? undefined : { text },
+    metadata: idempotencyKey === undefined ? undefined : { idempotencyKey },
+  });
 }
 
 /** A stored history entry; anything malformed is an UpstreamError. */

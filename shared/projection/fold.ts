@@ -17,6 +17,7 @@ import {
 import { type LogRecord, partitionOf } from "../event-log/port";
 import { encodeHistoryEntry, encodeState } from "./codec";
 import { boundReason, DEAD_LETTER_VALUE_CHARS, encodeDeadLetter, encodeRejectedEvent } from "./problems";
+import { requestCost } from "./request-cost";
 
 /**
  * What the fold computed for one batch of a partition, every write of it; a fold sink applies it only if the
@@ -28,6 +29,11 @@ export interface FoldBatch {
   from: number;
   to: number;
   states: Array<[string, TaskState]>;
+  /**
+   * Each of `states` encoded as stored (codec.ts `encodeState`), in the same order, when the fold encoded them
+   * already to bound the batch; a sink writes these rather than encode the states again.
+   */
+  stateJson?: string[];
   /** Per state written, the version the batch was folded from (0: absent); the sink checks it still holds it. */
   expected: Array<[string, number]>;
   orderAdd: Array<[number, string]>;
@@ -102,33 +108,29 @@ export function decodeRecords(records: LogRecord[], partitions: number): Decoded
   });
 }
 
-/** Ids of the tasks a batch touches, for the state read before folding. */
+/** Ids of the tasks a batch touches, for the state read before folding, each once, in their first event's order. */
 export function taskIdsOf(items: DecodedRecord[]): string[] {
-  return [...new Set(items.flatMap((i) => (i.event ? [i.event.taskId] : [])))];
+  const ids = new Set<string>();
+  for (const item of items) if (item.event) ids.add(item.event.taskId);
+  return [...ids];
+}
+
+/** The states `known` holds of `ids`: what a batch of those tasks is folded over. */
+export function statesOf(
+  ids: readonly string[],
+  known: ReadonlyMap<string, TaskState>,
+): Map<string, TaskState> {
+  const states = new Map<string, TaskState>();
+  for (const id of ids) {
+    const state = known.get(id);
+    if (state !== undefined) states.set(id, state);
+  }
+  return states;
 }
 
 /** Creation order across partitions: creation time, then offset within the same millisecond. Exact in a double. */
 export function orderScore(createdAt: string, offset: number): number {
   return Date.parse(createdAt) * 1024 + (offset % 1024);
-}
-
-/** UTF-8 length of a string, without encoding it. */
-function utf8Bytes(s: string): number {
-  let bytes = 0;
-  for (let i = 0; i < s.length; i++) {
-    const unit = s.charCodeAt(i);
-    bytes += unit < 0x80 ? 1 : unit < 0x800 ? 2 : unit >= 0xd800 && unit <= 0xdfff ? 2 : 3;
-  }
-  return bytes;
-}
-
-/**
- * What a string written by the batch adds to the script call: it is a JSON string inside the JSON payload,
- * which is itself a string in the JSON body of the REST request, so it is escaped twice; plus room for its
- * position, key index and separators.
- */
-function requestCost(s: string): number {
-  return utf8Bytes(JSON.stringify(JSON.stringify(s))) + 64;
 }
 
 /** A batch of `partition` from `from` that writes nothing yet but the checkpoint (to `from`). */
@@ -138,6 +140,7 @@ export function emptyBatch(partition: number, from: number): FoldBatch {
     from,
     to: from,
     states: [],
+    stateJson: [],
     expected: [],
     orderAdd: [],
     orderRemove: [],
@@ -167,7 +170,8 @@ export function foldBatch(
 ): FoldBatch {
   const batch = emptyBatch(partition, from);
   const base = new Map<string, number>();
-  const stateCost = new Map<string, number>();
+  // Per task written, its state now encoded and what that costs the request (the first, to count it once).
+  const written = new Map<string, { json: string; cost: number }>();
   let used = 0;
   const deadLetter = (record: LogRecord, reason: string) => {
     const entry = encodeDeadLetter({
@@ -183,7 +187,6 @@ export function foldBatch(
   };
 
   for (const { record, event, list, poison, stop } of items) {
-    const position = { partition: record.partition, offset: record.offset };
     const first = batch.to === from;
     if (stop !== undefined) {
       batch.stop = { offset: record.offset, reason: stop };
@@ -211,7 +214,8 @@ export function foldBatch(
     const result = applyEvent(before, event);
     if (!result.applied) {
       const entry = encodeRejectedEvent({
-        ...position,
+        partition: record.partition,
+        offset: record.offset,
         eventId: event.eventId,
         type: event.type,
         taskId: event.taskId,
@@ -225,9 +229,10 @@ export function foldBatch(
       used += cost;
       continue;
     }
-    const entry = encodeHistoryEntry(event, position);
-    const newStateCost = requestCost(encodeState(result.state)) + requestCost(event.taskId);
-    const cost = requestCost(entry) + newStateCost - (stateCost.get(event.taskId) ?? 0) + 128;
+    const entry = encodeHistoryEntry(event, record);
+    const json = encodeState(result.state);
+    const newStateCost = requestCost(json) + requestCost(event.taskId);
+    const cost = requestCost(entry) + newStateCost - (written.get(event.taskId)?.cost ?? 0) + 128;
     if (cost > maxBytes && first) {
       batch.to = record.offset + 1;
       deadLetter(record, `event too large to project: about ${cost} bytes encoded, the limit is ${maxBytes}`);
@@ -236,7 +241,7 @@ export function foldBatch(
     if (used + cost > maxBytes) break;
     batch.to = record.offset + 1;
     used += cost;
-    stateCost.set(event.taskId, newStateCost);
+    written.set(event.taskId, { json, cost: newStateCost });
     if (!base.has(event.taskId)) base.set(event.taskId, versionOf(before));
     states.set(event.taskId, result.state);
     batch.counts.applied++;
@@ -245,8 +250,10 @@ export function foldBatch(
   }
   for (const [id, version] of base) {
     const state = states.get(id);
-    if (!state) continue;
+    const json = written.get(id)?.json;
+    if (!state || json === undefined) continue;
     batch.states.push([id, state]);
+    batch.stateJson?.push(json);
     batch.expected.push([id, version]);
   }
   return batch;

@@ -118,4 +118,27 @@ describe("isIsoTimestamp", () => {
   ])("isIsoTimestamp: %s is refused", (_, value) => {
     expect(isIsoTimestamp(value)).toBe(false);
   });
+
+  test("isIsoTimestamp: accepts exactly what toISOString writes back the same, at every edge of a date and a time", () => {
+    const roundTrips = (value: string) => {
+      const ms = Date.parse(value);
+      return !Number.isNaN(ms) && new Date(ms).toISOString() === value;
+    };
+    const two = (n: number) => String(n).padStart(2, "0");
+    const disagree: string[] = [];
+    for (const year of ["0000", "0001", "1900", "1970", "2000", "2023", "2024", "2100", "2400", "9999"])
+      for (let month = 0; month <= 13; month++)
+        for (let day = 0; day <= 32; day++)
+          for (const time of [
+            "00:00:00.000",
+            "23:59:59.999",
+            "24:00:00.000",
+            "12:60:00.000",
+            "12:00:60.000",
+          ]) {
+            const value = `${year}-${two(month)}-${two(day)}T${time}Z`;
+            if (isIsoTimestamp(value) !== roundTrips(value)) disagree.push(value);
+          }
+    expect(disagree).toEqual([]);
+  });
 });

@@ -8,7 +8,7 @@ import { CURRENT_SCHEMA_VERSION, encodeEvent, initialState } from "../../shared/
 import type { EventLog } from "../../shared/event-log/port";
 import type { FoldSink } from "../../shared/projection/fold-sink";
 import { LEASE_MS } from "../../workers/projector/fold/catch-up";
-import { completed, created, envelope, renamed, reopened, TASK_ID } from "../domain/fixtures";
+import { completed, created, envelope, renamed, reopened, TASK_ID, uuid } from "../domain/fixtures";
 import { stateAfter } from "../domain/given";
 import { given, progress, taskOn, type World } from "./given";
 
@@ -137,6 +137,34 @@ describe("catch-up of one partition", () => {
     });
     expect(await then.state(A)).toEqual(stateAfter(A, life.slice(0, 4)));
     expect(await then.world.projection.lease.claim(0, OTHER, 5000)).toEqual({ claimed: true, checkpoint: 4 });
+  });
+
+  test("catch-up: each batch is folded over its own tasks' states only, however many tasks the catch-up folded before it", async () => {
+    const B = uuid(2, "5b1e9c2d");
+    const C = uuid(3, "6c2f0d3e");
+    const told: Array<[string[], string[]]> = [];
+
+    await given()
+      .task(A, created("Buy milk"))
+      .task(B, created("Call mum"))
+      .task(C, created("Fix the bike"))
+      .task(A, completed)
+      .whenCatchUp({
+        budget: { batchSize: 2 },
+        applied: (batch) => told.push([batch.taskIds, [...batch.states.keys()]]),
+      });
+
+    // Copying every state known into each batch made a long catch-up quadratic in its length.
+    expect(told).toEqual([
+      [
+        [A, B],
+        [A, B],
+      ],
+      [
+        [C, A],
+        [C, A],
+      ],
+    ]);
   });
 
   test("catch-up: a partition another fold holds is not read, but marked for that fold to read again", async () => {

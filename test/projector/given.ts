@@ -12,7 +12,7 @@ import type { Logger } from "../../shared/http/log";
 import type { FoldSink } from "../../shared/projection/fold-sink";
 import type { PartitionStop } from "../../shared/projection/problems";
 import { type CatchUpBudget, DEFAULT_BUDGET } from "../../workers/projector/fold/budget";
-import { catchUp } from "../../workers/projector/fold/catch-up";
+import { type AppliedBatch, catchUp } from "../../workers/projector/fold/catch-up";
 import {
   type CatchUpResult,
   notStarted,
@@ -41,6 +41,8 @@ export interface CatchUpRun {
   sink?: (world: World) => FoldSink;
   /** The log the fold reads (default: the world's); a spec wraps it to act between two reads. */
   log?: (world: World) => EventLog;
+  /** Told of each applied batch that changed tasks, as live updates are. */
+  applied?: (batch: AppliedBatch) => void;
 }
 
 /** What a run left: its result, and reads of the world after it. */
@@ -129,6 +131,7 @@ async function runIn(w: World, run: CatchUpRun = {}): Promise<Then> {
     lease: w.projection.lease,
     logger: w.logger,
     start: 0,
+    ...(run.applied && { applied: run.applied }),
   };
   const result = await catchUp(deps, budget, run.only);
   return {

@@ -45,7 +45,9 @@ export function createMemoryFoldSink(state: MemoryProjectionState): FoldSink {
         if (held !== version) throw staleBatchError(batch, id, held);
       }
       state.partitions ??= partitions;
-      for (const [id, taskState] of batch.states) state.states.set(id, encodeState(taskState));
+      batch.states.forEach(([id, taskState], i) => {
+        state.states.set(id, batch.stateJson?.[i] ?? encodeState(taskState));
+      });
       for (const [score, id] of batch.orderAdd) listIndex(state, "").set(id, score);
       for (const id of batch.orderRemove) listIndex(state, "").delete(id);
       for (const [listId, score, id] of batch.listAdd) listIndex(state, listId).set(id, score);

@@ -91,22 +91,40 @@ export function createRedisFoldSink(client: RedisClient, prefix: string): FoldSi
         return index;
       };
       // One entry per key, [index, ...its values in batch order]: the script writes each with one variadic command.
-      const grouped = (items: Array<[string, string[]]>): Array<Array<number | string>> => {
-        const byKey = new Map<number, Array<number | string>>();
-        for (const [key, values] of items) {
-          const index = indexOf(key);
-          const group = byKey.get(index) ?? [index];
-          group.push(...values);
-          byKey.set(index, group);
+      // Built in one pass per kind of write (a batch has an entry of history per event it applies).
+      const grouped = <T>(items: T[], keyOf: (item: T) => string, add: (group: Group, item: T) => void) => {
+        const byKey = new Map<string, Group>();
+        for (const item of items) {
+          const key = keyOf(item);
+          let group = byKey.get(key);
+          if (group === undefined) {
+            group = [indexOf(key)];
+            byKey.set(key, group);
+          }
+          add(group, item);
         }
         return [...byKey.values()];
       };
-      const h = grouped(batch.history.map(([taskId, entry]) => [keys.history(taskId), [entry]]));
-      const la = grouped(
-        batch.listAdd.map(([listId, score, id]) => [keys.list(listId), [String(score), id]]),
+      const h = grouped(
+        batch.history,
+        ([taskId]) => keys.history(taskId),
+        (group, [, entry]) => group.push(entry),
       );
-      const lr = grouped(batch.listRemove.map(([listId, id]) => [keys.list(listId), [id]]));
-      const lt = grouped(batch.listTasks.map(([listId, id]) => [keys.listTasks(listId), [id]]));
+      const la = grouped(
+        batch.listAdd,
+        ([listId]) => keys.list(listId),
+        (group, [, score, id]) => group.push(String(score), id),
+      );
+      const lr = grouped(
+        batch.listRemove,
+        ([listId]) => keys.list(listId),
+        (group, [, id]) => group.push(id),
+      );
+      const lt = grouped(
+        batch.listTasks,
+        ([listId]) => keys.listTasks(listId),
+        (group, [, id]) => group.push(id),
+      );
       const touched = [...new Set([...batch.purge, ...batch.listTasks.map(([listId]) => listId)])];
       const read = touched.length === 0 ? [] : await readLists(touched, batch.purge, optimistic);
       const pk = touched.length === 0 ? 0 : indexOf(keys.purged);
@@ -129,7 +147,7 @@ export function createRedisFoldSink(client: RedisClient, prefix: string): FoldSi
         ];
       });
       const payload = JSON.stringify({
-        s: batch.states.flatMap(([id, state]) => [id, encodeState(state)]),
+        s: statePairs(batch),
         v: batch.expected,
         za: batch.orderAdd.flatMap(([score, id]) => [String(score), id]),
         zr: batch.orderRemove,
@@ -176,6 +194,18 @@ export function createRedisFoldSink(client: RedisClient, prefix: string): FoldSi
       return applyOutcome(answer, batch);
     }
   }
+}
+
+/** A script call's group of writes to one key: the key's index, then its values. */
+type Group = Array<number | string>;
+
+/** The batch's states as the script takes them, `[id, encoded state, ...]`, encoded by the fold when it did. */
+function statePairs(batch: FoldBatch): string[] {
+  const pairs: string[] = [];
+  batch.states.forEach(([id, state], i) => {
+    pairs.push(id, batch.stateJson?.[i] ?? encodeState(state));
+  });
+  return pairs;
 }
 
 /** Reads the fold script's answer (see APPLY_BATCH); a refused batch is an UpstreamError saying why. */

@@ -1,0 +1,61 @@
+/**
+ * The fold bounds each batch by the bytes its script call will take: a string it writes is a JSON string inside the
+ * JSON payload, itself a string in the JSON body of the REST request. `requestCost` counts that in one pass; these
+ * specs hold it to the two encodings it stands for, on every kind of character JSON treats apart.
+ */
+import { describe, expect, test } from "vitest";
+import { requestCost } from "../../shared/projection/request-cost";
+
+/** UTF-8 bytes of a string as the Upstash client sends it (a lone surrogate is already escaped by then). */
+const utf8 = (s: string) => new TextEncoder().encode(s).length;
+/** What the fold has always counted: the string encoded twice, in UTF-8, plus room for its place in the payload. */
+const twice = (s: string) => utf8(JSON.stringify(JSON.stringify(s))) + 64;
+
+const samples = [
+  "",
+  "Buy milk",
+  '{"status":"active","task":{"id":"x","text":"say \\"hi\\"","done":false}}',
+  'quotes " and backslashes \\ and both \\"',
+  "controls \n \t \r \b \f \u0000 \u0001 \u001f \u007f \u0091",
+  "é ü ß ∑ 中文 𝄞 😀",
+  "lone high \ud800 end",
+  "lone low \udc00 end",
+  "high at the end \ud83d",
+  "low then high \udc00\ud800 then a pair \ud83d\ude00",
+  "\u2028\u2029 line separators",
+  `\u00913f2c9a0e-1b7d-4c55-9a53-0c1f5e7d2b11${"A".repeat(200)}`,
+];
+
+describe("requestCost", () => {
+  test("requestCost: counts a string as encoded twice in UTF-8, for every kind of character JSON escapes or not", () => {
+    for (const s of samples) expect([s, requestCost(s)]).toEqual([s, twice(s)]);
+  });
+
+  test("requestCost: agrees with the two encodings on random strings of any UTF-16 code unit", () => {
+    let seed = 7;
+    const next = () => {
+      seed = (seed * 1103515245 + 12345) % 2 ** 31;
+      return seed;
+    };
+    // Code units from the places JSON treats apart: ASCII, controls, quotes, 2- and 3-byte UTF-8, surrogates.
+    const pools = [
+      [0, 0x80],
+      [0, 0x20],
+      [0x22, 0x23],
+      [0x5c, 0x5d],
+      [0x80, 0x800],
+      [0x800, 0xd800],
+      [0xd800, 0xe000],
+      [0xe000, 0x10000],
+    ];
+    for (let n = 0; n < 2000; n++) {
+      let s = "";
+      const length = next() % 24;
+      for (let i = 0; i < length; i++) {
+        const [from = 0, to = 0x80] = pools[next() % pools.length] ?? [];
+        s += String.fromCharCode(from + (next() % (to - from)));
+      }
+      expect([s, requestCost(s)]).toEqual([s, twice(s)]);
+    }
+  });
+});
