@@ -31,14 +31,14 @@ class KeyNotAsExpected extends Error {
  *
  * The claim holds the request's fingerprint, and on a sealed list that is a digest of the text under the list's key
  * (the words never rest in Redis, and the digest means nothing once a purge destroys the key), which only the look
- * reads. A digest under anything else a request carries (its list id, its key) could be brute-forced from Redis
- * alone, and a claim written without the text and completed later would let a retry with other words take over
- * the claim of a request that died. So the claim goes with the look only when the isolate already knows the list's
- * key (it opened the list lately: `expectedKey`); the first create of a list in an isolate looks, then claims. The
- * look still decides: a refusal is the answer and the claim is dropped; a key other than the one expected (never
- * seen: a list's key does not change while it exists) drops the claim too, and the create runs again, look first.
- * The default list has no look to wait for: its access check comes before the claim, so a refused caller writes
- * nothing.
+ * reads. A digest under anything else a request carries (its list id, its idempotency key) could be brute-forced
+ * from Redis alone, and a claim written without the text and completed later would let a retry with other words
+ * take over the claim of a request that died. So the claim goes with the look only when the isolate already knows
+ * the list's key (it opened the list lately: `expectedKey`); the first create of a list in an isolate looks, then
+ * claims. The look still decides: a refusal is the answer and the claim is dropped; a key other than the one
+ * expected (never seen: a list's key does not change while it exists) drops the claim too, and the create runs
+ * again, look first. The default list has no look to wait for: its access check comes before the claim, so a
+ * refused caller writes nothing.
  */
 export async function createMutation(
   deps: CommandDeps,
