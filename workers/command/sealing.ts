@@ -67,9 +67,9 @@ export function cipherOf(scope: Scope): ListCipher | undefined {
 
 /**
  * The data key of each list the isolate opened lately, by the list's id (null: its words are clear), so that a
- * create with an idempotency key can fingerprint its text before its look answers (see mutation.ts). In memory only,
- * bounded, and only a hint: a request that uses it is held to the key its own look then reads, and a purged list's
- * look refuses the request before anything of it runs, whatever the isolate still remembers.
+ * create with an idempotency key can fingerprint its text before its look answers (see create-mutation.ts). In
+ * memory only, bounded, and only a hint: a request that uses it is held to the key its own look then reads, and a
+ * purged list's look refuses the request (the claim sent with it dropped), whatever the isolate still remembers.
  */
 const LISTS_KEPT = 1000;
 const listKeys = new Map<string, string | null>();
