@@ -42,11 +42,24 @@ const UPDATE =
 const DELETE = "mutation ($id: String!) { deleteTask(id: $id) }";
 const LIST = "query { list { id text done } }";
 
-/** Creates a task on the default list, or (ours only) on the named list `listId`. */
-export async function createTask(pair: DesignPair, text: string, listId?: string): Promise<TaskView> {
-  const data = await (listId === undefined
-    ? graphql(pair, CREATE, { text })
-    : graphql(pair, CREATE_ON, { text, listId }));
+const CREATE_KEYED =
+  "mutation ($text: String!, $listId: String, $key: String!) { createTask(text: $text, listId: $listId, idempotencyKey: $key) { id text done } }";
+
+/**
+ * Creates a task on the default list, or (ours only) on the named list `listId`; with `idempotencyKey` (ours only)
+ * as the app sends every change.
+ */
+export async function createTask(
+  pair: DesignPair,
+  text: string,
+  listId?: string,
+  idempotencyKey?: string,
+): Promise<TaskView> {
+  const data = await (idempotencyKey !== undefined
+    ? graphql(pair, CREATE_KEYED, { text, listId: listId ?? null, key: idempotencyKey })
+    : listId === undefined
+      ? graphql(pair, CREATE, { text })
+      : graphql(pair, CREATE_ON, { text, listId }));
   return data.createTask as TaskView;
 }
 

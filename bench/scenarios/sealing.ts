@@ -3,7 +3,8 @@
  * the same run, in interleaved blocks: a named list minted by `createList` (its texts sealed by the command worker
  * with the list's key, AES-256-GCM, and opened on the way out), a named list whose words are clear (registered with
  * no key, as the lists minted before lists had keys are), and the default list (clear). Compared by ratio:
- * - createTask p50, one at a time (the projection let catch up between blocks, untimed);
+ * - createTask p50, one at a time (the projection let catch up between blocks, untimed), without an idempotency key
+ *   and with one (as the app sends every change: on a named list its claim goes with the list's look);
  * - reading a whole list of `list.tasks` tasks (pages of 500), p50, and the first read of each list apart (the
  *   isolate keeps the words it opened lately, so only the first read of the sealed list opens every text);
  * - the projector's fold of a backlog in events/s: a sealed backlog (sealed by the command worker's own code with
@@ -39,6 +40,8 @@ export interface SealingSizes {
 
 export interface SealingResult {
   create: Record<Side, Summary> & { cost: Record<Side, CostPerOp> };
+  /** The same creates, each with an idempotency key of its own. */
+  createKeyed: Record<Side, Summary> & { cost: Record<Side, CostPerOp> };
   list: Record<Side, Summary> & {
     tasks: number;
     firstMs: Record<Side, number>;
@@ -54,6 +57,7 @@ export interface SealingResult {
 
 interface Ratios {
   create_p50: number;
+  create_keyed_p50: number;
   list_p50: number;
   fold_events_per_s: number;
 }
@@ -110,19 +114,26 @@ async function measureCreates(
   stack: BenchStack,
   pair: DesignPair,
   opts: SealingSizes["create"],
+  keyed = false,
 ): Promise<SealingResult["create"]> {
   const lists = await makeLists(stack, pair);
+  const run = randomBytes(6).toString("base64url");
+  let n = 0;
+  const create = (side: Side, text?: string) => {
+    n++;
+    const key = keyed ? `bench-${run}-${n}` : undefined;
+    return createTask(pair, text ?? `Bench task ${n}`, listIdOf(lists, side), key);
+  };
   // Warm every path (the list's key imported, the scripts loaded) before anything is timed.
-  for (const side of SIDES) await createTask(pair, `warm-up ${side}`, listIdOf(lists, side));
+  for (const side of SIDES) await create(side, `warm-up ${side}`);
   await quiesce(stack, pair);
   const samples = bySide((): number[] => []);
   const meters = bySide(() => new CostMeter(stack));
-  let n = 0;
   await interleave(opts.rounds, SIDES, async (side) => {
     await meters[side].measure(opts.perBlock, async () => {
       for (let i = 0; i < opts.perBlock; i++) {
         const start = now();
-        await createTask(pair, `Bench task ${++n}`, listIdOf(lists, side));
+        await create(side);
         samples[side].push(now() - start);
       }
     });
@@ -264,15 +275,18 @@ export async function measureSealing(
   try {
     progress("sealing: createTask on a sealed list, a named clear list and the default list");
     const create = await measureCreates(stack, pairs.create, sizes.create);
+    progress("sealing: the same creates, each with an idempotency key");
+    const createKeyed = await measureCreates(stack, pairs.create, sizes.create, true);
     progress(`sealing: reading ${sizes.list.tasks} tasks of each`);
     const list = await measureLists(stack, pairs.list, sizes.list);
     const fold = await measureFolds(stack, pairs.folds, sizes.fold, progress);
     const against = (other: Side): Ratios => ({
       create_p50: create.sealed.p50 / create[other].p50,
+      create_keyed_p50: createKeyed.sealed.p50 / createKeyed[other].p50,
       list_p50: list.sealed.p50 / list[other].p50,
       fold_events_per_s: foldRate(fold, "sealed") / foldRate(fold, other),
     });
-    return { create, list, fold, ratios: against("clear"), ratiosToNamed: against("named") };
+    return { create, createKeyed, list, fold, ratios: against("clear"), ratiosToNamed: against("named") };
   } finally {
     await Promise.all([pairs.create, pairs.list, ...pairs.folds].map((p) => p.close()));
   }
@@ -325,6 +339,14 @@ export function renderSealing(r: SealingResult): string {
       r.create.sealed.p99 / r.create.named.p99,
     ),
     row(
+      `createTask p50 with an idempotency key (n = ${r.createKeyed.sealed.n} each)`,
+      lat(r.createKeyed, "p50"),
+      q.create_keyed_p50,
+      n.create_keyed_p50,
+      met(q.create_keyed_p50 <= 1.1),
+      cpus(r.createKeyed.cost),
+    ),
+    row(
       `list p50, ${tasks} tasks in pages of 500 (n = ${r.list.sealed.n} each)`,
       lat(r.list, "p50"),
       q.list_p50,
@@ -361,6 +383,7 @@ export function sealingJson(r: SealingResult) {
   const round3 = (v: number) => Math.round(v * 1000) / 1000;
   const rounded = (q: Ratios) => ({
     create_p50: round3(q.create_p50),
+    create_keyed_p50: round3(q.create_keyed_p50),
     list_p50: round3(q.list_p50),
     fold_events_per_s: round3(q.fold_events_per_s),
   });

@@ -126,6 +126,42 @@ describe("a create whose append timed out", () => {
   });
 });
 
+describe("a create on a named list whose append timed out", () => {
+  const CREATE_ON = `mutation ($text: String!, $l: String!, $key: String) {
+    createTask(text: $text, listId: $l, idempotencyKey: $key) { ${TASK_FIELDS} } }`;
+
+  it("createTask: a retry, its claim sent with the sealed list's look, takes the claim over once the look admits it and creates the task the first one chose", async () => {
+    const list = (await sys().graphql('mutation { createList(title: "errands") { id } }')).body.data
+      .createList;
+    // The isolate opens the list first: a later create with a key sends its claim along with the look.
+    await sys().graphql(CREATE_ON, { text: "warm up", l: list.id, key: freshKey("warm") });
+    const key = freshKey("sealed-never-committed");
+    await injectFault(kafkaUrl(), { kind: "timeout", ms: HANG_MS, path: "/produce" });
+
+    const first = await sys().graphql(CREATE_ON, { text: "post the letters", l: list.id, key });
+
+    expect(first.body.errors?.[0]?.extensions?.code).toBe("UNAVAILABLE");
+    const claim = JSON.parse(String(await redis().get(claimKey(key)))) as {
+      taskId: string;
+      fingerprint: string;
+    };
+    // The claim remembers a digest of the words under the list's key, never the words.
+    expect(claim.fingerprint).not.toContain("post the letters");
+    const retry = await retryUntilTakenOver(CREATE_ON, { text: "post the letters", l: list.id, key });
+
+    expect(retry.body.errors).toBeUndefined();
+    expect(retry.body.data.createTask).toMatchObject({
+      id: claim.taskId,
+      text: "post the letters",
+      version: 1,
+    });
+    const other = await sys().graphql(CREATE_ON, { text: "other words", l: list.id, key });
+    expect(other.body.errors?.[0]?.message).toBe(
+      "this idempotencyKey was already used for a different request",
+    );
+  });
+});
+
 describe("a change whose append timed out", () => {
   it("deleteTask: a delete that timed out but committed answers the task's id to a retry, not NOT_FOUND", async () => {
     const { task } = await createTask(sys(), "Deleted late");

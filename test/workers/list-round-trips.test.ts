@@ -5,7 +5,7 @@
  * pokes a projector that does not exist, so no fold adds to the counts.
  */
 import { describe, expect, it } from "vitest";
-import { admin } from "./support/projector-support";
+import { admin, eventually } from "./support/projector-support";
 import { useSystem } from "./support/use-system";
 
 const sys = useSystem({ commandBindings: { PROJECTOR_URL: "http://127.0.0.1:9/projection" } });
@@ -37,6 +37,37 @@ async function redisRequests(query: string, variables: Record<string, unknown> =
   return stats.total - ((commands.commands.GET ?? 0) > 0 ? 1 : 0);
 }
 
+const KEYED_CREATE_ON =
+  'mutation ($l: String!, $key: String!) { createTask(text: "milk", listId: $l, idempotencyKey: $key) { id } }';
+const KEYED_CREATE = 'mutation ($key: String!) { createTask(text: "milk", idempotencyKey: $key) { id } }';
+
+/**
+ * The Redis requests a mutation sends before its append, and the scripts among their commands (the live pointer's
+ * pipeline left out, as above): its append is held in the log emulator while they are counted.
+ */
+async function beforeAppend(
+  query: string,
+  variables: Record<string, unknown>,
+): Promise<{ requests: number; scripts: number }> {
+  const redis = sys().stack.redis.url;
+  const log = sys().logEmulatorUrl;
+  await Promise.all([admin(redis, "DELETE", "stats"), admin(redis, "DELETE", "commands")]);
+  await admin(log, "POST", "faults", { kind: "hold", path: "/produce" });
+  const answer = sys().graphql(query, variables);
+  await eventually(async () => expect(await admin(log, "GET", "held")).toEqual({ held: 1 }));
+  const [stats, commands] = (await Promise.all([
+    admin(redis, "GET", "stats"),
+    admin(redis, "GET", "commands"),
+  ])) as [{ total: number }, { commands: Record<string, number> }];
+  await admin(log, "POST", "held/release");
+  expect((await answer).body.errors).toBeUndefined();
+  const counted = commands.commands;
+  return {
+    requests: stats.total - ((counted.GET ?? 0) > 0 ? 1 : 0),
+    scripts: (counted.EVALSHA ?? 0) + (counted.EVAL ?? 0),
+  };
+}
+
 describe("the Redis requests of a named list's read", () => {
   it("tasks, list: a page of the default list is one request (what a named list's read is held to)", async () => {
     expect(await redisRequests(DEFAULT_TASKS)).toBe(1);
@@ -61,6 +92,23 @@ describe("the Redis requests of a named list's read", () => {
       expect(await redisRequests(TASK, { l, id: task })).toBe(1);
       expect(await redisRequests(HISTORY, { l, id: task })).toBe(1);
     }
+  });
+
+  it("createTask with an idempotency key: one Redis request before the append on a named list, as on the default list", async () => {
+    const { id } = (await sys().graphql(CREATE_LIST)).body.data.createList;
+    // The first create of the list in the isolate looks first (its fingerprint needs the list's key) and loads
+    // the scripts into Redis; the second is the one counted.
+    await sys().graphql(KEYED_CREATE_ON, { l: id, key: `warm-${id}` });
+    await sys().graphql(KEYED_CREATE, { key: `warm-default-${id}` });
+
+    expect(await beforeAppend(KEYED_CREATE_ON, { l: id, key: `counted-${id}` })).toEqual({
+      requests: 1,
+      scripts: 2,
+    });
+    expect(await beforeAppend(KEYED_CREATE, { key: `counted-default-${id}` })).toEqual({
+      requests: 1,
+      scripts: 1,
+    });
   });
 
   it("createTask: a named list's size (the bound) is read in the script that opens the list, not a command of its own", async () => {

@@ -33,15 +33,26 @@ export interface RunIntent {
   resumed: boolean;
 }
 
+/**
+ * Runs `run` once per `key`: claims the key, runs, remembers the outcome. `admitted`: what must hold before anything
+ * of the request runs (a named list's look), sent along with the claim so that both take one round trip; when it
+ * fails, its error is the answer, whatever the claim found, and a claim the request wrote is dropped, as for any
+ * request that fails before its append. A stale claim is taken over only once the request is admitted.
+ */
 export async function idempotent<T>(
   store: IdempotencyStore,
   key: string | null | undefined,
   request: IdempotentRequest,
   run: (intent: RunIntent) => Promise<Outcome<T>>,
   log: Logger,
+  admitted: Promise<unknown> = Promise.resolve(),
 ): Promise<Outcome<T>> {
-  if (key === null || key === undefined) return run({ taskId: request.taskId, resumed: false });
+  if (key === null || key === undefined) {
+    await admitted;
+    return run({ taskId: request.taskId, resumed: false });
+  }
   if (!KEY.test(key)) {
+    await admitted;
     throw new InvalidArgumentError("idempotencyKey must be 1-128 characters of A-Z a-z 0-9 . _ : -");
   }
   const fingerprint = JSON.stringify([request.operation, request.args]);
@@ -55,7 +66,14 @@ export async function idempotent<T>(
   });
 
   let claim = pending(request.taskId);
-  let answer = await claimOrUndo(store, key, claim, log);
+  const [claimed, admission] = await Promise.allSettled([claimOrUndo(store, key, claim, log), admitted]);
+  if (admission.status === "rejected") {
+    if (claimed.status === "fulfilled" && claimed.value.claimed)
+      await store.abandon(key, claimToken(claim)).catch((e: unknown) => claimNotReleased(log, e));
+    throw admission.reason;
+  }
+  if (claimed.status === "rejected") throw claimed.reason;
+  let answer = claimed.value;
   let resumed = false;
   if (!answer.claimed) {
     const found = whatWasLeft(answer.stored, fingerprint, request.now());

@@ -42,8 +42,8 @@ export function request(
 }
 
 /**
- * Runs one mutation: its write context, its idempotency key's claim around `run`, and the consistency token of
- * what it appended on the answer.
+ * Runs one mutation: its write context, its idempotency key's claim around `run` (sent along with `admitted`, see
+ * idempotency.ts), and the consistency token of what it appended on the answer.
  */
 export async function mutation<T>(
   deps: RequestDeps,
@@ -51,6 +51,7 @@ export async function mutation<T>(
   idempotencyKey: string | null | undefined,
   describe: (ctx: WriteContext) => IdempotentRequest,
   run: (ctx: WriteContext, intent: RunIntent) => Promise<Outcome<T>>,
+  admitted?: Promise<unknown>,
 ): Promise<T> {
   const ctx = writeContext(deps, c, idempotencyKey);
   const outcome = await idempotent(
@@ -59,6 +60,7 @@ export async function mutation<T>(
     describe(ctx),
     (intent) => run(ctx, intent),
     ctx.log,
+    admitted,
   );
   if (outcome.token) c.header("x-consistency-token", outcome.token);
   return outcome.value;

@@ -4,8 +4,9 @@ import { type Task, validateListId } from "../../shared/domain";
 import { composedListReads } from "../../shared/lists/reads";
 import { createStatusCache, type StatusCache } from "../../shared/projection/status-cache";
 import { editable, openScope, openScopeWith, type Scope, scopeList } from "./access";
-import { changeTask, createTask } from "./commands";
+import { changeTask } from "./commands";
 import { awaitToken } from "./consistency/wait";
+import { createMutation } from "./create-mutation";
 import type { CommandDeps, RequestDeps } from "./deps";
 import type { CommandEnv } from "./env";
 import { createList, listInfo, purgeList } from "./lists";
@@ -19,8 +20,7 @@ import {
   taskHistory,
   taskPage,
 } from "./queries";
-import { cipherOf, fingerprintText, openTask } from "./sealing";
-import { ListFullError } from "./service-errors";
+import { cipherOf, forgetList, noteList, openTask } from "./sealing";
 
 type C = Context<CommandEnv>;
 
@@ -42,6 +42,25 @@ function requestDeps(deps: CommandDeps): () => Promise<RequestDeps> {
   };
 }
 
+/**
+ * What a look found, the key of the list it opened remembered by the isolate (see sealing.ts), or the list
+ * forgotten when the look refused the request.
+ */
+async function noted<T>(
+  listId: string | null | undefined,
+  look: Promise<T>,
+  scopeOf: (found: T) => Scope,
+): Promise<T> {
+  try {
+    const found = await look;
+    noteList(scopeOf(found));
+    return found;
+  } catch (err) {
+    if (listId) forgetList(listId);
+    throw err;
+  }
+}
+
 type ListArg = { listId?: string | null };
 /** The arguments every change of a task in place takes besides its own. */
 type ChangeArgs = { expectedVersion?: number | null; idempotencyKey?: string | null } & ListArg;
@@ -60,15 +79,20 @@ export function rootResolver(
   // Each listId is opened once per request, however many of those fields name it (a read field opens its list
   // with the look that reads it, below).
   const opened = new Map<string, Promise<Scope>>();
-  const scoped = async (listId: string | null | undefined, need: "read" | "edit" | "create") => {
-    const d = await resolved();
-    const key = `${listId ?? ""} ${need === "create"}`;
+  /** The scope `listId` opens (`withSize`: with its list's size), its look sent at once (see create-mutation.ts). */
+  const open = (d: RequestDeps, listId: string | null | undefined, withSize: boolean) => {
+    const key = `${listId ?? ""} ${withSize}`;
     let scope = opened.get(key);
     if (!scope) {
-      scope = openScope(d, c.req.header("authorization"), listId, need === "create");
+      scope = noted(listId, openScope(d, c.req.header("authorization"), listId, withSize), (s) => s);
       opened.set(key, scope);
     }
-    return { d, scope: need === "read" ? await scope : editable(await scope) };
+    return scope;
+  };
+  const scoped = async (listId: string | null | undefined, need: "read" | "edit") => {
+    const d = await resolved();
+    const scope = await open(d, listId, false);
+    return { d, scope: need === "read" ? scope : editable(scope) };
   };
   const editScope: EditScope = (listId) => scoped(listId, "edit");
   /** A read field's scope, opened by the look that reads its list too (one Redis request on a named list). */
@@ -76,7 +100,8 @@ export function rootResolver(
     (d: RequestDeps, listId: string | null | undefined, after?: string | null): Opener =>
     (read) => {
       const settle = after ? () => awaitToken(d, after) : undefined;
-      return openScopeWith(d, c.req.header("authorization"), listId, read, settle);
+      const look = openScopeWith(d, c.req.header("authorization"), listId, read, settle);
+      return noted(listId, look, (found) => found.scope);
     };
   return {
     list: async (
@@ -133,6 +158,7 @@ export function rootResolver(
     async purgeList(args: { listId: string }) {
       const invalid = validateListId(args.listId);
       if (invalid) throw invalid;
+      forgetList(args.listId);
       return mutation(
         await resolved(),
         c,
@@ -146,26 +172,8 @@ export function rootResolver(
     },
 
     async createTask(args: { text: string; idempotencyKey?: string | null } & ListArg): Promise<Task> {
-      const { d, scope } = await scoped(args.listId, "create");
-      if (scope.kind === "list" && (scope.size ?? 0) >= deps.maxListTasks)
-        throw new ListFullError(deps.maxListTasks);
-      const cipher = cipherOf(scope);
-      // Without a listId the fingerprint is what it always was, so keys stored before lists existed still match; a
-      // sealed list's remembers a keyed digest of the text, never the words.
-      const text = args.idempotencyKey ? await fingerprintText(cipher, args.text) : args.text;
-      const fingerprint = args.listId ? { text, listId: args.listId } : { text };
-      const task = await mutation(
-        d,
-        c,
-        args.idempotencyKey,
-        (ctx) => ({ ...request(deps, "createTask", fingerprint), taskId: ctx.newId() }),
-        async (ctx, { taskId, resumed }) => {
-          const intent = { taskId: taskId ?? ctx.newId(), resumed };
-          const { task, token } = await createTask(ctx, args.text, intent, scopeList(scope), cipher);
-          return { value: task, token };
-        },
-      );
-      return openTask(cipher, task);
+      const d = await resolved();
+      return createMutation(deps, d, c, () => open(d, args.listId, true), args);
     },
 
     async updateTask(args: { id: string; text: string; done: boolean } & ChangeArgs): Promise<Task | null> {

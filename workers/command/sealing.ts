@@ -65,6 +65,40 @@ export function cipherOf(scope: Scope): ListCipher | undefined {
   return cached(scope.record.key);
 }
 
+/**
+ * The data key of each list the isolate opened lately, by the list's id (null: its words are clear), so that a
+ * create with an idempotency key can fingerprint its text before its look answers (see create-mutation.ts). In
+ * memory only, bounded, and only a hint: a request that uses it is held to the key its own look then reads, and a
+ * purged list's look refuses the request (the claim sent with it dropped), whatever the isolate still remembers.
+ */
+const LISTS_KEPT = 1000;
+const listKeys = new Map<string, string | null>();
+
+/** Remembers the data key of the list a look opened. */
+export function noteList(scope: Scope): void {
+  if (scope.kind === "list") keep(listKeys, scope.listId, scope.record?.key ?? null, LISTS_KEPT);
+}
+
+/** Forgets a list (its look refused a request, or it was purged). */
+export function forgetList(listId: string): void {
+  listKeys.delete(listId);
+}
+
+/** The data key the list `listId` had when the isolate last opened it (null: none); undefined when not known. */
+export function expectedKey(listId: string): string | null | undefined {
+  return touch(listKeys, listId);
+}
+
+/** The key a scope's words are sealed under (null: none). */
+export function keyOf(scope: Scope): string | null {
+  return scope.kind === "list" ? (scope.record?.key ?? null) : null;
+}
+
+/** The cipher of a data key (undefined for none). */
+export function cipherOfKey(key: string | null): ListCipher | undefined {
+  return key === null ? undefined : cached(key);
+}
+
 /** A task with its text opened. */
 export async function openTask<T extends Task | null>(cipher: ListCipher | undefined, task: T): Promise<T> {
   if (!cipher || task === null) return task;

@@ -1,0 +1,101 @@
+/**
+ * createTask as a mutation: its list opened (with the list's size, for the bound), its idempotency key claimed, the
+ * task created; and on a named list the claim sent along with the look, so that a create with a key waits for one
+ * round trip before its append, as one on the default list does, rather than for the look and then the claim.
+ */
+import type { Context } from "hono";
+import type { Task } from "../../shared/domain";
+import { editable, type Scope, scopeList } from "./access";
+import { createTask } from "./commands";
+import type { CommandDeps, RequestDeps } from "./deps";
+import type { CommandEnv } from "./env";
+import { mutation, request } from "./mutation";
+import { cipherOf, cipherOfKey, expectedKey, fingerprintText, keyOf, openTask } from "./sealing";
+import { ListFullError } from "./service-errors";
+
+type C = Context<CommandEnv>;
+
+export interface CreateArgs {
+  text: string;
+  idempotencyKey?: string | null;
+  listId?: string | null;
+}
+
+/** The list the look opened holds another key than the one its request's fingerprint was made with. */
+class KeyNotAsExpected extends Error {
+  override readonly name = "KeyNotAsExpected";
+}
+
+/**
+ * Creates a task on the list `open` opens (its look sent when called: see the request's scopes in resolvers.ts).
+ *
+ * The claim holds the request's fingerprint, and on a sealed list that is a digest of the text under the list's key
+ * (the words never rest in Redis, and the digest means nothing once a purge destroys the key), which only the look
+ * reads. A digest under anything else a request carries (its list id, its idempotency key) could be brute-forced
+ * from Redis alone, and a claim written without the text and completed later would let a retry with other words
+ * take over the claim of a request that died. So the claim goes with the look only when the isolate already knows
+ * the list's key (it opened the list lately: `expectedKey`); the first create of a list in an isolate looks, then
+ * claims. The look still decides: a refusal is the answer and the claim is dropped; a key other than the one
+ * expected (never seen: a list's key does not change while it exists) drops the claim too, and the create runs
+ * again, look first. The default list has no look to wait for: its access check comes before the claim, so a
+ * refused caller writes nothing.
+ */
+export async function createMutation(
+  deps: CommandDeps,
+  d: RequestDeps,
+  c: C,
+  open: () => Promise<Scope>,
+  args: CreateArgs,
+): Promise<Task> {
+  const opening = () =>
+    open().then((opened) => {
+      const scope = editable(opened);
+      if (scope.kind === "list" && (scope.size ?? 0) >= deps.maxListTasks)
+        throw new ListFullError(deps.maxListTasks);
+      return scope;
+    });
+  const expected = args.idempotencyKey && args.listId ? expectedKey(args.listId) : undefined;
+  if (expected !== undefined) {
+    // The digest first: the look and the claim then leave in the same tick (one pipeline of the Redis client).
+    const text = await fingerprintText(cipherOfKey(expected), args.text);
+    const scope = opening().then((opened) => {
+      if (keyOf(opened) !== expected) throw new KeyNotAsExpected();
+      return opened;
+    });
+    try {
+      return await created(deps, d, c, args, text, scope);
+    } catch (err) {
+      if (!(err instanceof KeyNotAsExpected)) throw err;
+    }
+  }
+  const scope = await opening();
+  const text = args.idempotencyKey ? await fingerprintText(cipherOf(scope), args.text) : args.text;
+  return created(deps, d, c, args, text, Promise.resolve(scope));
+}
+
+/** Runs the create once `scope` admits it; `text`: what its fingerprint holds of the words (see sealing.ts). */
+async function created(
+  deps: CommandDeps,
+  d: RequestDeps,
+  c: C,
+  args: CreateArgs,
+  text: string,
+  scope: Promise<Scope>,
+): Promise<Task> {
+  // Without a listId the fingerprint is what it always was, so keys stored before lists existed still match.
+  const fingerprint = args.listId ? { text, listId: args.listId } : { text };
+  const task = await mutation(
+    d,
+    c,
+    args.idempotencyKey,
+    (ctx) => ({ ...request(deps, "createTask", fingerprint), taskId: ctx.newId() }),
+    async (ctx, { taskId, resumed }) => {
+      const opened = await scope;
+      const intent = { taskId: taskId ?? ctx.newId(), resumed };
+      const { task, token } = await createTask(ctx, args.text, intent, scopeList(opened), cipherOf(opened));
+      return { value: task, token };
+    },
+    scope,
+  );
+  return openTask(cipherOf(await scope), task);
+}
