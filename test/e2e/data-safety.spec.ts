@@ -267,11 +267,15 @@ test("full storage: a todo is added once, shown, saved, and the page says a relo
     }
   });
   const input = page.locator(".new-todo");
+  await apiDown(page);
   await input.fill("one todo");
   // Pressed again, as anyone would when nothing seems to happen.
   for (let i = 0; i < 3; i++) await input.press("Enter");
   await expect(labels(page)).toHaveText(["one todo"]);
   await expect(page.locator(".storage-warning")).toContainText("reload");
+  // What a reload would lose, counted while the server is out of reach.
+  await expect(page.locator(".storage-warning")).toContainText("Not sent yet: 1 change.");
+  await apiUp(page);
   expect(await agree(baseURL, listId, page)).toEqual(["one todo"]);
   expect(count(await logOf(listId), "TaskCreated")).toBe(1);
 });

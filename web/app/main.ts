@@ -30,7 +30,11 @@ function showStorage(problem: StorageProblem | undefined): void {
     problem === "blocked"
       ? "This browser does not let the app keep anything (site data is blocked): your changes are sent as usual, but those not sent yet are lost if you reload or close this page."
       : "This browser's storage for this site is full: your changes are sent as usual, but those not sent yet are kept only in this page and are lost if you reload or close it.";
+  const atRisk = unsavedChanges();
+  if (atRisk > 0) storageWarning.textContent += ` Not sent yet: ${atRisk} change${atRisk === 1 ? "" : "s"}.`;
 }
+/** Changes kept only in this page (known once the sync is built). */
+let unsavedChanges = () => 0;
 // Never throws: with storage full or blocked the app works in memory and says so.
 const storage = SafeStorage.open(showStorage);
 /** `window[name]`, or undefined where the browser blocks it (reading it throws). */
@@ -64,6 +68,8 @@ function showTold(message: string): void {
 
 function showStatus(s: SyncStatus): void {
   document.body.dataset.sync = s.state;
+  // How many changes a reload would lose, kept up to date while storage takes nothing.
+  if (storage.problem) showStorage(storage.problem);
   // Changes for another list this browser used are sent too: the person is told they wait.
   const elsewhere = waitingElsewhere();
   const others = elsewhere > 0 ? ` (${elsewhere} for another list you used)` : "";
@@ -111,6 +117,7 @@ window.addEventListener("storage", (e) => {
   sync.storageChanged(e.key, e.newValue);
 });
 waitingElsewhere = () => sync.waitingElsewhere();
+unsavedChanges = () => sync.unsaved();
 const dialog = document.querySelector<HTMLDialogElement>("dialog.timeline");
 const openHistory = dialog
   ? createTimeline(
