@@ -1,6 +1,6 @@
 /** The app's pure model: what the person sees is the confirmed list with the unsent changes applied, in order. */
 import { describe, expect, test } from "vitest";
-import { filterOf, filterTodos, itemsWord, type Op, renameId, type Todo, visible } from "../../web/app/model";
+import { filterOf, filterTodos, itemsWord, type Op, type Todo, visible } from "../../web/app/model";
 
 const base: Todo[] = [
   { id: "a", title: "one", completed: false },
@@ -21,11 +21,6 @@ describe("app model", () => {
       { id: "a", title: "one!", completed: false },
       { id: "local:x", title: "three", completed: true },
     ]);
-  });
-
-  test("renameId: once a create is answered, later changes name the server's id", () => {
-    const ops: Op[] = [{ kind: "delete", id: "local:x", key: "k" }];
-    expect(renameId(ops, "local:x", "server-id")).toEqual([{ kind: "delete", id: "server-id", key: "k" }]);
   });
 
   test("filterOf: #/, #/active, #/completed and the #!/ form", () => {

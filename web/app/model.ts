@@ -54,11 +54,6 @@ export function visible(base: Todo[], ops: Op[]): Todo[] {
   return ops.reduce(applyOp, base);
 }
 
-/** Once a create is answered, later changes to that todo name its real id. */
-export function renameId(ops: Op[], from: string, to: string): Op[] {
-  return ops.map((op) => (op.id === from ? { ...op, id: to } : op));
-}
-
 export function isLocalId(id: string): boolean {
   return id.startsWith("local:");
 }

@@ -53,14 +53,7 @@ export class Outbox {
   private lastAt = 0;
 
   constructor(private readonly storage: SafeStorage) {
-    const now = Date.now();
-    for (const key of storage.keys()) {
-      if (!key.startsWith(PREFIX)) continue;
-      const entry = parse(storage.getItem(key));
-      if (!entry) storage.removeItem(key);
-      else if (entry.answer && now - entry.answer.at > CREATE_KEPT_MS) storage.removeItem(key);
-      else this.entries.set(entry.op.key, entry);
-    }
+    this.reload();
   }
 
   /** Changes not answered yet, oldest first: those of `list` when given (null: for the list not minted yet). */
@@ -146,13 +139,18 @@ export class Outbox {
     return entry;
   }
 
-  /** Reloads every entry from storage (another tab cleared it, say). */
+  /**
+   * (Re)reads every entry from storage (at the start, or when another tab cleared it), dropping what cannot be read
+   * and answers kept past their time.
+   */
   reload(): void {
     this.entries.clear();
+    const now = Date.now();
     for (const key of this.storage.keys()) {
       if (!key.startsWith(PREFIX)) continue;
       const entry = parse(this.storage.getItem(key));
-      if (entry) this.entries.set(entry.op.key, entry);
+      if (!entry || (entry.answer && now - entry.answer.at > CREATE_KEPT_MS)) this.storage.removeItem(key);
+      else this.entries.set(entry.op.key, entry);
     }
   }
 
