@@ -94,6 +94,7 @@ function differences(stored: string, ours: string): string {
 export function guardedLog(log: EventLog, check: () => Promise<void>): EventLog {
   return {
     partitions: log.partitions,
+    ...(log.shortReadsEnd && { shortReadsEnd: true }),
     partitionFor: (key) => log.partitionFor(key),
     async append(key, values) {
       await check();

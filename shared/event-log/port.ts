@@ -24,6 +24,12 @@ export interface ReadOptions {
 
 export interface EventLog {
   readonly partitions: number;
+  /**
+   * True when a read that answers fewer records than its limit, without a gap, reached the partition's end as it
+   * was when the read ran (Redis Streams: one XRANGE with COUNT; the in-memory log). Kafka's fetches may stop short
+   * at a byte limit with more records stored, so their adapters leave it unset.
+   */
+  readonly shortReadsEnd?: boolean;
   /** The partition a key's records go to: one key's records are always in one partition, in order. */
   partitionFor(key: string): number;
   /**

@@ -5,11 +5,13 @@
 import type { TaskState } from "../domain";
 import { UpstreamError } from "../errors";
 import type { FoldBatch } from "./fold";
+import type { FoldEnd } from "./fold-lease";
 import type { PartitionStop } from "./problems";
 
 /** What became of a fold batch. */
 export type ApplyOutcome =
-  | { kind: "applied"; checkpoint: number }
+  /** `end`, when the batch was to end the fold (`LeaseHold.finish`): what ending it found, as `FoldLease.finish`. */
+  | { kind: "applied"; checkpoint: number; end?: FoldEnd }
   /** Another fold moved the checkpoint first; nothing was written. */
   | { kind: "moved"; checkpoint: number }
   /** The projection was folded with another partition count; nothing but the stop record was written. */
@@ -19,6 +21,11 @@ export type ApplyOutcome =
 export interface LeaseHold {
   token: string;
   ttlMs: number;
+  /**
+   * The folder read to the log's end with this batch: once applied, end the fold in the same step, as
+   * `FoldLease.finish` does (the lease let go unless a poke marked more work since), saving a round trip.
+   */
+  finish?: boolean;
 }
 
 /** How many of the newest dead letters and rejected events a sink keeps (the counters count them all). */

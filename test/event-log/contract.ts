@@ -101,6 +101,15 @@ export function eventLogContract(name: string, start: () => Promise<LogSubject>)
       }
     });
 
+    test("read: a log whose short reads tell the end (the fold then reads no more) answers every record up to its limit, however large", async () => {
+      const log = s().open(freshTopic());
+      if (!log.shortReadsEnd) return;
+      const big = unicodeOfBytes(Math.min(s().largestRecordBytes, 200_000));
+      for (let i = 0; i < 6; i++) await log.append(`k${i}`, [big]);
+      expect(offsets(await log.read(0, 1, { limit: 10 }))).toEqual([1, 2, 3, 4, 5]);
+      expect(offsets(await log.read(0, 0, { limit: 3 }))).toEqual([0, 1, 2]);
+    });
+
     test("append: a multi-record append is contiguous and comes back in order", async () => {
       const log = s().open(freshTopic());
       await log.append("k", ["x"]);

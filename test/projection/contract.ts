@@ -355,6 +355,45 @@ export function projectionContract(name: string, subject: () => ProjectionSubjec
       expect(await lease.claim(1, "c", 60_000)).toEqual({ claimed: true, checkpoint: 0 });
       expect(await lease.claim(0, "c", 60_000)).toEqual({ claimed: true, checkpoint: 4 });
     });
+
+    test("applyBatch with finish: the batch that reached the log's end ends the fold as finish would, in the same step", async () => {
+      const { lease, sink } = subject().open();
+      const hold = (token: string) => ({ token, ttlMs: 60_000, finish: true });
+      expect(await lease.claim(0, "a", 60_000)).toEqual({ claimed: true, checkpoint: 0 });
+      expect(await lease.claim(0, "b", 60_000)).toEqual({ claimed: false });
+
+      // A poke marked more work: the mark is taken and the lease kept.
+      expect(await sink.applyBatch(batchOf(0, 0, 1), 1, new Date(), hold("a"))).toEqual({
+        kind: "applied",
+        checkpoint: 1,
+        end: "more",
+      });
+      expect(await lease.claim(0, "b", 60_000)).toEqual({ claimed: false });
+      expect(await sink.applyBatch(batchOf(0, 1, 2), 1, new Date(), hold("a"))).toEqual({
+        kind: "applied",
+        checkpoint: 2,
+        end: "more",
+      });
+      // No mark since: the lease is let go.
+      expect(await sink.applyBatch(batchOf(0, 2, 3), 1, new Date(), hold("a"))).toEqual({
+        kind: "applied",
+        checkpoint: 3,
+        end: "done",
+      });
+      expect(await lease.claim(0, "b", 60_000)).toEqual({ claimed: true, checkpoint: 3 });
+      // A lease that is another fold's is neither renewed nor let go, and the batch still applies (the checkpoint
+      // is the fence); one that moved the checkpoint first leaves the lease alone.
+      expect(await sink.applyBatch(batchOf(0, 3, 4), 1, new Date(), hold("a"))).toEqual({
+        kind: "applied",
+        checkpoint: 4,
+        end: "lost",
+      });
+      expect(await sink.applyBatch(batchOf(0, 3, 5), 1, new Date(), hold("b"))).toEqual({
+        kind: "moved",
+        checkpoint: 4,
+      });
+      expect(await lease.finish(0, "b", 60_000)).toBe("done");
+    });
   });
 
   describe(`${name}: write guard`, () => {

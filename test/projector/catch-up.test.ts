@@ -178,6 +178,7 @@ describe("catch-up of one partition", () => {
     expect(await then.world.projection.lease.finish(0, OTHER, 5000)).toBe("more");
   });
 
+  // Batches of one record: each read comes back full, so the fold reads once more (empty) and ends with a finish.
   test("catch-up: an event appended and poked between its last read and its release is folded before it lets go", async () => {
     const late = encodeEvent(envelope(completed, { taskId: A, version: 2 }));
     let poked = false;
@@ -194,7 +195,9 @@ describe("catch-up of one partition", () => {
       },
     });
 
-    const then = await given().task(A, created("Book the train")).whenCatchUp({ log: pokedAfterTheLastRead });
+    const then = await given()
+      .task(A, created("Book the train"))
+      .whenCatchUp({ log: pokedAfterTheLastRead, budget: { batchSize: 1 } });
 
     expect(then.result.partitions).toEqual([progress({ checkpoint: 2, applied: 2, caughtUp: true })]);
     expect(await then.state(A)).toEqual(stateAfter(A, [created("Book the train"), completed]));
@@ -221,13 +224,140 @@ describe("catch-up of one partition", () => {
       },
     });
 
-    const then = await given().task(A, created("Book the train")).whenCatchUp({ log: slowLastRead });
+    const then = await given()
+      .task(A, created("Book the train"))
+      .whenCatchUp({ log: slowLastRead, budget: { batchSize: 1 } });
 
     expect(then.result.partitions).toEqual([progress({ checkpoint: 2, applied: 2, caughtUp: true })]);
     expect(await then.state(A)).toEqual(stateAfter(A, [created("Book the train"), completed]));
     expect(await then.world.projection.lease.claim(0, OTHER, LEASE_MS)).toEqual({
       claimed: true,
       checkpoint: 2,
+    });
+  });
+
+  describe.each([
+    ["a log whose short reads tell the end (Redis Streams)", true],
+    ["a log whose short reads may stop early (Kafka)", false],
+  ])("the batch that reaches the end ends the fold in its apply, on %s", (_, shortReadsEnd) => {
+    const on =
+      (log: (w: World) => EventLog = (w) => w.log) =>
+      (w: World): EventLog => ({ ...log(w), shortReadsEnd });
+
+    test("catch-up: one event is folded with one claim, its read, its states and its apply, and the lease is let go", async () => {
+      let reads = 0;
+      let finishes = 0;
+      const counted = (w: World): EventLog => ({
+        ...w.log,
+        read: (partition, fromOffset, options) => {
+          reads++;
+          return w.log.read(partition, fromOffset, options);
+        },
+      });
+
+      const then = await given()
+        .task(A, created("Post the letter"))
+        .and(async (w) => {
+          const finish = w.projection.lease.finish;
+          w.projection.lease.finish = (...args) => {
+            finishes++;
+            return finish(...args);
+          };
+        })
+        .whenCatchUp({ log: on(counted) });
+
+      expect(then.result.partitions).toEqual([progress({ checkpoint: 1, applied: 1, caughtUp: true })]);
+      // The read made ahead, overlapping the apply, only where a short read does not tell the end.
+      expect({ reads, finishes }).toEqual({ reads: shortReadsEnd ? 1 : 2, finishes: 0 });
+      expect(await then.world.projection.lease.claim(0, OTHER, LEASE_MS)).toEqual({
+        claimed: true,
+        checkpoint: 1,
+      });
+    });
+
+    test("catch-up: a poke that marks the partition before that batch is applied makes it read again, not let go", async () => {
+      const late = encodeEvent(envelope(completed, { taskId: A, version: 2 }));
+      let poked = false;
+      const pokedBeforeTheApply = (w: World): EventLog => ({
+        ...w.log,
+        async read(partition, fromOffset, options) {
+          const records = await w.log.read(partition, fromOffset, options);
+          if (records.length > 0 && !poked) {
+            poked = true;
+            await w.log.append(A, [late]);
+            expect(await w.projection.lease.claim(partition, OTHER, LEASE_MS)).toEqual({ claimed: false });
+          }
+          return records;
+        },
+      });
+
+      const then = await given()
+        .task(A, created("Book the train"))
+        .whenCatchUp({ log: on(pokedBeforeTheApply) });
+
+      expect(then.result.partitions).toEqual([progress({ checkpoint: 2, applied: 2, caughtUp: true })]);
+      expect(await then.state(A)).toEqual(stateAfter(A, [created("Book the train"), completed]));
+      expect(await then.world.projection.lease.claim(0, OTHER, LEASE_MS)).toEqual({
+        claimed: true,
+        checkpoint: 2,
+      });
+    });
+
+    test("catch-up: a lease that ran out before that batch was applied is claimed again, and the fold reads on", async () => {
+      const late = encodeEvent(envelope(completed, { taskId: A, version: 2 }));
+      let slow = false;
+      // The read outlasts the lease, and a poke comes after it ran out: it claims the partition, then gives it
+      // up as a fold that failed would; the event it was sent for is left to the fold whose lease was lost.
+      const slowRead = (w: World): EventLog => ({
+        ...w.log,
+        async read(partition, fromOffset, options) {
+          const records = await w.log.read(partition, fromOffset, options);
+          if (records.length > 0 && !slow) {
+            slow = true;
+            w.advance(LEASE_MS + 1);
+            await w.log.append(A, [late]);
+            expect(await w.projection.lease.claim(partition, OTHER, LEASE_MS)).toMatchObject({
+              claimed: true,
+            });
+            await w.projection.lease.drop(partition, OTHER);
+          }
+          return records;
+        },
+      });
+
+      const then = await given()
+        .task(A, created("Book the train"))
+        .whenCatchUp({ log: on(slowRead) });
+
+      expect(then.result.partitions).toEqual([progress({ checkpoint: 2, applied: 2, caughtUp: true })]);
+      expect(await then.state(A)).toEqual(stateAfter(A, [created("Book the train"), completed]));
+    });
+  });
+
+  test("catch-up: on a log whose short reads may stop early, records the read made ahead finds after the lease was let go are claimed and folded", async () => {
+    let first = true;
+    // A fetch that stops at its byte limit: one record although three are stored.
+    const byteLimited = (w: World): EventLog => ({
+      ...w.log,
+      async read(partition, fromOffset, options) {
+        const records = await w.log.read(partition, fromOffset, options);
+        if (!first) return records;
+        first = false;
+        return records.slice(0, 1);
+      },
+    });
+
+    const then = await given()
+      .task(A, created("Paint the fence"), renamed("Paint the gate"), completed)
+      .whenCatchUp({ log: byteLimited });
+
+    expect(then.result.partitions).toEqual([progress({ checkpoint: 3, applied: 3, caughtUp: true })]);
+    expect(await then.state(A)).toEqual(
+      stateAfter(A, [created("Paint the fence"), renamed("Paint the gate"), completed]),
+    );
+    expect(await then.world.projection.lease.claim(0, OTHER, LEASE_MS)).toEqual({
+      claimed: true,
+      checkpoint: 3,
     });
   });
 

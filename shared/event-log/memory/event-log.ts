@@ -42,6 +42,8 @@ export interface MemoryLogOptions {
   timeoutMs?: number;
   /** The clock of record timestamps (default Date.now). */
   now?: () => number;
+  /** Whether a short read tells the end (see EventLog), as Redis Streams' does (default: for service "redis"). */
+  shortReadsEnd?: boolean;
 }
 
 /** Topics in one process's memory: every log opened on a topic shares its records, as clients of one engine do. */
@@ -113,6 +115,7 @@ function memoryLog(stored: Slots[], options: MemoryLogOptions): MemoryEventLog {
 
   return {
     partitions,
+    ...((options.shortReadsEnd ?? service === "redis") && { shortReadsEnd: true }),
     partitionFor: (key) => partitionOf(key, partitions),
     async append(key, values) {
       refuseTooLarge(service, values);

@@ -2,14 +2,15 @@
  * The fold sink over the in-process state, with the fold script's semantics (see APPLY_BATCH): the checkpoint
  * compare-and-set (a lost one counted), the partition count recorded by the first batch (another count stops the
  * partition and writes nothing else), the check that every state written is still at the version the batch was
- * folded from (else nothing is written), then every write at once, the lease renewed if still the folder's, and
- * the partition's stop recorded or cleared.
+ * folded from (else nothing is written), then every write at once, the lease renewed if still the folder's (or the
+ * fold ended, when the batch is to end it), and the partition's stop recorded or cleared.
  */
 import { versionOf } from "../../domain";
 import { decodeState, encodeState } from "../codec";
+import type { FoldEnd } from "../fold-lease";
 import { type FoldSink, PROBLEMS_KEPT, staleBatchError } from "../fold-sink";
 import { decodeStops, encodeStop } from "../problems";
-import { expireString, getString, listIndex, type MemoryProjectionState } from "./state";
+import { deleteString, expireString, getString, listIndex, type MemoryProjectionState } from "./state";
 
 /** The fold sink of the in-process state. */
 export function createMemoryFoldSink(state: MemoryProjectionState): FoldSink {
@@ -78,11 +79,21 @@ export function createMemoryFoldSink(state: MemoryProjectionState): FoldSink {
       add("batches", 1);
       state.checkpoints.set(batch.partition, batch.to);
       const leaseKey = state.keys.foldLease(batch.partition);
-      if (lease && lease.token !== "" && getString(state, leaseKey) === lease.token)
-        expireString(state, leaseKey, lease.ttlMs);
+      let held = lease !== undefined && lease.token !== "" && getString(state, leaseKey) === lease.token;
+      let end: FoldEnd | undefined;
+      if (lease?.finish) {
+        if (!held) end = "lost";
+        else if (deleteString(state, state.keys.foldMore(batch.partition))) end = "more";
+        else {
+          deleteString(state, leaseKey);
+          held = false;
+          end = "done";
+        }
+      }
+      if (held && lease) expireString(state, leaseKey, lease.ttlMs);
       if (batch.stop) stop(batch.partition, batch.stop.offset, batch.stop.reason, now);
       else state.stopped.delete(batch.partition);
-      return { kind: "applied", checkpoint: batch.to };
+      return { kind: "applied", checkpoint: batch.to, ...(end && { end }) };
     },
 
     async stops() {

@@ -78,14 +78,14 @@ export function createRedisFoldSink(client: RedisClient, prefix: string): FoldSi
     optimistic: boolean,
   ): Promise<ApplyOutcome | "reread"> {
     {
-      // Keys beyond the 9 fixed ones, each passed once; the payload names them by their 1-based Lua index.
+      // Keys beyond the 10 fixed ones, each passed once; the payload names them by their 1-based Lua index.
       const extraKeys: string[] = [];
       const keyIndex = new Map<string, number>();
       const indexOf = (key: string): number => {
         let index = keyIndex.get(key);
         if (index === undefined) {
           extraKeys.push(key);
-          index = 9 + extraKeys.length;
+          index = 10 + extraKeys.length;
           keyIndex.set(key, index);
         }
         return index;
@@ -176,6 +176,7 @@ export function createRedisFoldSink(client: RedisClient, prefix: string): FoldSi
             keys.stopped,
             keys.partitions,
             keys.foldLease(batch.partition),
+            keys.foldMore(batch.partition),
             ...extraKeys,
           ],
           [
@@ -188,6 +189,7 @@ export function createRedisFoldSink(client: RedisClient, prefix: string): FoldSi
             String(PROBLEMS_KEPT),
             lease?.token ?? "",
             String(lease?.ttlMs ?? 0),
+            lease?.finish ? "finish" : "",
           ],
         ),
       );
@@ -214,8 +216,14 @@ function applyOutcome(answer: unknown, batch: FoldBatch): ApplyOutcome | "reread
     throw new UpstreamError("redis", "fold script answered an unexpected shape");
   const where = `partition ${batch.partition} from offset ${batch.from}`;
   switch (toInt(answer[0], -1)) {
-    case 1:
-      return { kind: "applied", checkpoint: toInt(answer[1]) };
+    case 1: {
+      const checkpoint = toInt(answer[1]);
+      if (answer.length < 3) return { kind: "applied", checkpoint };
+      const end = toInt(answer[2], -2);
+      if (end !== 1 && end !== 0 && end !== -1)
+        throw new UpstreamError("redis", "fold script answered an unexpected end of the fold");
+      return { kind: "applied", checkpoint, end: end === 1 ? "more" : end === 0 ? "done" : "lost" };
+    }
     case 0:
       return { kind: "moved", checkpoint: toInt(answer[1]) };
     case 2:

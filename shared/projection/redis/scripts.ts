@@ -11,11 +11,12 @@
  * nothing but the partition's stop record.
  * Counters: `applied`, `rejected`, `dead`, and `dead:<partition>` (dead letters per partition); `batches` (folds
  * applied) and `lost` (folds that found the checkpoint moved: work thrown away, counted instead of logged).
- * KEYS: checkpoint, state, order, counters, dead, rejected, stopped, partitions, the partition's fold lease, then
- *   history and named-list keys...
+ * KEYS: checkpoint, state, order, counters, dead, rejected, stopped, partitions, the partition's fold lease and
+ *   its more-work mark, then history and named-list keys...
  * ARGV: partition, expected checkpoint, new checkpoint, JSON payload, partition count, now (ISO), problems kept,
  *   the folder's lease token ('' for none) and the lease's time to live in ms: an applied batch renews the lease
- *   if it is still the folder's, so the lease can be short and a dead folder's passes on soon
+ *   if it is still the folder's, so the lease can be short and a dead folder's passes on soon; then 'finish' when
+ *   the batch reached the log's end: the fold ends with it as END_FOLD's finish does (see fold-lease.ts)
  *   {s: [id, stateJson, ...], v: [[id, expectedVersion]], za: [score, id, ...], zr: [id, ...],
  *    h: [[keyIndex, entryJson, ...]], la: [[keyIndex, score, id, ...]], lr: [[keyIndex, id, ...]], d: [json],
  *    r: [json], c: [applied, rejected, dead], x: {offset, reason} (optional: stop here),
@@ -27,7 +28,9 @@
  *   list it sweeps, how many tasks its set held (-1: not checked); sw the
  *   lists to sweep: their index, their set and each task with its history key). Each key is written with one
  *   variadic command per batch (per 1,000 arguments), its arguments in the order given.
- * Returns {1, newCheckpoint} when applied, {0, storedCheckpoint} when another fold moved it first,
+ * Returns {1, newCheckpoint} when applied (with 'finish': {1, newCheckpoint, end}, end 1 when a poke marked more
+ * work (the mark taken, the lease renewed), 0 when the lease was let go, -1 when it was not the folder's),
+ * {0, storedCheckpoint} when another fold moved it first,
  * {2, storedCount} on a partition-count mismatch, {3, key, problem} when a key cannot be written (nothing was),
  * {4, taskId, storedVersion} when a task's state is not the one the batch was folded from (nothing was written),
  * {5} when a list the batch touches was purged or given a task since the sink read it (nothing was written).
@@ -35,7 +38,7 @@
 export const APPLY_BATCH = `
 local function kind(key) return redis.call('TYPE', key).ok end
 local fixed = {{1, 'hash'}, {2, 'hash'}, {3, 'zset'}, {4, 'hash'}, {5, 'list'}, {6, 'list'}, {7, 'hash'}, {8, 'string'},
-  {9, 'string'}}
+  {9, 'string'}, {10, 'string'}}
 for _, f in ipairs(fixed) do
   local t = kind(KEYS[f[1]])
   if t ~= 'none' and t ~= f[2] then return {3, KEYS[f[1]], 'holds a ' .. t .. ', not a ' .. f[2]} end
@@ -129,8 +132,20 @@ if p.c[3] > 0 then
 end
 redis.call('HINCRBY', KEYS[4], 'batches', 1)
 redis.call('HSET', KEYS[1], ARGV[1], ARGV[3])
-if ARGV[8] ~= '' and redis.call('GET', KEYS[9]) == ARGV[8] then redis.call('PEXPIRE', KEYS[9], ARGV[9]) end
+local held = ARGV[8] ~= '' and redis.call('GET', KEYS[9]) == ARGV[8]
+local ended = nil
+if ARGV[10] == 'finish' then
+  if not held then ended = -1
+  elseif redis.call('DEL', KEYS[10]) == 1 then ended = 1
+  else
+    redis.call('DEL', KEYS[9])
+    ended = 0
+    held = false
+  end
+end
+if held then redis.call('PEXPIRE', KEYS[9], ARGV[9]) end
 if p.x then stop(p.x.offset, p.x.reason) else redis.call('HDEL', KEYS[7], ARGV[1]) end
+if ended then return {1, ARGV[3], ended} end
 return {1, ARGV[3]}
 `;
 

@@ -30,6 +30,13 @@ export { type CatchUpBudget, DEFAULT_BUDGET };
 /** A read's records; at a gap in the log, none, and the gap (which stops the partition there). */
 type Settled = { records: LogRecord[]; gap?: string } | { error: unknown };
 
+/**
+ * How a partition's catch-up left its lease: still held (caught up or stopped short, as its progress says), let go
+ * by the batch that ended the fold (caught up), or to be claimed again (no longer this fold's, or let go while
+ * more records were found after all).
+ */
+type Left = "held" | "done" | "lost";
+
 /** After this many lost compare-and-sets in a row, another invocation owns the partition's progress. */
 const MAX_CONTENTION = 3;
 
@@ -162,7 +169,11 @@ async function foldHeld(
   let held = true;
   try {
     for (;;) {
-      await catchUpPartition(deps, budget, run, progress, now, token);
+      const left = await catchUpPartition(deps, budget, run, progress, now, token);
+      if (left !== "held") {
+        held = false;
+        return left === "done" ? "ended" : "lost";
+      }
       if (!progress.caughtUp) return "ended";
       // Not caught up for good until the lease is let go with no poke marked since our last read.
       progress.caughtUp = false;
@@ -190,7 +201,13 @@ async function foldHeld(
   }
 }
 
-/** Folds a claimed partition from `progress.checkpoint` until the log's end, the budget, a stop or contention. */
+/**
+ * Folds a claimed partition from `progress.checkpoint` until the log's end, the budget, a stop or contention.
+ * A batch read short of its limit (the log's end, as far as that read saw) asks its apply to end the fold too,
+ * in the same script: the lease is let go there unless a poke marked more work, one round trip instead of a read
+ * more and a finish. A log whose short reads tell the end needs nothing more; on another (Kafka's fetches may stop
+ * at a byte limit) the read made ahead must come back empty, or the partition is claimed again.
+ */
 async function catchUpPartition(
   deps: CatchUpDeps,
   budget: CatchUpBudget,
@@ -198,7 +215,7 @@ async function catchUpPartition(
   progress: PartitionProgress,
   now: () => number,
   token: string,
-): Promise<void> {
+): Promise<Left> {
   const { partition } = progress;
   // States this invocation knows to be current: valid while our compare-and-sets keep succeeding.
   const known = new Map<string, TaskState>();
@@ -206,24 +223,25 @@ async function catchUpPartition(
   // The next batch, read while the current one applies (the fold is a chain of round trips, so overlapping
   // the read with the script keeps both the log and Redis busy). Used only if the apply moved the checkpoint
   // to where it starts; its failure surfaces only if it is used.
-  let ahead: { from: number; settled: Promise<Settled> } | undefined;
-  const readFrom = (offset: number, left: number): Promise<Settled> =>
-    deps.log.read(partition, offset, { limit: Math.min(budget.batchSize, left) }).then(
+  let ahead: { from: number; limit: number; settled: Promise<Settled> } | undefined;
+  const readFrom = (offset: number, limit: number): Promise<Settled> =>
+    deps.log.read(partition, offset, { limit }).then(
       (records) => ({ records }),
       (error: unknown) => (error instanceof LogGapError ? { records: [], gap: error.message } : { error }),
     );
   while (run.eventsLeft > 0 && now() < run.deadline) {
-    const prefetched = ahead?.from === progress.checkpoint ? ahead.settled : undefined;
+    const prefetched = ahead?.from === progress.checkpoint ? ahead : undefined;
     ahead = undefined;
     // Subrequests spent: stop with the reserve intact (the lease's end and the re-poke that continues).
-    if (!run.meter.affords((prefetched ? 0 : SUBREQUESTS.read) + run.afterRead)) return;
+    if (!run.meter.affords((prefetched ? 0 : SUBREQUESTS.read) + run.afterRead)) return "held";
     if (!prefetched) run.meter.spend(SUBREQUESTS.read);
-    const read = await (prefetched ?? readFrom(progress.checkpoint, run.eventsLeft));
+    const limit = prefetched?.limit ?? Math.min(budget.batchSize, run.eventsLeft);
+    const read = await (prefetched?.settled ?? readFrom(progress.checkpoint, limit));
     if ("error" in read) throw read.error;
     const records = read.records;
     if (records.length === 0 && read.gap === undefined) {
       progress.caughtUp = true;
-      return;
+      return "held";
     }
     if (records.length > 0)
       deps.logger.info("events loaded", { partition, from: progress.checkpoint, count: records.length });
@@ -237,21 +255,31 @@ async function catchUpPartition(
     const batch = foldBatch(partition, progress.checkpoint, items, working, budget.batchBytes);
     // Skipping a gap would fold a task's later events without the missing ones: the partition stops before it.
     if (read.gap !== undefined) batch.stop = { offset: batch.to, reason: bounded(read.gap) };
+    // The read came back short and the batch took all of it: the log's end, as far as this read saw.
+    const last = records[records.length - 1];
+    const finish =
+      batch.stop === undefined &&
+      records.length < limit &&
+      last !== undefined &&
+      batch.to === last.offset + 1;
     run.meter.spend(SUBREQUESTS.apply);
     const applying = deps.store.applyBatch(batch, deps.log.partitions, new Date(now()), {
       token,
       ttlMs: run.leaseMs,
+      ...(finish && { finish }),
     });
     const consumed = batch.to - batch.from;
     const leftAfter = run.eventsLeft - consumed;
     if (
       batch.stop === undefined &&
+      !(finish && deps.log.shortReadsEnd) &&
       leftAfter > 0 &&
       now() < run.deadline &&
       run.meter.affords(SUBREQUESTS.read + run.afterRead)
     ) {
       run.meter.spend(SUBREQUESTS.read);
-      ahead = { from: batch.to, settled: readFrom(batch.to, leftAfter) };
+      const next = Math.min(budget.batchSize, leftAfter);
+      ahead = { from: batch.to, limit: next, settled: readFrom(batch.to, next) };
     }
     const result = await applying;
     if (result.kind === "mismatch") {
@@ -262,7 +290,7 @@ async function catchUpPartition(
         since: new Date(now()).toISOString(),
       };
       deps.logger.error("partition stopped", { partition, ...progress.stopped });
-      return;
+      return "held";
     }
     if (result.kind === "moved") {
       // Counted by the fold script (`folds.lost` in the status), not logged: under a storm of pokes a line per
@@ -273,7 +301,7 @@ async function catchUpPartition(
       progress.checkpoint = result.checkpoint;
       if (lostInARow >= MAX_CONTENTION) {
         progress.yielded = true;
-        return;
+        return "held";
       }
       continue;
     }
@@ -288,12 +316,32 @@ async function catchUpPartition(
     progress.dead += batch.counts.dead;
     if (consumed > 0)
       deps.logger.info("checkpoint advanced", { partition, from: batch.from, to: batch.to, ...batch.counts });
+    if (result.end === "more") {
+      // A poke marked more work, perhaps for a record the read made ahead was sent too early to see: read anew.
+      ahead = undefined;
+      continue;
+    }
+    if (result.end === "lost") return "lost";
+    if (result.end === "done") {
+      const after = ahead === undefined ? undefined : await ahead.settled;
+      if (
+        after === undefined ||
+        ("records" in after && after.records.length === 0 && after.gap === undefined)
+      ) {
+        progress.caughtUp = true;
+        return "done";
+      }
+      // More was stored after all (a fetch stopped short at its byte limit, or records appended since): the lease
+      // was let go, so the partition is claimed again before it is read on.
+      return "lost";
+    }
     if (batch.stop) {
       run.meter.spend(SUBREQUESTS.stops);
       const stops = await deps.store.stops();
       progress.stopped = stops.get(partition) ?? { ...batch.stop, since: new Date(now()).toISOString() };
       deps.logger.error("partition stopped", { partition, ...progress.stopped });
-      return;
+      return "held";
     }
   }
+  return "held";
 }
