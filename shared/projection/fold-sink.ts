@@ -47,10 +47,17 @@ export interface FoldSink {
 }
 
 /** The refusal of a batch whose task `taskId` is at `storedVersion`, not the version the batch was folded from. */
-export function staleBatchError(batch: FoldBatch, taskId: string, storedVersion: number): UpstreamError {
-  return new UpstreamError(
-    "redis",
-    `fold of partition ${batch.partition} from offset ${batch.from} refused, nothing written: task ${taskId} is ` +
-      `at version ${storedVersion} in Redis, not the one the batch was folded from`,
-  );
+export class StaleBatchError extends UpstreamError {
+  override readonly name = "StaleBatchError";
+  constructor(
+    batch: FoldBatch,
+    readonly taskId: string,
+    readonly storedVersion: number,
+  ) {
+    super(
+      "redis",
+      `fold of partition ${batch.partition} from offset ${batch.from} refused, nothing written: task ${taskId} is ` +
+        `at version ${storedVersion} in Redis, not the one the batch was folded from`,
+    );
+  }
 }

@@ -115,6 +115,23 @@ export function taskIdsOf(items: DecodedRecord[]): string[] {
   return [...ids];
 }
 
+/**
+ * Ids of the tasks whose first event in the batch is their creation: new tasks, which the fold takes as absent
+ * without reading their state. A record stored twice would make one of them known already; the sink then refuses
+ * the batch (its version check), and the fold reads their states and folds it again.
+ */
+export function createdIn(items: DecodedRecord[]): Set<string> {
+  const seen = new Set<string>();
+  const created = new Set<string>();
+  for (const item of items) {
+    const event = item.event;
+    if (event === undefined || seen.has(event.taskId)) continue;
+    seen.add(event.taskId);
+    if (event.type === "TaskCreated") created.add(event.taskId);
+  }
+  return created;
+}
+
 /** The states `known` holds of `ids`: what a batch of those tasks is folded over. */
 export function statesOf(
   ids: readonly string[],

@@ -296,6 +296,12 @@ export function projectionContract(name: string, subject: () => ProjectionSubjec
 
       await expect(refused).rejects.toThrow(UpstreamError);
       await expect(refused).rejects.toThrow(`task ${TASK_ID} is at version 2`);
+      // Typed, with the task: the catch-up folds again a batch that took a task as new wrongly.
+      await expect(refused).rejects.toMatchObject({
+        name: "StaleBatchError",
+        taskId: TASK_ID,
+        storedVersion: 2,
+      });
       expect(await readModel.checkpoint(0)).toBe(1);
       expect((await readModel.task(OTHER_TASK_ID)).status).toBe("absent");
       expect((await sink.states([TASK_ID, OTHER_TASK_ID])).get(TASK_ID)).toEqual(active(TASK_ID, 2));

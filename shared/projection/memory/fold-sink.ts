@@ -8,7 +8,7 @@
 import { versionOf } from "../../domain";
 import { decodeState, encodeState } from "../codec";
 import type { FoldEnd } from "../fold-lease";
-import { type FoldSink, PROBLEMS_KEPT, staleBatchError } from "../fold-sink";
+import { type FoldSink, PROBLEMS_KEPT, StaleBatchError } from "../fold-sink";
 import { decodeStops, encodeStop } from "../problems";
 import { deleteString, expireString, getString, listIndex, type MemoryProjectionState } from "./state";
 
@@ -43,7 +43,7 @@ export function createMemoryFoldSink(state: MemoryProjectionState): FoldSink {
       }
       for (const [id, version] of batch.expected) {
         const held = versionOf(decodeState(state.states.get(id)));
-        if (held !== version) throw staleBatchError(batch, id, held);
+        if (held !== version) throw new StaleBatchError(batch, id, held);
       }
       state.partitions ??= partitions;
       batch.states.forEach(([id, taskState], i) => {

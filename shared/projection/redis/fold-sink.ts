@@ -11,7 +11,7 @@ import {
   type FoldSink,
   type LeaseHold,
   PROBLEMS_KEPT,
-  staleBatchError,
+  StaleBatchError,
 } from "../fold-sink";
 import { projectionKeys } from "../keys";
 import { readStops } from "./read-model";
@@ -234,7 +234,7 @@ function applyOutcome(answer: unknown, batch: FoldBatch): ApplyOutcome | "reread
         `fold of ${where} refused, nothing written: ${String(answer[1])} ${String(answer[2])}`,
       );
     case 4:
-      throw staleBatchError(batch, String(answer[1]), toInt(answer[2]));
+      throw new StaleBatchError(batch, String(answer[1]), toInt(answer[2]));
     case 5:
       return "reread";
     default:

@@ -10,9 +10,9 @@ import { ConfigError, UpstreamError } from "../../../shared/errors";
 import { LogGapError } from "../../../shared/event-log/contiguous";
 import type { EventLog, LogRecord } from "../../../shared/event-log/port";
 import { bounded, type Logger } from "../../../shared/http/log";
-import { decodeRecords, foldBatch, statesOf, taskIdsOf } from "../../../shared/projection/fold";
+import { createdIn, decodeRecords, foldBatch, statesOf, taskIdsOf } from "../../../shared/projection/fold";
 import type { FoldLease } from "../../../shared/projection/fold-lease";
-import type { FoldSink } from "../../../shared/projection/fold-sink";
+import { type FoldSink, StaleBatchError } from "../../../shared/projection/fold-sink";
 import {
   BATCH_AFTER_READ,
   type CatchUpBudget,
@@ -219,6 +219,8 @@ async function catchUpPartition(
   const { partition } = progress;
   // States this invocation knows to be current: valid while our compare-and-sets keep succeeding.
   const known = new Map<string, TaskState>();
+  // Tasks created in a batch are taken as new, their states unread, until a batch so folded is refused.
+  let trustCreations = true;
   let lostInARow = 0;
   // The next batch, read while the current one applies (the fold is a chain of round trips, so overlapping
   // the read with the script keeps both the log and Redis busy). Used only if the apply moved the checkpoint
@@ -247,9 +249,12 @@ async function catchUpPartition(
       deps.logger.info("events loaded", { partition, from: progress.checkpoint, count: records.length });
     const items = decodeRecords(records, deps.log.partitions);
     const taskIds = taskIdsOf(items);
-    const missing = taskIds.filter((id) => !known.has(id));
-    if (missing.length > 0) run.meter.spend(SUBREQUESTS.states);
-    for (const [id, state] of await deps.store.states(missing)) known.set(id, state);
+    const created = trustCreations ? createdIn(items) : new Set<string>();
+    const missing = taskIds.filter((id) => !known.has(id) && !created.has(id));
+    if (missing.length > 0) {
+      run.meter.spend(SUBREQUESTS.states);
+      for (const [id, state] of await deps.store.states(missing)) known.set(id, state);
+    }
     // Only the batch's states: copying all those known for each batch made a long catch-up quadratic.
     const working = statesOf(taskIds, known);
     const batch = foldBatch(partition, progress.checkpoint, items, working, budget.batchBytes);
@@ -281,7 +286,15 @@ async function catchUpPartition(
       const next = Math.min(budget.batchSize, leftAfter);
       ahead = { from: batch.to, limit: next, settled: readFrom(batch.to, next) };
     }
-    const result = await applying;
+    const result = await applying.catch((err: unknown): "stale" => {
+      // A task taken as new was folded before (its creation stored twice): fold the batch again over its state.
+      if (err instanceof StaleBatchError && created.has(err.taskId) && !known.has(err.taskId)) return "stale";
+      throw err;
+    });
+    if (result === "stale") {
+      trustCreations = false;
+      continue;
+    }
     if (result.kind === "mismatch") {
       run.meter.spend(SUBREQUESTS.stops);
       progress.stopped = (await deps.store.stops()).get(partition) ?? {
