@@ -12,6 +12,7 @@ const ON_EVERY_BACKEND = [
   "test/workers/projector-concurrency.test.ts",
   "test/workers/event-log-selection.test.ts",
   "test/workers/command-sealed.test.ts",
+  "test/workers/projector-round-trips.test.ts",
 ];
 
 export default defineConfig({

@@ -114,43 +114,6 @@ describe("folding", () => {
     expect(await readProjection(projector())).toEqual(before);
   });
 
-  it("projection: a poke of one new task claims the partition, reads no state (the task is new), and lets go in the fold script itself", async () => {
-    await produceEvents(projector(), taskLife(newTaskId(), 2));
-    await poke(projector());
-    await produceEvents(
-      projector(),
-      envelopes(newTaskId(), [{ type: "TaskCreated", data: { text: "Oil the hinge" } }]),
-    );
-    const redisUrl = sys().stack.redis.url;
-    const kafkaUrl = sys().stack.kafka.url;
-    await Promise.all([
-      admin(redisUrl, "DELETE", "stats"),
-      admin(redisUrl, "DELETE", "commands"),
-      admin(kafkaUrl, "DELETE", "stats"),
-    ]);
-
-    const res = await poke(projector());
-
-    expect({ status: res.status, body: res.body }).toEqual({
-      status: 200,
-      body: { caughtUp: true, partitions: [progress(3, 4, { applied: 1 })], ownedElsewhere: false },
-    });
-    // The live pointer (one request), the claim with the checkpoint, then the fold script, which applies the batch
-    // and, the read having come back short, lets the partition go: no state read, no finish of its own.
-    expect(await admin(redisUrl, "GET", "commands")).toEqual({
-      commands: { EVALSHA: 2, GET: 1, HGETALL: 1 },
-    });
-    expect(await admin(redisUrl, "GET", "stats")).toMatchObject({ total: 3 });
-    // The read, and the one made ahead while the script ran: a Kafka fetch may stop short of the log's end at its
-    // byte limit, so only an empty read says the partition is caught up.
-    expect(await admin(kafkaUrl, "GET", "stats")).toEqual({
-      emulator: "kafka",
-      requests: { "POST /fetch": 2 },
-      total: 2,
-    });
-    expect((await poke(projector())).body).toMatchObject({ partitions: [progress(4, 4, {})] });
-  });
-
   it("projection: an unknown topic is an empty log: 200, nothing folded, nothing written", async () => {
     const res = await poke(projector());
 

@@ -1,0 +1,55 @@
+/**
+ * What a poke costs in requests, on each event-log backend (see vitest.config.ts), counted at the emulators: a
+ * poke of one new task reads the live pointer, claims the partition with its checkpoint, reads the log, and
+ * applies the batch in a script that also lets the partition go (the read came back short). It reads no state:
+ * the task is new. On Redis Streams a short read is the stream's end, so nothing is read ahead; a Kafka fetch may
+ * stop at its byte limit, so one more fetch, made while the script runs, must come back empty.
+ */
+import { describe, expect, it } from "vitest";
+import { envelopes, newTaskId, produceEvents, taskLife } from "./support/projector-model";
+import { admin, poke, caughtUpProgress as progress, useProjectorPerTest } from "./support/projector-support";
+import { useSystem } from "./support/use-system";
+
+const sys = useSystem();
+const projector = useProjectorPerTest(sys);
+
+type Stats = { total: number; requests: Record<string, number> };
+
+describe("a poke's round trips", () => {
+  it("a poke of one new task: the pointer, the claim, the read (and on Kafka one read ahead), the apply that lets go", async () => {
+    const { eventLog } = sys();
+    // Two pokes first: every script the fold uses is then in Redis' script cache (a first run is EVALSHA, then EVAL).
+    await produceEvents(projector(), taskLife(newTaskId(), 2));
+    await poke(projector());
+    await poke(projector());
+    await produceEvents(
+      projector(),
+      envelopes(newTaskId(), [{ type: "TaskCreated", data: { text: "Oil the hinge" } }]),
+    );
+    const redis = sys().stack.redis.url;
+    const log = sys().logEmulatorUrl;
+    await Promise.all([
+      admin(redis, "DELETE", "stats"),
+      admin(redis, "DELETE", "commands"),
+      ...(log === redis ? [] : [admin(log, "DELETE", "stats")]),
+    ]);
+
+    const res = await poke(projector());
+
+    expect({ status: res.status, body: res.body }).toEqual({
+      status: 200,
+      body: { caughtUp: true, partitions: [progress(3, 4, { applied: 1 })], ownedElsewhere: false },
+    });
+    const { commands } = (await admin(redis, "GET", "commands")) as { commands: Record<string, number> };
+    const redisStats = (await admin(redis, "GET", "stats")) as Stats;
+    if (eventLog === "redis-streams") {
+      // The pointer (GET and HGETALL in one pipeline), the claim and the apply (EVALSHA), the read (its EVAL).
+      expect(commands).toEqual({ GET: 1, HGETALL: 1, EVALSHA: 2, EVAL: 1 });
+      expect(redisStats.total).toBe(4);
+    } else {
+      expect(commands).toEqual({ GET: 1, HGETALL: 1, EVALSHA: 2 });
+      expect(redisStats.total).toBe(3);
+      expect(((await admin(log, "GET", "stats")) as Stats).total).toBe(2);
+    }
+  });
+});
