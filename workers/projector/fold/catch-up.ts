@@ -5,78 +5,16 @@
  * Partitions are independent: one that fails or is stopped is reported and the others are still folded, and the
  * first partition changes from one invocation to the next so that none waits behind another's backlog.
  */
-import type { TaskState } from "../../../shared/domain";
 import { ConfigError, UpstreamError } from "../../../shared/errors";
-import { LogGapError } from "../../../shared/event-log/contiguous";
-import type { EventLog, LogRecord } from "../../../shared/event-log/port";
-import { bounded, type Logger } from "../../../shared/http/log";
-import { createdIn, decodeRecords, foldBatch, statesOf, taskIdsOf } from "../../../shared/projection/fold";
-import type { FoldLease } from "../../../shared/projection/fold-lease";
-import { type FoldSink, StaleBatchError } from "../../../shared/projection/fold-sink";
-import {
-  BATCH_AFTER_READ,
-  type CatchUpBudget,
-  DEFAULT_BUDGET,
-  SUBREQUESTS,
-  type SubrequestMeter,
-  subrequestMeter,
-} from "./budget";
+import { bounded } from "../../../shared/http/log";
+import { BATCH_AFTER_READ, type CatchUpBudget, DEFAULT_BUDGET, SUBREQUESTS, subrequestMeter } from "./budget";
 import { LEASE_MS } from "./lease-time";
+import { type CatchUpDeps, foldPartition, type Run } from "./partition";
 import { type CatchUpResult, notStarted, type PartitionProgress } from "./progress";
 
 export { foldLeaseMs, LEASE_MS } from "./lease-time";
+export type { AppliedBatch, CatchUpDeps } from "./partition";
 export { type CatchUpBudget, DEFAULT_BUDGET };
-
-/** A read's records; at a gap in the log, none, and the gap (which stops the partition there). */
-type Settled = { records: LogRecord[]; gap?: string } | { error: unknown };
-
-/**
- * How a partition's catch-up left its lease: still held (caught up or stopped short, as its progress says), let go
- * by the batch that ended the fold (caught up), or to be claimed again (no longer this fold's, or let go while
- * more records were found after all).
- */
-type Left = "held" | "done" | "lost";
-
-/** After this many lost compare-and-sets in a row, another invocation owns the partition's progress. */
-const MAX_CONTENTION = 3;
-
-export interface CatchUpDeps {
-  log: EventLog;
-  /** Where the fold reads states and applies its batches. */
-  store: FoldSink;
-  lease: FoldLease;
-  logger: Logger;
-  /** How long the lease lives (default LEASE_MS): `foldLeaseMs` of the time limits of the log and Redis in use. */
-  leaseMs?: number;
-  now?: () => number;
-  /** Where in `only` to start (default: at random, so the order rotates across invocations). */
-  start?: number;
-  /** The invocation's subrequests, when it spends some besides this catch-up (default: the budget's own). */
-  meter?: SubrequestMeter;
-  /**
-   * Told of each applied batch that changed tasks: the partition, the checkpoint after it, the tasks and their
-   * states now (live updates: it sends one notice, a subrequest the fold keeps room for).
-   */
-  applied?: (batch: AppliedBatch) => void;
-}
-
-/** An applied batch, as live updates are told of it. */
-export interface AppliedBatch {
-  partition: number;
-  /** The checkpoint after the batch: its last event is at `to - 1`. */
-  to: number;
-  taskIds: string[];
-  states: ReadonlyMap<string, TaskState>;
-}
-
-type Run = {
-  deadline: number;
-  eventsLeft: number;
-  leaseMs: number;
-  meter: SubrequestMeter;
-  /** What a batch needs beyond its read (BATCH_AFTER_READ, and its notice when live updates are on). */
-  afterRead: number;
-};
 
 /**
  * Folds `only` these partitions (default: every partition of the log), one after the other, within one budget.
@@ -169,7 +107,7 @@ async function foldHeld(
   let held = true;
   try {
     for (;;) {
-      const left = await catchUpPartition(deps, budget, run, progress, now, token);
+      const left = await foldPartition(deps, budget, run, progress, now, token);
       if (left !== "held") {
         held = false;
         return left === "done" ? "ended" : "lost";
@@ -199,162 +137,4 @@ async function foldHeld(
       );
     }
   }
-}
-
-/**
- * Folds a claimed partition from `progress.checkpoint` until the log's end, the budget, a stop or contention.
- * A batch read short of its limit (the log's end, as far as that read saw) asks its apply to end the fold too,
- * in the same script: the lease is let go there unless a poke marked more work, one round trip instead of a read
- * more and a finish. A log whose short reads tell the end needs nothing more; on another (Kafka's fetches may stop
- * at a byte limit) the read made ahead must come back empty, or the partition is claimed again.
- */
-async function catchUpPartition(
-  deps: CatchUpDeps,
-  budget: CatchUpBudget,
-  run: Run,
-  progress: PartitionProgress,
-  now: () => number,
-  token: string,
-): Promise<Left> {
-  const { partition } = progress;
-  // States this invocation knows to be current: valid while our compare-and-sets keep succeeding.
-  const known = new Map<string, TaskState>();
-  // Tasks created in a batch are taken as new, their states unread, until a batch so folded is refused.
-  let trustCreations = true;
-  let lostInARow = 0;
-  // The next batch, read while the current one applies (the fold is a chain of round trips, so overlapping
-  // the read with the script keeps both the log and Redis busy). Used only if the apply moved the checkpoint
-  // to where it starts; its failure surfaces only if it is used.
-  let ahead: { from: number; limit: number; settled: Promise<Settled> } | undefined;
-  const readFrom = (offset: number, limit: number): Promise<Settled> =>
-    deps.log.read(partition, offset, { limit }).then(
-      (records) => ({ records }),
-      (error: unknown) => (error instanceof LogGapError ? { records: [], gap: error.message } : { error }),
-    );
-  while (run.eventsLeft > 0 && now() < run.deadline) {
-    const prefetched = ahead?.from === progress.checkpoint ? ahead : undefined;
-    ahead = undefined;
-    // Subrequests spent: stop with the reserve intact (the lease's end and the re-poke that continues).
-    if (!run.meter.affords((prefetched ? 0 : SUBREQUESTS.read) + run.afterRead)) return "held";
-    if (!prefetched) run.meter.spend(SUBREQUESTS.read);
-    const limit = prefetched?.limit ?? Math.min(budget.batchSize, run.eventsLeft);
-    const read = await (prefetched?.settled ?? readFrom(progress.checkpoint, limit));
-    if ("error" in read) throw read.error;
-    const records = read.records;
-    if (records.length === 0 && read.gap === undefined) {
-      progress.caughtUp = true;
-      return "held";
-    }
-    if (records.length > 0)
-      deps.logger.info("events loaded", { partition, from: progress.checkpoint, count: records.length });
-    const items = decodeRecords(records, deps.log.partitions);
-    const taskIds = taskIdsOf(items);
-    const created = trustCreations ? createdIn(items) : new Set<string>();
-    const missing = taskIds.filter((id) => !known.has(id) && !created.has(id));
-    if (missing.length > 0) {
-      run.meter.spend(SUBREQUESTS.states);
-      for (const [id, state] of await deps.store.states(missing)) known.set(id, state);
-    }
-    // Only the batch's states: copying all those known for each batch made a long catch-up quadratic.
-    const working = statesOf(taskIds, known);
-    const batch = foldBatch(partition, progress.checkpoint, items, working, budget.batchBytes);
-    // Skipping a gap would fold a task's later events without the missing ones: the partition stops before it.
-    if (read.gap !== undefined) batch.stop = { offset: batch.to, reason: bounded(read.gap) };
-    // The read came back short and the batch took all of it: the log's end, as far as this read saw.
-    const last = records[records.length - 1];
-    const finish =
-      batch.stop === undefined &&
-      records.length < limit &&
-      last !== undefined &&
-      batch.to === last.offset + 1;
-    run.meter.spend(SUBREQUESTS.apply);
-    const applying = deps.store.applyBatch(batch, deps.log.partitions, new Date(now()), {
-      token,
-      ttlMs: run.leaseMs,
-      ...(finish && { finish }),
-    });
-    const consumed = batch.to - batch.from;
-    const leftAfter = run.eventsLeft - consumed;
-    if (
-      batch.stop === undefined &&
-      !(finish && deps.log.shortReadsEnd) &&
-      leftAfter > 0 &&
-      now() < run.deadline &&
-      run.meter.affords(SUBREQUESTS.read + run.afterRead)
-    ) {
-      run.meter.spend(SUBREQUESTS.read);
-      const next = Math.min(budget.batchSize, leftAfter);
-      ahead = { from: batch.to, limit: next, settled: readFrom(batch.to, next) };
-    }
-    const result = await applying.catch((err: unknown): "stale" => {
-      // A task taken as new was folded before (its creation stored twice): fold the batch again over its state.
-      if (err instanceof StaleBatchError && created.has(err.taskId) && !known.has(err.taskId)) return "stale";
-      throw err;
-    });
-    if (result === "stale") {
-      trustCreations = false;
-      continue;
-    }
-    if (result.kind === "mismatch") {
-      run.meter.spend(SUBREQUESTS.stops);
-      progress.stopped = (await deps.store.stops()).get(partition) ?? {
-        offset: progress.checkpoint,
-        reason: `the projection was folded with ${result.partitions} partitions, not ${deps.log.partitions}`,
-        since: new Date(now()).toISOString(),
-      };
-      deps.logger.error("partition stopped", { partition, ...progress.stopped });
-      return "held";
-    }
-    if (result.kind === "moved") {
-      // Counted by the fold script (`folds.lost` in the status), not logged: under a storm of pokes a line per
-      // lost race would be most of the log.
-      progress.contended++;
-      lostInARow++;
-      known.clear();
-      progress.checkpoint = result.checkpoint;
-      if (lostInARow >= MAX_CONTENTION) {
-        progress.yielded = true;
-        return "held";
-      }
-      continue;
-    }
-    lostInARow = 0;
-    for (const [id, state] of working) known.set(id, state);
-    if (deps.applied && batch.counts.applied > 0)
-      deps.applied({ partition, to: batch.to, taskIds, states: working });
-    run.eventsLeft -= consumed;
-    progress.checkpoint = batch.to;
-    progress.applied += batch.counts.applied;
-    progress.rejected += batch.counts.rejected;
-    progress.dead += batch.counts.dead;
-    if (consumed > 0)
-      deps.logger.info("checkpoint advanced", { partition, from: batch.from, to: batch.to, ...batch.counts });
-    if (result.end === "more") {
-      // A poke marked more work, perhaps for a record the read made ahead was sent too early to see: read anew.
-      ahead = undefined;
-      continue;
-    }
-    if (result.end === "lost") return "lost";
-    if (result.end === "done") {
-      const after = ahead === undefined ? undefined : await ahead.settled;
-      if (
-        after === undefined ||
-        ("records" in after && after.records.length === 0 && after.gap === undefined)
-      ) {
-        progress.caughtUp = true;
-        return "done";
-      }
-      // More was stored after all (a fetch stopped short at its byte limit, or records appended since): the lease
-      // was let go, so the partition is claimed again before it is read on.
-      return "lost";
-    }
-    if (batch.stop) {
-      run.meter.spend(SUBREQUESTS.stops);
-      const stops = await deps.store.stops();
-      progress.stopped = stops.get(partition) ?? { ...batch.stop, since: new Date(now()).toISOString() };
-      deps.logger.error("partition stopped", { partition, ...progress.stopped });
-      return "held";
-    }
-  }
-  return "held";
 }
