@@ -15,6 +15,28 @@ import { given, progress, taskOn, type World } from "./given";
 const A = TASK_ID;
 const OTHER = "a fold in another invocation";
 
+/**
+ * The world's log, which runs `act` once, after the first read whose records `when` picks (the empty read at the
+ * end, or one with records) and before that read answers: a poke, a clock moved on, between two steps of the fold.
+ */
+function onceARead(
+  when: "empty" | "records",
+  act: (w: World, partition: number) => Promise<void>,
+): (w: World) => EventLog {
+  let done = false;
+  return (w) => ({
+    ...w.log,
+    async read(partition, fromOffset, options) {
+      const records = await w.log.read(partition, fromOffset, options);
+      if (!done && (records.length === 0) === (when === "empty")) {
+        done = true;
+        await act(w, partition);
+      }
+      return records;
+    },
+  });
+}
+
 describe("catch-up of one partition", () => {
   test("catch-up: folds every event into the projection and moves the checkpoint to the log's head", async () => {
     const life = [created("Water the plants"), renamed("Water the ferns"), completed];
@@ -175,18 +197,9 @@ describe("catch-up of one partition", () => {
   // Batches of one record: each read comes back full, so the fold reads once more (empty) and ends with a finish.
   test("catch-up: an event appended and poked between its last read and its release is folded before it lets go", async () => {
     const late = encodeEvent(envelope(completed, { taskId: A, version: 2 }));
-    let poked = false;
-    const pokedAfterTheLastRead = (w: World): EventLog => ({
-      ...w.log,
-      async read(partition, fromOffset, options) {
-        const records = await w.log.read(partition, fromOffset, options);
-        if (records.length === 0 && !poked) {
-          poked = true;
-          await w.log.append(A, [late]);
-          await w.projection.lease.claim(partition, OTHER, 5000);
-        }
-        return records;
-      },
+    const pokedAfterTheLastRead = onceARead("empty", async (w, partition) => {
+      await w.log.append(A, [late]);
+      await w.projection.lease.claim(partition, OTHER, 5000);
     });
 
     const then = await given()
@@ -200,22 +213,13 @@ describe("catch-up of one partition", () => {
 
   test("catch-up: a poke that marked the partition while its last read outlasted the lease is not lost: it claims the partition again and reads on", async () => {
     const late = encodeEvent(envelope(completed, { taskId: A, version: 2 }));
-    let poked = false;
     // The last read takes longer than the lease; a poke comes while the lease is still held and leaves its mark,
     // then the lease runs out, so ending the fold finds it lost and nobody holds the partition.
-    const slowLastRead = (w: World): EventLog => ({
-      ...w.log,
-      async read(partition, fromOffset, options) {
-        const records = await w.log.read(partition, fromOffset, options);
-        if (records.length === 0 && !poked) {
-          poked = true;
-          w.advance(1000);
-          await w.log.append(A, [late]);
-          expect(await w.projection.lease.claim(partition, OTHER, LEASE_MS)).toEqual({ claimed: false });
-          w.advance(LEASE_MS - 1);
-        }
-        return records;
-      },
+    const slowLastRead = onceARead("empty", async (w, partition) => {
+      w.advance(1000);
+      await w.log.append(A, [late]);
+      expect(await w.projection.lease.claim(partition, OTHER, LEASE_MS)).toEqual({ claimed: false });
+      w.advance(LEASE_MS - 1);
     });
 
     const then = await given()
@@ -271,18 +275,9 @@ describe("catch-up of one partition", () => {
 
     test("catch-up: a poke that marks the partition before that batch is applied makes it read again, not let go", async () => {
       const late = encodeEvent(envelope(completed, { taskId: A, version: 2 }));
-      let poked = false;
-      const pokedBeforeTheApply = (w: World): EventLog => ({
-        ...w.log,
-        async read(partition, fromOffset, options) {
-          const records = await w.log.read(partition, fromOffset, options);
-          if (records.length > 0 && !poked) {
-            poked = true;
-            await w.log.append(A, [late]);
-            expect(await w.projection.lease.claim(partition, OTHER, LEASE_MS)).toEqual({ claimed: false });
-          }
-          return records;
-        },
+      const pokedBeforeTheApply = onceARead("records", async (w, partition) => {
+        await w.log.append(A, [late]);
+        expect(await w.projection.lease.claim(partition, OTHER, LEASE_MS)).toEqual({ claimed: false });
       });
 
       const then = await given()
@@ -299,24 +294,13 @@ describe("catch-up of one partition", () => {
 
     test("catch-up: a lease that ran out before that batch was applied is claimed again, and the fold reads on", async () => {
       const late = encodeEvent(envelope(completed, { taskId: A, version: 2 }));
-      let slow = false;
       // The read outlasts the lease, and a poke comes after it ran out: it claims the partition, then gives it
       // up as a fold that failed would; the event it was sent for is left to the fold whose lease was lost.
-      const slowRead = (w: World): EventLog => ({
-        ...w.log,
-        async read(partition, fromOffset, options) {
-          const records = await w.log.read(partition, fromOffset, options);
-          if (records.length > 0 && !slow) {
-            slow = true;
-            w.advance(LEASE_MS + 1);
-            await w.log.append(A, [late]);
-            expect(await w.projection.lease.claim(partition, OTHER, LEASE_MS)).toMatchObject({
-              claimed: true,
-            });
-            await w.projection.lease.drop(partition, OTHER);
-          }
-          return records;
-        },
+      const slowRead = onceARead("records", async (w, partition) => {
+        w.advance(LEASE_MS + 1);
+        await w.log.append(A, [late]);
+        expect(await w.projection.lease.claim(partition, OTHER, LEASE_MS)).toMatchObject({ claimed: true });
+        await w.projection.lease.drop(partition, OTHER);
       });
 
       const then = await given()

@@ -9,7 +9,7 @@ import { ConfigError, UpstreamError } from "../../../shared/errors";
 import { bounded } from "../../../shared/http/log";
 import { BATCH_AFTER_READ, type CatchUpBudget, DEFAULT_BUDGET, SUBREQUESTS, subrequestMeter } from "./budget";
 import { LEASE_MS } from "./lease-time";
-import { type CatchUpDeps, foldPartition, type Run } from "./partition";
+import { type CatchUpDeps, foldPartition, type Held, type Run } from "./partition";
 import { type CatchUpResult, notStarted, type PartitionProgress } from "./progress";
 
 export { foldLeaseMs, LEASE_MS } from "./lease-time";
@@ -90,26 +90,20 @@ async function foldClaimed(
     }
     if (first) progress.from = claim.checkpoint;
     progress.checkpoint = claim.checkpoint;
-    if ((await foldHeld(deps, budget, run, progress, now, token)) !== "lost") return;
+    if ((await foldHeld({ deps, budget, run, progress, now, token })) !== "lost") return;
   }
 }
 
 /** Folds the partition under the lease `token` until it lets the lease go, gives it up, or finds it lost. */
-async function foldHeld(
-  deps: CatchUpDeps,
-  budget: CatchUpBudget,
-  run: Run,
-  progress: PartitionProgress,
-  now: () => number,
-  token: string,
-): Promise<"ended" | "lost"> {
+async function foldHeld(held: Held): Promise<"ended" | "lost"> {
+  const { deps, run, progress, token } = held;
   const { partition } = progress;
-  let held = true;
+  let ours = true;
   try {
     for (;;) {
-      const left = await foldPartition(deps, budget, run, progress, now, token);
+      const left = await foldPartition(held);
       if (left !== "held") {
-        held = false;
+        ours = false;
         return left === "done" ? "ended" : "lost";
       }
       if (!progress.caughtUp) return "ended";
@@ -122,12 +116,12 @@ async function foldHeld(
         return "ended";
       }
       if (end === "lost") {
-        held = false;
+        ours = false;
         return "lost";
       }
     }
   } finally {
-    if (held && !progress.caughtUp) {
+    if (ours && !progress.caughtUp) {
       run.meter.spend(SUBREQUESTS.end);
       await deps.lease.drop(partition, token).catch((err: unknown) =>
         deps.logger.error("lease not given up; it expires by itself", {

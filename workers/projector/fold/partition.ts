@@ -54,6 +54,16 @@ export interface AppliedBatch {
   states: ReadonlyMap<string, TaskState>;
 }
 
+/** A partition held under the lease `token`, with what its fold needs. */
+export interface Held {
+  deps: CatchUpDeps;
+  budget: CatchUpBudget;
+  run: Run;
+  progress: PartitionProgress;
+  now: () => number;
+  token: string;
+}
+
 export type Run = {
   deadline: number;
   eventsLeft: number;
@@ -70,14 +80,8 @@ export type Run = {
  * more and a finish. A log whose short reads tell the end needs nothing more; on another (Kafka's fetches may stop
  * at a byte limit) the read made ahead must come back empty, or the partition is claimed again.
  */
-export async function foldPartition(
-  deps: CatchUpDeps,
-  budget: CatchUpBudget,
-  run: Run,
-  progress: PartitionProgress,
-  now: () => number,
-  token: string,
-): Promise<Left> {
+export async function foldPartition(held: Held): Promise<Left> {
+  const { deps, budget, run, progress, now, token } = held;
   const { partition } = progress;
   // States this invocation knows to be current: valid while our compare-and-sets keep succeeding.
   const known = new Map<string, TaskState>();
