@@ -15,6 +15,7 @@ import { createMemoryIdempotency } from "../shared/write-guard/memory/idempotenc
 import { createMemoryWriteGuard } from "../shared/write-guard/memory/write-guard";
 import { DEFAULT_MAX_LIST_TASKS } from "../workers/command/access";
 import { createCommandApp } from "../workers/command/app";
+import { bodyOf, FAKE_BINDINGS, fakeAnswer } from "./fake-upstash";
 
 const perBlock = Number(process.argv[2] ?? 200);
 const blocks = Number(process.argv[3] ?? 15);
@@ -69,62 +70,19 @@ function memorySide(): Send {
   return sender(app, { REQUEST_LIMITER: unlimited, MUTATION_LIMITER: unlimited });
 }
 
-const REDIS = "http://redis.bench";
-const KAFKA = "http://kafka.bench";
-const QSTASH = "http://qstash.bench";
-
-/** One Redis command's answer as the emulator gives it on a fresh stack (the commit script's success is 1). */
-function redisAnswer(command: unknown[]): unknown {
-  const [name, , , key] = command;
-  if (name === "get") return null;
-  if (name === "hgetall") return [];
-  // The log identity claim answers the identity it was given (its last argument).
-  if (typeof key === "string" && key.endsWith("log-identity")) return command[command.length - 1];
-  return 1;
-}
+const offsets = { next: 0 };
 
 /** Answers the Upstash REST, Kafka REST and QStash requests of a create without leaving the process. */
 async function fakeFetch(input: RequestInfo | URL, init?: RequestInit): Promise<Response> {
   const request = new Request(input, init);
-  const url = new URL(request.url);
-  const json = (body: unknown) => Response.json(body);
-  if (url.origin === REDIS) {
-    const body = (await request.json()) as unknown[];
-    if (url.pathname === "/pipeline" || url.pathname === "/multi-exec") {
-      return json((body as unknown[][]).map((command) => ({ result: redisAnswer(command) })));
-    }
-    return json({ result: redisAnswer(body) });
-  }
-  if (url.origin === KAFKA) {
-    const records = (await request.json()) as Array<{ topic: string; partition: number }>;
-    return json(
-      records.map((r) => ({ topic: r.topic, partition: r.partition, offset: offsets++, timestamp: 1 })),
-    );
-  }
-  if (url.origin === QSTASH)
-    return json({ messageId: `msg_${offsets}`, url: "http://projector.bench/projection" });
-  throw new Error(`no fake answer for ${request.method} ${request.url}`);
+  const answer = fakeAnswer(new URL(request.url), bodyOf(await request.text()), offsets);
+  if (answer === undefined) throw new Error(`no fake answer for ${request.method} ${request.url}`);
+  return Response.json(answer);
 }
-let offsets = 0;
 
 /** The app over the adapters the worker builds from its bindings, per request, with `fetch` faked. */
 function realSide(): Send {
-  const env = {
-    EVENT_LOG: "upstash-kafka",
-    EVENT_LOG_PARTITIONS: "1",
-    UPSTASH_REDIS_REST_URL: REDIS,
-    UPSTASH_REDIS_REST_TOKEN: "bench",
-    UPSTASH_KAFKA_REST_URL: KAFKA,
-    UPSTASH_KAFKA_USERNAME: "bench",
-    UPSTASH_KAFKA_PASSWORD: "bench",
-    UPSTASH_KAFKA_TOPIC: "events",
-    QSTASH_URL: QSTASH,
-    QSTASH_TOKEN: "bench",
-    PROJECTOR_URL: "http://127.0.0.1:9/projection",
-    PUBLIC_DEFAULT_LIST: "true",
-    REQUEST_LIMITER: unlimited,
-    MUTATION_LIMITER: unlimited,
-  };
+  const env = { ...FAKE_BINDINGS, REQUEST_LIMITER: unlimited, MUTATION_LIMITER: unlimited };
   return sender(createCommandApp(), env);
 }
 

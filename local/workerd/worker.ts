@@ -5,7 +5,7 @@
 import { basename, dirname } from "node:path";
 import type { Readable } from "node:stream";
 import { fileURLToPath } from "node:url";
-import { Miniflare } from "miniflare";
+import { Miniflare, type Request, type Response } from "miniflare";
 import { freePort } from "../common/ports";
 import { bundleWorker } from "./bundle";
 import { wranglerDurableObjects, wranglerRateLimits } from "./rate-limits";
@@ -31,6 +31,10 @@ export interface WorkerOutput {
    * ("wrangler", as `npm run dev` and a deployment run them), or {@link GENEROUS_RATE_LIMIT} per period (unset).
    */
   rateLimits?: "wrangler";
+  /** workerd's inspector listens on this port: a profiler can attach over the DevTools protocol. */
+  inspectorPort?: number;
+  /** Answers every `fetch` the worker makes, in this process (a benchmark that runs no emulator). */
+  outbound?: (request: Request) => Promise<Response>;
 }
 
 /**
@@ -90,6 +94,8 @@ async function startWorker(
     host: "127.0.0.1",
     port,
     unsafeTriggerHandlers: true,
+    ...(output.inspectorPort !== undefined && { inspectorPort: output.inspectorPort }),
+    ...(output.outbound && { outboundService: output.outbound }),
     // Quiet unless verbose, but always read: workerd blocks once its unread output fills the pipe.
     ...(output.verbose && !output.onOutput
       ? {}
