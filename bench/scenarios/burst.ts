@@ -91,8 +91,11 @@ async function readCheckpoint(pair: DesignPair): Promise<number> {
   return Number(result ?? 0);
 }
 
+/** The fold counters, read fresh: with the admin token, as the public answer is cached for a few seconds. */
 async function oursFolds(pair: DesignPair): Promise<{ applied: number; lost: number }> {
-  const res = await fetch(`${pair.projectorUrl}/status`);
+  const res = await fetch(`${pair.projectorUrl}/status`, {
+    headers: { authorization: `Bearer ${pair.env.ADMIN_TOKEN ?? ""}` },
+  });
   const status = (await res.json()) as { folds?: { applied: number; lost: number } };
   return status.folds ?? { applied: 0, lost: 0 };
 }
