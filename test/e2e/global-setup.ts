@@ -17,6 +17,8 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
     rateLimits: "wrangler",
     // Live updates wired as `npm run dev` wires them.
     live: true,
+    // What the workers said, kept so that a failure can be read afterwards (each run starts the file again).
+    outputFile: "test-results/e2e-workers.log",
   });
   process.env.E2E_BASE_URL = sys.commandUrl;
   process.env.E2E_KAFKA_URL = sys.env.UPSTASH_KAFKA_URL ?? "";

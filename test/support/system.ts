@@ -4,9 +4,12 @@
  * Each system uses its own topic and projection prefix, so test files never see each other's data.
  */
 import { randomUUID } from "node:crypto";
-import { mkdtemp, rm } from "node:fs/promises";
+import { createWriteStream } from "node:fs";
+import { mkdir, mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
+import { createInterface } from "node:readline";
+import type { Readable } from "node:stream";
 import type { Miniflare } from "miniflare";
 import { freePort } from "../../local/common/ports";
 import { DEFAULTS, FREE_PORTS, loadStackConfig } from "../../local/stack/config";
@@ -64,6 +67,11 @@ export interface SystemOptions {
   /** Show the workers' console output (off by default to keep test output readable). */
   verbose?: boolean;
   /**
+   * Write both workers' console output to this file instead, each line led by the worker's name: a run whose
+   * failures must be diagnosable afterwards (the browser suite) keeps what the workers said.
+   */
+  outputFile?: string;
+  /**
    * "wrangler": both workers' rate limits are the wrangler files' numbers, as `npm run dev` runs them. Unset, the
    * same bindings allow a generous number (local/workerd/worker.ts), so a test sending many requests from one
    * address is never throttled by accident.
@@ -91,6 +99,8 @@ export async function startSystem(options: SystemOptions = {}): Promise<TestSyst
   const stack = await startStack(config);
   const id = `${process.pid}-${++counter}`;
   const verbose = options.verbose ?? false;
+  const file = options.outputFile === undefined ? undefined : await openOutput(options.outputFile);
+  const output = (worker: string) => (file ? { onOutput: file.writer(worker) } : { verbose });
   const bindingsFor = (projectorPort: number): Record<string, string> => ({
     ...stack.env,
     UPSTASH_KAFKA_TOPIC: `events-${id}`,
@@ -106,12 +116,12 @@ export async function startSystem(options: SystemOptions = {}): Promise<TestSyst
   const { mf: projector, port: projectorPort } = await startWorkerOnFreePort(
     "workers/projector/index.ts",
     (port) => ({ ...bindingsFor(port), ...liveBindings, ...options.projectorBindings }),
-    { verbose, rateLimits: options.rateLimits },
+    { ...output("projector"), rateLimits: options.rateLimits },
   );
   const projectorUrl = `http://127.0.0.1:${projectorPort}`;
   const env = { ...bindingsFor(projectorPort), ...liveBindings, ...options.commandBindings };
   // The app and GraphiQL as deployed: web/dist, built once per run by the tests' global setup.
-  const commandOutput = { verbose, assets: WEB_DIST, rateLimits: options.rateLimits };
+  const commandOutput = { ...output("command"), assets: WEB_DIST, rateLimits: options.rateLimits };
   const { mf: command, port: commandPort } = livePort
     ? {
         mf: await startWorkerOnPort("workers/command/index.ts", livePort, env, commandOutput),
@@ -154,8 +164,26 @@ export async function startSystem(options: SystemOptions = {}): Promise<TestSyst
     },
     async close() {
       await Promise.allSettled([command.dispose(), projector.dispose()]);
+      await file?.close();
       await stack.stop();
       await rm(stateDir, { recursive: true, force: true });
     },
+  };
+}
+
+/** A file (started afresh) the workers' output lines go to, each led by its worker's name. */
+async function openOutput(path: string) {
+  await mkdir(dirname(path), { recursive: true });
+  const stream = createWriteStream(path);
+  return {
+    writer:
+      (worker: string) =>
+      (stdout: Readable, stderr: Readable): void => {
+        for (const source of [stdout, stderr])
+          createInterface({ input: source, crlfDelay: Number.POSITIVE_INFINITY }).on("line", (line) =>
+            stream.write(`${worker.padEnd(9)} ${line}\n`),
+          );
+      },
+    close: () => new Promise<void>((resolve) => stream.end(resolve)),
   };
 }
