@@ -43,6 +43,11 @@ export interface LogSubject {
   /** False when the engine's API serves no record timestamps (Redpanda's HTTP Proxy): records then carry 0. */
   timestamps?: boolean;
   /**
+   * True when the adapter must declare that a short read tells the partition's end (`EventLog.shortReadsEnd`: the
+   * fold then reads no more); unset, it must not (a Kafka fetch may stop at its byte limit).
+   */
+  shortReadsEnd?: boolean;
+  /**
    * Kills the engine's process with SIGKILL and starts it again on the same data; resolves once it serves. Absent
    * when the engine has no process of its own (the in-memory log): the crash test is then skipped, not passed.
    */
@@ -101,8 +106,9 @@ export function eventLogContract(name: string, start: () => Promise<LogSubject>)
       }
     });
 
-    test("read: a log whose short reads tell the end (the fold then reads no more) answers every record up to its limit, however large", async () => {
+    test("read: the log says whether a short read tells the end, as its engine allows; one that says so answers every record up to its limit, however large", async () => {
       const log = s().open(freshTopic());
+      expect(log.shortReadsEnd === true).toBe(s().shortReadsEnd === true);
       if (!log.shortReadsEnd) return;
       const big = unicodeOfBytes(Math.min(s().largestRecordBytes, 200_000));
       for (let i = 0; i < 6; i++) await log.append(`k${i}`, [big]);

@@ -32,6 +32,7 @@ eventLogContract("redis-streams", async (): Promise<LogSubject> => {
   return {
     ...emulatorFaults(rest.url),
     largestRecordBytes: MAX_RECORD_BYTES,
+    shortReadsEnd: true,
     open: (topic, options = {}) =>
       createRedisStreamsEventLog({
         url: rest.url,
