@@ -37,7 +37,7 @@ export interface LiveRow extends LiveSetting {
   missed: number;
 }
 
-const SUBSCRIBE = `subscription ($listId: String!) { listChanged(listId: $listId) { tasks { id version } deleted } }`;
+const SUBSCRIBE = `subscription ($listId: String!) { listChanged(listId: $listId) { token tasks { id version } deleted } }`;
 const CREATE_LIST = 'mutation { createList(title: "live bench") { id } }';
 const CREATE =
   "mutation ($text: String!, $listId: String) { createTask(text: $text, listId: $listId) { id version } }";
@@ -68,10 +68,22 @@ class Watchers {
   outOfOrder = 0;
   private readonly disposers: Array<() => Promise<void>> = [];
 
-  /** Opens `count` subscribers on `listId`; resolves once every one has received a first change. */
+  /**
+   * Opens `count` subscribers on `listId`; resolves once every one has its subscription's opening message, from
+   * which on every change reaches it.
+   */
   async open(pair: DesignPair, listId: string, count: number): Promise<void> {
     const url = `${pair.commandUrl.replace(/^http/, "ws")}/graphql?listId=${listId}`;
+    const opened: Array<Promise<void>> = [];
     for (let i = 0; i < count; i++) {
+      let isOpen: () => void = () => undefined;
+      let failed: (error: unknown) => void = () => undefined;
+      opened.push(
+        new Promise<void>((resolve, reject) => {
+          isOpen = resolve;
+          failed = reject;
+        }),
+      );
       const seen = new Map<string, number>();
       const who = this.seen.length;
       this.seen.push(seen);
@@ -82,11 +94,14 @@ class Watchers {
         retryAttempts: 0,
         onNonLazyError: () => undefined,
       });
-      client.subscribe<{ listChanged: { tasks: Array<{ id: string; version: number }> } }>(
+      client.subscribe<{
+        listChanged: { token: string | null; tasks: Array<{ id: string; version: number }> };
+      }>(
         { query: SUBSCRIBE, variables: { listId } },
         {
           next: (result) => {
             const at = now();
+            if (result.data?.listChanged.token === null) isOpen();
             for (const task of result.data?.listChanged.tasks ?? []) {
               if ((seen.get(task.id) ?? 0) > task.version) this.outOfOrder++;
               seen.set(task.id, Math.max(seen.get(task.id) ?? 0, task.version));
@@ -99,7 +114,7 @@ class Watchers {
               if (wait && times.length >= this.seen.length) wait.done();
             }
           },
-          error: () => undefined,
+          error: (error) => failed(new Error(`live bench: a subscription failed: ${JSON.stringify(error)}`)),
           complete: () => undefined,
         },
       );
@@ -107,6 +122,7 @@ class Watchers {
         await client.dispose();
       });
     }
+    await Promise.all(opened);
   }
 
   /** Resolves with the arrival times of `id` at `version` at every subscriber (undefined past the limit). */
@@ -122,11 +138,6 @@ class Watchers {
       this.waits.set(key, { done: () => finish(this.arrivals.get(key)) });
       if ((this.arrivals.get(key)?.length ?? 0) >= this.seen.length) finish(this.arrivals.get(key));
     });
-  }
-
-  /** Whether every subscriber has `id` at `version` at least. */
-  all(id: string, version: number): boolean {
-    return this.seen.every((seen) => (seen.get(id) ?? 0) >= version);
   }
 
   async close(): Promise<void> {
@@ -148,17 +159,8 @@ async function measureSetting(
     lists.push({ id: createList?.id ?? "", watchers: new Watchers() });
   }
   const per = Math.max(1, Math.floor(setting.subscribers / setting.lists));
+  // Every subscriber's subscription opened: a change made now reaches all of them.
   for (const list of lists) await list.watchers.open(pair, list.id, per);
-  // Every subscriber subscribed: a change made now reaches all of them (primed until it does).
-  for (const list of lists) {
-    for (;;) {
-      const { createTask } = await graphql(pair, CREATE, { text: "primer", listId: list.id });
-      const id = createTask?.id ?? "";
-      const deadline = now() + 3000;
-      while (!list.watchers.all(id, 1) && now() < deadline) await new Promise((r) => setTimeout(r, 20));
-      if (list.watchers.all(id, 1)) break;
-    }
-  }
   const rows: LiveRow[] = [];
   for (const load of ["idle", "burst"] as const) {
     progress(`live: ${setting.subscribers} subscriber(s) on ${setting.lists} list(s), ${load}`);

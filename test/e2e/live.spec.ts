@@ -61,6 +61,62 @@ test("a change in one browser shows in another at once, over the live socket", a
   }
 });
 
+test("a change made before the server takes the subscription shows all the same: the app reads once it is open, not at the ack", async ({
+  page,
+  browser,
+  baseURL,
+}) => {
+  await openApp(page);
+  await addTodos(page, "first");
+  await synced(page);
+  const link = await page.getByRole("link", { name: "edit link" }).getAttribute("href");
+  // A second browser, live: what reaches it came over its socket, so the hub had been told of it.
+  const watching = await browser.newContext({ baseURL });
+  // A third browser whose socket is acknowledged at once but whose subscribe reaches the server only when let go:
+  // the moment between the two, stretched.
+  const late = await browser.newContext({ baseURL });
+  try {
+    const pageB = await watching.newPage();
+    await pageB.goto(link ?? "");
+    await expect(labels(pageB)).toHaveText(["first"]);
+    await expect(pageB.locator("body")).toHaveAttribute("data-live", "live");
+
+    let acked = false;
+    let release: () => void = () => undefined;
+    const released = new Promise<void>((resolve) => (release = resolve));
+    await late.routeWebSocket(/\/graphql/, (ws) => {
+      const server = ws.connectToServer();
+      ws.onMessage((message) => {
+        if (typeof message === "string" && JSON.parse(message).type === "subscribe")
+          void released.then(() => server.send(message));
+        else server.send(message);
+      });
+      server.onMessage((message) => {
+        if (typeof message === "string" && JSON.parse(message).type === "connection_ack") acked = true;
+        ws.send(message);
+      });
+    });
+    const pageC = await late.newPage();
+    await pageC.goto(link ?? "");
+    await expect(labels(pageC)).toHaveText(["first"]);
+    await expect.poll(() => acked).toBe(true);
+    await synced(pageC);
+    await expect(pageC.locator("body")).not.toHaveAttribute("data-live", "live");
+
+    // Added, folded and told to the hub while the third browser's subscription is not there: no socket brings it
+    // to the third browser.
+    await addTodos(page, "made in between");
+    await expect(labels(pageB)).toHaveText(["first", "made in between"]);
+
+    release();
+    await expect(pageC.locator("body")).toHaveAttribute("data-live", "live");
+    await expect(labels(pageC)).toHaveText(["first", "made in between"]);
+  } finally {
+    await late.close();
+    await watching.close();
+  }
+});
+
 test("a todo over 1,000 characters is kept in the input with the limit said, never sent", async ({
   page,
 }) => {

@@ -1,8 +1,8 @@
 /**
  * Live updates: while the list is shown, a socket to the server (the `graphql-ws` client, subscription
  * `listChanged`) brings every change made elsewhere (another tab, browser or device) as soon as the server has it.
- * Each time the socket (re)connects, the list is read once to catch up on what was missed while it was down; while
- * it is down the app says so and looks again now and then.
+ * Each time the subscription is (re)opened, the list is read once to catch up on what was missed while it was down;
+ * while it is down the app says so and looks again now and then.
  */
 import { type Client, createClient } from "graphql-ws";
 import type { RemoteChange } from "./sync";
@@ -13,12 +13,19 @@ const SUBSCRIBE = `subscription Live($listId: String!) {
   listChanged(listId: $listId) { token deleted tasks { id text done version } }
 }`;
 
+/** A message of the subscription: a change, or the opening one (no token, nothing changed). */
+type Message = Omit<RemoteChange, "token"> & { token: string | null };
+
 /** Closes that say the list is gone for good (purged, or no list has this link): no point reconnecting. */
 const GONE = new Set([4403, 4404]);
 
 export interface LiveEvents {
   state(state: LiveState): void;
-  /** The socket is (re)connected: read the list to catch up on what it missed. */
+  /**
+   * The subscription is (re)opened: every change from now on arrives, so read the list to catch up on what came
+   * before. Not at the socket's ack: the server may not have the subscription yet, and a change it is told of in
+   * between would be in neither the read nor the socket.
+   */
   connected(): void;
   change(change: RemoteChange): void;
   /** The server closed the socket because the list no longer exists. */
@@ -51,21 +58,24 @@ export function connectLive(listKey: string, on: LiveEvents): () => void {
     },
     onNonLazyError: () => undefined,
     on: {
-      connected: () => {
-        on.state("live");
-        on.connected();
-      },
       closed: () => {
         if (gone) on.gone();
         else on.state("down");
       },
     },
   });
-  const unsubscribe = client.subscribe<{ listChanged: RemoteChange }>(
+  const unsubscribe = client.subscribe<{ listChanged: Message }>(
     { query: SUBSCRIBE, variables: { listId: listKey }, operationName: "Live" },
     {
       next: (result) => {
-        if (result.data) on.change(result.data.listChanged);
+        const change = result.data?.listChanged;
+        if (!change) return;
+        const { token, tasks, deleted } = change;
+        // The opening message (no position, nothing changed): sent when the server took the subscription.
+        if (token === null) {
+          on.state("live");
+          on.connected();
+        } else on.change({ token, tasks, deleted });
       },
       error: (error) => console.warn("live updates:", error),
       complete: () => undefined,

@@ -211,7 +211,11 @@ export const typeDefs = /* GraphQL */ `
   deleted, and the consistency token of the position it reflects (read with after: it to see at least this).
   """
   type ListChange {
-    token: String!
+    """
+    Null on a subscription's opening message, sent as the subscription is taken, which changes nothing: every
+    change applied from then on reaches the subscription, so a client reads the list to catch up once it has it.
+    """
+    token: String
     tasks: [Task!]!
     deleted: [String!]!
   }
@@ -223,8 +227,9 @@ export const typeDefs = /* GraphQL */ `
   type Subscription {
     """
     Every change to the list listId opens (its id or viewId, the one the socket's URL names), as the projection
-    applies it, in order. Changes made while the socket was down are not replayed: after a reconnect, read the list
-    (with after: the last token received) and keep the newer version of each task.
+    applies it, in order, after an opening message that changes nothing. Changes made while the socket was down are
+    not replayed: after a reconnect, once the opening message is in, read the list (with after: the last token
+    received) and keep the newer version of each task.
     """
     listChanged(listId: String!): ListChange!
   }

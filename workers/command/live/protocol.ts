@@ -46,10 +46,18 @@ export interface Session {
 
 /** A change to a list as the subscription answers it. */
 export interface ListChange {
-  token: string;
+  /** The consistency token of the position the change reflects; null on a subscription's opening message. */
+  token: string | null;
   tasks: Task[];
   deleted: string[];
 }
+
+/**
+ * What a subscription is sent the moment it is taken: nothing changed, no position. graphql-transport-ws never
+ * acknowledges a subscribe, so without it a client could not know from when on a change reaches it, and its
+ * catch-up read (made at the ack) could miss a change notified before the hub had the subscription.
+ */
+export const OPENING: ListChange = { token: null, tasks: [], deleted: [] };
 
 /**
  * Bounds of a socket: its attachment must stay within what a hibernatable socket may carry (2,048 bytes), so a
@@ -158,7 +166,7 @@ export function receive(before: Session, data: string | ArrayBuffer, now: number
             ),
           ],
         };
-      return { session: next, send: [] };
+      return { session: next, send: [nextMessage(message.id, results(OPENING)(subscription))] };
     }
     case MessageType.Complete: {
       const { [message.id]: _gone, ...rest } = session.subscriptions;
