@@ -1,6 +1,7 @@
 /**
  * The notifier: a "wake up" poke to the projector through QStash. The poke carries a position hint only;
- * the projector trusts nothing in it and pulls from its own checkpoint.
+ * the projector folds nothing from it and pulls from its own checkpoint (an append's hint names the record it was
+ * sent for, which spares the fold a read: workers/projector/poke-target.ts).
  */
 import { Client } from "@upstash/qstash";
 import { UpstreamError, UpstreamTimeoutError } from "../errors";

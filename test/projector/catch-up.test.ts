@@ -235,9 +235,12 @@ describe("catch-up of one partition", () => {
   });
 
   describe.each([
-    ["a log whose short reads tell the end (Redis Streams)", true],
-    ["a log whose short reads may stop early (Kafka)", false],
-  ])("the batch that reaches the end ends the fold in its apply, on %s", (_, shortReadsEnd) => {
+    ["a log whose short reads tell the end (Redis Streams)", true, false],
+    ["a log whose short reads may stop early (Kafka)", false, false],
+    ["a log whose short reads may stop early, poked for the record the read reaches", false, true],
+  ])("the batch that reaches the end ends the fold in its apply, on %s", (_, shortReadsEnd, told) => {
+    // The poke an append sent names its record (offset 0 in these specs): a short read that reaches it is the end.
+    const announced = told ? { announced: { partition: 0, offset: 0 } } : {};
     const on =
       (log: (w: World) => EventLog = (w) => w.log) =>
       (w: World): EventLog => ({ ...log(w), shortReadsEnd });
@@ -262,11 +265,11 @@ describe("catch-up of one partition", () => {
             return finish(...args);
           };
         })
-        .whenCatchUp({ log: on(counted) });
+        .whenCatchUp({ log: on(counted), ...announced });
 
       expect(then.result.partitions).toEqual([progress({ checkpoint: 1, applied: 1, caughtUp: true })]);
       // The read made ahead, overlapping the apply, only where a short read does not tell the end.
-      expect({ reads, finishes }).toEqual({ reads: shortReadsEnd ? 1 : 2, finishes: 0 });
+      expect({ reads, finishes }).toEqual({ reads: shortReadsEnd || told ? 1 : 2, finishes: 0 });
       expect(await then.world.projection.lease.claim(0, OTHER, LEASE_MS)).toEqual({
         claimed: true,
         checkpoint: 1,
@@ -282,7 +285,7 @@ describe("catch-up of one partition", () => {
 
       const then = await given()
         .task(A, created("Book the train"))
-        .whenCatchUp({ log: on(pokedBeforeTheApply) });
+        .whenCatchUp({ log: on(pokedBeforeTheApply), ...announced });
 
       expect(then.result.partitions).toEqual([progress({ checkpoint: 2, applied: 2, caughtUp: true })]);
       expect(await then.state(A)).toEqual(stateAfter(A, [created("Book the train"), completed]));
@@ -305,7 +308,7 @@ describe("catch-up of one partition", () => {
 
       const then = await given()
         .task(A, created("Book the train"))
-        .whenCatchUp({ log: on(slowRead) });
+        .whenCatchUp({ log: on(slowRead), ...announced });
 
       expect(then.result.partitions).toEqual([progress({ checkpoint: 2, applied: 2, caughtUp: true })]);
       expect(await then.state(A)).toEqual(stateAfter(A, [created("Book the train"), completed]));
@@ -336,6 +339,44 @@ describe("catch-up of one partition", () => {
     expect(await then.world.projection.lease.claim(0, OTHER, LEASE_MS)).toEqual({
       claimed: true,
       checkpoint: 3,
+    });
+  });
+
+  describe("on a log whose short reads may stop early, a fetch stopping at its byte limit after one record of three", () => {
+    const byteLimited = (): ((w: World) => EventLog) => {
+      let first = true;
+      return (w) => ({
+        ...w.log,
+        async read(partition, fromOffset, options) {
+          const records = await w.log.read(partition, fromOffset, options);
+          if (!first) return records;
+          first = false;
+          return records.slice(0, 1);
+        },
+      });
+    };
+    const life = [created("Paint the fence"), renamed("Paint the gate"), completed];
+
+    test("catch-up: poked for a record that read did not reach, the fold reads on to the end", async () => {
+      const then = await given()
+        .task(A, ...life)
+        .whenCatchUp({ log: byteLimited(), announced: { partition: 0, offset: 2 } });
+
+      expect(then.result.partitions).toEqual([progress({ checkpoint: 3, applied: 3, caughtUp: true })]);
+      expect(await then.state(A)).toEqual(stateAfter(A, life));
+    });
+
+    test("catch-up: poked for the record that read reached, the fold ends there; the records after it are folded by their own pokes", async () => {
+      const then = await given()
+        .task(A, ...life)
+        .whenCatchUp({ log: byteLimited(), announced: { partition: 0, offset: 0 } });
+
+      expect(then.result.partitions).toEqual([progress({ checkpoint: 1, applied: 1, caughtUp: true })]);
+      const next = await then.again({ announced: { partition: 0, offset: 2 } });
+      expect(next.result.partitions).toEqual([
+        progress({ from: 1, checkpoint: 3, applied: 2, caughtUp: true }),
+      ]);
+      expect(await next.state(A)).toEqual(stateAfter(A, life));
     });
   });
 

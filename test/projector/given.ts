@@ -7,7 +7,7 @@
 import type { TaskEvent, TaskState } from "../../shared/domain";
 import { encodeEvent } from "../../shared/domain";
 import { createMemoryLogs, type MemoryEventLog } from "../../shared/event-log/memory/event-log";
-import { type EventLog, partitionOf } from "../../shared/event-log/port";
+import { type EventLog, type Position, partitionOf } from "../../shared/event-log/port";
 import type { Logger } from "../../shared/http/log";
 import type { FoldSink } from "../../shared/projection/fold-sink";
 import type { PartitionStop } from "../../shared/projection/problems";
@@ -43,6 +43,8 @@ export interface CatchUpRun {
   log?: (world: World) => EventLog;
   /** Told of each applied batch that changed tasks, as live updates are. */
   applied?: (batch: AppliedBatch) => void;
+  /** The record the poke was sent for (an append's), as the poke route passes it. */
+  announced?: Position;
 }
 
 /** What a run left: its result, and reads of the world after it. */
@@ -132,6 +134,7 @@ async function runIn(w: World, run: CatchUpRun = {}): Promise<Then> {
     logger: w.logger,
     start: 0,
     ...(run.applied && { applied: run.applied }),
+    ...(run.announced && { announced: run.announced }),
   };
   const result = await catchUp(deps, budget, run.only);
   return {

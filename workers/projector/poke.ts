@@ -18,7 +18,7 @@ import type { SignedPokeEnv } from "./signed-poke";
 export async function handlePoke(c: Context<SignedPokeEnv>): Promise<Response> {
   const projector = c.var.deps();
   const logger = log.with({ requestId: c.var.requestId });
-  const { target, namespace, reason } = readPoke(c.var.poke, projector.log.partitions);
+  const { target, namespace, reason, announced } = readPoke(c.var.poke, projector.log.partitions);
   const only = target === "every" ? undefined : [target.partition];
   const waitUntil: Waiter = (p) => c.executionCtx.waitUntil(p);
   // The live pointer is read afresh for every poke, never taken from this isolate's cache. A poke is sent after
@@ -39,7 +39,7 @@ export async function handlePoke(c: Context<SignedPokeEnv>): Promise<Response> {
   const live = await onLive(projector, view);
   const meter = subrequestMeter(projector.budget.maxSubrequests);
   meter.spend(SUBREQUESTS.pointer);
-  const result = await runCatchUp(live, "poke", waitUntil, logger, only, meter);
+  const result = await runCatchUp(live, "poke", waitUntil, logger, only, meter, announced);
   // A namespace replaced by a rebuild is still read by workers whose cached pointer predates the switch.
   await foldRetiring(live, view.retiring, only, logger);
   const failed = failures(result);

@@ -90,7 +90,19 @@ async function foldClaimed(
     }
     if (first) progress.from = claim.checkpoint;
     progress.checkpoint = claim.checkpoint;
-    if ((await foldHeld({ deps, budget, run, progress, now, token })) !== "lost") return;
+    // Only the first claim folds for the poke's record: one claimed again may have lost a mark with its lease.
+    const announced =
+      first && deps.announced?.partition === progress.partition ? deps.announced.offset : undefined;
+    const held: Held = {
+      deps,
+      budget,
+      run,
+      progress,
+      now,
+      token,
+      ...(announced !== undefined && { announced }),
+    };
+    if ((await foldHeld(held)) !== "lost") return;
   }
 }
 

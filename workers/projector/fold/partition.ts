@@ -4,7 +4,7 @@
  */
 import type { TaskState } from "../../../shared/domain";
 import { LogGapError } from "../../../shared/event-log/contiguous";
-import type { EventLog, LogRecord } from "../../../shared/event-log/port";
+import type { EventLog, LogRecord, Position } from "../../../shared/event-log/port";
 import { bounded, type Logger } from "../../../shared/http/log";
 import { createdIn, decodeRecords, foldBatch, statesOf, taskIdsOf } from "../../../shared/projection/fold";
 import type { FoldLease } from "../../../shared/projection/fold-lease";
@@ -43,6 +43,12 @@ export interface CatchUpDeps {
    * states now (live updates: it sends one notice, a subrequest the fold keeps room for).
    */
   applied?: (batch: AppliedBatch) => void;
+  /**
+   * The record the poke was sent for (an append's last): on its partition, a short read that reaches it ends the
+   * fold with nothing read ahead, as on a log whose short reads tell the end. Every record after it has a poke of
+   * its own, which claims the partition once this fold lets it go or marks it for this fold to read again.
+   */
+  announced?: Position;
 }
 
 /** An applied batch, as live updates are told of it. */
@@ -62,6 +68,8 @@ export interface Held {
   progress: PartitionProgress;
   now: () => number;
   token: string;
+  /** The offset of the record the poke was sent for, on this partition, when this claim folds for it. */
+  announced?: number;
 }
 
 export type Run = {
@@ -77,11 +85,14 @@ export type Run = {
  * Folds a claimed partition from `progress.checkpoint` until the log's end, the budget, a stop or contention.
  * A batch read short of its limit (the log's end, as far as that read saw) asks its apply to end the fold too,
  * in the same script: the lease is let go there unless a poke marked more work, one round trip instead of a read
- * more and a finish. A log whose short reads tell the end needs nothing more; on another (Kafka's fetches may stop
- * at a byte limit) the read made ahead must come back empty, or the partition is claimed again.
+ * more and a finish. A log whose short reads tell the end needs nothing more, nor does a short read that reached
+ * the record the poke was sent for; otherwise (Kafka's fetches may stop at a byte limit) the read made ahead must
+ * come back empty, or the partition is claimed again.
  */
 export async function foldPartition(held: Held): Promise<Left> {
   const { deps, budget, run, progress, now, token } = held;
+  // Cleared once a poke marked more work: what the holder then reads for was announced to nobody here.
+  let announced = held.announced;
   const { partition } = progress;
   // States this invocation knows to be current: valid while our compare-and-sets keep succeeding.
   const known = new Map<string, TaskState>();
@@ -133,6 +144,8 @@ export async function foldPartition(held: Held): Promise<Left> {
       records.length < limit &&
       last !== undefined &&
       batch.to === last.offset + 1;
+    const endsHere =
+      finish && (deps.log.shortReadsEnd === true || (announced !== undefined && batch.to > announced));
     run.meter.spend(SUBREQUESTS.apply);
     const applying = deps.store.applyBatch(batch, deps.log.partitions, new Date(now()), {
       token,
@@ -143,7 +156,7 @@ export async function foldPartition(held: Held): Promise<Left> {
     const leftAfter = run.eventsLeft - consumed;
     if (
       batch.stop === undefined &&
-      !(finish && deps.log.shortReadsEnd) &&
+      !endsHere &&
       leftAfter > 0 &&
       now() < run.deadline &&
       run.meter.affords(SUBREQUESTS.read + run.afterRead)
@@ -198,6 +211,7 @@ export async function foldPartition(held: Held): Promise<Left> {
     if (result.end === "more") {
       // A poke marked more work, perhaps for a record the read made ahead was sent too early to see: read anew.
       ahead = undefined;
+      announced = undefined;
       continue;
     }
     if (result.end === "lost") return "lost";

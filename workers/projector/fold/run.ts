@@ -2,6 +2,7 @@
  * One invocation's catch-up of the live namespace, as the poke route and the sweep run it: fold within the
  * budget, then poke again for the work left that no other fold holds.
  */
+import type { Position } from "../../../shared/event-log/port";
 import { errorFields, type Logger } from "../../../shared/http/log";
 import { pokeInBackground, type Waiter } from "../background";
 import type { ProjectorDeps } from "../deps";
@@ -12,7 +13,7 @@ import { type AppliedBatch, catchUp } from "./catch-up";
 /**
  * Runs a catch-up and, when the budget ran out with work left, pokes the projector again to continue. `logger`
  * carries the fields every line of the run has (a request id, say); `meter` carries subrequests the invocation
- * already spent (the sweep's).
+ * already spent (the sweep's); `announced`, the record an append's poke was sent for.
  */
 export async function runCatchUp(
   deps: ProjectorDeps & { namespace?: string },
@@ -21,6 +22,7 @@ export async function runCatchUp(
   logger: Logger,
   only?: readonly number[],
   meter: SubrequestMeter = subrequestMeter(deps.budget.maxSubrequests),
+  announced?: Position,
 ) {
   const applied = liveApplied(deps, waitUntil, logger, meter);
   const result = await catchUp(
@@ -32,6 +34,7 @@ export async function runCatchUp(
       logger,
       meter,
       ...(applied && { applied }),
+      ...(announced && { announced }),
     },
     deps.budget,
     only,
