@@ -64,8 +64,8 @@ export async function runCatchUp(
 
 /**
  * Live updates: each applied batch that changed tasks of named lists is told to the command worker in one notice,
- * off the fold's path (the fold goes on while it is sent); a notice that fails is logged (see ../live.ts). Only the
- * live namespace's folds notify: a rebuild's namespace is read by nobody yet.
+ * off the fold's path (the fold goes on while it is sent); one that fails is sent once more, budget allowing, then
+ * logged (see ../live.ts). Only the live namespace's folds notify: a rebuild's namespace is read by nobody yet.
  */
 function liveApplied(
   deps: ProjectorDeps & { namespace?: string },
@@ -81,13 +81,21 @@ function liveApplied(
     meter.spend(SUBREQUESTS.notice);
     const token = `${batch.partition}:${batch.to - 1}`;
     waitUntil(
-      live.send({ namespace, token, lists }).catch((err: unknown) =>
-        logger.error("live notice failed; subscribers see the change on their next read", {
-          partition: batch.partition,
-          token,
-          error: errorFields(err),
-        }),
-      ),
+      live
+        .send({ namespace, token, lists }, () => {
+          // Sent again only with a subrequest to spare, the reserve for ending the fold cleanly kept.
+          if (!meter.affords(SUBREQUESTS.notice)) return false;
+          meter.spend(SUBREQUESTS.notice);
+          logger.info("live notice not delivered; sending it again", { partition: batch.partition, token });
+          return true;
+        })
+        .catch((err: unknown) =>
+          logger.error("live notice failed; subscribers see the change on their next read", {
+            partition: batch.partition,
+            token,
+            error: errorFields(err),
+          }),
+        ),
     );
   };
 }
