@@ -59,6 +59,19 @@ export async function liveView(
   p.get(keys.pointer);
   p.hgetall(keys.retired);
   const [pointer, retired] = await client.call("read the live namespace", () => p.exec<[unknown, unknown]>());
+  return rememberLiveView(base, pointer, retired, now);
+}
+
+/**
+ * The view the pointer and the retired hash (HGETALL's flat answer) make, as read together now: cached, and
+ * answered. For reads made elsewhere than here (the projector's claim of a live fold reads them in its script).
+ */
+export function rememberLiveView(
+  base: string,
+  pointer: unknown,
+  retired: unknown,
+  now: () => number = Date.now,
+): LiveView {
   const namespace = pointer === null || pointer === undefined || pointer === "" ? base : String(pointer);
   const retiring: RetiringNamespace[] = [];
   for (const [retiredNamespace, raw] of hashPairs(retired)) {
@@ -68,6 +81,14 @@ export async function liveView(
   const view = { namespace, retiring };
   cache.set(base, { view, until: now() + POINTER_CACHE_MS });
   return view;
+}
+
+/**
+ * The namespace this isolate last read as live, even past its cache time, else the base prefix (a projection never
+ * rebuilt): a guess only, for a step that checks it against the pointer as it goes.
+ */
+export function lastLiveNamespace(base: string): string {
+  return cache.get(base)?.view.namespace ?? base;
 }
 
 /** The live namespace of `base`, from this isolate's cache while it is fresh. */

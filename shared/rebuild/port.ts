@@ -4,6 +4,8 @@
  * deletes a retired namespace a bounded chunk at a time. The workers use the Redis adapters (`redis/`), the
  * in-process specifications the memory ones (`memory/`).
  */
+import type { FoldClaim } from "../projection/fold-lease";
+
 /**
  * How long before its clean-up a retired namespace stops being folded: longer than any fold invocation, so no fold
  * still writes into it once its keys are being deleted.
@@ -52,6 +54,21 @@ export interface RetiringNamespace {
 export interface LiveView {
   namespace: string;
   retiring: RetiringNamespace[];
+}
+
+/** The live view as read now, and the claim made in it when the namespace guessed was the live one. */
+export interface LiveClaim {
+  view: LiveView;
+  claim?: FoldClaim;
+}
+
+/**
+ * A live fold's first step in one round trip: the live view read afresh, and `partition`'s fold lease claimed in
+ * the namespace this isolate last saw live, in the same step, only if the view still names it (else nothing is
+ * claimed, and the caller claims in the namespace the view names).
+ */
+export interface LiveClaimer {
+  claim(partition: number, token: string, ttlMs: number): Promise<LiveClaim>;
 }
 
 export interface CleanupChunk {

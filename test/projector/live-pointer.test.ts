@@ -12,7 +12,7 @@ import { completed, created, envelope, TASK_ID } from "../domain/fixtures";
 import { stateAfter } from "../domain/given";
 import { createMemoryProjection } from "../support/memory-projection";
 import { sign } from "../workers/support/projector-support";
-import { BINDINGS, memoryProjector, SIGNING_KEY, WEBHOOK } from "./memory-projector";
+import { BINDINGS, memoryLiveClaimer, memoryProjector, SIGNING_KEY, WEBHOOK } from "./memory-projector";
 
 beforeEach(() => {
   vi.spyOn(console, "log").mockImplementation(() => {});
@@ -52,6 +52,16 @@ describe("the live namespace a poke folds", () => {
             return cacheFresh ? switched : cached;
           },
         },
+        // Its first step guesses the namespace this isolate saw live, "old": the fresh view names another, so
+        // nothing is claimed there.
+        liveClaimer: memoryLiveClaimer(
+          async () => {
+            cacheFresh = true;
+            return switched;
+          },
+          (namespace) => (namespace === "rebuilt" ? rebuilt : old).lease,
+          "old",
+        ),
       };
     };
     const app = createProjectorApp({ deps });

@@ -7,8 +7,10 @@ import { signingConfig } from "../../shared/config";
 import { createMemoryEventLog, type MemoryEventLog } from "../../shared/event-log/memory/event-log";
 import type { Position } from "../../shared/event-log/port";
 import type { Notifier, PokeReason } from "../../shared/notifier/qstash";
+import type { FoldLease } from "../../shared/projection/fold-lease";
 import { createMemoryCleanup } from "../../shared/rebuild/memory/cleanup";
 import { createMemoryRebuild, type MemoryRebuild } from "../../shared/rebuild/memory/rebuild";
+import type { LiveClaimer, LiveView } from "../../shared/rebuild/port";
 import type { DepsFactory, NamespaceDeps, ProjectorDeps } from "../../workers/projector/deps";
 import { catchUpBudget } from "../../workers/projector/fold/budget";
 import { LEASE_MS } from "../../workers/projector/fold/lease-time";
@@ -75,6 +77,10 @@ export function memoryProjector(options: { partitions?: number } = {}): MemoryPr
     },
   };
   let sweeps = 0;
+  const liveClaimer = memoryLiveClaimer(
+    () => rebuild.liveView(true),
+    (name) => namespace(name).lease,
+  );
   const deps: DepsFactory = (env) => ({
     log,
     leaseMs: LEASE_MS,
@@ -87,6 +93,7 @@ export function memoryProjector(options: { partitions?: number } = {}): MemoryPr
     cleanup,
     rebuildGraceMs: rebuildGraceMs(env),
     onNamespace,
+    liveClaimer,
   });
   return {
     log,
@@ -96,5 +103,26 @@ export function memoryProjector(options: { partitions?: number } = {}): MemoryPr
     pokes,
     deps,
     build: (bindings = {}) => deps({ ...BINDINGS, ...bindings }),
+  };
+}
+
+/**
+ * The in-process LiveClaimer, as the Redis one behaves: the view read afresh, and the claim made in the namespace
+ * last seen live (at first `lastSeen`) only if the view still names it.
+ */
+export function memoryLiveClaimer(
+  read: () => Promise<LiveView>,
+  leaseOf: (namespace: string) => FoldLease,
+  lastSeen = BASE,
+): LiveClaimer {
+  let guess = lastSeen;
+  return {
+    async claim(partition, token, ttlMs) {
+      const guessed = guess;
+      const view = await read();
+      guess = view.namespace;
+      if (view.namespace !== guessed) return { view };
+      return { view, claim: await leaseOf(guessed).claim(partition, token, ttlMs) };
+    },
   };
 }

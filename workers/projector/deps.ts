@@ -17,8 +17,9 @@ import { createRedisFoldLease } from "../../shared/projection/redis/fold-lease";
 import { createRedisFoldSink } from "../../shared/projection/redis/fold-sink";
 import { createRedisReadModel } from "../../shared/projection/redis/read-model";
 import { createRebuildControl } from "../../shared/rebuild/control";
-import type { CleanupPort, LiveView, RebuildPort } from "../../shared/rebuild/port";
+import type { CleanupPort, LiveClaimer, LiveView, RebuildPort } from "../../shared/rebuild/port";
 import { createRedisCleanup } from "../../shared/rebuild/redis/cleanup";
+import { createRedisLiveClaimer } from "../../shared/rebuild/redis/live-claim";
 import { createRedisRebuild } from "../../shared/rebuild/redis/rebuild";
 import { connectRedis, type RedisClient } from "../../shared/redis/client";
 import { type CatchUpBudget, catchUpBudget } from "./fold/budget";
@@ -60,6 +61,11 @@ export interface ProjectorDeps extends NamespaceDeps {
   onNamespace(namespace: string): NamespaceDeps;
   /** Live updates' notices to the command worker (LIVE_URL); absent when they are off. */
   live?: LiveNotices;
+  /**
+   * A poke's first step in one round trip: the live view read afresh with the partition claimed in the namespace
+   * last seen live, if it still is. Absent: the view is read, then the partition claimed.
+   */
+  liveClaimer?: LiveClaimer;
 }
 
 /** Builds the adapters of one request or cron run from the worker's bindings. */
@@ -94,6 +100,7 @@ export function projectorDeps(env: Bindings): ProjectorDeps {
     rebuildGraceMs: rebuildGraceMs(env),
     onNamespace,
     ...(live && { live }),
+    liveClaimer: createRedisLiveClaimer(client, redis.prefix),
   };
 }
 

@@ -4,6 +4,7 @@
  * namespaces beside it, and report the partitions that failed.
  */
 import type { Context } from "hono";
+import type { LiveClaimer } from "../../shared/rebuild/port";
 import type { Waiter } from "./background";
 import { onLive } from "./deps";
 import { SUBREQUESTS, subrequestMeter } from "./fold/budget";
@@ -27,8 +28,16 @@ export async function handlePoke(c: Context<SignedPokeEnv>): Promise<Response> {
   // isolate handles it, and one appended before is folded there by the rebuild (up to the heads its switch was
   // checked against) or by the switching invocation's pokes (after them). A cached pointer (up to
   // POINTER_CACHE_MS old) could predate the switch: the event would go to the old namespace only. No timing is
-  // assumed; the price is one Redis request per poke.
-  const view = await projector.rebuild.liveView(true);
+  // assumed. A poke of one partition of the live namespace reads it in the same script that claims the partition
+  // in the namespace this isolate last saw live, which claims only if the pointer still names it: no round trip of
+  // its own, and the claim is in the namespace the fresh pointer names, as if read first.
+  const meter = subrequestMeter(projector.budget.maxSubrequests);
+  meter.spend(SUBREQUESTS.pointer);
+  const first =
+    namespace === undefined && target !== "every" && projector.liveClaimer
+      ? await firstClaim(projector.liveClaimer, target.partition, projector.leaseMs)
+      : undefined;
+  const view = first?.view ?? (await projector.rebuild.liveView(true));
   if (namespace !== undefined) {
     const routed = await routeNamespacePoke(projector, view, namespace, reason, only, waitUntil, logger);
     if (routed.kind === "done") {
@@ -37,13 +46,21 @@ export async function handlePoke(c: Context<SignedPokeEnv>): Promise<Response> {
     }
   }
   const live = await onLive(projector, view);
-  const meter = subrequestMeter(projector.budget.maxSubrequests);
-  meter.spend(SUBREQUESTS.pointer);
-  const result = await runCatchUp(live, "poke", waitUntil, logger, only, meter, announced);
+  const result = await runCatchUp(live, "poke", waitUntil, logger, only, meter, {
+    ...(announced && { announced }),
+    ...(first?.claimed && { claimed: first.claimed }),
+  });
   // A namespace replaced by a rebuild is still read by workers whose cached pointer predates the switch.
   await foldRetiring(live, view.retiring, only, logger);
   const failed = failures(result);
   // The other partitions were folded; a 5xx makes QStash retry the ones that failed (their log lines say why).
   if (failed) return foldFailed(c, failed);
   return c.json(result, 200);
+}
+
+/** The live view read with a claim of `partition` (see LiveClaimer), and that claim when the guess was live. */
+async function firstClaim(claimer: LiveClaimer, partition: number, leaseMs: number) {
+  const token = crypto.randomUUID();
+  const { view, claim } = await claimer.claim(partition, token, leaseMs);
+  return { view, ...(claim && { claimed: { partition, token, claim } }) };
 }

@@ -44,7 +44,7 @@ const UNCOUNTED_TOTAL = UNCOUNTED.identity + UNCOUNTED.scriptLoads + UNCOUNTED.r
 
 /** What each counted call costs, in subrequests. */
 export const SUBREQUESTS = {
-  /** Read the live pointer afresh (one pipelined request), once per poke. */
+  /** Read the live pointer afresh, once per poke (for a poke of one partition, with its first claim: one script). */
   pointer: 1,
   /** Claim a partition's lease with its checkpoint (one script). */
   claim: 1,

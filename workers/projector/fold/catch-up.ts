@@ -38,9 +38,11 @@ export async function catchUp(
     const partition = only[(start + i) % only.length] ?? 0;
     const progress = notStarted(partition);
     partitions.push(progress);
-    // Budget spent: the partitions left are continued by the caller's re-pokes, not claimed here for nothing.
-    if (run.eventsLeft <= 0 || now() >= run.deadline) continue;
-    if (!run.meter.affords(SUBREQUESTS.claim + SUBREQUESTS.read + run.afterRead)) continue;
+    // Budget spent: the partitions left are continued by the caller's re-pokes, not claimed here for nothing. A
+    // partition claimed already is folded as far as the budget goes, and its lease given up if that is nowhere.
+    const claimedAlready = deps.claimed?.partition === partition;
+    if (!claimedAlready && (run.eventsLeft <= 0 || now() >= run.deadline)) continue;
+    if (!claimedAlready && !run.meter.affords(SUBREQUESTS.claim + SUBREQUESTS.read + run.afterRead)) continue;
     try {
       await foldClaimed(deps, budget, run, progress, now);
     } catch (err) {
@@ -81,9 +83,10 @@ async function foldClaimed(
       if (run.eventsLeft <= 0 || now() >= run.deadline) return;
       if (!run.meter.affords(SUBREQUESTS.claim + SUBREQUESTS.read + run.afterRead)) return;
     }
-    const token = crypto.randomUUID();
-    run.meter.spend(SUBREQUESTS.claim);
-    const claim = await deps.lease.claim(progress.partition, token, run.leaseMs);
+    const made = first && deps.claimed?.partition === progress.partition ? deps.claimed : undefined;
+    const token = made?.token ?? crypto.randomUUID();
+    if (!made) run.meter.spend(SUBREQUESTS.claim);
+    const claim = made?.claim ?? (await deps.lease.claim(progress.partition, token, run.leaseMs));
     if (!claim.claimed) {
       progress.coalesced = true;
       return;

@@ -7,7 +7,7 @@ import { LogGapError } from "../../../shared/event-log/contiguous";
 import type { EventLog, LogRecord, Position } from "../../../shared/event-log/port";
 import { bounded, type Logger } from "../../../shared/http/log";
 import { createdIn, decodeRecords, foldBatch, statesOf, taskIdsOf } from "../../../shared/projection/fold";
-import type { FoldLease } from "../../../shared/projection/fold-lease";
+import type { FoldClaim, FoldLease } from "../../../shared/projection/fold-lease";
 import { type FoldSink, StaleBatchError } from "../../../shared/projection/fold-sink";
 import { type CatchUpBudget, SUBREQUESTS, type SubrequestMeter } from "./budget";
 import type { PartitionProgress } from "./progress";
@@ -49,6 +49,8 @@ export interface CatchUpDeps {
    * its own, which claims the partition once this fold lets it go or marks it for this fold to read again.
    */
   announced?: Position;
+  /** A claim made already under `token` (the poke's first step), the first of its partition's. */
+  claimed?: { partition: number; token: string; claim: FoldClaim };
 }
 
 /** An applied batch, as live updates are told of it. */

@@ -2,18 +2,20 @@
  * One invocation's catch-up of the live namespace, as the poke route and the sweep run it: fold within the
  * budget, then poke again for the work left that no other fold holds.
  */
-import type { Position } from "../../../shared/event-log/port";
 import { errorFields, type Logger } from "../../../shared/http/log";
 import { pokeInBackground, type Waiter } from "../background";
 import type { ProjectorDeps } from "../deps";
 import { changedLists } from "../live";
 import { SUBREQUESTS, type SubrequestMeter, subrequestMeter } from "./budget";
-import { type AppliedBatch, catchUp } from "./catch-up";
+import { type AppliedBatch, type CatchUpDeps, catchUp } from "./catch-up";
+
+/** What a poke knows before its catch-up starts (see CatchUpDeps). */
+export type PokeStart = Pick<CatchUpDeps, "announced" | "claimed">;
 
 /**
  * Runs a catch-up and, when the budget ran out with work left, pokes the projector again to continue. `logger`
  * carries the fields every line of the run has (a request id, say); `meter` carries subrequests the invocation
- * already spent (the sweep's); `announced`, the record an append's poke was sent for.
+ * already spent (the sweep's); `poke`, the record an append's poke was sent for and the claim it made already.
  */
 export async function runCatchUp(
   deps: ProjectorDeps & { namespace?: string },
@@ -22,7 +24,7 @@ export async function runCatchUp(
   logger: Logger,
   only?: readonly number[],
   meter: SubrequestMeter = subrequestMeter(deps.budget.maxSubrequests),
-  announced?: Position,
+  poke: PokeStart = {},
 ) {
   const applied = liveApplied(deps, waitUntil, logger, meter);
   const result = await catchUp(
@@ -34,7 +36,7 @@ export async function runCatchUp(
       logger,
       meter,
       ...(applied && { applied }),
-      ...(announced && { announced }),
+      ...poke,
     },
     deps.budget,
     only,
