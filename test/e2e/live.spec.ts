@@ -17,20 +17,25 @@ function watchReads(page: Page): Request[] {
   return reads;
 }
 
+/** Opens `page` on a list of its own holding "first", saved; answers the list's edit link. */
+async function listHoldingFirst(page: Page): Promise<string> {
+  await openApp(page);
+  await addTodos(page, "first");
+  await synced(page);
+  return (await page.getByRole("link", { name: "edit link" }).getAttribute("href")) ?? "";
+}
+
 test("a change in one browser shows in another at once, over the live socket", async ({
   page,
   browser,
   baseURL,
 }) => {
-  await openApp(page);
-  await addTodos(page, "first");
-  await synced(page);
-  const link = await page.getByRole("link", { name: "edit link" }).getAttribute("href");
+  const link = await listHoldingFirst(page);
 
   const other = await browser.newContext({ baseURL });
   try {
     const pageB = await other.newPage();
-    await pageB.goto(link ?? "");
+    await pageB.goto(link);
     await expect(labels(pageB)).toHaveText(["first"]);
     await synced(pageB);
     await expect(page.locator("body")).toHaveAttribute("data-live", "live");
@@ -66,10 +71,7 @@ test("a change made before the server takes the subscription shows all the same:
   browser,
   baseURL,
 }) => {
-  await openApp(page);
-  await addTodos(page, "first");
-  await synced(page);
-  const link = await page.getByRole("link", { name: "edit link" }).getAttribute("href");
+  const link = await listHoldingFirst(page);
   // A second browser, live: what reaches it came over its socket, so the hub had been told of it.
   const watching = await browser.newContext({ baseURL });
   // A third browser whose socket is acknowledged at once but whose subscribe reaches the server only when let go:
@@ -77,7 +79,7 @@ test("a change made before the server takes the subscription shows all the same:
   const late = await browser.newContext({ baseURL });
   try {
     const pageB = await watching.newPage();
-    await pageB.goto(link ?? "");
+    await pageB.goto(link);
     await expect(labels(pageB)).toHaveText(["first"]);
     await expect(pageB.locator("body")).toHaveAttribute("data-live", "live");
 
@@ -97,7 +99,7 @@ test("a change made before the server takes the subscription shows all the same:
       });
     });
     const pageC = await late.newPage();
-    await pageC.goto(link ?? "");
+    await pageC.goto(link);
     await expect(labels(pageC)).toHaveText(["first"]);
     await expect.poll(() => acked).toBe(true);
     await synced(pageC);
