@@ -107,8 +107,10 @@ export class ListHub extends DurableObject<Cloudflare.Env> implements HubMethods
   }
 
   private async deliver(notice: HubNotice): Promise<void> {
+    // A socket whose client is going (closing, its close not yet answered) is sent nothing: a send would throw.
     const sockets = this.ctx
       .getWebSockets()
+      .filter((ws) => ws.readyState === WebSocket.READY_STATE_OPEN)
       .map((ws) => ({ ws, session: sessionOf(ws) }))
       .filter(({ session }) => session && Object.keys(session.subscriptions).length > 0);
     const first = sockets[0]?.session;
