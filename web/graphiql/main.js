@@ -35,7 +35,8 @@ mutation DeleteTask {
 // Opened from the app: the same operations on the app's list, and its live changes (run Live, then change the list
 // in the app or here: each change shows on the right as it happens).
 const LIST_SEED = `# The list the app opened this page with: ${listId}
-# Run Live to watch its changes as they happen; run List, CreateTask, and paste an id into the others.
+# Run Live to watch its changes as they happen (its first answer, token null, says it is watching);
+# run List, CreateTask, and paste an id into the others.
 
 subscription Live {
   listChanged(listId: ${quoted}) { token deleted tasks { id text done version } }
