@@ -66,7 +66,7 @@ test("a change in one browser shows in another at once, over the live socket", a
   }
 });
 
-test("a change made before the server takes the subscription shows all the same: the app reads once it is open, not at the ack", async ({
+test("a change made between the socket's ack and the server taking the subscription still shows in that browser", async ({
   page,
   browser,
   baseURL,
