@@ -44,6 +44,7 @@ function world() {
   /** How the pointer is read; a specification may replace it. */
   let pointer = (): Namespace => live;
   let delivering = true;
+  let foldNewWhenWaited = false;
   const oldReads: ReadModel = {
     ...spaces.old.readModel,
     async checkpoint(partition) {
@@ -55,7 +56,14 @@ function world() {
       return checkpoint;
     },
   };
-  const reads: Record<Namespace, ReadModel> = { old: oldReads, new: spaces.new.readModel };
+  const newReads: ReadModel = {
+    ...spaces.new.readModel,
+    async checkpoint(partition) {
+      if (foldNewWhenWaited) await fold("new");
+      return spaces.new.readModel.checkpoint(partition);
+    },
+  };
+  const reads: Record<Namespace, ReadModel> = { old: oldReads, new: newReads };
   const notifier: Notifier = {
     async poke() {
       if (delivering) await fold(live);
@@ -84,6 +92,10 @@ function world() {
     fold,
     switchWhenChecked: () => {
       armed = true;
+    },
+    /** From now on the new namespace catches up only when a reader waits on its checkpoint (a token's wait). */
+    foldNewWhenWaited: () => {
+      foldNewWhenWaited = true;
     },
     /** Reads the pointer through `read` from now on. */
     pointTo: (read: () => Namespace) => {
@@ -169,6 +181,24 @@ it("list: a token found reached in the old namespace is answered from it when th
 
   expect(w.live()).toBe("new");
   expect(answer.body).toEqual({ data: { list: [task] } });
+});
+
+it("tasks: a page after a cursor waits for the first page's token, even read from a namespace behind it", async () => {
+  const w = world();
+  const first = await unfoldedTask(w, "the first page's");
+  const second = await unfoldedTask(w, "the second page's");
+  await w.fold("old");
+  const page = `query ($cursor: String, $after: String) { tasks(first: 1, cursor: $cursor, after: $after) {
+    tasks { ${TASK} } nextCursor } }`;
+
+  const one = await w.send({ query: page, variables: { after: second.token } });
+  expect(one.body.data.tasks.tasks).toEqual([first.task]);
+  // The rebuild's namespace goes live between the pages, behind the token the first page was read at.
+  w.pointTo(() => "new");
+  w.foldNewWhenWaited();
+  const two = await w.send({ query: page, variables: { cursor: one.body.data.tasks.nextCursor } });
+
+  expect(two.body).toEqual({ data: { tasks: { tasks: [second.task], nextCursor: null } } });
 });
 
 it("query: every field of one request reads one namespace, however often the pointer moves", async () => {
