@@ -7,6 +7,7 @@
 import { parse } from "graphql";
 import { describe, expect, it } from "vitest";
 import { requestCost } from "../../workers/command/cost";
+import { encodeCursor } from "../../workers/command/pages";
 import { schema } from "../../workers/command/schema";
 import { given } from "./given";
 
@@ -42,6 +43,16 @@ describe("requestCost", () => {
     expect(messages(query, { t: TOKEN, u: TOKEN })[0]).toContain("has 3 fields");
     expect(messages(query, { t: TOKEN, u: null })[0]).toContain("has 2 fields");
     expect(messages(query, {})).toEqual([]);
+  });
+
+  it("requestCost: a tasks cursor that carries a token counts as a token's wait; one that carries none does not", () => {
+    const carrying = encodeCursor({ place: { score: 1, id: ID }, token: TOKEN });
+    const bare = encodeCursor({ place: { score: 1, id: ID } });
+    const query = `query ($c: String) { tasks(cursor: $c) { nextCursor } task(id: "${ID}", after: "${TOKEN}") { id } }`;
+
+    expect(messages(query, { c: carrying })[0]).toContain("has 2 fields");
+    expect(messages(query, { c: bare })).toEqual([]);
+    expect(messages(query, { c: "not a cursor" })).toEqual([]);
   });
 
   it("requestCost: one response key is one field, as graphql-js runs it; @skip and @include are honoured", () => {

@@ -472,8 +472,8 @@ export class TodoSync {
   private async read(): Promise<void> {
     this.refreshWanted = false;
     if (!this.list) return;
-    // The server answers pages of at most 500: read them all. Only the first waits for the token (the server
-    // allows one wait per request, and once the first page holds the change the next ones do too).
+    // The server answers pages of at most 500: read them all. Only the first is given the token: the cursor it
+    // answers carries it, so every later page waits for it too (even across a rebuild's switch between pages).
     const tasks: TaskView[] = [];
     let cursor: string | null = null;
     const arrived: RemoteChange[] = [];

@@ -23,7 +23,7 @@ import {
 import { MAX_ATTEMPTS } from "./commands";
 import { pollsWithin, WAIT_LIMIT_MS } from "./consistency/wait";
 import { DEFAULT_LIMITS } from "./graphql";
-import { DEFAULT_HISTORY_PAGE, DEFAULT_PAGE, MAX_HISTORY_PAGE, MAX_PAGE } from "./pages";
+import { cursorWaits, DEFAULT_HISTORY_PAGE, DEFAULT_PAGE, MAX_HISTORY_PAGE, MAX_PAGE } from "./pages";
 
 export interface CostLimits {
   /** Fields given a consistency token (`after:`): each may wait up to WAIT_LIMIT_MS, polling the projection. */
@@ -51,7 +51,11 @@ const page = (value: unknown, fallback: number, max: number) =>
 
 const FIELD_COSTS: Record<string, (args: Args) => FieldCost> = {
   "Query.list": (a) => ({ waits: waits(a), items: page(a.limit, DEFAULT_PAGE, MAX_PAGE), mutations: 0 }),
-  "Query.tasks": (a) => ({ waits: waits(a), items: page(a.first, DEFAULT_PAGE, MAX_PAGE), mutations: 0 }),
+  "Query.tasks": (a) => ({
+    waits: waits(a) || cursorWaits(a.cursor),
+    items: page(a.first, DEFAULT_PAGE, MAX_PAGE),
+    mutations: 0,
+  }),
   "Query.task": (a) => ({ waits: waits(a), items: 1, mutations: 0 }),
   "Query.history": (a) => ({
     waits: waits(a),

@@ -38,31 +38,50 @@ export function pageOffset(value: number | null | undefined): number {
 
 const CURSOR_PREFIX = "c1:";
 
+/** A place in a list to page on from, and the consistency token the walk waits for (see `encodeCursor`). */
+export interface PageCursor {
+  place: ListCursor;
+  token?: string;
+}
+
 /**
  * The cursor after a task: its place in creation order (score and id), base64url so that clients treat it as
- * opaque. It names a place, not an index, so a page after it is the same whatever was deleted before it.
+ * opaque. It names a place, not an index, so a page after it is the same whatever was deleted before it. It also
+ * carries the consistency token the walk was given (the first page's `after:`): every page after it waits for
+ * that token too, so a rebuild's switch between two pages cannot answer a later page from a namespace behind it.
  */
-export function encodeCursor(cursor: ListCursor): string {
-  return btoa(`${CURSOR_PREFIX}${cursor.score}:${cursor.id}`)
+export function encodeCursor(cursor: PageCursor): string {
+  const token = cursor.token ? `:${cursor.token}` : "";
+  return btoa(`${CURSOR_PREFIX}${cursor.place.score}:${cursor.place.id}${token}`)
     .replaceAll("+", "-")
     .replaceAll("/", "_")
     .replace(/=+$/, "");
 }
 
-/** A cursor from `encodeCursor`, or BAD_USER_INPUT. */
-export function decodeCursor(text: string): ListCursor {
-  const invalid = () =>
-    new InvalidArgumentError("cursor must be a nextCursor a tasks page answered", "cursor");
-  if (!/^[A-Za-z0-9_-]{1,200}$/.test(text)) throw invalid();
-  let decoded: string;
+const CURSOR = /^c1:(\d{1,16}):([^:]+)(?::(\d{1,4}:\d{1,15}))?$/;
+
+/** The text a cursor holds, or undefined when it is no cursor `encodeCursor` writes. */
+function cursorText(text: string): RegExpExecArray | undefined {
+  if (!/^[A-Za-z0-9_-]{1,200}$/.test(text)) return undefined;
   try {
-    decoded = atob(text.replaceAll("-", "+").replaceAll("_", "/"));
+    return CURSOR.exec(atob(text.replaceAll("-", "+").replaceAll("_", "/"))) ?? undefined;
   } catch {
-    throw invalid();
+    return undefined;
   }
-  const m = /^c1:(\d{1,16}):(.+)$/.exec(decoded);
+}
+
+/** A cursor from `encodeCursor`, or BAD_USER_INPUT. */
+export function decodeCursor(text: string): PageCursor {
+  const m = cursorText(text);
   const score = Number(m?.[1]);
   const id = m?.[2];
-  if (!m || id === undefined || !Number.isSafeInteger(score) || !isTaskId(id)) throw invalid();
-  return { score, id };
+  if (!m || id === undefined || !Number.isSafeInteger(score) || !isTaskId(id)) {
+    throw new InvalidArgumentError("cursor must be a nextCursor a tasks page answered", "cursor");
+  }
+  return { place: { score, id }, ...(m[3] && { token: m[3] }) };
+}
+
+/** Whether a cursor carries a consistency token (for the request's cost; an invalid cursor carries none). */
+export function cursorWaits(text: unknown): boolean {
+  return typeof text === "string" && cursorText(text)?.[3] !== undefined;
 }

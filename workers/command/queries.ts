@@ -49,7 +49,8 @@ export async function listTasks(
 
 /**
  * `tasks`: a page of `first` tasks after `cursor` (from the start without it), and the next page's cursor, read
- * with the look that opens the list; read again once the projection holds the consistency token `after`.
+ * with the look that opens the list; read again once the projection holds the consistency token `after`. Without
+ * `after`, the token the cursor carries is waited for: the one the walk's first page was given.
  */
 export async function taskPage(
   deps: RequestDeps,
@@ -58,17 +59,19 @@ export async function taskPage(
 ): Promise<{ scope: Scope; tasks: Task[]; nextCursor: string | null }> {
   const first = pageSize(args.first, "first", DEFAULT_PAGE, MAX_PAGE);
   const cursor = args.cursor ? decodeCursor(args.cursor) : undefined;
-  const position = args.after ? parseToken(args.after, deps.log.partitions) : undefined;
+  const after = args.after || cursor?.token;
+  const position = after ? parseToken(after, deps.log.partitions) : undefined;
   const { scope, read } = await open({
-    named: (capability, options) => deps.listReads.listAfter(capability, first, cursor, options),
-    unnamed: () => deps.store.listAfter(first, undefined, cursor),
+    named: (capability, options) => deps.listReads.listAfter(capability, first, cursor?.place, options),
+    unnamed: () => deps.store.listAfter(first, undefined, cursor?.place),
   });
   let page = read;
   if (position && !reached(page.checkpoints, position)) {
-    await awaitToken(deps, args.after);
-    page = await deps.store.listAfter(first, scopeList(scope), cursor);
+    await awaitToken(deps, after);
+    page = await deps.store.listAfter(first, scopeList(scope), cursor?.place);
   }
-  return { scope, tasks: page.tasks, nextCursor: page.next ? encodeCursor(page.next) : null };
+  const nextCursor = page.next ? encodeCursor({ place: page.next, ...(after && { token: after }) }) : null;
+  return { scope, tasks: page.tasks, nextCursor };
 }
 
 /**

@@ -125,7 +125,7 @@ export const typeDefs = /* GraphQL */ `
   "A page of a list's tasks, read by cursor."
   type TaskPage {
     tasks: [Task!]!
-    "Pass it as cursor to read the next page; null on the last page."
+    "Pass it as cursor to read the next page; null on the last page. It carries this page's after: the next page waits for it too."
     nextCursor: String
   }
 

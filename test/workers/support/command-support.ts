@@ -21,8 +21,8 @@ export const TASK = `query ($id: String!, $after: String) { task(id: $id, after:
 export const HISTORY = `query ($id: String!) { history(id: $id) { eventId type version occurredAt position text } }`;
 
 /**
- * Every task of the default list, read page by page with `tasks` (500 a page; the first page waits for `after`, as
- * one request may wait only once): the list's pages and, when a page failed, its answer instead of the tasks.
+ * Every task of the default list, read page by page with `tasks` (500 a page; the first is given `after`, and the
+ * cursor it answers carries it to the next pages): the list's pages and, when a page failed, its answer instead of the tasks.
  */
 export async function readAllTasks<T>(
   sys: TestSystem,
