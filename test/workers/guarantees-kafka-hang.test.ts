@@ -29,7 +29,10 @@ const KAFKA_TIMEOUT_MS = 400;
 /** Longer than the time limit: the adapter gives up first. */
 const HANG_MS = 1200;
 
-const sys = useSystem({ bindings: { KAFKA_TIMEOUT_MS: String(KAFKA_TIMEOUT_MS) } });
+// The command worker's limit only: the faults hold its appends, and the projector's reads keep their own limit, so
+// that a fold on a loaded machine is not cut short too. Short, as a reservation (6 × the limit) must expire within
+// the 3 s a write waits for it.
+const sys = useSystem({ commandBindings: { KAFKA_TIMEOUT_MS: String(KAFKA_TIMEOUT_MS) } });
 const kafkaUrl = () => sys().stack.kafka.url;
 clearFaultsAfterEach(kafkaUrl);
 
