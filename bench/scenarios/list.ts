@@ -48,7 +48,7 @@ async function storedBytes(stack: BenchStack, pair: Pairs[Design]): Promise<numb
 
 /** Bytes of the answers that read the whole list (ours: every page, JSON as sent). */
 async function answerBytes(pair: Pairs[Design]): Promise<number> {
-  if (pair.design === "ours") return (await listPages(pair)).bytes;
+  if (pair.design === "ours") return (await listPages(pair, undefined, true)).bytes;
   const res = await fetch(`${pair.commandUrl}/graphql`, {
     method: "POST",
     headers: { "content-type": "application/json" },
