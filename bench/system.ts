@@ -92,12 +92,17 @@ async function startWorkerAt(
   return { url: `http://127.0.0.1:${port}`, port, close: () => mf.dispose() };
 }
 
-/** Runs a worker's bundle in workerd on a free port, output drained and dropped. */
+/** Runs a worker's bundle in workerd on a free port, output drained and dropped; its inspector on `inspectorPort`. */
 async function startWorker(
   entry: string,
   bindingsFor: (port: number) => Record<string, string>,
+  inspectorPort?: number,
 ): Promise<RunningWorker & { port: number }> {
-  const { mf, port } = await startWorkerOnFreePort(entry, bindingsFor);
+  const { mf, port } = await startWorkerOnFreePort(
+    entry,
+    bindingsFor,
+    inspectorPort === undefined ? {} : { inspectorPort },
+  );
   return { url: `http://127.0.0.1:${port}`, port, close: () => mf.dispose() };
 }
 
@@ -131,7 +136,7 @@ export async function startPair(
   design: Design,
   scenario: string,
   bindings: Record<string, string> = {},
-  options: { live?: boolean } = {},
+  options: { live?: boolean; projectorInspector?: number } = {},
 ): Promise<DesignPair> {
   const id = `${scenario}-${randomUUID().slice(0, 8)}`;
   const topic = `bench-${design}-${id}`;
@@ -152,7 +157,11 @@ export async function startPair(
   const live: Record<string, string> = livePort
     ? { LIVE_URL: `http://127.0.0.1:${livePort}/live`, LIVE_SECRET: `bench-live-${randomUUID()}` }
     : {};
-  const projector = await startWorker(entries.projector, (port) => ({ ...envFor(port), ...live }));
+  const projector = await startWorker(
+    entries.projector,
+    (port) => ({ ...envFor(port), ...live }),
+    options.projectorInspector,
+  );
   const env = { ...envFor(projector.port), ...live };
   const webhook = env.PROJECTOR_URL ?? "";
   const command = livePort

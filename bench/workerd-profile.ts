@@ -10,75 +10,18 @@
  */
 import { mkdirSync, writeFileSync } from "node:fs";
 import { Response } from "miniflare";
-import WebSocket from "ws";
 import { freePort } from "../local/common/ports";
 import { bundleWorker } from "../local/workerd/bundle";
 import { startWorkerOnFreePort } from "../local/workerd/worker";
 import { cpuSince, readCpu } from "./cpu";
 import { bodyOf, FAKE_BINDINGS, fakeAnswer } from "./fake-upstash";
+import { devtools, filesByLine, type Profile, report, workerTarget } from "./inspector";
 
 const ENTRY = "workers/command/index.ts";
 const creates = Number(process.argv[2] ?? 2000);
 const samplingUs = Number(process.argv[3] ?? 50);
 const blocks = Number(process.argv[4] ?? 7);
 const CREATE = "mutation ($text: String!) { createTask(text: $text) { id text done } }";
-
-interface ProfileNode {
-  id: number;
-  callFrame: { functionName: string; url: string; lineNumber: number };
-  children?: number[];
-}
-interface Profile {
-  nodes: ProfileNode[];
-  samples: number[];
-  timeDeltas: number[];
-}
-
-/** The DevTools protocol over one WebSocket: each call answers its result. */
-function devtools(
-  url: string,
-): Promise<{ call(method: string, params?: object): Promise<unknown>; close(): void }> {
-  const socket = new WebSocket(url);
-  let next = 0;
-  const waiting = new Map<number, (result: unknown) => void>();
-  socket.on("message", (data) => {
-    const message = JSON.parse(String(data)) as {
-      id?: number;
-      result?: unknown;
-      error?: { message: string };
-    };
-    if (message.id === undefined) return;
-    if (message.error) throw new Error(`inspector: ${message.error.message}`);
-    waiting.get(message.id)?.(message.result);
-    waiting.delete(message.id);
-  });
-  return new Promise((resolve, reject) => {
-    socket.once("error", reject);
-    socket.once("open", () =>
-      resolve({
-        call: (method, params = {}) =>
-          new Promise((answer) => {
-            const id = ++next;
-            waiting.set(id, answer);
-            socket.send(JSON.stringify({ id, method, params }));
-          }),
-        close: () => socket.close(),
-      }),
-    );
-  });
-}
-
-/** For each line of the bundle, the source file esbuild's `// path` marker before it names. */
-function filesByLine(bundle: string): string[] {
-  const files: string[] = [];
-  let current = "(bundle)";
-  for (const line of bundle.split("\n")) {
-    const marker = /^\/\/ ((?:\.\.\/)*[\w@./-]+\.[cm]?[jt]s)$/.exec(line);
-    if (marker?.[1]) current = marker[1].replace(/^(\.\.\/)+/, "").replace(/^.*node_modules\//, "");
-    files.push(current);
-  }
-  return files;
-}
 
 const offsets = { next: 0 };
 const inspectorPort = await freePort();
@@ -102,13 +45,7 @@ try {
     if (res.status !== 200 || body.errors)
       throw new Error(`createTask answered ${res.status}: ${JSON.stringify(body)}`);
   };
-  const targets = (await (await fetch(`http://127.0.0.1:${inspectorPort}/json`)).json()) as Array<{
-    title: string;
-    webSocketDebuggerUrl: string;
-  }>;
-  const target = targets.find((t) => t.title.includes("core:user")) ?? targets[0];
-  if (!target) throw new Error("workerd's inspector lists no worker");
-  const inspector = await devtools(target.webSocketDebuggerUrl);
+  const inspector = await devtools(await workerTarget(inspectorPort));
   for (let i = 0; i < 300; i++) await send(i); // warm-up: JIT, per-isolate caches
   const perCreate: number[] = [];
   for (let b = 0; b < blocks; b++) {
@@ -131,59 +68,12 @@ try {
   inspector.close();
   mkdirSync("bench/results", { recursive: true });
   writeFileSync("bench/results/workerd-command.cpuprofile", JSON.stringify(profile));
-  report(profile, filesByLine(bundle));
+  report(profile, filesByLine(bundle), {
+    ops: creates,
+    label: "createTask",
+    samplingUs,
+    saved: "bench/results/workerd-command.cpuprofile",
+  });
 } finally {
   await mf.dispose();
-}
-
-function report(profile: Profile, files: string[]): void {
-  const nodes = new Map(profile.nodes.map((n) => [n.id, n]));
-  const parent = new Map<number, number>();
-  for (const n of profile.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
-  const selfUs = new Map<number, number>();
-  profile.samples.forEach((id, i) => {
-    selfUs.set(id, (selfUs.get(id) ?? 0) + (profile.timeDeltas[i] ?? 0));
-  });
-  const fileOf = (n: ProfileNode) =>
-    n.callFrame.url === ""
-      ? `(${n.callFrame.functionName || "native"})`
-      : (files[n.callFrame.lineNumber] ?? "?");
-  const self = new Map<string, number>();
-  const inclusive = new Map<string, number>();
-  let total = 0;
-  for (const [id, us] of selfUs) {
-    const node = nodes.get(id);
-    if (!node) continue;
-    total += us;
-    const name = `${node.callFrame.functionName || "(anonymous)"}  ${fileOf(node)}`;
-    self.set(name, (self.get(name) ?? 0) + us);
-    const seen = new Set<string>();
-    for (let at: number | undefined = id; at !== undefined; at = parent.get(at)) {
-      const n = nodes.get(at);
-      if (!n) break;
-      const file = fileOf(n);
-      if (!seen.has(file)) inclusive.set(file, (inclusive.get(file) ?? 0) + us);
-      seen.add(file);
-    }
-  }
-  const idle = [...selfUs].reduce((sum, [id, us]) => {
-    const name = nodes.get(id)?.callFrame.functionName;
-    return name === "(idle)" || name === "(program)" ? sum + us : sum;
-  }, 0);
-  const busy = total - idle;
-  const line = ([name, us]: [string, number]) =>
-    `${((us / busy) * 100).toFixed(1).padStart(5)} %  ${(us / creates).toFixed(1).padStart(6)} µs  ${name}`;
-  const top = (m: Map<string, number>, n: number) =>
-    [...m]
-      .filter(([name]) => !/^\((idle|program)\)/.test(name))
-      .sort((a, b) => b[1] - a[1])
-      .slice(0, n);
-  process.stdout.write(
-    `workerd CPU per createTask, sampled: ${(busy / creates).toFixed(0)} µs (idle and program left out), ` +
-      `${creates} creates, every ${samplingUs} µs\n\nself time, heaviest functions:\n` +
-      top(self, 30).map(line).join("\n") +
-      "\n\ninclusive time per source file:\n" +
-      top(inclusive, 30).map(line).join("\n") +
-      "\n\nprofile: bench/results/workerd-command.cpuprofile\n",
-  );
 }

@@ -1,0 +1,68 @@
+/**
+ * A CPU profile of ours' projector folding a backlog in workerd against the bench's local stack (the emulators and
+ * redis-server, as the fold scenario of `npm run bench` runs it): where the projector's time goes with the log's
+ * reads and the fold scripts sent, answered and parsed for real, which fold-cpu.ts fakes away. The backlog is the
+ * fold scenario's (80 % creates, 20 % completions); after an untimed warm-up fold, one signed poke starts the fold
+ * and the projector re-pokes itself through QStash until the head. Prints the CPU per 1,000 events of each process
+ * (from /proc) and where workerd's samples fell (see inspector.ts), and writes the profile.
+ * Usage: `npx tsx bench/fold-profile.ts [events] [sampling µs] [event log]` (defaults 20000, 100, upstash-kafka).
+ */
+import { mkdirSync, writeFileSync } from "node:fs";
+import { freePort } from "../local/common/ports";
+import { bundleWorker } from "../local/workerd/bundle";
+import { EVENT_LOG_BACKENDS, type EventLogBackend } from "../shared/config/event-log";
+import { buildBacklog, produceBacklog } from "./backlog";
+import { cpuSince, readCpu } from "./cpu";
+import { logHead, projectAll, quiesce, wakeToHead } from "./emulators";
+import { devtools, filesByLine, type Profile, report, workerTarget } from "./inspector";
+import { startBenchStack, startPair } from "./system";
+
+const ENTRY = "workers/projector/index.ts";
+const SAVED = "bench/results/workerd-projector.cpuprofile";
+const events = Number(process.argv[2] ?? 20_000);
+const samplingUs = Number(process.argv[3] ?? 100);
+const eventLog = (process.argv[4] ?? "upstash-kafka") as EventLogBackend;
+if (!EVENT_LOG_BACKENDS.includes(eventLog)) {
+  throw new Error(`event log must be one of ${EVENT_LOG_BACKENDS.join(", ")}, not ${eventLog}`);
+}
+if (!Number.isInteger(events) || events < 1000)
+  throw new Error("events must be a whole number of 1,000 or more");
+
+const stack = await startBenchStack(eventLog);
+const inspectorPort = await freePort();
+const pair = await startPair(stack, "ours", "fold-profile", {}, { projectorInspector: inspectorPort });
+try {
+  await produceBacklog(pair, buildBacklog("ours", { events: 2000, updateEvery: 5 }, "fold-profile-warm-up"));
+  await projectAll(stack, pair);
+  await produceBacklog(pair, buildBacklog("ours", { events, updateEvery: 5 }, "fold-profile"));
+  const head = await logHead(pair);
+  const inspector = await devtools(await workerTarget(inspectorPort));
+  await inspector.call("Profiler.enable");
+  await inspector.call("Profiler.setSamplingInterval", { interval: samplingUs });
+  await inspector.call("Profiler.start");
+  const before = readCpu();
+  await wakeToHead(pair, head);
+  await quiesce(stack, pair);
+  const used = cpuSince(before);
+  const { profile } = (await inspector.call("Profiler.stop")) as { profile: Profile };
+  inspector.close();
+  if (used) {
+    const per1000 = Object.entries(used)
+      .map(([process, ms]) => `${process} ${((ms * 1000) / events).toFixed(1)}`)
+      .join(", ");
+    process.stdout.write(
+      `CPU per 1,000 folded events (/proc, ms, ${eventLog}; the wait for the status after the fold included): ${per1000}\n`,
+    );
+  }
+  mkdirSync("bench/results", { recursive: true });
+  writeFileSync(SAVED, JSON.stringify(profile));
+  report(profile, filesByLine(await bundleWorker(ENTRY)), {
+    ops: events / 1000,
+    label: "1,000 folded events",
+    samplingUs,
+    saved: SAVED,
+  });
+} finally {
+  await pair.close();
+  await stack.stop();
+}
