@@ -6,7 +6,9 @@
  * `--partitions` runs only the many-partitions simulation (bench/scenarios/partitions.ts) and writes its section;
  * with `--quick` too, it runs shorter. `--sealing` runs only the sealing scenario (a named list's sealed words against
  * the default list's clear ones, bench/scenarios/sealing.ts) and writes its section. `--live` runs only the live
- * updates scenario (bench/scenarios/live.ts) and writes its section.
+ * updates scenario (bench/scenarios/live.ts) and writes its section. `--fold` runs only the fold scenario, ours against
+ * the baseline in rounds whose order flips, and prints each round and the median ratio (nothing written): a quick
+ * before/after of a change to the fold.
  */
 import { mkdir, writeFile } from "node:fs/promises";
 import { fileURLToPath } from "node:url";
@@ -44,6 +46,7 @@ const rebuildOnly = process.argv.includes("--rebuild");
 const partitions = process.argv.includes("--partitions");
 const sealingOnly = process.argv.includes("--sealing");
 const liveOnly = process.argv.includes("--live");
+const foldOnly = process.argv.includes("--fold");
 
 /** The simulation's sizes: the same creates per second per partition at every count. */
 const PARTITIONS = { counts: [1, 4, 16], ratePerPartition: 2, seconds: quick ? 5 : 20 };
@@ -278,6 +281,44 @@ async function mainRebuild(): Promise<void> {
   }
 }
 
+/** `--fold`: only the fold scenario, ours against the baseline in alternating rounds (printed, not written). */
+async function mainFold(): Promise<void> {
+  const rounds = quick ? 3 : 5;
+  const { events } = SIZES.fold;
+  const stack = await startBenchStack();
+  try {
+    const rates: Record<Design, number[]> = { ours: [], baseline: [] };
+    const lines: string[] = [];
+    for (let round = 0; round < rounds; round++) {
+      const order = round % 2 === 0 ? (["ours", "baseline"] as const) : (["baseline", "ours"] as const);
+      for (const design of order) {
+        progress(`fold of ${events} events, ${design}, round ${round + 1}/${rounds}`);
+        const result = await measureFold(stack, await startPair(stack, design, `fold${round}`), events);
+        rates[design].push(result.eventsPerSecond);
+        const cpu = result.cpuPer1000
+          ? Object.entries(result.cpuPer1000)
+              .map(([process, ms]) => `${process} ${ms}`)
+              .join(", ")
+          : "n/a";
+        lines.push(
+          `| ${round + 1} | ${design} | ${Math.round(result.eventsPerSecond)}/s | ${result.invocations} | ${cpu} |`,
+        );
+      }
+    }
+    const median = (values: number[]) =>
+      [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? 0;
+    const ratios = rates.ours.map((ours, i) => ours / (rates.baseline[i] ?? Number.NaN));
+    process.stdout.write(
+      `fold of ${events} events from offset 0, load average ${loadNow().toFixed(2)} at the end\n\n` +
+        "| round | design | events/s | invocations | CPU ms per 1,000 events |\n|---|---|---:|---:|---|\n" +
+        `${lines.join("\n")}\n\nours ÷ baseline per round: ${ratios.map((r) => r.toFixed(2)).join(", ")}; ` +
+        `median ${median(ratios).toFixed(2)}\n`,
+    );
+  } finally {
+    await stack.stop();
+  }
+}
+
 const mainSealing = () =>
   mainSection({
     what: "sealing: a named list's sealed words against the default list's clear ones",
@@ -323,7 +364,9 @@ const run = liveOnly
         ? mainRebuild
         : sealingOnly
           ? mainSealing
-          : main;
+          : foldOnly
+            ? mainFold
+            : main;
 run().catch((err: unknown) => {
   console.error(err);
   process.exit(1);
