@@ -1,8 +1,9 @@
 /**
- * Idempotency keys across timeouts (the command worker's KAFKA_TIMEOUT_MS and REDIS_TIMEOUT_MS at 1 s here). A create whose append got
- * no answer may have committed: its claim is kept as long as a result would be, names the task it chose, and a
- * retry after the first request's time is up works on that task, so one key never creates two tasks. A Redis read
- * timing out before any append changed nothing: the answer says so, and the claim is dropped so a retry runs at once.
+ * Idempotency keys across timeouts (the command worker's KAFKA_TIMEOUT_MS and REDIS_TIMEOUT_MS at 1 s here). A
+ * create whose append got no answer may have committed: its claim is kept as long as a result would be, names the
+ * task it chose, and a retry after the first request's time is up works on that task, so one key never creates two
+ * tasks. A Redis read timing out before any append changed nothing: the answer says so, and the claim is dropped so
+ * a retry runs at once.
  */
 import { Redis } from "@upstash/redis";
 import { describe, expect, it } from "vitest";
