@@ -5,6 +5,8 @@
  * reached, and every field of one request reads one namespace, whenever the pointer moves.
  */
 import { afterEach, beforeEach, expect, it, vi } from "vitest";
+import { encodeEvent } from "../../shared/domain/encode";
+import { CURRENT_SCHEMA_VERSION, type EventEnvelope } from "../../shared/domain/envelope";
 import { createMemoryEventLog } from "../../shared/event-log/memory/event-log";
 import { createMemoryListRegistry } from "../../shared/lists/memory/registry";
 import type { Notifier } from "../../shared/notifier/qstash";
@@ -12,6 +14,7 @@ import { DEFAULT_BATCH_BYTES } from "../../shared/projection/fold";
 import type { ReadModel } from "../../shared/projection/read-model";
 import { DEFAULT_MAX_LIST_TASKS } from "../../workers/command/access";
 import { createCommandApp } from "../../workers/command/app";
+import { formatToken } from "../../workers/command/consistency/token";
 import type { CommandDeps } from "../../workers/command/deps";
 import { RESERVATION_TTL_FACTOR } from "../../workers/command/deps";
 import { foldAll } from "../projection/given";
@@ -89,6 +92,7 @@ function world() {
   const app = createCommandApp({ deps });
   const background: Promise<unknown>[] = [];
   return {
+    log,
     fold,
     switchWhenChecked: () => {
       armed = true;
@@ -130,6 +134,26 @@ async function unfoldedTask(w: ReturnType<typeof world>, text: string) {
   const task = answer.body.data.createTask;
   expect(answer.token).toEqual(expect.any(String));
   return { task, token: String(answer.token) };
+}
+
+/**
+ * A task created on `listId` as a release from before lists were minted created it (no registry entry), appended
+ * straight to the log and folded into no namespace yet, with the consistency token a create of it answers.
+ */
+async function unregisteredTask(w: ReturnType<typeof world>, listId: string, text: string) {
+  const id = crypto.randomUUID();
+  const envelope: EventEnvelope = {
+    type: "TaskCreated",
+    data: { text, listId },
+    eventId: crypto.randomUUID(),
+    schemaVersion: CURRENT_SCHEMA_VERSION,
+    taskId: id,
+    version: 1,
+    occurredAt: new Date().toISOString(),
+    metadata: {},
+  };
+  const [record] = await w.log.append(id, [encodeEvent(envelope)]);
+  return { id, token: formatToken(record) };
 }
 
 beforeEach(() => {
@@ -199,6 +223,29 @@ it("tasks: a page after a cursor waits for the first page's token, even read fro
   const two = await w.send({ query: page, variables: { cursor: one.body.data.tasks.nextCursor } });
 
   expect(two.body).toEqual({ data: { tasks: { tasks: [second.task], nextCursor: null } } });
+});
+
+it("tasks: a page after a cursor of a list known by its tasks only waits for the first page's token before taking the list for none", async () => {
+  const w = world();
+  // A list from before lists were minted: its tasks were created on a made-up id, which was never registered.
+  const listId = "made-up-before-lists-were-minted";
+  const first = await unregisteredTask(w, listId, "the first page's");
+  const second = await unregisteredTask(w, listId, "the second page's");
+  await w.fold("old");
+  const page = `query ($listId: String, $cursor: String, $after: String) {
+    tasks(listId: $listId, first: 1, cursor: $cursor, after: $after) { tasks { ${TASK} } nextCursor } }`;
+
+  const one = await w.send({ query: page, variables: { listId, after: second.token } });
+  expect(one.body.data.tasks.tasks).toMatchObject([{ id: first.id }]);
+  // The rebuild's namespace goes live between the pages and holds none of the list's tasks yet: only the token the
+  // cursor carries tells the read to wait for it rather than take the list for one that does not exist.
+  w.pointTo(() => "new");
+  w.foldNewWhenWaited();
+  const two = await w.send({ query: page, variables: { listId, cursor: one.body.data.tasks.nextCursor } });
+
+  expect(two.body).toEqual({
+    data: { tasks: { tasks: [expect.objectContaining({ id: second.id })], nextCursor: null } },
+  });
 });
 
 it("query: every field of one request reads one namespace, however often the pointer moves", async () => {
