@@ -20,8 +20,14 @@ import {
 } from "./pages";
 import { requireTaskId } from "./service-errors";
 
-/** Opens the scope of a field's `listId` with `read` of its list in the same look (see access.ts `openScopeWith`). */
-export type Opener = <T>(read: ScopedRead<T>) => Promise<{ scope: Scope; read: T }>;
+/**
+ * Opens the scope of a field's `listId` with `read` of its list in the same look (see access.ts `openScopeWith`);
+ * `after`: the consistency token the field waits for, which a list known by its tasks only is looked at again for.
+ */
+export type Opener = <T>(
+  read: ScopedRead<T>,
+  after: string | null | undefined,
+) => Promise<{ scope: Scope; read: T }>;
 
 /**
  * `list`: `limit` tasks from `offset` (the original API), a page of at most MAX_PAGE (DEFAULT_PAGE when unset),
@@ -35,10 +41,13 @@ export async function listTasks(
   const offset = pageOffset(args.offset);
   const limit = pageSize(args.limit, "limit", DEFAULT_PAGE, MAX_PAGE);
   const position = args.after ? parseToken(args.after, deps.log.partitions) : undefined;
-  const { scope, read } = await open({
-    named: (capability, options) => deps.listReads.list(capability, offset, limit, options),
-    unnamed: () => deps.store.list(offset, limit),
-  });
+  const { scope, read } = await open(
+    {
+      named: (capability, options) => deps.listReads.list(capability, offset, limit, options),
+      unnamed: () => deps.store.list(offset, limit),
+    },
+    args.after,
+  );
   let page = read;
   if (position && !reached(page.checkpoints, position)) {
     await awaitToken(deps, args.after);
@@ -61,10 +70,13 @@ export async function taskPage(
   const cursor = args.cursor ? decodeCursor(args.cursor) : undefined;
   const after = args.after || cursor?.token;
   const position = after ? parseToken(after, deps.log.partitions) : undefined;
-  const { scope, read } = await open({
-    named: (capability, options) => deps.listReads.listAfter(capability, first, cursor?.place, options),
-    unnamed: () => deps.store.listAfter(first, undefined, cursor?.place),
-  });
+  const { scope, read } = await open(
+    {
+      named: (capability, options) => deps.listReads.listAfter(capability, first, cursor?.place, options),
+      unnamed: () => deps.store.listAfter(first, undefined, cursor?.place),
+    },
+    after,
+  );
   let page = read;
   if (position && !reached(page.checkpoints, position)) {
     await awaitToken(deps, after);
@@ -87,13 +99,16 @@ export async function getTask(
   const { id, after } = args;
   requireTaskId(id);
   const position = after ? parseToken(after, deps.log.partitions) : undefined;
-  const { scope, read } = await open<TaskRead | TaskState>({
-    named: (capability, options) => deps.listReads.task(capability, id, options),
-    unnamed: async () => {
-      await awaitToken(deps, after);
-      return deps.store.task(id);
+  const { scope, read } = await open<TaskRead | TaskState>(
+    {
+      named: (capability, options) => deps.listReads.task(capability, id, options),
+      unnamed: async () => {
+        await awaitToken(deps, after);
+        return deps.store.task(id);
+      },
     },
-  });
+    after,
+  );
   let state = "checkpoints" in read ? read.state : read;
   if ("checkpoints" in read && position && !reached(read.checkpoints, position)) {
     await awaitToken(deps, after);
@@ -134,13 +149,16 @@ export async function taskHistory(
     const [state, history] = await Promise.all([deps.store.task(id), deps.store.history(id, range)]);
     return { state, history };
   };
-  const { scope, read } = await open<HistoryRead | Awaited<ReturnType<typeof both>>>({
-    named: (capability, options) => deps.listReads.history(capability, id, range, options),
-    unnamed: async () => {
-      await awaitToken(deps, after);
-      return both();
+  const { scope, read } = await open<HistoryRead | Awaited<ReturnType<typeof both>>>(
+    {
+      named: (capability, options) => deps.listReads.history(capability, id, range, options),
+      unnamed: async () => {
+        await awaitToken(deps, after);
+        return both();
+      },
     },
-  });
+    after,
+  );
   let { state, history } = read;
   if ("checkpoints" in read && position && !reached(read.checkpoints, position)) {
     await awaitToken(deps, after);

@@ -97,8 +97,8 @@ export function rootResolver(
   const editScope: EditScope = (listId) => scoped(listId, "edit");
   /** A read field's scope, opened by the look that reads its list too (one Redis request on a named list). */
   const opener =
-    (d: RequestDeps, listId: string | null | undefined, after?: string | null): Opener =>
-    (read) => {
+    (d: RequestDeps, listId: string | null | undefined): Opener =>
+    (read, after) => {
       const settle = after ? () => awaitToken(d, after) : undefined;
       const look = openScopeWith(d, c.req.header("authorization"), listId, read, settle);
       return noted(listId, look, (found) => found.scope);
@@ -108,7 +108,7 @@ export function rootResolver(
       args: { offset?: number | null; limit?: number | null; after?: string | null } & ListArg,
     ) => {
       const d = await resolved();
-      const { scope, tasks } = await listTasks(d, args, opener(d, args.listId, args.after));
+      const { scope, tasks } = await listTasks(d, args, opener(d, args.listId));
       const cipher = cipherOf(scope);
       return Promise.all(tasks.map((task) => openTask(cipher, task)));
     },
@@ -116,20 +116,20 @@ export function rootResolver(
       args: { first?: number | null; cursor?: string | null; after?: string | null } & ListArg,
     ) => {
       const d = await resolved();
-      const { scope, ...page } = await taskPage(d, args, opener(d, args.listId, args.after));
+      const { scope, ...page } = await taskPage(d, args, opener(d, args.listId));
       const cipher = cipherOf(scope);
       return { ...page, tasks: await Promise.all(page.tasks.map((task) => openTask(cipher, task))) };
     },
     task: async (args: { id: string; after?: string | null } & ListArg) => {
       const d = await resolved();
-      const { scope, task } = await getTask(d, args, opener(d, args.listId, args.after));
+      const { scope, task } = await getTask(d, args, opener(d, args.listId));
       return openTask(cipherOf(scope), task);
     },
     history: async (
       args: { id: string; after?: string | null; offset?: number | null; limit?: number | null } & ListArg,
     ) => {
       const d = await resolved();
-      const { scope, entries } = await taskHistory(d, args, opener(d, args.listId, args.after));
+      const { scope, entries } = await taskHistory(d, args, opener(d, args.listId));
       const cipher = cipherOf(scope);
       // A deleted task's words too are opened only for a holder of its list's capability (the scope checked it).
       return Promise.all(
