@@ -70,13 +70,16 @@ function cursorText(text: string): RegExpExecArray | undefined {
   }
 }
 
+/** What a cursor that is not one `encodeCursor` wrote for this log is answered. */
+export const CURSOR_REFUSED = "cursor must be a nextCursor a tasks page answered";
+
 /** A cursor from `encodeCursor`, or BAD_USER_INPUT. */
 export function decodeCursor(text: string): PageCursor {
   const m = cursorText(text);
   const score = Number(m?.[1]);
   const id = m?.[2];
   if (!m || id === undefined || !Number.isSafeInteger(score) || !isTaskId(id)) {
-    throw new InvalidArgumentError("cursor must be a nextCursor a tasks page answered", "cursor");
+    throw new InvalidArgumentError(CURSOR_REFUSED, "cursor");
   }
   return { place: { score, id }, ...(m[3] && { token: m[3] }) };
 }

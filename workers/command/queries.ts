@@ -9,6 +9,7 @@ import { parseToken, reached } from "./consistency/token";
 import { awaitToken } from "./consistency/wait";
 import type { RequestDeps } from "./deps";
 import {
+  CURSOR_REFUSED,
   DEFAULT_HISTORY_PAGE,
   DEFAULT_PAGE,
   decodeCursor,
@@ -18,7 +19,7 @@ import {
   pageOffset,
   pageSize,
 } from "./pages";
-import { requireTaskId } from "./service-errors";
+import { InvalidArgumentError, requireTaskId } from "./service-errors";
 
 /**
  * Opens the scope of a field's `listId` with `read` of its list in the same look (see access.ts `openScopeWith`);
@@ -69,7 +70,11 @@ export async function taskPage(
   const first = pageSize(args.first, "first", DEFAULT_PAGE, MAX_PAGE);
   const cursor = args.cursor ? decodeCursor(args.cursor) : undefined;
   const after = args.after || cursor?.token;
-  const position = after ? parseToken(after, deps.log.partitions) : undefined;
+  const position = args.after
+    ? parseToken(args.after, deps.log.partitions)
+    : cursor?.token
+      ? cursorToken(cursor.token, deps.log.partitions)
+      : undefined;
   const { scope, read } = await open(
     {
       named: (capability, options) => deps.listReads.listAfter(capability, first, cursor?.place, options),
@@ -84,6 +89,15 @@ export async function taskPage(
   }
   const nextCursor = page.next ? encodeCursor({ place: page.next, ...(after && { token: after }) }) : null;
   return { scope, tasks: page.tasks, nextCursor };
+}
+
+/** The position a cursor's token names; a cursor whose token is no position of this log is no cursor it answered. */
+function cursorToken(token: string, partitions: number) {
+  try {
+    return parseToken(token, partitions);
+  } catch {
+    throw new InvalidArgumentError(CURSOR_REFUSED, "cursor");
+  }
 }
 
 /**
