@@ -92,6 +92,19 @@ describe("fault injection", () => {
     expect(await local.redis.get(k)).toBe("late-value");
   });
 
+  test("timeout: the request waits unanswered and counts as held; released, its connection drops and it never runs", async () => {
+    const k = key("timeout-release");
+    await admin("faults", "POST", { kind: "timeout", count: 1, ms: 600_000, bodyIncludes: k });
+
+    const sent = post("/", ["set", k, "never"]);
+    await expect.poll(async () => (await admin("held")).body, { timeout: 10_000 }).toEqual({ held: 1 });
+    expect(await admin("held/release", "POST")).toEqual({ status: 200, body: { released: 1 } });
+
+    await expect(sent).rejects.toThrow();
+    expect(await local.redis.get(k)).toBeNull();
+    expect((await admin("held")).body).toEqual({ held: 0 });
+  });
+
   test("timeout: a raw fetch with a timeout signal gives up on the held request", async () => {
     await admin("faults", "POST", { kind: "timeout", count: 1, ms: 3000, path: "/" });
     await expect(post("/", ["ping"], AbortSignal.timeout(200))).rejects.toMatchObject({
