@@ -1,6 +1,7 @@
 /**
  * The admin routes every emulator answers under `/__emulator/`: its request counters (`stats`) and its injected
- * faults (`faults`), and the requests a `hold` fault keeps (`held`, `held/release`). An emulator's own admin routes are tried first (see `EmulatorOptions.admin`).
+ * faults (`faults`), and the requests a `hold` or `timeout` fault keeps (`held`, `held/release`). An emulator's own
+ * admin routes are tried first (see `EmulatorOptions.admin`).
  */
 import type { HeldRequests } from "./fault-shell";
 import { type Fault, parseFault, type requestFaults } from "./faults";

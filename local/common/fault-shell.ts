@@ -10,7 +10,10 @@ export type Outcome = { answer: EmulatorResponse } | { drop: true };
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
-/** The requests a `hold` fault keeps waiting, until a test releases them (or their time runs out). */
+/**
+ * The requests a `hold` or `timeout` fault keeps waiting, until a test releases them (or their time runs out): a
+ * released hold is handled, a released timeout dropped.
+ */
 export class HeldRequests {
   readonly #waiting = new Set<() => void>();
 
@@ -53,8 +56,9 @@ export async function serveUnderFault(
   if (fault?.kind === "fail")
     return { answer: shellError(fault.status, `injected fault: ${name} failed this request`) };
   if (fault?.kind === "timeout") {
-    // Hold the request unanswered, then drop the connection: what a hung upstream looks like.
-    await sleep(fault.ms);
+    // Hold the request unanswered, then drop the connection: what a hung upstream looks like. It waits among the
+    // held requests, so that a test can see it held and end the hold when it chooses instead of sleeping through it.
+    await held.wait(fault.ms);
     return { drop: true };
   }
   if (fault?.kind === "delay") await sleep(fault.ms);

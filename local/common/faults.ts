@@ -3,7 +3,8 @@
  * (`path` is an exact raw path; `bodyIncludes` a case-insensitive substring of the raw body):
  * - `fail`: answer `status` (default 503) with a JSON `{error}` and do nothing else;
  * - `delay`: wait `ms`, then handle the request normally (the work still happens, late);
- * - `timeout`: hold the request unanswered for `ms` (default 30 s), then drop the connection; nothing is done;
+ * - `timeout`: hold the request unanswered for `ms` (default 30 s), or until `POST held/release`, then drop the
+ *   connection; nothing is done;
  * - `fail-after`: handle the request (the work is done), then answer `status` with a JSON `{error}` instead of the
  *   result: a proxy's 502 after the upstream committed, or a 2xx whose body is unusable (`status` from 200);
  * - `drop-after`: handle the request, then drop the connection without answering: an answer lost on the way back;
