@@ -153,6 +153,7 @@ async function unregisteredTask(w: ReturnType<typeof world>, listId: string, tex
     metadata: {},
   };
   const [record] = await w.log.append(id, [encodeEvent(envelope)]);
+  if (!record) throw new Error("the append answered no record");
   return { id, token: formatToken(record) };
 }
 

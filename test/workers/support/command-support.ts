@@ -160,6 +160,17 @@ export async function injectFault(url: string, fault: Record<string, unknown>): 
   expect(res.status).toBe(200);
 }
 
+/**
+ * Ends the hold of every request a `hold` or `timeout` fault of an emulator keeps (a timeout's is dropped, never run),
+ * so a test goes on once a held call is gone rather than after sleeping through its hold. Answers how many were held:
+ * none when the hold already ran out.
+ */
+export async function releaseHeld(url: string): Promise<number> {
+  const res = await fetch(`${url}/__emulator/held/release`, { method: "POST" });
+  expect(res.status).toBe(200);
+  return ((await res.json()) as { released: number }).released;
+}
+
 /** Drops every pending request fault of an emulator, so one test's unused fault never reaches the next. */
 export async function clearFaults(url: string): Promise<void> {
   const res = await fetch(`${url}/__emulator/faults`, { method: "DELETE" });
