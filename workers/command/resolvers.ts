@@ -20,7 +20,7 @@ import {
   taskHistory,
   taskPage,
 } from "./queries";
-import { cipherOf, forgetList, noteList, openTask } from "./sealing";
+import { cipherOf, forgetList, noteList, openTask, openTasks } from "./sealing";
 
 type C = Context<CommandEnv>;
 
@@ -109,16 +109,14 @@ export function rootResolver(
     ) => {
       const d = await resolved();
       const { scope, tasks } = await listTasks(d, args, opener(d, args.listId));
-      const cipher = cipherOf(scope);
-      return Promise.all(tasks.map((task) => openTask(cipher, task)));
+      return openTasks(cipherOf(scope), tasks);
     },
     tasks: async (
       args: { first?: number | null; cursor?: string | null; after?: string | null } & ListArg,
     ) => {
       const d = await resolved();
       const { scope, ...page } = await taskPage(d, args, opener(d, args.listId));
-      const cipher = cipherOf(scope);
-      return { ...page, tasks: await Promise.all(page.tasks.map((task) => openTask(cipher, task))) };
+      return { ...page, tasks: await openTasks(cipherOf(scope), page.tasks) };
     },
     task: async (args: { id: string; after?: string | null } & ListArg) => {
       const d = await resolved();

@@ -11,13 +11,53 @@ import type { Scope } from "./access";
 
 /**
  * The isolate keeps the ciphers of the lists it served lately (their keys imported once) and the words it opened
- * lately, each keyed by the list's key as well, so that a page read again costs no decryption: in memory only,
+ * lately, each with the key it opened them with, so that a page read again costs no decryption: in memory only,
  * never stored, bounded, and reachable only through the key (which a purge destroys).
  */
 const CIPHERS_KEPT = 64;
 const OPENED_KEPT = 5000;
-const ciphers = new Map<string, ListCipher>();
-const opened = new Map<string, string>();
+const ciphers = new Map<string, OpeningCipher>();
+
+/** A list's cipher whose opens go through the isolate's words (see `openTasks`). */
+export interface OpeningCipher extends ListCipher {
+  /** The words of a sealed reference this isolate opened lately with the same key, or undefined (then `open` it). */
+  known(text: string): string | undefined;
+}
+
+/**
+ * The words opened lately, by sealed reference, each with the data key that opened it: a hit needs that key too, so a
+ * read of another list (or the same ciphertext put under another list) never finds them. Two generations bound it:
+ * the current one takes new words and those found in the previous one; when it is full it becomes the previous one
+ * and the oldest are dropped. A hit costs one lookup, rather than an LRU's delete and insert per word of a page.
+ */
+class OpenedWords {
+  #current = new Map<string, { key: string; words: string }>();
+  #previous = new Map<string, { key: string; words: string }>();
+
+  get(key: string, text: string): string | undefined {
+    let found = this.#current.get(text);
+    if (found === undefined) {
+      found = this.#previous.get(text);
+      if (found === undefined) return undefined;
+      this.#add(text, found);
+    }
+    return found.key === key ? found.words : undefined;
+  }
+
+  set(key: string, text: string, words: string): void {
+    this.#add(text, { key, words });
+  }
+
+  #add(text: string, entry: { key: string; words: string }): void {
+    if (this.#current.size >= OPENED_KEPT / 2) {
+      this.#previous = this.#current;
+      this.#current = new Map();
+    }
+    this.#current.set(text, entry);
+  }
+}
+
+const opened = new OpenedWords();
 
 /** `map.get(key)`, marking it the most recently used. */
 function touch<V>(map: Map<string, V>, key: string): V | undefined {
@@ -38,20 +78,20 @@ function keep<V>(map: Map<string, V>, key: string, value: V, kept: number): void
   }
 }
 
-/** The cipher of a data key, opening through the isolate's cache of opened words. */
-function cached(raw: string): ListCipher {
+/** The cipher of a data key, opening through the isolate's words. */
+function cached(raw: string): OpeningCipher {
   const known = touch(ciphers, raw);
   if (known) return known;
   const cipher = listCipher(raw);
-  const wrapped: ListCipher = {
+  const wrapped: OpeningCipher = {
     seal: cipher.seal,
     fingerprint: cipher.fingerprint,
+    known: (text) => opened.get(raw, text),
     async open(text) {
-      const id = `${raw}:${text}`;
-      const hit = touch(opened, id);
+      const hit = opened.get(raw, text);
       if (hit !== undefined) return hit;
       const words = await cipher.open(text);
-      keep(opened, id, words, OPENED_KEPT);
+      opened.set(raw, text, words);
       return words;
     },
   };
@@ -60,7 +100,7 @@ function cached(raw: string): ListCipher {
 }
 
 /** The cipher of the list a scope opened, or undefined when its words are in the clear. */
-export function cipherOf(scope: Scope): ListCipher | undefined {
+export function cipherOf(scope: Scope): OpeningCipher | undefined {
   if (scope.kind !== "list" || !scope.record?.key) return undefined;
   return cached(scope.record.key);
 }
@@ -95,7 +135,7 @@ export function keyOf(scope: Scope): string | null {
 }
 
 /** The cipher of a data key (undefined for none). */
-export function cipherOfKey(key: string | null): ListCipher | undefined {
+export function cipherOfKey(key: string | null): OpeningCipher | undefined {
   return key === null ? undefined : cached(key);
 }
 
@@ -103,6 +143,29 @@ export function cipherOfKey(key: string | null): ListCipher | undefined {
 export async function openTask<T extends Task | null>(cipher: ListCipher | undefined, task: T): Promise<T> {
   if (!cipher || task === null) return task;
   return { ...task, text: await cipher.open(task.text) };
+}
+
+/**
+ * Tasks with their texts opened, in order: the words the isolate opened lately at once, the rest decrypted together.
+ * Without a cipher (words in the clear) the tasks themselves.
+ */
+export async function openTasks<T extends Task>(cipher: OpeningCipher | undefined, tasks: T[]): Promise<T[]> {
+  if (!cipher) return tasks;
+  const out: T[] = new Array(tasks.length);
+  const unknown: Promise<void>[] = [];
+  for (let i = 0; i < tasks.length; i++) {
+    const task = tasks[i] as T;
+    const words = cipher.known(task.text);
+    if (words !== undefined) out[i] = { ...task, text: words };
+    else
+      unknown.push(
+        cipher.open(task.text).then((text) => {
+          out[i] = { ...task, text };
+        }),
+      );
+  }
+  if (unknown.length > 0) await Promise.all(unknown);
+  return out;
 }
 
 /** A state with its text opened (only an active task has one). */
