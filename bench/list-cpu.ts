@@ -9,8 +9,9 @@
  * it opened kept); each figure is the median of the blocks' CPU time of this process per page.
  * Usage: `npx tsx bench/list-cpu.ts [pages per block] [blocks per side]`; `node --cpu-prof --import tsx` for a profile.
  */
-import { encodeState } from "../shared/projection/codec";
+
 import { listCipher, mintDataKey } from "../shared/lists/cipher";
+import { encodeState } from "../shared/projection/codec";
 import { createCommandApp } from "../workers/command/app";
 import { FAKE_BINDINGS } from "./fake-upstash";
 
@@ -30,7 +31,10 @@ function entry(key: string): string[] {
 }
 
 /** The page script's read: checkpoints, `[id, score, ...]` of PAGE + 1 tasks and their states. */
-async function pageRead(listId: string | undefined, seal?: (eventId: string, text: string) => Promise<string>) {
+async function pageRead(
+  listId: string | undefined,
+  seal?: (eventId: string, text: string) => Promise<string>,
+) {
   const entries: string[] = [];
   const states: string[] = [];
   for (let n = 0; n <= PAGE; n++) {
