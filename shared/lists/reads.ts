@@ -35,6 +35,15 @@ export interface HistoryRead extends TaskRead {
   history: HistoryEntry[];
 }
 
+/**
+ * How many active tasks a list holds, as projected, and the checkpoints the projection had folded to when it was
+ * read (in the same atomic read: a write the checkpoints show folded is counted in the size).
+ */
+export interface ListSize {
+  size: number;
+  checkpoints: Map<number, number>;
+}
+
 export interface LookOptions {
   /**
    * A look again, after a first found no list: one round trip at most, so a view id the isolate has not seen is not
@@ -47,7 +56,7 @@ export interface ListReads {
   /** What `capability` opens (the size only when the registry does not know it). */
   open(capability: string, options?: LookOptions): Promise<Look<undefined>>;
   /** What `capability` opens, with how many active tasks its list holds (a create's bound). */
-  sized(capability: string, options?: LookOptions): Promise<Look<number>>;
+  sized(capability: string, options?: LookOptions): Promise<Look<ListSize>>;
   /** What `capability` opens, with `limit` of its list's tasks from `offset` (ReadModel.list). */
   list(capability: string, offset: number, limit: number, options?: LookOptions): Promise<Look<TaskPage>>;
   /** What `capability` opens, with a page of its list after `after` (ReadModel.listAfter). */
@@ -80,7 +89,11 @@ export function composedListReads(registry: ListRegistry, store: ReadModel): Lis
   };
   return {
     open: (capability) => look(capability, async () => undefined),
-    sized: (capability) => look(capability, (id) => store.listSize(id)),
+    sized: (capability) =>
+      look(capability, async (id) => {
+        const [size, checkpoints] = await Promise.all([store.listSize(id), store.checkpoints()]);
+        return { size, checkpoints };
+      }),
     list: (capability, offset, limit) => look(capability, (id) => store.list(offset, limit, id)),
     listAfter: (capability, limit, after) => look(capability, (id) => store.listAfter(limit, id, after)),
     task: (capability, taskId) =>

@@ -77,6 +77,8 @@ export type Scope =
       record?: ListRecord;
       /** Its active tasks, as projected: read only when asked for (a create's bound) or to know an old list. */
       size?: number;
+      /** The projection's checkpoints when `size` was read (a create's bound, see sealing.ts `noteList`). */
+      sizedAt?: Map<number, number>;
     };
 
 /** What an id that opens no list is told (the same whatever the reason: never minted, or purged). */
@@ -143,8 +145,11 @@ export async function openScope(
     return (await openScopeWith(deps, authorization, listId, { named, unnamed: async () => {} })).scope;
   }
   const named = (capability: string, options?: LookOptions) => reads.sized(capability, options);
-  const sized = await openScopeWith(deps, authorization, listId, { named, unnamed: async () => 0 });
-  return sized.scope.kind === "list" ? { ...sized.scope, size: sized.read } : sized.scope;
+  const unnamed = async () => ({ size: 0, checkpoints: new Map<number, number>() });
+  const sized = await openScopeWith(deps, authorization, listId, { named, unnamed });
+  return sized.scope.kind === "list"
+    ? { ...sized.scope, size: sized.read.size, sizedAt: sized.read.checkpoints }
+    : sized.scope;
 }
 
 /** The scope, if it may change its list: a view id may not. */

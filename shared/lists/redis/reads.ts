@@ -50,7 +50,8 @@ return {seen, read()}
 `;
 
 const NOTHING = "return 0";
-const SIZE = "return redis.call('ZCARD', KEYS[1])";
+/** The list's size and the checkpoints it was read at (a create's bound, see ListSize). */
+const SIZE = "return {redis.call('ZCARD', KEYS[1]), redis.call('HGETALL', KEYS[3])}";
 /** A task's state (ARGV[1]: its id) and the checkpoints; with its history's key (KEYS[4]), a range of it too. */
 const TASK = "return {redis.call('HGETALL', KEYS[3]), redis.call('HGET', KEYS[2], ARGV[1])}";
 const HISTORY = `return {redis.call('HGETALL', KEYS[3]), redis.call('HGET', KEYS[2], ARGV[1]),
@@ -146,7 +147,17 @@ export function createRedisListReads(
 
   return {
     open: (capability, options) => lookAt("open", capability, [], () => undefined, options),
-    sized: (capability, options) => lookAt("sized", capability, [], toInt, options),
+    sized: (capability, options) =>
+      lookAt(
+        "sized",
+        capability,
+        [],
+        (raw) => {
+          if (!Array.isArray(raw)) throw malformed();
+          return { size: toInt(raw[0]), checkpoints: checkpointMap(raw[1]) };
+        },
+        options,
+      ),
     list: (capability, offset, limit, options) =>
       lookAt("list", capability, [String(offset), String(offset + limit - 1)], decodeTaskPage, options),
     listAfter: (capability, limit, after, options) =>
