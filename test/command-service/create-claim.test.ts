@@ -7,7 +7,9 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { mintDataKey } from "../../shared/lists/cipher";
 import type { ListRecord } from "../../shared/lists/port";
-import { given, type Operation, TASK, type World } from "./given";
+import { allRecords, given, givenWith, type Operation, TASK, type World } from "./given";
+
+const PURGE = "mutation ($l: String!) { purgeList(listId: $l) }";
 
 beforeEach(() => {
   vi.spyOn(console, "log").mockImplementation(() => {});
@@ -183,5 +185,93 @@ describe("createTask: the claim goes with the look", () => {
     expect(created.body.data.createTask.text).toBe("rekeyed");
     expect(order.slice(0, 3)).toEqual(["look", "claim", "looked"]);
     expect(retry.body).toEqual(created.body);
+  });
+});
+
+describe("createTask without an idempotency key: the append goes with the look", () => {
+  /** Holds every look at a list until the returned function is called. */
+  function holdLooks(w: World): () => void {
+    let release = () => {};
+    const held = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const open = w.lists.open.bind(w.lists);
+    vi.spyOn(w.lists, "open").mockImplementation(async (capability) => {
+      await held;
+      return open(capability);
+    });
+    return release;
+  }
+
+  it("on a sealed and on a clear list the isolate has opened, with room, the append does not wait for the look", async () => {
+    const { world: w } = await given();
+    for (const list of [await mintList(w), await clearList(w)]) {
+      // The first create of the list in the isolate looks first: it learns the list's key and size.
+      await createdBy(w, createOn(list.id, "first"));
+      const before = (await w.events()).length;
+      const release = holdLooks(w);
+
+      const answer = w.send(createOn(list.id, "second"));
+
+      await vi.waitFor(async () => expect((await w.events()).length).toBe(before + 1));
+      release();
+      expect((await answer).body).toEqual({
+        data: { createTask: expect.objectContaining({ text: "second" }) },
+      });
+      vi.restoreAllMocks();
+    }
+  });
+
+  it("the first create of a list in an isolate looks before it appends", async () => {
+    const { world: w } = await given();
+    const list = await mintList(w);
+    const release = holdLooks(w);
+
+    const answer = w.send(createOn(list.id, "first"));
+
+    await vi.waitFor(() => expect(w.lists.open).toHaveBeenCalled());
+    expect(await w.events()).toEqual(["ListCreated@1"]);
+    release();
+    expect((await answer).body.errors).toBeUndefined();
+  });
+
+  it("LIST_FULL: the isolate counts its own creates the projection has not folded yet, so one writer stops at the bound", async () => {
+    const { world: w } = await givenWith({ maxListTasks: 2 });
+    const list = await mintList(w);
+    w.delivering = false;
+    await createdBy(w, createOn(list.id, "one"));
+    // Read while the projection holds neither task: the size is 0, and both creates are this isolate's own.
+    await createdBy(w, createOn(list.id, "two"));
+    await w.catchUp();
+
+    const third = await w.send(createOn(list.id, "three"));
+
+    expect(third.body.errors?.[0]?.extensions?.code).toBe("LIST_FULL");
+    expect((await w.events()).filter((e) => e.startsWith("TaskCreated"))).toHaveLength(2);
+  });
+
+  it("NOT_FOUND: a list purged since the isolate opened it answers as an unknown list, with no token, and the task appended beside the look folds into nothing", async () => {
+    const { world: w } = await given();
+    const list = await mintList(w);
+    await createdBy(w, createOn(list.id, "first"));
+    const record = w.lists.lists.get(list.id);
+    if (!record) throw new Error("the list is not registered");
+    // Purged by another isolate: this one still knows the list's key and room in it.
+    await w.lists.purge(record);
+
+    const purged = await w.send(createOn(list.id, "on a purged list"));
+    const unknown = await w.send(createOn("never-minted", "on no list"));
+
+    expect(purged.body).toEqual(unknown.body);
+    expect(purged.body.errors?.[0]?.extensions?.code).toBe("NOT_FOUND");
+    expect(purged.token).toBeNull();
+    const appended = (await allRecords(w.log)).map((r) => JSON.parse(r.value)).at(-1);
+    expect(appended).toMatchObject({ type: "TaskCreated", data: { listId: list.id } });
+    // The purge the other isolate began is completed (its ListPurged appended): the task is nowhere to be read.
+    const completed = await w.send({ query: PURGE, variables: { l: list.id } });
+    expect(completed.body.errors).toBeUndefined();
+    await w.catchUp();
+    expect(await w.projection.readModel.listSize(list.id)).toBe(0);
+    expect(await w.projection.readModel.task(appended.taskId)).toEqual({ status: "absent" });
   });
 });

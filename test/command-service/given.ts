@@ -74,7 +74,7 @@ export async function allRecords(log: MemoryEventLog): Promise<LogRecord[]> {
   return records;
 }
 
-function world(lines: Line[]): World {
+function world(lines: Line[], maxListTasks = DEFAULT_MAX_LIST_TASKS): World {
   const log = createMemoryEventLog({ partitions: PARTITIONS, timeoutMs: APPEND_TIMEOUT_MS });
   const projection = createMemoryProjection();
   const background: Promise<unknown>[] = [];
@@ -136,7 +136,7 @@ function world(lines: Line[]): World {
       idempotency: projection.idempotency,
       lists,
       defaultList: { kind: "open" },
-      maxListTasks: DEFAULT_MAX_LIST_TASKS,
+      maxListTasks,
       notifier,
       rebuildStatus: async (namespace) => ({ namespace, rebuild: null, lastRebuild: null, retiring: [] }),
     },
@@ -146,8 +146,13 @@ function world(lines: Line[]): World {
 
 /** The world after `steps`, and the operation to send on it. */
 export async function given(...steps: Step[]) {
+  return givenWith({}, ...steps);
+}
+
+/** As `given`, with the command worker configured otherwise: `maxListTasks` (MAX_LIST_TASKS). */
+export async function givenWith(options: { maxListTasks?: number }, ...steps: Step[]) {
   const lines: Line[] = [];
-  const w = world(lines);
+  const w = world(lines, options.maxListTasks);
   for (const step of steps) await step(w);
   return {
     world: w,

@@ -1,16 +1,28 @@
 /**
  * createTask as a mutation: its list opened (with the list's size, for the bound), its idempotency key claimed, the
- * task created; and on a named list the claim sent along with the look, so that a create with a key waits for one
- * round trip before its append, as one on the default list does, rather than for the look and then the claim.
+ * task created. On a named list the isolate knows, the claim is sent along with the look, so that a create with a
+ * key waits for one round trip before its append, as one on the default list does, rather than for the look and then
+ * the claim; and a create without a key is appended while its look is on the way, waiting for none.
  */
 import type { Context } from "hono";
 import type { Task } from "../../shared/domain";
+import { UpstreamError } from "../../shared/errors";
 import { editable, type Scope, scopeList } from "./access";
 import { createTask } from "./commands";
+import { parseToken } from "./consistency/token";
 import type { CommandDeps, RequestDeps } from "./deps";
 import type { CommandEnv } from "./env";
 import { mutation, request } from "./mutation";
-import { cipherOf, cipherOfKey, expectedKey, fingerprintText, keyOf, openTask } from "./sealing";
+import {
+  cipherOf,
+  cipherOfKey,
+  expectedKey,
+  fingerprintText,
+  keyOf,
+  knownList,
+  noteCreated,
+  openTask,
+} from "./sealing";
 import { ListFullError } from "./service-errors";
 
 type C = Context<CommandEnv>;
@@ -54,6 +66,11 @@ export async function createMutation(
         throw new ListFullError(deps.maxListTasks);
       return scope;
     });
+  if (!args.idempotencyKey && args.listId) {
+    const known = knownList(args.listId);
+    if (known?.size !== undefined && known.size + 1 < deps.maxListTasks)
+      return createBesideLook(deps, d, c, opening(), args, args.listId, known.key);
+  }
   const expected = args.idempotencyKey && args.listId ? expectedKey(args.listId) : undefined;
   if (expected !== undefined) {
     // The digest first: the look and the claim then leave in the same tick (one pipeline of the Redis client).
@@ -92,10 +109,63 @@ async function created(
     async (ctx, { taskId, resumed }) => {
       const opened = await scope;
       const intent = { taskId: taskId ?? ctx.newId(), resumed };
-      const { task, token } = await createTask(ctx, args.text, intent, scopeList(opened), cipherOf(opened));
+      const listId = scopeList(opened);
+      const { task, token } = await createTask(ctx, args.text, intent, listId, cipherOf(opened));
+      if (listId !== undefined && token !== undefined)
+        noteCreated(listId, parseToken(token, d.log.partitions));
       return { value: task, token };
     },
     scope,
   );
   return openTask(cipherOf(await scope), task);
+}
+
+/**
+ * A create without an idempotency key on a list the isolate opened lately, with room for one more task by what it
+ * knows of the list's size (see sealing.ts `knownList`): sealed with the key it remembers and appended while its look
+ * is on the way, so that it waits for no Redis round trip before its append, as a create on the default list does.
+ * The look still decides the answer: a list purged since (or gone otherwise) answers NOT_FOUND, and what was
+ * appended folds into nothing (the fold drops the tasks of a purged list, in whichever order it meets them). A look
+ * that finds the list full, or that fails, leaves the create standing, since it was appended: like creates racing
+ * for a list's last places, it may pass the bound (by the creates other isolates made since this one looked). There
+ * is no claim to send without an idempotency key.
+ */
+async function createBesideLook(
+  deps: CommandDeps,
+  d: RequestDeps,
+  c: C,
+  look: Promise<Scope>,
+  args: CreateArgs,
+  listId: string,
+  key: string | null,
+): Promise<Task> {
+  const cipher = cipherOfKey(key);
+  const creating = mutation(
+    d,
+    c,
+    undefined,
+    (ctx) => ({ ...request(deps, "createTask", { text: args.text, listId }), taskId: ctx.newId() }),
+    async (ctx, { taskId, resumed }) => {
+      const intent = { taskId: taskId ?? ctx.newId(), resumed };
+      const { task, token } = await createTask(ctx, args.text, intent, listId, cipher);
+      if (token !== undefined) noteCreated(listId, parseToken(token, d.log.partitions));
+      return { value: task, token };
+    },
+  );
+  const [looked, created] = await Promise.allSettled([look, creating]);
+  if (looked.status === "rejected") {
+    const standing = looked.reason instanceof ListFullError || looked.reason instanceof UpstreamError;
+    if (created.status === "rejected") throw standing ? created.reason : looked.reason;
+    if (!standing) {
+      // The answer is the refusal: no consistency token names a write the client is told did not happen.
+      c.header("x-consistency-token", undefined);
+      throw looked.reason;
+    }
+  } else if (keyOf(looked.value) !== key) {
+    throw new Error(
+      `list ${listId}'s data key is not the one the isolate sealed with: a list's key never changes`,
+    );
+  }
+  if (created.status === "rejected") throw created.reason;
+  return openTask(cipher, created.value);
 }

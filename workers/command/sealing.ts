@@ -6,8 +6,10 @@
  * words stay as written.
  */
 import type { Task, TaskEvent, TaskState } from "../../shared/domain";
+import type { Position } from "../../shared/event-log/port";
 import { type ListCipher, listCipher } from "../../shared/lists/cipher";
 import type { Scope } from "./access";
+import { reached } from "./consistency/token";
 
 /**
  * The isolate keeps the ciphers of the lists it served lately (their keys imported once) and the words it opened
@@ -106,17 +108,53 @@ export function cipherOf(scope: Scope): OpeningCipher | undefined {
 }
 
 /**
- * The data key of each list the isolate opened lately, by the list's id (null: its words are clear), so that a
- * create with an idempotency key can fingerprint its text before its look answers (see create-mutation.ts). In
- * memory only, bounded, and only a hint: a request that uses it is held to the key its own look then reads, and a
- * purged list's look refuses the request (the claim sent with it dropped), whatever the isolate still remembers.
+ * What the isolate last saw of each list it opened lately, by the list's id: its data key (null: its words are
+ * clear), so that a create can seal or fingerprint its text before its look answers (see create-mutation.ts); and
+ * what it knows of the list's size: the size a create's look last read, and the creates this isolate appended to
+ * the list that the size did not count (those the projection had not folded when it was read, and those since). In
+ * memory only, bounded, and only a hint: a request that uses it is held to what its own look then reads, and a purged
+ * list's look refuses the request, whatever the isolate still remembers.
  */
+interface KnownList {
+  key: string | null;
+  /** The size a create's look read last; absent when no create of this isolate read it. */
+  size?: number;
+  /** Positions of this isolate's creates on the list that `size` does not count (at most OWN_KEPT). */
+  own: Position[];
+}
 const LISTS_KEPT = 1000;
-const listKeys = new Map<string, string | null>();
+const OWN_KEPT = 64;
+const listKeys = new Map<string, KnownList>();
 
-/** Remembers the data key of the list a look opened. */
+/**
+ * Remembers the data key of the list a look opened, and, when the look read the list's size, that size, keeping
+ * only the creates it did not count: those the checkpoints read with it do not show folded.
+ */
 export function noteList(scope: Scope): void {
-  if (scope.kind === "list") keep(listKeys, scope.listId, scope.record?.key ?? null, LISTS_KEPT);
+  if (scope.kind !== "list") return;
+  const key = scope.record?.key ?? null;
+  const before = listKeys.get(scope.listId);
+  const known: KnownList =
+    before?.key !== key
+      ? { key, own: [] }
+      : { key, own: before.own, ...(before.size !== undefined && { size: before.size }) };
+  if (scope.size !== undefined && scope.sizedAt) {
+    const at = scope.sizedAt;
+    known.size = scope.size;
+    known.own = known.own.filter((p) => !reached(at, p));
+  }
+  keep(listKeys, scope.listId, known, LISTS_KEPT);
+}
+
+/**
+ * Remembers a create this isolate appended to the list `listId` at `position`, which a size read before it was
+ * folded does not count. Past OWN_KEPT of them the size is forgotten: the next create reads it before appending.
+ */
+export function noteCreated(listId: string, position: Position): void {
+  const known = listKeys.get(listId);
+  if (!known) return;
+  known.own.push(position);
+  if (known.own.length > OWN_KEPT) listKeys.set(listId, { key: known.key, own: [] });
 }
 
 /** Forgets a list (its look refused a request, or it was purged). */
@@ -124,9 +162,22 @@ export function forgetList(listId: string): void {
   listKeys.delete(listId);
 }
 
+/**
+ * The data key the list `listId` had when the isolate last opened it (null: none), and, when a create's look read
+ * its size, how many tasks it holds at least as far as this isolate knows: that size, and this isolate's creates it
+ * did not count. Undefined when the list is not known.
+ */
+export function knownList(listId: string): { key: string | null; size?: number } | undefined {
+  const known = touch(listKeys, listId);
+  if (!known) return undefined;
+  return known.size === undefined
+    ? { key: known.key }
+    : { key: known.key, size: known.size + known.own.length };
+}
+
 /** The data key the list `listId` had when the isolate last opened it (null: none); undefined when not known. */
 export function expectedKey(listId: string): string | null | undefined {
-  return touch(listKeys, listId);
+  return knownList(listId)?.key;
 }
 
 /** The key a scope's words are sealed under (null: none). */
