@@ -5,6 +5,8 @@
  * original task. The first create of a list in an isolate looks first: its fingerprint needs the list's key.
  */
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { encodeEvent } from "../../shared/domain/encode";
+import { CURRENT_SCHEMA_VERSION, type EventEnvelope } from "../../shared/domain/envelope";
 import { mintDataKey } from "../../shared/lists/cipher";
 import type { ListRecord } from "../../shared/lists/port";
 import { allRecords, given, givenWith, type Operation, TASK, type World } from "./given";
@@ -248,6 +250,38 @@ describe("createTask without an idempotency key: the append goes with the look",
 
     expect(third.body.errors?.[0]?.extensions?.code).toBe("LIST_FULL");
     expect((await w.events()).filter((e) => e.startsWith("TaskCreated"))).toHaveLength(2);
+  });
+
+  it("a list known by its tasks only (from before lists were minted) is looked at first: once its tasks are gone, a create answers NOT_FOUND and appends nothing", async () => {
+    const { world: w } = await given();
+    const listId = "made-up-before-lists-were-minted";
+    const taskId = crypto.randomUUID();
+    const envelope: EventEnvelope = {
+      type: "TaskCreated",
+      data: { text: "from before", listId },
+      eventId: crypto.randomUUID(),
+      schemaVersion: CURRENT_SCHEMA_VERSION,
+      taskId,
+      version: 1,
+      occurredAt: new Date().toISOString(),
+      metadata: {},
+    };
+    await w.log.append(taskId, [encodeEvent(envelope)]);
+    await w.catchUp();
+    const second = await createdBy(w, createOn(listId, "second"));
+    for (const id of [taskId, second]) {
+      const deleted = await w.send({
+        query: "mutation ($id: String!, $l: String) { deleteTask(id: $id, listId: $l) }",
+        variables: { id, l: listId },
+      });
+      expect(deleted.body.errors).toBeUndefined();
+    }
+    const before = await w.events();
+
+    const gone = await w.send(createOn(listId, "on a list that is no more"));
+
+    expect(gone.body.errors?.[0]?.extensions?.code).toBe("NOT_FOUND");
+    expect(await w.events()).toEqual(before);
   });
 
   it("NOT_FOUND: a list purged since the isolate opened it answers as an unknown list, with no token, and the task appended beside the look folds into nothing", async () => {

@@ -138,7 +138,8 @@ export function noteList(scope: Scope): void {
     before?.key !== key
       ? { key, own: [] }
       : { key, own: before.own, ...(before.size !== undefined && { size: before.size }) };
-  if (scope.size !== undefined && scope.sizedAt) {
+  // Only a minted list's size: a list known by its tasks only exists while it holds some, which only its look knows.
+  if (scope.size !== undefined && scope.sizedAt && scope.record) {
     const at = scope.sizedAt;
     known.size = scope.size;
     known.own = known.own.filter((p) => !reached(at, p));
