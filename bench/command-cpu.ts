@@ -15,7 +15,8 @@ import { createMemoryIdempotency } from "../shared/write-guard/memory/idempotenc
 import { createMemoryWriteGuard } from "../shared/write-guard/memory/write-guard";
 import { DEFAULT_MAX_LIST_TASKS } from "../workers/command/access";
 import { createCommandApp } from "../workers/command/app";
-import { bodyOf, FAKE_BINDINGS, fakeAnswer } from "./fake-upstash";
+import { bodyOf, FAKE_BINDINGS, fakeAnswer, graphqlSender } from "./fake-upstash";
+import { cpuPerCall, median } from "./measure";
 
 const perBlock = Number(process.argv[2] ?? 200);
 const blocks = Number(process.argv[3] ?? 15);
@@ -27,27 +28,8 @@ type Send = (text: string) => Promise<number>;
 
 /** Sends creates to `app` with `env`, awaiting each one's background work (its commit and poke) before the next. */
 function sender(app: ReturnType<typeof createCommandApp>, env: Record<string, unknown>): Send {
-  const background: Promise<unknown>[] = [];
-  const ctx = {
-    waitUntil: (p: Promise<unknown>) => void background.push(p),
-    passThroughOnException() {},
-    props: {},
-  };
-  return async (text) => {
-    const res = await app.request(
-      "http://command.test/graphql",
-      {
-        method: "POST",
-        headers: { "content-type": "application/json" },
-        body: JSON.stringify({ query: CREATE, variables: { text } }),
-      },
-      env,
-      ctx,
-    );
-    await res.text();
-    while (background.length > 0) await Promise.all(background.splice(0));
-    return res.status;
-  };
+  const send = graphqlSender(app, env);
+  return async (text) => (await send({ query: CREATE, variables: { text } })).status;
 }
 
 /** The app over the in-memory adapters (as the command-service specifications build it), pokes dropped. */
@@ -87,21 +69,12 @@ function realSide(): Send {
 }
 
 /** CPU ms per create of `n` creates through `send`. */
-async function block(send: Send, n: number): Promise<number> {
-  const start = process.cpuUsage();
-  for (let i = 0; i < n; i++) {
+function block(send: Send, n: number): Promise<number> {
+  return cpuPerCall(n, async (i) => {
     const status = await send(`bench task ${i}`);
     if (status !== 200) throw new Error(`createTask answered ${status}`);
-  }
-  const used = process.cpuUsage(start);
-  return (used.user + used.system) / 1000 / n;
+  });
 }
-
-const median = (xs: number[]) => {
-  const s = [...xs].sort((a, b) => a - b);
-  const mid = Math.floor(s.length / 2);
-  return s.length % 2 ? (s[mid] ?? 0) : ((s[mid - 1] ?? 0) + (s[mid] ?? 0)) / 2;
-};
 
 globalThis.fetch = fakeFetch;
 // The worker's log lines are built as in production (JSON.stringify) but not written: the console is not the worker's.

@@ -65,3 +65,43 @@ export function fakeAnswer(url: URL, body: unknown, offsets: { next: number }): 
     return { messageId: `msg_${offsets.next}`, url: "http://projector.bench/projection" };
   return undefined;
 }
+
+/** The command app's fetch handler, as the in-process benchmarks drive it. */
+export interface CommandApp {
+  request(
+    url: string,
+    init: RequestInit,
+    env: Record<string, unknown>,
+    ctx: { waitUntil(p: Promise<unknown>): void; passThroughOnException(): void; props: object },
+  ): Response | Promise<Response>;
+}
+
+/**
+ * Posts GraphQL operations to `app` with `env`, awaiting each one's background work (a write's commit and poke)
+ * before answering its status and body, so the next one starts on a quiet isolate.
+ */
+export function graphqlSender(
+  app: CommandApp,
+  env: Record<string, unknown>,
+): (operation: {
+  query: string;
+  variables?: Record<string, unknown>;
+}) => Promise<{ status: number; body: string }> {
+  const background: Promise<unknown>[] = [];
+  const ctx = {
+    waitUntil: (p: Promise<unknown>) => void background.push(p),
+    passThroughOnException() {},
+    props: {},
+  };
+  return async (operation) => {
+    const res = await app.request(
+      "http://command.test/graphql",
+      { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(operation) },
+      env,
+      ctx,
+    );
+    const body = await res.text();
+    while (background.length > 0) await Promise.all(background.splice(0));
+    return { status: res.status, body };
+  };
+}

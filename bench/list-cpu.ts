@@ -13,7 +13,8 @@
 import { listCipher, mintDataKey } from "../shared/lists/cipher";
 import { encodeState } from "../shared/projection/codec";
 import { createCommandApp } from "../workers/command/app";
-import { FAKE_BINDINGS } from "./fake-upstash";
+import { FAKE_BINDINGS, graphqlSender } from "./fake-upstash";
+import { cpuPerCall, median } from "./measure";
 
 const perBlock = Number(process.argv[2] ?? 20);
 const blocks = Number(process.argv[3] ?? 15);
@@ -86,24 +87,17 @@ async function fakeFetch(input: RequestInfo | URL, init?: RequestInit): Promise<
 
 const QUERY = `query ($listId: String) { tasks(listId: $listId, first: ${PAGE}) {
   tasks { id text done version } nextCursor } }`;
-const app = createCommandApp();
-const env = { ...FAKE_BINDINGS, REQUEST_LIMITER: unlimited, MUTATION_LIMITER: unlimited };
-const ctx = { waitUntil() {}, passThroughOnException() {}, props: {} };
+const send = graphqlSender(createCommandApp(), {
+  ...FAKE_BINDINGS,
+  REQUEST_LIMITER: unlimited,
+  MUTATION_LIMITER: unlimited,
+});
 
 /** Reads one page of `side`'s list and checks that it answered PAGE tasks with their words. */
 async function readPage(side: Side): Promise<void> {
   const listId = side === "default" ? null : LISTS[side];
-  const res = await app.request(
-    "http://command.test/graphql",
-    {
-      method: "POST",
-      headers: { "content-type": "application/json" },
-      body: JSON.stringify({ query: QUERY, variables: { listId } }),
-    },
-    env,
-    ctx,
-  );
-  const answer = (await res.json()) as {
+  const res = await send({ query: QUERY, variables: { listId } });
+  const answer = JSON.parse(res.body) as {
     data?: { tasks: { tasks: Array<{ text: string }>; nextCursor: string | null } };
     errors?: unknown;
   };
@@ -113,18 +107,9 @@ async function readPage(side: Side): Promise<void> {
 }
 
 /** CPU ms per page of `n` pages of `side`. */
-async function block(side: Side, n: number): Promise<number> {
-  const start = process.cpuUsage();
-  for (let i = 0; i < n; i++) await readPage(side);
-  const used = process.cpuUsage(start);
-  return (used.user + used.system) / 1000 / n;
+function block(side: Side, n: number): Promise<number> {
+  return cpuPerCall(n, () => readPage(side));
 }
-
-const median = (xs: number[]) => {
-  const s = [...xs].sort((a, b) => a - b);
-  const mid = Math.floor(s.length / 2);
-  return s.length % 2 ? (s[mid] ?? 0) : ((s[mid - 1] ?? 0) + (s[mid] ?? 0)) / 2;
-};
 
 globalThis.fetch = fakeFetch;
 // The worker's log lines are built as in production (JSON.stringify) but not written: the console is not the worker's.

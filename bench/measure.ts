@@ -19,6 +19,22 @@ export function percentile(samples: readonly number[], p: number): number {
   return sorted[Math.min(rank, sorted.length) - 1] ?? Number.NaN;
 }
 
+/** The median of `samples` (the mean of the middle two for an even count); NaN for no samples. */
+export function median(samples: readonly number[]): number {
+  if (samples.length === 0) return Number.NaN;
+  const sorted = [...samples].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? (sorted[mid] ?? 0) : ((sorted[mid - 1] ?? 0) + (sorted[mid] ?? 0)) / 2;
+}
+
+/** This process's CPU time (user + system) in ms per call, over `n` calls of `call` one after the other. */
+export async function cpuPerCall(n: number, call: (i: number) => Promise<void>): Promise<number> {
+  const start = process.cpuUsage();
+  for (let i = 0; i < n; i++) await call(i);
+  const used = process.cpuUsage(start);
+  return (used.user + used.system) / 1000 / n;
+}
+
 export function summarize(samples: readonly number[]): Summary {
   const mean = samples.reduce((a, b) => a + b, 0) / (samples.length || 1);
   return { n: samples.length, p50: percentile(samples, 50), p99: percentile(samples, 99), mean };
