@@ -7,7 +7,8 @@
  * spends on a page (the look's script call, decoding the states, opening the words, GraphQL, the JSON answer).
  * The sides run in alternating blocks after a warm-up (the isolate's caches warm: the list's key imported, the words
  * it opened kept); each figure is the median of the blocks' CPU time of this process per page.
- * Usage: `npx tsx bench/list-cpu.ts [pages per block] [blocks per side]`; `node --cpu-prof --import tsx` for a profile.
+ * Usage: `npx tsx bench/list-cpu.ts [pages per block] [blocks per side] [side]` (one side alone: for a profile, with
+ * `node --cpu-prof --import tsx`).
  */
 
 import { listCipher, mintDataKey } from "../shared/lists/cipher";
@@ -114,7 +115,10 @@ function block(side: Side, n: number): Promise<number> {
 globalThis.fetch = fakeFetch;
 // The worker's log lines are built as in production (JSON.stringify) but not written: the console is not the worker's.
 console.log = () => {};
-const sides: Side[] = ["sealed", "named", "default"];
+const ALL: Side[] = ["sealed", "named", "default"];
+const only = process.argv[4];
+if (only !== undefined && !ALL.includes(only as Side)) throw new Error(`no side ${only}: ${ALL.join(", ")}`);
+const sides = only === undefined ? ALL : [only as Side];
 const times: Record<Side, number[]> = { sealed: [], named: [], default: [] };
 for (const side of sides) await block(side, perBlock); // warm-up: JIT, the key imported, the words opened
 for (let round = 0; round < blocks; round++) {
@@ -126,5 +130,8 @@ const ratio = (a: Side, b: Side) => (median(times[a]) / median(times[b])).toFixe
 process.stdout.write(
   `tasks(first: ${PAGE}) CPU per page (median of ${blocks} blocks of ${perBlock}; min in brackets)\n` +
     sides.map((s) => `  ${s}: ${ms(median(times[s]))} (${ms(Math.min(...times[s]))})\n`).join("") +
-    `  sealed ÷ default ${ratio("sealed", "default")}, sealed ÷ named ${ratio("sealed", "named")}, named ÷ default ${ratio("named", "default")}\n`,
+    (sides.length < ALL.length
+      ? ""
+      : `  sealed ÷ default ${ratio("sealed", "default")}, sealed ÷ named ${ratio("sealed", "named")}, ` +
+        `named ÷ default ${ratio("named", "default")}\n`),
 );
