@@ -215,7 +215,8 @@ describe("createTask without an idempotency key: the append goes with the look",
 
       const answer = w.send(createOn(list.id, "second"));
 
-      await vi.waitFor(async () => expect((await w.events()).length).toBe(before + 1));
+      // A condition, not a time: the limit only bounds how long a failing run waits.
+      await vi.waitFor(async () => expect((await w.events()).length).toBe(before + 1), { timeout: 10_000 });
       release();
       expect((await answer).body).toEqual({
         data: { createTask: expect.objectContaining({ text: "second" }) },
@@ -231,7 +232,7 @@ describe("createTask without an idempotency key: the append goes with the look",
 
     const answer = w.send(createOn(list.id, "first"));
 
-    await vi.waitFor(() => expect(w.lists.open).toHaveBeenCalled());
+    await vi.waitFor(() => expect(w.lists.open).toHaveBeenCalled(), { timeout: 10_000 });
     expect(await w.events()).toEqual(["ListCreated@1"]);
     release();
     expect((await answer).body.errors).toBeUndefined();
