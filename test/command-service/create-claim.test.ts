@@ -5,11 +5,17 @@
  * original task. The first create of a list in an isolate looks first: its fingerprint needs the list's key.
  */
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { encodeEvent } from "../../shared/domain/encode";
-import { CURRENT_SCHEMA_VERSION, type EventEnvelope } from "../../shared/domain/envelope";
 import { mintDataKey } from "../../shared/lists/cipher";
 import type { ListRecord } from "../../shared/lists/port";
-import { allRecords, given, givenWith, type Operation, TASK, type World } from "./given";
+import {
+  allRecords,
+  appendUnregisteredTask,
+  given,
+  givenWith,
+  type Operation,
+  TASK,
+  type World,
+} from "./given";
 
 const PURGE = "mutation ($l: String!) { purgeList(listId: $l) }";
 
@@ -256,18 +262,7 @@ describe("createTask without an idempotency key: the append goes with the look",
   it("a list known by its tasks only (from before lists were minted) is looked at first: once its tasks are gone, a create answers NOT_FOUND and appends nothing", async () => {
     const { world: w } = await given();
     const listId = "made-up-before-lists-were-minted";
-    const taskId = crypto.randomUUID();
-    const envelope: EventEnvelope = {
-      type: "TaskCreated",
-      data: { text: "from before", listId },
-      eventId: crypto.randomUUID(),
-      schemaVersion: CURRENT_SCHEMA_VERSION,
-      taskId,
-      version: 1,
-      occurredAt: new Date().toISOString(),
-      metadata: {},
-    };
-    await w.log.append(taskId, [encodeEvent(envelope)]);
+    const { id: taskId } = await appendUnregisteredTask(w.log, listId, "from before");
     await w.catchUp();
     const second = await createdBy(w, createOn(listId, "second"));
     for (const id of [taskId, second]) {

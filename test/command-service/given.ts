@@ -8,6 +8,8 @@
  * Given mutations sent through the service (and any other step on the world), when one operation is sent, then its
  * answer, the events it appended, the projection and the log lines it left.
  */
+import { encodeEvent } from "../../shared/domain/encode";
+import { CURRENT_SCHEMA_VERSION, type EventEnvelope } from "../../shared/domain/envelope";
 import { createMemoryEventLog, type MemoryEventLog } from "../../shared/event-log/memory/event-log";
 import type { LogRecord, Position } from "../../shared/event-log/port";
 import { createMemoryListRegistry } from "../../shared/lists/memory/registry";
@@ -72,6 +74,31 @@ export async function allRecords(log: MemoryEventLog): Promise<LogRecord[]> {
     }
   }
   return records;
+}
+
+/**
+ * Appends a TaskCreated on `listId` straight to the log, as a release from before lists were minted wrote one (the
+ * id never registered), folded into no projection yet. Answers the task's id and its record's position.
+ */
+export async function appendUnregisteredTask(
+  log: MemoryEventLog,
+  listId: string,
+  text: string,
+): Promise<{ id: string; position: Position }> {
+  const id = crypto.randomUUID();
+  const envelope: EventEnvelope = {
+    type: "TaskCreated",
+    data: { text, listId },
+    eventId: crypto.randomUUID(),
+    schemaVersion: CURRENT_SCHEMA_VERSION,
+    taskId: id,
+    version: 1,
+    occurredAt: new Date().toISOString(),
+    metadata: {},
+  };
+  const [record] = await log.append(id, [encodeEvent(envelope)]);
+  if (!record) throw new Error("the append answered no record");
+  return { id, position: record };
 }
 
 function world(lines: Line[], maxListTasks = DEFAULT_MAX_LIST_TASKS): World {

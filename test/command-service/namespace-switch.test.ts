@@ -5,8 +5,6 @@
  * reached, and every field of one request reads one namespace, whenever the pointer moves.
  */
 import { afterEach, beforeEach, expect, it, vi } from "vitest";
-import { encodeEvent } from "../../shared/domain/encode";
-import { CURRENT_SCHEMA_VERSION, type EventEnvelope } from "../../shared/domain/envelope";
 import { createMemoryEventLog } from "../../shared/event-log/memory/event-log";
 import { createMemoryListRegistry } from "../../shared/lists/memory/registry";
 import type { Notifier } from "../../shared/notifier/qstash";
@@ -20,7 +18,7 @@ import { RESERVATION_TTL_FACTOR } from "../../workers/command/deps";
 import { foldAll } from "../projection/given";
 import { unlimitedCommandBindings } from "../support/fake-limiter";
 import { createMemoryProjection } from "../support/memory-projection";
-import { allRecords, create, type Operation, TASK } from "./given";
+import { allRecords, appendUnregisteredTask, create, type Operation, TASK } from "./given";
 
 const PARTITIONS = 2;
 const APPEND_TIMEOUT_MS = 5000;
@@ -136,25 +134,10 @@ async function unfoldedTask(w: ReturnType<typeof world>, text: string) {
   return { task, token: String(answer.token) };
 }
 
-/**
- * A task created on `listId` as a release from before lists were minted created it (no registry entry), appended
- * straight to the log and folded into no namespace yet, with the consistency token a create of it answers.
- */
+/** A task created on `listId` before lists were minted, with the consistency token a create of it answers. */
 async function unregisteredTask(w: ReturnType<typeof world>, listId: string, text: string) {
-  const id = crypto.randomUUID();
-  const envelope: EventEnvelope = {
-    type: "TaskCreated",
-    data: { text, listId },
-    eventId: crypto.randomUUID(),
-    schemaVersion: CURRENT_SCHEMA_VERSION,
-    taskId: id,
-    version: 1,
-    occurredAt: new Date().toISOString(),
-    metadata: {},
-  };
-  const [record] = await w.log.append(id, [encodeEvent(envelope)]);
-  if (!record) throw new Error("the append answered no record");
-  return { id, token: formatToken(record) };
+  const { id, position } = await appendUnregisteredTask(w.log, listId, text);
+  return { id, token: formatToken(position) };
 }
 
 beforeEach(() => {
