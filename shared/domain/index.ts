@@ -44,7 +44,15 @@ export type { ListCreated, ListEnvelope, ListEvent, ListEventType } from "./list
 export { encodeListEvent, isListEventType, LIST_EVENT_TYPES } from "./list-events";
 export type { EnvelopeContext } from "./make-envelopes";
 export { makeEnvelopes } from "./make-envelopes";
-export { isSealed, isSealedPayload, MAX_SEALED_CHARS, parseSealed, SEALED_MARK, sealedRef } from "./sealed";
+export {
+  isSealed,
+  isSealedPayload,
+  MAX_SEALED_CHARS,
+  ownPayload,
+  parseSealed,
+  SEALED_MARK,
+  sealedRef,
+} from "./sealed";
 export type { Task, TaskState } from "./task-state";
 export { initialState, listOf, taskIdOf, versionOf } from "./task-state";
 export { isIsoTimestamp } from "./timestamps";

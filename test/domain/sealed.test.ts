@@ -8,6 +8,8 @@ import {
   decodeRecord,
   encodeEvent,
   encodeListEvent,
+  isSealed,
+  ownPayload,
   parseSealed,
   SEALED_MARK,
   sealedRef,
@@ -93,24 +95,75 @@ describe("decodeRecord: sealed words", () => {
 });
 
 describe("sealed references", () => {
-  it("are compact: the mark, the event id and the ciphertext, which JSON writes without an escape", () => {
+  /** The event id as the base64url of its 16 bytes, as a reference carries it. */
+  const COMPACT = Buffer.from(EVENT.replace(/-/g, ""), "hex").toString("base64url");
+
+  it("are compact: the mark DEL, the event id's 16 bytes in base64url and the ciphertext, which JSON writes without an escape", () => {
     const ref = sealedRef(EVENT, PAYLOAD);
-    expect(ref).toBe(`${SEALED_MARK}${EVENT}${PAYLOAD}`);
-    expect(SEALED_MARK).toHaveLength(1);
+    expect(COMPACT).toHaveLength(22);
+    expect(ref).toBe(`\u007f${COMPACT}${PAYLOAD}`);
+    expect(SEALED_MARK).toBe("\u007f");
     expect(JSON.stringify(JSON.stringify({ text: ref }))).toBe(`"{\\"text\\":\\"${ref}\\"}"`);
     expect(parseSealed(ref)).toEqual({ eventId: EVENT, payload: PAYLOAD });
   });
 
-  it("as the projection stored them before (NUL, 'sealed:', the event id, ':') still open", () => {
+  it("are ASCII, one byte of UTF-8 per character, so that no stage copying a state leaves its fast path", () => {
+    const ref = sealedRef(EVENT, PAYLOAD);
+    expect(new TextEncoder().encode(ref)).toHaveLength(ref.length);
+    expect([...ref].every((c) => c.charCodeAt(0) < 0x80)).toBe(true);
+  });
+
+  it("carry any event id and give it back", () => {
+    for (let i = 0; i < 200; i++) {
+      const eventId = crypto.randomUUID();
+      const compact = Buffer.from(eventId.replace(/-/g, ""), "hex").toString("base64url");
+      expect(sealedRef(eventId, PAYLOAD)).toBe(`${SEALED_MARK}${compact}${PAYLOAD}`);
+      expect(parseSealed(sealedRef(eventId, PAYLOAD))).toEqual({ eventId, payload: PAYLOAD });
+    }
+  });
+
+  it("as the projection stored them before (U+0091 and the event id's 36 characters) still open", () => {
+    expect(parseSealed(`\u0091${EVENT}${PAYLOAD}`)).toEqual({ eventId: EVENT, payload: PAYLOAD });
+    expect(isSealed(`\u0091${EVENT}${PAYLOAD}`)).toBe(true);
+  });
+
+  it("as the projection stored them before that (NUL, 'sealed:', the event id, ':') still open", () => {
     expect(parseSealed(`\u0000sealed:${EVENT}:${PAYLOAD}`)).toEqual({ eventId: EVENT, payload: PAYLOAD });
   });
 
   it.each([
     ["words", "buy milk"],
     ["a mark with no event id", `${SEALED_MARK}${PAYLOAD}`],
-    ["a ciphertext that is not base64url", `${SEALED_MARK}${EVENT}not base64!`],
-    ["an empty ciphertext", `${SEALED_MARK}${EVENT}`],
+    ["a mark with an event id too short", `${SEALED_MARK}${COMPACT.slice(0, 21)}`],
+    [
+      "an event id whose last digit holds bits beyond its 16 bytes",
+      `${SEALED_MARK}${COMPACT.slice(0, 21)}B${PAYLOAD}`,
+    ],
+    ["an event id that is not base64url", `${SEALED_MARK}${COMPACT.slice(0, 21)}+${PAYLOAD}`],
+    ["a ciphertext that is not base64url", `${SEALED_MARK}${COMPACT}not base64!`],
+    ["an empty ciphertext", `${SEALED_MARK}${COMPACT}`],
+    ["the earlier form with no event id", `\u0091${PAYLOAD}`],
   ])("are not %s", (_, text) => {
     expect(parseSealed(text)).toBeUndefined();
+  });
+});
+
+describe("ownPayload", () => {
+  it("is the ciphertext of a reference sealed by the given event, and nothing for another event or an earlier form", () => {
+    const ref = sealedRef(EVENT, PAYLOAD);
+    expect(ownPayload(ref, EVENT)).toBe(PAYLOAD);
+    expect(ownPayload(ref, TASK)).toBeUndefined();
+    expect(ownPayload(`\u0091${EVENT}${PAYLOAD}`, EVENT)).toBeUndefined();
+    expect(ownPayload("buy milk", EVENT)).toBeUndefined();
+  });
+
+  it("tells apart event ids that differ in any one hex digit", () => {
+    const ref = sealedRef(EVENT, PAYLOAD);
+    for (let i = 0; i < EVENT.length; i++) {
+      if (EVENT[i] === "-") continue;
+      const other = `${EVENT.slice(0, i)}${EVENT[i] === "0" ? "1" : "0"}${EVENT.slice(i + 1)}`;
+      expect([i, ownPayload(ref, other)]).toEqual([i, undefined]);
+    }
+    expect(ownPayload(ref, EVENT.toUpperCase())).toBeUndefined();
   });
 });
