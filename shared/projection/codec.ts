@@ -4,7 +4,16 @@
  * problems.ts, the write guards' own records in shared/write-guard/codec.ts. No caller re-parses stored JSON; what
  * is read back is validated, never cast.
  */
-import { type EventEnvelope, isJsonRecord, type Task, type TaskState } from "../domain";
+import {
+  type EventEnvelope,
+  isJsonRecord,
+  isSealedPayload,
+  isUuid,
+  ownPayload,
+  sealedRef,
+  type Task,
+  type TaskState,
+} from "../domain";
 import { UpstreamError } from "../errors";
 import type { Position } from "../event-log/port";
 
@@ -78,10 +87,12 @@ export function decodeState(raw: unknown): TaskState {
 /**
  * The history entry of `event` at `position`, encoded as stored: the fields of {@link historyEntry} in its order,
  * built as one object literal of one shape whatever is absent (JSON.stringify leaves a field that is undefined
- * out), since the fold encodes one per event.
+ * out), since the fold encodes one per event. A text sealed by the event itself is stored as `data.sealed`, its
+ * ciphertext alone, as the log holds it: the entry's `eventId` is the rest of its reference.
  */
 export function encodeHistoryEntry(event: EventEnvelope, position: Position): string {
   const text = "text" in event.data ? event.data.text : undefined;
+  const sealed = text === undefined ? undefined : ownPayload(text, event.eventId);
   const idempotencyKey = event.metadata.idempotencyKey;
   return JSON.stringify({
     partition: position.partition,
@@ -90,7 +101,7 @@ export function encodeHistoryEntry(event: EventEnvelope, position: Position): st
     type: event.type,
     version: event.version,
     occurredAt: event.occurredAt,
-    data: text === undefined ? undefined : { text },
+    data: text === undefined ? undefined : sealed === undefined ? { text } : { sealed },
     metadata: idempotencyKey === undefined ? undefined : { idempotencyKey },
   });
 }
@@ -100,9 +111,17 @@ export function decodeHistoryEntry(raw: unknown): HistoryEntry {
   const v = storedObject(raw);
   if (v === undefined || !isHistoryFields(v))
     throw new UpstreamError("redis", "the projection holds a malformed history entry");
-  const text = isJsonRecord(v.data) && typeof v.data.text === "string" ? v.data.text : undefined;
+  const text = isJsonRecord(v.data) ? entryText(v.data, v.eventId) : undefined;
   const key = isJsonRecord(v.metadata) ? v.metadata.idempotencyKey : undefined;
   return historyEntry(v, text, typeof key === "string" ? key : undefined);
+}
+
+/** An entry's text: its words or sealed reference (`data.text`), or its own event's ciphertext (`data.sealed`). */
+function entryText(data: Record<string, unknown>, eventId: string): string | undefined {
+  if (data.sealed === undefined) return typeof data.text === "string" ? data.text : undefined;
+  if (!isSealedPayload(data.sealed) || !isUuid(eventId) || data.text !== undefined)
+    throw new UpstreamError("redis", "the projection holds a malformed history entry");
+  return sealedRef(eventId, data.sealed);
 }
 
 type HistoryFields = Omit<HistoryEntry, "data" | "metadata">;

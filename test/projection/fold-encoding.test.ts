@@ -3,8 +3,9 @@
  * which the fold encodes once (to bound the batch) and the sinks write as it is.
  */
 import { describe, expect, test } from "vitest";
-import { encodeEvent, type TaskEvent } from "../../shared/domain";
-import { encodeHistoryEntry, encodeState } from "../../shared/projection/codec";
+import { encodeEvent, sealedRef, type TaskEvent } from "../../shared/domain";
+import { UpstreamError } from "../../shared/errors";
+import { decodeHistoryEntry, encodeHistoryEntry, encodeState } from "../../shared/projection/codec";
 import { decodeRecords, foldBatch } from "../../shared/projection/fold";
 import {
   completed,
@@ -34,6 +35,50 @@ describe("encodeHistoryEntry", () => {
     expect(encodeHistoryEntry(envelope(completed, { version: 1 }), at)).toBe(
       `{${fields},"type":"TaskCompleted","version":1,"occurredAt":"${minutesAfterNow(1)}"}`,
     );
+  });
+});
+
+describe("a sealed text's history entry", () => {
+  const at = { partition: 0, offset: 7 };
+  const eventId = uuid(1002);
+  const payload = "q83vEjRWeJCrze8SNFZ4kKvN7xI0VniQ";
+
+  test("encodeHistoryEntry: holds a text sealed by its own event as data.sealed, the ciphertext alone; read back as the reference", () => {
+    const event = envelope(created(sealedRef(eventId, payload)), { version: 1, eventId });
+    const stored = encodeHistoryEntry(event, at);
+    expect(stored).toBe(
+      `{"partition":0,"offset":7,"eventId":"${eventId}","type":"TaskCreated","version":1,` +
+        `"occurredAt":"${minutesAfterNow(1)}","data":{"sealed":"${payload}"}}`,
+    );
+    expect(decodeHistoryEntry(stored).data).toEqual({ text: sealedRef(eventId, payload) });
+  });
+
+  test("encodeHistoryEntry: a reference sealed by another event is kept whole", () => {
+    const ref = sealedRef(uuid(1003), payload);
+    const stored = encodeHistoryEntry(envelope(created(ref), { version: 1, eventId }), at);
+    expect(JSON.parse(stored).data).toEqual({ text: ref });
+    expect(decodeHistoryEntry(stored).data).toEqual({ text: ref });
+  });
+
+  test("decodeHistoryEntry: an entry stored before, its reference whole in data.text, reads as stored", () => {
+    const ref = `\u0091${eventId}${payload}`;
+    const stored = JSON.stringify({
+      ...at,
+      eventId,
+      type: "TaskCreated",
+      version: 1,
+      occurredAt: "x",
+      data: { text: ref },
+    });
+    expect(decodeHistoryEntry(stored).data).toEqual({ text: ref });
+  });
+
+  test.each([
+    ["a ciphertext that is not base64url", { sealed: "not base64!" }],
+    ["both a text and a ciphertext", { sealed: payload, text: "x" }],
+  ])("decodeHistoryEntry: refuses %s", (_, data) => {
+    const stored = JSON.stringify({ ...at, eventId, type: "TaskCreated", version: 1, occurredAt: "x", data });
+    expect(() => decodeHistoryEntry(stored)).toThrow(UpstreamError);
   });
 });
 
