@@ -24,6 +24,7 @@ const samples = [
   "low then high \udc00\ud800 then a pair \ud83d\ude00",
   "\u2028\u2029 line separators",
   `\u00913f2c9a0e-1b7d-4c55-9a53-0c1f5e7d2b11${"A".repeat(200)}`,
+  `\u007fC28_TjxVT0OaUowKDx8uPQ${"A".repeat(200)}`,
 ];
 
 describe("requestCost", () => {
@@ -53,6 +54,29 @@ describe("requestCost", () => {
       const length = next() % 24;
       for (let i = 0; i < length; i++) {
         const [from = 0, to = 0x80] = pools[next() % pools.length] ?? [];
+        s += String.fromCharCode(from + (next() % (to - from)));
+      }
+      expect([s, requestCost(s)]).toEqual([s, twice(s)]);
+    }
+  });
+
+  test("requestCost: agrees with the two encodings on random printable ASCII, quotes, backslashes and DEL", () => {
+    let seed = 11;
+    const next = () => {
+      seed = (seed * 1103515245 + 12345) % 2 ** 31;
+      return seed;
+    };
+    const pools = [
+      [0x20, 0x80],
+      [0x22, 0x23],
+      [0x5c, 0x5d],
+      [0x7f, 0x80],
+    ];
+    for (let n = 0; n < 2000; n++) {
+      let s = "";
+      const length = next() % 40;
+      for (let i = 0; i < length; i++) {
+        const [from = 0x20, to = 0x80] = pools[next() % pools.length] ?? [];
         s += String.fromCharCode(from + (next() % (to - from)));
       }
       expect([s, requestCost(s)]).toEqual([s, twice(s)]);
