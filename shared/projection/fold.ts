@@ -42,12 +42,16 @@ export interface FoldBatch {
   listAdd: Array<[string, number, string]>;
   /** [list id, task id]: a task of a named list deleted */
   listRemove: Array<[string, string]>;
-  /** [list id, task id]: a task created on a named list, kept in the list's set of every task it ever had */
+  /**
+   * [list id, task id]: a task of a named list deleted, kept in the list's set of its deleted tasks (its tombstone and
+   * history stay, and only the set still finds them: the list's index holds its tasks that are not deleted)
+   */
   listTasks: Array<[string, string]>;
   /**
-   * Lists purged: after the batch's other writes, the sink removes every task in each one's set (its state, its
-   * history), its index and its set, and remembers it purged, so that a task of it folded later (from another
-   * partition, or in a rebuild) is removed as soon as it is written.
+   * Lists purged: after the batch's other writes, the sink removes every task of each one (those in its index and
+   * those in its set of deleted tasks: their states, their histories), its index and its set, and remembers it
+   * purged, so that a task of it folded later (from another partition, or in a rebuild) is removed as soon as it is
+   * written.
    */
   purge: string[];
   /** [task id, encoded history entry] in order */
@@ -276,20 +280,23 @@ export function foldBatch(
   return batch;
 }
 
-/** Keeps each list's creation-order index: the default list's is `order`, a named list's its own sorted set. */
+/**
+ * Keeps each list's creation-order index (the default list's is `order`, a named list's its own sorted set) and a
+ * named list's set of deleted tasks: with its index, every task a purge must remove.
+ */
 function indexByList(batch: FoldBatch, before: TaskState, event: EventEnvelope, offset: number): void {
   if (event.type === "TaskCreated") {
     const score = orderScore(event.occurredAt, offset);
     const listId = event.data.listId;
     if (listId === undefined) batch.orderAdd.push([score, event.taskId]);
-    else {
-      batch.listAdd.push([listId, score, event.taskId]);
-      batch.listTasks.push([listId, event.taskId]);
-    }
+    else batch.listAdd.push([listId, score, event.taskId]);
   }
   if (event.type === "TaskDeleted") {
     const listId = before.status === "active" ? before.task.listId : undefined;
     if (listId === undefined) batch.orderRemove.push(event.taskId);
-    else batch.listRemove.push([listId, event.taskId]);
+    else {
+      batch.listRemove.push([listId, event.taskId]);
+      batch.listTasks.push([listId, event.taskId]);
+    }
   }
 }

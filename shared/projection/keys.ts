@@ -13,7 +13,10 @@ export interface ProjectionKeys {
   order: string;
   /** sorted set: ids of a named list's active tasks, scored by creation order (the default list is `order`) */
   list(listId: string): string;
-  /** set: ids of every task ever created on a named list, deleted ones included (what a purge removes) */
+  /**
+   * set: ids of a named list's deleted tasks (with the list's sorted set, what a purge removes; a set written before
+   * it held only those held every task of the list, which a purge reads the same way)
+   */
   listTasks(listId: string): string;
   /** set: ids of the lists purged (a task of one folded later is removed as soon as it is written) */
   purged: string;

@@ -60,10 +60,16 @@ export function createMemoryFoldSink(state: MemoryProjectionState): FoldSink {
         state.listTasks.set(listId, ids.add(id));
       }
       for (const listId of batch.purge) state.purged.add(listId);
-      const swept = [...batch.purge, ...batch.listTasks.map(([listId]) => listId)];
+      const swept = [
+        ...batch.purge,
+        ...batch.listAdd.map(([listId]) => listId),
+        ...batch.listTasks.map(([listId]) => listId),
+      ];
       for (const listId of new Set(swept)) {
         if (!state.purged.has(listId)) continue;
-        for (const id of state.listTasks.get(listId) ?? []) {
+        // Its tasks: those in its index, and its deleted ones (in its set).
+        const ids = [...(state.listTasks.get(listId) ?? []), ...(state.lists.get(listId)?.keys() ?? [])];
+        for (const id of ids) {
           state.states.delete(id);
           state.history.delete(id);
         }

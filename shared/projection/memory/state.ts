@@ -14,7 +14,7 @@ export interface MemoryProjectionState {
   states: Map<string, string>;
   /** list id ('' for the default list) → task id → creation-order score */
   lists: Map<string, Map<string, number>>;
-  /** named list id → every task id ever created on it */
+  /** named list id → its deleted tasks' ids (its index holds the others) */
   listTasks: Map<string, Set<string>>;
   /** the lists purged */
   purged: Set<string>;

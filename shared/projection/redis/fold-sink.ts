@@ -33,8 +33,8 @@ export function createRedisFoldSink(client: RedisClient, prefix: string): FoldSi
 
     async applyBatch(batch, partitions, now = new Date(), lease) {
       // The first attempt supposes that no list the batch touches is purged (the script checks it), so a batch
-      // costs no read more unless it purges a list; one that meets a purged list, or a list given a task between
-      // the read of its set and the script, reads them and tries again (answer 5).
+      // costs no read more unless it purges a list; one that meets a purged list, or a list whose tasks changed
+      // between their read and the script (another partition's batch), reads them and tries again (answer 5).
       for (let attempt = 0; ; attempt++) {
         const outcome = await applyOnce(batch, partitions, now, lease, attempt === 0);
         if (outcome !== "reread") return outcome;
@@ -51,21 +51,30 @@ export function createRedisFoldSink(client: RedisClient, prefix: string): FoldSi
 
   /**
    * What the sink reads before a batch that touches named lists: which are purged (one SMISMEMBER; `optimistic`:
-   * none, unread), and the task sets of those it will sweep (the purged ones and the ones the batch purges) only.
+   * none, unread), and the tasks of those it will sweep (the purged ones and the ones the batch purges) only: the
+   * members of the list's index and of its set of deleted tasks, with how many each held.
    */
   async function readLists(listIds: string[], purging: readonly string[], optimistic: boolean) {
     const flags: unknown = optimistic
       ? []
       : await call("read purged lists", () => redis.smismember(keys.purged, listIds));
     const purged = listIds.map((_, i) => Array.isArray(flags) && Number(flags[i]) === 1);
+    const strings = (v: unknown) => (Array.isArray(v) ? v.map(String) : []);
     return Promise.all(
       listIds.map(async (listId, i) => {
         const swept = purged[i] === true || purging.includes(listId);
-        const members: unknown = swept
-          ? await call("read list tasks", () => redis.smembers(keys.listTasks(listId)))
-          : [];
-        const ids = Array.isArray(members) ? members.map(String) : [];
-        return { listId, purged: purged[i] === true, ids };
+        if (!swept) return { listId, purged: false, ids: [], deleted: -1, indexed: -1 };
+        const [deleted, indexed] = await call("read list tasks", () =>
+          Promise.all([redis.smembers(keys.listTasks(listId)), redis.zrange(keys.list(listId), 0, -1)]),
+        ).then(([d, x]) => [strings(d), strings(x)]);
+        const ids = [...new Set([...(deleted ?? []), ...(indexed ?? [])])];
+        return {
+          listId,
+          purged: purged[i] === true,
+          ids,
+          deleted: deleted?.length ?? 0,
+          indexed: indexed?.length ?? 0,
+        };
       }),
     );
   }
@@ -125,20 +134,33 @@ export function createRedisFoldSink(client: RedisClient, prefix: string): FoldSi
         ([listId]) => keys.listTasks(listId),
         (group, [, id]) => group.push(id),
       );
-      const touched = [...new Set([...batch.purge, ...batch.listTasks.map(([listId]) => listId)])];
+      // Every named list the batch gives a task to or deletes one of, and those it purges.
+      const touched = [
+        ...new Set([
+          ...batch.purge,
+          ...batch.listAdd.map(([listId]) => listId),
+          ...batch.listTasks.map(([listId]) => listId),
+        ]),
+      ];
       const read = touched.length === 0 ? [] : await readLists(touched, batch.purge, optimistic);
       const pk = touched.length === 0 ? 0 : indexOf(keys.purged);
       const swept = (l: { listId: string; purged: boolean }) => l.purged || batch.purge.includes(l.listId);
-      // Only a list swept needs its set unchanged (every task of it is removed); others, only their purged flag.
-      // A list this batch purges is swept whatever its flag says; the others' flags must be what was read.
+      // Only a list swept needs its index and set unchanged (every task of it is removed); others, only their
+      // purged flag. A list this batch purges is swept whatever its flag says; the others' flags must be as read.
       const pc = read.map((l) => [
         l.listId,
         batch.purge.includes(l.listId) ? -1 : l.purged ? 1 : 0,
         indexOf(keys.listTasks(l.listId)),
-        swept(l) ? l.ids.length : -1,
+        swept(l) ? l.deleted : -1,
+        indexOf(keys.list(l.listId)),
+        swept(l) ? l.indexed : -1,
       ]);
       const sw = read.filter(swept).map((l) => {
-        const added = batch.listTasks.filter(([listId]) => listId === l.listId).map(([, id]) => id);
+        const mine = ([listId]: [string, ...unknown[]]) => listId === l.listId;
+        const added = [
+          ...batch.listAdd.filter(mine).map(([, , id]) => id),
+          ...batch.listTasks.filter(mine).map(([, id]) => id),
+        ];
         const ids = [...new Set([...l.ids, ...added])];
         return [
           indexOf(keys.list(l.listId)),

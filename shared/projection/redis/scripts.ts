@@ -20,12 +20,13 @@
  *   {s: [id, stateJson, ...], v: [[id, expectedVersion]], za: [score, id, ...], zr: [id, ...],
  *    h: [[keyIndex, entryJson, ...]], la: [[keyIndex, score, id, ...]], lr: [[keyIndex, id, ...]], d: [json],
  *    r: [json], c: [applied, rejected, dead], x: {offset, reason} (optional: stop here),
- *    lt: [[keyIndex, id, ...]], pu: [listId, ...], pk: keyIndex, pc: [[listId, 0|1, keyIndex, count]],
+ *    lt: [[keyIndex, id, ...]], pu: [listId, ...], pk: keyIndex,
+ *    pc: [[listId, 0|1|-1, setKeyIndex, count, indexKeyIndex, count]],
  *    sw: [[listKeyIndex, tasksKeyIndex, id, historyKeyIndex, ...]]}
  *   (za/zr index the default list in `order`; la/lr a named list's sorted set; la/lr may be absent; lt adds to a
- *   named list's set of every task it had; pu lists purged, added to the set of purged lists at index pk; pc what
+ *   named list's set of its deleted tasks; pu lists purged, added to the set of purged lists at index pk; pc what
  *   the sink read or supposed before, per list the batch touches: whether it was purged (-1: not checked) and, for a
- *   list it sweeps, how many tasks its set held (-1: not checked); sw the
+ *   list it sweeps, how many tasks its set of deleted tasks and its index held (-1: not checked); sw the
  *   lists to sweep: their index, their set and each task with its history key). Each key is written with one
  *   variadic command per batch (per 1,000 arguments), its arguments in the order given.
  * Returns {1, newCheckpoint} when applied (with 'finish': {1, newCheckpoint, end}, end 1 when a poke marked more
@@ -33,7 +34,8 @@
  * {0, storedCheckpoint} when another fold moved it first,
  * {2, storedCount} on a partition-count mismatch, {3, key, problem} when a key cannot be written (nothing was),
  * {4, taskId, storedVersion} when a task's state is not the one the batch was folded from (nothing was written),
- * {5} when a list the batch touches was purged or given a task since the sink read it (nothing was written).
+ * {5} when a list the batch touches was purged, or a list it sweeps given or relieved of a task, since the sink
+ * read it (nothing was written).
  */
 export const APPLY_BATCH = `
 local function kind(key) return redis.call('TYPE', key).ok end
@@ -100,6 +102,7 @@ end
 for _, c in ipairs(p.pc or {}) do
   if c[2] >= 0 and redis.call('SISMEMBER', KEYS[p.pk], c[1]) ~= c[2] then return {5} end
   if c[4] >= 0 and redis.call('SCARD', KEYS[c[3]]) ~= c[4] then return {5} end
+  if c[6] >= 0 and redis.call('ZCARD', KEYS[c[5]]) ~= c[6] then return {5} end
 end
 if not count then redis.call('SET', KEYS[8], ARGV[5]) end
 local function many(command, key, args, from)
