@@ -42,10 +42,7 @@ export interface FoldBatch {
   listAdd: Array<[string, number, string]>;
   /** [list id, task id]: a task of a named list deleted */
   listRemove: Array<[string, string]>;
-  /**
-   * [list id, task id]: a task of a named list deleted, kept in the list's set of its deleted tasks (its tombstone and
-   * history stay, and only the set still finds them: the list's index holds its tasks that are not deleted)
-   */
+  /** [list id, task id]: a named list's task deleted, kept in its set of deleted tasks (its index has the rest) */
   listTasks: Array<[string, string]>;
   /**
    * Lists purged: after the batch's other writes, the sink removes every task of each one (those in its index and
@@ -280,10 +277,7 @@ export function foldBatch(
   return batch;
 }
 
-/**
- * Keeps each list's creation-order index (the default list's is `order`, a named list's its own sorted set) and a
- * named list's set of deleted tasks: with its index, every task a purge must remove.
- */
+/** Keeps each list's creation-order index (`order` for the default list) and a named list's set of deleted tasks. */
 function indexByList(batch: FoldBatch, before: TaskState, event: EventEnvelope, offset: number): void {
   if (event.type === "TaskCreated") {
     const score = orderScore(event.occurredAt, offset);
