@@ -27,19 +27,35 @@ const samples = [
   `\u007fC28_TjxVT0OaUowKDx8uPQ${"A".repeat(200)}`,
 ];
 
+/** A range of UTF-16 code units, its end excluded. */
+type Pool = [number, number];
+
+/** 2,000 strings of fewer than `longest` code units, each drawn from a pool picked at random, from `seed`. */
+function randomStrings(seed: number, pools: Pool[], longest: number): string[] {
+  let state = seed;
+  const next = () => {
+    state = (state * 1103515245 + 12345) % 2 ** 31;
+    return state;
+  };
+  return Array.from({ length: 2000 }, () => {
+    let s = "";
+    const length = next() % longest;
+    for (let i = 0; i < length; i++) {
+      const [from, to] = pools[next() % pools.length] ?? [0x20, 0x80];
+      s += String.fromCharCode(from + (next() % (to - from)));
+    }
+    return s;
+  });
+}
+
 describe("requestCost", () => {
   test("requestCost: counts a string as encoded twice in UTF-8, for every kind of character JSON escapes or not", () => {
     for (const s of samples) expect([s, requestCost(s)]).toEqual([s, twice(s)]);
   });
 
   test("requestCost: agrees with the two encodings on random strings of any UTF-16 code unit", () => {
-    let seed = 7;
-    const next = () => {
-      seed = (seed * 1103515245 + 12345) % 2 ** 31;
-      return seed;
-    };
     // Code units from the places JSON treats apart: ASCII, controls, quotes, 2- and 3-byte UTF-8, surrogates.
-    const pools = [
+    const pools: Pool[] = [
       [0, 0x80],
       [0, 0x20],
       [0x22, 0x23],
@@ -49,37 +65,16 @@ describe("requestCost", () => {
       [0xd800, 0xe000],
       [0xe000, 0x10000],
     ];
-    for (let n = 0; n < 2000; n++) {
-      let s = "";
-      const length = next() % 24;
-      for (let i = 0; i < length; i++) {
-        const [from = 0, to = 0x80] = pools[next() % pools.length] ?? [];
-        s += String.fromCharCode(from + (next() % (to - from)));
-      }
-      expect([s, requestCost(s)]).toEqual([s, twice(s)]);
-    }
+    for (const s of randomStrings(7, pools, 24)) expect([s, requestCost(s)]).toEqual([s, twice(s)]);
   });
 
   test("requestCost: agrees with the two encodings on random printable ASCII, quotes, backslashes and DEL", () => {
-    let seed = 11;
-    const next = () => {
-      seed = (seed * 1103515245 + 12345) % 2 ** 31;
-      return seed;
-    };
-    const pools = [
+    const pools: Pool[] = [
       [0x20, 0x80],
       [0x22, 0x23],
       [0x5c, 0x5d],
       [0x7f, 0x80],
     ];
-    for (let n = 0; n < 2000; n++) {
-      let s = "";
-      const length = next() % 40;
-      for (let i = 0; i < length; i++) {
-        const [from = 0x20, to = 0x80] = pools[next() % pools.length] ?? [];
-        s += String.fromCharCode(from + (next() % (to - from)));
-      }
-      expect([s, requestCost(s)]).toEqual([s, twice(s)]);
-    }
+    for (const s of randomStrings(11, pools, 40)) expect([s, requestCost(s)]).toEqual([s, twice(s)]);
   });
 });
