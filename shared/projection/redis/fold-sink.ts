@@ -66,14 +66,14 @@ export function createRedisFoldSink(client: RedisClient, prefix: string): FoldSi
         if (!swept) return { listId, purged: false, ids: [], deleted: -1, indexed: -1 };
         const [deleted, indexed] = await call("read list tasks", () =>
           Promise.all([redis.smembers(keys.listTasks(listId)), redis.zrange(keys.list(listId), 0, -1)]),
-        ).then(([d, x]) => [strings(d), strings(x)]);
-        const ids = [...new Set([...(deleted ?? []), ...(indexed ?? [])])];
+        );
+        const [d, x] = [strings(deleted), strings(indexed)];
         return {
           listId,
           purged: purged[i] === true,
-          ids,
-          deleted: deleted?.length ?? 0,
-          indexed: indexed?.length ?? 0,
+          ids: [...new Set([...d, ...x])],
+          deleted: d.length,
+          indexed: x.length,
         };
       }),
     );
