@@ -17,7 +17,7 @@ import {
 import { type LogRecord, partitionOf } from "../event-log/port";
 import { encodeHistoryEntry, encodeState } from "./codec";
 import { boundReason, DEAD_LETTER_VALUE_CHARS, encodeDeadLetter, encodeRejectedEvent } from "./problems";
-import { requestCost } from "./request-cost";
+import { argumentCost, requestCost } from "./request-cost";
 
 /**
  * What the fold computed for one batch of a partition, every write of it; a fold sink applies it only if the
@@ -81,6 +81,10 @@ export interface DecodedRecord {
  * refuses requests over 10 MB; a tenth of that keeps every call far from it, and one call quick to run.
  */
 export const DEFAULT_BATCH_BYTES = 1_000_000;
+
+/** What an event adds to the call beside its state and entry: its history key (prefix and namespace at most 76
+ * characters), its expected version, its place in an index or set. At most about 270 bytes; the rest is room. */
+const EVENT_BYTES = 288;
 
 /**
  * Decodes records. An event filed under another partition than its task's, or one that only a newer release can
@@ -249,8 +253,8 @@ export function foldBatch(
     }
     const entry = encodeHistoryEntry(event, record);
     const json = encodeState(result.state);
-    const newStateCost = requestCost(json) + requestCost(event.taskId);
-    const cost = requestCost(entry) + newStateCost - (written.get(event.taskId)?.cost ?? 0) + 128;
+    const newStateCost = argumentCost(json) + argumentCost(event.taskId);
+    const cost = argumentCost(entry) + newStateCost - (written.get(event.taskId)?.cost ?? 0) + EVENT_BYTES;
     if (cost > maxBytes && first) {
       batch.to = record.offset + 1;
       deadLetter(record, `event too large to project: about ${cost} bytes encoded, the limit is ${maxBytes}`);

@@ -1,15 +1,18 @@
 /**
- * The fold bounds each batch by the bytes its script call will take: a string it writes is a JSON string inside the
- * JSON payload, itself a string in the JSON body of the REST request. `requestCost` counts that in one pass; these
- * specs hold it to the two encodings it stands for, on every kind of character JSON treats apart.
+ * The fold bounds each batch by the bytes its script call will take: a state or history entry is a script argument,
+ * a JSON string in the JSON body of the REST request (`argumentCost`); anything else it writes is a JSON string inside
+ * the JSON payload, itself a string in that body (`requestCost`). Each counts that in one pass; these specs hold them
+ * to the encodings they stand for, on every kind of character JSON treats apart.
  */
 import { describe, expect, test } from "vitest";
-import { requestCost } from "../../shared/projection/request-cost";
+import { argumentCost, requestCost } from "../../shared/projection/request-cost";
 
 /** UTF-8 bytes of a string as the Upstash client sends it (a lone surrogate is already escaped by then). */
 const utf8 = (s: string) => new TextEncoder().encode(s).length;
 /** What the fold has always counted: the string encoded twice, in UTF-8, plus room for its place in the payload. */
 const twice = (s: string) => utf8(JSON.stringify(JSON.stringify(s))) + 64;
+/** A script argument: the string encoded once, in UTF-8, plus room for its separator. */
+const once = (s: string) => utf8(JSON.stringify(s)) + 8;
 
 const samples = [
   "",
@@ -48,33 +51,50 @@ function randomStrings(seed: number, pools: Pool[], longest: number): string[] {
   });
 }
 
+/** Code units from the places JSON treats apart: ASCII, controls, quotes, 2- and 3-byte UTF-8, surrogates. */
+const ANY_UNIT: Pool[] = [
+  [0, 0x80],
+  [0, 0x20],
+  [0x22, 0x23],
+  [0x5c, 0x5d],
+  [0x80, 0x800],
+  [0x800, 0xd800],
+  [0xd800, 0xe000],
+  [0xe000, 0x10000],
+];
+
+/** Printable ASCII, with quotes, backslashes and DEL drawn more often. */
+const PRINTABLE: Pool[] = [
+  [0x20, 0x80],
+  [0x22, 0x23],
+  [0x5c, 0x5d],
+  [0x7f, 0x80],
+];
+
 describe("requestCost", () => {
   test("requestCost: counts a string as encoded twice in UTF-8, for every kind of character JSON escapes or not", () => {
     for (const s of samples) expect([s, requestCost(s)]).toEqual([s, twice(s)]);
   });
 
   test("requestCost: agrees with the two encodings on random strings of any UTF-16 code unit", () => {
-    // Code units from the places JSON treats apart: ASCII, controls, quotes, 2- and 3-byte UTF-8, surrogates.
-    const pools: Pool[] = [
-      [0, 0x80],
-      [0, 0x20],
-      [0x22, 0x23],
-      [0x5c, 0x5d],
-      [0x80, 0x800],
-      [0x800, 0xd800],
-      [0xd800, 0xe000],
-      [0xe000, 0x10000],
-    ];
-    for (const s of randomStrings(7, pools, 24)) expect([s, requestCost(s)]).toEqual([s, twice(s)]);
+    for (const s of randomStrings(7, ANY_UNIT, 24)) expect([s, requestCost(s)]).toEqual([s, twice(s)]);
   });
 
   test("requestCost: agrees with the two encodings on random printable ASCII, quotes, backslashes and DEL", () => {
-    const pools: Pool[] = [
-      [0x20, 0x80],
-      [0x22, 0x23],
-      [0x5c, 0x5d],
-      [0x7f, 0x80],
-    ];
-    for (const s of randomStrings(11, pools, 40)) expect([s, requestCost(s)]).toEqual([s, twice(s)]);
+    for (const s of randomStrings(11, PRINTABLE, 40)) expect([s, requestCost(s)]).toEqual([s, twice(s)]);
+  });
+});
+
+describe("argumentCost", () => {
+  test("argumentCost: counts a string as encoded once in UTF-8, for every kind of character JSON escapes or not", () => {
+    for (const s of samples) expect([s, argumentCost(s)]).toEqual([s, once(s)]);
+  });
+
+  test("argumentCost: agrees with the encoding on random strings of any UTF-16 code unit", () => {
+    for (const s of randomStrings(13, ANY_UNIT, 24)) expect([s, argumentCost(s)]).toEqual([s, once(s)]);
+  });
+
+  test("argumentCost: agrees with the encoding on random printable ASCII, quotes, backslashes and DEL", () => {
+    for (const s of randomStrings(17, PRINTABLE, 40)) expect([s, argumentCost(s)]).toEqual([s, once(s)]);
   });
 });

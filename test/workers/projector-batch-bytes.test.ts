@@ -16,19 +16,23 @@ import { useSystem } from "./support/use-system";
 
 const sys = useSystem();
 
-/** `count` records, each a create whose text is the longest run of quotes the API accepts (escaped twice on the way). */
-function quoteRecords(count: number): LogRecord[] {
+/**
+ * `count` records, each a create whose text is `text(offset)`: by default the longest run of quotes the API accepts
+ * (its state and history entry each escaped twice on the way: as JSON, then as a string of the request's body).
+ */
+function quoteRecords(
+  count: number,
+  text = (_offset: number) => '"'.repeat(MAX_TEXT_CODE_POINTS),
+): LogRecord[] {
   return Array.from({ length: count }, (_, offset) => {
-    const [created] = envelopes(newTaskId(), [
-      { type: "TaskCreated", data: { text: '"'.repeat(MAX_TEXT_CODE_POINTS) } },
-    ]);
+    const [created] = envelopes(newTaskId(), [{ type: "TaskCreated", data: { text: text(offset) } }]);
     if (!created) throw new Error("no envelope");
     return { partition: 0, offset, timestamp: 1, key: created.taskId, value: encodeEvent(created) };
   });
 }
 
 describe("fold batch bytes", () => {
-  it("applyBatch: 700 of the largest valid events (about 12 MB as one call) go to Redis in calls under the budget", async () => {
+  it("applyBatch: 1,400 of the largest valid events (about 12 MB as one call) go to Redis in calls under the budget", async () => {
     const redis = connectRedis({
       url: sys().env.UPSTASH_REDIS_REST_URL ?? "",
       token: sys().env.UPSTASH_REDIS_REST_TOKEN ?? "",
@@ -36,7 +40,7 @@ describe("fold batch bytes", () => {
     const prefix = `batch-bytes:${randomUUID()}`;
     const store = createRedisFoldSink(redis, prefix);
     const readModel = createRedisReadModel(redis, prefix);
-    const records = quoteRecords(700);
+    const records = quoteRecords(1400);
     const states = new Map<string, TaskState>();
     let from = 0;
     let calls = 0;
@@ -50,8 +54,41 @@ describe("fold batch bytes", () => {
     }
 
     expect(calls).toBeGreaterThanOrEqual(10);
-    expect(await readModel.counters()).toMatchObject({ applied: 700, rejected: 0, dead: 0 });
-    expect(await readModel.checkpoint(0)).toBe(700);
+    expect(await readModel.counters()).toMatchObject({ applied: 1400, rejected: 0, dead: 0 });
+    expect(await readModel.checkpoint(0)).toBe(1400);
+  });
+
+  it("applyBatch: no script call of a batch sends more bytes than the fold counted against its budget", async () => {
+    const url = sys().env.UPSTASH_REDIS_REST_URL ?? "";
+    const redis = connectRedis({ url, token: sys().env.UPSTASH_REDIS_REST_TOKEN ?? "" });
+    const prefix = `batch-bytes:${randomUUID()}`;
+    const store = createRedisFoldSink(redis, prefix);
+    // Texts of every kind the counting tells apart: quotes and backslashes, controls, 2-, 3- and 4-byte UTF-8.
+    const texts = ['say "hi" \\ bye', "tab\tand\u0001", "é ü ß", "∑ 中文", "𝄞 😀", "plain words"];
+    const records = quoteRecords(600, (i) => (texts[i % texts.length] ?? "").repeat(1 + (i % 40)));
+    const budget = 60_000;
+    const sent: number[] = [];
+    const realFetch = globalThis.fetch;
+    globalThis.fetch = (input, init) => {
+      if (String(input).startsWith(url) && typeof init?.body === "string" && init.body.includes("evalsha"))
+        sent.push(new TextEncoder().encode(init.body).length);
+      return realFetch(input, init);
+    };
+    try {
+      const states = new Map<string, TaskState>();
+      for (let from = 0; from < records.length; ) {
+        const batch = foldBatch(0, from, decodeRecords(records.slice(from), 1), states, budget);
+        expect(await store.applyBatch(batch, 1)).toEqual({ kind: "applied", checkpoint: batch.to });
+        from = batch.to;
+      }
+    } finally {
+      globalThis.fetch = realFetch;
+    }
+
+    expect(sent.length).toBeGreaterThan(5);
+    expect(Math.max(...sent)).toBeLessThanOrEqual(budget);
+    // Counted close to what is sent, not far above it: a budget's batches fill most of it.
+    expect(Math.min(...sent.slice(0, -1))).toBeGreaterThan(budget * 0.6);
   });
 
   it("foldBatch: a record whose writes alone pass the budget is dead-lettered with its size, not its content", () => {

@@ -168,12 +168,16 @@ export function createRedisFoldSink(client: RedisClient, prefix: string): FoldSi
           ...ids.flatMap((id) => [id, indexOf(keys.history(id))]),
         ];
       });
+      // The states and history entries follow the fixed arguments rather than sit in the payload: each is then
+      // escaped once in the request body, not twice, and the script hands them to Redis without decoding them.
+      const states = statePairs(batch);
+      const entries = h.flatMap((group) => group.slice(1) as string[]);
       const payload = JSON.stringify({
-        s: statePairs(batch),
+        s: states.length / 2,
         v: batch.expected,
         za: batch.orderAdd.flatMap(([score, id]) => [String(score), id]),
         zr: batch.orderRemove,
-        h,
+        h: h.map((group) => [group[0], group.length - 1]),
         la,
         lr,
         lt,
@@ -212,6 +216,8 @@ export function createRedisFoldSink(client: RedisClient, prefix: string): FoldSi
             lease?.token ?? "",
             String(lease?.ttlMs ?? 0),
             lease?.finish ? "finish" : "",
+            ...states,
+            ...entries,
           ],
         ),
       );

@@ -16,9 +16,12 @@
  * ARGV: partition, expected checkpoint, new checkpoint, JSON payload, partition count, now (ISO), problems kept,
  *   the folder's lease token ('' for none) and the lease's time to live in ms: an applied batch renews the lease
  *   if it is still the folder's, so the lease can be short and a dead folder's passes on soon; then 'finish' when
- *   the batch reached the log's end: the fold ends with it as END_FOLD's finish does (see fold-lease.ts)
- *   {s: [id, stateJson, ...], v: [[id, expectedVersion]], za: [score, id, ...], zr: [id, ...],
- *    h: [[keyIndex, entryJson, ...]], la: [[keyIndex, score, id, ...]], lr: [[keyIndex, id, ...]], d: [json],
+ *   the batch reached the log's end: the fold ends with it as END_FOLD's finish does (see fold-lease.ts) or '';
+ *   then the batch's states as `s` pairs of id and state JSON, then its history entries, `h`'s counts of them in
+ *   order. They follow the payload rather than sit in it: escaped once in the request, not twice, and never
+ *   decoded here. The payload:
+ *   {s: count, v: [[id, expectedVersion]], za: [score, id, ...], zr: [id, ...],
+ *    h: [[keyIndex, count]], la: [[keyIndex, score, id, ...]], lr: [[keyIndex, id, ...]], d: [json],
  *    r: [json], c: [applied, rejected, dead], x: {offset, reason} (optional: stop here),
  *    lt: [[keyIndex, id, ...]], pu: [listId, ...], pk: keyIndex,
  *    pc: [[listId, 0|1|-1, setKeyIndex, count, indexKeyIndex, count]],
@@ -65,6 +68,9 @@ if count and count ~= ARGV[5] then
   return {2, count}
 end
 local p = cjson.decode(ARGV[4])
+local given = 10 + 2 * p.s
+for _, h in ipairs(p.h) do given = given + h[2] end
+if given ~= #ARGV then return {3, KEYS[2], 'the batch names ' .. given .. ' arguments but ' .. #ARGV .. ' came'} end
 local checked = {}
 local function expect(index, want)
   if checked[index] then return nil end
@@ -105,15 +111,20 @@ for _, c in ipairs(p.pc or {}) do
   if c[6] >= 0 and redis.call('ZCARD', KEYS[c[5]]) ~= c[6] then return {5} end
 end
 if not count then redis.call('SET', KEYS[8], ARGV[5]) end
-local function many(command, key, args, from)
-  for i = from, #args, 1000 do redis.call(command, key, unpack(args, i, math.min(i + 999, #args))) end
+local function many(command, key, args, from, to)
+  to = to or #args
+  for i = from, to, 1000 do redis.call(command, key, unpack(args, i, math.min(i + 999, to))) end
 end
-many('HSET', KEYS[2], p.s, 1)
+local at = 11 + 2 * p.s
+many('HSET', KEYS[2], ARGV, 11, at - 1)
 many('ZADD', KEYS[3], p.za, 1)
 many('ZREM', KEYS[3], p.zr, 1)
 for _, z in ipairs(p.la or {}) do many('ZADD', KEYS[z[1]], z, 2) end
 for _, z in ipairs(p.lr or {}) do many('ZREM', KEYS[z[1]], z, 2) end
-for _, h in ipairs(p.h) do many('RPUSH', KEYS[h[1]], h, 2) end
+for _, h in ipairs(p.h) do
+  many('RPUSH', KEYS[h[1]], ARGV, at, at + h[2] - 1)
+  at = at + h[2]
+end
 for _, t in ipairs(p.lt or {}) do many('SADD', KEYS[t[1]], t, 2) end
 if p.pu and #p.pu > 0 then many('SADD', KEYS[p.pk], p.pu, 1) end
 for _, w in ipairs(p.sw or {}) do
