@@ -2,7 +2,7 @@
  * The words a command worker's isolate keeps opened (workers/command/sealing.ts): found again only with the key that
  * opened them, bounded, and opened in order with the rest when a page mixes known and unknown words.
  */
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import type { Task } from "../../shared/domain";
 import { listCipher, mintDataKey } from "../../shared/lists/cipher";
 import { cipherOfKey, openTasks } from "../../workers/command/sealing";
@@ -33,6 +33,24 @@ describe("the words an isolate opened", () => {
     const other = cipherOfKey(mintDataKey());
     expect(other?.known(ref)).toBeUndefined();
     await expect(other?.open(ref)).rejects.toThrow();
+  });
+
+  it("are known as soon as the isolate seals them: a write answers its words without decrypting them", async () => {
+    const key = mintDataKey();
+    const cipher = cipherOfKey(key);
+    if (!cipher) throw new Error("a key has a cipher");
+    const decrypt = vi.spyOn(crypto.subtle, "decrypt");
+    try {
+      const ref = await cipher.seal(crypto.randomUUID(), "sealed here");
+
+      expect(cipher.known(ref)).toBe("sealed here");
+      expect(await cipher.open(ref)).toBe("sealed here");
+      expect(decrypt).not.toHaveBeenCalled();
+      // Only with the key that sealed them.
+      expect(cipherOfKey(mintDataKey())?.known(ref)).toBeUndefined();
+    } finally {
+      decrypt.mockRestore();
+    }
   });
 
   it("openTasks answers every task with its words, in order, the known ones and the rest alike", async () => {
