@@ -10,19 +10,23 @@
  * `--against <dir>`, a copy of the repository (e.g. `git archive <commit> shared workers | tar -x -C <dir>`) is run
  * too, alternating with this checkout and the order flipped every round, so the two are compared under the same
  * load. With `--workerd`, each side runs in workerd instead (fold-cpu-worker.ts, bundled from its checkout, in
- * Miniflare), timed by workerd's CPU from `/proc` (Linux only; 10 ms ticks).
- * Usage: `npx tsx bench/fold-cpu.ts [events] [rounds] [--against <dir>] [--workerd]`.
+ * Miniflare), timed by workerd's CPU from `/proc` (Linux only; 10 ms ticks). With `--sealed`, the backlog is a named
+ * list's, its texts sealed with a fresh key as the command worker seals them (the default list's otherwise).
+ * Usage: `npx tsx bench/fold-cpu.ts [events] [rounds] [--against <dir>] [--workerd] [--sealed]`.
  */
 import { copyFileSync, mkdirSync } from "node:fs";
 import { resolve } from "node:path";
 import { Miniflare } from "miniflare";
 import { bundleWorker } from "../local/workerd/bundle";
-import { buildBacklog } from "./backlog";
+import { mintDataKey } from "../shared/lists/cipher";
+import { buildBacklog, buildSealedBacklog } from "./backlog";
 import { cpuSince, readCpu } from "./cpu";
 
 const args = process.argv.slice(2);
 const workerd = args.includes("--workerd");
 if (workerd) args.splice(args.indexOf("--workerd"), 1);
+const sealed = args.includes("--sealed");
+if (sealed) args.splice(args.indexOf("--sealed"), 1);
 const againstAt = args.indexOf("--against");
 const against = againstAt >= 0 ? args.splice(againstAt, 2)[1] : undefined;
 const events = Number(args[0] ?? 20_000);
@@ -74,7 +78,10 @@ const lease = {
   drop: async () => {},
 };
 
-const records = buildBacklog("ours", { events, updateEvery: 5 }, "fold");
+const shape = { events, updateEvery: 5 };
+const records = sealed
+  ? await buildSealedBacklog(shape, "fold", { id: "benchListIdAAAAAAAAAAA", key: mintDataKey() })
+  : buildBacklog("ours", shape, "fold");
 
 /** Folds the whole backlog from offset 0 in one catch-up; answers the events it applied. */
 async function foldOnce(side: Side, log: Awaited<ReturnType<typeof logOf>>): Promise<number> {
