@@ -13,18 +13,32 @@ const NOT_PLAIN = /[^\x20-\x7f]/;
 /** The UTF-8 bytes of `JSON.stringify(JSON.stringify(s))`, plus 64. */
 export function requestCost(s: string): number {
   // The quotes of the inner string, escaped by the outer one (\"), and the outer string's own.
-  let bytes = 6 + 64;
-  // Most strings are printable ASCII (a state's JSON, an id, a sealed reference): one byte a character, and three
-  // more for each " and \, counted by the runtime's own search rather than a loop over every character.
-  if (!NOT_PLAIN.test(s)) return bytes + s.length + 3 * (occurrences(s, '"') + occurrences(s, "\\"));
+  return 6 + 64 + escapedBytes(s, 1);
+}
+
+/** The UTF-8 bytes of `JSON.stringify(s)`, plus 8. */
+export function argumentCost(s: string): number {
+  return 2 + 8 + escapedBytes(s, 0);
+}
+
+/**
+ * The UTF-8 bytes of `s`'s characters once JSON escapes them, quotes left out; with `again` 1, escaped a second time
+ * as a string inside another JSON string, which adds one byte for each \ and " the first escape wrote.
+ */
+function escapedBytes(s: string, again: 0 | 1): number {
+  // Most strings are printable ASCII (a state's JSON, an id, a sealed reference): one byte a character, and more
+  // for each " and \ (\" and \\, then \\\" and \\\\), counted by the runtime's own search, not a loop over each.
+  const quoted = 1 + 2 * again;
+  if (!NOT_PLAIN.test(s)) return s.length + quoted * (occurrences(s, '"') + occurrences(s, "\\"));
+  let bytes = 0;
   for (let i = 0; i < s.length; i++) {
     const unit = s.charCodeAt(i);
     if (unit >= 0x20 && unit < 0x80) {
-      // " and \ are escaped by the inner encoding (\" \\), and both characters of that by the outer one.
-      bytes += unit === 0x22 || unit === 0x5c ? 4 : 1;
+      bytes += unit === 0x22 || unit === 0x5c ? 1 + quoted : 1;
     } else if (unit < 0x20) {
-      // \b \t \n \f \r, else \u00XX; the outer encoding escapes the backslash.
-      bytes += unit === 0x08 || unit === 0x09 || unit === 0x0a || unit === 0x0c || unit === 0x0d ? 3 : 7;
+      // \b \t \n \f \r, else \u00XX; a second escape doubles the backslash.
+      const short = unit === 0x08 || unit === 0x09 || unit === 0x0a || unit === 0x0c || unit === 0x0d;
+      bytes += (short ? 2 : 6) + again;
     } else if (unit < 0x800) {
       bytes += 2;
     } else if (unit < 0xd800 || unit > 0xdfff) {
@@ -34,33 +48,8 @@ export function requestCost(s: string): number {
       bytes += 4;
       i++;
     } else {
-      // A lone surrogate is written \uXXXX by the inner encoding, its backslash escaped by the outer one.
-      bytes += 7;
-    }
-  }
-  return bytes;
-}
-
-/** The UTF-8 bytes of `JSON.stringify(s)`, plus 8. */
-export function argumentCost(s: string): number {
-  let bytes = 2 + 8;
-  if (!NOT_PLAIN.test(s)) return bytes + s.length + occurrences(s, '"') + occurrences(s, "\\");
-  for (let i = 0; i < s.length; i++) {
-    const unit = s.charCodeAt(i);
-    if (unit >= 0x20 && unit < 0x80) bytes += unit === 0x22 || unit === 0x5c ? 2 : 1;
-    else if (unit < 0x20) {
-      // \b \t \n \f \r, else \u00XX.
-      bytes += unit === 0x08 || unit === 0x09 || unit === 0x0a || unit === 0x0c || unit === 0x0d ? 2 : 6;
-    } else if (unit < 0x800) {
-      bytes += 2;
-    } else if (unit < 0xd800 || unit > 0xdfff) {
-      bytes += 3;
-    } else if (unit <= 0xdbff && isLowSurrogate(s.charCodeAt(i + 1))) {
-      bytes += 4;
-      i++;
-    } else {
-      // A lone surrogate is written \uXXXX.
-      bytes += 6;
+      // A lone surrogate is written \uXXXX; a second escape doubles the backslash.
+      bytes += 6 + again;
     }
   }
   return bytes;

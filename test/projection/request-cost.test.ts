@@ -71,30 +71,24 @@ const PRINTABLE: Pool[] = [
   [0x7f, 0x80],
 ];
 
-describe("requestCost", () => {
-  test("requestCost: counts a string as encoded twice in UTF-8, for every kind of character JSON escapes or not", () => {
-    for (const s of samples) expect([s, requestCost(s)]).toEqual([s, twice(s)]);
-  });
+/** Each count, what it stands for, and the seeds of its random strings. */
+const COUNTS = [
+  { name: "requestCost", count: requestCost, encoded: twice, how: "twice", seeds: [7, 11] },
+  { name: "argumentCost", count: argumentCost, encoded: once, how: "once", seeds: [13, 17] },
+] as const;
 
-  test("requestCost: agrees with the two encodings on random strings of any UTF-16 code unit", () => {
-    for (const s of randomStrings(7, ANY_UNIT, 24)) expect([s, requestCost(s)]).toEqual([s, twice(s)]);
-  });
+for (const { name, count, encoded, how, seeds } of COUNTS) {
+  describe(name, () => {
+    test(`${name}: counts a string as encoded ${how} in UTF-8, for every kind of character JSON escapes or not`, () => {
+      for (const s of samples) expect([s, count(s)]).toEqual([s, encoded(s)]);
+    });
 
-  test("requestCost: agrees with the two encodings on random printable ASCII, quotes, backslashes and DEL", () => {
-    for (const s of randomStrings(11, PRINTABLE, 40)) expect([s, requestCost(s)]).toEqual([s, twice(s)]);
-  });
-});
+    test(`${name}: agrees with encoding ${how} on random strings of any UTF-16 code unit`, () => {
+      for (const s of randomStrings(seeds[0], ANY_UNIT, 24)) expect([s, count(s)]).toEqual([s, encoded(s)]);
+    });
 
-describe("argumentCost", () => {
-  test("argumentCost: counts a string as encoded once in UTF-8, for every kind of character JSON escapes or not", () => {
-    for (const s of samples) expect([s, argumentCost(s)]).toEqual([s, once(s)]);
+    test(`${name}: agrees with encoding ${how} on random printable ASCII, quotes, backslashes and DEL`, () => {
+      for (const s of randomStrings(seeds[1], PRINTABLE, 40)) expect([s, count(s)]).toEqual([s, encoded(s)]);
+    });
   });
-
-  test("argumentCost: agrees with the encoding on random strings of any UTF-16 code unit", () => {
-    for (const s of randomStrings(13, ANY_UNIT, 24)) expect([s, argumentCost(s)]).toEqual([s, once(s)]);
-  });
-
-  test("argumentCost: agrees with the encoding on random printable ASCII, quotes, backslashes and DEL", () => {
-    for (const s of randomStrings(17, PRINTABLE, 40)) expect([s, argumentCost(s)]).toEqual([s, once(s)]);
-  });
-});
+}
