@@ -78,10 +78,13 @@ export async function headersFile(): Promise<string> {
 
 /**
  * Builds everything into a folder of its own, then swaps it in, so a worker serving web/dist (a test run, `wrangler
- * dev`) never sees it half written. Answers each file's path and size, for the record.
+ * dev`) never sees it half written. A build identical to what `dist` holds (the build is deterministic: the same
+ * sources give the same bytes) is dropped and the folder kept: a worker started on it keeps a handle on the folder,
+ * and swapping it out from under a running test system (a second test run in the same checkout) would fail every
+ * page it serves from then on. Answers each file's path and size, for the record.
  */
-export async function buildWeb(): Promise<Array<{ file: string; bytes: number }>> {
-  const out = `${WEB_DIST}.${process.pid}.tmp`;
+export async function buildWeb(dist = WEB_DIST): Promise<Array<{ file: string; bytes: number }>> {
+  const out = `${dist}.${process.pid}.tmp`;
   await rm(out, { recursive: true, force: true });
   await mkdir(out, { recursive: true });
   await cp(join(here, "static"), out, { recursive: true });
@@ -100,18 +103,33 @@ export async function buildWeb(): Promise<Array<{ file: string; bytes: number }>
     },
     plugins: [withoutWebFonts],
   });
-  await rm(WEB_DIST, { recursive: true, force: true });
-  await rename(out, WEB_DIST);
-  return listFiles(WEB_DIST);
+  if (await sameFiles(out, dist)) await rm(out, { recursive: true, force: true });
+  else {
+    await rm(dist, { recursive: true, force: true });
+    await rename(out, dist);
+  }
+  return listFiles(dist, dist);
 }
 
-async function listFiles(dir: string): Promise<Array<{ file: string; bytes: number }>> {
+/** Whether two folders hold the same files with the same bytes (false when `b` does not exist). */
+async function sameFiles(a: string, b: string): Promise<boolean> {
+  const [left, right] = await Promise.all([listFiles(a, a), listFiles(b, b).catch(() => undefined)]);
+  if (!right || left.length !== right.length) return false;
+  for (const [i, { file }] of left.entries()) {
+    if (right[i]?.file !== file) return false;
+    const [x, y] = await Promise.all([readFile(join(a, file)), readFile(join(b, file))]);
+    if (!x.equals(y)) return false;
+  }
+  return true;
+}
+
+async function listFiles(dir: string, root = WEB_DIST): Promise<Array<{ file: string; bytes: number }>> {
   const out: Array<{ file: string; bytes: number }> = [];
   for (const name of (await readdir(dir)).sort()) {
     const path = join(dir, name);
     const info = await stat(path);
-    if (info.isDirectory()) out.push(...(await listFiles(path)));
-    else out.push({ file: relative(WEB_DIST, path), bytes: info.size });
+    if (info.isDirectory()) out.push(...(await listFiles(path, root)));
+    else out.push({ file: relative(root, path), bytes: info.size });
   }
   return out;
 }
