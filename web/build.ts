@@ -123,7 +123,7 @@ async function sameFiles(a: string, b: string): Promise<boolean> {
   return true;
 }
 
-async function listFiles(dir: string, root = WEB_DIST): Promise<Array<{ file: string; bytes: number }>> {
+async function listFiles(dir: string, root: string): Promise<Array<{ file: string; bytes: number }>> {
   const out: Array<{ file: string; bytes: number }> = [];
   for (const name of (await readdir(dir)).sort()) {
     const path = join(dir, name);
