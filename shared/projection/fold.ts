@@ -29,10 +29,7 @@ export interface FoldBatch {
   from: number;
   to: number;
   states: Array<[string, TaskState]>;
-  /**
-   * Each of `states` encoded as stored (codec.ts `encodeState`), in the same order, when the fold encoded them
-   * already to bound the batch; a sink writes these rather than encode the states again.
-   */
+  /** Each of `states` as stored (codec.ts `encodeState`), in order, if the fold encoded them: the sink sends these. */
   stateJson?: string[];
   /** Per state written, the version the batch was folded from (0: absent); the sink checks it still holds it. */
   expected: Array<[string, number]>;
@@ -45,10 +42,10 @@ export interface FoldBatch {
   /** [list id, task id]: a named list's task deleted, kept in its set of deleted tasks (its index has the rest) */
   listTasks: Array<[string, string]>;
   /**
-   * Lists purged: after the batch's other writes, the sink removes every task of each one (those in its index and
-   * those in its set of deleted tasks: their states, their histories), its index and its set, and remembers it
-   * purged, so that a task of it folded later (from another partition, or in a rebuild) is removed as soon as it is
-   * written.
+   * Lists purged, one at most (its sweep is not counted in the budget; a second starts the next batch): after the
+   * batch's other writes, the sink removes every task of it (those in its index and its set of deleted tasks: their
+   * states, their histories), its index and its set, and remembers it purged, so that a task of it folded later (from
+   * another partition, or in a rebuild) is removed as soon as it is written.
    */
   purge: string[];
   /** [task id, encoded history entry] in order */
@@ -215,6 +212,8 @@ export function foldBatch(
       break;
     }
     if (list) {
+      // One purge a batch: its sweep is uncounted, and several could pass Upstash's 10 MB.
+      if (list.type === "ListPurged" && batch.purge.length > 0) break;
       batch.to = record.offset + 1;
       batch.counts.applied++;
       if (list.type === "ListPurged") {

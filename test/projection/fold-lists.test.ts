@@ -65,4 +65,30 @@ describe("foldBatch: lists", () => {
     expect(batch.orderRemove).toEqual([TASK_ID]);
     expect(batch.listRemove).toEqual([]);
   });
+  test("foldBatch: a second ListPurged starts the next batch: one script call sweeps one list at most", () => {
+    const purge = (listId: string, offset: number) => ({
+      partition: 0,
+      offset,
+      key: listId,
+      timestamp: 0,
+      value: JSON.stringify({
+        eventId: `00000000-0000-4000-8000-00000000000${offset}`,
+        type: "ListPurged",
+        schemaVersion: 1,
+        listId,
+        version: 2,
+        occurredAt: minutesAfterNow(1),
+        data: {},
+        metadata: {},
+      }),
+    });
+    // Partition 0 of one: every list id lands there.
+    const items = decodeRecords([purge("kitchen", 0), purge("garden", 1), purge("garage", 2)], 1);
+
+    const first = foldBatch(0, 0, items, new Map());
+    const second = foldBatch(0, first.to, items.slice(first.to), new Map());
+
+    expect([first.purge, first.to]).toEqual([["kitchen"], 1]);
+    expect([second.purge, second.to]).toEqual([["garden"], 2]);
+  });
 });
