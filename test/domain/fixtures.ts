@@ -9,7 +9,8 @@ import type {
   TaskEvent,
   UpdateTask,
 } from "../../shared/domain";
-import { CURRENT_SCHEMA_VERSION } from "../../shared/domain";
+import { CURRENT_SCHEMA_VERSION, encodeListEvent } from "../../shared/domain";
+import type { LogRecord } from "../../shared/event-log/port";
 
 /** Deterministic lowercase UUIDs, distinct per `n` (and per `prefix`, for readable tests). */
 export function uuid(n: number, prefix = "00000000"): string {
@@ -23,6 +24,21 @@ export const NOW = "2025-03-01T10:00:00.000Z";
 /** A time `minutes` after NOW, so histories have distinct, increasing timestamps. */
 export function minutesAfterNow(minutes: number): string {
   return new Date(Date.parse(NOW) + minutes * 60_000).toISOString();
+}
+
+/** The log record of a ListPurged of `listId` at `offset` of `partition` (0 by default). */
+export function purgedRecord(listId: string, offset: number, partition = 0): LogRecord {
+  const value = encodeListEvent({
+    eventId: uuid(9000 + offset),
+    type: "ListPurged",
+    schemaVersion: 1,
+    listId,
+    version: 2,
+    occurredAt: "2026-01-01T00:00:00.000Z",
+    data: {},
+    metadata: {},
+  });
+  return { partition, offset, key: listId, timestamp: offset, value };
 }
 
 export const METADATA: CommandMetadata = { now: NOW, requestId: "req-1", idempotencyKey: "key-1" };

@@ -14,7 +14,16 @@ import { type FoldSink, PROBLEMS_KEPT } from "../../shared/projection/fold-sink"
 import type { ReadModel } from "../../shared/projection/read-model";
 import type { IdempotencyStore, PendingClaim } from "../../shared/write-guard/idempotency";
 import type { WriteGuard } from "../../shared/write-guard/port";
-import { completed, created, deleted, OTHER_TASK_ID, renamed, TASK_ID, uuid } from "../domain/fixtures";
+import {
+  completed,
+  created,
+  deleted,
+  OTHER_TASK_ID,
+  purgedRecord,
+  renamed,
+  TASK_ID,
+  uuid,
+} from "../domain/fixtures";
 import { type Entry, foldAll, fromTheFuture, garbage, on, recordsOf, viewOf } from "./given";
 
 export interface ProjectionAdapters {
@@ -56,21 +65,6 @@ const active = (id: string, version: number): TaskState => ({
   task: { id, text: `v${version}`, done: false, createdAt: "t", updatedAt: "t", version },
 });
 
-/** A ListPurged record of `listId` at `offset` of its partition (partition 0 of a one-partition log). */
-function purgeRecord(listId: string, offset: number): LogRecord {
-  const value = JSON.stringify({
-    eventId: uuid(9000 + offset),
-    type: "ListPurged",
-    schemaVersion: 1,
-    listId,
-    version: 2,
-    occurredAt: "2026-01-01T00:00:00.000Z",
-    data: {},
-    metadata: {},
-  });
-  return { partition: 0, offset, key: listId, timestamp: offset, value };
-}
-
 export function projectionContract(name: string, subject: () => ProjectionSubject): void {
   describe(`${name}: purged lists`, () => {
     test("applyBatch: a ListPurged removes every task the list ever had (deleted ones too), its history and index; a task of it folded later goes too", async () => {
@@ -85,7 +79,7 @@ export function projectionContract(name: string, subject: () => ProjectionSubjec
         ],
         1,
       );
-      await foldAll(sink, readModel, [...before, purgeRecord("kitchen", 4)], options);
+      await foldAll(sink, readModel, [...before, purgedRecord("kitchen", 4)], options);
       const late = uuid(4, "5b1e2d3c");
       const after = recordsOf(
         [
@@ -94,7 +88,7 @@ export function projectionContract(name: string, subject: () => ProjectionSubjec
         ],
         1,
       ).slice(5);
-      await foldAll(sink, readModel, [...before, purgeRecord("kitchen", 4), ...after], options);
+      await foldAll(sink, readModel, [...before, purgedRecord("kitchen", 4), ...after], options);
 
       for (const id of [TASK_ID, OTHER_TASK_ID, late]) {
         expect((await readModel.task(id)).status).toBe("absent");

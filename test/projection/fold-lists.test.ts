@@ -2,7 +2,7 @@
 import { describe, expect, test } from "vitest";
 import { encodeEvent, type TaskEvent, type TaskState } from "../../shared/domain";
 import { decodeRecords, foldBatch, orderScore } from "../../shared/projection/fold";
-import { envelope, minutesAfterNow, OTHER_TASK_ID, TASK_ID } from "../domain/fixtures";
+import { envelope, minutesAfterNow, OTHER_TASK_ID, purgedRecord, TASK_ID } from "../domain/fixtures";
 
 const deleted: TaskEvent = { type: "TaskDeleted", data: {} };
 
@@ -65,25 +65,13 @@ describe("foldBatch: lists", () => {
     expect(batch.orderRemove).toEqual([TASK_ID]);
     expect(batch.listRemove).toEqual([]);
   });
+
   test("foldBatch: a second ListPurged starts the next batch: one script call sweeps one list at most", () => {
-    const purge = (listId: string, offset: number) => ({
-      partition: 0,
-      offset,
-      key: listId,
-      timestamp: 0,
-      value: JSON.stringify({
-        eventId: `00000000-0000-4000-8000-00000000000${offset}`,
-        type: "ListPurged",
-        schemaVersion: 1,
-        listId,
-        version: 2,
-        occurredAt: minutesAfterNow(1),
-        data: {},
-        metadata: {},
-      }),
-    });
     // Partition 0 of one: every list id lands there.
-    const items = decodeRecords([purge("kitchen", 0), purge("garden", 1), purge("garage", 2)], 1);
+    const items = decodeRecords(
+      [purgedRecord("kitchen", 0), purgedRecord("garden", 1), purgedRecord("garage", 2)],
+      1,
+    );
 
     const first = foldBatch(0, 0, items, new Map());
     const second = foldBatch(0, first.to, items.slice(first.to), new Map());

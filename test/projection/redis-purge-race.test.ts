@@ -6,14 +6,13 @@
  */
 import { randomUUID } from "node:crypto";
 import { expect, test } from "vitest";
-import { encodeListEvent } from "../../shared/domain";
 import { type LogRecord, partitionOf } from "../../shared/event-log/port";
 import { decodeRecords, foldBatch, taskIdsOf } from "../../shared/projection/fold";
 import type { FoldSink } from "../../shared/projection/fold-sink";
 import { createRedisFoldSink } from "../../shared/projection/redis/fold-sink";
 import { createRedisReadModel } from "../../shared/projection/redis/read-model";
 import { connectRedis, type RedisClient } from "../../shared/redis/client";
-import { deleted, uuid } from "../domain/fixtures";
+import { deleted, purgedRecord, uuid } from "../domain/fixtures";
 import { useLocalRedis } from "../emulators/support/redis-fixture";
 import { foldAll, on, recordsOf } from "./given";
 
@@ -60,22 +59,7 @@ test("a purge whose list is given a task by another partition between its read a
   );
   await foldAll(createRedisFoldSink(plain, prefix), readModel, before, options);
 
-  const purge: LogRecord = {
-    partition: listPartition,
-    offset: before.filter((r) => r.partition === listPartition).length,
-    key: LIST,
-    timestamp: 10,
-    value: encodeListEvent({
-      eventId: uuid(9001),
-      type: "ListPurged",
-      schemaVersion: 1,
-      listId: LIST,
-      version: 2,
-      occurredAt: "2026-01-01T00:00:00.000Z",
-      data: {},
-      metadata: {},
-    }),
-  };
+  const purge = purgedRecord(LIST, before.filter((r) => r.partition === listPartition).length, listPartition);
   const [created] = recordsOf(
     [on(late, { type: "TaskCreated", data: { text: "created on the other partition", listId: LIST } })],
     PARTITIONS,
