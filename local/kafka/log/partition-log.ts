@@ -1,6 +1,6 @@
 /**
- * One partition: an append-only file of framed records (see record-codec.ts) plus the same records in memory
- * for reads. Offsets start at 0 and grow by one, so a record's offset is its index in `records`.
+ * One partition: an append-only file of framed records (see record-codec.ts) plus the same frames in memory for
+ * reads (frame-store.ts). Offsets start at 0 and grow by one.
  *
  * Group commit: appends queue up while a write+fsync is in flight; the next flush writes every queued record
  * with one write and one fdatasync, and only then makes the records visible to readers and acknowledges
@@ -10,7 +10,14 @@
 
 import { type FileHandle, open, readFile, truncate } from "node:fs/promises";
 import type { Pending } from "../../common/pending";
-import { decodeLog, encodeFrame, type RecordHeader, type StoredRecord } from "./record-codec";
+import { FrameStore } from "./frame-store";
+import {
+  decodeLog,
+  encodeFrame,
+  FRAME_HEADER_BYTES,
+  type RecordHeader,
+  type StoredRecord,
+} from "./record-codec";
 
 /** A record to append; the log assigns its offset. */
 export interface NewRecord {
@@ -36,7 +43,7 @@ export interface PartitionLogOptions {
 }
 
 export class PartitionLog {
-  private readonly records: StoredRecord[];
+  private readonly frames: FrameStore;
   private queue: PendingAppend[] = [];
   private flushing: Promise<void> | undefined;
   private failure: Error | undefined;
@@ -45,9 +52,9 @@ export class PartitionLog {
   private constructor(
     private readonly opts: PartitionLogOptions,
     private readonly handle: FileHandle,
-    records: StoredRecord[],
+    frames: FrameStore,
   ) {
-    this.records = records;
+    this.frames = frames;
   }
 
   /**
@@ -85,23 +92,30 @@ export class PartitionLog {
     }
     const handle = await open(opts.path, "a");
     if (decoded.problem !== undefined) await handle.datasync();
-    return new PartitionLog(opts, handle, decoded.records);
+    // The valid frames are kept as the file's bytes; the records decoded to check them are not.
+    const lengths: number[] = [];
+    for (let at = 0; at < decoded.validBytes; at += lengths[lengths.length - 1] ?? 0) {
+      lengths.push(FRAME_HEADER_BYTES + content.readUInt32BE(at));
+    }
+    const frames = new FrameStore();
+    const timestamps = decoded.records.map((r) => r.timestamp);
+    frames.add(content.subarray(0, decoded.validBytes), lengths, timestamps, true);
+    return new PartitionLog(opts, handle, frames);
   }
 
   /** The next offset to be written, i.e. the number of durable records. */
   get endOffset(): number {
-    return this.records.length;
+    return this.frames.size;
   }
 
   /** Up to `max` records starting at `offset` (inclusive), in offset order. */
   read(offset: number, max: number): StoredRecord[] {
-    return this.records.slice(offset, offset + Math.max(0, max));
+    return this.frames.read(offset, max);
   }
 
   /** The earliest offset whose timestamp is at or after `timestamp`, or the end offset when none is. */
   offsetForTime(timestamp: number): number {
-    const index = this.records.findIndex((r) => r.timestamp >= timestamp);
-    return index === -1 ? this.records.length : index;
+    return this.frames.firstAtOrAfter(timestamp);
   }
 
   /**
@@ -135,9 +149,10 @@ export class PartitionLog {
       for (const pending of batch) pending.reject(this.failure);
       return;
     }
-    let next = this.records.length;
+    let next = this.frames.size;
     const stored = batch.map((pending) => pending.records.map((r) => ({ ...r, offset: next++ })));
-    const frames = Buffer.concat(stored.flat().map(encodeFrame));
+    const each = stored.flat().map(encodeFrame);
+    const frames = Buffer.concat(each);
     try {
       let written = 0;
       while (written < frames.length) {
@@ -156,12 +171,12 @@ export class PartitionLog {
       for (const pending of batch) pending.reject(this.failure);
       return;
     }
-    let count = 0;
-    for (const records of stored) {
-      for (const record of records) this.records.push(record);
-      count += records.length;
-    }
-    this.opts.onSync(count);
+    this.frames.add(
+      frames,
+      each.map((frame) => frame.length),
+      stored.flat().map((r) => r.timestamp),
+    );
+    this.opts.onSync(each.length);
     for (const [i, pending] of batch.entries()) pending.resolve(stored[i] ?? []);
     this.opts.onAppend();
   }

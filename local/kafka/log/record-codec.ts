@@ -24,7 +24,7 @@ export interface StoredRecord {
   headers: RecordHeader[];
 }
 
-const FRAME_HEADER_BYTES = 8;
+export const FRAME_HEADER_BYTES = 8;
 /** Far above the HTTP body limit: a larger length can only be a corrupt header. */
 export const MAX_PAYLOAD_BYTES = 256 * 1024 * 1024;
 
@@ -79,6 +79,18 @@ function decodePayload(payload: Buffer): StoredRecord | undefined {
   }
   if (!isHeaderList(h)) return undefined;
   return { offset: o, timestamp: t, key: k, value: v, headers: h };
+}
+
+/**
+ * The record of the frame at `pos` of `buf`, a frame already found whole and valid (written by `encodeFrame`, or
+ * checked by `decodeLog` when the file was opened), so its checksum is not computed again; and the frame's length.
+ */
+export function storedFrameAt(buf: Buffer, pos: number): { record: StoredRecord; length: number } {
+  const length = FRAME_HEADER_BYTES + buf.readUInt32BE(pos);
+  const record = decodePayload(buf.subarray(pos + FRAME_HEADER_BYTES, pos + length));
+  if (!record)
+    throw new Error(`no record in the frame at byte ${pos}: memory no longer holds what was written`);
+  return { record, length };
 }
 
 export interface DecodedLog {
