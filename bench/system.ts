@@ -136,7 +136,7 @@ export async function startPair(
   design: Design,
   scenario: string,
   bindings: Record<string, string> = {},
-  options: { live?: boolean; projectorInspector?: number } = {},
+  options: { live?: boolean; projectorInspector?: number; commandInspector?: number } = {},
 ): Promise<DesignPair> {
   const id = `${scenario}-${randomUUID().slice(0, 8)}`;
   const topic = `bench-${design}-${id}`;
@@ -166,7 +166,7 @@ export async function startPair(
   const webhook = env.PROJECTOR_URL ?? "";
   const command = livePort
     ? await startWorkerAt(entries.command, livePort, env)
-    : await startWorker(entries.command, () => env);
+    : await startWorker(entries.command, () => env, options.commandInspector);
   return {
     design,
     topic,
