@@ -30,18 +30,14 @@ export function batchBytes(records: readonly { key: string; value: string }[]): 
   );
 }
 
-function timestampAt(log: PartitionLog, offset: number): number | undefined {
-  return log.read(offset, 1)[0]?.timestamp;
-}
-
 /** The batch holding `offset`, which must be below the log's end. */
 export function batchAt(log: PartitionLog, offset: number): Batch {
-  const timestamp = timestampAt(log, offset);
+  const timestamp = log.timestampAt(offset);
   if (timestamp === undefined) throw new Error(`offset ${offset} is not below the end ${log.endOffset}`);
   let base = offset;
-  while (base > 0 && timestampAt(log, base - 1) === timestamp) base -= 1;
+  while (base > 0 && log.timestampAt(base - 1) === timestamp) base -= 1;
   let end = offset + 1;
-  while (end < log.endOffset && timestampAt(log, end) === timestamp) end += 1;
+  while (end < log.endOffset && log.timestampAt(end) === timestamp) end += 1;
   const records = log.read(base, end - base);
   return { base, records, bytes: batchBytes(records) };
 }

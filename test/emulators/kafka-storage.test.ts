@@ -197,6 +197,7 @@ describe("partition log", () => {
     const reopened = await openLog(path);
     expect(reopened.log.read(0, 1)[0]?.value).toBe(value(0));
     expect(reopened.log.offsetForTime(12_345)).toBe(12_345);
+    expect([reopened.log.timestampAt(12_345), reopened.log.timestampAt(20_000)]).toEqual([12_345, undefined]);
     await reopened.log.close();
   });
 

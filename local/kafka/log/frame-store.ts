@@ -62,6 +62,11 @@ export class FrameStore {
     return out;
   }
 
+  /** The timestamp of the record at `offset`, undefined beyond the records held. */
+  timestampAt(offset: number): number | undefined {
+    return this.timestamps[offset];
+  }
+
   /** The first offset whose timestamp is at or after `timestamp`, or the size when none is. */
   firstAtOrAfter(timestamp: number): number {
     const index = this.timestamps.findIndex((t) => t >= timestamp);

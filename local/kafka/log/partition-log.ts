@@ -113,6 +113,11 @@ export class PartitionLog {
     return this.frames.read(offset, max);
   }
 
+  /** The timestamp of the record at `offset` (read without decoding it), undefined at or beyond the end. */
+  timestampAt(offset: number): number | undefined {
+    return this.frames.timestampAt(offset);
+  }
+
   /** The earliest offset whose timestamp is at or after `timestamp`, or the end offset when none is. */
   offsetForTime(timestamp: number): number {
     return this.frames.firstAtOrAfter(timestamp);
