@@ -57,7 +57,7 @@ export class FrameStore {
     for (let i = Math.max(0, offset); i < end; i++) {
       const chunk = this.chunks[this.chunkOf[i] ?? -1];
       if (!chunk) throw new Error(`no chunk holds offset ${i}`);
-      out.push(storedFrameAt(chunk, this.startOf[i] ?? 0).record);
+      out.push(storedFrameAt(chunk, this.startOf[i] ?? 0));
     }
     return out;
   }

@@ -83,14 +83,14 @@ function decodePayload(payload: Buffer): StoredRecord | undefined {
 
 /**
  * The record of the frame at `pos` of `buf`, a frame already found whole and valid (written by `encodeFrame`, or
- * checked by `decodeLog` when the file was opened), so its checksum is not computed again; and the frame's length.
+ * checked by `decodeLog` when the file was opened), so its checksum is not computed again.
  */
-export function storedFrameAt(buf: Buffer, pos: number): { record: StoredRecord; length: number } {
-  const length = FRAME_HEADER_BYTES + buf.readUInt32BE(pos);
-  const record = decodePayload(buf.subarray(pos + FRAME_HEADER_BYTES, pos + length));
+export function storedFrameAt(buf: Buffer, pos: number): StoredRecord {
+  const end = pos + FRAME_HEADER_BYTES + buf.readUInt32BE(pos);
+  const record = decodePayload(buf.subarray(pos + FRAME_HEADER_BYTES, end));
   if (!record)
     throw new Error(`no record in the frame at byte ${pos}: memory no longer holds what was written`);
-  return { record, length };
+  return record;
 }
 
 export interface DecodedLog {
