@@ -4,7 +4,9 @@
  * it; and a create on a named list waits for no more round trips before its append than one on the default list. Counted on the Redis REST emulator's request counter, against the worker in workerd. The command worker
  * pokes a projector that does not exist, so no fold adds to the counts.
  */
+import { setTimeout as sleep } from "node:timers/promises";
 import { describe, expect, it } from "vitest";
+import { POINTER_CACHE_MS } from "../../shared/rebuild/namespace";
 import { admin, eventually } from "./support/projector-support";
 import { useSystem } from "./support/use-system";
 
@@ -140,5 +142,23 @@ describe("the Redis requests of a named list's read", () => {
     expect(body.errors).toBeUndefined();
     const { commands } = (await admin(redis, "GET", "commands")) as { commands: Record<string, number> };
     expect(commands.ZCARD).toBeUndefined();
+  });
+
+  it("a read in an isolate whose copy of the live pointer is past POINTER_CACHE_MS answers without waiting for the pointer, which is read beside it", async () => {
+    const redis = sys().stack.redis.url;
+    expect((await sys().graphql(DEFAULT_TASKS)).body.errors).toBeUndefined();
+    // The copy's age is the condition: it only grows (and is far from POINTER_STALE_MS, a minute).
+    await sleep(POINTER_CACHE_MS + 200);
+    await admin(redis, "POST", "faults", {
+      kind: "hold",
+      bodyIncludes: `"${sys().env.PROJECTION_PREFIX}:live"`,
+    });
+
+    const { body } = await sys().graphql(DEFAULT_TASKS);
+
+    expect(body.errors).toBeUndefined();
+    // The pointer's read went out beside the page and is held still.
+    await eventually(async () => expect(await admin(redis, "GET", "held")).toEqual({ held: 1 }));
+    await admin(redis, "POST", "held/release");
   });
 });

@@ -49,10 +49,11 @@ export interface CommandDeps {
   /** How long a write's reservation is held: a bound on its append and the waits around it. */
   reservationTtlMs: number;
   /**
-   * The live namespace (it follows a rebuild's switch), its pointer read once per call. A request calls it once
-   * and serves every field from what it answered (see {@link RequestDeps}).
+   * The live namespace (it follows a rebuild's switch), its pointer read once per call, or taken from the isolate's
+   * recent copy while `background` reads it again (see shared/rebuild/namespace.ts). A request calls it once and
+   * serves every field from what it answered (see {@link RequestDeps}).
    */
-  live(): Promise<NamespaceDeps>;
+  live(background?: (work: Promise<unknown>) => void): Promise<NamespaceDeps>;
   idempotency: IdempotencyStore;
   /** The lists minted, by their capabilities (under the base prefix, like the guards). */
   lists: ListRegistry;
@@ -84,8 +85,8 @@ export function commandDeps(env: Bindings): CommandDeps {
   return {
     log,
     reservationTtlMs: RESERVATION_TTL_FACTOR * timeoutMs,
-    async live() {
-      const namespace = await liveNamespace(client, redis.prefix);
+    async live(background) {
+      const namespace = await liveNamespace(client, redis.prefix, background);
       return {
         namespace,
         store: createRedisReadModel(client, namespace),

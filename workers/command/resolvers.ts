@@ -29,11 +29,12 @@ type C = Context<CommandEnv>;
  * field of the request gets the same one, so a rebuild switching meanwhile cannot split one answer across two
  * namespaces.
  */
-function requestDeps(deps: CommandDeps): () => Promise<RequestDeps> {
+function requestDeps(deps: CommandDeps, c: C): () => Promise<RequestDeps> {
   const { live, ...rest } = deps;
   let resolved: Promise<RequestDeps> | undefined;
   return () => {
-    resolved ??= live().then((namespace) => ({
+    // When the isolate's copy of the pointer is a few seconds old, it is read again beside the request, not before it.
+    resolved ??= live((work) => c.executionCtx.waitUntil(work)).then((namespace) => ({
       ...rest,
       ...namespace,
       listReads: namespace.listReads ?? composedListReads(rest.lists, namespace.store),
@@ -74,7 +75,7 @@ export function rootResolver(
   c: C,
   status: StatusCache<ProjectionView> = createStatusCache(),
 ) {
-  const resolved = requestDeps(deps);
+  const resolved = requestDeps(deps, c);
   /** The request's deps and the scope its `listId` opens (see access.ts), for `listInfo` or a mutation. */
   // Each listId is opened once per request, however many of those fields name it (a read field opens its list
   // with the look that reads it, below).
