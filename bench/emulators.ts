@@ -75,11 +75,13 @@ export async function delayRedis(stack: BenchStack, marker: string, ms: number):
   await admin(stack, "redis", "POST", "faults", { kind: "delay", count: 1, ms, bodyIncludes: marker });
 }
 
-/** Request faults still pending on the Redis emulator; `clear` drops them. */
-export async function pendingRedisFaults(stack: BenchStack, clear = false): Promise<number> {
-  const { faults } = (await admin(stack, "redis", "GET", "faults")) as { faults: unknown[] };
+/** The markers (`bodyIncludes`) of the request faults still pending on the Redis emulator; `clear` drops them. */
+export async function pendingRedisMarkers(stack: BenchStack, clear = false): Promise<string[]> {
+  const { faults } = (await admin(stack, "redis", "GET", "faults")) as {
+    faults: Array<{ bodyIncludes?: string }>;
+  };
   if (clear && faults.length > 0) await admin(stack, "redis", "DELETE", "faults");
-  return faults.length;
+  return faults.map((fault) => fault.bodyIncludes ?? "");
 }
 
 /** Holds the next QStash delivery to a URL starting with `urlPrefix` for `ms` before it is attempted. */
