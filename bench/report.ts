@@ -53,7 +53,7 @@ export function toJson(r: BenchResults) {
     method: {
       latency: "ms from the bench's fetch to the full answer; designs interleaved in alternating blocks",
       create_critical_path:
-        "emulator request counters read when the answer arrives, with the next QStash publish and ours' commit script held 300 ms each; either counts as critical only if the answer waited for it",
+        "emulator request counters read when the answer arrives, with the next QStash publish, ours' commit script and ours' read of the live pointer held 300 ms each; each counts as critical only if the answer waited for it",
       lag: "ms from a createTask's answer until a list answer contains the task (list polled 1 ms apart)",
       fold: "backlog produced straight into an empty topic, then one signed poke (ours re-pokes itself through QStash; the baseline gets back-to-back pokes, one fetch each); timed until the checkpoint reaches the head",
       burst:
