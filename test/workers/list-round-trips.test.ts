@@ -1,8 +1,10 @@
 /**
  * A read of a named list costs the command worker one Redis request, as one of the default list does: the list's
  * registry entry (its data key, its view id) is read by the page's own script, not in a request of its own before
- * it; and a create on a named list waits for no more round trips before its append than one on the default list. Counted on the Redis REST emulator's request counter, against the worker in workerd. The command worker
- * pokes a projector that does not exist, so no fold adds to the counts.
+ * it; a create on a named list waits for no more round trips before its append than one on the default list; and a
+ * read whose isolate holds a copy of the live pointer a few seconds old does not wait for the pointer, read beside it.
+ * Counted on the Redis REST emulator's request counter, against the worker in workerd. The command worker pokes a
+ * projector that does not exist, so no fold adds to the counts.
  */
 import { setTimeout as sleep } from "node:timers/promises";
 import { describe, expect, it } from "vitest";
