@@ -128,18 +128,26 @@ export async function logHead(pair: DesignPair): Promise<number> {
   return typeof entry?.offset === "number" ? Math.max(0, entry.offset) : 0;
 }
 
-/** The next offset the pair's projector will fold: ours from its `/status`, the baseline's `GET offset` key. */
+/**
+ * The next offset the pair's projector will fold, as stored in Redis: ours in the live namespace's checkpoint hash
+ * (the base prefix's pointer followed, as the workers do), the baseline's `GET offset` key. Never through ours'
+ * public `/status`: that answer is kept a few seconds per isolate, so a wait on it would last until the copy
+ * expires, not until the fold is done (ours' waits between quiet creates lasted 5 s where the baseline's took 10 ms).
+ */
 export async function checkpoint(pair: DesignPair): Promise<number> {
-  if (pair.design === "ours") {
-    const status = (await getJson(`${pair.projectorUrl}/status`)) as {
-      partitions: Array<{ checkpoint: number }>;
-    };
-    return status.partitions[0]?.checkpoint ?? 0;
-  }
-  const answer = (await getJson(`${pair.env.UPSTASH_REDIS_REST_URL}/get/${pair.prefix}:offset`, {
-    headers: { authorization: `Bearer ${pair.env.UPSTASH_REDIS_REST_TOKEN}` },
-  })) as { result: string | null };
-  return Number(answer.result ?? 0);
+  const { UPSTASH_REDIS_REST_URL: url, UPSTASH_REDIS_REST_TOKEN: token } = pair.env;
+  const command = async (...args: string[]) =>
+    (
+      (await getJson(`${url}/`, {
+        method: "POST",
+        headers: { authorization: `Bearer ${token}` },
+        body: JSON.stringify(args),
+      })) as { result: unknown }
+    ).result;
+  if (pair.design === "baseline") return Number((await command("GET", `${pair.prefix}:offset`)) ?? 0);
+  const pointer = await command("GET", `${pair.prefix}:live`);
+  const namespace = typeof pointer === "string" && pointer !== "" ? pointer : pair.prefix;
+  return Number((await command("HGET", `${namespace}:checkpoint`, "0")) ?? 0);
 }
 
 export interface Quiet {

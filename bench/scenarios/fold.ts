@@ -26,8 +26,8 @@ const LIMIT_MS = 300_000;
 
 /**
  * Ours: one direct poke, then its own re-pokes through QStash. Progress is watched cheaply on QStash's delivery
- * summary (an admin route, no worker involved); `/status` is asked only once nothing is pending, so that the
- * watching costs the fold next to nothing.
+ * summary (an admin route, no worker involved); the checkpoint is read (from Redis) only once nothing is pending,
+ * so that the watching costs the fold next to nothing.
  */
 async function foldOurs(
   stack: BenchStack,

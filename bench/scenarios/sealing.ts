@@ -18,7 +18,7 @@ import { type BacklogShape, buildBacklog, buildSealedBacklog, produceBacklog } f
 import { createList, createTask, listPages, poke } from "../client";
 import { CostMeter, type CostPerOp } from "../cost";
 import { type CpuTimes, cpuSince, readCpu } from "../cpu";
-import { logHead, projectAll, quiesce, redisCommand } from "../emulators";
+import { checkpoint, logHead, projectAll, quiesce, redisCommand } from "../emulators";
 import { interleave, now, type Summary, sleep, summarize } from "../measure";
 import type { BenchStack, DesignPair } from "../system";
 
@@ -181,14 +181,6 @@ async function measureLists(
   };
 }
 
-/**
- * The pair's checkpoint straight from Redis: `/status` answers from a cache of a few seconds per isolate, which the
- * catch-up before each fold has just filled, so polling it would time the cache rather than the fold.
- */
-async function storedCheckpoint(stack: BenchStack, pair: DesignPair): Promise<number> {
-  return Number((await redisCommand(stack, ["HGET", `${pair.prefix}:checkpoint`, "0"])) ?? 0);
-}
-
 const FOLD_POLL_MS = 5;
 const FOLD_LIMIT_MS = 300_000;
 
@@ -198,15 +190,13 @@ const FOLD_LIMIT_MS = 300_000;
  * and CPU.
  */
 async function foldOne(
-  stack: BenchStack,
   pair: DesignPair,
   side: Side,
   events: number,
   lists: Lists,
 ): Promise<{ eventsPerSecond: number; cpuPer1000?: CpuTimes }> {
   const from = await logHead(pair);
-  if ((await storedCheckpoint(stack, pair)) < from)
-    throw new Error("the fold pair's projection is behind its log");
+  if ((await checkpoint(pair)) < from) throw new Error("the fold pair's projection is behind its log");
   await produceBacklog(pair, await backlogOf(lists, side, { events, updateEvery: 5 }, "fold"));
   const head = await logHead(pair);
   if (head !== from + events)
@@ -214,7 +204,7 @@ async function foldOne(
   const cpu = readCpu();
   const start = now();
   const first = poke(pair);
-  while ((await storedCheckpoint(stack, pair)) < head) {
+  while ((await checkpoint(pair)) < head) {
     if (now() - start > FOLD_LIMIT_MS) throw new Error(`fold not done after ${FOLD_LIMIT_MS} ms`);
     await sleep(FOLD_POLL_MS);
   }
@@ -255,7 +245,7 @@ async function measureFolds(
       progress(
         `sealing: fold of ${opts.events} events, ${side}, pair ${p + 1}/${pairs.length}, round ${round + 1}`,
       );
-      runs[side].push(await foldOne(stack, pair, side, opts.events, lists));
+      runs[side].push(await foldOne(pair, side, opts.events, lists));
       await quiesce(stack, pair);
     });
   }
