@@ -145,10 +145,16 @@ export async function checkpoint(pair: DesignPair): Promise<number> {
       })) as { result: unknown }
     ).result;
   if (pair.design === "baseline") return Number((await command("GET", `${pair.prefix}:offset`)) ?? 0);
-  const pointer = await command("GET", `${pair.prefix}:live`);
-  const namespace = typeof pointer === "string" && pointer !== "" ? pointer : pair.prefix;
-  return Number((await command("HGET", `${namespace}:checkpoint`, "0")) ?? 0);
+  // One request, as the baseline's: the pointer and the checkpoint it leads to, read together.
+  return Number((await command("EVAL", LIVE_CHECKPOINT, "1", `${pair.prefix}:live`, pair.prefix)) ?? 0);
 }
+
+/** The live namespace's checkpoint of partition 0: KEYS[1] the pointer, ARGV[1] the base prefix (no pointer). */
+const LIVE_CHECKPOINT = `
+local namespace = redis.call('GET', KEYS[1])
+if not namespace or namespace == '' then namespace = ARGV[1] end
+return redis.call('HGET', namespace .. ':checkpoint', '0')
+`;
 
 export interface Quiet {
   /** Pokes the bench had to send because the baseline's projector stopped short of the head by itself. */

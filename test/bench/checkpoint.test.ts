@@ -48,4 +48,11 @@ describe("the bench's checkpoint", () => {
     expect(await checkpoint(ours)).toBe(await stored());
     expect(await checkpoint(ours)).toBeGreaterThan(before);
   });
+
+  it("ours: follows the live pointer to the namespace a rebuild switched to", async () => {
+    // As a rebuild's switch leaves them (the last test of the file: the pair is not used after it).
+    await redisCommand(stack, ["HSET", `${ours.prefix}:g7:checkpoint`, "0", "4242"]);
+    await redisCommand(stack, ["SET", `${ours.prefix}:live`, `${ours.prefix}:g7`]);
+    expect(await checkpoint(ours)).toBe(4242);
+  });
 });
