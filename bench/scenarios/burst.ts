@@ -9,7 +9,7 @@
  */
 import { randomUUID } from "node:crypto";
 import { signPoke } from "../client";
-import { logHead, qstashIdle } from "../emulators";
+import { checkpoint, logHead, qstashIdle } from "../emulators";
 import { now, type Summary, sleep, summarize, until } from "../measure";
 import type { BenchStack, Design, DesignPair } from "../system";
 
@@ -76,19 +76,6 @@ async function redisCommands(stack: BenchStack, method: "GET" | "DELETE"): Promi
   const res = await fetch(`${stack.urls.redis}/__emulator/commands`, { method });
   const { commands } = (await res.json()) as { commands?: Record<string, number> };
   return Object.values(commands ?? {}).reduce((a, b) => a + b, 0);
-}
-
-/**
- * The checkpoint straight from Redis, so that watching the lag adds no worker request to the load: ours' checkpoint
- * hash, the baseline's offset key. Each call is one Redis command, subtracted from the counts.
- */
-async function readCheckpoint(pair: DesignPair): Promise<number> {
-  const path = pair.design === "ours" ? `hget/${pair.prefix}:checkpoint/0` : `get/${pair.prefix}:offset`;
-  const res = await fetch(`${pair.env.UPSTASH_REDIS_REST_URL}/${path}`, {
-    headers: { authorization: `Bearer ${pair.env.UPSTASH_REDIS_REST_TOKEN}` },
-  });
-  const { result } = (await res.json()) as { result: string | null };
-  return Number(result ?? 0);
 }
 
 /** The fold counters, read fresh: with the admin token, as the public answer is cached for a few seconds. */
@@ -172,14 +159,15 @@ export async function measureBurst(
     await Promise.all(pending);
   };
 
-  // Ours' lag: the checkpoint polled straight from Redis (no worker in between) until it passes each write.
+  // Ours' lag: the checkpoint polled straight from Redis (no worker in between) until it passes each write. Each poll
+  // is one Redis command, subtracted from the counts below.
   let stop = false;
   let polls = 0;
   const lagWatch = async () => {
     while (!stop || waiting.length > 0) {
       const at = now();
       polls++;
-      const cp = await readCheckpoint(pair);
+      const cp = await checkpoint(pair);
       for (let i = waiting.length - 1; i >= 0; i--) {
         const w = waiting[i];
         if (w && cp > w.offset) {
@@ -201,7 +189,7 @@ export async function measureBurst(
     `${design} projection to reach the head after the burst`,
     async () => {
       polls++;
-      return (await readCheckpoint(pair)) >= head ? true : undefined;
+      return (await checkpoint(pair)) >= head ? true : undefined;
     },
     { limitMs: 120_000, everyMs: 5 },
   );
