@@ -149,7 +149,11 @@ export async function checkpoint(pair: DesignPair): Promise<number> {
   return Number((await command("EVAL", LIVE_CHECKPOINT, "1", `${pair.prefix}:live`, pair.prefix)) ?? 0);
 }
 
-/** The live namespace's checkpoint of partition 0: KEYS[1] the pointer, ARGV[1] the base prefix (no pointer). */
+/**
+ * The live namespace's checkpoint of partition 0: KEYS[1] the pointer, ARGV[1] the base prefix (no pointer). The
+ * checkpoint's key is not in KEYS, as the workers' scripts must have it for Upstash: its name is known only once the
+ * pointer is read, and this script runs on the bench's local redis-server alone.
+ */
 const LIVE_CHECKPOINT = `
 local namespace = redis.call('GET', KEYS[1])
 if not namespace or namespace == '' then namespace = ARGV[1] end
