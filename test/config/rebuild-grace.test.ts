@@ -7,6 +7,7 @@
 import { describe, expect, it } from "vitest";
 import { ConfigError } from "../../shared/errors";
 import { POINTER_STALE_MS } from "../../shared/rebuild/namespace";
+import { FOLD_MARGIN_MS } from "../../shared/rebuild/port";
 import { MIN_REBUILD_GRACE_SECONDS, rebuildGraceMs } from "../../workers/projector/rebuild/settings";
 
 describe("REBUILD_GRACE_SECONDS", () => {
@@ -20,7 +21,9 @@ describe("REBUILD_GRACE_SECONDS", () => {
   });
 
   it("the minimum outlasts the pointer's stale limit and the fold's last 30 s, with room for a request", () => {
-    expect(MIN_REBUILD_GRACE_SECONDS * 1000).toBeGreaterThanOrEqual(POINTER_STALE_MS + 30_000 + 15_000);
+    expect(MIN_REBUILD_GRACE_SECONDS * 1000).toBeGreaterThanOrEqual(
+      POINTER_STALE_MS + FOLD_MARGIN_MS + 15_000,
+    );
   });
 
   it("a grace between 0 and the minimum, or past a day, or not a whole number, is refused naming the setting", () => {
