@@ -38,13 +38,8 @@ describe("the bench's checkpoint", () => {
 
     await createTask(ours, "second");
     const head = await logHead(ours);
-    await until(
-      "the fold of the second create to be stored",
-      async () => ((await stored()) >= head ? true : undefined),
-      {
-        everyMs: 5,
-      },
-    );
+    const folded = async () => ((await stored()) >= head ? true : undefined);
+    await until("the fold of the second create to be stored", folded, { everyMs: 5 });
     expect(await checkpoint(ours)).toBe(await stored());
     expect(await checkpoint(ours)).toBeGreaterThan(before);
   });
