@@ -26,8 +26,9 @@ const EVENT_ID_CHARS = 36;
 const COMPACT_ID_CHARS = 22;
 
 /**
- * Longest ciphertext in a record: a 1000-code-point text is at most 4000 bytes of UTF-8, plus the 12-byte nonce and
- * the 16-byte tag, in base64url (5371 characters), with room to spare.
+ * Longest ciphertext in a record: a 1000-code-point text is at most 4000 bytes of UTF-8, plus the 16-byte tag (and
+ * the 12-byte nonce of a text sealed before the nonce came from the event id, shared/lists/cipher.ts), in base64url
+ * (5371 characters), with room to spare.
  */
 export const MAX_SEALED_CHARS = 5400;
 

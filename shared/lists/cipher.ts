@@ -3,10 +3,33 @@
  * `createList` and kept in the list registry only (never in the log, so a rebuild cannot recreate it and a purge
  * that deletes it makes every copy of the list's words unreadable). A text is sealed bound to the id of the event
  * that carries it (the associated data), so a ciphertext moved to another event, or altered, does not open.
+ *
+ * The nonce is not stored: it is 96 of the event id's random bits. Every event id is minted by the command worker
+ * with `crypto.randomUUID()` (122 random bits) for the one event that carries it, and an event seals one text, so
+ * the nonces of a key are as unlikely to repeat as 96-bit random ones drawn apart; sealing the same words for the
+ * same event again (a retried append) gives the same bytes, which tells nothing new. That takes 16 base64url
+ * characters off every copy of a sealed text (the log's, the state's, the history entry's). A text sealed before
+ * (its random nonce written ahead of the ciphertext) still opens: `open` tries the event id's nonce first, then the
+ * stored one; a wrong nonce fails the tag like any alteration, so neither can open as the other.
  */
 import { parseSealed, sealedRef } from "../domain";
 
 const NONCE_BYTES = 12;
+const TAG_BYTES = 16;
+
+/**
+ * The nonce of the event `eventId` (a canonical UUID): its bytes 0 to 5, 7 and 9 to 13, leaving out the two that
+ * hold a version 4 UUID's fixed bits (6: the version, 8: the variant), so all 96 bits are random ones.
+ */
+function eventNonce(eventId: string): Uint8Array<ArrayBuffer> {
+  const hex = eventId.replace(/-/g, "");
+  const nonce = new Uint8Array(NONCE_BYTES);
+  let n = 0;
+  for (const byte of [0, 1, 2, 3, 4, 5, 7, 9, 10, 11, 12, 13]) {
+    nonce[n++] = Number.parseInt(hex.slice(byte * 2, byte * 2 + 2), 16);
+  }
+  return nonce;
+}
 
 /** A sealed text that does not open under its list's key: it was altered in storage, or moved between events. */
 export class SealBrokenError extends Error {
@@ -72,35 +95,34 @@ export function listCipher(raw: string): ListCipher {
   return {
     async seal(eventId, text) {
       const { aes } = await keys();
-      const iv = crypto.getRandomValues(new Uint8Array(NONCE_BYTES));
+      const iv = eventNonce(eventId);
       const additionalData = encoder.encode(eventId);
       const box = new Uint8Array(
         await crypto.subtle.encrypt({ name: "AES-GCM", iv, additionalData }, aes, encoder.encode(text)),
       );
-      const payload = new Uint8Array(NONCE_BYTES + box.length);
-      payload.set(iv);
-      payload.set(box, NONCE_BYTES);
-      return sealedRef(eventId, base64url(payload));
+      return sealedRef(eventId, base64url(box));
     },
     async open(text) {
       const sealed = parseSealed(text);
       if (!sealed) throw new SealBrokenError();
       const { aes } = await keys();
       const payload = fromBase64url(sealed.payload);
-      try {
-        const plain = await crypto.subtle.decrypt(
-          {
-            name: "AES-GCM",
-            iv: payload.slice(0, NONCE_BYTES),
-            additionalData: encoder.encode(sealed.eventId),
-          },
-          aes,
-          payload.slice(NONCE_BYTES),
-        );
-        return new TextDecoder("utf-8", { fatal: true, ignoreBOM: true }).decode(plain);
-      } catch {
-        throw new SealBrokenError();
-      }
+      const additionalData = encoder.encode(sealed.eventId);
+      const decrypt = async (iv: Uint8Array<ArrayBuffer>, box: Uint8Array<ArrayBuffer>) => {
+        try {
+          const plain = await crypto.subtle.decrypt({ name: "AES-GCM", iv, additionalData }, aes, box);
+          return new TextDecoder("utf-8", { fatal: true, ignoreBOM: true }).decode(plain);
+        } catch {
+          return undefined;
+        }
+      };
+      const words =
+        (await decrypt(eventNonce(sealed.eventId), payload)) ??
+        (payload.length >= NONCE_BYTES + TAG_BYTES
+          ? await decrypt(payload.slice(0, NONCE_BYTES), payload.slice(NONCE_BYTES))
+          : undefined);
+      if (words === undefined) throw new SealBrokenError();
+      return words;
     },
     async fingerprint(text) {
       const { mac } = await keys();
