@@ -12,7 +12,7 @@
  * (its random nonce written ahead of the ciphertext) still opens: `open` tries the event id's nonce first, then the
  * stored one; a wrong nonce fails the tag like any alteration, so neither can open as the other.
  */
-import { parseSealed, sealedRef } from "../domain";
+import { isUuid, parseSealed, sealedRef } from "../domain";
 
 const NONCE_BYTES = 12;
 const TAG_BYTES = 16;
@@ -94,6 +94,9 @@ export function listCipher(raw: string): ListCipher {
   const encoder = new TextEncoder();
   return {
     async seal(eventId, text) {
+      // The nonce is the id's: an id that is not a UUID minted for this event could repeat one.
+      if (!isUuid(eventId))
+        throw new Error(`seal: event id ${JSON.stringify(eventId)} is not a lowercase UUID`);
       const { aes } = await keys();
       const iv = eventNonce(eventId);
       const additionalData = encoder.encode(eventId);

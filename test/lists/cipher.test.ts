@@ -38,6 +38,13 @@ describe("listCipher", () => {
     expect(sealed?.eventId).toBe(EVENT);
   });
 
+  it("refuses to seal for anything but a lowercase UUID, whose random bits the nonce is", async () => {
+    const cipher = listCipher(mintDataKey());
+    for (const id of ["", "not-an-id", EVENT.toUpperCase(), EVENT.replace(/-/g, "")]) {
+      await expect(cipher.seal(id, "words")).rejects.toThrow(/not a lowercase UUID/);
+    }
+  });
+
   it("opens what it sealed, and words of any length and script", async () => {
     const cipher = listCipher(mintDataKey());
     for (const text of ["a", "buy oat milk!!", "ünïcödé ✓ 你好 🚀", "x".repeat(1000)]) {
