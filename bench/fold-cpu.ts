@@ -11,8 +11,9 @@
  * too, alternating with this checkout and the order flipped every round, so the two are compared under the same
  * load. With `--workerd`, each side runs in workerd instead (fold-cpu-worker.ts, bundled from its checkout, in
  * Miniflare), timed by workerd's CPU from `/proc` (Linux only; 10 ms ticks). With `--sealed`, the backlog is a named
- * list's, its texts sealed with a fresh key as the command worker seals them (the default list's otherwise).
- * Usage: `npx tsx bench/fold-cpu.ts [events] [rounds] [--against <dir>] [--workerd] [--sealed]`.
+ * list's, its texts sealed with a fresh key as the command worker seals them; with `--named`, a named list's in the
+ * clear (as a list minted before lists had keys); the default list's otherwise.
+ * Usage: `npx tsx bench/fold-cpu.ts [events] [rounds] [--against <dir>] [--workerd] [--sealed | --named]`.
  */
 import { copyFileSync, mkdirSync } from "node:fs";
 import { resolve } from "node:path";
@@ -27,6 +28,9 @@ const workerd = args.includes("--workerd");
 if (workerd) args.splice(args.indexOf("--workerd"), 1);
 const sealed = args.includes("--sealed");
 if (sealed) args.splice(args.indexOf("--sealed"), 1);
+const named = args.includes("--named");
+if (named) args.splice(args.indexOf("--named"), 1);
+if (sealed && named) throw new Error("--sealed and --named are two backlogs: give one");
 const againstAt = args.indexOf("--against");
 const against = againstAt >= 0 ? args.splice(againstAt, 2)[1] : undefined;
 const events = Number(args[0] ?? 20_000);
@@ -81,7 +85,7 @@ const lease = {
 const shape = { events, updateEvery: 5 };
 const records = sealed
   ? await buildSealedBacklog(shape, "fold", { id: "benchListIdAAAAAAAAAAA", key: mintDataKey() })
-  : buildBacklog("ours", shape, "fold");
+  : buildBacklog("ours", shape, "fold", named ? "benchNamedIdAAAAAAAAAA" : undefined);
 
 /** Folds the whole backlog from offset 0 in one catch-up; answers the events it applied. */
 async function foldOnce(side: Side, log: Awaited<ReturnType<typeof logOf>>): Promise<number> {
