@@ -180,6 +180,50 @@ describe("sealed lists", () => {
     expect(answer.body.errors?.[0]?.extensions?.code).toBe("DATA_CORRUPTED");
   });
 
+  it("a text sealed in the earlier form, its random nonce stored ahead of the ciphertext, still opens", async () => {
+    const { world: w } = await given();
+    const list = await mintList(w);
+    const id = (await w.send(createOn(list.id, FIRST))).body.data.createTask.id;
+    const key = [...w.lists.lists.values()].find((l) => l.id === list.id)?.key;
+    if (!key) throw new Error("the minted list has no key in the registry");
+    // A rename appended by a release from before the nonce came from the event id.
+    const eventId = crypto.randomUUID();
+    const aes = await crypto.subtle.importKey("raw", Buffer.from(key, "base64url"), "AES-GCM", false, [
+      "encrypt",
+    ]);
+    const iv = crypto.getRandomValues(new Uint8Array(12));
+    const box = await crypto.subtle.encrypt(
+      { name: "AES-GCM", iv, additionalData: new TextEncoder().encode(eventId) },
+      aes,
+      new TextEncoder().encode(SECOND),
+    );
+    const sealed = Buffer.concat([iv, new Uint8Array(box)]).toString("base64url");
+    const renamed = {
+      eventId,
+      type: "TaskRenamed",
+      schemaVersion: 1,
+      taskId: id,
+      version: 2,
+      occurredAt: new Date().toISOString(),
+      data: { sealed },
+      metadata: {},
+    };
+    await w.log.append(id, [JSON.stringify(renamed)]);
+    await w.catchUp();
+    const answer = await w.send(read(id, list.viewId));
+    expect(answer.body).toEqual({
+      data: {
+        task: { text: SECOND },
+        list: [{ text: SECOND }],
+        history: [
+          { type: "TaskCreated", text: FIRST },
+          { type: "TaskRenamed", text: SECOND },
+        ],
+        listInfo: { title: TITLE },
+      },
+    });
+  });
+
   it("a ciphertext tampered with in the log is an error on read, never a wrong text", async () => {
     const { world: w } = await given();
     const list = await mintList(w);
