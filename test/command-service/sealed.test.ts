@@ -6,6 +6,7 @@
 import { afterEach, beforeEach, describe, expect, it, type MockInstance, vi } from "vitest";
 import { DEFAULT_BATCH_BYTES } from "../../shared/projection/fold";
 import { foldAll } from "../projection/given";
+import { sealedTheEarlierWay } from "../support/earlier-seal";
 import { createMemoryProjection } from "../support/memory-projection";
 import { allRecords, given, type Operation, TASK, type World } from "./given";
 
@@ -188,16 +189,7 @@ describe("sealed lists", () => {
     if (!key) throw new Error("the minted list has no key in the registry");
     // A rename appended by a release from before the nonce came from the event id.
     const eventId = crypto.randomUUID();
-    const aes = await crypto.subtle.importKey("raw", Buffer.from(key, "base64url"), "AES-GCM", false, [
-      "encrypt",
-    ]);
-    const iv = crypto.getRandomValues(new Uint8Array(12));
-    const box = await crypto.subtle.encrypt(
-      { name: "AES-GCM", iv, additionalData: new TextEncoder().encode(eventId) },
-      aes,
-      new TextEncoder().encode(SECOND),
-    );
-    const sealed = Buffer.concat([iv, new Uint8Array(box)]).toString("base64url");
+    const sealed = await sealedTheEarlierWay(key, eventId, SECOND);
     const renamed = {
       eventId,
       type: "TaskRenamed",

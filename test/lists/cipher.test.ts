@@ -6,27 +6,14 @@
 import { describe, expect, it } from "vitest";
 import { parseSealed, sealedRef } from "../../shared/domain";
 import { listCipher, mintDataKey, SealBrokenError } from "../../shared/lists/cipher";
+import { sealedTheEarlierWay } from "../support/earlier-seal";
 
 const EVENT = "0b6f3f4e-3c55-4f43-9a52-8c0a0f1f2e3d";
 const OTHER_EVENT = "5d1c5d57-9f0b-4b8e-8f57-9a3c3b1b2c4d";
 
-const base64url = (bytes: Uint8Array) =>
-  Buffer.from(bytes).toString("base64").replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
-const fromBase64url = (text: string) => new Uint8Array(Buffer.from(text, "base64url"));
-
-/** A text sealed the way references stored before 2026-12-07 were: a random nonce written before the ciphertext. */
-async function sealWithStoredNonce(key: string, eventId: string, text: string): Promise<string> {
-  const aes = await crypto.subtle.importKey("raw", fromBase64url(key), "AES-GCM", false, ["encrypt"]);
-  const iv = crypto.getRandomValues(new Uint8Array(12));
-  const box = new Uint8Array(
-    await crypto.subtle.encrypt(
-      { name: "AES-GCM", iv, additionalData: new TextEncoder().encode(eventId) },
-      aes,
-      new TextEncoder().encode(text),
-    ),
-  );
-  return sealedRef(eventId, base64url(new Uint8Array([...iv, ...box])));
-}
+/** A reference to a text sealed with its nonce stored, as releases before 2026-12-07 sealed it. */
+const sealWithStoredNonce = async (key: string, eventId: string, text: string) =>
+  sealedRef(eventId, await sealedTheEarlierWay(key, eventId, text));
 
 describe("listCipher", () => {
   it("a sealed text carries its ciphertext and tag only: the nonce is the event id's random bytes, not stored", async () => {
