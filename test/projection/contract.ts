@@ -301,6 +301,43 @@ export function projectionContract(name: string, subject: () => ProjectionSubjec
       expect((await sink.states([TASK_ID, OTHER_TASK_ID])).get(TASK_ID)).toEqual(active(TASK_ID, 2));
     });
 
+    test("applyBatch: a batch of more than a thousand tasks has each one's version checked, past the first thousand too", async () => {
+      const { sink, readModel } = subject().open();
+      const ids = Array.from({ length: 1500 }, () => randomUUID());
+      const batch = (from: number, version: number, expectedOf: (i: number) => number) =>
+        batchOf(0, from, from + 1, {
+          states: ids.map((id): [string, TaskState] => [id, active(id, version)]),
+          expected: ids.map((id, i): [string, number] => [id, expectedOf(i)]),
+          history: ids.map((id): [string, string] => [id, JSON.stringify({ version })]),
+        });
+      await sink.applyBatch(
+        batch(0, 1, () => 0),
+        1,
+      );
+
+      // The 1,200th task's state is taken as new, though the first batch gave it version 1.
+      const refused = sink.applyBatch(
+        batch(1, 2, (i) => (i === 1199 ? 0 : 1)),
+        1,
+      );
+
+      await expect(refused).rejects.toMatchObject({
+        name: "StaleBatchError",
+        taskId: ids[1199],
+        storedVersion: 1,
+      });
+      expect(await readModel.checkpoint(0)).toBe(1);
+      expect((await sink.states([ids[0] ?? "", ids[1499] ?? ""])).get(ids[1499] ?? "")).toEqual(
+        active(ids[1499] ?? "", 1),
+      );
+      await sink.applyBatch(
+        batch(1, 2, () => 1),
+        1,
+      );
+      expect(await readModel.checkpoint(0)).toBe(2);
+      expect((await sink.states([ids[1299] ?? ""])).get(ids[1299] ?? "")).toEqual(active(ids[1299] ?? "", 2));
+    });
+
     test("applyBatch: a stop recorded again keeps its time; a batch without one clears it", async () => {
       const { sink, readModel } = subject().open();
       const stop = { offset: 0, reason: "cannot read it yet" };
