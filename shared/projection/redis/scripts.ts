@@ -7,8 +7,8 @@
  * Applies one fold batch if, and only if, the partition's checkpoint still equals the batch's start, and only
  * after checking everything it will write (scripts do not roll back, so an error half-way would leave half a
  * batch): the type of every key (of the tasks' history keys, only when one of them exists: none has a type then),
- * the counters' values, and that each task's stored version is the one the batch was folded from. The first fold records the partition count; a fold configured with another count changes
- * nothing but the partition's stop record.
+ * the counters' values, and that each task's stored version is the one the batch was folded from. The first fold
+ * records the partition count; a fold configured with another count changes nothing but the partition's stop record.
  * Counters: `applied`, `rejected`, `dead`, and `dead:<partition>` (dead letters per partition); `batches` (folds
  * applied) and `lost` (folds that found the checkpoint moved: work thrown away, counted instead of logged).
  * KEYS: checkpoint, state, order, counters, dead, rejected, stopped, partitions, the partition's fold lease and
