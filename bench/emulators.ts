@@ -13,10 +13,15 @@ type Service = keyof BenchStack["urls"];
 const SERVICES: readonly Service[] = ["redis", "kafka", "qstash"];
 
 /** One command sent straight to the stack's Redis REST emulator, its `result` answered (a refusal throws). */
-export async function redisCommand(stack: BenchStack, command: string[]): Promise<unknown> {
-  const res = await fetch(`${stack.urls.redis}/`, {
+export function redisCommand(stack: BenchStack, command: string[]): Promise<unknown> {
+  return restCommand(stack.urls.redis, stack.env.UPSTASH_REDIS_REST_TOKEN, command);
+}
+
+/** One command to the Redis REST endpoint `url` with `token`, its `result` answered (a refusal throws). */
+async function restCommand(url: string | undefined, token: string | undefined, command: string[]) {
+  const res = await fetch(`${url}/`, {
     method: "POST",
-    headers: { authorization: `Bearer ${stack.env.UPSTASH_REDIS_REST_TOKEN}` },
+    headers: { authorization: `Bearer ${token}` },
     body: JSON.stringify(command),
   });
   if (!res.ok) throw new Error(`${command[0]} answered ${res.status}`);
@@ -135,15 +140,8 @@ export async function logHead(pair: DesignPair): Promise<number> {
  * expires, not until the fold is done (ours' waits between quiet creates lasted 5 s where the baseline's took 10 ms).
  */
 export async function checkpoint(pair: DesignPair): Promise<number> {
-  const { UPSTASH_REDIS_REST_URL: url, UPSTASH_REDIS_REST_TOKEN: token } = pair.env;
-  const command = async (...args: string[]) =>
-    (
-      (await getJson(`${url}/`, {
-        method: "POST",
-        headers: { authorization: `Bearer ${token}` },
-        body: JSON.stringify(args),
-      })) as { result: unknown }
-    ).result;
+  const command = (...args: string[]) =>
+    restCommand(pair.env.UPSTASH_REDIS_REST_URL, pair.env.UPSTASH_REDIS_REST_TOKEN, args);
   if (pair.design === "baseline") return Number((await command("GET", `${pair.prefix}:offset`)) ?? 0);
   // One request, as the baseline's: the pointer and the checkpoint it leads to, read together.
   return Number((await command("EVAL", LIVE_CHECKPOINT, "1", `${pair.prefix}:live`, pair.prefix)) ?? 0);
