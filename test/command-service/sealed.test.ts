@@ -54,6 +54,11 @@ const read = (id: string, listId: string): Operation => ({
   variables: { id, listId },
 });
 
+/** What `read` answers for a task renamed to SECOND on the list titled TITLE, its history as given: every word opened. */
+const openedRead = (history: Array<{ type: string; text: string | null }>) => ({
+  data: { task: { text: SECOND }, list: [{ text: SECOND }], history, listInfo: { title: TITLE } },
+});
+
 /** Everything the world holds at rest, as one string: log records, projection, guards, claims, registry, log lines. */
 async function atRest(w: World): Promise<string> {
   const { state } = w.projection;
@@ -93,18 +98,13 @@ describe("sealed lists", () => {
     await w.send(updateOn(id, list.id, SECOND));
     for (const capability of [list.id, list.viewId]) {
       const answer = await w.send(read(id, capability));
-      expect(answer.body).toEqual({
-        data: {
-          task: { text: SECOND },
-          list: [{ text: SECOND }],
-          history: [
-            { type: "TaskCreated", text: FIRST },
-            { type: "TaskRenamed", text: SECOND },
-            { type: "TaskCompleted", text: null },
-          ],
-          listInfo: { title: TITLE },
-        },
-      });
+      expect(answer.body).toEqual(
+        openedRead([
+          { type: "TaskCreated", text: FIRST },
+          { type: "TaskRenamed", text: SECOND },
+          { type: "TaskCompleted", text: null },
+        ]),
+      );
     }
   });
 
@@ -203,17 +203,12 @@ describe("sealed lists", () => {
     await w.log.append(id, [JSON.stringify(renamed)]);
     await w.catchUp();
     const answer = await w.send(read(id, list.viewId));
-    expect(answer.body).toEqual({
-      data: {
-        task: { text: SECOND },
-        list: [{ text: SECOND }],
-        history: [
-          { type: "TaskCreated", text: FIRST },
-          { type: "TaskRenamed", text: SECOND },
-        ],
-        listInfo: { title: TITLE },
-      },
-    });
+    expect(answer.body).toEqual(
+      openedRead([
+        { type: "TaskCreated", text: FIRST },
+        { type: "TaskRenamed", text: SECOND },
+      ]),
+    );
   });
 
   it("a ciphertext tampered with in the log is an error on read, never a wrong text", async () => {
