@@ -10,6 +10,8 @@ import { createdIn, decodeRecords, foldBatch, statesOf, taskIdsOf } from "../../
 import type { FoldClaim, FoldLease } from "../../../shared/projection/fold-lease";
 import { type FoldSink, StaleBatchError } from "../../../shared/projection/fold-sink";
 import { type CatchUpBudget, SUBREQUESTS, type SubrequestMeter } from "./budget";
+import { MAX_CONTENTION } from "./contention";
+import { forgetSwept } from "./known-states";
 import type { PartitionProgress } from "./progress";
 
 /** A read's records; at a gap in the log, none, and the gap (which stops the partition there). */
@@ -21,9 +23,6 @@ type Settled = { records: LogRecord[]; gap?: string } | { error: unknown };
  * more records were found after all).
  */
 export type Left = "held" | "done" | "lost";
-
-/** After this many lost compare-and-sets in a row, another invocation owns the partition's progress. */
-const MAX_CONTENTION = 3;
 
 export interface CatchUpDeps {
   log: EventLog;
@@ -100,7 +99,7 @@ export async function foldPartition(held: Held): Promise<Left> {
   const known = new Map<string, TaskState>();
   // Tasks created in a batch are taken as new, their states unread, until a batch so folded is refused.
   let trustCreations = true;
-  let lostInARow = 0;
+  const contention = { lostInARow: 0, staleInARow: 0 };
   // The next batch, read while the current one applies (the fold is a chain of round trips, so overlapping
   // the read with the script keeps both the log and Redis busy). Used only if the apply moved the checkpoint
   // to where it starts; its failure surfaces only if it is used.
@@ -168,14 +167,23 @@ export async function foldPartition(held: Held): Promise<Left> {
       ahead = { from: batch.to, limit: next, settled: readFrom(batch.to, next) };
     }
     const result = await applying.catch((err: unknown): "stale" => {
+      if (!(err instanceof StaleBatchError)) throw err;
       // A task taken as new was folded before (its creation stored twice): fold the batch again over its state.
-      if (err instanceof StaleBatchError && created.has(err.taskId) && !known.has(err.taskId)) return "stale";
+      if (created.has(err.taskId) && !known.has(err.taskId)) {
+        trustCreations = false;
+        return "stale";
+      }
+      // A state this fold knew was changed since by another fold (a purge of its list, folded from another
+      // partition, swept it): fold the batch again over the states as stored, a few times at most.
+      if (known.has(err.taskId) && contention.staleInARow < MAX_CONTENTION) {
+        contention.staleInARow++;
+        known.clear();
+        return "stale";
+      }
       throw err;
     });
-    if (result === "stale") {
-      trustCreations = false;
-      continue;
-    }
+    if (result === "stale") continue;
+    contention.staleInARow = 0;
     if (result.kind === "mismatch") {
       run.meter.spend(SUBREQUESTS.stops);
       progress.stopped = (await deps.store.stops()).get(partition) ?? {
@@ -190,17 +198,18 @@ export async function foldPartition(held: Held): Promise<Left> {
       // Counted by the fold script (`folds.lost` in the status), not logged: under a storm of pokes a line per
       // lost race would be most of the log.
       progress.contended++;
-      lostInARow++;
+      contention.lostInARow++;
       known.clear();
       progress.checkpoint = result.checkpoint;
-      if (lostInARow >= MAX_CONTENTION) {
+      if (contention.lostInARow >= MAX_CONTENTION) {
         progress.yielded = true;
         return "held";
       }
       continue;
     }
-    lostInARow = 0;
+    contention.lostInARow = 0;
     for (const [id, state] of working) known.set(id, state);
+    forgetSwept(known, working, batch);
     if (deps.applied && batch.counts.applied > 0)
       deps.applied({ partition, to: batch.to, taskIds, states: working });
     run.eventsLeft -= consumed;
