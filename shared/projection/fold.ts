@@ -42,7 +42,7 @@ export interface FoldBatch {
   /** [list id, task id]: a named list's task deleted, kept in its set of deleted tasks (its index has the rest) */
   listTasks: Array<[string, string]>;
   /**
-   * Lists purged, one at most (its sweep is not counted in the budget; a second starts the next batch): after the
+   * Lists purged, one at most, the batch's last record (its sweep is not counted in the budget): after the
    * batch's other writes, the sink removes every task of it (those in its index and its set of deleted tasks: their
    * states, their histories), its index and its set, and remembers it purged, so that a task of it folded later (from
    * another partition, or in a rebuild) is removed as soon as it is written.
@@ -212,15 +212,16 @@ export function foldBatch(
       break;
     }
     if (list) {
-      // One purge a batch: its sweep is uncounted, and several could pass Upstash's 10 MB.
-      if (list.type === "ListPurged" && batch.purge.length > 0) break;
       batch.to = record.offset + 1;
       batch.counts.applied++;
       if (list.type === "ListPurged") {
+        // A purge ends its batch (which bounds its uncounted sweep): the sink sweeps after the batch's other writes,
+        // so what follows is folded over the projection as the sweep left it (a task of the list created again, under
+        // an id a client named, would otherwise be swept, and the batch refused for its stored version).
         batch.purge.push(list.listId);
-        used += requestCost(list.listId);
         // The states this fold holds of the list's tasks are gone with it: later events of them find none.
         for (const [id, state] of states) if (listOf(state) === list.listId) states.delete(id);
+        break;
       }
       continue;
     }

@@ -5,11 +5,11 @@
  * partition goes on.
  */
 import { describe, expect, test } from "vitest";
-import type { TaskEvent } from "../../shared/domain";
+import { encodeEvent, type TaskEvent } from "../../shared/domain";
 import { partitionOf } from "../../shared/event-log/port";
 import { DEFAULT_BUDGET } from "../../workers/projector/fold/budget";
 import { catchUp } from "../../workers/projector/fold/catch-up";
-import { completed, purgedRecord, TASK_ID } from "../domain/fixtures";
+import { completed, envelope, purgedRecord, TASK_ID, uuid } from "../domain/fixtures";
 import { given, progress, taskOn } from "./given";
 
 const onList = (listId: string): TaskEvent => ({ type: "TaskCreated", data: { text: "Buy milk", listId } });
@@ -66,5 +66,27 @@ describe("catch-up after a purge", () => {
       progress({ partition: 0, checkpoint: 2, applied: 1, rejected: 1, caughtUp: true }),
     ]);
     expect(await then.state(task)).toEqual({ status: "absent" });
+  });
+
+  test("catch-up: a task created again after its list's purge, in the same batch, is folded after the purge's sweep", async () => {
+    // A client may name its task's id: once the list is purged, the id is free, and a create of it is accepted.
+    const then = await given()
+      .task(TASK_ID, onList("groceries"))
+      .record("groceries", purgedRecord("groceries", 1).value)
+      .record(
+        TASK_ID,
+        encodeEvent(
+          envelope({ type: "TaskCreated", data: { text: "Call mum" } }, { version: 1, eventId: uuid(77) }),
+        ),
+      )
+      .whenCatchUp();
+
+    expect(then.result.partitions).toEqual([progress({ checkpoint: 3, applied: 3, caughtUp: true })]);
+    const state = await then.state(TASK_ID);
+    expect(state.status === "active" && state.task).toMatchObject({ text: "Call mum", version: 1 });
+    expect(state.status === "active" && state.task.listId).toBeUndefined();
+    expect((await then.world.projection.readModel.history(TASK_ID)).map((e) => e.eventId)).toEqual([
+      uuid(77),
+    ]);
   });
 });
