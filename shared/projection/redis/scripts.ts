@@ -4,6 +4,69 @@
  */
 
 /**
+ * What every fold script starts with (KEYS 1 to 10 and ARGV 1, 2, 5, 6, 8 and 9 as APPLY_BATCH has them): the
+ * fixed keys' types, the checkpoint's compare-and-set (a fold that lost it counts `lost` and answers {0, stored}),
+ * the partition count (a mismatch records the stop and answers {2, stored count}); then the functions the scripts
+ * share: `stop`, `badCounters` (a counter that is not an integer, or nil) and `settle`, which ends an applied batch.
+ */
+export const FOLD_PRELUDE = `
+local function kind(key) return redis.call('TYPE', key).ok end
+local fixed = {{1, 'hash'}, {2, 'hash'}, {3, 'zset'}, {4, 'hash'}, {5, 'list'}, {6, 'list'}, {7, 'hash'}, {8, 'string'},
+  {9, 'string'}, {10, 'string'}}
+for _, f in ipairs(fixed) do
+  local t = kind(KEYS[f[1]])
+  if t ~= 'none' and t ~= f[2] then return {3, KEYS[f[1]], 'holds a ' .. t .. ', not a ' .. f[2]} end
+end
+local stored = redis.call('HGET', KEYS[1], ARGV[1]) or '0'
+if stored ~= ARGV[2] then
+  redis.call('HINCRBY', KEYS[4], 'lost', 1)
+  return {0, stored}
+end
+local function stop(offset, reason)
+  local current = redis.call('HGET', KEYS[7], ARGV[1])
+  if current then
+    local ok, old = pcall(cjson.decode, current)
+    if ok and type(old) == 'table' and old.offset == offset and old.reason == reason then return end
+  end
+  redis.call('HSET', KEYS[7], ARGV[1], cjson.encode({offset = offset, reason = reason, since = ARGV[6]}))
+end
+local count = redis.call('GET', KEYS[8])
+if count and count ~= ARGV[5] then
+  stop(tonumber(ARGV[2]), 'the projection was folded with ' .. count .. ' partitions, but this projector\\'s ' ..
+    'EVENT_LOG_PARTITIONS is ' .. ARGV[5] .. ': refusing to fold until they agree')
+  return {2, count}
+end
+local function badCounters()
+  for _, field in ipairs({'applied', 'rejected', 'dead', 'dead:' .. ARGV[1], 'batches'}) do
+    local n = redis.call('HGET', KEYS[4], field)
+    if n and not string.match(n, '^%-?%d+$') then return {3, KEYS[4], field .. ' is not an integer'} end
+  end
+end
+-- Ends an applied batch: counts it, moves the checkpoint to 'to', renews the lease if it is still the folder's or,
+-- when 'finish', ends the fold as END_FOLD does (answers 1: a poke marked more work, its mark taken and the lease
+-- renewed; 0: the lease let go; -1: the lease was not the folder's; nil when not finishing); records the stop 'x'
+-- ({offset, reason}) or clears the partition's.
+local function settle(to, finish, x)
+  redis.call('HINCRBY', KEYS[4], 'batches', 1)
+  redis.call('HSET', KEYS[1], ARGV[1], to)
+  local held = ARGV[8] ~= '' and redis.call('GET', KEYS[9]) == ARGV[8]
+  local ended = nil
+  if finish then
+    if not held then ended = -1
+    elseif redis.call('DEL', KEYS[10]) == 1 then ended = 1
+    else
+      redis.call('DEL', KEYS[9])
+      ended = 0
+      held = false
+    end
+  end
+  if held then redis.call('PEXPIRE', KEYS[9], ARGV[9]) end
+  if x then stop(x.offset, x.reason) else redis.call('HDEL', KEYS[7], ARGV[1]) end
+  return ended
+end
+`;
+
+/**
  * Applies one fold batch if, and only if, the partition's checkpoint still equals the batch's start, and only
  * after checking everything it will write (scripts do not roll back, so an error half-way would leave half a
  * batch): the type of every key (of the tasks' history keys, only when one of them exists: none has a type then),
@@ -40,33 +103,7 @@
  * {5} when a list the batch touches was purged, or a list it sweeps given or relieved of a task, since the sink
  * read it (nothing was written).
  */
-export const APPLY_BATCH = `
-local function kind(key) return redis.call('TYPE', key).ok end
-local fixed = {{1, 'hash'}, {2, 'hash'}, {3, 'zset'}, {4, 'hash'}, {5, 'list'}, {6, 'list'}, {7, 'hash'}, {8, 'string'},
-  {9, 'string'}, {10, 'string'}}
-for _, f in ipairs(fixed) do
-  local t = kind(KEYS[f[1]])
-  if t ~= 'none' and t ~= f[2] then return {3, KEYS[f[1]], 'holds a ' .. t .. ', not a ' .. f[2]} end
-end
-local stored = redis.call('HGET', KEYS[1], ARGV[1]) or '0'
-if stored ~= ARGV[2] then
-  redis.call('HINCRBY', KEYS[4], 'lost', 1)
-  return {0, stored}
-end
-local function stop(offset, reason)
-  local current = redis.call('HGET', KEYS[7], ARGV[1])
-  if current then
-    local ok, old = pcall(cjson.decode, current)
-    if ok and type(old) == 'table' and old.offset == offset and old.reason == reason then return end
-  end
-  redis.call('HSET', KEYS[7], ARGV[1], cjson.encode({offset = offset, reason = reason, since = ARGV[6]}))
-end
-local count = redis.call('GET', KEYS[8])
-if count and count ~= ARGV[5] then
-  stop(tonumber(ARGV[2]), 'the projection was folded with ' .. count .. ' partitions, but this projector\\'s ' ..
-    'EVENT_LOG_PARTITIONS is ' .. ARGV[5] .. ': refusing to fold until they agree')
-  return {2, count}
-end
+export const APPLY_BATCH = `${FOLD_PRELUDE}
 local p = cjson.decode(ARGV[4])
 local given = 10 + 2 * p.s
 for _, h in ipairs(p.h) do given = given + h[2] end
@@ -100,10 +137,8 @@ for _, z in ipairs(p.lr or {}) do
   local bad = expect(z[1], 'zset')
   if bad then return bad end
 end
-for _, field in ipairs({'applied', 'rejected', 'dead', 'dead:' .. ARGV[1], 'batches'}) do
-  local n = redis.call('HGET', KEYS[4], field)
-  if n and not string.match(n, '^%-?%d+$') then return {3, KEYS[4], field .. ' is not an integer'} end
-end
+local badCount = badCounters()
+if badCount then return badCount end
 -- Each state's stored version, read with one HMGET per 1,000 states (a missing one reads as false).
 for i = 1, #p.v, 1000 do
   local last = math.min(i + 999, #p.v)
@@ -162,21 +197,7 @@ if p.c[3] > 0 then
   redis.call('HINCRBY', KEYS[4], 'dead', p.c[3])
   redis.call('HINCRBY', KEYS[4], 'dead:' .. ARGV[1], p.c[3])
 end
-redis.call('HINCRBY', KEYS[4], 'batches', 1)
-redis.call('HSET', KEYS[1], ARGV[1], ARGV[3])
-local held = ARGV[8] ~= '' and redis.call('GET', KEYS[9]) == ARGV[8]
-local ended = nil
-if ARGV[10] == 'finish' then
-  if not held then ended = -1
-  elseif redis.call('DEL', KEYS[10]) == 1 then ended = 1
-  else
-    redis.call('DEL', KEYS[9])
-    ended = 0
-    held = false
-  end
-end
-if held then redis.call('PEXPIRE', KEYS[9], ARGV[9]) end
-if p.x then stop(p.x.offset, p.x.reason) else redis.call('HDEL', KEYS[7], ARGV[1]) end
+local ended = settle(ARGV[3], ARGV[10] == 'finish', p.x)
 if ended then return {1, ARGV[3], ended} end
 return {1, ARGV[3]}
 `;

@@ -8,12 +8,13 @@
 import { ConfigError, UpstreamError } from "../../../shared/errors";
 import { bounded } from "../../../shared/http/log";
 import { BATCH_AFTER_READ, type CatchUpBudget, DEFAULT_BUDGET, SUBREQUESTS, subrequestMeter } from "./budget";
+import type { CatchUpDeps, Held, Run } from "./held";
 import { LEASE_MS } from "./lease-time";
-import { type CatchUpDeps, foldPartition, type Held, type Run } from "./partition";
+import { foldPartition } from "./partition";
 import { type CatchUpResult, notStarted, type PartitionProgress } from "./progress";
 
+export type { AppliedBatch, CatchUpDeps } from "./held";
 export { foldLeaseMs, LEASE_MS } from "./lease-time";
-export type { AppliedBatch, CatchUpDeps } from "./partition";
 export { type CatchUpBudget, DEFAULT_BUDGET };
 
 /**
