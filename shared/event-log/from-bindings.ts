@@ -7,16 +7,26 @@ import type { EventLog } from "./port";
 
 /**
  * Builds the selected log from `env`. `redis` is the projection's client and `projection` its settings: the
- * identity of the log is checked there before the log's first use in this isolate.
+ * identity of the log is checked there before the log's first use in this isolate (`ready` checks it for a reader
+ * that goes around the log: the fold inside the database). `sharedTopic`: the log's topic when its records are
+ * streams in the projection's own database (Redis Streams at the projection's URL, with its token), where the fold
+ * can run inside the database.
  */
 export function eventLogFromBindings(
   env: Bindings,
   projection: RedisConfig,
   redis: Redis,
-): { log: EventLog; timeoutMs: number } {
+): { log: EventLog; timeoutMs: number; ready: () => Promise<void>; sharedTopic?: string } {
   const config = eventLogConfig(env);
   const identity = logIdentity(config);
   const key = logIdentityKey(projection.prefix);
   const check = () => checkLogIdentity({ redis, key, identity, timeoutMs: projection.timeoutMs });
-  return { log: guardedLog(createEventLog(config), check), timeoutMs: config.timeoutMs };
+  const shared =
+    config.backend === "redis-streams" && config.url === projection.url && config.token === projection.token;
+  return {
+    log: guardedLog(createEventLog(config), check),
+    timeoutMs: config.timeoutMs,
+    ready: check,
+    ...(shared && { sharedTopic: config.topic }),
+  };
 }

@@ -10,9 +10,11 @@ import {
 import { eventLogFromBindings } from "../../shared/event-log/from-bindings";
 import type { EventLog } from "../../shared/event-log/port";
 import { createQStashNotifier, type Notifier } from "../../shared/notifier/qstash";
+import type { InPlaceFold } from "../../shared/projection/fold-in-place";
 import type { FoldLease } from "../../shared/projection/fold-lease";
 import type { FoldSink } from "../../shared/projection/fold-sink";
 import type { ReadModel } from "../../shared/projection/read-model";
+import { createRedisInPlaceFold } from "../../shared/projection/redis/fold-in-place";
 import { createRedisFoldLease } from "../../shared/projection/redis/fold-lease";
 import { createRedisFoldSink } from "../../shared/projection/redis/fold-sink";
 import { createRedisReadModel } from "../../shared/projection/redis/read-model";
@@ -35,6 +37,8 @@ import { rebuildGraceMs } from "./rebuild/settings";
 export interface NamespaceDeps {
   store: ReadModel & FoldSink;
   lease: FoldLease;
+  /** The fold inside the database, when the event log's streams are in the projection's Redis. */
+  inPlace?: InPlaceFold;
 }
 
 /**
@@ -80,11 +84,13 @@ export interface ProjectorOptions {
 export function projectorDeps(env: Bindings): ProjectorDeps {
   const redis = redisConfig(env);
   const client = connectRedis(redis);
-  const onNamespace = (namespace: string) => ({
+  const eventLog = eventLogFromBindings(env, redis, client.redis);
+  const topic = eventLog.sharedTopic;
+  const onNamespace = (namespace: string): NamespaceDeps => ({
     store: namespaceProjection(client, namespace),
     lease: createRedisFoldLease(client, namespace),
+    ...(topic !== undefined && { inPlace: createRedisInPlaceFold(client, namespace, topic, eventLog.ready) }),
   });
-  const eventLog = eventLogFromBindings(env, redis, client.redis);
   const control = createRebuildControl(client, redis.prefix);
   const live = liveNotices(env);
   return {

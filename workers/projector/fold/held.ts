@@ -2,6 +2,7 @@
 import type { TaskState } from "../../../shared/domain";
 import type { EventLog, Position } from "../../../shared/event-log/port";
 import type { Logger } from "../../../shared/http/log";
+import type { InPlaceFold } from "../../../shared/projection/fold-in-place";
 import type { FoldClaim, FoldLease } from "../../../shared/projection/fold-lease";
 import type { FoldSink } from "../../../shared/projection/fold-sink";
 import type { CatchUpBudget, SubrequestMeter } from "./budget";
@@ -40,6 +41,11 @@ export interface CatchUpDeps {
   announced?: Position;
   /** A claim made already under `token` (the poke's first step), the first of its partition's. */
   claimed?: { partition: number; token: string; claim: FoldClaim };
+  /**
+   * The fold inside the database, where the log and the projection share one (see fold-in-place.ts): each batch is
+   * then one call of it, and a record it hands over is folded here, one batch, before it takes over again.
+   */
+  inPlace?: InPlaceFold;
 }
 
 /** An applied batch, as live updates are told of it. */
@@ -49,6 +55,11 @@ export interface AppliedBatch {
   to: number;
   taskIds: string[];
   states: ReadonlyMap<string, TaskState>;
+  /**
+   * The tasks changed per named list, when the fold inside the database told them (its states stay there: `taskIds`
+   * are then these tasks and `states` is empty); otherwise they follow from `taskIds` and `states`.
+   */
+  lists?: Record<string, string[]>;
 }
 
 /** A partition held under the lease `token`, with what its fold needs. */

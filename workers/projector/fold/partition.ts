@@ -11,6 +11,7 @@ import { StaleBatchError } from "../../../shared/projection/fold-sink";
 import { SUBREQUESTS } from "./budget";
 import { MAX_CONTENTION } from "./contention";
 import type { Held, Left } from "./held";
+import { inPlaceStep } from "./in-place";
 import { forgetSwept } from "./known-states";
 
 /** A read's records; at a gap in the log, none, and the gap (which stops the partition there). */
@@ -33,7 +34,6 @@ export async function foldPartition(held: Held): Promise<Left> {
   const known = new Map<string, TaskState>();
   // Tasks created in a batch are taken as new, their states unread, until a batch so folded is refused.
   let trustCreations = true;
-  const contention = { lostInARow: 0, staleInARow: 0 };
   // The next batch, read while the current one applies (the fold is a chain of round trips, so overlapping
   // the read with the script keeps both the log and Redis busy). Used only if the apply moved the checkpoint
   // to where it starts; its failure surfaces only if it is used.
@@ -43,7 +43,19 @@ export async function foldPartition(held: Held): Promise<Left> {
       (records) => ({ records }),
       (error: unknown) => (error instanceof LogGapError ? { records: [], gap: error.message } : { error }),
     );
+  // The checkpoint at which the fold inside the database handed a record over: one batch is folded here from it.
+  let handedAt: number | undefined;
+  const contention = { lostInARow: 0, staleInARow: 0 };
   while (run.eventsLeft > 0 && now() < run.deadline) {
+    if (deps.inPlace && handedAt !== progress.checkpoint) {
+      const step = await inPlaceStep(held, deps.inPlace, contention);
+      if (step === "next") continue;
+      if (step !== "handoff") return step.left;
+      handedAt = progress.checkpoint;
+      // The states it wrote are not this fold's to know: they are read again.
+      known.clear();
+      continue;
+    }
     const prefetched = ahead?.from === progress.checkpoint ? ahead : undefined;
     ahead = undefined;
     // Subrequests spent: stop with the reserve intact (the lease's end and the re-poke that continues).
@@ -89,7 +101,9 @@ export async function foldPartition(held: Held): Promise<Left> {
     });
     const consumed = batch.to - batch.from;
     const leftAfter = run.eventsLeft - consumed;
+    // Nothing is read ahead for a batch the fold inside the database takes next.
     if (
+      deps.inPlace === undefined &&
       batch.stop === undefined &&
       !endsHere &&
       leftAfter > 0 &&

@@ -32,6 +32,7 @@ export async function runCatchUp(
       log: deps.log,
       store: deps.store,
       lease: deps.lease,
+      ...(deps.inPlace && { inPlace: deps.inPlace }),
       leaseMs: deps.leaseMs,
       logger,
       meter,
@@ -78,7 +79,7 @@ function liveApplied(
   const { live, namespace } = deps;
   if (!live || namespace === undefined) return undefined;
   return (batch) => {
-    const lists = changedLists(batch.taskIds, batch.states);
+    const lists = batch.lists ?? changedLists(batch.taskIds, batch.states);
     if (!lists) return;
     meter.spend(SUBREQUESTS.notice);
     const token = `${batch.partition}:${batch.to - 1}`;
