@@ -1,52 +1,118 @@
 /**
  * The fold inside Redis' reading and writing of records and states (Lua, a part of FOLD_IN_PLACE): what the worker's
- * codecs do, for the records and states they would write themselves, byte for byte, and nothing else. Each function
- * names the TypeScript it follows; the differential test (test/projection/fold-in-place.test.ts) holds them to it.
+ * codecs do, for the records and states they would write themselves, byte for byte, and nothing else. They read the
+ * JSON as text, in the one layout this release writes, without decoding it: a string is kept as written between its
+ * quotes (its *body*), and copied so into the state and the history entry, which is what JSON.stringify would write
+ * for it once decoded, as long as the body is in JSON.stringify's own form (`isCanonical`). Each function names the
+ * TypeScript it follows; the differential test (test/projection/fold-in-place.test.ts) holds them to it.
  */
 export const IN_PLACE_CODEC = String.raw`
 local MAX_SAFE = 9007199254740991
-
--- JSON.stringify's string: '"' and '\' escaped, and the C0 controls (\b \f \n \r \t by name).
-local NAMED = {['"'] = '\\"', ['\\'] = '\\\\', ['\b'] = '\\b', ['\f'] = '\\f', ['\n'] = '\\n', ['\r'] = '\\r',
-  ['\t'] = '\\t'}
-local function escape(c) return NAMED[c] or string.format('\\u%04x', string.byte(c)) end
-local function str(s) return '"' .. (string.gsub(s, '[%z\1-\31"\\]', escape)) .. '"' end
 local function int(n) return string.format('%d', n) end
-local function isInt(n, least) return type(n) == 'number' and n == math.floor(n) and n >= least and n <= MAX_SAFE end
 
-local H = '[0-9a-f]'
-local UUID = '^' .. string.rep(H, 8) .. '%-' .. string.rep(H, 4) .. '%-' .. string.rep(H, 4) .. '%-' ..
-  string.rep(H, 4) .. '%-' .. string.rep(H, 12) .. '$'
-local function isUuid(v) return type(v) == 'string' and string.find(v, UUID) ~= nil end
-local function isListId(v) return type(v) == 'string' and #v <= 64 and string.find(v, '^[A-Za-z0-9_-]+$') ~= nil end
-local function isPayload(v) return type(v) == 'string' and #v <= 5400 and string.find(v, '^[A-Za-z0-9_-]+$') ~= nil end
--- A text that starts with a sealed reference's mark, of any form (sealed.ts isSealed).
-local function posesSealed(s)
-  return string.byte(s, 1) == 127 or string.sub(s, 1, 2) == '\194\145' or string.sub(s, 1, 8) == '\0sealed:'
-end
--- Code points of valid UTF-8 (what JSON decoding gives): its bytes less its continuation bytes.
-local function codePointsAtMost(s, max)
-  if #s <= max then return true end
-  local _, continuation = string.gsub(s, '[\128-\191]', '')
-  return #s - continuation <= max
+-- The index of the quote that ends the JSON string whose opening quote is at i, or nil.
+local function stringEnd(s, i)
+  local j = i
+  while true do
+    j = string.find(s, '"', j + 1, true)
+    if not j then return nil end
+    local k = j - 1
+    while string.byte(s, k) == 92 do k = k - 1 end
+    if (j - 1 - k) % 2 == 0 then return j end
+  end
 end
 
--- Milliseconds since the epoch of a time in toISOString's form naming a real instant (timestamps.ts), else nil.
+-- Whether b is well-formed UTF-8 (what the worker decodes without replacing anything).
+local function isUtf8(b)
+  if not string.find(b, '[\128-\255]') then return true end
+  local i, n = 1, #b
+  while i <= n do
+    local c = string.byte(b, i)
+    if c < 128 then i = i + 1
+    else
+      local len, least
+      if c >= 194 and c <= 223 then len, least = 2, 128
+      elseif c >= 224 and c <= 239 then len, least = 3, 2048
+      elseif c >= 240 and c <= 244 then len, least = 4, 65536
+      else return false end
+      local cp = c % (2 ^ (7 - len))
+      for k = 1, len - 1 do
+        local d = string.byte(b, i + k)
+        if not d or d < 128 or d > 191 then return false end
+        cp = cp * 64 + d - 128
+      end
+      if cp < least or cp > 1114111 or (cp >= 55296 and cp <= 57343) then return false end
+      i = i + len
+    end
+  end
+  return true
+end
+
+-- Whether a string's body is as JSON.stringify writes it: UTF-8, no raw control character, and no escape but \" \\
+-- \b \f \n \r \t and \u00xx (lowercase) for the other controls. The worker would decode it and write it back so.
+local SHORT = {['"'] = true, ['\\'] = true, b = true, f = true, n = true, r = true, t = true}
+local NAMED_CONTROL = {[8] = true, [9] = true, [10] = true, [12] = true, [13] = true}
+local function isCanonical(b)
+  if string.find(b, '[%z\1-\31]') or not isUtf8(b) then return false end
+  local at = string.find(b, '\\', 1, true)
+  while at do
+    local c = string.sub(b, at + 1, at + 1)
+    if c == 'u' then
+      local hex = string.sub(b, at + 2, at + 5)
+      if not string.find(hex, '^00[01][0-9a-f]$') or NAMED_CONTROL[tonumber(hex, 16)] then return false end
+      at = at + 6
+    elseif SHORT[c] then at = at + 2
+    else return false end
+    at = string.find(b, '\\', at, true)
+  end
+  return true
+end
+
+-- The body of the JSON string opening at s[i], if it is canonical and at most max bytes long as written (so at most
+-- max UTF-16 units once decoded), or, with codePoints, at most max code points once decoded; and the index after
+-- its closing quote.
+local function body(s, i, max, codePoints)
+  if string.byte(s, i) ~= 34 then return nil end
+  local j = stringEnd(s, i)
+  if not j then return nil end
+  local b = string.sub(s, i + 1, j - 1)
+  if #b > max then
+    -- Longer as written: counted once decoded, for a body without escapes (UTF-8: less its continuation bytes).
+    if not codePoints or string.find(b, '\\', 1, true) then return nil end
+    local _, continuation = string.gsub(b, '[\128-\191]', '')
+    if #b - continuation > max then return nil end
+  end
+  if not isCanonical(b) then return nil end
+  return b, j + 1
+end
+
+-- Milliseconds since the epoch of a time in toISOString's form naming a real instant (timestamps.ts), else nil; v
+-- has the form already (TIME). A batch's times share few dates: each date's day number is worked out once a call.
 local DAYS = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31}
-local function instant(v)
-  if type(v) ~= 'string' then return nil end
-  local y, mo, d, h, mi, s, ms = string.match(v, '^(%d%d%d%d)%-(%d%d)%-(%d%d)T(%d%d):(%d%d):(%d%d)%.(%d%d%d)Z$')
-  if not y then return nil end
-  y, mo, d, h, mi, s = tonumber(y), tonumber(mo), tonumber(d), tonumber(h), tonumber(mi), tonumber(s)
-  if mo < 1 or mo > 12 or d < 1 or h > 23 or mi > 59 or s > 59 then return nil end
+local dayNumbers = {}
+local function dayNumber(date)
+  local y, mo, d = tonumber(string.sub(date, 1, 4)), tonumber(string.sub(date, 6, 7)), tonumber(string.sub(date, 9, 10))
+  if mo < 1 or mo > 12 or d < 1 then return false end
   local leap = y % 4 == 0 and (y % 100 ~= 0 or y % 400 == 0)
-  if d > ((mo == 2 and leap) and 29 or DAYS[mo]) then return nil end
+  if d > ((mo == 2 and leap) and 29 or DAYS[mo]) then return false end
   local yy = mo <= 2 and y - 1 or y
   local era = math.floor(yy / 400)
   local yoe = yy - era * 400
   local doy = math.floor((153 * ((mo + 9) % 12) + 2) / 5) + d - 1
-  local days = era * 146097 + yoe * 365 + math.floor(yoe / 4) - math.floor(yoe / 100) + doy - 719468
-  return (((days * 24 + h) * 60 + mi) * 60 + s) * 1000 + tonumber(ms)
+  return era * 146097 + yoe * 365 + math.floor(yoe / 4) - math.floor(yoe / 100) + doy - 719468
+end
+local function instant(v)
+  local date = string.sub(v, 1, 10)
+  local days = dayNumbers[date]
+  if days == nil then
+    days = dayNumber(date)
+    dayNumbers[date] = days
+  end
+  if not days then return nil end
+  local h1, h2, _, m1, m2, _, s1, s2, _, f1, f2, f3 = string.byte(v, 12, 23)
+  local h, mi, s = h1 * 10 + h2 - 528, m1 * 10 + m2 - 528, s1 * 10 + s2 - 528
+  if h > 23 or mi > 59 or s > 59 then return nil end
+  return (((days * 24 + h) * 60 + mi) * 60 + s) * 1000 + f1 * 100 + f2 * 10 + f3 - 5328
 end
 
 -- The partition of a task id (ASCII): FNV-1a of its bytes (port.ts partitionOf).
@@ -75,88 +141,115 @@ local function compactId(id)
   return table.concat(out)
 end
 
+local H = '[0-9a-f]'
+local UUID = string.rep(H, 8) .. '%-' .. string.rep(H, 4) .. '%-' .. string.rep(H, 4) .. '%-' .. string.rep(H, 4) ..
+  '%-' .. string.rep(H, 12)
+local TIME = '%d%d%d%d%-%d%d%-%d%dT%d%d:%d%d:%d%d%.%d%d%dZ'
+-- encodeEvent's layout up to the data (decode.ts checks the same fields; a version is a positive safe integer).
+local ENVELOPE = '^{"eventId":"(' .. UUID .. ')","type":"(%a+)","schemaVersion":1,"taskId":"(' .. UUID ..
+  ')","version":([1-9]%d?%d?%d?%d?%d?%d?%d?%d?%d?%d?%d?%d?%d?%d?),"occurredAt":"(' .. TIME .. ')","data":{()'
+local TEXT_EVENT = {TaskCreated = true, TaskRenamed = true}
+local NO_DATA = {TaskCompleted = true, TaskReopened = true, TaskDeleted = true}
 local METADATA = {'requestId', 'correlationId', 'idempotencyKey'}
--- A record's event, if it is one the fold inside Redis folds (see in-place-script.ts), else nil.
+
+-- A record's event, if it is one the fold inside Redis folds (see in-place-script.ts), else nil: the fields of
+-- decode.ts' envelope, its text (a body, or the sealed reference of data.sealed) and its idempotency key (a body).
 local function decode(raw)
-  local ok, e = pcall(cjson.decode, raw)
-  if not ok or type(e) ~= 'table' or e.schemaVersion ~= 1 then return nil end
-  local t, v, at, d, m = e.type, e.version, e.occurredAt, e.data, e.metadata
-  if not isUuid(e.eventId) or not isUuid(e.taskId) or not isInt(v, 1) or type(d) ~= 'table' or type(m) ~= 'table' then
-    return nil
-  end
-  local when = instant(at)
+  local eventId, t, taskId, v, at, i = string.match(raw, ENVELOPE)
+  if not eventId then return nil end
+  v = tonumber(v)
+  local when = v <= MAX_SAFE and instant(at)
   if not when then return nil end
-  local out = {id = e.taskId, eventId = e.eventId, type = t, version = v, at = at, when = when}
-  local data = '{}'
-  if t == 'TaskCreated' or t == 'TaskRenamed' then
-    if d.sealed ~= nil then
-      if d.text ~= nil or not isPayload(d.sealed) then return nil end
-      out.sealed = d.sealed
-      out.text = '\127' .. compactId(e.eventId) .. d.sealed
-      data = '{"sealed":"' .. d.sealed .. '"'
+  local e = {id = taskId, eventId = eventId, type = t, version = v, at = at, when = when}
+  if TEXT_EVENT[t] then
+    if string.sub(raw, i, i + 7) == '"text":"' then
+      local b, after = body(raw, i + 7, 1000, true)
+      -- decode.ts: a text never starts with a sealed reference's mark, of any form (sealed.ts isSealed).
+      if not b or string.byte(b, 1) == 127 or string.sub(b, 1, 2) == '\194\145' or
+        string.sub(b, 1, 13) == '\\u0000sealed:' then return nil end
+      e.text, i = b, after
+    elseif string.sub(raw, i, i + 9) == '"sealed":"' then
+      local j = string.find(raw, '"', i + 10, true)
+      if not j or j - i - 10 > 5400 then return nil end
+      e.sealed = string.sub(raw, i + 10, j - 1)
+      if not string.find(e.sealed, '^[A-Za-z0-9_-]+$') then return nil end
+      e.text, i = '\127' .. compactId(eventId) .. e.sealed, j + 1
     else
-      if type(d.text) ~= 'string' or posesSealed(d.text) or not codePointsAtMost(d.text, 1000) then return nil end
-      out.text = d.text
-      data = '{"text":' .. str(d.text)
-    end
-    if t == 'TaskCreated' and d.listId ~= nil then
-      if not isListId(d.listId) then return nil end
-      out.list = d.listId
-      data = data .. ',"listId":"' .. d.listId .. '"'
-    elseif t == 'TaskCreated' and out.sealed then
       return nil
     end
-    data = data .. '}'
-  elseif t ~= 'TaskCompleted' and t ~= 'TaskReopened' and t ~= 'TaskDeleted' then
+    if t == 'TaskCreated' then
+      local list, after = string.match(raw, '^,"listId":"([A-Za-z0-9_-]+)"()', i)
+      if list and #list <= 64 then e.list, i = list, after
+      elseif list or e.sealed then return nil end
+    end
+    if string.byte(raw, i) ~= 125 then return nil end
+    i = i + 1
+  elseif NO_DATA[t] then
+    if string.byte(raw, i) ~= 125 then return nil end
+    i = i + 1
+  else
     return nil
   end
-  local meta = {}
+  if string.sub(raw, i, i + 12) ~= ',"metadata":{' then return nil end
+  i = i + 13
+  local first = true
   for _, k in ipairs(METADATA) do
-    local f = m[k]
-    if f ~= nil then
-      if type(f) ~= 'string' or #f > 256 then return nil end
-      meta[#meta + 1] = '"' .. k .. '":' .. str(f)
+    local name = (first and '"' or ',"') .. k .. '":'
+    if string.sub(raw, i, i + #name - 1) == name then
+      local b, after = body(raw, i + #name, 256)
+      if not b then return nil end
+      if k == 'idempotencyKey' then e.key = b end
+      i, first = after, false
     end
   end
-  out.key = m.idempotencyKey
-  local encoded = '{"eventId":"' .. e.eventId .. '","type":"' .. t .. '","schemaVersion":1,"taskId":"' .. e.taskId ..
-    '","version":' .. int(v) .. ',"occurredAt":"' .. at .. '","data":' .. data .. ',"metadata":{' ..
-    table.concat(meta, ',') .. '}}'
-  if encoded ~= raw then return nil end
-  return out
+  if i ~= #raw - 1 or string.sub(raw, i) ~= '}}' then return nil end
+  return e
 end
 
--- A state as encodeState writes it (codec.ts): JSON.stringify of the TaskState, its fields in their order.
+-- A state as encodeState writes it (codec.ts): JSON.stringify of the TaskState, its fields in their order; its
+-- strings are bodies.
 local function encodeState(s)
-  local list = s.list and (',"listId":' .. str(s.list)) or ''
+  local list = s.list and (',"listId":"' .. s.list .. '"') or ''
   if s.status == 'active' then
-    return '{"status":"active","task":{"id":' .. str(s.id) .. ',"text":' .. str(s.text) .. ',"done":' ..
-      tostring(s.done) .. ',"createdAt":' .. str(s.createdAt) .. ',"updatedAt":' .. str(s.updatedAt) ..
-      ',"version":' .. int(s.version) .. list .. '}}'
+    return '{"status":"active","task":{"id":"' .. s.id .. '","text":"' .. s.text .. '","done":' .. tostring(s.done) ..
+      ',"createdAt":"' .. s.createdAt .. '","updatedAt":"' .. s.updatedAt .. '","version":' .. int(s.version) ..
+      list .. '}}'
   end
-  return '{"status":"deleted","id":' .. str(s.id) .. ',"version":' .. int(s.version) .. ',"deletedAt":' ..
-    str(s.deletedAt) .. list .. '}'
+  return '{"status":"deleted","id":"' .. s.id .. '","version":' .. int(s.version) .. ',"deletedAt":"' .. s.deletedAt ..
+    '"' .. list .. '}'
 end
 
+local VERSION = '([1-9]%d?%d?%d?%d?%d?%d?%d?%d?%d?%d?%d?%d?%d?%d?)'
+local PLAIN = '([^"\\%z\1-\31]*)'
 -- A stored state of the task id, if it is one encodeState wrote, else false (the worker's fold reads it).
+local ACTIVE = '{"status":"active","task":{"id":"'
 local function storedState(raw, id)
-  local ok, s = pcall(cjson.decode, raw)
-  if not ok or type(s) ~= 'table' then return false end
-  local st
-  if s.status == 'active' and type(s.task) == 'table' then
-    local k = s.task
-    st = {status = 'active', id = k.id, text = k.text, done = k.done, createdAt = k.createdAt,
-      updatedAt = k.updatedAt, version = k.version, list = k.listId}
-    if type(st.text) ~= 'string' or type(st.done) ~= 'boolean' or type(st.createdAt) ~= 'string' or
-      type(st.updatedAt) ~= 'string' then return false end
-  elseif s.status == 'deleted' then
-    st = {status = 'deleted', id = s.id, version = s.version, deletedAt = s.deletedAt, list = s.listId}
-    if type(st.deletedAt) ~= 'string' then return false end
+  local st, i
+  if string.sub(raw, 1, #ACTIVE) == ACTIVE then
+    local p = #ACTIVE + 1
+    if string.sub(raw, p, p + 45) ~= id .. '","text":"' then return false end
+    local text
+    text, i = body(raw, p + 45, MAX_SAFE)
+    if not text then return false end
+    local done, created, updated, v, rest = string.match(raw, '^,"done":(%a+),"createdAt":"' .. PLAIN ..
+      '","updatedAt":"' .. PLAIN .. '","version":' .. VERSION .. '()', i)
+    if done ~= 'true' and done ~= 'false' then return false end
+    st = {status = 'active', id = id, text = text, done = done == 'true', createdAt = created, updatedAt = updated,
+      version = tonumber(v)}
+    i = rest
   else
-    return false
+    local got, v, deleted, rest = string.match(raw, '^{"status":"deleted","id":"(' .. UUID .. ')","version":' ..
+      VERSION .. ',"deletedAt":"' .. PLAIN .. '"()')
+    if got ~= id then return false end
+    st = {status = 'deleted', id = id, version = tonumber(v), deletedAt = deleted}
+    i = rest
   end
-  if st.id ~= id or not isInt(st.version, 1) or (st.list ~= nil and type(st.list) ~= 'string') then return false end
-  if encodeState(st) ~= raw then return false end
+  local list, after = string.match(raw, '^,"listId":"' .. PLAIN .. '"()', i)
+  if list then st.list, i = list, after end
+  local close = st.status == 'active' and '}}' or '}'
+  if i ~= #raw - #close + 1 or string.sub(raw, i) ~= close then return false end
+  if st.version > MAX_SAFE or (st.list and not isUtf8(st.list)) or not isUtf8(st.createdAt or st.deletedAt) or
+    (st.updatedAt and not isUtf8(st.updatedAt)) then return false end
   return st
 end
 `;

@@ -134,8 +134,8 @@ for i, e in ipairs(events) do
   local entry = '{"partition":' .. int(partition) .. ',"offset":' .. int(offset) .. ',"eventId":"' .. e.eventId ..
     '","type":"' .. e.type .. '","version":' .. int(e.version) .. ',"occurredAt":"' .. e.at .. '"'
   if e.sealed then entry = entry .. ',"data":{"sealed":"' .. e.sealed .. '"}'
-  elseif e.text then entry = entry .. ',"data":{"text":' .. str(e.text) .. '}' end
-  if e.key then entry = entry .. ',"metadata":{"idempotencyKey":' .. str(e.key) .. '}' end
+  elseif e.text then entry = entry .. ',"data":{"text":"' .. e.text .. '"}' end
+  if e.key then entry = entry .. ',"metadata":{"idempotencyKey":"' .. e.key .. '"}' end
   local hk = prefix .. ':history:' .. e.id
   local h = history[hk]
   if not h then
