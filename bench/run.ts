@@ -288,37 +288,47 @@ async function mainRebuild(): Promise<void> {
 async function mainFold(): Promise<void> {
   const rounds = quick ? 3 : 5;
   const { events } = SIZES.fold;
-  const stack = await startBenchStack();
+  // Ours on Redis Streams (the deploy guide's log, in the projection's Redis: the fold inside Redis) on a stack of its
+  // own, timed in the same alternation as the baseline and ours on Kafka REST, each against the baseline's fold.
+  const [stack, streams] = await Promise.all([startBenchStack(), startBenchStack("redis-streams")]);
   try {
-    const rates: Record<Design, number[]> = { ours: [], baseline: [] };
+    const sides = [
+      { name: "baseline", design: "baseline", stack },
+      { name: "ours", design: "ours", stack },
+      { name: "ours on redis-streams", design: "ours", stack: streams },
+    ] as const;
+    const rates: Record<string, number[]> = {};
     const lines: string[] = [];
     for (let round = 0; round < rounds; round++) {
-      const order = round % 2 === 0 ? (["ours", "baseline"] as const) : (["baseline", "ours"] as const);
-      for (const design of order) {
-        progress(`fold of ${events} events, ${design}, round ${round + 1}/${rounds}`);
-        const result = await measureFold(stack, await startPair(stack, design, `fold${round}`), events);
-        rates[design].push(result.eventsPerSecond);
+      const order = round % 2 === 0 ? sides : [...sides].reverse();
+      for (const side of order) {
+        progress(`fold of ${events} events, ${side.name}, round ${round + 1}/${rounds}`);
+        const pair = await startPair(side.stack, side.design, `fold${round}`);
+        const result = await measureFold(side.stack, pair, events);
+        rates[side.name] = [...(rates[side.name] ?? []), result.eventsPerSecond];
         const cpu = result.cpuPer1000
           ? Object.entries(result.cpuPer1000)
               .map(([process, ms]) => `${process} ${ms}`)
               .join(", ")
           : "n/a";
         lines.push(
-          `| ${round + 1} | ${design} | ${Math.round(result.eventsPerSecond)}/s | ${result.invocations} | ${cpu} |`,
+          `| ${round + 1} | ${side.name} | ${Math.round(result.eventsPerSecond)}/s | ${result.invocations} | ${cpu} |`,
         );
       }
     }
     const median = (values: number[]) =>
       [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? 0;
-    const ratios = rates.ours.map((ours, i) => ours / (rates.baseline[i] ?? Number.NaN));
+    const ratios = (name: string) => {
+      const per = (rates[name] ?? []).map((r, i) => r / (rates.baseline?.[i] ?? Number.NaN));
+      return `${name} ÷ baseline per round: ${per.map((r) => r.toFixed(2)).join(", ")}; median ${median(per).toFixed(2)}`;
+    };
     process.stdout.write(
       `fold of ${events} events from offset 0, load average ${loadNow().toFixed(2)} at the end\n\n` +
-        "| round | design | events/s | invocations | CPU ms per 1,000 events |\n|---|---|---:|---:|---|\n" +
-        `${lines.join("\n")}\n\nours ÷ baseline per round: ${ratios.map((r) => r.toFixed(2)).join(", ")}; ` +
-        `median ${median(ratios).toFixed(2)}\n`,
+        "| round | side | events/s | invocations | CPU ms per 1,000 events |\n|---|---|---:|---:|---|\n" +
+        `${lines.join("\n")}\n\n${ratios("ours")}\n${ratios("ours on redis-streams")}\n`,
     );
   } finally {
-    await stack.stop();
+    await Promise.all([stack.stop(), streams.stop()]);
   }
 }
 
