@@ -4,9 +4,9 @@ import { FOLD_PRELUDE } from "./scripts";
 
 /**
  * Folds up to ARGV[3] records of a partition's stream from the checkpoint, in one step with the checkpoint's
- * compare-and-set (FOLD_PRELUDE). A record is folded here only if it is exactly what this release's encoder writes
- * (`encodeEvent`: re-encoding what was decoded must give the record back, byte for byte), its fields are what the
- * worker's decoder accepts (`decodeRecord`), it is filed under its task's partition, and its event applies to the
+ * compare-and-set (FOLD_PRELUDE). A record is folded here only if it is what this release's encoder writes
+ * (`encodeEvent`'s one layout, its strings in JSON.stringify's own form: see in-place-codec.ts), its fields are what
+ * the worker's decoder accepts (`decodeRecord`), it is filed under its task's partition, and its event applies to the
  * stored state (`applyEvent`), itself exactly as `encodeState` writes it; a named list's creation or deletion only
  * while the list is not purged. Anything else (a list's event, an event that does not apply, a stored state or
  * record of another release, a gap in the stream) ends the batch before it: the worker's fold takes that record.
