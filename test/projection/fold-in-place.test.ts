@@ -570,6 +570,40 @@ describe("one call of the fold inside Redis", () => {
     expect(await client.redis.exists(`${prefix}:checkpoint`, `${prefix}:state`, `${prefix}:order`)).toBe(0);
   });
 
+  test("a history of the wrong type is refused whether its task is stored already or new beside one that is", async () => {
+    const t = topic();
+    const { inPlace, client, prefix } = open(t);
+    const [stored, fresh] = [randomUUID(), randomUUID()];
+    const completion = encodeEvent({
+      type: "TaskCompleted",
+      data: {},
+      eventId: randomUUID(),
+      schemaVersion: 1,
+      taskId: stored,
+      version: 2,
+      occurredAt: "2026-12-07T10:00:01.000Z",
+      metadata: {},
+    });
+    await load(t, [completion, creation(fresh)]);
+    const state = { id: stored, text: "x", done: false, createdAt: "c", updatedAt: "u", version: 1 };
+    await client.redis.hset(`${prefix}:state`, {
+      [stored]: JSON.stringify({ status: "active", task: state }),
+    });
+    await client.redis.set(`${prefix}:history:${stored}`, "not a list");
+    await expect(inPlace.fold(request(0, "mine"))).rejects.toThrow(
+      `${prefix}:history:${stored} holds a string, not a list`,
+    );
+
+    // The stored task's history right, the new task's wrong: every key is checked.
+    await client.redis.del(`${prefix}:history:${stored}`);
+    await client.redis.rpush(`${prefix}:history:${stored}`, "{}");
+    await client.redis.set(`${prefix}:history:${fresh}`, "not a list");
+    await expect(inPlace.fold(request(0, "mine"))).rejects.toThrow(
+      `${prefix}:history:${fresh} holds a string, not a list`,
+    );
+    expect(await client.redis.exists(`${prefix}:checkpoint`, `${prefix}:order`)).toBe(0);
+  });
+
   test("a stored state this release would not have written is the worker's fold's to read", async () => {
     const t = topic();
     const { inPlace, client, prefix } = open(t);

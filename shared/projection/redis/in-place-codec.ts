@@ -150,17 +150,21 @@ local ENVELOPE = '^{"eventId":"(' .. UUID .. ')","type":"(%a+)","schemaVersion":
   ')","version":([1-9]%d?%d?%d?%d?%d?%d?%d?%d?%d?%d?%d?%d?%d?%d?),"occurredAt":"(' .. TIME .. ')","data":{()'
 local TEXT_EVENT = {TaskCreated = true, TaskRenamed = true}
 local NO_DATA = {TaskCompleted = true, TaskReopened = true, TaskDeleted = true}
-local METADATA = {'requestId', 'correlationId', 'idempotencyKey'}
+-- The metadata's fields in encodeEvent's order, each as written first in the object and after another.
+local METADATA = {}
+for _, k in ipairs({'requestId', 'correlationId', 'idempotencyKey'}) do
+  METADATA[#METADATA + 1] = {k, '"' .. k .. '":', ',"' .. k .. '":'}
+end
 
 -- A record's event, if it is one the fold inside Redis folds (see in-place-script.ts), else nil: the fields of
 -- decode.ts' envelope, its text (a body, or the sealed reference of data.sealed) and its idempotency key (a body).
 local function decode(raw)
-  local eventId, t, taskId, v, at, i = string.match(raw, ENVELOPE)
+  local eventId, t, taskId, digits, at, i = string.match(raw, ENVELOPE)
   if not eventId then return nil end
-  v = tonumber(v)
+  local v = tonumber(digits)
   local when = v <= MAX_SAFE and instant(at)
   if not when then return nil end
-  local e = {id = taskId, eventId = eventId, type = t, version = v, at = at, when = when}
+  local e = {id = taskId, eventId = eventId, type = t, version = v, versionText = digits, at = at, when = when}
   if TEXT_EVENT[t] then
     if string.sub(raw, i, i + 7) == '"text":"' then
       local b, after = body(raw, i + 7, 1000, true)
@@ -193,12 +197,12 @@ local function decode(raw)
   if string.sub(raw, i, i + 12) ~= ',"metadata":{' then return nil end
   i = i + 13
   local first = true
-  for _, k in ipairs(METADATA) do
-    local name = (first and '"' or ',"') .. k .. '":'
+  for _, m in ipairs(METADATA) do
+    local name = first and m[2] or m[3]
     if string.sub(raw, i, i + #name - 1) == name then
       local b, after = body(raw, i + #name, 256)
       if not b then return nil end
-      if k == 'idempotencyKey' then e.key = b end
+      if m[1] == 'idempotencyKey' then e.key = b end
       i, first = after, false
     end
   end

@@ -63,13 +63,16 @@ for _, e in ipairs(events) do
     ids[#ids + 1] = e.id
   end
 end
-local states = {}
+local states, stored = {}, {}
 for i = 1, #ids, 1000 do
   local last = math.min(i + 999, #ids)
   local got = redis.call('HMGET', KEYS[2], unpack(ids, i, last))
   for j = i, last do
     local raw = got[j - i + 1]
-    if raw then states[ids[j]] = storedState(raw, ids[j]) end
+    if raw then
+      states[ids[j]] = storedState(raw, ids[j])
+      stored[#stored + 1] = ids[j]
+    end
   end
 end
 
@@ -92,6 +95,7 @@ local function add(groups, list, ...)
   for _, v in ipairs({...}) do g[#g + 1] = v end
 end
 local applied = 0
+local entryStart = '{"partition":' .. int(partition) .. ',"offset":'
 for i, e in ipairs(events) do
   local offset = from + i - 1
   local s = states[e.id]
@@ -131,8 +135,8 @@ for i, e in ipairs(events) do
   states[e.id] = after
   applied = applied + 1
   -- The history entry as encodeHistoryEntry writes it (codec.ts).
-  local entry = '{"partition":' .. int(partition) .. ',"offset":' .. int(offset) .. ',"eventId":"' .. e.eventId ..
-    '","type":"' .. e.type .. '","version":' .. int(e.version) .. ',"occurredAt":"' .. e.at .. '"'
+  local entry = entryStart .. int(offset) .. ',"eventId":"' .. e.eventId .. '","type":"' .. e.type ..
+    '","version":' .. e.versionText .. ',"occurredAt":"' .. e.at .. '"'
   if e.sealed then entry = entry .. ',"data":{"sealed":"' .. e.sealed .. '"}'
   elseif e.text then entry = entry .. ',"data":{"text":"' .. e.text .. '"}' end
   if e.key then entry = entry .. ',"metadata":{"idempotencyKey":"' .. e.key .. '"}' end
@@ -159,7 +163,20 @@ local function expect(key, want)
   local t = kind(key)
   if t ~= 'none' and t ~= want then return {3, key, 'holds a ' .. t .. ', not a ' .. want} end
 end
+-- Those that exist are, as a rule, the histories of the tasks stored before the batch: those are checked first, and
+-- every key only if others exist too.
+local checked = 0
 if existing > 0 then
+  for _, id in ipairs(stored) do
+    local hk = prefix .. ':history:' .. id
+    if history[hk] then
+      local t = kind(hk)
+      if t ~= 'none' and t ~= 'list' then return {3, hk, 'holds a ' .. t .. ', not a list'} end
+      if t == 'list' then checked = checked + 1 end
+    end
+  end
+end
+if existing > checked then
   for _, hk in ipairs(historyKeys) do
     local bad = expect(hk, 'list')
     if bad then return bad end
