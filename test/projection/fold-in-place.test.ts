@@ -27,28 +27,12 @@ import { DEFAULT_BUDGET } from "../../workers/projector/fold/budget";
 import { type AppliedBatch, catchUp } from "../../workers/projector/fold/catch-up";
 import type { CatchUpResult } from "../../workers/projector/fold/progress";
 import { useLocalRedis } from "../emulators/support/redis-fixture";
+import { rng, uuid } from "../workers/support/guarantees-model";
 
 const TOKEN = "fold-in-place-token";
 const local = useLocalRedis({ name: "fold-in-place", token: TOKEN });
 
 const quiet: Logger = { info() {}, error() {}, with: () => quiet };
-
-/** A seeded generator (mulberry32), so that a failing log can be made again from its seed. */
-function random(seed: number) {
-  let a = seed >>> 0;
-  const next = () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-  const int = (n: number) => Math.floor(next() * n);
-  const hex = (n: number) => Array.from({ length: n }, () => "0123456789abcdef"[int(16)]).join("");
-  /** A lowercase version 4 UUID of this generator's. */
-  const uuid = () => `${hex(8)}-${hex(4)}-4${hex(3)}-${"89ab"[int(4)]}${hex(3)}-${hex(12)}`;
-  return { next, int, uuid, pick: <T>(items: readonly T[]): T => items[int(items.length)] as T };
-}
 
 /** Texts a fold must copy exactly: JSON escapes, controls, characters beyond ASCII, a leading sealed mark. */
 const TEXTS = [
@@ -85,7 +69,7 @@ interface Task {
 
 /** The record values of a random log for partition 0 of a log of one partition. */
 function randomLog(seed: number, length: number): string[] {
-  const r = random(seed);
+  const r = rng(seed);
   const tasks: Task[] = [];
   const values: string[] = [];
   const purged = new Set<string>();
@@ -97,14 +81,14 @@ function randomLog(seed: number, length: number): string[] {
   };
   const metadata = (): EventMetadata => {
     const m: { requestId?: string; correlationId?: string; idempotencyKey?: string } = {};
-    if (r.int(4) > 0) m.requestId = r.uuid();
+    if (r.int(4) > 0) m.requestId = uuid(r);
     if (r.int(5) === 0) m.correlationId = `corr-${r.int(100)}`;
     if (r.int(3) === 0) m.idempotencyKey = r.pick(["key-1", 'key "quoted"', "k\u00e9y", "z".repeat(257)]);
     return m;
   };
   const text = (task: Task | undefined, eventId: string) => {
     if (task?.list === "sealed-list" && r.int(6) > 0) {
-      const payload = Buffer.from(r.uuid())
+      const payload = Buffer.from(uuid(r))
         .toString("base64url")
         .slice(0, 4 + r.int(40));
       return sealedRef(eventId, payload);
@@ -112,7 +96,7 @@ function randomLog(seed: number, length: number): string[] {
     return r.pick(TEXTS);
   };
   const taskEvent = (task: Task, event: TaskEvent, version: number) => {
-    const eventId = r.uuid();
+    const eventId = uuid(r);
     const withText =
       event.type === "TaskCreated" || event.type === "TaskRenamed"
         ? { ...event, data: { ...event.data, text: text(task, eventId) } }
@@ -135,7 +119,7 @@ function randomLog(seed: number, length: number): string[] {
       // The command worker refuses a task on a purged list (its key is gone): none is created on one here.
       const open = LISTS.filter((l) => !purged.has(l));
       const list = r.int(3) === 0 || open.length === 0 ? undefined : r.pick(open);
-      const task: Task = { id: r.uuid(), version: 1, deleted: false, ...(list && { list }) };
+      const task: Task = { id: uuid(r), version: 1, deleted: false, ...(list && { list }) };
       tasks.push(task);
       values.push(
         taskEvent(task, { type: "TaskCreated", data: { text: "", ...(list && { listId: list }) } }, 1),
@@ -160,7 +144,7 @@ function randomLog(seed: number, length: number): string[] {
       if (type === "ListPurged") purged.add(listId);
       values.push(
         encodeListEvent({
-          eventId: r.uuid(),
+          eventId: uuid(r),
           type,
           schemaVersion: 1,
           listId,
@@ -188,11 +172,11 @@ function randomLog(seed: number, length: number): string[] {
       else if (variant === 6) values.push(JSON.stringify({ ...good, metadata: { requestId: null } }));
       else if (variant === 7) {
         // Schema version 0, which the worker's decoder upcasts: a creation with a title.
-        const id = r.uuid();
+        const id = uuid(r);
         tasks.push({ id, version: 1, deleted: false });
         values.push(
           JSON.stringify({
-            eventId: r.uuid(),
+            eventId: uuid(r),
             type: "TaskCreated",
             schemaVersion: 0,
             taskId: id,
@@ -254,6 +238,18 @@ async function snapshot(prefix: string): Promise<Record<string, unknown>> {
   return out;
 }
 
+/** The Redis Streams log of `topic` in the test's redis-server. */
+function streamLog(topic: string, partitions: number): EventLog {
+  return createEventLog({
+    backend: "redis-streams",
+    url: local.stack.rest.url,
+    token: TOKEN,
+    topic,
+    partitions,
+    timeoutMs: 10_000,
+  });
+}
+
 /** A log whose reads are counted: the fold inside Redis reads none. */
 function counted(log: EventLog): { log: EventLog; reads: () => number } {
   let reads = 0;
@@ -272,16 +268,7 @@ function counted(log: EventLog): { log: EventLog; reads: () => number } {
 /** Folds `topic` into `prefix` until caught up or stopped, in batches of `batchSize`; with or without the fold inside Redis. */
 async function foldAll(topic: string, prefix: string, inPlace: boolean, batchSize: number, partitions = 1) {
   const client = connectRedis({ url: local.stack.rest.url, token: TOKEN });
-  const log = counted(
-    createEventLog({
-      backend: "redis-streams",
-      url: local.stack.rest.url,
-      token: TOKEN,
-      topic,
-      partitions,
-      timeoutMs: 10_000,
-    }),
-  );
+  const log = counted(streamLog(topic, partitions));
   const told: AppliedBatch[] = [];
   let result: CatchUpResult | undefined;
   for (let run = 0; run < 200; run++) {
@@ -317,14 +304,7 @@ async function foldAll(topic: string, prefix: string, inPlace: boolean, batchSiz
 
 /** Appends `values` to partition 0 (under one key), or each under its own key in a log of `partitions`. */
 async function load(topic: string, values: string[], partitions = 1, keyOf = (_value: string) => "k") {
-  const log = createEventLog({
-    backend: "redis-streams",
-    url: local.stack.rest.url,
-    token: TOKEN,
-    topic,
-    partitions,
-    timeoutMs: 10_000,
-  });
+  const log = streamLog(topic, partitions);
   if (partitions === 1)
     for (let i = 0; i < values.length; i += 50) await log.append("k", values.slice(i, i + 50));
   else for (const value of values) await log.append(keyOf(value), [value]);
@@ -333,13 +313,13 @@ async function load(topic: string, values: string[], partitions = 1, keyOf = (_v
 describe("the fold inside Redis", () => {
   test("folds this release's records itself, and leaves what the worker's fold leaves", async () => {
     const topic = `in-place-${randomUUID()}`;
-    const r = random(7);
+    const r = rng(7);
     const tasks: Array<{ id: string; version: number; list?: string }> = [];
     const values: string[] = [];
     for (let i = 0; i < 400; i++) {
       const open = tasks.filter((t) => t.version < 5);
       if (open.length === 0 || r.int(3) === 0) {
-        const list = r.pick([undefined, "list-a", "sealed-list"]);
+        const list = r.pick(["", "list-a", "sealed-list"]) || undefined;
         const task = { id: randomUUID(), version: 1, ...(list && { list }) };
         tasks.push(task);
         const eventId = randomUUID();
@@ -432,7 +412,7 @@ describe("the fold inside Redis", () => {
       const topic = `in-place-${seed}-${randomUUID()}`;
       const values = randomLog(seed, 60 + (seed % 5) * 30);
       await load(topic, values);
-      const batchSize = 1 + random(seed * 31).int(40);
+      const batchSize = 1 + rng(seed * 31).int(40);
       const worker = await foldAll(topic, `w:${topic}`, false, batchSize);
       const inside = await foldAll(topic, `i:${topic}`, true, batchSize);
       const progress = (r: CatchUpResult | undefined) =>

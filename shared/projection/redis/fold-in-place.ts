@@ -10,6 +10,7 @@ import { toInt } from "../codec";
 import type { InPlaceFold, InPlaceOutcome } from "../fold-in-place";
 import { projectionKeys } from "../keys";
 import { FOLD_IN_PLACE } from "./in-place-script";
+import { foldKeys, preludeAnswer } from "./scripts";
 
 /** The fold inside Redis of the namespace `prefix`, over the stream of `topic` in the same database. */
 export function createRedisInPlaceFold(
@@ -28,16 +29,7 @@ export function createRedisInPlaceFold(
       const answer = await call("fold in place", () =>
         script.exec(
           [
-            keys.checkpoint,
-            keys.state,
-            keys.order,
-            keys.counters,
-            keys.dead,
-            keys.rejected,
-            keys.stopped,
-            keys.partitions,
-            keys.foldLease(partition),
-            keys.foldMore(partition),
+            ...foldKeys(keys, partition),
             keys.purged,
             streamKey(topic, partition),
             nextOffsetKey(topic, partition),
@@ -64,6 +56,8 @@ export function createRedisInPlaceFold(
 function inPlaceOutcome(answer: unknown, partition: number, from: number): InPlaceOutcome {
   const bad = () => new UpstreamError("redis", "fold-in-place script answered an unexpected shape");
   if (!Array.isArray(answer) || answer.length < 1) throw bad();
+  const prelude = preludeAnswer(answer, `partition ${partition} from offset ${from}`);
+  if (prelude) return prelude;
   switch (toInt(answer[0], -1)) {
     case 1: {
       if (answer.length < 5 || (answer.length - 5) % 2 !== 0) throw bad();
@@ -85,15 +79,6 @@ function inPlaceOutcome(answer: unknown, partition: number, from: number): InPla
     }
     case 6:
       return { kind: "handoff" };
-    case 0:
-      return { kind: "moved", checkpoint: toInt(answer[1]) };
-    case 2:
-      return { kind: "mismatch", partitions: toInt(answer[1]) };
-    case 3:
-      throw new UpstreamError(
-        "redis",
-        `fold of partition ${partition} from offset ${from} refused, nothing written: ${String(answer[1])} ${String(answer[2])}`,
-      );
     default:
       throw bad();
   }

@@ -15,7 +15,7 @@ import {
 } from "../fold-sink";
 import { projectionKeys } from "../keys";
 import { readStops } from "./read-model";
-import { APPLY_BATCH } from "./scripts";
+import { APPLY_BATCH, foldKeys, preludeAnswer } from "./scripts";
 
 /** The fold sink of the namespace `prefix`. */
 export function createRedisFoldSink(client: RedisClient, prefix: string): FoldSink {
@@ -192,19 +192,7 @@ export function createRedisFoldSink(client: RedisClient, prefix: string): FoldSi
       });
       const answer = await call("apply fold batch", () =>
         applyScript.exec(
-          [
-            keys.checkpoint,
-            keys.state,
-            keys.order,
-            keys.counters,
-            keys.dead,
-            keys.rejected,
-            keys.stopped,
-            keys.partitions,
-            keys.foldLease(batch.partition),
-            keys.foldMore(batch.partition),
-            ...extraKeys,
-          ],
+          [...foldKeys(keys, batch.partition), ...extraKeys],
           [
             String(batch.partition),
             String(batch.from),
@@ -242,7 +230,8 @@ function statePairs(batch: FoldBatch): string[] {
 function applyOutcome(answer: unknown, batch: FoldBatch): ApplyOutcome | "reread" {
   if (!Array.isArray(answer) || (answer.length < 2 && toInt(answer[0]) !== 5))
     throw new UpstreamError("redis", "fold script answered an unexpected shape");
-  const where = `partition ${batch.partition} from offset ${batch.from}`;
+  const prelude = preludeAnswer(answer, `partition ${batch.partition} from offset ${batch.from}`);
+  if (prelude) return prelude;
   switch (toInt(answer[0], -1)) {
     case 1: {
       const checkpoint = toInt(answer[1]);
@@ -252,15 +241,6 @@ function applyOutcome(answer: unknown, batch: FoldBatch): ApplyOutcome | "reread
         throw new UpstreamError("redis", "fold script answered an unexpected end of the fold");
       return { kind: "applied", checkpoint, end: end === 1 ? "more" : end === 0 ? "done" : "lost" };
     }
-    case 0:
-      return { kind: "moved", checkpoint: toInt(answer[1]) };
-    case 2:
-      return { kind: "mismatch", partitions: toInt(answer[1]) };
-    case 3:
-      throw new UpstreamError(
-        "redis",
-        `fold of ${where} refused, nothing written: ${String(answer[1])} ${String(answer[2])}`,
-      );
     case 4:
       throw new StaleBatchError(batch, String(answer[1]), toInt(answer[2]));
     case 5:

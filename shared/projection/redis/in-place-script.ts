@@ -85,13 +85,18 @@ end
 local written, za, zr = {}, {}, {}
 local la, lr, lt, lists = {}, {}, {}, {}
 local history, historyKeys = {}, {}
-local function add(groups, list, ...)
-  local g = groups[list]
+-- The group of key in groups, made (and key added to order) the first time.
+local function groupOf(groups, order, key)
+  local g = groups[key]
   if not g then
     g = {}
-    groups[list] = g
-    lists[#lists + 1] = list
+    groups[key] = g
+    order[#order + 1] = key
   end
+  return g
+end
+local function add(groups, list, ...)
+  local g = groupOf(groups, lists, list)
   for _, v in ipairs({...}) do g[#g + 1] = v end
 end
 local applied = 0
@@ -140,13 +145,7 @@ for i, e in ipairs(events) do
   if e.sealed then entry = entry .. ',"data":{"sealed":"' .. e.sealed .. '"}'
   elseif e.text then entry = entry .. ',"data":{"text":"' .. e.text .. '"}' end
   if e.key then entry = entry .. ',"metadata":{"idempotencyKey":"' .. e.key .. '"}' end
-  local hk = prefix .. ':history:' .. e.id
-  local h = history[hk]
-  if not h then
-    h = {}
-    history[hk] = h
-    historyKeys[#historyKeys + 1] = hk
-  end
+  local h = groupOf(history, historyKeys, prefix .. ':history:' .. e.id)
   h[#h + 1] = entry .. '}'
 end
 if applied == 0 and stopAt then return {6} end

@@ -1,3 +1,7 @@
+import { UpstreamError } from "../../errors";
+import { toInt } from "../codec";
+import type { ProjectionKeys } from "../keys";
+
 /**
  * The projection's Redis scripts. Scripts do not roll back, so the worker computes every write and a script
  * only compares and applies. Every key a script touches is passed in KEYS.
@@ -9,6 +13,45 @@
  * the partition count (a mismatch records the stop and answers {2, stored count}); then the functions the scripts
  * share: `stop`, `badCounters` (a counter that is not an integer, or nil) and `settle`, which ends an applied batch.
  */
+/** FOLD_PRELUDE's KEYS 1 to 10 for a batch of `partition`, in their order. */
+export function foldKeys(keys: ProjectionKeys, partition: number): string[] {
+  return [
+    keys.checkpoint,
+    keys.state,
+    keys.order,
+    keys.counters,
+    keys.dead,
+    keys.rejected,
+    keys.stopped,
+    keys.partitions,
+    keys.foldLease(partition),
+    keys.foldMore(partition),
+  ];
+}
+
+/**
+ * FOLD_PRELUDE's own answers, read: another fold moved the checkpoint, the partition count differs, or a key was
+ * refused (an UpstreamError naming it); undefined for any other answer. `where` names the batch.
+ */
+export function preludeAnswer(
+  answer: unknown[],
+  where: string,
+): { kind: "moved"; checkpoint: number } | { kind: "mismatch"; partitions: number } | undefined {
+  switch (toInt(answer[0], -1)) {
+    case 0:
+      return { kind: "moved", checkpoint: toInt(answer[1]) };
+    case 2:
+      return { kind: "mismatch", partitions: toInt(answer[1]) };
+    case 3:
+      throw new UpstreamError(
+        "redis",
+        `fold of ${where} refused, nothing written: ${String(answer[1])} ${String(answer[2])}`,
+      );
+    default:
+      return undefined;
+  }
+}
+
 export const FOLD_PRELUDE = `
 local function kind(key) return redis.call('TYPE', key).ok end
 local fixed = {{1, 'hash'}, {2, 'hash'}, {3, 'zset'}, {4, 'hash'}, {5, 'list'}, {6, 'list'}, {7, 'hash'}, {8, 'string'},
