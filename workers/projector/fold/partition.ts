@@ -23,7 +23,8 @@ type Settled = { records: LogRecord[]; gap?: string } | { error: unknown };
  * in the same script: the lease is let go there unless a poke marked more work, one round trip instead of a read
  * more and a finish. A log whose short reads tell the end needs nothing more, nor does a short read that reached
  * the record the poke was sent for; otherwise (Kafka's fetches may stop at a byte limit) the read made ahead must
- * come back empty, or the partition is claimed again.
+ * come back empty, or the partition is claimed again. With the fold inside the database (`deps.inPlace`), each batch
+ * is one call of it (in-place.ts), and only a record it hands over is read and folded here, one batch at a time.
  */
 export async function foldPartition(held: Held): Promise<Left> {
   const { deps, budget, run, progress, now, token } = held;
