@@ -13,6 +13,7 @@ const ON_EVERY_BACKEND = [
   "test/workers/event-log-selection.test.ts",
   "test/workers/command-sealed.test.ts",
   "test/workers/projector-round-trips.test.ts",
+  "test/workers/write-commits.test.ts",
 ];
 
 export default defineConfig({

@@ -10,7 +10,8 @@ import type { EventLog } from "./port";
  * identity of the log is checked there before the log's first use in this isolate (`ready` checks it for a reader
  * that goes around the log: the fold inside the database). `sharedTopic`: the log's topic when its records are
  * streams in the projection's own database (Redis Streams at the projection's URL, with its token), where the fold
- * can run inside the database.
+ * can run inside the database, and where an append can run another adapter's step in its script (`appendWith`:
+ * the write guard's commit).
  */
 export function eventLogFromBindings(
   env: Bindings,
@@ -24,7 +25,7 @@ export function eventLogFromBindings(
   const shared =
     config.backend === "redis-streams" && config.url === projection.url && config.token === projection.token;
   return {
-    log: guardedLog(createEventLog(config), check),
+    log: guardedLog(createEventLog(config), check, { sharesDatabase: shared }),
     timeoutMs: config.timeoutMs,
     ready: check,
     ...(shared && { sharedTopic: config.topic }),

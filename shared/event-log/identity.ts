@@ -7,7 +7,7 @@
 import type { EventLogConfig } from "../config";
 import { ConfigError } from "../errors";
 import { type Redis, redisCall } from "../redis/client";
-import type { EventLog } from "./port";
+import type { AppendStep, EventLog } from "./port";
 
 /** Returns the stored identity, storing ARGV[1] first when there is none. KEYS[1]: the identity key. */
 const CLAIM = `
@@ -90,8 +90,16 @@ function differences(stored: string, ours: string): string {
   return differing.length === 0 ? "how they are written" : differing.join(" and ");
 }
 
-/** The log, used only once its identity matches the projection's. */
-export function guardedLog(log: EventLog, check: () => Promise<void>): EventLog {
+/**
+ * The log, used only once its identity matches the projection's. `sharesDatabase`: its store is the projection's
+ * database, so its `appendWith` (if it has one) is offered; otherwise it is left out.
+ */
+export function guardedLog(
+  log: EventLog,
+  check: () => Promise<void>,
+  options: { sharesDatabase?: boolean } = {},
+): EventLog {
+  const appendWith = options.sharesDatabase ? log.appendWith?.bind(log) : undefined;
   return {
     partitions: log.partitions,
     ...(log.shortReadsEnd && { shortReadsEnd: true }),
@@ -100,6 +108,12 @@ export function guardedLog(log: EventLog, check: () => Promise<void>): EventLog 
       await check();
       return log.append(key, values);
     },
+    ...(appendWith && {
+      async appendWith(key: string, values: readonly string[], step: AppendStep) {
+        await check();
+        return appendWith(key, values, step);
+      },
+    }),
     async read(partition, fromOffset, options) {
       await check();
       return log.read(partition, fromOffset, options);

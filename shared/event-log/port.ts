@@ -22,6 +22,18 @@ export interface ReadOptions {
   waitMs?: number;
 }
 
+/**
+ * Work of another adapter on the log's own database, run by the append's script after its records are written
+ * (`EventLog.appendWith`; the write guard's commit is one). `lua` defines `local function step(keys, args)`, which
+ * answers an integer and cannot fail once it runs: the records before it are written, and a script does not roll
+ * back. `keys` and `args` are what it gets.
+ */
+export interface AppendStep {
+  lua: string;
+  keys: readonly string[];
+  args: readonly string[];
+}
+
 export interface EventLog {
   readonly partitions: number;
   /**
@@ -37,6 +49,16 @@ export interface EventLog {
    * durably. One task's events of one command go together so that they are never split by another writer.
    */
   append(key: string, values: readonly string[]): Promise<LogRecord[]>;
+  /**
+   * Present only where the log is kept in a database that other adapters use too (Redis Streams in the
+   * projection's own database; see identity.ts `guardedLog`): appends as `append` does and runs `step` in the same
+   * atomic call, once the records are written. Answers the records and what the step answered.
+   */
+  appendWith?(
+    key: string,
+    values: readonly string[],
+    step: AppendStep,
+  ): Promise<{ records: LogRecord[]; step: number }>;
   /** Records of `partition` from `fromOffset` (inclusive), in offset order; `[]` at the end or for an unknown topic. */
   read(partition: number, fromOffset: number, options?: ReadOptions): Promise<LogRecord[]>;
   /** The next offset to be written in `partition` (0 for an empty or unknown topic). */

@@ -6,6 +6,7 @@
  * (release). The guards live under the base prefix whichever namespace is live (see keys.ts).
  */
 import type { TaskState } from "../domain";
+import type { AppendStep } from "../event-log/port";
 import type { CommittedWrite } from "./codec";
 
 export { reservationToken } from "./codec";
@@ -64,6 +65,12 @@ export interface WriteGuard {
    * decided; answers whether it was recorded. Kept COMMITTED_KEEP_MS.
    */
   commit(taskId: string, token: string, state: TaskState, create?: boolean): Promise<boolean>;
+  /**
+   * The same commit as `commit` records, as a step for an append to the log to run in its own call, where the log
+   * is kept in the guard's database (`EventLog.appendWith`; present on the Redis guard). The step answers 1 when
+   * it recorded the commit.
+   */
+  commitStep?(taskId: string, token: string, state: TaskState, create?: boolean): AppendStep;
   /** Drops a reservation (and its memory) held under `token`, after the append certainly stored nothing. */
   release(taskId: string, token: string): Promise<void>;
 }

@@ -29,11 +29,12 @@ clearFaultsAfterEach(redisUrl);
 const CREATE_KEYED = `mutation ($text: String!, $key: String) { createTask(text: $text, idempotencyKey: $key) { ${TASK_FIELDS} } }`;
 
 /**
- * The append script's call alone: its two keys, the stream first, follow numkeys 2 (the projector's reads name
- * the counter first). Answered `status` after the script ran.
+ * A write's append call alone: on a log in the projection's database it records the write's commit too, so its
+ * four keys, the stream first, follow numkeys 4 (the projector's reads name the counter first). Answered `status`
+ * after the script ran: the records and the commit are stored.
  */
 function storedThen(status: number): Record<string, unknown> {
-  return { kind: "fail-after", status, bodyIncludes: `,2,"log:{${sys().env.UPSTASH_KAFKA_TOPIC}:` };
+  return { kind: "fail-after", status, bodyIncludes: `,4,"log:{${sys().env.UPSTASH_KAFKA_TOPIC}:` };
 }
 
 function unknownOutcome(field: string, status: number) {

@@ -202,20 +202,33 @@ async function append(
   const events = await sealEvents(cipher, decided, eventIds);
   const envelopes = makeEnvelopes(command, events, { eventIds, baseVersion: versionOf(state) });
   const taskId = command.data.taskId;
+  const after = envelopes.reduce(evolve, state);
+  const values = envelopes.map(encodeEvent);
+  const { log, guard } = ctx.deps;
+  const token =
+    commit && ("token" in commit ? commit.token : reservationToken(versionOf(after), ctx.newId()));
+  const create = commit !== undefined && !("token" in commit);
+  // Where the log is kept in the guards' database, the append's own call records the commit: an acknowledged write
+  // is then committed for the next writer at once, and costs no request of its own.
+  const together =
+    token !== undefined && log.appendWith && guard.commitStep
+      ? guard.commitStep(taskId, token, after, create)
+      : undefined;
   let records: LogRecord[];
   try {
-    records = await ctx.deps.log.append(taskId, envelopes.map(encodeEvent));
+    records =
+      together && log.appendWith
+        ? (await log.appendWith(taskId, values, together)).records
+        : await log.append(taskId, values);
   } catch (err) {
     if (err instanceof UpstreamUnknownOutcomeError) throw new AppendOutcomeUnknownError(err);
     throw err;
   }
   const last = records[records.length - 1];
-  const after = envelopes.reduce(evolve, state);
-  if (commit) {
+  if (token !== undefined && !together) {
     // Off the response path: until it lands, the next writer waits for this commit or the projection.
-    const token = "token" in commit ? commit.token : reservationToken(versionOf(after), ctx.newId());
     ctx.background(
-      ctx.deps.guard.commit(taskId, token, after, !("token" in commit)).catch((err: unknown) =>
+      guard.commit(taskId, token, after, create).catch((err: unknown) =>
         ctx.log.error("commit not recorded; the next write waits for the projection", {
           taskId,
           error: errorFields(err),

@@ -3,7 +3,9 @@
  * One stream per partition; offset N is the entry id `N-1`, so offsets stay dense integers from 0 and a
  * position means the same here as on Kafka. One script appends a command's records: it takes the partition's next
  * offset from a counter kept beside the stream and adds the records from there, so they are contiguous, no other
- * writer lands between them, and no offset is given twice even if entries or the whole stream are deleted.
+ * writer lands between them, and no offset is given twice even if entries or the whole stream are deleted. In the
+ * projection's own database, the same script can run another adapter's step after the records (`appendWith`: the
+ * write guard's commit of the write appended).
  *
  * A read (one small script: the counter and the entries at once) checks what it got against that counter: records
  * trimmed or deleted below the end fail the read with a LogGapError (the projector then stops the partition at
@@ -16,9 +18,9 @@ import { ConfigError, UpstreamError } from "../../errors";
 import { unusableAppendAnswer } from "../append-outcome";
 import { assertContiguous } from "../contiguous";
 import { partitioning } from "../partitioning";
-import { type EventLog, type LogRecord, partitionOf, type ReadOptions } from "../port";
+import { type AppendStep, type EventLog, type LogRecord, partitionOf, type ReadOptions } from "../port";
 import { createRedisRest, ScriptNotLoadedError } from "./rest";
-import { APPEND_SCRIPT, appendScriptSha, HEAD_SCRIPT, READ_SCRIPT } from "./script";
+import { APPEND_SCRIPT, appendScriptSha, appendStepScript, HEAD_SCRIPT, READ_SCRIPT } from "./script";
 
 export interface RedisStreamsConfig {
   /** Upstash Redis REST URL (or a compatible front end). */
@@ -117,6 +119,47 @@ export function createRedisStreamsEventLog(config: RedisStreamsConfig): EventLog
       );
   }
 
+  /** The append script of a step, made once per step's Lua and number of arguments (one, the commit, in practice). */
+  const stepScripts = new Map<string, string>();
+  function stepScript(step: AppendStep): string {
+    const id = `${step.args.length}\n${step.lua}`;
+    let script = stepScripts.get(id);
+    if (script === undefined) {
+      script = appendStepScript(step.lua, step.args.length);
+      stepScripts.set(id, script);
+    }
+    return script;
+  }
+
+  /** Runs an append script with `keys` after the stream's and `args` after the values (a step's, or none). */
+  async function runAppend(
+    script: string,
+    key: string,
+    values: readonly string[],
+    keys: readonly string[],
+    args: readonly string[],
+  ): Promise<{ records: LogRecord[]; answer: unknown[] }> {
+    checkSizes(values);
+    const partition = partitionOf(key, partitions);
+    const all = [streamKey(topic, partition), nextOffsetKey(topic, partition), ...keys];
+    const tail = [all.length, ...all, Date.now(), key, ...values, ...args];
+    let answer: unknown;
+    try {
+      answer = await rest.command(["EVALSHA", await appendScriptSha(script), ...tail], true);
+    } catch (err) {
+      // The script is not cached on this server yet (nothing ran): send its text once.
+      if (!(err instanceof ScriptNotLoadedError)) throw err;
+      answer = await rest.command(["EVAL", script, ...tail], true);
+    }
+    const first = Array.isArray(answer) ? Number(answer[0]) : Number.NaN;
+    const timestamp = Array.isArray(answer) ? Number(answer[1]) : Number.NaN;
+    if (!Array.isArray(answer) || !Number.isInteger(first) || first < 0 || !Number.isFinite(timestamp)) {
+      throw unusableAppendAnswer("redis", 200, `its result is ${JSON.stringify(answer).slice(0, 200)}`);
+    }
+    const records = values.map((value, i) => ({ partition, offset: first + i, timestamp, key, value }));
+    return { records, answer };
+  }
+
   return {
     ...partitioning(partitions),
     // One XRANGE with COUNT answers every entry up to its count, and a gap is an error (assertContiguous).
@@ -124,24 +167,13 @@ export function createRedisStreamsEventLog(config: RedisStreamsConfig): EventLog
 
     async append(key, values) {
       if (values.length === 0) return [];
-      checkSizes(values);
-      const partition = partitionOf(key, partitions);
-      const keys = [streamKey(topic, partition), nextOffsetKey(topic, partition)];
-      const tail = [keys.length, ...keys, Date.now(), key, ...values];
-      let answer: unknown;
-      try {
-        answer = await rest.command(["EVALSHA", await appendScriptSha(), ...tail], true);
-      } catch (err) {
-        // The script is not cached on this server yet (nothing ran): send its text once.
-        if (!(err instanceof ScriptNotLoadedError)) throw err;
-        answer = await rest.command(["EVAL", APPEND_SCRIPT, ...tail], true);
-      }
-      const first = Array.isArray(answer) ? Number(answer[0]) : Number.NaN;
-      const timestamp = Array.isArray(answer) ? Number(answer[1]) : Number.NaN;
-      if (!Number.isInteger(first) || first < 0 || !Number.isFinite(timestamp)) {
-        throw unusableAppendAnswer("redis", 200, `its result is ${JSON.stringify(answer).slice(0, 200)}`);
-      }
-      return values.map((value, i) => ({ partition, offset: first + i, timestamp, key, value }));
+      return (await runAppend(APPEND_SCRIPT, key, values, [], [])).records;
+    },
+
+    async appendWith(key, values, step) {
+      if (values.length === 0) return { records: [], step: 0 };
+      const { records, answer } = await runAppend(stepScript(step), key, values, step.keys, step.args);
+      return { records, step: Number(answer[2]) };
     },
 
     async read(partition, fromOffset, options: ReadOptions = {}) {

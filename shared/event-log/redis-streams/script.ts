@@ -1,3 +1,31 @@
+/** The append's checks and writes, its values ARGV[3..last] (`last`: a Lua expression). */
+function appendBody(last: string): string {
+  return `
+local last = redis.call('XREVRANGE', KEYS[1], '+', '-', 'COUNT', 1)
+local afterLast = 0
+if last[1] then afterLast = tonumber(string.match(last[1][1], '^(%d+)')) + 1 end
+local nextOffset = afterLast
+local counter = redis.call('GET', KEYS[2])
+if counter then
+  nextOffset = tonumber(counter)
+  if nextOffset == nil then return redis.error_reply('ERR ' .. KEYS[2] .. ' is not an offset') end
+  if afterLast > nextOffset then
+    return redis.error_reply('ERR ' .. KEYS[1] .. ' holds entries past its next offset ' .. counter)
+  end
+end
+local ms = ARGV[1]
+local now = redis.pcall('TIME')
+if type(now) == 'table' and now[1] and now[2] then
+  ms = string.format('%.0f', tonumber(now[1]) * 1000 + math.floor(tonumber(now[2]) / 1000))
+end
+for i = 3, ${last} do
+  local id = string.format('%.0f', nextOffset + i - 3) .. '-1'
+  redis.call('XADD', KEYS[1], id, 'k', ARGV[2], 'v', ARGV[i], 't', ms)
+end
+redis.call('SET', KEYS[2], string.format('%.0f', nextOffset + ${last} - 2))
+`;
+}
+
 /**
  * The Redis Streams append script. Offset N is entry id `N-1`. The partition's next offset is kept apart from its
  * stream, in a counter key beside it, so that no offset is ever given twice: if entries are trimmed or deleted, or
@@ -18,31 +46,24 @@
  * whole append): the server's clock, or the writer's where a server does not allow TIME in scripts (so that an
  * append never fails for want of a clock). Returns {first offset, timestamp as a string}.
  */
-export const APPEND_SCRIPT = `
-local last = redis.call('XREVRANGE', KEYS[1], '+', '-', 'COUNT', 1)
-local afterLast = 0
-if last[1] then afterLast = tonumber(string.match(last[1][1], '^(%d+)')) + 1 end
-local nextOffset = afterLast
-local counter = redis.call('GET', KEYS[2])
-if counter then
-  nextOffset = tonumber(counter)
-  if nextOffset == nil then return redis.error_reply('ERR ' .. KEYS[2] .. ' is not an offset') end
-  if afterLast > nextOffset then
-    return redis.error_reply('ERR ' .. KEYS[1] .. ' holds entries past its next offset ' .. counter)
-  end
-end
-local ms = ARGV[1]
-local now = redis.pcall('TIME')
-if type(now) == 'table' and now[1] and now[2] then
-  ms = string.format('%.0f', tonumber(now[1]) * 1000 + math.floor(tonumber(now[2]) / 1000))
-end
-for i = 3, #ARGV do
-  local id = string.format('%.0f', nextOffset + i - 3) .. '-1'
-  redis.call('XADD', KEYS[1], id, 'k', ARGV[2], 'v', ARGV[i], 't', ms)
-end
-redis.call('SET', KEYS[2], string.format('%.0f', nextOffset + #ARGV - 2))
-return {nextOffset, ms}
+export const APPEND_SCRIPT = `${appendBody("#ARGV")}return {nextOffset, ms}
 `;
+
+/**
+ * The append, then another adapter's step on the same database (`AppendStep`, whose Lua defines `step`), in one
+ * script: for a log kept in the projection's database, where the write guard's commit of the write appended is
+ * then recorded in the same atomic call as its records, and with no request of its own. The step runs only once
+ * the records are written. KEYS[1..2] as above, then the step's keys (another hash slot, which Redis allows outside
+ * a cluster); ARGV as above, then the step's `args` of them. Returns {first offset, timestamp as a string, what the
+ * step answered}.
+ */
+export function appendStepScript(step: string, args: number): string {
+  return `${step}${appendBody(`#ARGV - ${args}`)}local stepKeys, stepArgs = {}, {}
+for i = 3, #KEYS do stepKeys[i - 2] = KEYS[i] end
+for i = #ARGV - ${args} + 1, #ARGV do stepArgs[#stepArgs + 1] = ARGV[i] end
+return {nextOffset, ms, step(stepKeys, stepArgs)}
+`;
+}
 
 /**
  * What a read needs, in one command (Upstash bills a script as one) and one consistent view: the counter (false
@@ -58,12 +79,16 @@ export const READ_SCRIPT =
 export const HEAD_SCRIPT =
   "return {redis.call('GET', KEYS[1]), redis.call('XREVRANGE', KEYS[2], '+', '-', 'COUNT', 1)}";
 
-let sha: Promise<string> | undefined;
+const shas = new Map<string, Promise<string>>();
 
-/** SHA-1 of the script, as EVALSHA wants it (computed once per isolate). */
-export function appendScriptSha(): Promise<string> {
-  sha ??= crypto.subtle
-    .digest("SHA-1", new TextEncoder().encode(APPEND_SCRIPT))
-    .then((digest) => [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, "0")).join(""));
+/** SHA-1 of one of the append scripts, as EVALSHA wants it (computed once per isolate). */
+export function appendScriptSha(script: string = APPEND_SCRIPT): Promise<string> {
+  let sha = shas.get(script);
+  if (sha === undefined) {
+    sha = crypto.subtle
+      .digest("SHA-1", new TextEncoder().encode(script))
+      .then((digest) => [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, "0")).join(""));
+    shas.set(script, sha);
+  }
   return sha;
 }

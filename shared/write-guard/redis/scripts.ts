@@ -38,19 +38,31 @@ return {1, current, reserved}
  * it without waiting for the projection. An update's write must still hold its reservation (one that expired may
  * have been taken over: the writers after it decide on the log); the commit then replaces the reservation. A
  * create holds none (its id is fresh) and is recorded only if nothing is committed for the task yet.
- * KEYS: committed, reservation. ARGV: token (`<version>:<nonce>`), state JSON, keep ms, '1' for a create.
- * The committed value is `<version>:<nonce>:<state JSON>`. Returns 1 when recorded, 0 otherwise.
+ *
+ * A Lua function, `step(keys, args)`, so that the Redis Streams append can run it in its own script after its
+ * records (an append step: event-log/port.ts): nothing in it can fail once it runs. A reservation key of another
+ * type reads as not held (`pcall`), EXISTS and DEL take any key, and SET replaces whatever is there. keys: the
+ * committed key, the reservation key. args: the token (`<version>:<nonce>`), the state JSON, keep ms, '1' for a
+ * create. The committed value is `<version>:<nonce>:<state JSON>`. Returns 1 when recorded, 0 otherwise.
  */
-export const COMMIT = `
-if ARGV[4] == '1' then
-  if redis.call('EXISTS', KEYS[1]) == 1 then return 0 end
-elseif redis.call('GET', KEYS[2]) ~= ARGV[1] then
-  return 0
-else
-  redis.call('DEL', KEYS[2])
+export const COMMIT_STEP = `
+local function step(keys, args)
+  local committed, reservation, token = keys[1], keys[2], args[1]
+  if args[4] == '1' then
+    if redis.call('EXISTS', committed) == 1 then return 0 end
+  elseif redis.pcall('GET', reservation) ~= token then
+    return 0
+  else
+    redis.call('DEL', reservation)
+  end
+  redis.call('SET', committed, token .. ':' .. args[2], 'PX', args[3])
+  return 1
 end
-redis.call('SET', KEYS[1], ARGV[1] .. ':' .. ARGV[2], 'PX', ARGV[3])
-return 1
+`;
+
+/** COMMIT_STEP as a script of its own. KEYS: committed, reservation. ARGV: token, state JSON, keep ms, create. */
+export const COMMIT = `${COMMIT_STEP}
+return step(KEYS, ARGV)
 `;
 
 /** Drops each of KEYS that still holds the caller's value. ARGV: the value (a reservation token, a claim). */

@@ -1,12 +1,15 @@
 /** The write guard over Upstash Redis: the projected state of a namespace, and the guards under the base prefix. */
+
+import type { TaskState } from "../../domain";
 import { UpstreamError } from "../../errors";
+import type { AppendStep } from "../../event-log/port";
 import { decodeState, encodeState, toInt } from "../../projection/codec";
 import { projectionKeys } from "../../projection/keys";
 import type { RedisClient } from "../../redis/client";
 import { redisScript } from "../../redis/script";
 import { decodeCommitted, reservationToken, reservedVersion } from "../codec";
 import { COMMITTED_KEEP_MS, LAST_RESERVED_KEEP_MS, type WriteGuard } from "../port";
-import { COMMIT, RELEASE, RESERVE } from "./scripts";
+import { COMMIT, COMMIT_STEP, RELEASE, RESERVE } from "./scripts";
 
 /** Guards writes decided on the namespace `namespace`, with the guards kept under `guards` (the base prefix). */
 export function createRedisWriteGuard(
@@ -20,6 +23,13 @@ export function createRedisWriteGuard(
     commit: redisScript(redis, COMMIT),
     release: redisScript(redis, RELEASE),
   };
+  function commitStep(taskId: string, token: string, state: TaskState, create = false): AppendStep {
+    return {
+      lua: COMMIT_STEP,
+      keys: [keys.committed(taskId), keys.reservation(taskId)],
+      args: [token, encodeState(state), String(COMMITTED_KEEP_MS), create ? "1" : "0"],
+    };
+  }
   return {
     async readForWrite(taskId, partition) {
       const p = redis.pipeline();
@@ -67,14 +77,12 @@ export function createRedisWriteGuard(
     },
 
     async commit(taskId, token, state, create = false) {
-      const answer = await call("commit", () =>
-        scripts.commit.exec(
-          [keys.committed(taskId), keys.reservation(taskId)],
-          [token, encodeState(state), String(COMMITTED_KEEP_MS), create ? "1" : "0"],
-        ),
-      );
+      const { keys, args } = commitStep(taskId, token, state, create);
+      const answer = await call("commit", () => scripts.commit.exec([...keys], [...args]));
       return toInt(answer) === 1;
     },
+
+    commitStep,
 
     async release(taskId, token) {
       await call("release", () =>

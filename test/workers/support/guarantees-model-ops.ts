@@ -71,8 +71,9 @@ function logService(sys: TestSystem): "kafka" | "redis" {
 }
 
 /**
- * A fault that makes the log refuse the next append. On Redis Streams it matches only the append script's call
- * (its two keys, the stream first; the reads name the counter first) and answers 400, since a 5xx to a write is an unknown outcome there; so does
+ * A fault that makes the log refuse the next append. On Redis Streams it matches only a write's append call (its
+ * four keys, the stream first, then the counter and the commit's two: the log is in the projection's database;
+ * the reads name the counter first) and answers 400, since a 5xx to a write is an unknown outcome there; so does
  * Redpanda's, matched by the produce route's path.
  */
 function logRefusal(sys: TestSystem): Record<string, unknown> {
@@ -80,7 +81,7 @@ function logRefusal(sys: TestSystem): Record<string, unknown> {
     return { kind: "fail", status: 400, path: `/topics/${sys.env.UPSTASH_KAFKA_TOPIC}` };
   // 429: a refusal that proves nothing was written (a 5xx would be an unknown outcome).
   if (sys.eventLog !== "redis-streams") return { kind: "fail", status: 429, path: "/produce" };
-  return { kind: "fail", status: 400, bodyIncludes: `,2,"log:{${sys.env.UPSTASH_KAFKA_TOPIC}:` };
+  return { kind: "fail", status: 400, bodyIncludes: `,4,"log:{${sys.env.UPSTASH_KAFKA_TOPIC}:` };
 }
 
 /**

@@ -1,0 +1,132 @@
+/**
+ * When a write's commit is recorded for the next writer, and what it costs (docs/architecture.md#deciding-racing-writers).
+ * Where the log is kept in the database that holds the write guards (Redis Streams in the projection's own
+ * database, as in this suite's redis-streams project), the append's script records the commit: an acknowledged
+ * write is committed in the same step, with no request of its own. On a log elsewhere (Kafka REST, Redpanda) the
+ * commit is a request the worker sends after the answer, and a commit lost on the way makes the next writer wait
+ * for the projection. Counted on the emulators' counters against the worker in workerd; the command worker pokes a
+ * projector that does not exist, so no fold adds to the counts and nothing is projected.
+ */
+import { execFile } from "node:child_process";
+import { createHash } from "node:crypto";
+import { promisify } from "node:util";
+import { describe, expect, it } from "vitest";
+import { COMMIT } from "../../shared/write-guard/redis/scripts";
+import {
+  clearFaultsAfterEach,
+  eventually,
+  injectFault,
+  TASK_FIELDS,
+  UPDATE,
+} from "./support/command-support";
+import { admin } from "./support/projector-support";
+import { useSystem } from "./support/use-system";
+
+const sys = useSystem({ commandBindings: { PROJECTOR_URL: "http://127.0.0.1:9/projection" } });
+clearFaultsAfterEach(() => sys().stack.redis.url);
+
+const CREATE = `mutation ($text: String!) { createTask(text: $text) { ${TASK_FIELDS} } }`;
+/** What the worker sends when it commits in a request of its own (EVALSHA first, as every script). */
+const COMMIT_SHA = createHash("sha1").update(COMMIT).digest("hex");
+
+const run = promisify(execFile);
+const sharesGuards = () => sys().eventLog === "redis-streams";
+
+/** A key read straight from redis-server, so that the read is not counted at the REST emulator. */
+async function rawGet(key: string): Promise<string> {
+  const port = String(sys().stack.redisServer.port);
+  return (await run("redis-cli", ["-p", port, "GET", key])).stdout.trim();
+}
+
+const committedKey = (taskId: string) => `${sys().env.PROJECTION_PREFIX}:committed:${taskId}`;
+
+/** Waits until the task's commit holds `version`. */
+async function committedAt(taskId: string, version: number): Promise<void> {
+  await eventually(
+    async () => ((await rawGet(committedKey(taskId))).startsWith(`${version}:`) ? true : undefined),
+    `the commit of version ${version}`,
+  );
+}
+
+async function resetCounters(): Promise<void> {
+  const { redis } = sys().stack;
+  const log = sys().logEmulatorUrl;
+  await Promise.all([
+    admin(redis.url, "DELETE", "stats"),
+    admin(redis.url, "DELETE", "commands"),
+    ...(log === redis.url ? [] : [admin(log, "DELETE", "stats")]),
+  ]);
+}
+
+/**
+ * The Redis requests and log requests counted since the reset, without the live pointer's pipeline (a GET and an
+ * HGETALL, the only HGETALL a write sends), which an isolate reads when its copy is over 2 s old.
+ */
+async function counted(): Promise<{ redis: number; log?: number }> {
+  const redis = sys().stack.redis.url;
+  const log = sys().logEmulatorUrl;
+  const [stats, commands, logStats] = (await Promise.all([
+    admin(redis, "GET", "stats"),
+    admin(redis, "GET", "commands"),
+    log === redis ? undefined : admin(log, "GET", "stats"),
+  ])) as [{ total: number }, { commands: Record<string, number> }, { total: number } | undefined];
+  const pointer = (commands.commands.HGETALL ?? 0) > 0 ? 1 : 0;
+  return { redis: stats.total - pointer, ...(logStats && { log: logStats.total }) };
+}
+
+async function create(text: string): Promise<{ id: string; version: number }> {
+  const res = await sys().graphql(CREATE, { text });
+  expect(res.body.errors).toBeUndefined();
+  return res.body.data.createTask;
+}
+
+describe("a write's commit", () => {
+  it("a create: committed by its append's own script where the log shares the guards' database, else by a request after the answer", async () => {
+    // A first create loads the scripts into Redis (an EVAL after each EVALSHA): counted before the reset, its
+    // commit included.
+    await committedAt((await create("Loads the scripts")).id, 1);
+    await resetCounters();
+    const task = await create("Counted");
+    // The commit is there once the background work is done (at the answer, where the append recorded it).
+    await committedAt(task.id, 1);
+    expect(await rawGet(committedKey(task.id))).toMatch(/^1:[^:]+:\{"status":"active"/);
+    if (sharesGuards()) {
+      expect(await counted()).toEqual({ redis: 1 });
+    } else {
+      expect(await counted()).toEqual({ redis: 1, log: 1 });
+    }
+  });
+
+  it("an update: read, reserve, then the append that commits (on a log elsewhere, the commit after the answer)", async () => {
+    const task = await create("Renamed twice");
+    await sys().graphql(UPDATE, { id: task.id, text: "Loads the scripts", done: false });
+    await committedAt(task.id, 2);
+    await resetCounters();
+    const res = await sys().graphql(UPDATE, { id: task.id, text: "Counted", done: true });
+    expect(res.body.errors).toBeUndefined();
+    await committedAt(task.id, 4);
+    if (sharesGuards()) {
+      expect(await counted()).toEqual({ redis: 3 });
+    } else {
+      expect(await counted()).toEqual({ redis: 3, log: 1 });
+    }
+  });
+
+  it("a commit request refused: where the append commits, the next write is decided at once; elsewhere it waits for the projection", async () => {
+    await injectFault(sys().stack.redis.url, {
+      kind: "fail",
+      status: 503,
+      bodyIncludes: COMMIT_SHA,
+      count: 1000,
+    });
+    const task = await create("Then ticked");
+    const next = await sys().graphql(UPDATE, { id: task.id, text: "Then ticked", done: true });
+    if (sharesGuards()) {
+      expect(next.body.errors).toBeUndefined();
+      expect(next.body.data.updateTask).toMatchObject({ id: task.id, done: true, version: 2 });
+    } else {
+      // Nothing is projected (the projector does not exist) and nothing was committed: the write waited its 3 s.
+      expect(next.body.errors?.[0]?.extensions).toMatchObject({ code: "UNAVAILABLE", service: "projector" });
+    }
+  });
+});
