@@ -8,7 +8,9 @@
  * the default list's clear ones, bench/scenarios/sealing.ts) and writes its section. `--live` runs only the live
  * updates scenario (bench/scenarios/live.ts) and writes its section. `--fold` runs only the fold scenario, ours against
  * the baseline in rounds whose order flips, and prints each round and the median ratio (nothing written): a quick
- * before/after of a change to the fold.
+ * before/after of a change to the fold. `--creates` runs only createTask one at a time, the baseline and ours on Kafka
+ * REST and ours on Redis Streams in the projection's database, alternating (bench/scenarios/create-sides.ts), and
+ * prints the table (nothing written).
  */
 import { mkdir, writeFile } from "node:fs/promises";
 import { fileURLToPath } from "node:url";
@@ -25,6 +27,7 @@ import { toJson } from "./report";
 import type { BenchResults } from "./results";
 import { type BurstResult, measureBurst } from "./scenarios/burst";
 import { measureConcurrentCreates, measureSequentialCreates, type Pairs, warmUp } from "./scenarios/create";
+import { measureCreateSides, renderCreateSides } from "./scenarios/create-sides";
 import { type FoldResult, measureFold } from "./scenarios/fold";
 import { measureLag } from "./scenarios/lag";
 import { measureList } from "./scenarios/list";
@@ -47,6 +50,7 @@ const partitions = process.argv.includes("--partitions");
 const sealingOnly = process.argv.includes("--sealing");
 const liveOnly = process.argv.includes("--live");
 const foldOnly = process.argv.includes("--fold");
+const createsOnly = process.argv.includes("--creates");
 
 /** The simulation's sizes: the same creates per second per partition at every count. */
 const PARTITIONS = { counts: [1, 4, 16], ratePerPartition: 2, seconds: quick ? 5 : 20 };
@@ -332,6 +336,27 @@ async function mainFold(): Promise<void> {
   }
 }
 
+async function mainCreates(): Promise<void> {
+  // Ours on Redis Streams on a stack of its own, as in mainFold: the log in the projection's database.
+  const [stack, streams] = await Promise.all([startBenchStack(), startBenchStack("redis-streams")]);
+  try {
+    const sides = [
+      { name: "baseline", stack, pair: await startPair(stack, "baseline", "creates") },
+      { name: "ours", stack, pair: await startPair(stack, "ours", "creates") },
+      { name: "ours on redis-streams", stack: streams, pair: await startPair(streams, "ours", "creates") },
+    ];
+    progress("createTask one at a time: baseline, ours, ours on redis-streams");
+    const results = await measureCreateSides(sides, {
+      rounds: quick ? 3 : 10,
+      perBlock: quick ? 10 : 30,
+      warmUp: SIZES.warmUp,
+    });
+    process.stdout.write(renderCreateSides(results, loadNow()));
+  } finally {
+    await Promise.all([stack.stop(), streams.stop()]);
+  }
+}
+
 const mainSealing = () =>
   mainSection({
     what: "sealing: a named list's sealed words against the default list's clear ones",
@@ -379,7 +404,9 @@ const run = liveOnly
           ? mainSealing
           : foldOnly
             ? mainFold
-            : main;
+            : createsOnly
+              ? mainCreates
+              : main;
 run().catch((err: unknown) => {
   console.error(err);
   process.exit(1);
