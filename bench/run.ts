@@ -27,7 +27,7 @@ import { toJson } from "./report";
 import type { BenchResults } from "./results";
 import { type BurstResult, measureBurst } from "./scenarios/burst";
 import { measureConcurrentCreates, measureSequentialCreates, type Pairs, warmUp } from "./scenarios/create";
-import { measureCreateSides, renderCreateSides } from "./scenarios/create-sides";
+import { type CreateSide, measureCreateSides, renderCreateSides } from "./scenarios/create-sides";
 import { type FoldResult, measureFold } from "./scenarios/fold";
 import { measureLag } from "./scenarios/lag";
 import { measureList } from "./scenarios/list";
@@ -339,12 +339,13 @@ async function mainFold(): Promise<void> {
 async function mainCreates(): Promise<void> {
   // Ours on Redis Streams on a stack of its own, as in mainFold: the log in the projection's database.
   const [stack, streams] = await Promise.all([startBenchStack(), startBenchStack("redis-streams")]);
+  const sides: CreateSide[] = [];
   try {
-    const sides = [
+    sides.push(
       { name: "baseline", stack, pair: await startPair(stack, "baseline", "creates") },
       { name: "ours", stack, pair: await startPair(stack, "ours", "creates") },
       { name: "ours on redis-streams", stack: streams, pair: await startPair(streams, "ours", "creates") },
-    ];
+    );
     progress("createTask one at a time: baseline, ours, ours on redis-streams");
     const results = await measureCreateSides(sides, {
       rounds: quick ? 3 : 10,
@@ -353,6 +354,7 @@ async function mainCreates(): Promise<void> {
     });
     process.stdout.write(renderCreateSides(results, loadNow()));
   } finally {
+    await Promise.all(sides.map((side) => side.pair.close()));
     await Promise.all([stack.stop(), streams.stop()]);
   }
 }
