@@ -26,13 +26,18 @@ export interface ReadOptions {
  * Work of another adapter on the log's own database, run by the append's script after its records are written
  * (`EventLog.appendWith`; the write guard's commit is one). `lua` defines `local function step(keys, args)`, which
  * answers an integer and cannot fail once it runs: the records before it are written, and a script does not roll
- * back. `keys` and `args` are what it gets.
+ * back. `keys` and `args` are what it gets. With `refuses`, `lua` also defines `local function check(keys, args)`,
+ * run before anything is written: an answer other than nil refuses the append, which then writes nothing.
  */
 export interface AppendStep {
   lua: string;
   keys: readonly string[];
   args: readonly string[];
+  refuses?: boolean;
 }
+
+/** What `appendWith` answers: the records and the step's answer, or the check's refusal (nothing was written). */
+export type StepAppend = { records: LogRecord[]; step: number } | { refused: unknown };
 
 export interface EventLog {
   readonly partitions: number;
@@ -51,14 +56,10 @@ export interface EventLog {
   append(key: string, values: readonly string[]): Promise<LogRecord[]>;
   /**
    * Present only where the log is kept in a database that other adapters use too (Redis Streams in the
-   * projection's own database; see identity.ts `guardedLog`): appends as `append` does and runs `step` in the same
-   * atomic call, once the records are written. Answers the records and what the step answered.
+   * projection's own database; see identity.ts `guardedLog`): appends as `append` does, with `step` in the same
+   * atomic call (its check before the records, its step after them).
    */
-  appendWith?(
-    key: string,
-    values: readonly string[],
-    step: AppendStep,
-  ): Promise<{ records: LogRecord[]; step: number }>;
+  appendWith?(key: string, values: readonly string[], step: AppendStep): Promise<StepAppend>;
   /** Records of `partition` from `fromOffset` (inclusive), in offset order; `[]` at the end or for an unknown topic. */
   read(partition: number, fromOffset: number, options?: ReadOptions): Promise<LogRecord[]>;
   /** The next offset to be written in `partition` (0 for an empty or unknown topic). */

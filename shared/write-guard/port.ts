@@ -71,6 +71,14 @@ export interface WriteGuard {
    * it recorded the commit.
    */
   commitStep?(taskId: string, token: string, state: TaskState, create?: boolean): AppendStep;
+  /**
+   * In place of `reserve` and `commit`, where the log is kept in the guard's database: a step for the append of an
+   * update or delete decided on `baseVersion`, which refuses the append (as `reserve` would refuse the
+   * reservation) unless the task is still at that version with no reservation beyond it, and records the commit
+   * under `token` (`reservationToken(newVersion, nonce)`) with the records. No reservation is held meanwhile: the
+   * check and the append are one atomic call.
+   */
+  conditionalStep?(taskId: string, baseVersion: number, token: string, state: TaskState): AppendStep;
   /** Drops a reservation (and its memory) held under `token`, after the append certainly stored nothing. */
   release(taskId: string, token: string): Promise<void>;
 }

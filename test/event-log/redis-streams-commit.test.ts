@@ -19,6 +19,7 @@ import {
 } from "../../local/redis/server-process";
 import type { TaskState } from "../../shared/domain";
 import { UpstreamError } from "../../shared/errors";
+import type { LogRecord, StepAppend } from "../../shared/event-log/port";
 import { createRedisStreamsEventLog, nextOffsetKey } from "../../shared/event-log/redis-streams/event-log";
 import { connectRedis } from "../../shared/redis/client";
 import { reservationToken, type WriteGuard } from "../../shared/write-guard/port";
@@ -67,6 +68,11 @@ function subject() {
   };
 }
 
+function written(answer: StepAppend): { records: LogRecord[]; step: number } {
+  if ("refused" in answer) throw new Error(`the append was refused: ${JSON.stringify(answer.refused)}`);
+  return answer;
+}
+
 async function command(args: unknown[]): Promise<unknown> {
   const res = await fetch(url(), {
     method: "POST",
@@ -97,7 +103,7 @@ describe("an append that records its commit", () => {
     const { guard, appendWith, taskId, log } = subject();
     const commit = guard.commitStep?.(taskId, reservationToken(1, "n1"), active(taskId, 1, "first"), true);
     if (!commit) throw new Error("the Redis write guard has no commitStep");
-    const first = await appendWith(taskId, ["a", "b"], commit);
+    const first = written(await appendWith(taskId, ["a", "b"], commit));
     expect(first.step).toBe(1);
     expect(first.records.map((r) => r.offset)).toEqual([0, 1]);
     const view = await guard.readForWrite(taskId, 0);
@@ -117,7 +123,7 @@ describe("an append that records its commit", () => {
     expect(held.ok).toBe(true);
     const mine = guard.commitStep?.(taskId, held.token, active(taskId, 1, "mine"));
     if (!mine) throw new Error("no commitStep");
-    expect((await appendWith(taskId, ["mine"], mine)).step).toBe(1);
+    expect(written(await appendWith(taskId, ["mine"], mine)).step).toBe(1);
     const after = await guard.readForWrite(taskId, 0);
     expect({ reserved: after.reserved, committed: after.committed?.version }).toEqual({
       reserved: 0,
@@ -156,5 +162,44 @@ describe("an append that records its commit", () => {
     await expect(appendWith(taskId, ["z"], commit)).rejects.toBeInstanceOf(UpstreamError);
     expect(await command(["EXISTS", commit.keys[0]])).toBe(0);
     expect((await log.read(0, 0)).map((r) => r.value)).toEqual(["x", "y"]);
+  });
+});
+
+describe("an update's append that checks its task itself (no reservation)", () => {
+  it("at the version decided on: appended and committed in one call, with no reservation left", async () => {
+    const { guard, appendWith, taskId } = subject();
+    const create = guard.commitStep?.(taskId, reservationToken(1, "c"), active(taskId, 1, "made"), true);
+    if (!create) throw new Error("no commitStep");
+    written(await appendWith(taskId, ["created"], create));
+    const step = guard.conditionalStep?.(taskId, 1, reservationToken(2, "u"), active(taskId, 2, "renamed"));
+    if (!step) throw new Error("no conditionalStep");
+    expect(written(await appendWith(taskId, ["renamed"], step))).toMatchObject({
+      step: 1,
+      records: [{ offset: 1, value: "renamed" }],
+    });
+    const view = await guard.readForWrite(taskId, 0);
+    expect({ committed: view.committed?.state, reserved: view.reserved, last: view.lastReserved }).toEqual({
+      committed: active(taskId, 2, "renamed"),
+      reserved: 0,
+      last: 0,
+    });
+  });
+
+  it("refused, with nothing written, when the task moved past the version decided on or another writer holds it", async () => {
+    const { guard, appendWith, taskId, log } = subject();
+    const create = guard.commitStep?.(taskId, reservationToken(1, "c"), active(taskId, 1, "made"), true);
+    if (!create) throw new Error("no commitStep");
+    written(await appendWith(taskId, ["created"], create));
+    // Decided on version 0: the task is at 1 (committed, not projected).
+    const stale = guard.conditionalStep?.(taskId, 0, reservationToken(1, "s"), active(taskId, 1, "stale"));
+    if (!stale) throw new Error("no conditionalStep");
+    expect(await appendWith(taskId, ["stale"], stale)).toEqual({ refused: [1, 0] });
+    // Another writer reserved version 2 (a writer of the earlier code, during a deploy): refused too.
+    expect((await guard.reserve(taskId, 1, 2, 60_000, "other")).ok).toBe(true);
+    const racing = guard.conditionalStep?.(taskId, 1, reservationToken(2, "r"), active(taskId, 2, "racing"));
+    if (!racing) throw new Error("no conditionalStep");
+    expect(await appendWith(taskId, ["racing"], racing)).toEqual({ refused: [1, 2] });
+    expect((await log.read(0, 0)).map((r) => r.value)).toEqual(["created"]);
+    expect((await guard.readForWrite(taskId, 0)).committed?.state).toEqual(active(taskId, 1, "made"));
   });
 });

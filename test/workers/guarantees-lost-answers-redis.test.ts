@@ -8,6 +8,7 @@
 import { describe, expect, it } from "vitest";
 import { MAY_HAVE_BEEN_RECORDED, unavailable } from "../support/graphql-answers";
 import {
+  appendCallOf,
   clearFaultsAfterEach,
   faultsUsedUp,
   injectFault,
@@ -29,12 +30,11 @@ clearFaultsAfterEach(redisUrl);
 const CREATE_KEYED = `mutation ($text: String!, $key: String) { createTask(text: $text, idempotencyKey: $key) { ${TASK_FIELDS} } }`;
 
 /**
- * A write's append call alone: on a log in the projection's database it records the write's commit too, so its
- * four keys, the stream first, follow numkeys 4 (the projector's reads name the counter first). Answered `status`
- * after the script ran: the records and the commit are stored.
+ * A write's append call alone (see appendCallOf: on a log in the projection's database it carries the write's
+ * guard), answered `status` after the script ran: the records and the commit are stored.
  */
-function storedThen(status: number): Record<string, unknown> {
-  return { kind: "fail-after", status, bodyIncludes: `,4,"log:{${sys().env.UPSTASH_KAFKA_TOPIC}:` };
+function storedThen(status: number, write: "create" | "change"): Record<string, unknown> {
+  return { kind: "fail-after", status, bodyIncludes: appendCallOf(write) };
 }
 
 function unknownOutcome(field: string, status: number) {
@@ -48,7 +48,7 @@ describe("Redis Streams answering 408 or 499 after the append script ran", () =>
       await projectedTask(sys(), `Loads the append script before a ${status}`);
       const key = `stored-then-${status}-${Date.now()}`;
       const text = `stored, then ${status}`;
-      await injectFault(redisUrl(), storedThen(status));
+      await injectFault(redisUrl(), storedThen(status, "create"));
 
       const first = await sys().graphql(CREATE_KEYED, { text, key });
       await faultsUsedUp(redisUrl());
@@ -74,8 +74,11 @@ describe("Redis Streams answering 408 or 499 after the append script ran", () =>
   it.each([408, 499])(
     "updateTask: a %i after the append is an unknown outcome, and the next writer's update is decided after it",
     async (status) => {
+      // An update first loads the update's append script (the fault must meet the script running, not NOSCRIPT).
+      const loads = await projectedTask(sys(), `Loads the update's append script before a ${status}`);
+      await sys().graphql(UPDATE, { id: loads.id, text: "loaded", done: false });
       const task = await projectedTask(sys(), `Stored, then ${status}`);
-      await injectFault(redisUrl(), storedThen(status));
+      await injectFault(redisUrl(), storedThen(status, "change"));
 
       const a = await sys().graphql(UPDATE, { id: task.id, text: "writer A", done: false });
       await faultsUsedUp(redisUrl());

@@ -1,11 +1,13 @@
 /**
  * When a write's commit is recorded for the next writer, and what it costs (docs/architecture.md#deciding-racing-writers).
  * Where the log is kept in the database that holds the write guards (Redis Streams in the projection's own
- * database, as in this suite's redis-streams project), the append's script records the commit: an acknowledged
- * write is committed in the same step, with no request of its own. On a log elsewhere (Kafka REST, Redpanda) the
- * commit is a request the worker sends after the answer, and a commit lost on the way makes the next writer wait
- * for the projection. Counted on the emulators' counters against the worker in workerd; the command worker pokes a
- * projector that does not exist, so no fold adds to the counts and nothing is projected.
+ * database, as in this suite's redis-streams project), the append's script records the commit, and an update's
+ * append checks its task itself instead of a reservation: an acknowledged write is committed in the same step, with
+ * no request of its own, and a lost answer leaves nothing for the next writer to wait on. On a log elsewhere (Kafka
+ * REST, Redpanda) the commit is a request the worker sends after the answer, an update reserves first, and a commit
+ * lost on the way, or an append of unknown outcome, makes the next writer wait for the projection. Counted on the
+ * emulators' counters against the worker in workerd; the command worker pokes a projector that does not exist, so
+ * no fold adds to the counts and nothing is projected.
  */
 import { execFile } from "node:child_process";
 import { createHash } from "node:crypto";
@@ -13,6 +15,7 @@ import { promisify } from "node:util";
 import { describe, expect, it } from "vitest";
 import { COMMIT } from "../../shared/write-guard/redis/scripts";
 import {
+  appendCallOf,
   clearFaultsAfterEach,
   eventually,
   injectFault,
@@ -24,6 +27,7 @@ import { useSystem } from "./support/use-system";
 
 const sys = useSystem({ commandBindings: { PROJECTOR_URL: "http://127.0.0.1:9/projection" } });
 clearFaultsAfterEach(() => sys().stack.redis.url);
+clearFaultsAfterEach(() => sys().logEmulatorUrl);
 
 const CREATE = `mutation ($text: String!) { createTask(text: $text) { ${TASK_FIELDS} } }`;
 /** What the worker sends when it commits in a request of its own (EVALSHA first, as every script). */
@@ -97,7 +101,7 @@ describe("a write's commit", () => {
     }
   });
 
-  it("an update: read, reserve, then the append that commits (on a log elsewhere, the commit after the answer)", async () => {
+  it("an update: read, then the append that checks the task and commits (on a log elsewhere: read, reserve, append, then the commit)", async () => {
     const task = await create("Renamed twice");
     await sys().graphql(UPDATE, { id: task.id, text: "Loads the scripts", done: false });
     await committedAt(task.id, 2);
@@ -106,7 +110,7 @@ describe("a write's commit", () => {
     expect(res.body.errors).toBeUndefined();
     await committedAt(task.id, 4);
     if (sharesGuards()) {
-      expect(await counted()).toEqual({ redis: 3 });
+      expect(await counted()).toEqual({ redis: 2 });
     } else {
       expect(await counted()).toEqual({ redis: 3, log: 1 });
     }
@@ -126,6 +130,35 @@ describe("a write's commit", () => {
       expect(next.body.data.updateTask).toMatchObject({ id: task.id, done: true, version: 2 });
     } else {
       // Nothing is projected (the projector does not exist) and nothing was committed: the write waited its 3 s.
+      expect(next.body.errors?.[0]?.extensions).toMatchObject({ code: "UNAVAILABLE", service: "projector" });
+    }
+  });
+  it("an update whose append's answer is lost: where the append checks and commits, the next writer is decided at once; elsewhere it waits", async () => {
+    const task = await create("Answered, then lost");
+    // An update first, so that the fault meets the update's append script running (not a NOSCRIPT on Redis).
+    expect(
+      (await sys().graphql(UPDATE, { id: task.id, text: "loaded", done: false })).body.errors,
+    ).toBeUndefined();
+    await committedAt(task.id, 2);
+    const topic = sys().env.UPSTASH_KAFKA_TOPIC;
+    const [url, fault] =
+      sys().eventLog === "redis-streams"
+        ? [sys().stack.redis.url, { bodyIncludes: appendCallOf("change") }]
+        : sys().eventLog === "redpanda"
+          ? [sys().logEmulatorUrl, { path: `/topics/${topic}` }]
+          : [sys().logEmulatorUrl, { path: "/produce" }];
+    // The append is stored, then answered 408 on Redis (500 on Kafka): its outcome is unknown to the worker.
+    const status = sys().eventLog === "redis-streams" ? 408 : 500;
+    await injectFault(url, { kind: "fail-after", status, ...fault });
+    const lost = await sys().graphql(UPDATE, { id: task.id, text: "A", done: false });
+    expect(lost.body.errors?.[0]?.extensions).toMatchObject({ code: "UNAVAILABLE" });
+    const next = await sys().graphql(UPDATE, { id: task.id, text: "B", done: false });
+    if (sharesGuards()) {
+      // The lost call committed "A" with its record: "B" is decided on it, with nothing projected.
+      expect(next.body.errors).toBeUndefined();
+      expect(next.body.data.updateTask).toMatchObject({ text: "B", version: 4 });
+    } else {
+      // Its reservation stays until it expires or the projection holds the log: nothing is projected here.
       expect(next.body.errors?.[0]?.extensions).toMatchObject({ code: "UNAVAILABLE", service: "projector" });
     }
   });

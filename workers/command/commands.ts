@@ -1,7 +1,8 @@
 /**
  * The write side: decide against the projected state (after making sure the projection has every event the
  * client could have seen: the waits are in consistency/wait.ts), reserve the versions in Redis so racing writers
- * are decided before the append, append (the commit point), and poke the projector off the response path.
+ * are decided before the append, append (the commit point), and poke the projector off the response path. Where
+ * the log is kept in the guards' database, the append's own call does the reservation's check and the commit.
  */
 import {
   type CommandMetadata,
@@ -17,7 +18,7 @@ import {
   versionOf,
 } from "../../shared/domain";
 import { UpstreamUnknownOutcomeError } from "../../shared/errors";
-import type { LogRecord } from "../../shared/event-log/port";
+import type { AppendStep, LogRecord } from "../../shared/event-log/port";
 import { errorFields } from "../../shared/http/log";
 import type { ListCipher } from "../../shared/lists/cipher";
 import { reservationToken } from "../../shared/write-guard/port";
@@ -72,7 +73,7 @@ export async function createTask(
   const absent: TaskState = { status: "absent" };
   const decision = decide(command, absent);
   if (!decision.ok) throw decision.error;
-  const { state, token } = await append(
+  const written = await append(
     ctx,
     command,
     absent,
@@ -80,7 +81,9 @@ export async function createTask(
     intent.resumed ? undefined : { create: true },
     cipher,
   );
-  if (state.status !== "active" || token === undefined) throw new Error("createTask produced no active task");
+  const { state, token } = written ?? {};
+  if (state?.status !== "active" || token === undefined)
+    throw new Error("createTask produced no active task");
   return { task: state.task, token };
 }
 
@@ -136,7 +139,11 @@ export async function changeTask(
     }
     // A version reserved, no longer held, never projected nor committed: its append got no answer and may have
     // committed after all. Like an absent task, it is decided only once the projection has every event the log holds.
-    const unsure = state.status === "absent" || view.lastReserved > current;
+    // So is a resumed request that finds a commit the projection does not hold yet: its earlier attempt's, maybe.
+    const unsure =
+      state.status === "absent" ||
+      view.lastReserved > current ||
+      (resumed && (view.committed?.version ?? 0) > current);
     const awaiting = resumed ? undefined : { taskId, committed: view.committed?.version ?? 0 };
     if (unsure && (await unprojectedEvents(ctx, partition, view.checkpoint, awaiting))) continue;
     const decision = decide(command, await openState(cipher, state));
@@ -148,6 +155,13 @@ export async function changeTask(
     const newVersion = current + decision.events.length;
     const nonce = ctx.newId();
     const token = reservationToken(newVersion, nonce);
+    if (conditionalAppends(ctx)) {
+      // The log is in the guards' database: the reservation's check, the append and the commit are one call,
+      // refused (nothing written) when another writer came first.
+      const written = await append(ctx, command, state, decision.events, { token, base: current }, cipher);
+      if (written) return written;
+      continue;
+    }
     try {
       const reservation = await ctx.deps.guard.reserve(
         taskId,
@@ -157,7 +171,9 @@ export async function changeTask(
         nonce,
       );
       if (!reservation.ok) continue;
-      return await append(ctx, command, state, decision.events, { token }, cipher);
+      // Never undefined here: only an append that checks its task itself (`base`) is refused.
+      const written = await append(ctx, command, state, decision.events, { token }, cipher);
+      if (written) return written;
     } catch (err) {
       // Unless the append's outcome is unknown, nothing was appended: free the task now (a reserve call that failed
       // may still have reserved). An append that may have committed keeps the reservation until it is projected
@@ -186,8 +202,30 @@ async function appendedEarlier(ctx: WriteContext, taskId: string): Promise<boole
 /**
  * How an acknowledged append is recorded for the next writer: an update's under the token of its reservation, a
  * create's under a token of its own (it holds no reservation); none for a create that may have appended before.
+ * With `base`, an update's that holds no reservation: its append is refused unless the task is still at `base`
+ * (only where `conditionalAppends`).
  */
-type Commit = { token: string } | { create: true } | undefined;
+type Commit = { token: string; base?: number } | { create: true } | undefined;
+
+/** Whether the log is kept in the guards' database, where an update's append checks its task itself. */
+function conditionalAppends(ctx: WriteContext): boolean {
+  return ctx.deps.log.appendWith !== undefined && ctx.deps.guard.conditionalStep !== undefined;
+}
+
+/** The guard's step an append runs in its own call, where the log is kept in the guards' database. */
+function guardStep(
+  ctx: WriteContext,
+  taskId: string,
+  commit: Commit,
+  token: string,
+  after: TaskState,
+): AppendStep | undefined {
+  const { log, guard } = ctx.deps;
+  if (!log.appendWith || commit === undefined) return undefined;
+  if ("base" in commit && commit.base !== undefined)
+    return guard.conditionalStep?.(taskId, commit.base, token, after);
+  return guard.commitStep?.(taskId, token, after, !("token" in commit));
+}
 
 async function append(
   ctx: WriteContext,
@@ -196,7 +234,7 @@ async function append(
   decided: readonly TaskEvent[],
   commit: Commit,
   cipher: ListCipher | undefined,
-): Promise<WriteResult> {
+): Promise<WriteResult | undefined> {
   const eventIds = decided.map(() => ctx.newId());
   // Sealed before the append: the log, the fold and the committed write below only ever see the ciphertext.
   const events = await sealEvents(cipher, decided, eventIds);
@@ -207,28 +245,23 @@ async function append(
   const { log, guard } = ctx.deps;
   const token =
     commit && ("token" in commit ? commit.token : reservationToken(versionOf(after), ctx.newId()));
-  const create = commit !== undefined && !("token" in commit);
-  // Where the log is kept in the guards' database, the append's own call records the commit: an acknowledged write
-  // is then committed for the next writer at once, and costs no request of its own.
-  const together =
-    token !== undefined && log.appendWith && guard.commitStep
-      ? guard.commitStep(taskId, token, after, create)
-      : undefined;
+  // Where the log is kept in the guards' database, the append's own call records the commit (and checks an update
+  // that holds no reservation): an acknowledged write is committed for the next writer at once, at no request.
+  const step = token === undefined ? undefined : guardStep(ctx, taskId, commit, token, after);
   let records: LogRecord[];
   try {
-    records =
-      together && log.appendWith
-        ? (await log.appendWith(taskId, values, together)).records
-        : await log.append(taskId, values);
+    const answer = step && log.appendWith ? await log.appendWith(taskId, values, step) : undefined;
+    if (answer && "refused" in answer) return undefined;
+    records = answer ? answer.records : await log.append(taskId, values);
   } catch (err) {
     if (err instanceof UpstreamUnknownOutcomeError) throw new AppendOutcomeUnknownError(err);
     throw err;
   }
   const last = records[records.length - 1];
-  if (token !== undefined && !together) {
+  if (token !== undefined && !step) {
     // Off the response path: until it lands, the next writer waits for this commit or the projection.
     ctx.background(
-      guard.commit(taskId, token, after, create).catch((err: unknown) =>
+      guard.commit(taskId, token, after, commit !== undefined && !("token" in commit)).catch((err: unknown) =>
         ctx.log.error("commit not recorded; the next write waits for the projection", {
           taskId,
           error: errorFields(err),

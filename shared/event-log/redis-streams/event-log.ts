@@ -122,10 +122,10 @@ export function createRedisStreamsEventLog(config: RedisStreamsConfig): EventLog
   /** The append script of a step, made once per step's Lua and number of arguments (one, the commit, in practice). */
   const stepScripts = new Map<string, string>();
   function stepScript(step: AppendStep): string {
-    const id = `${step.args.length}\n${step.lua}`;
+    const id = `${step.args.length}:${step.refuses === true}\n${step.lua}`;
     let script = stepScripts.get(id);
     if (script === undefined) {
-      script = appendStepScript(step.lua, step.args.length);
+      script = appendStepScript(step.lua, step.args.length, step.refuses === true);
       stepScripts.set(id, script);
     }
     return script;
@@ -151,6 +151,8 @@ export function createRedisStreamsEventLog(config: RedisStreamsConfig): EventLog
       if (!(err instanceof ScriptNotLoadedError)) throw err;
       answer = await rest.command(["EVAL", script, ...tail], true);
     }
+    // A step's check that refused: nothing was written.
+    if (Array.isArray(answer) && answer[0] === -1 && answer.length === 2) return { records: [], answer };
     const first = Array.isArray(answer) ? Number(answer[0]) : Number.NaN;
     const timestamp = Array.isArray(answer) ? Number(answer[1]) : Number.NaN;
     if (!Array.isArray(answer) || !Number.isInteger(first) || first < 0 || !Number.isFinite(timestamp)) {
@@ -173,6 +175,7 @@ export function createRedisStreamsEventLog(config: RedisStreamsConfig): EventLog
     async appendWith(key, values, step) {
       if (values.length === 0) return { records: [], step: 0 };
       const { records, answer } = await runAppend(stepScript(step), key, values, step.keys, step.args);
+      if (answer[0] === -1) return { refused: answer[1] };
       return { records, step: Number(answer[2]) };
     },
 

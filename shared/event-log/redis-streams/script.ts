@@ -50,18 +50,21 @@ export const APPEND_SCRIPT = `${appendBody("#ARGV")}return {nextOffset, ms}
 `;
 
 /**
- * The append, then another adapter's step on the same database (`AppendStep`, whose Lua defines `step`), in one
- * script: for a log kept in the projection's database, where the write guard's commit of the write appended is
- * then recorded in the same atomic call as its records, and with no request of its own. The step runs only once
- * the records are written. KEYS[1..2] as above, then the step's keys (another hash slot, which Redis allows outside
- * a cluster); ARGV as above, then the step's `args` of them. Returns {first offset, timestamp as a string, what the
- * step answered}.
+ * The append with another adapter's step on the same database (`AppendStep`, whose Lua defines `step`, and `check`
+ * when it `refuses`), in one script: for a log kept in the projection's database, where the write guard's check of
+ * a write and its commit then run in the same atomic call as its records, and with no request of their own. The
+ * check runs before anything is written, the step once the records are. KEYS[1..2] as above, then the step's keys
+ * (another hash slot, which Redis allows outside a cluster); ARGV as above, then the step's `args` of them. Returns
+ * {first offset, timestamp as a string, what the step answered}, or {-1, what the check answered} when it refused.
  */
-export function appendStepScript(step: string, args: number): string {
-  return `${step}${appendBody(`#ARGV - ${args}`)}local stepKeys, stepArgs = {}, {}
+export function appendStepScript(step: string, args: number, refuses: boolean): string {
+  const check = refuses
+    ? "local refused = check(stepKeys, stepArgs)\nif refused then return {-1, refused} end\n"
+    : "";
+  return `${step}local stepKeys, stepArgs = {}, {}
 for i = 3, #KEYS do stepKeys[i - 2] = KEYS[i] end
 for i = #ARGV - ${args} + 1, #ARGV do stepArgs[#stepArgs + 1] = ARGV[i] end
-return {nextOffset, ms, step(stepKeys, stepArgs)}
+${check}${appendBody(`#ARGV - ${args}`)}return {nextOffset, ms, step(stepKeys, stepArgs)}
 `;
 }
 

@@ -3,6 +3,18 @@
  * script. Every key a script touches is passed in KEYS.
  */
 
+/** A token's version (`<version>:...`, 0 for none), and a task's version as projected in the state hash. */
+const VERSIONS = `
+local function version(v) if not v then return 0 end return tonumber(string.match(v, '^%d+')) or 0 end
+local function projectedVersion(states, taskId)
+  local s = redis.call('HGET', states, taskId)
+  if not s then return 0 end
+  local st = cjson.decode(s)
+  if st.status == 'active' then return st.task.version end
+  return st.version
+end
+`;
+
 /**
  * Reserves the versions a writer is about to append for one task, if the task's current version is still the one
  * it decided on and no other writer holds a higher reservation. The current version is the projected one, or the
@@ -14,14 +26,8 @@
  *   token.
  * Returns {1, current, reserved} on success, {0, current, reserved} otherwise.
  */
-export const RESERVE = `
-local function version(v) if not v then return 0 end return tonumber(string.match(v, '^%d+')) or 0 end
-local s = redis.call('HGET', KEYS[1], ARGV[1])
-local current = 0
-if s then
-  local st = cjson.decode(s)
-  if st.status == 'active' then current = st.task.version else current = st.version end
-end
+export const RESERVE = `${VERSIONS}
+local current = projectedVersion(KEYS[1], ARGV[1])
 local held = redis.call('GET', KEYS[2])
 if held == ARGV[6] then return {1, current, current} end
 local committed = version(redis.call('GET', KEYS[4]))
@@ -31,6 +37,30 @@ if current ~= tonumber(ARGV[2]) or reserved > current then return {0, current, r
 redis.call('SET', KEYS[2], ARGV[6], 'PX', ARGV[4])
 redis.call('SET', KEYS[3], ARGV[6], 'PX', ARGV[5])
 return {1, current, reserved}
+`;
+
+/**
+ * An update's or delete's guard as the steps of its append, where the log is kept in the guards' database (an
+ * append step: event-log/port.ts). `check` runs before the records and decides as RESERVE does: it refuses the
+ * append (answering {current, reserved}) when the task moved past the version the writer decided on, or another
+ * writer holds a reservation beyond it. `step`, after the records, records the commit. No reservation is taken: the
+ * check, the records and the commit are one atomic call, so no writer comes between them, and an append whose
+ * answer is lost left either its records and its commit, or nothing. keys: the state hash, the reservation, the
+ * committed key. args: the task id, the base version, the token (`<new version>:<nonce>`), the state JSON, keep ms.
+ */
+export const CONDITIONAL_COMMIT_STEP = `${VERSIONS}
+local function check(keys, args)
+  local current = projectedVersion(keys[1], args[1])
+  local committed = version(redis.call('GET', keys[3]))
+  if committed > current then current = committed end
+  local reserved = version(redis.call('GET', keys[2]))
+  if current ~= tonumber(args[2]) or reserved > current then return {current, reserved} end
+  return nil
+end
+local function step(keys, args)
+  redis.call('SET', keys[3], args[3] .. ':' .. args[4], 'PX', args[5])
+  return 1
+end
 `;
 
 /**

@@ -9,7 +9,7 @@ import type { RedisClient } from "../../redis/client";
 import { redisScript } from "../../redis/script";
 import { decodeCommitted, reservationToken, reservedVersion } from "../codec";
 import { COMMITTED_KEEP_MS, LAST_RESERVED_KEEP_MS, type WriteGuard } from "../port";
-import { COMMIT, COMMIT_STEP, RELEASE, RESERVE } from "./scripts";
+import { COMMIT, COMMIT_STEP, CONDITIONAL_COMMIT_STEP, RELEASE, RESERVE } from "./scripts";
 
 /** Guards writes decided on the namespace `namespace`, with the guards kept under `guards` (the base prefix). */
 export function createRedisWriteGuard(
@@ -28,6 +28,14 @@ export function createRedisWriteGuard(
       lua: COMMIT_STEP,
       keys: [keys.committed(taskId), keys.reservation(taskId)],
       args: [token, encodeState(state), String(COMMITTED_KEEP_MS), create ? "1" : "0"],
+    };
+  }
+  function conditionalStep(taskId: string, baseVersion: number, token: string, state: TaskState): AppendStep {
+    return {
+      lua: CONDITIONAL_COMMIT_STEP,
+      refuses: true,
+      keys: [keys.state, keys.reservation(taskId), keys.committed(taskId)],
+      args: [taskId, String(baseVersion), token, encodeState(state), String(COMMITTED_KEEP_MS)],
     };
   }
   return {
@@ -83,6 +91,7 @@ export function createRedisWriteGuard(
     },
 
     commitStep,
+    conditionalStep,
 
     async release(taskId, token) {
       await call("release", () =>

@@ -3,8 +3,11 @@
  * the Kafka log itself (with the official `@upstash/kafka` client and the REST protocol), so a test can check
  * what was appended without going through the worker it is testing.
  */
+import { createHash } from "node:crypto";
 import { Kafka, type Message } from "@upstash/kafka";
 import { afterEach, expect } from "vitest";
+import { appendStepScript } from "../../../shared/event-log/redis-streams/script";
+import { COMMIT_STEP, CONDITIONAL_COMMIT_STEP } from "../../../shared/write-guard/redis/scripts";
 import type { GraphQLAnswer, TestSystem } from "../../support/system";
 
 export const TASK_FIELDS = "id text done version createdAt updatedAt";
@@ -219,4 +222,18 @@ export async function logged(
     const e = JSON.parse(r.value) as { type: string; version: number; data: { text?: string } };
     return [e.type, e.version, e.data.text];
   });
+}
+
+/**
+ * What only a write's append call carries on Redis Streams in the projection's database, for a fault to match: the
+ * SHA-1 of its script (a create's append with its commit, or an update's or delete's append with its check and
+ * commit), which it sends as EVALSHA. A fault that fails the EVALSHA is taken for the append's answer: the adapter
+ * sends the script's text only after a NOSCRIPT.
+ */
+export function appendCallOf(write: "create" | "change"): string {
+  const script =
+    write === "create"
+      ? appendStepScript(COMMIT_STEP, 4, false)
+      : appendStepScript(CONDITIONAL_COMMIT_STEP, 5, true);
+  return createHash("sha1").update(script).digest("hex");
 }

@@ -6,7 +6,7 @@
 import { expect } from "vitest";
 import { NOTHING_CHANGED, unavailable } from "../../support/graphql-answers";
 import type { GraphQLAnswer, TestSystem } from "../../support/system";
-import { CREATE, clearFaults, DELETE, type TaskView, UPDATE } from "./command-support";
+import { appendCallOf, CREATE, clearFaults, DELETE, type TaskView, UPDATE } from "./command-support";
 import type { Mutation, Op, Prediction, TodoModel } from "./guarantees-model";
 import { systemProjector } from "./guarantees-support";
 import { admin, currentKey, poke, sign } from "./projector-support";
@@ -71,17 +71,17 @@ function logService(sys: TestSystem): "kafka" | "redis" {
 }
 
 /**
- * A fault that makes the log refuse the next append. On Redis Streams it matches only a write's append call (its
- * four keys, the stream first, then the counter and the commit's two: the log is in the projection's database;
- * the reads name the counter first) and answers 400, since a 5xx to a write is an unknown outcome there; so does
- * Redpanda's, matched by the produce route's path.
+ * A fault that makes the log refuse the next append of `write`. On Redis Streams it matches only that write's
+ * append call (its script's SHA-1: the log is in the projection's database, so the append carries the write's
+ * guard) and answers 400, since a 5xx to a write is an unknown outcome there; so does Redpanda's, matched by the
+ * produce route's path.
  */
-function logRefusal(sys: TestSystem): Record<string, unknown> {
+function logRefusal(sys: TestSystem, write: "create" | "change"): Record<string, unknown> {
   if (sys.eventLog === "redpanda")
     return { kind: "fail", status: 400, path: `/topics/${sys.env.UPSTASH_KAFKA_TOPIC}` };
   // 429: a refusal that proves nothing was written (a 5xx would be an unknown outcome).
   if (sys.eventLog !== "redis-streams") return { kind: "fail", status: 429, path: "/produce" };
-  return { kind: "fail", status: 400, bodyIncludes: `,4,"log:{${sys.env.UPSTASH_KAFKA_TOPIC}:` };
+  return { kind: "fail", status: 400, bodyIncludes: appendCallOf(write) };
 }
 
 /**
@@ -156,7 +156,9 @@ export async function runOp(run: Run, op: Op): Promise<void> {
       const url = onLog ? sys.logEmulatorUrl : sys.stack.redis.url;
       const id = await inject(
         url,
-        m.kind === "create" || onLog ? logRefusal(sys) : taskReadRefusal(sys, m.id),
+        m.kind === "create" || onLog
+          ? logRefusal(sys, m.kind === "create" ? "create" : "change")
+          : taskReadRefusal(sys, m.id),
       );
       const answer = await send(sys, m);
       if (waitedInVain(run, answer)) return clearFaults(url);
