@@ -5,18 +5,7 @@
  * recorded only when the records are, and nothing about the guard's keys can fail an append once its records are
  * written.
  */
-import { mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { RunningEmulator } from "../../local/common/emulator";
-import { freePort } from "../../local/common/ports";
-import { startRedisRest } from "../../local/redis/rest";
-import {
-  ensureRedisServer,
-  type RedisServerProcess,
-  startRedisServer,
-} from "../../local/redis/server-process";
+import { describe, expect, it } from "vitest";
 import type { TaskState } from "../../shared/domain";
 import { UpstreamError } from "../../shared/errors";
 import type { LogRecord, StepAppend } from "../../shared/event-log/port";
@@ -25,31 +14,13 @@ import { connectRedis } from "../../shared/redis/client";
 import { reservationToken, type WriteGuard } from "../../shared/write-guard/port";
 import { createRedisWriteGuard } from "../../shared/write-guard/redis/write-guard";
 import { uuid } from "../domain/fixtures";
+import { useRedisRest } from "./redis-rest-fixture";
 
 const TOKEN = "streams-commit-token";
 const PREFIX = "commit-test";
-let dir = "";
-let server: RedisServerProcess | undefined;
-let rest: RunningEmulator | undefined;
+const { url, command } = useRedisRest(TOKEN, "streams-commit");
 let topics = 0;
 let tasks = 0;
-
-beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), "streams-commit-"));
-  const port = await freePort();
-  server = await startRedisServer({ port, dir, bin: await ensureRedisServer(() => {}) });
-  rest = await startRedisRest({ port: 0, token: TOKEN, redis: { host: "127.0.0.1", port } });
-});
-afterAll(async () => {
-  await rest?.close();
-  await server?.stop();
-  await rm(dir, { recursive: true, force: true });
-});
-
-function url(): string {
-  if (!rest) throw new Error("not started");
-  return rest.url;
-}
 
 /** A fresh topic's log and the write guard of the same database. */
 function subject() {
@@ -71,15 +42,6 @@ function subject() {
 function written(answer: StepAppend): { records: LogRecord[]; step: number } {
   if ("refused" in answer) throw new Error(`the append was refused: ${JSON.stringify(answer.refused)}`);
   return answer;
-}
-
-async function command(args: unknown[]): Promise<unknown> {
-  const res = await fetch(url(), {
-    method: "POST",
-    headers: { authorization: `Bearer ${TOKEN}` },
-    body: JSON.stringify(args),
-  });
-  return ((await res.json()) as { result?: unknown }).result;
 }
 
 const active = (taskId: string, version: number, text: string): TaskState => ({

@@ -3,18 +3,7 @@
  * script cache it relies on, the sizes it refuses before sending, and the offset counter it keeps beside each
  * stream (trimmed, deleted or hand-added entries, a stream from before the counter, a fold across a trim).
  */
-import { mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { RunningEmulator } from "../../local/common/emulator";
-import { freePort } from "../../local/common/ports";
-import { startRedisRest } from "../../local/redis/rest";
-import {
-  ensureRedisServer,
-  type RedisServerProcess,
-  startRedisServer,
-} from "../../local/redis/server-process";
+import { describe, expect, it } from "vitest";
 import { encodeEvent } from "../../shared/domain";
 import { UpstreamError, UpstreamUnknownOutcomeError } from "../../shared/errors";
 import {
@@ -25,46 +14,14 @@ import {
 } from "../../shared/event-log/redis-streams/event-log";
 import { created, envelope, uuid } from "../domain/fixtures";
 import { given, progress } from "../projector/given";
+import { useRedisRest } from "./redis-rest-fixture";
 
 const TOKEN = "streams-errors-token";
-let dir = "";
-let server: RedisServerProcess | undefined;
-let rest: RunningEmulator | undefined;
+const { url, command, restartServer } = useRedisRest(TOKEN, "streams-errors");
 let topics = 0;
-let serverPort = 0;
-
-beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), "streams-errors-"));
-  serverPort = await freePort();
-  server = await startServer();
-  rest = await startRedisRest({ port: 0, token: TOKEN, redis: { host: "127.0.0.1", port: serverPort } });
-});
-afterAll(async () => {
-  await rest?.close();
-  await server?.stop();
-  await rm(dir, { recursive: true, force: true });
-});
-
-async function startServer(): Promise<RedisServerProcess> {
-  return startRedisServer({ port: serverPort, dir, bin: await ensureRedisServer(() => {}) });
-}
-
-function url(): string {
-  if (!rest) throw new Error("not started");
-  return rest.url;
-}
 
 function open(topic: string) {
   return createRedisStreamsEventLog({ url: url(), token: TOKEN, topic, partitions: 1 });
-}
-
-async function command(args: unknown[]): Promise<unknown> {
-  const res = await fetch(url(), {
-    method: "POST",
-    headers: { authorization: `Bearer ${TOKEN}` },
-    body: JSON.stringify(args),
-  });
-  return ((await res.json()) as { result?: unknown }).result;
 }
 
 async function inject(fault: Record<string, unknown>): Promise<void> {
@@ -86,8 +43,7 @@ describe("redis-streams adapter", () => {
   it("append: after a restart emptied the server's script cache, the script is sent again and the append succeeds", async () => {
     const log = open(`errors-${++topics}`);
     await log.append("k", ["before"]);
-    await server?.stop();
-    server = await startServer();
+    await restartServer();
     const [record] = await log.append("k", ["after"]);
     expect(record?.offset).toBe(1);
   });
