@@ -10,6 +10,7 @@ import { MAY_HAVE_BEEN_RECORDED, unavailable } from "../support/graphql-answers"
 import {
   appendCallOf,
   clearFaultsAfterEach,
+  eventually,
   faultsUsedUp,
   injectFault,
   logged,
@@ -21,11 +22,24 @@ import {
 } from "./support/command-support";
 import { converge, systemProjector } from "./support/guarantees-support";
 import { expectProjectionOfLog } from "./support/projector-model";
+import { admin } from "./support/projector-support";
 import { useSystem } from "./support/use-system";
 
-const sys = useSystem({ eventLog: "redis-streams" });
+/** Short, so that a retry may take over a lost request's idempotency key after 12 s (6 × the log's time limit): room for every other call under load. */
+const EVENT_LOG_TIMEOUT_MS = 2000;
+const sys = useSystem({
+  eventLog: "redis-streams",
+  commandBindings: { EVENT_LOG_TIMEOUT_MS: String(EVENT_LOG_TIMEOUT_MS) },
+});
 const redisUrl = () => sys().stack.redis.url;
 clearFaultsAfterEach(redisUrl);
+
+/** Longer than the test: the projector's deliveries held for it stay held. */
+const HELD_MS = 120_000;
+
+const KEYED_UPDATE = `mutation ($id: String!, $text: String!, $done: Boolean!, $key: String) {
+  updateTask(id: $id, text: $text, done: $done, idempotencyKey: $key) { ${TASK_FIELDS} }
+}`;
 
 const CREATE_KEYED = `mutation ($text: String!, $key: String) { createTask(text: $text, idempotencyKey: $key) { ${TASK_FIELDS} } }`;
 
@@ -102,4 +116,39 @@ describe("Redis Streams answering 408 or 499 after the append script ran", () =>
       });
     },
   );
+
+  it("updateTask: a retry under the key of an update stored then answered 408 waits for the projection to tell whether the first appended, never CONFLICT, never appending twice", async () => {
+    const loads = await projectedTask(sys(), "Loads the update's append script before a retry");
+    await sys().graphql(UPDATE, { id: loads.id, text: "loaded", done: false });
+    const task = await projectedTask(sys(), "Retried under its key");
+    // From here the projection stays at the task's creation: the lost write is committed, not projected.
+    await admin(sys().stack.qstash.url, "POST", "delivery-faults", {
+      kind: "delay",
+      ms: HELD_MS,
+      count: 100,
+      urlPrefix: systemProjector(sys()).url,
+    });
+    await injectFault(redisUrl(), storedThen(408, "change"));
+    const variables = { id: task.id, text: "Once", done: true, key: `retried-${task.id}` };
+
+    const first = await sys().graphql(KEYED_UPDATE, variables);
+    expect(first.body).toEqual(unknownOutcome("updateTask", 408));
+    const retry = await eventually(
+      async () => {
+        const res = await sys().graphql(KEYED_UPDATE, variables);
+        return /still in progress/.test(res.body.errors?.[0]?.message ?? "") ? undefined : res;
+      },
+      "the retry to take the key over",
+      30_000,
+    );
+
+    // Decided on the projection alone, the retry would find the task at version 1 while the lost write's commit
+    // says 3: it waits for the projection instead, which is held here, and says so.
+    expect(retry.body.errors?.[0]?.extensions).toMatchObject({ code: "UNAVAILABLE", service: "projector" });
+    expect(await logged(sys(), task.id)).toEqual([
+      ["TaskCreated", 1, "Retried under its key"],
+      ["TaskRenamed", 2, "Once"],
+      ["TaskCompleted", 3, undefined],
+    ]);
+  });
 });

@@ -78,6 +78,18 @@ async function counted(): Promise<{ redis: number; log?: number }> {
   return { redis: stats.total - pointer, ...(logStats && { log: logStats.total }) };
 }
 
+/**
+ * Where to store an update's append and then lose its answer (`fail-after`): 408 from Redis (the update's append
+ * script, by its digest), 500 from Kafka REST or Redpanda's produce route. The worker cannot tell its outcome.
+ */
+function lostAnswerFault(): [string, Record<string, unknown>] {
+  if (sys().eventLog === "redis-streams")
+    return [sys().stack.redis.url, { status: 408, bodyIncludes: appendCallOf("change") }];
+  if (sys().eventLog === "redpanda")
+    return [sys().logEmulatorUrl, { status: 500, path: `/topics/${sys().env.UPSTASH_KAFKA_TOPIC}` }];
+  return [sys().logEmulatorUrl, { status: 500, path: "/produce" }];
+}
+
 async function create(text: string): Promise<{ id: string; version: number }> {
   const res = await sys().graphql(CREATE, { text });
   expect(res.body.errors).toBeUndefined();
@@ -140,16 +152,8 @@ describe("a write's commit", () => {
       (await sys().graphql(UPDATE, { id: task.id, text: "loaded", done: false })).body.errors,
     ).toBeUndefined();
     await committedAt(task.id, 2);
-    const topic = sys().env.UPSTASH_KAFKA_TOPIC;
-    const [url, fault] =
-      sys().eventLog === "redis-streams"
-        ? [sys().stack.redis.url, { bodyIncludes: appendCallOf("change") }]
-        : sys().eventLog === "redpanda"
-          ? [sys().logEmulatorUrl, { path: `/topics/${topic}` }]
-          : [sys().logEmulatorUrl, { path: "/produce" }];
-    // The append is stored, then answered 408 on Redis (500 on Kafka): its outcome is unknown to the worker.
-    const status = sys().eventLog === "redis-streams" ? 408 : 500;
-    await injectFault(url, { kind: "fail-after", status, ...fault });
+    const [url, fault] = lostAnswerFault();
+    await injectFault(url, { kind: "fail-after", ...fault });
     const lost = await sys().graphql(UPDATE, { id: task.id, text: "A", done: false });
     expect(lost.body.errors?.[0]?.extensions).toMatchObject({ code: "UNAVAILABLE" });
     const next = await sys().graphql(UPDATE, { id: task.id, text: "B", done: false });
