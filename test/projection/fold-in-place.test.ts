@@ -6,6 +6,7 @@
  * it does fold the records this release writes itself, without handing them to the worker.
  */
 import { randomUUID } from "node:crypto";
+import { Redis } from "@upstash/redis";
 import { describe, expect, test } from "vitest";
 import {
   type EventEnvelope,
@@ -159,7 +160,7 @@ function randomLog(seed: number, length: number): string[] {
       // Records of other releases and malformed ones: the worker's fold decides what they are.
       const task = r.pick(tasks);
       const good = JSON.parse(taskEvent(task, { type: "TaskCompleted", data: {} }, task.version + 1));
-      const variant = r.int(9);
+      const variant = r.int(10);
       if (variant === 0) values.push("{not json");
       else if (variant === 1)
         values.push(JSON.stringify({ ...good, data: [] }).replace('"data":{}', '"data":[]'));
@@ -186,18 +187,27 @@ function randomLog(seed: number, length: number): string[] {
             metadata: {},
           }),
         );
-      } else
+      } else if (variant === 8)
         values.push(
           JSON.stringify(good).replace(/"occurredAt":"[^"]*"/, '"occurredAt":"2026-13-01T00:00:00.000Z"'),
         );
+      else {
+        // Words with escapes JSON.stringify never writes: the worker decodes them and stores them as it writes them.
+        const renamed = taskEvent(task, { type: "TaskRenamed", data: { text: "" } }, task.version + 1);
+        const escaped = r.pick(["\\u0041", "a\\/b", "caf\\u00e9", "\\u001F", "\\u00e9t\\u00e9"]);
+        values.push(renamed.replace('"text":""', `"text":"${escaped}"`));
+      }
     }
   }
   return values;
 }
 
-/** Everything a namespace holds, keyed without its prefix; what differs by the fold's path alone left out. */
+/**
+ * Everything a namespace holds, keyed without its prefix, as stored (byte for byte: nothing parsed); what differs by
+ * the fold's path alone left out.
+ */
 async function snapshot(prefix: string): Promise<Record<string, unknown>> {
-  const { redis } = connectRedis({ url: local.stack.rest.url, token: TOKEN });
+  const redis = new Redis({ url: local.stack.rest.url, token: TOKEN, automaticDeserialization: false });
   const keys: string[] = [];
   let cursor = "0";
   do {
@@ -366,6 +376,32 @@ describe("the fold inside Redis", () => {
     expect(inside.result?.partitions[0]?.applied).toBe(400);
     expect(await snapshot(`i:${topic}`)).toEqual(await snapshot(`w:${topic}`));
     expect(inside.lists).toEqual(worker.lists);
+  });
+
+  test("words written with escapes JSON.stringify never writes are stored as the worker's fold stores them", async () => {
+    const topic = `in-place-escapes-${randomUUID()}`;
+    // As written in the record's JSON: each decodes to words the worker then writes back in JSON.stringify's form.
+    const escaped = ["\\u0041", "a\\/b", "caf\\u00e9", "\\u001F", "tab\\u0009", "plain, then \\u00e9"];
+    const values = [...escaped, "clear words"].map((words, i) =>
+      encodeEvent({
+        type: "TaskCreated",
+        data: { text: "" },
+        eventId: randomUUID(),
+        schemaVersion: 1,
+        taskId: randomUUID(),
+        version: 1,
+        occurredAt: "2026-12-07T10:00:00.000Z",
+        metadata: { requestId: `request-${i}` },
+      }).replace('"text":""', `"text":"${words}"`),
+    );
+    await load(topic, values);
+    const worker = await foldAll(topic, `w:${topic}`, false, 50);
+    const inside = await foldAll(topic, `i:${topic}`, true, 50);
+    expect(worker.result?.partitions[0]?.applied).toBe(values.length);
+    expect(inside.result?.partitions[0]?.applied).toBe(values.length);
+    expect(await snapshot(`i:${topic}`)).toEqual(await snapshot(`w:${topic}`));
+    // The records with escapes were handed to the worker's fold.
+    expect(inside.reads).toBeGreaterThan(0);
   });
 
   test("a log of three partitions: each record is checked against its task's partition, as the worker checks it", async () => {

@@ -53,6 +53,8 @@ end
 local SHORT = {['"'] = true, ['\\'] = true, b = true, f = true, n = true, r = true, t = true}
 local NAMED_CONTROL = {[8] = true, [9] = true, [10] = true, [12] = true, [13] = true}
 local function isCanonical(b)
+  -- Printable ASCII but for the quote and the backslash (and DEL, which JSON.stringify leaves too): at once.
+  if string.find(b, '^[ !#-[%]^-~\127]*$') then return true end
   if string.find(b, '[%z\1-\31]') or not isUtf8(b) then return false end
   local at = string.find(b, '\\', 1, true)
   while at do
@@ -126,19 +128,36 @@ local function partitionOf(key, parts)
   return h % parts
 end
 
--- A sealed reference's event id: the base64url of the UUID's 16 bytes (sealed.ts compactId).
+-- A sealed reference's event id: the base64url of the UUID's 16 bytes (sealed.ts compactId). Each three hex digits
+-- (12 bits: nibbles x, y, z) make two characters, x * 4 + the top two bits of y, then the low two bits of y * 16 + z;
+-- the last two digits make two more, the second padded with zero bits. Written out, so that no table is made.
 local DIGITS = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_'
-local function digit(v) return string.sub(DIGITS, v + 1, v + 1) end
+local C, N = {}, {}
+for v = 0, 63 do C[v] = string.byte(DIGITS, v + 1) end
+for c = 48, 57 do N[c] = c - 48 end
+for c = 97, 102 do N[c] = c - 87 end
 local function compactId(id)
-  local hex = string.gsub(id, '%-', '')
-  local out = {}
-  for i = 1, 30, 3 do
-    local v = tonumber(string.sub(hex, i, i + 2), 16)
-    out[#out + 1] = digit(math.floor(v / 64)) .. digit(v % 64)
-  end
-  local last = tonumber(string.sub(hex, 31, 32), 16)
-  out[#out + 1] = digit(math.floor(last / 4)) .. digit((last % 4) * 16)
-  return table.concat(out)
+  local b1, b2, b3, b4, b5, b6, b7, b8, b9, b10, b11, b12, b13, b14, b15, b16, b17, b18, b19, b20, b21, b22, b23,
+    b24, b25, b26, b27, b28, b29, b30, b31, b32, b33, b34, b35, b36
+    = string.byte(id, 1, 36)
+  local n1, n2, n3, n4, n5, n6, n7, n8, n9, n10, n11, n12, n13, n14, n15, n16, n17, n18, n19, n20, n21, n22, n23,
+    n24, n25, n26, n27, n28, n29, n30, n31, n32
+    = N[b1], N[b2], N[b3], N[b4], N[b5], N[b6], N[b7], N[b8], N[b10], N[b11], N[b12], N[b13], N[b15], N[b16],
+    N[b17], N[b18], N[b20], N[b21], N[b22], N[b23], N[b25], N[b26], N[b27], N[b28], N[b29], N[b30], N[b31], N[b32],
+    N[b33], N[b34], N[b35], N[b36]
+  return string.char(
+    C[n1 * 4 + (n2 - n2 % 4) / 4], C[n2 % 4 * 16 + n3],
+    C[n4 * 4 + (n5 - n5 % 4) / 4], C[n5 % 4 * 16 + n6],
+    C[n7 * 4 + (n8 - n8 % 4) / 4], C[n8 % 4 * 16 + n9],
+    C[n10 * 4 + (n11 - n11 % 4) / 4], C[n11 % 4 * 16 + n12],
+    C[n13 * 4 + (n14 - n14 % 4) / 4], C[n14 % 4 * 16 + n15],
+    C[n16 * 4 + (n17 - n17 % 4) / 4], C[n17 % 4 * 16 + n18],
+    C[n19 * 4 + (n20 - n20 % 4) / 4], C[n20 % 4 * 16 + n21],
+    C[n22 * 4 + (n23 - n23 % 4) / 4], C[n23 % 4 * 16 + n24],
+    C[n25 * 4 + (n26 - n26 % 4) / 4], C[n26 % 4 * 16 + n27],
+    C[n28 * 4 + (n29 - n29 % 4) / 4], C[n29 % 4 * 16 + n30],
+    C[n31 * 4 + (n32 - n32 % 4) / 4], C[n32 % 4 * 16]
+  )
 end
 
 local H = '[0-9a-f]'
@@ -227,6 +246,11 @@ local VERSION = '([1-9]%d?%d?%d?%d?%d?%d?%d?%d?%d?%d?%d?%d?%d?%d?)'
 local PLAIN = '([^"\\%z\1-\31]*)'
 -- A stored state of the task id, if it is one encodeState wrote, else false (the worker's fold reads it).
 local ACTIVE = '{"status":"active","task":{"id":"'
+local ACTIVE_REST = '^,"done":(%a+),"createdAt":"' .. PLAIN .. '","updatedAt":"' .. PLAIN .. '","version":' ..
+  VERSION .. '()'
+local DELETED = '^{"status":"deleted","id":"(' .. UUID .. ')","version":' .. VERSION .. ',"deletedAt":"' .. PLAIN ..
+  '"()'
+local LIST = '^,"listId":"' .. PLAIN .. '"()'
 local function storedState(raw, id)
   local st, i
   if string.sub(raw, 1, #ACTIVE) == ACTIVE then
@@ -235,20 +259,18 @@ local function storedState(raw, id)
     local text
     text, i = body(raw, p + 45, MAX_SAFE)
     if not text then return false end
-    local done, created, updated, v, rest = string.match(raw, '^,"done":(%a+),"createdAt":"' .. PLAIN ..
-      '","updatedAt":"' .. PLAIN .. '","version":' .. VERSION .. '()', i)
+    local done, created, updated, v, rest = string.match(raw, ACTIVE_REST, i)
     if done ~= 'true' and done ~= 'false' then return false end
     st = {status = 'active', id = id, text = text, done = done == 'true', createdAt = created, updatedAt = updated,
       version = tonumber(v)}
     i = rest
   else
-    local got, v, deleted, rest = string.match(raw, '^{"status":"deleted","id":"(' .. UUID .. ')","version":' ..
-      VERSION .. ',"deletedAt":"' .. PLAIN .. '"()')
+    local got, v, deleted, rest = string.match(raw, DELETED)
     if got ~= id then return false end
     st = {status = 'deleted', id = id, version = tonumber(v), deletedAt = deleted}
     i = rest
   end
-  local list, after = string.match(raw, '^,"listId":"' .. PLAIN .. '"()', i)
+  local list, after = string.match(raw, LIST, i)
   if list then st.list, i = list, after end
   local close = st.status == 'active' and '}}' or '}'
   if i ~= #raw - #close + 1 or string.sub(raw, i) ~= close then return false end
