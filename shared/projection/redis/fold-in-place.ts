@@ -66,7 +66,9 @@ function inPlaceOutcome(answer: unknown, partition: number, from: number): InPla
       const lists: Record<string, string[]> = {};
       for (let i = 5; i < answer.length; i += 2) {
         const listId = String(answer[i]);
-        lists[listId] = [...(lists[listId] ?? []), String(answer[i + 1])];
+        const ids = lists[listId] ?? [];
+        ids.push(String(answer[i + 1]));
+        lists[listId] = ids;
       }
       return {
         kind: "applied",
