@@ -19,6 +19,7 @@ import {
 } from "../../shared/domain";
 import { createEventLog } from "../../shared/event-log/create";
 import { type EventLog, partitionOf } from "../../shared/event-log/port";
+import { nextOffsetKey, streamKey } from "../../shared/event-log/redis-streams/event-log";
 import type { Logger } from "../../shared/http/log";
 import { createRedisInPlaceFold } from "../../shared/projection/redis/fold-in-place";
 import { createRedisFoldLease } from "../../shared/projection/redis/fold-lease";
@@ -402,6 +403,55 @@ describe("the fold inside Redis", () => {
     expect(await snapshot(`i:${topic}`)).toEqual(await snapshot(`w:${topic}`));
     // The records with escapes were handed to the worker's fold.
     expect(inside.reads).toBeGreaterThan(0);
+  });
+
+  test("a stream with an entry missing, or with its fields in another order: as the worker's fold reads it", async () => {
+    const topic = `in-place-gap-${randomUUID()}`;
+    const creation = (i: number) =>
+      encodeEvent({
+        type: "TaskCreated",
+        data: { text: `task ${i}` },
+        eventId: randomUUID(),
+        schemaVersion: 1,
+        taskId: randomUUID(),
+        version: 1,
+        occurredAt: "2026-12-07T10:00:00.000Z",
+        metadata: {},
+      });
+    // Offsets 0 to 14, each entry as the adapter writes it (k, v, t) but offset 3's fields in another order; then
+    // offset 10 missing (as if trimmed), so that its neighbours' ids are 9-1 and 11-1.
+    const redis = new Redis({ url: local.stack.rest.url, token: TOKEN, automaticDeserialization: false });
+    const stream = streamKey(topic, 0);
+    for (let offset = 0; offset < 15; offset++) {
+      if (offset === 10) continue;
+      const [k, v, t] = [
+        ["k", "k"],
+        ["v", creation(offset)],
+        ["t", "1765101600000"],
+      ] as const;
+      const fields = offset === 3 ? [...t, ...v, ...k] : [...k, ...v, ...t];
+      await redis.eval(
+        "return redis.call('XADD', KEYS[1], ARGV[1], unpack(ARGV, 2))",
+        [stream],
+        [`${offset}-1`, ...fields],
+      );
+    }
+    await redis.set(nextOffsetKey(topic, 0), "15");
+    // Batches of 5, so that the worker's fold reads up to the gap and then from it (a read that spans a gap stops the
+    // partition at the read's start).
+    const worker = await foldAll(topic, `w:${topic}`, false, 5);
+    const inside = await foldAll(topic, `i:${topic}`, true, 5);
+    const progress = (r: CatchUpResult | undefined) =>
+      r?.partitions.map(({ checkpoint, applied, stopped }) => ({
+        checkpoint,
+        applied,
+        stop: stopped?.offset,
+      }));
+    expect(progress(worker.result)).toEqual([{ checkpoint: 10, applied: 10, stop: 10 }]);
+    expect(progress(inside.result)).toEqual(progress(worker.result));
+    expect(await snapshot(`i:${topic}`)).toEqual(await snapshot(`w:${topic}`));
+    // Offset 3 too was folded inside Redis: the worker's fold read only from the gap.
+    expect(inside.reads).toBe(1);
   });
 
   test("a log of three partitions: each record is checked against its task's partition, as the worker checks it", async () => {

@@ -169,27 +169,33 @@ local ENVELOPE = '^{"eventId":"(' .. UUID .. ')","type":"(%a+)","schemaVersion":
   ')","version":([1-9]%d?%d?%d?%d?%d?%d?%d?%d?%d?%d?%d?%d?%d?%d?),"occurredAt":"(' .. TIME .. ')","data":{()'
 local TEXT_EVENT = {TaskCreated = true, TaskRenamed = true}
 local NO_DATA = {TaskCompleted = true, TaskReopened = true, TaskDeleted = true}
--- The metadata's fields in encodeEvent's order, each as written first in the object and after another.
+-- The metadata's fields in encodeEvent's order, each as written first in the object and after another, with the
+-- code of its name's first letter (read before a name is compared).
 local METADATA = {}
 for _, k in ipairs({'requestId', 'correlationId', 'idempotencyKey'}) do
-  METADATA[#METADATA + 1] = {k, '"' .. k .. '":', ',"' .. k .. '":'}
+  METADATA[#METADATA + 1] = {k, '"' .. k .. '":', ',"' .. k .. '":', string.byte(k, 1)}
 end
 
 -- A record's event, if it is one the fold inside Redis folds (see in-place-script.ts), else nil: the fields of
--- decode.ts' envelope, its text (a body, or the sealed reference of data.sealed) and its idempotency key (a body).
-local function decode(raw)
+-- decode.ts' envelope, its text (a body, or the sealed reference of data.sealed) and its idempotency key (a body);
+-- with its offset as written (offsetText).
+local function decode(raw, offsetText)
   local eventId, t, taskId, digits, at, i = string.match(raw, ENVELOPE)
   if not eventId then return nil end
   local v = tonumber(digits)
   local when = v <= MAX_SAFE and instant(at)
   if not when then return nil end
-  local e = {id = taskId, eventId = eventId, type = t, version = v, versionText = digits, at = at, when = when}
+  -- Every field named here, those set later too, so that the table is made at its size once.
+  local e = {id = taskId, eventId = eventId, type = t, version = v, versionText = digits, at = at, when = when,
+    offsetText = offsetText, text = nil, sealed = nil, list = nil, key = nil}
   if TEXT_EVENT[t] then
     if string.sub(raw, i, i + 7) == '"text":"' then
       local b, after = body(raw, i + 7, 1000, true)
+      if not b then return nil end
       -- decode.ts: a text never starts with a sealed reference's mark, of any form (sealed.ts isSealed).
-      if not b or string.byte(b, 1) == 127 or string.sub(b, 1, 2) == '\194\145' or
-        string.sub(b, 1, 13) == '\\u0000sealed:' then return nil end
+      local c = string.byte(b, 1)
+      if c == 127 or (c == 194 and string.sub(b, 1, 2) == '\194\145') or
+        (c == 92 and string.sub(b, 1, 13) == '\\u0000sealed:') then return nil end
       e.text, i = b, after
     elseif string.sub(raw, i, i + 9) == '"sealed":"' then
       local j = string.find(raw, '"', i + 10, true)
@@ -218,7 +224,7 @@ local function decode(raw)
   local first = true
   for _, m in ipairs(METADATA) do
     local name = first and m[2] or m[3]
-    if string.sub(raw, i, i + #name - 1) == name then
+    if string.byte(raw, i + #name - #m[1] - 2) == m[4] and string.sub(raw, i, i + #name - 1) == name then
       local b, after = body(raw, i + #name, 256)
       if not b then return nil end
       if m[1] == 'idempotencyKey' then e.key = b end
