@@ -5,7 +5,8 @@
  * `--model` runs only what the capacity and cost model needs (bench/model/) and writes its `model` section.
  * `--partitions` runs only the many-partitions simulation (bench/scenarios/partitions.ts) and writes its section;
  * with `--quick` too, it runs shorter. `--sealing` runs only the sealing scenario (a named list's sealed words against
- * the default list's clear ones, bench/scenarios/sealing.ts) and writes its section. `--live` runs only the live
+ * the default list's clear ones, bench/scenarios/sealing.ts) and writes its section, on Kafka REST as the full run
+ * does, or with `--redis-streams` on Redis Streams in the projection's database (where the fold runs inside Redis). `--live` runs only the live
  * updates scenario (bench/scenarios/live.ts) and writes its section. `--fold` runs only the fold scenario, ours against
  * the baseline in rounds whose order flips, and prints each round and the median ratio (nothing written): a quick
  * before/after of a change to the fold. `--creates` runs only createTask one at a time, the baseline and ours on Kafka
@@ -359,18 +360,23 @@ async function mainCreates(): Promise<void> {
   }
 }
 
+const sealingLog: EventLogBackend = process.argv.includes("--redis-streams")
+  ? "redis-streams"
+  : "upstash-kafka";
+
 const mainSealing = () =>
   mainSection({
-    what: "sealing: a named list's sealed words against the default list's clear ones",
+    what: `sealing: a named list's sealed words against the default list's clear ones, on ${sealingLog}`,
+    eventLog: sealingLog,
     measure: async (stack) => measureSealing(stack, await startSealingPairs(stack), SIZES.sealing, progress),
     json: (result, machine, durationS) => ({
       mode: quick ? "quick" : "full",
       date: machine.date,
       duration_s: Math.round(durationS * 10) / 10,
       machine,
-      sealing: sealingJson(result),
+      sealing: { event_log: sealingLog, ...sealingJson(result) },
     }),
-    render: renderSealing,
+    render: (result) => renderSealing(result, sealingLog),
   });
 
 const mainLive = () =>

@@ -13,7 +13,9 @@
  *   flipped every round.
  * CPU per operation (from /proc, Linux only) is recorded beside each: workerd's share is where sealing is paid.
  */
+
 import { randomBytes } from "node:crypto";
+import type { EventLogBackend } from "../../shared/config/event-log";
 import { type BacklogShape, buildBacklog, buildSealedBacklog, produceBacklog } from "../backlog";
 import { createList, createTask, listPages, poke } from "../client";
 import { CostMeter, type CostPerOp } from "../cost";
@@ -286,8 +288,8 @@ const ms = (n: number) => `${n.toFixed(1)} ms`;
 const rate = (n: number) => `${Math.round(n).toLocaleString("en-US")}/s`;
 const x = (n: number) => n.toFixed(2);
 
-/** The scenario as a Markdown section. */
-export function renderSealing(r: SealingResult): string {
+/** The scenario as a Markdown section, naming the event log it ran on. */
+export function renderSealing(r: SealingResult, eventLog: EventLogBackend = "upstash-kafka"): string {
   const cpu = (c: CostPerOp) => (c.cpu ? c.cpu.workerd.toFixed(1) : "–");
   const cpus = (costs: Record<Side, CostPerOp>) => SIDES.map((side) => cpu(costs[side])).join(" / ");
   const foldCpu = (side: Side) => {
@@ -310,7 +312,7 @@ export function renderSealing(r: SealingResult): string {
   const lat = (s: Record<Side, Summary>, pick: "p50" | "p99") => bySide((side) => ms(s[side][pick]));
   return [
     "",
-    "### Sealing: a named list's words sealed, against a named list's in the clear and the default list's (ours)",
+    `### Sealing: a named list's words sealed, against a named list's in the clear and the default list's (ours, on ${eventLog})`,
     "",
     "| scenario | sealed list | named list, clear | default list | sealed ÷ default | sealed ÷ named | ≤ 10 % (sealed ÷ default)? | workerd CPU ms per op: sealed / named / default |",
     "|---|---:|---:|---:|---:|---:|---|---:|",
