@@ -35,7 +35,7 @@ local events = {}
 local stopAt = nil
 for i, entry in ipairs(entries) do
   local offset = from + i - 1
-  -- Entry N-1: Redis writes an id in one form, so its number, read back, and its sequence tell it.
+  -- Offset N's entry is N-1. Redis writes an entry's id one way only: its number read back and its sequence tell it.
   local id = entry[1]
   local offsetText = string.sub(id, 1, -3)
   if tonumber(offsetText) ~= offset or string.sub(id, -2) ~= '-1' then stopAt = offset break end
