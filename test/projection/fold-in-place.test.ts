@@ -321,6 +321,20 @@ async function load(topic: string, values: string[], partitions = 1, keyOf = (_v
   else for (const value of values) await log.append(keyOf(value), [value]);
 }
 
+/** A creation's record on the default list, as this release writes it: a new task with `text`. */
+function creation(text: string, metadata: EventMetadata = {}): string {
+  return encodeEvent({
+    type: "TaskCreated",
+    data: { text },
+    eventId: randomUUID(),
+    schemaVersion: 1,
+    taskId: randomUUID(),
+    version: 1,
+    occurredAt: "2026-12-07T10:00:00.000Z",
+    metadata,
+  });
+}
+
 describe("the fold inside Redis", () => {
   test("folds this release's records itself, and leaves what the worker's fold leaves", async () => {
     const topic = `in-place-${randomUUID()}`;
@@ -384,16 +398,7 @@ describe("the fold inside Redis", () => {
     // As written in the record's JSON: each decodes to words the worker then writes back in JSON.stringify's form.
     const escaped = ["\\u0041", "a\\/b", "caf\\u00e9", "\\u001F", "tab\\u0009", "plain, then \\u00e9"];
     const values = [...escaped, "clear words"].map((words, i) =>
-      encodeEvent({
-        type: "TaskCreated",
-        data: { text: "" },
-        eventId: randomUUID(),
-        schemaVersion: 1,
-        taskId: randomUUID(),
-        version: 1,
-        occurredAt: "2026-12-07T10:00:00.000Z",
-        metadata: { requestId: `request-${i}` },
-      }).replace('"text":""', `"text":"${words}"`),
+      creation("", { requestId: `request-${i}` }).replace('"text":""', `"text":"${words}"`),
     );
     await load(topic, values);
     const worker = await foldAll(topic, `w:${topic}`, false, 50);
@@ -407,17 +412,6 @@ describe("the fold inside Redis", () => {
 
   test("a stream with an entry missing, or with its fields in another order: as the worker's fold reads it", async () => {
     const topic = `in-place-gap-${randomUUID()}`;
-    const creation = (i: number) =>
-      encodeEvent({
-        type: "TaskCreated",
-        data: { text: `task ${i}` },
-        eventId: randomUUID(),
-        schemaVersion: 1,
-        taskId: randomUUID(),
-        version: 1,
-        occurredAt: "2026-12-07T10:00:00.000Z",
-        metadata: {},
-      });
     // Offsets 0 to 14, each entry as the adapter writes it (k, v, t) but offset 3's fields in another order; then
     // offset 10 missing (as if trimmed), so that its neighbours' ids are 9-1 and 11-1.
     const redis = new Redis({ url: local.stack.rest.url, token: TOKEN, automaticDeserialization: false });
@@ -426,7 +420,7 @@ describe("the fold inside Redis", () => {
       if (offset === 10) continue;
       const [k, v, t] = [
         ["k", "k"],
-        ["v", creation(offset)],
+        ["v", creation(`task ${offset}`)],
         ["t", "1765101600000"],
       ] as const;
       const fields = offset === 3 ? [...t, ...v, ...k] : [...k, ...v, ...t];
@@ -456,18 +450,7 @@ describe("the fold inside Redis", () => {
 
   test("a log of three partitions: each record is checked against its task's partition, as the worker checks it", async () => {
     const topic = `in-place-3-${randomUUID()}`;
-    const values = Array.from({ length: 90 }, (_, i) =>
-      encodeEvent({
-        type: "TaskCreated",
-        data: { text: `task ${i}` },
-        eventId: randomUUID(),
-        schemaVersion: 1,
-        taskId: randomUUID(),
-        version: 1,
-        occurredAt: "2026-12-07T10:00:00.000Z",
-        metadata: {},
-      }),
-    );
+    const values = Array.from({ length: 90 }, (_, i) => creation(`task ${i}`));
     // Each record under its task's key, but one under another key: filed under the wrong partition, a stop.
     const misfiled = values[60] ?? "";
     const keyOf = (value: string) => {
