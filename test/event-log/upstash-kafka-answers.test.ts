@@ -7,6 +7,7 @@
 import { createServer, type Server } from "node:http";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { UpstreamError, UpstreamUnknownOutcomeError } from "../../shared/errors";
+import { LogGapError } from "../../shared/event-log/contiguous";
 import type { EventLog } from "../../shared/event-log/port";
 import { createUpstashKafkaEventLog } from "../../shared/event-log/upstash-kafka/event-log";
 import { useKafka } from "../emulators/support/kafka-fixture";
@@ -96,7 +97,7 @@ describe("read", () => {
     rewrite = (messages) => messages.slice(1);
 
     await expect(log.read(0, 1)).rejects.toThrow(
-      "kafka: fetch from offset 1 answered offsets 2 to 4: the records must start at the offset asked, one after another",
+      "kafka: fetch from offset 1 answered offsets 2 to 4 with 1 missing (offset 1): the records must start at the offset asked, one after another",
     );
   });
 
@@ -105,8 +106,12 @@ describe("read", () => {
     rewrite = (messages) => messages.filter((m) => m.offset !== 2);
 
     await expect(log.read(0, 0)).rejects.toThrow(
-      "kafka: fetch from offset 0 answered offsets 0 to 4 with 1 missing: the records must start at the offset asked, one after another",
+      "kafka: fetch from offset 0 answered offsets 0 to 4 with 1 missing (offset 2): the records must start at the offset asked, one after another",
     );
+    // The records before the gap come with the error: a fold takes them and stops at offset 2.
+    const error = await log.read(0, 0).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(LogGapError);
+    expect((error as LogGapError).before.map((r) => r.offset)).toEqual([0, 1]);
   });
 
   it("read: an answer with one offset twice is an error", async () => {

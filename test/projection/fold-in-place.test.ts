@@ -234,8 +234,12 @@ async function snapshot(prefix: string): Promise<Record<string, unknown>> {
         .filter(([field]) => name !== "counters" || (field !== "batches" && field !== "lost"))
         .map(([field, value]) => {
           const text = typeof value === "string" ? value : JSON.stringify(value);
-          // A stop record's `since` is the time it was first written.
-          return [field, name === "stopped" ? text.replace(/"since":"[^"]*"/, "") : text] as const;
+          // A stop record's `since` is the time it was first written, and a gap's reason names the read that met it.
+          const stop = () =>
+            text
+              .replace(/"since":"[^"]*"/, "")
+              .replace(/from offset \d+ answered offsets \d+ to \d+ with/, "with");
+          return [field, name === "stopped" ? stop() : text] as const;
         });
       out[name] = fields.sort((a, b) => (a[0] < b[0] ? -1 : 1));
     } else if (type === "zset") out[name] = await redis.zrange(key, 0, -1, { withScores: true });
@@ -431,10 +435,10 @@ describe("the fold inside Redis", () => {
       );
     }
     await redis.set(nextOffsetKey(topic, 0), "15");
-    // Batches of 5, so that the worker's fold reads up to the gap and then from it (a read that spans a gap stops the
-    // partition at the read's start).
-    const worker = await foldAll(topic, `w:${topic}`, false, 5);
-    const inside = await foldAll(topic, `i:${topic}`, true, 5);
+    // Batches of 50: the worker's fold reads across the gap, folds what comes before it and stops there, as the
+    // fold inside Redis does.
+    const worker = await foldAll(topic, `w:${topic}`, false, 50);
+    const inside = await foldAll(topic, `i:${topic}`, true, 50);
     const progress = (r: CatchUpResult | undefined) =>
       r?.partitions.map(({ checkpoint, applied, stopped }) => ({
         checkpoint,
@@ -442,6 +446,7 @@ describe("the fold inside Redis", () => {
         stop: stopped?.offset,
       }));
     expect(progress(worker.result)).toEqual([{ checkpoint: 10, applied: 10, stop: 10 }]);
+    expect(worker.result?.partitions[0]?.stopped?.reason).toMatch(/with 1 missing \(offset 10\)/);
     expect(progress(inside.result)).toEqual(progress(worker.result));
     expect(await snapshot(`i:${topic}`)).toEqual(await snapshot(`w:${topic}`));
     // Offset 3 too was folded inside Redis: the worker's fold read only from the gap.

@@ -114,7 +114,7 @@ describe("catch-up of one partition", () => {
     ]);
   });
 
-  test("catch-up: a gap in the log stops the partition at its checkpoint, saying which offsets are missing; nothing after it is folded", async () => {
+  test("catch-up: a gap in the log stops the partition at the first missing offset, naming it; what comes before it is folded, nothing after it", async () => {
     const planted = created("Plant the bulbs");
     const life = [planted, renamed("Plant the tulips"), completed, reopened];
     const first = await given().task(A, planted).whenCatchUp();
@@ -128,21 +128,29 @@ describe("catch-up of one partition", () => {
     const again = await then.again();
 
     const stopped = {
-      offset: 1,
-      reason: expect.stringMatching(/from offset 1 .*1 missing/),
+      offset: 2,
+      reason: expect.stringMatching(/from offset 1 answered offsets 1 to 3 with 1 missing \(offset 2\)/),
       since: expect.any(String),
     };
     expect(then.result).toEqual({
       caughtUp: false,
-      partitions: [progress({ from: 1, checkpoint: 1, stopped })],
+      partitions: [progress({ from: 1, checkpoint: 2, applied: 1, stopped })],
     });
-    expect(again.result.partitions).toEqual([progress({ from: 1, checkpoint: 1, stopped })]);
-    expect(await then.checkpoints()).toEqual({ 0: 1 });
-    expect(await then.stops()).toEqual(new Map([[0, stopped]]));
-    expect(await then.state(A)).toEqual(stateAfter(A, life.slice(0, 1)));
+    expect(again.result.partitions).toEqual([
+      progress({
+        from: 2,
+        checkpoint: 2,
+        stopped: {
+          ...stopped,
+          reason: expect.stringMatching(/from offset 2 answered offsets 3 to 3 with 1 missing \(offset 2\)/),
+        },
+      }),
+    ]);
+    expect(await then.checkpoints()).toEqual({ 0: 2 });
+    expect(await then.state(A)).toEqual(stateAfter(A, life.slice(0, 2)));
     expect(again.world.lines.filter((l) => l.msg === "partition stopped")).toEqual([
-      expect.objectContaining({ level: "error", partition: 0, offset: 1 }),
-      expect.objectContaining({ level: "error", partition: 0, offset: 1 }),
+      expect.objectContaining({ level: "error", partition: 0, offset: 2 }),
+      expect.objectContaining({ level: "error", partition: 0, offset: 2 }),
     ]);
   });
 

@@ -95,7 +95,7 @@ describe("a rebuild over a log with a gap", () => {
     const chunk = await rebuildChunk(failing, NAMESPACE, [0], (p) => void background.push(p), quiet);
     await Promise.all(background);
 
-    expect(chunk.failedReason).toMatch(/^partition 0 stopped at offset 0: .*1 missing/);
+    expect(chunk.failedReason).toMatch(/^partition 0 stopped at offset 1: .*1 missing \(offset 1\)/);
     expect(failed).toEqual([chunk.failedReason]);
     expect(published).toEqual([]);
   });

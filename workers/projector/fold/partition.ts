@@ -42,7 +42,9 @@ export async function foldPartition(held: Held): Promise<Left> {
   const readFrom = (offset: number, limit: number): Promise<Settled> =>
     deps.log.read(partition, offset, { limit }).then(
       (records) => ({ records }),
-      (error: unknown) => (error instanceof LogGapError ? { records: [], gap: error.message } : { error }),
+      // A gap: what comes before it is folded, and the partition stops at its first missing offset.
+      (error: unknown) =>
+        error instanceof LogGapError ? { records: [...error.before], gap: error.message } : { error },
     );
   // The checkpoint at which the fold inside the database handed a record over: one batch is folded here from it.
   let handedAt: number | undefined;
@@ -83,8 +85,15 @@ export async function foldPartition(held: Held): Promise<Left> {
     // Only the batch's states: copying all those known for each batch made a long catch-up quadratic.
     const working = statesOf(taskIds, known);
     const batch = foldBatch(partition, progress.checkpoint, items, working, budget.batchBytes);
-    // Skipping a gap would fold a task's later events without the missing ones: the partition stops before it.
-    if (read.gap !== undefined) batch.stop = { offset: batch.to, reason: bounded(read.gap) };
+    // Skipping a gap would fold a task's later events without the missing ones: the partition stops before it, once
+    // the batch took every record before it (one cut short by its bytes reads from where it ended, and meets the gap
+    // again; one that stopped at a record of its own keeps that stop).
+    if (
+      read.gap !== undefined &&
+      batch.stop === undefined &&
+      batch.to === progress.checkpoint + records.length
+    )
+      batch.stop = { offset: batch.to, reason: bounded(read.gap) };
     // The read came back short and the batch took all of it: the log's end, as far as this read saw.
     const last = records[records.length - 1];
     const finish =
