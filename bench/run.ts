@@ -6,8 +6,8 @@
  * `--partitions` runs only the many-partitions simulation (bench/scenarios/partitions.ts) and writes its section;
  * with `--quick` too, it runs shorter. `--sealing` runs only the sealing scenario (a named list's sealed words against
  * the default list's clear ones, bench/scenarios/sealing.ts) and writes its section, on Kafka REST as the full run
- * does, or with `--redis-streams` on Redis Streams in the projection's database (where the fold runs inside Redis). `--live` runs only the live
- * updates scenario (bench/scenarios/live.ts) and writes its section. `--fold` runs only the fold scenario, ours against
+ * does, or with `--redis-streams` on Redis Streams in the projection's database (where the fold runs inside Redis).
+ * `--live` runs only the live updates scenario (bench/scenarios/live.ts) and writes its section. `--fold` runs only the fold scenario, ours against
  * the baseline in rounds whose order flips, and prints each round and the median ratio (nothing written): a quick
  * before/after of a change to the fold. `--creates` runs only createTask one at a time, the baseline and ours on Kafka
  * REST and ours on Redis Streams in the projection's database, alternating (bench/scenarios/create-sides.ts), and

@@ -13,7 +13,6 @@
  *   flipped every round.
  * CPU per operation (from /proc, Linux only) is recorded beside each: workerd's share is where sealing is paid.
  */
-
 import { randomBytes } from "node:crypto";
 import type { EventLogBackend } from "../../shared/config/event-log";
 import { type BacklogShape, buildBacklog, buildSealedBacklog, produceBacklog } from "../backlog";
