@@ -13,6 +13,8 @@ import { stateAfter } from "../domain/given";
 import { given, progress, taskOn, type World } from "./given";
 
 const A = TASK_ID;
+/** A batch's bytes that hold the writes of one of these specs' events, not two. */
+const BATCH_BYTES_FOR_ONE = 1000;
 const OTHER = "a fold in another invocation";
 
 /**
@@ -152,6 +154,34 @@ describe("catch-up of one partition", () => {
       expect.objectContaining({ level: "error", partition: 0, offset: 2 }),
       expect.objectContaining({ level: "error", partition: 0, offset: 2 }),
     ]);
+  });
+
+  test("catch-up: before a gap, records more than one batch's bytes hold are folded in turn, then it stops at the gap", async () => {
+    const life = [created("Plant the bulbs"), renamed("Plant the tulips"), completed, reopened, completed];
+    const first = await given().whenCatchUp();
+    await first.world.log.append(
+      A,
+      life.map((event, i) => encodeEvent(envelope(event, { taskId: A, version: i + 1 }))),
+    );
+    first.world.log.lose(0, [3]);
+
+    // One event's writes fit a batch's bytes, two do not: the read answers three records before the gap, folded one
+    // batch at a time.
+    const then = await first.again({ budget: { batchBytes: BATCH_BYTES_FOR_ONE } });
+
+    expect(then.result.partitions).toEqual([
+      progress({
+        checkpoint: 3,
+        applied: 3,
+        stopped: {
+          offset: 3,
+          reason: expect.stringMatching(/with 1 missing \(offset 3\)/),
+          since: expect.any(String),
+        },
+      }),
+    ]);
+    expect(await then.state(A)).toEqual(stateAfter(A, life.slice(0, 3)));
+    expect(then.world.lines.filter((l) => l.msg === "checkpoint advanced")).toHaveLength(3);
   });
 
   test("catch-up: the events budget stops it at a batch's end, and it gives the partition's lease up", async () => {
