@@ -119,14 +119,22 @@ export function createRedisStreamsEventLog(config: RedisStreamsConfig): EventLog
       );
   }
 
-  /** The append script of a step, made once per step's Lua and number of arguments (one, the commit, in practice). */
-  const stepScripts = new Map<string, string>();
+  /**
+   * The append script of a step, made once per step's Lua (a constant of the adapter that makes the step, so looked
+   * up as the same string each time) and its number of arguments and refusal.
+   */
+  const stepScripts = new Map<string, Map<string, string>>();
   function stepScript(step: AppendStep): string {
-    const id = `${step.args.length}:${step.refuses === true}\n${step.lua}`;
-    let script = stepScripts.get(id);
+    let byShape = stepScripts.get(step.lua);
+    if (byShape === undefined) {
+      byShape = new Map();
+      stepScripts.set(step.lua, byShape);
+    }
+    const shape = `${step.args.length}:${step.refuses === true}`;
+    let script = byShape.get(shape);
     if (script === undefined) {
       script = appendStepScript(step.lua, step.args.length, step.refuses === true);
-      stepScripts.set(id, script);
+      byShape.set(shape, script);
     }
     return script;
   }

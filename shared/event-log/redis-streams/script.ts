@@ -1,5 +1,5 @@
-/** The append's checks and writes, its values ARGV[3..last] (`last`: a Lua expression). */
-function appendBody(last: string): string {
+/** The append's checks and writes, its values ARGV[3..lastValue] (`lastValue`: a Lua expression). */
+function appendBody(lastValue: string): string {
   return `
 local last = redis.call('XREVRANGE', KEYS[1], '+', '-', 'COUNT', 1)
 local afterLast = 0
@@ -18,11 +18,11 @@ local now = redis.pcall('TIME')
 if type(now) == 'table' and now[1] and now[2] then
   ms = string.format('%.0f', tonumber(now[1]) * 1000 + math.floor(tonumber(now[2]) / 1000))
 end
-for i = 3, ${last} do
+for i = 3, ${lastValue} do
   local id = string.format('%.0f', nextOffset + i - 3) .. '-1'
   redis.call('XADD', KEYS[1], id, 'k', ARGV[2], 'v', ARGV[i], 't', ms)
 end
-redis.call('SET', KEYS[2], string.format('%.0f', nextOffset + ${last} - 2))
+redis.call('SET', KEYS[2], string.format('%.0f', nextOffset + ${lastValue} - 2))
 `;
 }
 
