@@ -1,5 +1,4 @@
 /** The write guard over Upstash Redis: the projected state of a namespace, and the guards under the base prefix. */
-
 import type { TaskState } from "../../domain";
 import { UpstreamError } from "../../errors";
 import type { AppendStep } from "../../event-log/port";
