@@ -48,7 +48,7 @@ export function assertContiguous(records: readonly LogRecord[], fromOffset: numb
     if (read.end === undefined || fromOffset >= read.end) return;
     throw new LogGapError(
       read.service,
-      `${read.what} from offset ${fromOffset} answered no records, but the log's end is ${read.end}: offsets ${fromOffset} to ${read.end - 1} are missing${advice}`,
+      `${read.what} from offset ${fromOffset} answered no records, but the log's end is ${read.end}: ${offsets(fromOffset, read.end - 1)} ${read.end - 1 === fromOffset ? "is" : "are"} missing${advice}`,
     );
   }
   // The records in order from the offset asked, up to the first that is not the next one.

@@ -96,6 +96,16 @@ describe("redis-streams adapter", () => {
     expect(await log.read(0, 3)).toEqual([]);
   });
 
+  it("read: after the one entry is trimmed, a read from 0 fails naming that one offset", async () => {
+    const topic = `errors-${++topics}`;
+    const log = open(topic);
+    await log.append("k", ["a"]);
+    await command(["XTRIM", streamKey(topic, 0), "MAXLEN", 0]);
+    await expect(log.read(0, 0)).rejects.toThrow(
+      `redis: XRANGE of ${streamKey(topic, 0)} from offset 0 answered no records, but the log's end is 1: offset 0 is missing`,
+    );
+  });
+
   it("append: a stream written before its counter existed goes on after its last entry, then keeps the counter", async () => {
     const topic = `errors-${++topics}`;
     for (const id of ["0-1", "1-1", "2-1"]) {
